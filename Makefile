@@ -1,0 +1,71 @@
+# Cohort: `make run` serves the demo; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+PORT ?= 5000
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test test-fast lint assets install install-test scheduler migrate demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+cohort/static/dist/.built: node_modules/.installed assets/build.mjs assets/cohort.mjs $(wildcard assets/scss/*.scss)
+	node assets/build.mjs
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+assets: cohort/static/dist/.built
+
+migrate: install
+	$(FLASK) db upgrade
+
+demo: migrate
+	$(FLASK) cohort demo
+
+## make run: install everything, bring the database up to date, load the demo on first run,
+## and serve Cohort with its scheduler on http://127.0.0.1:$(PORT) (SQLite by default).
+run: install assets
+	$(FLASK) db upgrade
+	$(FLASK) cohort demo --if-empty
+	@$(FLASK) cohort scheduler & SCHEDULER=$$!; \
+	trap 'kill $$SCHEDULER 2>/dev/null' EXIT INT TERM; \
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+scheduler: install
+	$(FLASK) cohort scheduler
+
+lint: install-test
+	$(BIN)/ruff check .
+
+## make test: the whole suite on SQLite, then again on COHORT_TEST_DATABASE_URL when it is set.
+test: install-test assets
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+	@if [ -n "$$COHORT_TEST_DATABASE_URL" ]; then \
+		echo "== again on $$COHORT_TEST_DATABASE_URL =="; \
+		COHORT_TEST_BACKEND=url $(BIN)/python -m pytest; \
+	fi
+
+## make test-fast: the suite on SQLite without the browser tests.
+test-fast: install-test assets
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -m "not browser"
+
+clean:
+	rm -rf $(VENV) node_modules cohort/static/dist

@@ -1,0 +1,1 @@
+"""Users, sign-in and sign-out, invitations, password reset, roles and permission predicates."""

@@ -1,0 +1,96 @@
+"""User, server-side sessions, single-use tokens and sign-in attempts."""
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cohort.core.models import IdMixin, TimestampMixin
+from cohort.core.timeutil import UTCDateTime
+from cohort.extensions import db
+
+
+class User(IdMixin, TimestampMixin, db.Model):
+    """A person. The email is stored lower-cased, so it is unique regardless of case."""
+
+    __tablename__ = "user"
+
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    job_title: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    memberships = relationship("Membership", back_populates="user", lazy="raise_on_sql")
+
+    # Flask-Login protocol. The id Flask-Login keeps in the cookie is the server-side session's
+    # token, not the user id, so ending that session on the server signs the browser out.
+    session_token = None  # set per request by the session loader; not a column
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_active_account
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str | None:
+        return self.session_token
+
+    @property
+    def has_password(self) -> bool:
+        return self.password_hash is not None
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+class UserSession(TimestampMixin, db.Model):
+    """A signed-in browser. Deleting the row signs that browser out."""
+
+    __tablename__ = "user_session"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    address: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(255))
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class AccountToken(IdMixin, TimestampMixin, db.Model):
+    """A single-use, expiring link token (invitation or password reset). Only its hash is kept."""
+
+    __tablename__ = "account_token"
+
+    PURPOSES = ("invitation", "reset")
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class LoginFailure(IdMixin, TimestampMixin, db.Model):
+    """A failed sign-in, counted per account and per address over a sliding window."""
+
+    __tablename__ = "login_failure"
+
+    scope: Mapped[str] = mapped_column(String(10))  # "account" or "address"
+    key: Mapped[str] = mapped_column(String(320))
+
+    __table_args__ = (Index("ix_login_failure_scope_key_created", "scope", "key", "created_at"),)

@@ -1,0 +1,413 @@
+"""Account services: passwords, sign-in with throttling, server-side sessions, tokens.
+
+Services take the acting user as a parameter, never touch the request, and only flush.
+"""
+
+import contextlib
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from sqlalchemy import delete, func, select
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+from cohort.accounts.models import AccountToken, LoginFailure, User, UserSession
+from cohort.core.audit import record
+from cohort.core.mail import queue_mail
+from cohort.core.timeutil import utcnow
+from cohort.extensions import db
+
+PASSWORD_MIN = 8
+PASSWORD_MAX = 128
+_COMMON_PASSWORDS = frozenset(FREQUENCY_LISTS["passwords"])
+
+
+class AccountError(ValueError):
+    """A user-facing refusal; the message is shown on the form."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+# Passwords ---------------------------------------------------------------------------------
+
+
+def _hasher() -> PasswordHasher:
+    config = current_app.config
+    return PasswordHasher(
+        time_cost=config["ARGON2_TIME_COST"],
+        memory_cost=config["ARGON2_MEMORY_COST"],
+        parallelism=config["ARGON2_PARALLELISM"],
+    )
+
+
+def password_problem(password: str, email: str | None = None) -> str | None:
+    """Return why a new password is refused, or None when it is acceptable."""
+    if len(password) < PASSWORD_MIN:
+        return f"Password must be {PASSWORD_MIN} characters or more"
+    if len(password) > PASSWORD_MAX:
+        return f"Password must be {PASSWORD_MAX} characters or fewer"
+    lowered = password.lower()
+    if lowered in _COMMON_PASSWORDS or len(set(lowered)) < 3:
+        return "Password is too common. Choose a password that would be hard to guess"
+    if email and lowered == email.lower():
+        return "Password must not be your email address"
+    return None
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def set_password(user: User, password: str) -> None:
+    """Set a new password; raises AccountError if it breaks the rules. Ends every session."""
+    problem = password_problem(password, user.email)
+    if problem:
+        raise AccountError(problem, "password")
+    user.password_hash = hash_password(password)
+    end_all_sessions(user)
+
+
+def _verify(user: User | None, password: str) -> bool:
+    hasher = _hasher()
+    if user is None or user.password_hash is None:
+        # Spend the same time as a real check, so timing does not reveal which emails exist.
+        with contextlib.suppress(VerificationError):
+            hasher.verify(_dummy_hash(), password)
+        return False
+    try:
+        hasher.verify(user.password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
+    return True
+
+
+def _dummy_hash() -> str:
+    cache = current_app.extensions.setdefault("cohort_dummy_hash", {})
+    if "hash" not in cache:
+        cache["hash"] = _hasher().hash(secrets.token_urlsafe(16))
+    return cache["hash"]
+
+
+# Users -------------------------------------------------------------------------------------
+
+
+def normalise_email(email: str) -> str:
+    """Return the lower-cased address; raise AccountError if it is not a valid email."""
+    email = (email or "").strip()
+    if not email:
+        raise AccountError("Enter your email address", "email")
+    try:
+        valid = validate_email(email, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise AccountError(
+            "Enter an email address in the correct format, like name@example.org", "email"
+        ) from exc
+    return valid.normalized.lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    try:
+        email = normalise_email(email)
+    except AccountError:
+        return None
+    return db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
+
+
+def create_user(
+    email: str,
+    name: str,
+    password: str | None = None,
+    organisation: str | None = None,
+    job_title: str | None = None,
+    is_admin: bool = False,
+) -> User:
+    """Create a user; raise AccountError if the email is taken or the password refused."""
+    email = normalise_email(email)
+    if db.session.execute(select(User.id).where(User.email == email)).first():
+        raise AccountError("An account with this email address already exists", "email")
+    user = User(
+        email=email, name=name.strip(), organisation=organisation, job_title=job_title,
+        is_admin=is_admin,
+    )
+    if password is not None:
+        problem = password_problem(password, email)
+        if problem:
+            raise AccountError(problem, "password")
+        user.password_hash = hash_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+# Sign-in and throttling --------------------------------------------------------------------
+
+
+@dataclass
+class SignIn:
+    user: User
+    token: str
+
+
+SIGN_IN_REFUSED = "Enter a correct email address and password"
+
+
+def _failures(scope: str, key: str, since: datetime) -> int:
+    return db.session.execute(
+        select(func.count(LoginFailure.id)).where(
+            LoginFailure.scope == scope, LoginFailure.key == key, LoginFailure.created_at >= since
+        )
+    ).scalar_one()
+
+
+def sign_in(email: str, password: str, address: str | None, user_agent: str | None) -> SignIn:
+    """Check the credentials and open a server-side session; raise AccountError when refused.
+
+    An unknown email gets the same answer as a wrong password. Failures are counted per
+    account and per address in the database, which every worker and host shares.
+    """
+    config = current_app.config
+    since = utcnow() - config["LOGIN_WINDOW"]
+    minutes = int(config["LOGIN_WINDOW"].total_seconds() // 60)
+    key = (email or "").strip().lower()
+    too_many = (
+        f"Too many failed attempts to sign in. Wait {minutes} minutes, then try again, "
+        "or reset your password"
+    )
+    if address and _failures("address", address, since) >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]:
+        raise AccountError(too_many)
+    if key and _failures("account", key, since) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]:
+        raise AccountError(too_many)
+    user = find_user_by_email(email)
+    if not _verify(user, password) or not user.is_active_account:
+        db.session.add(LoginFailure(scope="account", key=key[:320]))
+        if address:
+            db.session.add(LoginFailure(scope="address", key=address))
+        record(user, "sign_in_failed", subject=key[:255], address=address)
+        db.session.flush()
+        raise AccountError(SIGN_IN_REFUSED)
+    db.session.execute(
+        delete(LoginFailure).where(LoginFailure.scope == "account", LoginFailure.key == user.email)
+    )
+    user.last_login_at = utcnow()
+    token = open_session(user, address, user_agent)
+    record(user, "sign_in", subject=user.email, address=address)
+    return SignIn(user=user, token=token)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_session(user: User, address: str | None, user_agent: str | None) -> str:
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    db.session.add(
+        UserSession(
+            token_hash=_token_hash(token), user_id=user.id, created_at=now, last_seen_at=now,
+            address=address, user_agent=(user_agent or "")[:255],
+        )
+    )
+    db.session.flush()
+    user.session_token = token
+    return token
+
+
+def load_session(token: str) -> User | None:
+    """Return the user of a live session, touching its idle clock; None when ended or expired."""
+    if not token:
+        return None
+    config = current_app.config
+    row = db.session.get(UserSession, _token_hash(token))
+    if row is None:
+        return None
+    now = utcnow()
+    if (
+        now - row.last_seen_at > config["SESSION_IDLE_TIMEOUT"]
+        or now - row.created_at > config["SESSION_ABSOLUTE_TIMEOUT"]
+        or not row.user.is_active_account
+    ):
+        db.session.delete(row)
+        db.session.flush()
+        return None
+    if (now - row.last_seen_at).total_seconds() > 60:  # one write a minute at most
+        row.last_seen_at = now
+    row.user.session_token = token
+    return row.user
+
+
+def end_session(token: str | None) -> None:
+    if token:
+        db.session.execute(delete(UserSession).where(UserSession.token_hash == _token_hash(token)))
+
+
+def end_all_sessions(user: User) -> None:
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    user.session_token = None
+
+
+def change_password(
+    user: User, current: str, new: str, address: str | None, user_agent: str | None
+) -> str:
+    """Change the password, end every session, and return a fresh session token."""
+    if not _verify(user, current):
+        raise AccountError("Your current password is not correct", "current_password")
+    set_password(user, new)
+    record(user, "password_changed", subject=user.email, address=address)
+    return open_session(user, address, user_agent)
+
+
+# Single-use tokens: invitations and password resets -----------------------------------------
+
+
+def issue_token(user: User, purpose: str) -> str:
+    """Create a token and return it in clear (only its hash is stored)."""
+    assert purpose in AccountToken.PURPOSES
+    lifetime = current_app.config["INVITATION_LIFETIME" if purpose == "invitation" else "RESET_LIFETIME"]
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        AccountToken(
+            user_id=user.id, purpose=purpose, token_hash=_token_hash(token),
+            expires_at=utcnow() + lifetime,
+        )
+    )
+    db.session.flush()
+    return token
+
+
+def check_token(token: str, purpose: str) -> AccountToken:
+    """Return the live token row; raise AccountError if it is unknown, used or expired."""
+    row = db.session.execute(
+        select(AccountToken).where(
+            AccountToken.token_hash == _token_hash(token or ""), AccountToken.purpose == purpose
+        )
+    ).scalar_one_or_none()
+    what = "invitation" if purpose == "invitation" else "password reset"
+    if row is None:
+        raise AccountError(f"This {what} link is not valid. Check you copied the whole link")
+    if row.used_at is not None:
+        raise AccountError(f"This {what} link has already been used")
+    if row.expires_at < utcnow():
+        raise AccountError(f"This {what} link has expired")
+    return row
+
+
+def redeem_token(token: str, purpose: str, password: str) -> User:
+    """Set the password through a token and use the token up; raise AccountError if refused."""
+    row = check_token(token, purpose)
+    set_password(row.user, password)
+    # Guarded update: of two posts of the same form, only one uses the token.
+    used = db.session.execute(
+        AccountToken.__table__.update()
+        .where(AccountToken.id == row.id, AccountToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    ).rowcount
+    if not used:
+        raise AccountError("This link has already been used")
+    # Any other outstanding token of the same purpose is now spent too.
+    db.session.execute(
+        AccountToken.__table__.update()
+        .where(
+            AccountToken.user_id == row.user_id,
+            AccountToken.purpose == purpose,
+            AccountToken.used_at.is_(None),
+        )
+        .values(used_at=utcnow())
+    )
+    record(row.user, f"{purpose}_redeemed", subject=row.user.email)
+    return row.user
+
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link when the address has an account; say nothing either way."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active_account:
+        return
+    token = issue_token(user, "reset")
+    link = f"{current_app.config['SERVER_BASE_URL']}/reset-password/{token}"
+    hours = int(current_app.config["RESET_LIFETIME"].total_seconds() // 3600)
+    queue_mail(
+        user.email,
+        "Reset your Cohort password",
+        f"Hello {user.name},\n\nSomeone asked to reset the password of your Cohort account. "
+        f"To choose a new password, open this link within {hours} hours:\n\n{link}\n\n"
+        "The link works once. If you did not ask for this, you can ignore this email: "
+        "your password has not changed.\n",
+    )
+
+
+def invite(
+    acting: User, email: str, name: str, cohort=None, role: str | None = None, **details
+) -> tuple[User, bool]:
+    """Invite a person, optionally into a cohort with a role; return (user, created).
+
+    A new person gets an invitation email with a single-use link to set a password; a person
+    who already has an account simply gains the membership and is told by email.
+    """
+    from cohort.enrolment.services import add_member
+
+    email = normalise_email(email)
+    user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
+    created = user is None
+    if created:
+        if not (name or "").strip():
+            raise AccountError("Enter the person's name", "name")
+        user = create_user(email, name, organisation=details.pop("organisation", None),
+                           job_title=details.pop("job_title", None))
+    membership = None
+    if cohort is not None:
+        membership = add_member(acting, cohort, user, role, **details)
+    base = current_app.config["SERVER_BASE_URL"]
+    where = f" to {cohort.title} as {membership.role_label.lower()}" if membership else ""
+    if user.has_password:
+        queue_mail(
+            user.email,
+            f"You have been added{where}",
+            f"Hello {user.name},\n\n{acting.name} has added you{where} on Cohort.\n\n"
+            f"Sign in at {base}/login to see it.\n",
+        )
+    else:
+        token = issue_token(user, "invitation")
+        days = current_app.config["INVITATION_LIFETIME"].days
+        queue_mail(
+            user.email,
+            "You are invited to Cohort",
+            f"Hello {user.name},\n\n{acting.name} has invited you{where} on Cohort.\n\n"
+            f"To accept, open this link and choose a password (it works once, for {days} days):"
+            f"\n\n{base}/invitation/{token}\n",
+        )
+    record(acting, "user_invited", subject=user.email, detail=where.strip() or None)
+    return user, created
+
+
+def purge_expired() -> int:
+    """Delete expired sessions, spent tokens and old sign-in failures; return rows removed."""
+    config = current_app.config
+    now = utcnow()
+    removed = 0
+    removed += db.session.execute(
+        delete(UserSession).where(
+            (UserSession.last_seen_at < now - config["SESSION_IDLE_TIMEOUT"])
+            | (UserSession.created_at < now - config["SESSION_ABSOLUTE_TIMEOUT"])
+        )
+    ).rowcount
+    removed += db.session.execute(
+        delete(LoginFailure).where(LoginFailure.created_at < now - config["LOGIN_WINDOW"])
+    ).rowcount
+    removed += db.session.execute(
+        delete(AccountToken).where(AccountToken.expires_at < now - config["INVITATION_LIFETIME"])
+    ).rowcount
+    return removed
+
+
+def grant_admin(acting: User, user: User) -> None:
+    user.is_admin = True
+    record(acting, "role_granted", subject=user.email, detail="site administrator")

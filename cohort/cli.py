@@ -1,0 +1,68 @@
+"""The `flask --app wsgi cohort ...` commands. Each calls services and commits at the end."""
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from cohort.core.mail import commit
+
+cohort_cli = AppGroup("cohort", help="Cohort's operations commands.")
+
+
+@cohort_cli.command("demo")
+@click.option("--if-empty", is_flag=True, help="Load only when the database has no users.")
+def demo_command(if_empty: bool) -> None:
+    """Replace every record with the demo programme and print the accounts."""
+    from cohort import demo
+
+    if if_empty and not demo.database_is_empty():
+        click.echo("Demo data not loaded: the database already has users.")
+        return
+    accounts = demo.load(current_app.config["DEMO_PASSWORD"])
+    commit()
+    click.echo("Demo programme loaded. Sign in at /login with any of these accounts:")
+    for email, what in accounts:
+        click.echo(f"  {email:32} {what}")
+    click.echo(f"Password for every account: {current_app.config['DEMO_PASSWORD']}")
+
+
+@cohort_cli.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.password_option()
+def create_admin_command(email: str, name: str, password: str) -> None:
+    """Create a site administrator."""
+    from cohort.accounts.services import AccountError, create_user
+
+    try:
+        create_user(email, name, password=password, is_admin=True)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    commit()
+    click.echo(f"Administrator {email} created.")
+
+
+@cohort_cli.command("purge")
+def purge_command() -> None:
+    """Delete expired sessions, spent tokens and old sign-in failures."""
+    from cohort.accounts.services import purge_expired
+
+    removed = purge_expired()
+    commit()
+    click.echo(f"Removed {removed} expired rows.")
+
+
+@cohort_cli.command("scheduler")
+@click.option("--once", is_flag=True, help="Run one sweep and exit.")
+def scheduler_command(once: bool) -> None:
+    """Run the scheduler process (one per deployment; a second one waits as a standby)."""
+    from cohort.core.scheduler import run_scheduler, sweep
+
+    if once:
+        click.echo(sweep())
+        return
+    run_scheduler()
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(cohort_cli)

@@ -1,0 +1,1 @@
+"""Shared pieces: model mixins, time helpers, mail, errors, security headers."""

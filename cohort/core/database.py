@@ -1,0 +1,36 @@
+"""Engine settings: SQLite in WAL mode with a busy timeout and foreign keys on."""
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from cohort.extensions import db
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def init_app(app: Flask) -> None:
+    with app.app_context():
+        engine: Engine = db.engine
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+            # Let SQLAlchemy, not the driver, open transactions, so BEGIN IMMEDIATE can be used
+            # where a write must not race (see guarded updates in services).
+            event.listen(engine, "connect", _disable_pysqlite_begin)
+            event.listen(engine, "begin", _emit_begin)
+
+
+def _disable_pysqlite_begin(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None
+
+
+def _emit_begin(conn) -> None:
+    mode = conn.info.pop("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")

@@ -1,0 +1,52 @@
+"""Friendly error pages; non-HTML clients get JSON."""
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from cohort.extensions import db
+
+MESSAGES = {
+    400: ("There is a problem with your request", "Go back, reload the page and try again."),
+    401: ("Sign in to continue", "You need to sign in to see this."),
+    403: ("You do not have access to this page", "Ask the cohort's facilitator if you think you should."),
+    404: ("Page not found", "If you typed the web address, check it is correct. If you pasted it, check you copied the whole address."),
+    405: ("This action is not allowed here", "Go back and try again."),
+    413: ("The file is too large", "Go back and choose a smaller file."),
+    500: ("Sorry, there is a problem with the service", "Try again later. What you entered has not been saved."),
+}
+
+
+def wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" or request.path.endswith((".ics", ".json", ".csv"))
+
+
+def render_error(code: int, detail: str | None = None):
+    title, advice = MESSAGES.get(code, MESSAGES[500])
+    if wants_json():
+        return jsonify(error=title, detail=detail or advice), code
+    return render_template("errors/error.html", code=code, title=title, advice=detail or advice), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(
+            400,
+            "The form had expired or was sent without its security token. Go back, reload the "
+            "page and submit it again.",
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        code = error.code or 500
+        if code not in MESSAGES:
+            return error
+        return render_error(code)
+
+    @app.errorhandler(Exception)
+    def server_error(error):
+        app.logger.exception("Unhandled error on %s", request.path)
+        db.session.rollback()
+        return render_error(500)

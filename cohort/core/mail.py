@@ -1,0 +1,149 @@
+"""Outgoing mail: queued in the transaction, delivered only after it commits.
+
+Every message is kept in `mail_message` for the admin's mail log. The transport is chosen by
+MAIL_BACKEND: "smtp" (production), "file" (development: .eml files in the instance folder),
+"memory" (tests that do not run an SMTP server).
+"""
+
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import make_msgid, parseaddr
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import event, update
+from sqlalchemy.orm import Session
+
+from cohort.core.models import MailMessage
+from cohort.core.timeutil import utcnow
+from cohort.extensions import db
+
+_PENDING_KEY = "cohort_pending_mail"
+_READY_KEY = "cohort_ready_mail"
+MAX_ATTEMPTS = 5
+
+
+def queue_mail(recipient: str, subject: str, body: str) -> MailMessage:
+    """Add a message to the session; it is delivered after the transaction commits."""
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    domain = parseaddr(sender)[1].partition("@")[2] or "cohort.localhost"
+    message = MailMessage(
+        message_id=make_msgid(domain=domain),
+        sender=sender,
+        recipient=recipient,
+        subject=subject,
+        body=body,
+    )
+    db.session.add(message)
+    db.session.flush()
+    db.session.info.setdefault(_PENDING_KEY, []).append(message.id)
+    return message
+
+
+def build_email(message: MailMessage) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = message.sender
+    email["To"] = message.recipient
+    email["Subject"] = message.subject
+    email["Message-ID"] = message.message_id
+    email.set_content(message.body)
+    return email
+
+
+def transport_send(email: EmailMessage) -> None:
+    """Hand one message to the configured transport; raises on failure."""
+    config = current_app.config
+    backend = config["MAIL_BACKEND"]
+    if backend == "memory":
+        current_app.extensions.setdefault("cohort_mail_outbox", []).append(email)
+    elif backend == "file":
+        folder = Path(config["MAIL_DIRECTORY"])
+        folder.mkdir(parents=True, exist_ok=True)
+        name = utcnow().strftime("%Y%m%dT%H%M%S%f") + "-" + email["Message-ID"].strip("<>")
+        (folder / f"{name.replace('@', '_')}.eml").write_bytes(bytes(email))
+    elif backend == "smtp":
+        smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
+        with smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
+            if config["MAIL_USE_TLS"]:
+                smtp.starttls(context=ssl.create_default_context())
+            if config["MAIL_USERNAME"]:
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+            smtp.send_message(email)
+    else:
+        raise RuntimeError(f"Unknown MAIL_BACKEND {backend!r}")
+
+
+def deliver(message_ids: list[int]) -> int:
+    """Claim, send and record each pending message; commits after each. Returns how many sent.
+
+    The claim is a conditional update, so a web worker and the scheduler's retry sweep never
+    both send one message. A claim left by a crash expires after MAIL_CLAIM_LEASE and the
+    message is retried with the same Message-ID.
+    """
+    sent = 0
+    lease_start = utcnow() - current_app.config["MAIL_CLAIM_LEASE"]
+    for message_id in message_ids:
+        claimed = db.session.execute(
+            update(MailMessage)
+            .where(
+                MailMessage.id == message_id,
+                (MailMessage.status == "pending")
+                | ((MailMessage.status == "sending") & (MailMessage.claimed_at < lease_start)),
+            )
+            .values(status="sending", claimed_at=utcnow(), attempts=MailMessage.attempts + 1)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        db.session.commit()
+        if not claimed:
+            continue
+        message = db.session.get(MailMessage, message_id)
+        db.session.refresh(message)
+        try:
+            transport_send(build_email(message))
+        except Exception as exc:  # a mail server fault must not undo the user's action
+            current_app.logger.exception("Mail %s to %s failed", message.message_id, message.recipient)
+            message.error = str(exc)[:1000]
+            message.status = "failed" if message.attempts >= MAX_ATTEMPTS else "pending"
+        else:
+            message.status, message.sent_at, message.error = "sent", utcnow(), None
+            sent += 1
+        db.session.commit()
+    return sent
+
+
+def retry_pending() -> int:
+    """Deliver messages left pending by a failure or a crash (run by the scheduler)."""
+    cutoff = utcnow() - current_app.config["MAIL_CLAIM_LEASE"]
+    ids = db.session.execute(
+        db.select(MailMessage.id)
+        .where(
+            ((MailMessage.status == "pending") & (MailMessage.created_at < utcnow()))
+            | ((MailMessage.status == "sending") & (MailMessage.claimed_at < cutoff))
+        )
+        .order_by(MailMessage.id)
+        .limit(200)
+    ).scalars().all()
+    db.session.commit()
+    return deliver(list(ids))
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    pending = session.info.pop(_PENDING_KEY, None)
+    if pending:
+        session.info.setdefault(_READY_KEY, []).extend(pending)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:
+        session.info.pop(_PENDING_KEY, None)
+
+
+def commit() -> None:
+    """Commit the request's work, then deliver the mail it queued. Edges call this."""
+    db.session.commit()
+    ready = db.session.info.pop(_READY_KEY, None)
+    if ready:
+        deliver(ready)

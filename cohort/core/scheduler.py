@@ -1,0 +1,95 @@
+"""The scheduler process: APScheduler drives a periodic sweep of every module's jobs.
+
+It runs in its own process (`flask --app wsgi cohort scheduler`), never in a web worker. Only
+one process sweeps at a time: it holds a PostgreSQL advisory lock, or a file lock beside the
+SQLite database; a second process waits on the lock as a hot standby.
+"""
+
+import signal
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from filelock import FileLock, Timeout
+from flask import current_app
+from sqlalchemy import text
+
+from cohort.extensions import db
+
+ADVISORY_LOCK_KEY = 0x436F686F7274  # "Cohort"
+
+
+def sweep() -> str:
+    """Run each module's periodic jobs once; each commits its own work."""
+    from cohort.accounts.jobs import purge_expired_job
+    from cohort.core.jobs import retry_mail_job
+
+    results = []
+    for job in (retry_mail_job, purge_expired_job):
+        try:
+            results.append(f"{job.__name__}: {job()}")
+        except Exception:
+            db.session.rollback()
+            current_app.logger.exception("Scheduler job %s failed", job.__name__)
+            results.append(f"{job.__name__}: failed")
+    return "; ".join(results)
+
+
+@contextmanager
+def leader_lock(poll_seconds: float = 5.0):
+    """Block until this process is the only scheduler, then hold the lock until exit."""
+    engine = db.engine
+    if engine.dialect.name == "postgresql":
+        conn = engine.connect()
+        try:
+            announced = False
+            while not conn.execute(
+                text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY}
+            ).scalar():
+                conn.commit()
+                if not announced:
+                    current_app.logger.warning("Another scheduler is running; waiting as standby.")
+                    announced = True
+                time.sleep(poll_seconds)
+            conn.commit()
+            yield
+        finally:
+            conn.close()  # closing the session releases the advisory lock
+    else:
+        database = engine.url.database or "memory"
+        path = Path(database + ".scheduler.lock") if database != "memory" else Path(
+            current_app.instance_path, "scheduler.lock"
+        )
+        lock = FileLock(str(path))
+        announced = False
+        while True:
+            try:
+                lock.acquire(timeout=poll_seconds)
+                break
+            except Timeout:
+                if not announced:
+                    current_app.logger.warning("Another scheduler is running; waiting as standby.")
+                    announced = True
+        try:
+            yield
+        finally:
+            lock.release()
+
+
+def run_scheduler() -> None:
+    app = current_app._get_current_object()
+    interval = app.config["SCHEDULER_SWEEP_SECONDS"]
+
+    def job():
+        with app.app_context():
+            app.logger.info("Sweep: %s", sweep())
+
+    with leader_lock():
+        app.logger.warning("Scheduler running: a sweep every %s seconds.", interval)
+        scheduler = BlockingScheduler(timezone="UTC")
+        scheduler.add_job(job, "interval", seconds=interval, id="sweep", coalesce=True,
+                          max_instances=1)
+        signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
+        job()  # a sweep at start: overdue work is done straight after a restart
+        scheduler.start()

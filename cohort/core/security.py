@@ -1,0 +1,63 @@
+"""Security headers (DESIGN.md section 6) and the server-side session check on every request."""
+
+import secrets
+
+from flask import Flask, current_app, g, request, session
+from flask_login import AnonymousUserMixin
+
+from cohort.extensions import login_manager
+
+
+def csp_nonce() -> str:
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def client_address() -> str | None:
+    """The client's address; behind a proxy, configure ProxyFix so this is the real one."""
+    return request.remote_addr
+
+
+def _set_headers(response):
+    nonce = g.get("csp_nonce")
+    script = "script-src 'self'" + (f" 'nonce-{nonce}'" if nonce else "")
+    response.headers["Content-Security-Policy"] = (
+        f"default-src 'self'; {script}; style-src 'self'; img-src 'self' data:; "
+        "font-src 'self'; connect-src 'self'; form-action 'self'; object-src 'none'; "
+        "base-uri 'none'; frame-ancestors 'none'"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if current_app.config.get("HSTS"):
+        response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    if request.endpoint != "static":
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+class Anonymous(AnonymousUserMixin):
+    is_admin = False
+    name = None
+
+
+def _load_user(token: str):
+    from cohort.accounts.services import load_session
+
+    user = load_session(token)
+    if user is None:
+        session.clear()
+    return user
+
+
+def init_app(app: Flask) -> None:
+    login_manager.user_loader(_load_user)
+    login_manager.anonymous_user = Anonymous
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Sign in to see this page"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = None  # the server-side session is the protection
+    app.after_request(_set_headers)

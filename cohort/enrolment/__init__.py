@@ -1,0 +1,1 @@
+"""Cohorts, organisations and memberships (applications, waitlist and handover build on these)."""

@@ -1,0 +1,11 @@
+"""Imports every module's models, so that metadata (and Alembic) sees every table."""
+
+from cohort.accounts.models import AccountToken, LoginFailure, User, UserSession
+from cohort.core.models import AuditEvent, MailMessage
+from cohort.enrolment.models import Cohort, Membership, Organisation
+from cohort.programme.models import LearningObjective, Session
+
+__all__ = [
+    "AccountToken", "AuditEvent", "Cohort", "LearningObjective", "LoginFailure", "MailMessage",
+    "Membership", "Organisation", "Session", "User", "UserSession",
+]

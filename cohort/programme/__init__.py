@@ -1,0 +1,1 @@
+"""Sessions of a cohort's programme and their learning objectives."""

@@ -1,0 +1,121 @@
+"""Configuration classes read from the environment."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+INSTANCE = Path(os.environ.get("COHORT_INSTANCE_PATH", Path(__file__).parent / "instance")).resolve()
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _dev_secret_key() -> str:
+    """Read the development key from the instance folder, creating it on first use."""
+    INSTANCE.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE / 'cohort.sqlite3'}"
+    # Accept the common postgres:// spelling and use psycopg 3.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+class Config:
+    SQLALCHEMY_DATABASE_URI = property(lambda self: _database_url())
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    TIMEZONE = os.environ.get("TIMEZONE", "Europe/London")
+    SERVICE_NAME = "Cohort"
+
+    # Mail: "file" writes to the instance folder, "smtp" sends through MAIL_SERVER.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Cohort <no-reply@cohort.localhost>")
+    MAIL_DIRECTORY = os.environ.get("MAIL_DIRECTORY", str(INSTANCE / "mail"))
+    MAIL_CLAIM_LEASE = timedelta(minutes=10)
+
+    # Sessions (DESIGN.md section 6).
+    SESSION_COOKIE_NAME = "cohort_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "60")))
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12")))
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    # Sign-in throttling, counted in the database so every worker and host shares it.
+    LOGIN_WINDOW = timedelta(minutes=15)
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 30
+
+    INVITATION_LIFETIME = timedelta(days=14)
+    RESET_LIFETIME = timedelta(hours=2)
+
+    # Argon2id parameters (RFC 9106 second recommended option by default).
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536
+    ARGON2_PARALLELISM = 4
+
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(10 * 1024 * 1024)))
+    HSTS = False
+    SCHEDULER_SWEEP_SECONDS = int(os.environ.get("SCHEDULER_SWEEP_SECONDS", "60"))
+    DEMO_PASSWORD = os.environ.get("COHORT_DEMO_PASSWORD", "cohort-demo")
+    # The server-side part of each URL in mail: where users reach this site.
+    SERVER_BASE_URL = os.environ.get("SERVER_BASE_URL", "http://127.0.0.1:5000")
+
+
+class DevelopmentConfig(Config):
+    def __init__(self) -> None:
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or _dev_secret_key()
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-only-secret-key"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    MAIL_BACKEND = "memory"
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 8192
+    ARGON2_PARALLELISM = 1
+    SERVER_BASE_URL = "http://localhost"
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    HSTS = True
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+
+    def __init__(self) -> None:
+        key = os.environ.get("SECRET_KEY")
+        if not key:
+            raise RuntimeError("SECRET_KEY must be set in production (COHORT_ENV=production).")
+        self.SECRET_KEY = key
+
+
+def config_for(name: str | None = None) -> Config:
+    """Return the configuration named by COHORT_ENV (development, testing or production)."""
+    name = name or os.environ.get("COHORT_ENV", "development")
+    classes = {"development": DevelopmentConfig, "testing": TestingConfig, "production": ProductionConfig}
+    if name not in classes:
+        raise RuntimeError(f"COHORT_ENV must be one of {', '.join(classes)}, not {name!r}.")
+    return classes[name]()

@@ -1,0 +1,198 @@
+"""Fixtures: app, database, client, sign-in helpers and callable factories.
+
+The suite runs on SQLite by default. With COHORT_TEST_BACKEND=url it runs on the database at
+COHORT_TEST_DATABASE_URL instead (`make test` does both when that variable is set).
+"""
+
+import os
+import re
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import event, text
+
+from cohort import create_app
+from cohort.core.mail import commit
+from cohort.extensions import db as _db
+from config import TestingConfig
+
+DEFAULT_PASSWORD = "correct horse battery"
+
+
+def _database_url(tmp_path_factory) -> str:
+    if os.environ.get("COHORT_TEST_BACKEND") == "url":
+        url = os.environ.get("COHORT_TEST_DATABASE_URL")
+        if not url:
+            raise RuntimeError("COHORT_TEST_BACKEND=url needs COHORT_TEST_DATABASE_URL")
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    return _database_url(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+        MAIL_DIRECTORY = str(tmp_path_factory.mktemp("mail"))
+
+    app = create_app(Config())
+    with app.app_context():
+        if _db.engine.dialect.name == "postgresql":
+            with _db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        upgrade()  # the schema comes from the migrations, as in production
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+def _clear_tables() -> None:
+    _db.session.remove()
+    with _db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(_db.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def db(app):
+    """A clean database for each test, inside an application context."""
+    with app.app_context():
+        app.extensions["cohort_mail_outbox"] = []
+        yield _db
+        _clear_tables()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def outbox(app):
+    """Messages sent through the in-memory mail backend during the test."""
+    return app.extensions.setdefault("cohort_mail_outbox", [])
+
+
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_from(response) -> str:
+    match = _CSRF.search(response.get_data(as_text=True))
+    assert match, "the page has no CSRF token"
+    return match.group(1)
+
+
+def post_form(client, url: str, data: dict, page: str | None = None, **kwargs):
+    """GET the form page (or `page`) for its CSRF token, then POST the data to `url`."""
+    token = csrf_from(client.get(page or url))
+    return client.post(url, data={"csrf_token": token, **data}, **kwargs)
+
+
+def sign_in(client, email: str, password: str = DEFAULT_PASSWORD):
+    return post_form(client, "/login", {"email": email, "password": password})
+
+
+@pytest.fixture
+def login(client):
+    """login(user_or_email, password=...) signs the test client in and checks it worked."""
+
+    def _login(who, password: str = DEFAULT_PASSWORD, the_client=None):
+        email = who if isinstance(who, str) else who.email
+        response = sign_in(the_client or client, email, password)
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        return response
+
+    return _login
+
+
+@pytest.fixture
+def make_user(db):
+    counter = iter(range(1, 10_000))
+
+    def _make_user(email: str | None = None, name: str | None = None,
+                   password: str | None = DEFAULT_PASSWORD, **fields):
+        from cohort.accounts.services import create_user
+
+        n = next(counter)
+        user = create_user(email or f"user{n}@example.org", name or f"User {n}",
+                           password=password, **fields)
+        commit()
+        return user
+
+    return _make_user
+
+
+@pytest.fixture
+def make_cohort(db):
+    counter = iter(range(1, 10_000))
+
+    def _make_cohort(title: str | None = None, **fields):
+        from cohort.enrolment.services import create_cohort
+
+        fields.setdefault("status", "running")
+        cohort = create_cohort(None, title or f"Cohort {next(counter)}", **fields)
+        commit()
+        return cohort
+
+    return _make_cohort
+
+
+@pytest.fixture
+def make_member(db, make_user, make_cohort):
+    """make_member(cohort=None, role="participant", user=None, **fields) -> Membership."""
+
+    def _make_member(cohort=None, role: str = "participant", user=None, **fields):
+        from cohort.enrolment.services import add_member
+
+        cohort = cohort or make_cohort()
+        user = user or make_user()
+        membership = add_member(None, cohort, user, role, **fields)
+        commit()
+        return membership
+
+    return _make_member
+
+
+@pytest.fixture
+def make_session(db, make_cohort):
+    def _make_session(cohort=None, title: str = "Workshop", starts_in=timedelta(days=7), **fields):
+        from cohort.core.timeutil import utcnow
+        from cohort.programme.services import add_session
+
+        cohort = cohort or make_cohort()
+        fields.setdefault("kind", "workshop")
+        fields.setdefault("duration_minutes", 150)
+        session = add_session(None, cohort, title, starts_at=utcnow() + starts_in, **fields)
+        commit()
+        return session
+
+    return _make_session
+
+
+@contextmanager
+def count_queries():
+    """Count the SQL statements run inside the block: `with count_queries() as n: ...; n[0]`."""
+    counter = [0]
+
+    def _count(*_args, **_kwargs):
+        counter[0] += 1
+
+    engine = _db.engine
+    event.listen(engine, "before_cursor_execute", _count)
+    try:
+        yield counter
+    finally:
+        event.remove(engine, "before_cursor_execute", _count)
