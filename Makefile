@@ -55,6 +55,7 @@ lint: install-test
 
 ## make test: the whole suite on SQLite, then again on COHORT_TEST_DATABASE_URL when it is set.
 test: install-test assets
+	scripts/ensure-chromium
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 	@if [ -n "$$COHORT_TEST_DATABASE_URL" ]; then \

@@ -1,0 +1,112 @@
+"""Browser fixtures: the app served on a free loopback port, Debian's Chromium, and axe-core.
+
+No test tool may download a browser here: Playwright drives /usr/bin/chromium.
+"""
+
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from cohort.core.mail import commit
+
+CHROMIUM = "/usr/bin/chromium"
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+DEMO_PASSWORD = "cohort-demo-e2e"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "/e2e/" in str(item.path):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """Serve the session's app on 127.0.0.1 with a free port, in a thread."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (scripts/ensure-chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def demo(db, app):
+    """The demo programme, loaded into the clean test database."""
+    from cohort import demo as demo_module
+
+    accounts = demo_module.load(DEMO_PASSWORD)
+    commit()
+    return accounts
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: `make test` installs the npm packages")
+    return AXE.read_text()
+
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+@pytest.fixture
+def audit(axe_source):
+    """audit(page, state="normal") runs axe on the current page and fails on any violation."""
+
+    def _audit(page, state: str = "normal") -> None:
+        problems = axe_problems(page, axe_source)
+        assert not problems, f"{page.url} ({state}):\n" + "\n".join(problems)
+
+    return _audit
+
+
+def axe_problems(page, axe_source: str) -> list[str]:
+    """Run axe-core's WCAG 2.0/2.1/2.2 A and AA rules; describe each violation in a line."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(axe_source)  # evaluated by the driver, so the page's CSP still applies
+    violations = page.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
+        ".violations.map(v => ({id: v.id, help: v.help, impact: v.impact,"
+        " targets: v.nodes.slice(0, 5).map(n => n.target.join(' '))}))",
+        WCAG_TAGS,
+    )
+    return [
+        f"  {v['id']} ({v['impact']}): {v['help']} at {', '.join(v['targets'])}" for v in violations
+    ]
+
+
+def sign_in_browser(page, email: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()

@@ -1,0 +1,99 @@
+"""Crawl every page each demo role can reach and run axe on it, normal and error states.
+
+New pages come under this check without anyone listing them: the crawler follows every
+same-site link it finds (GET only: a GET never changes state) and submits every POST form
+that has fields with those fields empty, to see its error state. A form whose empty submission
+would be meaningful can opt out with `data-crawl="skip"`.
+"""
+
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from tests.e2e.conftest import axe_problems, sign_in_browser
+
+CRAWL_LIMIT = 200
+SKIP_PREFIXES = ("/static/", "/logout")
+
+
+def _same_site_links(page, base: str) -> list[str]:
+    hrefs = page.eval_on_selector_all(
+        "a[href]:not([data-crawl=skip])", "els => els.map(e => e.getAttribute('href'))"
+    )
+    links = []
+    for href in hrefs:
+        url = urljoin(page.url, href)
+        parts = urlsplit(url)
+        if f"{parts.scheme}://{parts.netloc}" != base:
+            continue
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        if path.startswith(SKIP_PREFIXES):
+            continue
+        links.append(path)
+    return links
+
+
+FORMS_WITH_FIELDS = """
+() => Array.from(document.querySelectorAll('main form[method=post]:not([data-crawl=skip])'))
+  .map((form, index) => ({index, fields: form.querySelectorAll(
+    'input:not([type=hidden]):not([type=submit]):not([type=checkbox]):not([type=radio]), textarea, select'
+  ).length}))
+  .filter(f => f.fields > 0)
+  .map(f => f.index)
+"""
+
+
+def crawl(page, base: str, axe_source: str, start: str = "/") -> tuple[list[str], list[str]]:
+    """Visit every reachable page; return (pages visited, problems found)."""
+    queue, seen, problems = [start], set(), []
+    while queue and len(seen) < CRAWL_LIMIT:
+        path = queue.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        response = page.goto(base + path)
+        if response is None or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        if response.status >= 500:
+            problems.append(f"{path}: status {response.status}")
+            continue
+        problems += [f"{path} (normal):\n{line}" for line in axe_problems(page, axe_source)]
+        links = _same_site_links(page, base)
+        for index in page.evaluate(FORMS_WITH_FIELDS):
+            page.goto(base + path)
+            form = page.locator("main form[method=post]").nth(index)
+            for field in form.locator("input[type=text], input[type=email], input[type=password],"
+                                      " input[type=url], input[type=number], textarea").all():
+                field.fill("")
+            with page.expect_navigation():
+                form.locator("button[type=submit], button:not([type]), input[type=submit]").first.click()
+            status = page.evaluate("() => document.title")
+            if "problem with the service" in status.lower():
+                problems.append(f"{path}: empty form {index} gave a server error")
+                continue
+            problems += [f"{path} (form {index} submitted empty):\n{line}"
+                         for line in axe_problems(page, axe_source)]
+        queue += [link for link in links if link not in seen]
+    return sorted(seen), problems
+
+
+ROLES = [
+    None,
+    "admin@example.org",
+    "facilitator@example.org",
+    "evaluator@example.org",
+    "participant01@example.org",
+    "participant05@example.org",
+]
+
+
+@pytest.mark.parametrize("email", ROLES, ids=lambda e: e or "anonymous")
+def test_every_reachable_page_passes_axe(page, demo, axe_source, live_server, email):
+    if email:
+        sign_in_browser(page, email)
+        start = "/"
+    else:
+        start = "/login"
+    visited, problems = crawl(page, live_server, axe_source, start)
+    assert len(visited) >= 2, visited
+    assert not problems, f"{len(problems)} problem(s) on {len(visited)} pages:\n" + "\n".join(problems)
