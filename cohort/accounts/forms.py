@@ -2,6 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
 
 
@@ -41,7 +42,7 @@ class InviteForm(FlaskForm):
     cohort = SelectField("Cohort", coerce=str, validate_choice=True)
     role = SelectField(
         "Role in the cohort",
-        choices=[("participant", "Participant"), ("facilitator", "Facilitator"),
-                 ("evaluator", "Evaluator")],
+        choices=[SelectChoice("participant", "Participant"),
+                 SelectChoice("facilitator", "Facilitator"), SelectChoice("evaluator", "Evaluator")],
     )
     is_admin = BooleanField("Site administrator")

@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from wtforms.fields.choices import SelectChoice
 
 from cohort.accounts import permissions, services
 from cohort.accounts.forms import (
@@ -171,7 +172,9 @@ def invite():
     if not permissions.can_invite(current_user):
         abort(403)
     form = InviteForm()
-    form.cohort.choices = [("", "No cohort")] + [(str(c.id), c.title) for c in all_cohorts()]
+    form.cohort.choices = [SelectChoice("", "No cohort")] + [
+        SelectChoice(str(c.id), c.title) for c in all_cohorts()
+    ]
     if form.validate_on_submit():
         cohort = get_cohort(int(form.cohort.data)) if form.cohort.data else None
         try:

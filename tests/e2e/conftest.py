@@ -3,6 +3,7 @@
 No test tool may download a browser here: Playwright drives /usr/bin/chromium.
 """
 
+import re
 import threading
 from pathlib import Path
 
@@ -18,6 +19,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 DEMO_PASSWORD = "cohort-demo-e2e"
+EXPECTED_STATUS = r"Failed to load resource: the server responded with a status of 4\d\d"
 
 
 def pytest_collection_modifyitems(items):
@@ -51,11 +53,22 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
+    """A fresh browser tab; the test fails if any page logs a script error or a CSP refusal."""
     context = browser.new_context(base_url=live_server)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    errors: list[str] = []
+
+    def on_console(message):
+        # An error page (404, 410...) is logged as a failed load: that is the page, not a fault.
+        if message.type == "error" and not re.match(EXPECTED_STATUS, message.text):
+            errors.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
     yield page
     context.close()
+    assert not errors, "errors in the browser console:\n" + "\n".join(errors)
 
 
 @pytest.fixture
