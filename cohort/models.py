@@ -2,10 +2,18 @@
 
 from cohort.accounts.models import AccountToken, LoginFailure, User, UserSession
 from cohort.core.models import AuditEvent, MailMessage
-from cohort.enrolment.models import Cohort, Membership, Organisation
+from cohort.enrolment.models import (
+    Application,
+    Cohort,
+    HandoverRequest,
+    Membership,
+    Organisation,
+    Place,
+    PlaceHolding,
+)
 from cohort.programme.models import LearningObjective, Session
 
 __all__ = [
-    "AccountToken", "AuditEvent", "Cohort", "LearningObjective", "LoginFailure", "MailMessage",
+    "AccountToken", "Application", "AuditEvent", "HandoverRequest", "Place", "PlaceHolding", "Cohort", "LearningObjective", "LoginFailure", "MailMessage",
     "Membership", "Organisation", "Session", "User", "UserSession",
 ]

@@ -1,10 +1,13 @@
 """Engine settings: SQLite in WAL mode with a busy timeout and foreign keys on."""
 
-from flask import Flask
+
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from cohort.extensions import db
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -22,7 +25,7 @@ def init_app(app: Flask) -> None:
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
             # Let SQLAlchemy, not the driver, open transactions, so BEGIN IMMEDIATE can be used
-            # where a write must not race (see guarded updates in services).
+            # where a write must not race (see write_intent below).
             event.listen(engine, "connect", _disable_pysqlite_begin)
             event.listen(engine, "begin", _emit_begin)
 
@@ -32,5 +35,11 @@ def _disable_pysqlite_begin(dbapi_connection, _record) -> None:
 
 
 def _emit_begin(conn) -> None:
-    mode = conn.info.pop("sqlite_begin", "DEFERRED")
+    mode = conn.info.pop("sqlite_begin", None)
+    if mode is None:
+        # In WAL mode a transaction that has read cannot write once another connection has
+        # committed ("database is locked", with no wait), so a request that may write takes
+        # the write lock with its first statement and waits its turn instead.
+        writing = has_request_context() and request.method not in SAFE_METHODS
+        mode = "IMMEDIATE" if writing else "DEFERRED"
     conn.exec_driver_sql(f"BEGIN {mode}")

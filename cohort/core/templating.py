@@ -1,11 +1,23 @@
 """Template helpers: time formatting, permission predicates and the CSP nonce."""
 
+from types import SimpleNamespace
+
 from flask import Flask, current_app
 from flask_login import current_user
 
 from cohort.accounts import permissions
 from cohort.core.security import csp_nonce
 from cohort.core.timeutil import format_date, format_local
+
+
+def _predicates() -> SimpleNamespace:
+    """Every module's permission predicates, as `can.<name>` in templates."""
+    from cohort.enrolment import permissions as enrolment
+
+    names = {}
+    for module in (permissions, enrolment):
+        names |= {k: v for k, v in vars(module).items() if callable(v) and not k.startswith("_")}
+    return SimpleNamespace(**names)
 
 
 def viewer_timezone() -> str:
@@ -20,7 +32,7 @@ def init_app(app: Flask) -> None:
     def inject():
         return {
             "csp_nonce": csp_nonce,
-            "can": permissions,
+            "can": _predicates(),
             "service_name": current_app.config["SERVICE_NAME"],
         }
 

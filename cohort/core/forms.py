@@ -1,0 +1,67 @@
+"""Form fields shared by the modules."""
+
+from datetime import date
+
+from wtforms import Field
+from wtforms.utils import unset_value
+
+PARTS = ("day", "month", "year")
+
+
+class GovDateField(Field):
+    """A date typed into three boxes (GOV.UK date input): day, month and year.
+
+    Any mix of parts, missing parts or impossible dates gets a message naming what to fix;
+    nothing raises.
+    """
+
+    def __init__(self, label=None, validators=None, required_message=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.required_message = required_message
+        self.raw = dict.fromkeys(PARTS, "")
+        self.first_bad = "day"
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        self.process_errors = []
+        if data is unset_value:
+            data = self.default() if callable(self.default) else self.default
+        self.data = data if isinstance(data, date) else None
+        if self.data:
+            self.raw = {"day": str(self.data.day), "month": str(self.data.month),
+                        "year": str(self.data.year)}
+        if formdata is None or not any(f"{self.name}-{p}" in formdata for p in PARTS):
+            if formdata is not None and self.required_message:
+                self.data = None
+                self.process_errors.append(self.required_message)
+            return
+        self.raw = {p: (formdata.get(f"{self.name}-{p}") or "").strip()[:10] for p in PARTS}
+        self.data = None
+        label = self.label.text
+        filled = [p for p in PARTS if self.raw[p]]
+        if not filled:
+            if self.required_message:
+                self.process_errors.append(self.required_message)
+            return
+        missing = [p for p in PARTS if not self.raw[p]]
+        if missing:
+            self.first_bad = missing[0]
+            self.process_errors.append(f"{label} must include a {' and '.join(missing)}")
+            return
+        try:
+            day, month, year = (int(self.raw[p]) for p in PARTS)
+        except ValueError:
+            self.first_bad = next(p for p in PARTS if not self.raw[p].isdigit())
+            self.process_errors.append(f"{label} must be a real date, in numbers")
+            return
+        if not 1900 <= year <= 2200:
+            self.first_bad = "year"
+            self.process_errors.append(f"{label} must have a 4-digit year, like 2027")
+            return
+        try:
+            self.data = date(year, month, day)
+        except ValueError:
+            self.first_bad = "month" if not 1 <= month <= 12 else "day"
+            self.process_errors.append(f"{label} must be a real date")
+
+    def _value(self):
+        return self.raw

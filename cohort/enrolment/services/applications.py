@@ -1,0 +1,253 @@
+"""The call for applications: applying, reviewing, the waitlist."""
+
+import hashlib
+import secrets
+
+from flask import current_app
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from cohort.core.audit import record
+from cohort.core.mail import queue_mail
+from cohort.core.services import Page, paginate
+from cohort.core.timeutil import format_local, utcnow
+from cohort.enrolment.models import APPLICATION_STATUSES, Application, Cohort, Membership
+from cohort.enrolment.services.cohorts import add_member
+from cohort.enrolment.services.errors import EnrolmentError
+from cohort.enrolment.services.places import free_places, take_place
+from cohort.extensions import db
+
+__all__ = [
+    "APPLICATION_FIELDS", "submit_application", "application_by_token", "applications_page",
+    "application_counts", "accept_application", "waitlist_application", "decline_application",
+    "next_on_waitlist", "get_application",
+]
+
+APPLICATION_FIELDS = (
+    "name", "organisation_name", "job_title", "professional_background", "area_of_focus",
+    "strategy", "motivation",
+)
+OPEN_STATUSES = ("submitted", "waitlisted")
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _status_link(token: str) -> str:
+    return f"{current_app.config['SERVER_BASE_URL']}/applications/{token}"
+
+
+def _next_waitlist_position(cohort: Cohort) -> int:
+    last = db.session.execute(
+        select(func.max(Application.waitlist_position)).where(Application.cohort_id == cohort.id)
+    ).scalar_one()
+    return (last or 0) + 1
+
+
+def submit_application(cohort: Cohort, email: str, **answers) -> tuple[Application, str, bool]:
+    """Apply to a cohort's call, or update the same email's open application.
+
+    Returns (application, status-page token, created). When every place is taken, a new
+    application goes straight on the waitlist and the applicant is told so.
+    """
+    from cohort.accounts.services import AccountError, normalise_email
+
+    now = utcnow()
+    if not cohort.call_is_open(now):
+        if cohort.applications_close_at and now >= cohort.applications_close_at:
+            closed = format_local(cohort.applications_close_at, cohort.timezone)
+            raise EnrolmentError(f"Applications to {cohort.title} closed on {closed}")
+        raise EnrolmentError(f"{cohort.title} is not taking applications now")
+    try:
+        email = normalise_email(email)
+    except AccountError as error:
+        raise EnrolmentError(str(error), "email") from error
+    missing = [name for name in APPLICATION_FIELDS if not (answers.get(name) or "").strip()]
+    if missing:
+        raise EnrolmentError("Answer every question", missing[0])
+    answers = {name: answers[name].strip() for name in APPLICATION_FIELDS}
+    token = secrets.token_urlsafe(24)
+    existing = db.session.execute(
+        select(Application).where(Application.cohort_id == cohort.id, Application.email == email)
+    ).scalar_one_or_none()
+    created = existing is None
+    if existing is None:
+        application = Application(cohort_id=cohort.id, email=email, status_token_hash=_token_hash(token),
+                                  **answers)
+        if free_places(cohort) == 0:
+            application.status = "waitlisted"
+            application.waitlist_position = _next_waitlist_position(cohort)
+        try:
+            with db.session.begin_nested():
+                db.session.add(application)
+                db.session.flush()
+        except IntegrityError:
+            # The same form posted twice at once: the first one made the application.
+            created = False
+            application = db.session.execute(
+                select(Application).where(Application.cohort_id == cohort.id,
+                                          Application.email == email)
+            ).scalar_one()
+    else:
+        application = existing
+        if application.status not in OPEN_STATUSES:
+            raise EnrolmentError(
+                f"An application from {email} has already been {application.status_label.lower()}. "
+                "Contact the facilitator if something has changed"
+            )
+        for name, value in answers.items():
+            setattr(application, name, value)
+        application.updated_at = now
+        application.status_token_hash = _token_hash(token)
+        db.session.flush()
+    if created and application.status == "waitlisted":
+        opening = ("Every place is taken at the moment, so your application is on the waitlist "
+                   f"(number {application.waitlist_position}). If a place frees up, the "
+                   "facilitator may offer it to you.")
+    elif created:
+        opening = "Thank you for applying. The facilitator will review your application."
+    else:
+        opening = "Your application has been updated with the answers you just sent."
+    queue_mail(
+        email, f"Your application to {cohort.title}",
+        f"Hello {application.name},\n\n{opening}\n\nSee the state of your application at any "
+        f"time here (keep this link to yourself):\n\n{_status_link(token)}\n",
+    )
+    return application, token, created
+
+
+def application_by_token(token: str) -> Application | None:
+    return db.session.execute(
+        select(Application).where(Application.status_token_hash == _token_hash(token or ""))
+    ).scalar_one_or_none()
+
+
+def get_application(cohort: Cohort, application_id: int) -> Application | None:
+    application = db.session.get(Application, application_id)
+    return application if application and application.cohort_id == cohort.id else None
+
+
+def applications_page(cohort: Cohort, status: str | None, query: str | None,
+                      raw_page: str | None) -> Page:
+    """Applications filtered by status and by a search on name or organisation."""
+    statement = select(Application).where(Application.cohort_id == cohort.id)
+    if status in APPLICATION_STATUSES:
+        statement = statement.where(Application.status == status)
+    query = (query or "").strip()
+    if query:
+        pattern = f"%{query.lower()}%"
+        statement = statement.where(or_(func.lower(Application.name).like(pattern),
+                                        func.lower(Application.organisation_name).like(pattern)))
+    statement = statement.order_by(
+        Application.status != "submitted",
+        Application.waitlist_position.nulls_last(),
+        Application.created_at,
+        Application.id,
+    )
+    return paginate(statement, raw_page)
+
+
+def application_counts(cohort: Cohort) -> dict[str, int]:
+    rows = db.session.execute(
+        select(Application.status, func.count(Application.id))
+        .where(Application.cohort_id == cohort.id).group_by(Application.status)
+    ).all()
+    return dict.fromkeys(APPLICATION_STATUSES, 0) | dict(rows)
+
+
+def _decide(acting, application: Application, status: str, message: str | None) -> None:
+    if application.status not in OPEN_STATUSES:
+        raise EnrolmentError(f"This application has already been {application.status_label.lower()}")
+    application.status = status
+    application.decision_message = (message or "").strip() or None
+    application.decided_at = utcnow()
+    application.decided_by_id = acting.id
+
+
+def accept_application(acting, application: Application, message: str | None = None) -> Membership:
+    """Give the applicant a place and invite them; raise EnrolmentError when the cohort is full.
+
+    A person new to Cohort gets an invitation to set a password; one with an account simply
+    gains the membership and is told by email.
+    """
+    from cohort.accounts.models import User
+    from cohort.accounts.services import create_user, issue_token
+
+    cohort = application.cohort
+    _decide(acting, application, "accepted", message)
+    user = db.session.execute(select(User).where(User.email == application.email)).scalar_one_or_none()
+    if user is not None:
+        existing = db.session.execute(
+            select(Membership).where(Membership.cohort_id == cohort.id,
+                                     Membership.user_id == user.id,
+                                     Membership.status == "active")
+        ).scalar_one_or_none()
+        if existing is not None:
+            raise EnrolmentError(f"{user.name} is already in this cohort as "
+                                 f"{existing.role_label.lower()}")
+    place = take_place(cohort, application.organisation_name, application.area_of_focus,
+                       application.strategy)
+    if user is None:
+        user = create_user(application.email, application.name,
+                           organisation=application.organisation_name,
+                           job_title=application.job_title)
+    membership = add_member(acting, cohort, user, "participant", place=place,
+                            organisation=application.organisation_name,
+                            area_of_focus=application.area_of_focus,
+                            professional_background=application.professional_background)
+    from cohort.enrolment.models import PlaceHolding
+
+    db.session.add(PlaceHolding(place_id=place.id, user_id=user.id, started_at=utcnow(),
+                                how_started="accepted"))
+    application.place_id = place.id
+    application.waitlist_position = None
+    db.session.flush()
+    base = current_app.config["SERVER_BASE_URL"]
+    note = f"\n\nA note from the facilitator:\n{application.decision_message}" if application.decision_message else ""
+    if user.has_password:
+        how = f"Sign in at {base}/login to see the programme."
+    else:
+        token = issue_token(user, "invitation")
+        how = (f"To take your place, open this link and choose a password (it works once):\n\n"
+               f"{base}/invitation/{token}")
+    queue_mail(user.email, f"You have a place in {cohort.title}",
+               f"Hello {user.name},\n\nYour application to {cohort.title} has been accepted. "
+               f"{how}{note}\n")
+    record(acting, "application_accepted", subject=user.email, detail=cohort.slug)
+    return membership
+
+
+def waitlist_application(acting, application: Application, message: str | None = None) -> None:
+    if application.status == "waitlisted":
+        raise EnrolmentError("This application is already on the waitlist")
+    _decide(acting, application, "waitlisted", message)
+    application.decided_at = None  # still open: the waitlist is not a final decision
+    application.waitlist_position = _next_waitlist_position(application.cohort)
+    note = f"\n\nA note from the facilitator:\n{application.decision_message}" if application.decision_message else ""
+    queue_mail(application.email, f"Your application to {application.cohort.title}",
+               f"Hello {application.name},\n\nYour application is on the waitlist (number "
+               f"{application.waitlist_position}). If a place frees up, the facilitator may "
+               f"offer it to you.{note}\n")
+    db.session.flush()
+
+
+def decline_application(acting, application: Application, message: str | None = None) -> None:
+    _decide(acting, application, "declined", message)
+    application.waitlist_position = None
+    note = f"\n\nA note from the facilitator:\n{application.decision_message}" if application.decision_message else ""
+    queue_mail(application.email, f"Your application to {application.cohort.title}",
+               f"Hello {application.name},\n\nThank you for applying to {application.cohort.title}. "
+               f"We are not able to offer you a place this time.{note}\n")
+    db.session.flush()
+    record(acting, "application_declined", subject=application.email,
+           detail=application.cohort.slug)
+
+
+def next_on_waitlist(cohort: Cohort) -> Application | None:
+    return db.session.execute(
+        select(Application)
+        .where(Application.cohort_id == cohort.id, Application.status == "waitlisted")
+        .order_by(Application.waitlist_position, Application.id)
+        .limit(1)
+    ).scalar_one_or_none()

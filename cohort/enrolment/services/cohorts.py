@@ -1,0 +1,250 @@
+"""Cohorts, organisations and memberships."""
+
+import re
+
+from sqlalchemy import select
+
+from cohort.core.audit import record
+from cohort.core.timeutil import utcnow
+from cohort.enrolment.models import COHORT_STATUSES, ROLES, Cohort, Membership, Organisation
+from cohort.enrolment.services.errors import EnrolmentError
+from cohort.extensions import db
+
+__all__ = [
+    "slugify", "create_cohort", "organisation_named", "add_member", "memberships_for",
+    "membership_of", "cohort_members", "all_cohorts", "get_cohort", "validate_cohort_fields",
+    "EDITABLE_FIELDS", "update_cohort", "add_staff", "directory", "update_working_on",
+    "facilitators_of", "cohort_by_slug", "now",
+]
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "cohort"
+
+
+def create_cohort(acting, title: str, **fields) -> Cohort:
+    """Create a cohort with a unique slug; raise EnrolmentError on a bad status or capacity."""
+    title = (title or "").strip()
+    if not title:
+        raise EnrolmentError("Enter the cohort's title", "title")
+    validate_cohort_fields(fields)
+    base = slugify(fields.pop("slug", None) or title)
+    slug, n = base, 1
+    while db.session.execute(select(Cohort.id).where(Cohort.slug == slug)).first():
+        n += 1
+        slug = f"{base}-{n}"
+    cohort = Cohort(title=title, slug=slug, **fields)
+    db.session.add(cohort)
+    db.session.flush()
+    record(acting, "cohort_created", subject=cohort.slug)
+    return cohort
+
+
+def organisation_named(name: str | None) -> Organisation | None:
+    """Return the organisation with this name, creating it when new."""
+    name = (name or "").strip()
+    if not name:
+        return None
+    org = db.session.execute(
+        select(Organisation).where(Organisation.name == name)
+    ).scalar_one_or_none()
+    if org is None:
+        org = Organisation(name=name)
+        db.session.add(org)
+        db.session.flush()
+    return org
+
+
+def add_member(acting, cohort: Cohort, user, role: str, organisation: str | None = None,
+               area_of_focus: str | None = None,
+               professional_background: str | None = None, place=None,
+               approved: bool = True) -> Membership:
+    """Give a person a role in a cohort; raise EnrolmentError if they already have one."""
+    if role not in ROLES:
+        raise EnrolmentError("Choose a role", "role")
+    existing = db.session.execute(
+        select(Membership).where(Membership.cohort_id == cohort.id, Membership.user_id == user.id)
+    ).scalar_one_or_none()
+    if existing is not None and existing.status == "active":
+        raise EnrolmentError(f"{user.name} is already in this cohort as {existing.role_label.lower()}")
+    if existing is not None:  # someone who left (or was declined) comes back
+        existing.role, existing.status, existing.left_at = role, "active", None
+        existing.joined_at, existing.place, existing.approved = utcnow(), place, approved
+        existing.organisation = organisation_named(organisation or user.organisation)
+        existing.area_of_focus = area_of_focus or existing.area_of_focus
+        db.session.flush()
+        record(acting, "role_granted", subject=user.email, detail=f"{role} in {cohort.slug}")
+        return existing
+    membership = Membership(
+        cohort=cohort, user=user, role=role, joined_at=utcnow(),
+        organisation=organisation_named(organisation or user.organisation),
+        area_of_focus=area_of_focus, professional_background=professional_background,
+        place=place, approved=approved,
+    )
+    db.session.add(membership)
+    db.session.flush()
+    record(acting, "role_granted", subject=user.email, detail=f"{role} in {cohort.slug}")
+    return membership
+
+
+def memberships_for(user) -> list[Membership]:
+    """The person's active memberships, newest cohort first (cohort and organisation loaded)."""
+    return list(
+        db.session.execute(
+            select(Membership)
+            .join(Membership.cohort)
+            .where(
+                Membership.user_id == user.id,
+                Membership.status == "active",
+                Membership.approved.is_(True),
+            )
+            .order_by(Cohort.starts_on.desc().nulls_last(), Cohort.id.desc())
+        ).scalars()
+    )
+
+
+def membership_of(user, cohort: Cohort) -> Membership | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.execute(
+        select(Membership).where(
+            Membership.cohort_id == cohort.id,
+            Membership.user_id == user.id,
+            Membership.status == "active",
+            Membership.approved.is_(True),
+        )
+    ).scalar_one_or_none()
+
+
+def cohort_members(cohort: Cohort) -> list[Membership]:
+    return list(
+        db.session.execute(
+            select(Membership)
+            .where(
+                Membership.cohort_id == cohort.id,
+                Membership.status == "active",
+                Membership.approved.is_(True),
+            )
+            .order_by(Membership.role, Membership.id)
+        ).scalars()
+    )
+
+
+def all_cohorts() -> list[Cohort]:
+    return list(db.session.execute(select(Cohort).order_by(Cohort.title)).scalars())
+
+
+def get_cohort(cohort_id: int) -> Cohort | None:
+    return db.session.get(Cohort, cohort_id)
+
+
+def validate_cohort_fields(fields: dict, cohort: Cohort | None = None) -> None:
+    """Raise EnrolmentError for fields that cannot stand together."""
+    if fields.get("status", "draft") not in COHORT_STATUSES:
+        raise EnrolmentError("Choose a status", "status")
+    capacity = fields.get("capacity", 12)
+    if capacity is None or capacity < 1:
+        raise EnrolmentError("Enter the number of places, 1 or more", "capacity")
+    if capacity > 500:
+        raise EnrolmentError("Enter 500 places or fewer", "capacity")
+    if cohort is not None:
+        from cohort.enrolment.services.places import places_taken
+
+        taken = places_taken(cohort)
+        if capacity < taken:
+            raise EnrolmentError(
+                f"{taken} places are taken: the capacity cannot be less than that", "capacity"
+            )
+    starts, ends = fields.get("starts_on"), fields.get("ends_on")
+    if starts and ends and ends < starts:
+        raise EnrolmentError("The end date must be on or after the start date", "ends_on")
+    opens, closes = fields.get("applications_open_at"), fields.get("applications_close_at")
+    if (opens is None) != (closes is None):
+        raise EnrolmentError(
+            "Enter both the opening and the closing date of the call, or neither",
+            "applications_close_at" if opens else "applications_open_at",
+        )
+    if opens and closes and closes <= opens:
+        raise EnrolmentError("The call must close after it opens", "applications_close_at")
+
+
+EDITABLE_FIELDS = (
+    "title", "focus", "description", "status", "starts_on", "ends_on", "capacity",
+    "ground_rules", "applications_open_at", "applications_close_at",
+)
+
+
+def update_cohort(acting, cohort: Cohort, **fields) -> Cohort:
+    """Change a cohort's settings; raise EnrolmentError when they do not stand together."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    if "title" in fields and not (fields["title"] or "").strip():
+        raise EnrolmentError("Enter the cohort's title", "title")
+    merged = {name: getattr(cohort, name) for name in EDITABLE_FIELDS} | fields
+    validate_cohort_fields(merged, cohort)
+    for name, value in fields.items():
+        setattr(cohort, name, value.strip() if isinstance(value, str) else value)
+    db.session.flush()
+    record(acting, "cohort_updated", subject=cohort.slug)
+    return cohort
+
+
+def add_staff(acting, cohort: Cohort, email: str, name: str, role: str):
+    """Add a co-facilitator or an evaluator by email, inviting them if they are new."""
+    from cohort.accounts.services import invite
+
+    if role not in ("facilitator", "evaluator"):
+        raise EnrolmentError("Choose facilitator or evaluator", "role")
+    user, _created = invite(acting, email, name, cohort=cohort, role=role)
+    return user
+
+
+def directory(cohort: Cohort) -> list[Membership]:
+    """Participants and approved team members, by organisation then name."""
+    from cohort.accounts.models import User
+
+    return list(
+        db.session.execute(
+            select(Membership)
+            .join(Membership.user)
+            .outerjoin(Membership.organisation)
+            .where(
+                Membership.cohort_id == cohort.id,
+                Membership.status == "active",
+                Membership.approved.is_(True),
+                Membership.role.in_(("participant", "colleague")),
+            )
+            .order_by(Organisation.name.nulls_last(), User.name)
+        ).scalars()
+    )
+
+
+def update_working_on(acting, membership: Membership, text: str | None) -> Membership:
+    """Set the short 'what I am working on' line shown in the member directory."""
+    text = (text or "").strip()
+    if len(text) > 500:
+        raise EnrolmentError("Keep it to 500 characters or fewer", "working_on")
+    membership.working_on = text or None
+    db.session.flush()
+    return membership
+
+
+def facilitators_of(cohort: Cohort) -> list[Membership]:
+    return list(
+        db.session.execute(
+            select(Membership).where(
+                Membership.cohort_id == cohort.id,
+                Membership.role == "facilitator",
+                Membership.status == "active",
+            )
+        ).scalars()
+    )
+
+
+def cohort_by_slug(slug: str) -> Cohort | None:
+    return db.session.execute(select(Cohort).where(Cohort.slug == slug)).scalar_one_or_none()
+
+
+def now():
+    return utcnow()

@@ -1,0 +1,322 @@
+"""Places: taking one within capacity, handing it over, leaving it, and its team."""
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from cohort.core.audit import record
+from cohort.core.mail import queue_mail
+from cohort.core.timeutil import utcnow
+from cohort.enrolment.models import Cohort, HandoverRequest, Membership, Place, PlaceHolding
+from cohort.enrolment.services.cohorts import add_member, facilitators_of, organisation_named
+from cohort.enrolment.services.errors import EnrolmentError
+from cohort.extensions import db
+
+__all__ = [
+    "places_taken", "free_places", "take_place", "hand_over", "request_handover",
+    "decide_handover", "leave_place", "invite_colleague", "decide_colleague", "roster",
+    "holder_of", "current_holding", "pending_handovers", "pending_colleagues", "team_of",
+]
+
+
+def places_taken(cohort: Cohort) -> int:
+    return db.session.execute(
+        select(func.count(Place.id)).where(Place.cohort_id == cohort.id, Place.slot.is_not(None))
+    ).scalar_one()
+
+
+def free_places(cohort: Cohort) -> int:
+    return max(0, cohort.capacity - places_taken(cohort))
+
+
+def take_place(cohort: Cohort, organisation: str | None, area_of_focus: str | None,
+               strategy: str | None = None) -> Place:
+    """Create a place in the lowest free slot; raise EnrolmentError when the cohort is full.
+
+    Two acceptances racing for the last place both try the same slot: the unique constraint
+    on (cohort, slot) lets one through and the other tries the next slot, finding none.
+    """
+    for _attempt in range(cohort.capacity + 1):
+        used = set(
+            db.session.execute(
+                select(Place.slot).where(Place.cohort_id == cohort.id, Place.slot.is_not(None))
+            ).scalars()
+        )
+        free = [slot for slot in range(1, cohort.capacity + 1) if slot not in used]
+        if not free:
+            break
+        place = Place(
+            cohort_id=cohort.id, slot=free[0], organisation=organisation_named(organisation),
+            area_of_focus=area_of_focus, strategy=strategy,
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(place)
+                db.session.flush()
+        except IntegrityError:
+            continue  # another acceptance took this slot a moment ago
+        return place
+    raise EnrolmentError(
+        f"The cohort is full: all {cohort.capacity} places are taken. "
+        "Put the application on the waitlist, or raise the capacity first."
+    )
+
+
+def current_holding(place: Place) -> PlaceHolding | None:
+    return db.session.execute(
+        select(PlaceHolding).where(PlaceHolding.place_id == place.id, PlaceHolding.ended_at.is_(None))
+    ).scalar_one_or_none()
+
+
+def holder_of(place: Place) -> Membership | None:
+    return db.session.execute(
+        select(Membership).where(
+            Membership.place_id == place.id,
+            Membership.role == "participant",
+            Membership.status == "active",
+        )
+    ).scalar_one_or_none()
+
+
+def team_of(place: Place, include_pending: bool = False) -> list[Membership]:
+    query = select(Membership).where(
+        Membership.place_id == place.id,
+        Membership.role == "colleague",
+        Membership.status == "active",
+    )
+    if not include_pending:
+        query = query.where(Membership.approved.is_(True))
+    return list(db.session.execute(query.order_by(Membership.id)).scalars())
+
+
+def _start_holding(place: Place, user, how: str) -> PlaceHolding:
+    holding = PlaceHolding(place_id=place.id, user_id=user.id, started_at=utcnow(), how_started=how)
+    db.session.add(holding)
+    return holding
+
+
+def _end_holding(place: Place, how: str) -> None:
+    holding = current_holding(place)
+    if holding is not None:
+        holding.ended_at = utcnow()
+        holding.how_ended = how
+
+
+def _notify(user, cohort, subject: str, text: str) -> None:
+    queue_mail(user.email, subject, f"Hello {user.name},\n\n{text}\n")
+
+
+def hand_over(acting, place: Place, email: str, name: str | None = None) -> Membership:
+    """Move the place, and the work attached to it, to a successor; the leaver's posts stay
+    theirs. The successor is a team member of the place or anyone not yet in the cohort."""
+    from cohort.accounts.services import AccountError, invite, normalise_email
+
+    if place.status != "active":
+        raise EnrolmentError("This place has been given up: it cannot be handed over")
+    cohort = db.session.get(Cohort, place.cohort_id)
+    leaver = holder_of(place)
+    try:
+        email = normalise_email(email)
+    except AccountError as error:
+        raise EnrolmentError(str(error), "email") from error
+    if leaver is not None and leaver.user.email == email:
+        raise EnrolmentError("The successor must be someone other than the current holder", "email")
+    existing = db.session.execute(
+        select(Membership).join(Membership.user).where(
+            Membership.cohort_id == cohort.id, Membership.status == "active",
+            Membership.user.has(email=email),
+        )
+    ).scalar_one_or_none()
+    if existing is not None and not (existing.role == "colleague" and existing.place_id == place.id):
+        raise EnrolmentError(
+            f"{existing.user.name} is already in this cohort as {existing.role_label.lower()}. "
+            "Choose someone from this place's team or someone new to the cohort", "email"
+        )
+    now = utcnow()
+    _end_holding(place, "handover")
+    if leaver is not None:
+        leaver.status, leaver.left_at = "left", now
+        _notify(leaver.user, cohort, f"You have handed over your place in {cohort.title}",
+                f"Your place in {cohort.title} now belongs to {name or email}. Thank you for "
+                "taking part: what you posted stays yours and stays visible to the cohort.")
+    db.session.flush()
+    if existing is not None:  # a team member steps up
+        successor = existing
+        successor.role, successor.approved = "participant", True
+        _notify(successor.user, cohort, f"You now hold a place in {cohort.title}",
+                "The place's action plan and drafts are now yours to carry on.")
+    else:
+        try:
+            user, _created = invite(acting, email, name or "", cohort=cohort, role="participant",
+                                    organisation=place.organisation.name if place.organisation else None,
+                                    area_of_focus=place.area_of_focus)
+        except AccountError as error:
+            raise EnrolmentError(str(error), error.field) from error
+        successor = db.session.execute(
+            select(Membership).where(Membership.cohort_id == cohort.id, Membership.user_id == user.id)
+        ).scalar_one()
+        successor.place = place
+    _start_holding(place, successor.user, "handover")
+    db.session.flush()
+    record(acting, "place_handed_over", subject=successor.user.email,
+           detail=f"place {place.id} of {cohort.slug}")
+    return successor
+
+
+def request_handover(acting, place: Place, email: str, name: str | None, note: str | None):
+    """A holder proposes a successor; the facilitators are asked to approve."""
+    from cohort.accounts.services import AccountError, normalise_email
+
+    try:
+        email = normalise_email(email)
+    except AccountError as error:
+        raise EnrolmentError(str(error), "email") from error
+    pending = db.session.execute(
+        select(HandoverRequest).where(HandoverRequest.place_id == place.id,
+                                      HandoverRequest.status == "pending")
+    ).scalar_one_or_none()
+    if pending is not None:
+        raise EnrolmentError("You have already proposed a successor: wait for the facilitator")
+    request = HandoverRequest(place_id=place.id, requested_by_id=acting.id, successor_email=email,
+                              successor_name=(name or "").strip() or None, note=note)
+    db.session.add(request)
+    db.session.flush()
+    cohort = db.session.get(Cohort, place.cohort_id)
+    for facilitator in facilitators_of(cohort):
+        _notify(facilitator.user, cohort, f"Handover proposed in {cohort.title}",
+                f"{acting.name} proposes to hand their place over to {name or email}. "
+                "Approve or decline it on the cohort's roster.")
+    return request
+
+
+def decide_handover(acting, request: HandoverRequest, approve: bool) -> Membership | None:
+    if request.status != "pending":
+        raise EnrolmentError("This handover has already been decided")
+    request.status, request.decided_at = ("approved" if approve else "declined"), utcnow()
+    if not approve:
+        cohort = db.session.get(Cohort, request.place.cohort_id)
+        _notify(request.requested_by, cohort, f"Handover in {cohort.title} not approved",
+                "The facilitator did not approve the handover you proposed. Your place is "
+                "still yours; talk to them about what to do next.")
+        return None
+    return hand_over(acting, request.place, request.successor_email, request.successor_name)
+
+
+def leave_place(acting, membership: Membership, how: str = "withdrew") -> Place | None:
+    """The member leaves the cohort; a participant's place is freed for the waitlist."""
+    if membership.status != "active":
+        raise EnrolmentError("This person has already left the cohort")
+    now = utcnow()
+    membership.status, membership.left_at = "left", now
+    place = membership.place if membership.role == "participant" else None
+    if place is not None and place.status == "active":
+        _end_holding(place, how)
+        for colleague in team_of(place, include_pending=True):
+            colleague.status, colleague.left_at = "left", now
+        place.status, place.slot, place.freed_at = "freed", None, now
+    db.session.flush()
+    record(acting, "member_left", subject=membership.user.email,
+           detail=f"{how} from {membership.cohort.slug}")
+    return place
+
+
+def invite_colleague(acting, place: Place, email: str, name: str) -> Membership:
+    """A holder adds a colleague to their place's team; the facilitator approves it."""
+    from cohort.accounts.services import AccountError, create_user, normalise_email
+
+    cohort = db.session.get(Cohort, place.cohort_id)
+    try:
+        email = normalise_email(email)
+    except AccountError as error:
+        raise EnrolmentError(str(error), "email") from error
+    from cohort.accounts.models import User
+
+    user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
+    if user is None:
+        if not (name or "").strip():
+            raise EnrolmentError("Enter your colleague's name", "name")
+        user = create_user(email, name, organisation=place.organisation.name if place.organisation else None)
+    membership = add_member(acting, cohort, user, "colleague", place=place, approved=False,
+                            organisation=place.organisation.name if place.organisation else None,
+                            area_of_focus=place.area_of_focus)
+    for facilitator in facilitators_of(cohort):
+        _notify(facilitator.user, cohort, f"Team member to approve in {cohort.title}",
+                f"{acting.name} would like {user.name} ({user.email}) to join their place's team. "
+                "Approve or decline it on the cohort's roster.")
+    return membership
+
+
+def decide_colleague(acting, membership: Membership, approve: bool) -> None:
+    from flask import current_app
+
+    from cohort.accounts.services import issue_token
+
+    if membership.role != "colleague" or membership.approved or membership.status != "active":
+        raise EnrolmentError("There is nothing to decide for this person")
+    cohort = membership.cohort
+    if not approve:
+        membership.status, membership.left_at = "declined", utcnow()
+        db.session.flush()
+        return
+    membership.approved = True
+    user = membership.user
+    base = current_app.config["SERVER_BASE_URL"]
+    if user.has_password:
+        _notify(user, cohort, f"You have joined {cohort.title}",
+                f"You are now a team member in {cohort.title}. Sign in at {base}/login.")
+    else:
+        token = issue_token(user, "invitation")
+        _notify(user, cohort, f"You are invited to {cohort.title}",
+                f"You have been added to {cohort.title} as a team member. Choose a password "
+                f"to sign in (the link works once):\n\n{base}/invitation/{token}")
+    db.session.flush()
+    record(acting, "role_granted", subject=user.email, detail=f"colleague in {cohort.slug}")
+
+
+def roster(cohort: Cohort) -> list[dict]:
+    """Each place with its holder, team and history, active places first (fixed query count)."""
+    places = list(
+        db.session.execute(
+            select(Place).where(Place.cohort_id == cohort.id)
+            .options(selectinload(Place.holdings))
+            .order_by(Place.slot.is_(None), Place.slot, Place.id)
+        ).scalars()
+    )
+    members = db.session.execute(
+        select(Membership).where(Membership.place_id.in_([p.id for p in places]))
+        .order_by(Membership.id)
+    ).scalars().all() if places else []
+    rows = []
+    for place in places:
+        here = [m for m in members if m.place_id == place.id]
+        holder = next((m for m in here if m.role == "participant" and m.status == "active"), None)
+        rows.append({
+            "place": place,
+            "holder": holder,
+            "team": [m for m in here if m.role == "colleague" and m.status == "active" and m.approved],
+            "pending_team": [m for m in here if m.role == "colleague" and m.status == "active"
+                             and not m.approved],
+            "history": place.holdings,
+        })
+    return rows
+
+
+def pending_handovers(cohort: Cohort) -> list[HandoverRequest]:
+    return list(
+        db.session.execute(
+            select(HandoverRequest).join(HandoverRequest.place)
+            .where(Place.cohort_id == cohort.id, HandoverRequest.status == "pending")
+            .order_by(HandoverRequest.id)
+        ).scalars()
+    )
+
+
+def pending_colleagues(cohort: Cohort) -> list[Membership]:
+    return list(
+        db.session.execute(
+            select(Membership).where(
+                Membership.cohort_id == cohort.id, Membership.role == "colleague",
+                Membership.status == "active", Membership.approved.is_(False),
+            ).order_by(Membership.id)
+        ).scalars()
+    )
