@@ -76,6 +76,7 @@ class Config:
     ARGON2_MEMORY_COST = 65536
     ARGON2_PARALLELISM = 4
 
+    JOIN_LINK_OPENS_MINUTES = int(os.environ.get("JOIN_LINK_OPENS_MINUTES", "60"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(10 * 1024 * 1024)))
     HSTS = False
     SCHEDULER_SWEEP_SECONDS = int(os.environ.get("SCHEDULER_SWEEP_SECONDS", "60"))

@@ -36,10 +36,12 @@ def create_app(config=None) -> Flask:
     from cohort.accounts.views import bp as accounts_bp
     from cohort.core.views import bp as core_bp
     from cohort.enrolment.views import bp as enrolment_bp
+    from cohort.programme.views import bp as programme_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(enrolment_bp)
+    app.register_blueprint(programme_bp)
 
     from cohort.cli import register
 

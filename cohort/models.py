@@ -11,9 +11,17 @@ from cohort.enrolment.models import (
     Place,
     PlaceHolding,
 )
-from cohort.programme.models import LearningObjective, Session
+from cohort.programme.models import (
+    Attendance,
+    LearningObjective,
+    Material,
+    ObjectiveRating,
+    ProgrammeObjective,
+    Session,
+)
 
 __all__ = [
     "AccountToken", "Application", "AuditEvent", "HandoverRequest", "Place", "PlaceHolding", "Cohort", "LearningObjective", "LoginFailure", "MailMessage",
-    "Membership", "Organisation", "Session", "User", "UserSession",
+    "Membership", "Organisation", "Session", "User", "UserSession", "Attendance", "Material",
+    "ObjectiveRating", "ProgrammeObjective",
 ]

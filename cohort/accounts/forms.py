@@ -46,3 +46,7 @@ class InviteForm(FlaskForm):
                  SelectChoice("facilitator", "Facilitator"), SelectChoice("evaluator", "Evaluator")],
     )
     is_admin = BooleanField("Site administrator")
+
+
+class PreferencesForm(FlaskForm):
+    timezone = SelectField("Show times in", coerce=str, validate_choice=True)

@@ -136,7 +136,7 @@ def create_user(
         raise AccountError("An account with this email address already exists", "email")
     user = User(
         email=email, name=name.strip(), organisation=organisation, job_title=job_title,
-        is_admin=is_admin,
+        is_admin=is_admin, calendar_token=secrets.token_urlsafe(32),
     )
     if password is not None:
         problem = password_problem(password, email)
@@ -177,7 +177,10 @@ def sign_in(email: str, password: str, address: str | None, user_agent: str | No
     config = current_app.config
     since = utcnow() - config["LOGIN_WINDOW"]
     minutes = int(config["LOGIN_WINDOW"].total_seconds() // 60)
-    key = (email or "").strip().lower()
+    try:  # count failures under the address as stored, however it was typed
+        key = normalise_email(email)
+    except AccountError:
+        key = (email or "").strip().lower()
     too_many = (
         f"Too many failed attempts to sign in. Wait {minutes} minutes, then try again, "
         "or reset your password"
@@ -235,8 +238,7 @@ def load_session(token: str) -> User | None:
         or now - row.created_at > config["SESSION_ABSOLUTE_TIMEOUT"]
         or not row.user.is_active_account
     ):
-        db.session.delete(row)
-        db.session.flush()
+        db.session.delete(row)  # left unflushed: the caller commits it
         return None
     if (now - row.last_seen_at).total_seconds() > 60:  # one write a minute at most
         row.last_seen_at = now
@@ -355,16 +357,17 @@ def invite(
     from cohort.enrolment.services import add_member
 
     email = normalise_email(email)
+    # The job title belongs to the account only; the organisation also to the membership.
+    organisation, job_title = details.pop("organisation", None), details.pop("job_title", None)
     user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
     created = user is None
     if created:
         if not (name or "").strip():
             raise AccountError("Enter the person's name", "name")
-        user = create_user(email, name, organisation=details.pop("organisation", None),
-                           job_title=details.pop("job_title", None))
+        user = create_user(email, name, organisation=organisation, job_title=job_title)
     membership = None
     if cohort is not None:
-        membership = add_member(acting, cohort, user, role, **details)
+        membership = add_member(acting, cohort, user, role, organisation=organisation, **details)
     base = current_app.config["SERVER_BASE_URL"]
     where = f" to {cohort.title} as {membership.role_label.lower()}" if membership else ""
     if user.has_password:
@@ -411,3 +414,38 @@ def purge_expired() -> int:
 def grant_admin(acting: User, user: User) -> None:
     user.is_admin = True
     record(acting, "role_granted", subject=user.email, detail="site administrator")
+
+
+# Preferences and the personal calendar feed -------------------------------------------------
+
+
+def set_timezone(user: User, name: str | None) -> None:
+    """Show times in this zone; None goes back to the site's default."""
+    from cohort.core.timeutil import is_known_zone
+
+    if name and not is_known_zone(name):
+        raise AccountError("Choose a time zone from the list", "timezone")
+    user.timezone = name or None
+
+
+def calendar_token_for(user: User) -> str:
+    """The secret of the user's calendar feed URL, created on first use."""
+    if not user.calendar_token:
+        user.calendar_token = secrets.token_urlsafe(32)
+        db.session.flush()
+    return user.calendar_token
+
+
+def reset_calendar_token(user: User) -> str:
+    """A new feed URL; the old one stops working at once."""
+    user.calendar_token = secrets.token_urlsafe(32)
+    db.session.flush()
+    record(user, "calendar_feed_reset", subject=user.email)
+    return user.calendar_token
+
+
+def user_by_calendar_token(token: str) -> User | None:
+    if not token or len(token) > 64:
+        return None
+    user = db.session.execute(select(User).where(User.calendar_token == token)).scalar_one_or_none()
+    return user if user is not None and user.is_active_account else None

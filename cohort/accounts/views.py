@@ -2,7 +2,17 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
 
@@ -13,6 +23,7 @@ from cohort.accounts.forms import (
     InviteForm,
     LoginForm,
     NewPasswordForm,
+    PreferencesForm,
 )
 from cohort.accounts.services import AccountError
 from cohort.core.mail import commit
@@ -141,6 +152,31 @@ def accept_invitation(token: str):
 @login_required
 def account():
     return render_template("accounts/account.html")
+
+
+@bp.route("/account/preferences", methods=["GET", "POST"])
+@login_required
+def preferences():
+    from zoneinfo import available_timezones
+
+    form = PreferencesForm()
+    default = current_app.config["TIMEZONE"]
+    form.timezone.choices = [SelectChoice("", f"The site's time zone ({default})")] + [
+        SelectChoice(z, z.replace("_", " ")) for z in sorted(available_timezones())
+    ]
+    if request.method == "GET":
+        form.timezone.data = current_user.timezone or ""
+    if form.validate_on_submit():
+        try:
+            services.set_timezone(current_user, form.timezone.data or None)
+        except AccountError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            commit()
+            flash("Your time zone has been saved: times are now shown in it.", "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/preferences.html", form=form)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -17,9 +17,12 @@ MESSAGES = {
 }
 
 
+NON_HTML_SUFFIXES = (".ics", ".json", ".csv")
+
+
 def wants_json() -> bool:
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json" or request.path.endswith((".ics", ".json", ".csv"))
+    return best == "application/json" or request.path.endswith(NON_HTML_SUFFIXES)
 
 
 def render_error(code: int, detail: str | None = None):

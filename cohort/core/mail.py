@@ -99,15 +99,21 @@ def deliver(message_ids: list[int]) -> int:
             continue
         message = db.session.get(MailMessage, message_id)
         db.session.refresh(message)
+        email, attempts = build_email(message), message.attempts
+        db.session.commit()  # hold no transaction (nor SQLite's lock) while the server answers
         try:
-            transport_send(build_email(message))
+            transport_send(email)
         except Exception as exc:  # a mail server fault must not undo the user's action
-            current_app.logger.exception("Mail %s to %s failed", message.message_id, message.recipient)
-            message.error = str(exc)[:1000]
-            message.status = "failed" if message.attempts >= MAX_ATTEMPTS else "pending"
+            current_app.logger.exception("Mail %s to %s failed", email["Message-ID"], email["To"])
+            outcome = {"error": str(exc)[:1000],
+                       "status": "failed" if attempts >= MAX_ATTEMPTS else "pending"}
         else:
-            message.status, message.sent_at, message.error = "sent", utcnow(), None
+            outcome = {"status": "sent", "sent_at": utcnow(), "error": None}
             sent += 1
+        db.session.execute(
+            update(MailMessage).where(MailMessage.id == message_id).values(**outcome)
+            .execution_options(synchronize_session=False)
+        )
         db.session.commit()
     return sent
 

@@ -5,6 +5,7 @@ one process sweeps at a time: it holds a PostgreSQL advisory lock, or a file loc
 SQLite database; a second process waits on the lock as a hot standby.
 """
 
+import contextlib
 import signal
 import time
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from filelock import FileLock, Timeout
 from flask import current_app
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from cohort.extensions import db
 
@@ -55,7 +57,12 @@ def leader_lock(poll_seconds: float = 5.0):
             conn.commit()
             yield
         finally:
-            conn.close()  # closing the session releases the advisory lock
+            # close() returns the connection to the pool, still holding a session-level lock:
+            # release it first (a broken connection has lost the lock with its session).
+            with contextlib.suppress(SQLAlchemyError):
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_KEY})
+                conn.commit()
+            conn.close()
     else:
         database = engine.url.database or "memory"
         path = Path(database + ".scheduler.lock") if database != "memory" else Path(

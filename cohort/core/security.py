@@ -2,10 +2,12 @@
 
 import secrets
 
-from flask import Flask, current_app, g, request, session
-from flask_login import AnonymousUserMixin
+from flask import Flask, current_app, flash, g, redirect, request, session
+from flask_login import AnonymousUserMixin, login_url
+from sqlalchemy.exc import OperationalError
 
-from cohort.extensions import login_manager
+from cohort.core.errors import render_error, wants_json
+from cohort.extensions import db, login_manager
 
 
 def csp_nonce() -> str:
@@ -45,16 +47,34 @@ class Anonymous(AnonymousUserMixin):
 
 
 def _load_user(token: str):
+    from cohort.accounts.models import UserSession
     from cohort.accounts.services import load_session
+    from cohort.core.mail import commit
 
     user = load_session(token)
     if user is None:
         session.clear()
+    if any(isinstance(row, UserSession) for row in (*db.session.dirty, *db.session.deleted)):
+        # The idle clock moved or an expired session was removed. A page that only reads never
+        # commits, so save it here; if that fails, the next request tries again.
+        try:
+            commit()
+        except OperationalError:
+            db.session.rollback()
     return user
+
+
+def _unauthorized():
+    """A guarded route asked of an anonymous user: 401 for non-HTML clients, else the sign-in page."""
+    if wants_json():
+        return render_error(401)
+    flash(login_manager.login_message, login_manager.login_message_category)
+    return redirect(login_url(login_manager.login_view, next_url=request.url))
 
 
 def init_app(app: Flask) -> None:
     login_manager.user_loader(_load_user)
+    login_manager.unauthorized_handler(_unauthorized)
     login_manager.anonymous_user = Anonymous
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Sign in to see this page"

@@ -13,9 +13,10 @@ from cohort.core.timeutil import format_date, format_local
 def _predicates() -> SimpleNamespace:
     """Every module's permission predicates, as `can.<name>` in templates."""
     from cohort.enrolment import permissions as enrolment
+    from cohort.programme import permissions as programme
 
     names = {}
-    for module in (permissions, enrolment):
+    for module in (permissions, enrolment, programme):
         names |= {k: v for k, v in vars(module).items() if callable(v) and not k.startswith("_")}
     return SimpleNamespace(**names)
 

@@ -3,7 +3,15 @@
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cohort.core.models import IdMixin, TimestampMixin
@@ -16,7 +24,11 @@ SESSION_KINDS = {
     "deep_dive": "Deep dive",
     "one_to_one": "One-to-one support",
 }
-AUDIENCES = {"members": "Members only", "members_and_colleagues": "Members and their colleagues"}
+AUDIENCES = {
+    "members": "Members only",
+    "members_and_colleagues": "Members, their team members and colleagues",
+}
+ATTENDANCE = {"present": "Present", "apologies": "Apologies", "absent": "Absent"}
 
 
 def _new_uid() -> str:
@@ -37,15 +49,25 @@ class Session(IdMixin, TimestampMixin, db.Model):
     topics: Mapped[str | None] = mapped_column(Text)  # one topic a line
     description: Mapped[str | None] = mapped_column(Text)
     join_url: Mapped[str | None] = mapped_column(String(500))
+    join_notes: Mapped[str | None] = mapped_column(Text)
+    facilitator_notes: Mapped[str | None] = mapped_column(Text)
     audience: Mapped[str] = mapped_column(String(30), default="members")
     status: Mapped[str] = mapped_column(String(20), default="scheduled")  # scheduled, cancelled
     uid: Mapped[str] = mapped_column(String(120), unique=True, default=_new_uid)
     sequence: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     objectives: Mapped[list["LearningObjective"]] = relationship(
         back_populates="session",
         order_by="LearningObjective.position",
         cascade="all, delete-orphan",
+        lazy="raise_on_sql",
+    )
+    materials: Mapped[list["Material"]] = relationship(
+        back_populates="session", order_by="Material.id", cascade="all, delete-orphan",
         lazy="raise_on_sql",
     )
 
@@ -58,6 +80,10 @@ class Session(IdMixin, TimestampMixin, db.Model):
     @property
     def topic_list(self) -> list[str]:
         return [line.strip() for line in (self.topics or "").splitlines() if line.strip()]
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == "cancelled"
 
     @property
     def kind_label(self) -> str:
@@ -83,3 +109,66 @@ class LearningObjective(IdMixin, db.Model):
     session: Mapped[Session] = relationship(back_populates="objectives")
 
     __table_args__ = (UniqueConstraint("session_id", "position"),)
+
+
+class ProgrammeObjective(IdMixin, db.Model):
+    """What participants will be able to do by the end of the programme, in order."""
+
+    __tablename__ = "programme_objective"
+
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    text: Mapped[str] = mapped_column(String(500))
+
+    __table_args__ = (UniqueConstraint("cohort_id", "position"),)
+
+
+class Material(IdMixin, TimestampMixin, db.Model):
+    """A link or a small file for a session. Files live in the database, so every host has them."""
+
+    __tablename__ = "session_material"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("programme_session.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(String(500))
+    filename: Mapped[str | None] = mapped_column(String(200))
+    content_type: Mapped[str | None] = mapped_column(String(100))
+    size: Mapped[int | None]
+    data: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+
+    session: Mapped[Session] = relationship(back_populates="materials")
+
+
+class Attendance(IdMixin, db.Model):
+    """Whether a member came to a session. One record per member per session."""
+
+    __tablename__ = "attendance"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("programme_session.id", ondelete="CASCADE"), index=True
+    )
+    membership_id: Mapped[int] = mapped_column(ForeignKey("membership.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(20))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (UniqueConstraint("session_id", "membership_id"),)
+
+
+class ObjectiveRating(IdMixin, db.Model):
+    """A participant's confidence on one learning objective after its session, 1 to 5."""
+
+    __tablename__ = "objective_rating"
+
+    objective_id: Mapped[int] = mapped_column(
+        ForeignKey("learning_objective.id", ondelete="CASCADE"), index=True
+    )
+    membership_id: Mapped[int] = mapped_column(ForeignKey("membership.id", ondelete="CASCADE"))
+    rating: Mapped[int]
+    rated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("objective_id", "membership_id"),
+        CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),
+    )

@@ -1,40 +1,250 @@
-"""Programme services: sessions of a cohort."""
+"""Programme services: scheduling sessions in a named zone, the timeline, attendance, ratings."""
 
-from sqlalchemy import select
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlsplit
+
+from flask import current_app
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from cohort.core.timeutil import utcnow
+from cohort.core.audit import record
+from cohort.core.timeutil import is_known_zone, utcnow, zone
+from cohort.enrolment.models import Membership
 from cohort.extensions import db
-from cohort.programme.models import LearningObjective, Session
+from cohort.programme.models import (
+    ATTENDANCE,
+    AUDIENCES,
+    SESSION_KINDS,
+    Attendance,
+    LearningObjective,
+    Material,
+    ObjectiveRating,
+    ProgrammeObjective,
+    Session,
+)
+
+
+class ProgrammeError(ValueError):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+# Times in a named zone ---------------------------------------------------------------------
+
+_CLOCK = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+
+
+def parse_clock(text: str) -> time:
+    """'9:30' or '14:00' as a time; raise ProgrammeError for anything else."""
+    match = _CLOCK.match((text or "").strip())
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        raise ProgrammeError("Enter a start time in 24-hour form, like 09:30 or 14:00", "start_time")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def local_to_utc(day: date, clock: time, tz_name: str) -> datetime:
+    """The UTC instant of a wall-clock time in a zone; refuses times that do not exist or that
+    happen twice because the clocks change."""
+    if not tz_name or not is_known_zone(tz_name):
+        raise ProgrammeError("Choose a time zone from the list, like Europe/London", "timezone")
+    tz = zone(tz_name)
+    naive = datetime.combine(day, clock)
+    first, second = naive.replace(tzinfo=tz, fold=0), naive.replace(tzinfo=tz, fold=1)
+    shown = f"{clock:%H:%M} on {day.day} {day:%B %Y}"
+    if first.utcoffset() != second.utcoffset():
+        if first.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
+            raise ProgrammeError(
+                f"{shown} does not exist in {tz_name}: the clocks go forward that night. "
+                "Choose a time an hour later or earlier", "start_time")
+        raise ProgrammeError(
+            f"{shown} happens twice in {tz_name}: the clocks go back that night. "
+            "Choose a time outside that hour", "start_time")
+    return first.astimezone(UTC)
+
+
+# Sessions -----------------------------------------------------------------------------------
+
+
+@dataclass
+class SessionData:
+    title: str
+    kind: str
+    starts_at: datetime
+    duration_minutes: int
+    timezone: str = "Europe/London"
+    topics: list[str] = field(default_factory=list)
+    objectives: list[str] = field(default_factory=list)
+    join_url: str | None = None
+    join_notes: str | None = None
+    audience: str = "members"
+    description: str | None = None
+    facilitator_notes: str | None = None
+
+
+def _lines(text) -> list[str]:
+    if isinstance(text, list | tuple):
+        return [str(t).strip() for t in text if str(t).strip()]
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _validate(data: SessionData) -> None:
+    if not (data.title or "").strip():
+        raise ProgrammeError("Enter the session's title", "title")
+    if data.kind not in SESSION_KINDS:
+        raise ProgrammeError("Choose the kind of session", "kind")
+    if data.audience not in AUDIENCES:
+        raise ProgrammeError("Choose who the session is for", "audience")
+    if not is_known_zone(data.timezone or ""):
+        raise ProgrammeError("Choose a time zone from the list, like Europe/London", "timezone")
+    if data.duration_minutes is None or data.duration_minutes <= 0:
+        raise ProgrammeError("The session must end after it starts: enter a length in minutes",
+                             "duration_minutes")
+    if data.duration_minutes > 12 * 60:
+        raise ProgrammeError("Enter a length of 12 hours (720 minutes) or less", "duration_minutes")
+    if data.join_url:
+        parts = urlsplit(data.join_url.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ProgrammeError("Enter a joining link that starts with https:// or http://",
+                                 "join_url")
+    if any(len(line) > 500 for line in data.objectives):
+        raise ProgrammeError("Keep each learning objective to 500 characters or fewer", "objectives")
 
 
 def add_session(acting, cohort, title: str, kind: str, starts_at, duration_minutes: int,
                 timezone: str = "Europe/London", topics: list[str] | None = None,
                 objectives: list[str] | None = None, **fields) -> Session:
     """Schedule a session with its topics and learning objectives in order."""
+    data = SessionData(title=title, kind=kind, starts_at=starts_at,
+                       duration_minutes=duration_minutes, timezone=timezone,
+                       topics=_lines(topics), objectives=_lines(objectives), **fields)
+    _validate(data)
     session = Session(
-        cohort_id=cohort.id, title=title, kind=kind, starts_at=starts_at,
-        duration_minutes=duration_minutes, timezone=timezone,
-        topics="\n".join(topics or []), **fields,
+        cohort_id=cohort.id, title=data.title.strip(), kind=data.kind, starts_at=data.starts_at,
+        duration_minutes=data.duration_minutes, timezone=data.timezone,
+        topics="\n".join(data.topics), join_url=(data.join_url or "").strip() or None,
+        join_notes=data.join_notes, audience=data.audience, description=data.description,
+        facilitator_notes=data.facilitator_notes,
     )
     session.objectives = [
-        LearningObjective(position=i, text=text) for i, text in enumerate(objectives or [], 1)
+        LearningObjective(position=i, text=text) for i, text in enumerate(data.objectives, 1)
     ]
     db.session.add(session)
     db.session.flush()
+    record(acting, "session_created", subject=session.uid)
     return session
 
 
-def sessions_for(cohort) -> list[Session]:
-    """Every session of the cohort in time order, objectives loaded in one more query."""
+def update_session(acting, session: Session, data: SessionData) -> Session:
+    """Change a session (a new start reschedules it); each change raises its SEQUENCE.
+
+    Objectives keep their identity by position, so ratings already given stay attached.
+    """
+    if session.is_cancelled:
+        raise ProgrammeError("This session has been cancelled: it cannot be edited")
+    data.topics, data.objectives = _lines(data.topics), _lines(data.objectives)
+    _validate(data)
+    session.title, session.kind = data.title.strip(), data.kind
+    session.starts_at, session.duration_minutes = data.starts_at, data.duration_minutes
+    session.timezone, session.topics = data.timezone, "\n".join(data.topics)
+    session.join_url = (data.join_url or "").strip() or None
+    session.join_notes, session.audience = data.join_notes, data.audience
+    session.description, session.facilitator_notes = data.description, data.facilitator_notes
+    existing = {o.position: o for o in session.objectives}
+    for position, text in enumerate(data.objectives, 1):
+        if position in existing:
+            existing[position].text = text
+        else:
+            session.objectives.append(LearningObjective(position=position, text=text))
+    for position, objective in existing.items():
+        if position > len(data.objectives):
+            session.objectives.remove(objective)
+    session.sequence += 1
+    session.updated_at = utcnow()
+    db.session.flush()
+    record(acting, "session_updated", subject=session.uid)
+    return session
+
+
+def cancel_session(acting, session: Session) -> Session:
+    if session.is_cancelled:
+        raise ProgrammeError("This session has already been cancelled")
+    session.status, session.sequence, session.updated_at = "cancelled", session.sequence + 1, utcnow()
+    db.session.flush()
+    record(acting, "session_cancelled", subject=session.uid)
+    return session
+
+
+def set_programme_objectives(acting, cohort, text) -> list[ProgrammeObjective]:
+    lines = _lines(text)
+    if any(len(line) > 500 for line in lines):
+        raise ProgrammeError("Keep each objective to 500 characters or fewer", "objectives")
+    for old in programme_objectives(cohort):
+        db.session.delete(old)
+    db.session.flush()
+    rows = [ProgrammeObjective(cohort_id=cohort.id, position=i, text=t) for i, t in enumerate(lines, 1)]
+    db.session.add_all(rows)
+    db.session.flush()
+    return rows
+
+
+def programme_objectives(cohort) -> list[ProgrammeObjective]:
+    return list(db.session.execute(
+        select(ProgrammeObjective).where(ProgrammeObjective.cohort_id == cohort.id)
+        .order_by(ProgrammeObjective.position)
+    ).scalars())
+
+
+# What a member sees ---------------------------------------------------------------------------
+
+
+def audiences_for(role: str | None) -> tuple[str, ...]:
+    """Team members see the sessions open to colleagues; everyone else in the cohort sees all."""
+    if role == "colleague":
+        return ("members_and_colleagues",)
+    return tuple(AUDIENCES)
+
+
+def sessions_for(cohort, role: str | None = None) -> list[Session]:
+    """Every session the role may see, in time order; objectives and materials in two queries."""
     return list(
         db.session.execute(
             select(Session)
-            .where(Session.cohort_id == cohort.id)
+            .where(Session.cohort_id == cohort.id, Session.audience.in_(audiences_for(role)))
             .order_by(Session.starts_at, Session.id)
-            .options(selectinload(Session.objectives))
+            .options(selectinload(Session.objectives), selectinload(Session.materials))
         ).scalars()
     )
+
+
+@dataclass
+class Timeline:
+    next: Session | None
+    upcoming: list[Session]
+    past: list[Session]
+
+
+def timeline(cohort, role: str | None, now: datetime | None = None) -> Timeline:
+    """Past sessions (newest first) and upcoming ones; the next is the first not yet ended."""
+    now = now or utcnow()
+    sessions = sessions_for(cohort, role)
+    upcoming = [s for s in sessions if s.ends_at > now]
+    past = [s for s in sessions if s.ends_at <= now][::-1]
+    live = [s for s in upcoming if not s.is_cancelled]
+    return Timeline(next=live[0] if live else None, upcoming=upcoming, past=past)
+
+
+def join_opens_at(session: Session) -> datetime:
+    return session.starts_at - timedelta(minutes=current_app.config["JOIN_LINK_OPENS_MINUTES"])
+
+
+def join_is_open(session: Session, now: datetime | None = None) -> bool:
+    """The joining link shows from JOIN_LINK_OPENS_MINUTES before the start until the end."""
+    now = now or utcnow()
+    return (not session.is_cancelled and bool(session.join_url)
+            and join_opens_at(session) <= now < session.ends_at)
 
 
 def next_sessions(cohort_ids: list[int]) -> dict[int, Session]:
@@ -54,3 +264,176 @@ def next_sessions(cohort_ids: list[int]) -> dict[int, Session]:
     for session in rows:
         upcoming.setdefault(session.cohort_id, session)
     return upcoming
+
+
+def get_session(cohort, session_id: int) -> Session | None:
+    """The cohort's session with its objectives and materials; None for another cohort's."""
+    return db.session.execute(
+        select(Session)
+        .where(Session.id == session_id, Session.cohort_id == cohort.id)
+        .options(selectinload(Session.objectives), selectinload(Session.materials))
+    ).scalar_one_or_none()
+
+
+# Materials -------------------------------------------------------------------------------------
+
+ALLOWED_FILES = {
+    # extension: (content type, how the file must begin)
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", (b"PK\x03\x04",)),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
+    "txt": ("text/plain", ()),
+    "csv": ("text/csv", ()),
+}
+MAX_MATERIAL_BYTES = 5 * 1024 * 1024
+
+
+def add_material(acting, session: Session, title: str, url: str | None = None,
+                 filename: str | None = None, data: bytes | None = None) -> Material:
+    """Attach a link or a file (type checked by name and by content) to a session."""
+    title = (title or "").strip()
+    if not title:
+        raise ProgrammeError("Enter a title for the material", "title")
+    if bool(url) == bool(data):
+        raise ProgrammeError("Give either a link or a file", "url")
+    material = Material(session_id=session.id, title=title[:200])
+    if url:
+        parts = urlsplit(url.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ProgrammeError("Enter a link that starts with https:// or http://", "url")
+        material.url = url.strip()
+    else:
+        extension = (filename or "").rsplit(".", 1)[-1].lower() if "." in (filename or "") else ""
+        if extension not in ALLOWED_FILES:
+            raise ProgrammeError("The file must be a PDF, Word, PowerPoint, Excel, image, text or CSV file",
+                                 "file")
+        if len(data) > MAX_MATERIAL_BYTES:
+            raise ProgrammeError("The file must be 5 MB or smaller", "file")
+        content_type, signatures = ALLOWED_FILES[extension]
+        if signatures and not data.startswith(signatures):
+            raise ProgrammeError(f"The file's content is not a .{extension} file", "file")
+        if not signatures:
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise ProgrammeError("A text or CSV file must be UTF-8 text", "file") from error
+        material.filename = re.sub(r"[^A-Za-z0-9._ -]", "_", filename)[-200:]
+        material.content_type, material.size, material.data = content_type, len(data), data
+    db.session.add(material)
+    db.session.flush()
+    return material
+
+
+def remove_material(acting, material: Material) -> None:
+    db.session.delete(material)
+    db.session.flush()
+
+
+# Attendance and confidence ratings -------------------------------------------------------------
+
+
+def attendees(session: Session) -> list[Membership]:
+    """Who attendance is taken for: participants, and team members when the session is open to
+    them."""
+    roles = ["participant"] + (["colleague"] if session.audience == "members_and_colleagues" else [])
+    from cohort.accounts.models import User
+
+    return list(db.session.execute(
+        select(Membership).join(Membership.user)
+        .where(Membership.cohort_id == session.cohort_id, Membership.status == "active",
+               Membership.approved.is_(True), Membership.role.in_(roles))
+        .order_by(User.name)
+    ).scalars())
+
+
+def attendance_of(session: Session) -> dict[int, str]:
+    return dict(db.session.execute(
+        select(Attendance.membership_id, Attendance.status).where(Attendance.session_id == session.id)
+    ).all())
+
+
+def record_attendance(acting, session: Session, marks: dict[int, str]) -> int:
+    """Save present / apologies / absent for members of the session; returns how many marks."""
+    if session.is_cancelled:
+        raise ProgrammeError("This session was cancelled: there is no attendance to record")
+    if session.starts_at > utcnow():
+        raise ProgrammeError("Attendance can be recorded once the session has started")
+    allowed = {m.id for m in attendees(session)}
+    for membership_id, status in marks.items():
+        if membership_id not in allowed:
+            raise ProgrammeError("Attendance can only be recorded for members of this cohort")
+        if status not in ATTENDANCE:
+            raise ProgrammeError("Choose present, apologies or absent for each member")
+    existing = {a.membership_id: a for a in db.session.execute(
+        select(Attendance).where(Attendance.session_id == session.id)).scalars()}
+    now = utcnow()
+    for membership_id, status in marks.items():
+        row = existing.get(membership_id)
+        if row is None:
+            db.session.add(Attendance(session_id=session.id, membership_id=membership_id,
+                                      status=status, recorded_at=now))
+        else:
+            row.status, row.recorded_at = status, now
+    db.session.flush()
+    return len(marks)
+
+
+def can_rate(session: Session, now: datetime | None = None) -> bool:
+    return not session.is_cancelled and session.starts_at <= (now or utcnow())
+
+
+def ratings_of(session: Session, membership: Membership) -> dict[int, int]:
+    ids = [o.id for o in session.objectives]
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        select(ObjectiveRating.objective_id, ObjectiveRating.rating).where(
+            ObjectiveRating.objective_id.in_(ids), ObjectiveRating.membership_id == membership.id)
+    ).all())
+
+
+def rate_objectives(membership: Membership, session: Session, ratings: dict[int, int]) -> None:
+    """Save the member's confidence (1 to 5) on every objective of the session."""
+    if not can_rate(session):
+        raise ProgrammeError("You can rate your confidence once the session has taken place")
+    objectives = {o.id for o in session.objectives}
+    if set(ratings) != objectives:
+        raise ProgrammeError("Rate your confidence on every objective")
+    if any(r not in (1, 2, 3, 4, 5) for r in ratings.values()):
+        raise ProgrammeError("Choose a rating from 1 to 5 for every objective")
+    existing = {r.objective_id: r for r in db.session.execute(
+        select(ObjectiveRating).where(ObjectiveRating.objective_id.in_(objectives),
+                                      ObjectiveRating.membership_id == membership.id)).scalars()}
+    now = utcnow()
+    for objective_id, rating in ratings.items():
+        row = existing.get(objective_id)
+        if row is None:
+            db.session.add(ObjectiveRating(objective_id=objective_id, membership_id=membership.id,
+                                           rating=rating, rated_at=now))
+        else:
+            row.rating, row.rated_at = rating, now
+    db.session.flush()
+
+
+def rating_spread(session: Session) -> dict[int, dict]:
+    """For each objective: how many gave each rating 1-5, how many answered, and the mean."""
+    ids = [o.id for o in session.objectives]
+    spread = {i: {"counts": [0, 0, 0, 0, 0], "n": 0, "mean": None} for i in ids}
+    if not ids:
+        return spread
+    rows = db.session.execute(
+        select(ObjectiveRating.objective_id, ObjectiveRating.rating, func.count())
+        .where(ObjectiveRating.objective_id.in_(ids))
+        .group_by(ObjectiveRating.objective_id, ObjectiveRating.rating)
+    ).all()
+    for objective_id, rating, count in rows:
+        spread[objective_id]["counts"][rating - 1] = count
+    for entry in spread.values():
+        entry["n"] = sum(entry["counts"])
+        if entry["n"]:
+            entry["mean"] = sum((i + 1) * c for i, c in enumerate(entry["counts"])) / entry["n"]
+    return spread

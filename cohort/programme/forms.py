@@ -1,0 +1,57 @@
+"""Programme forms."""
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from cohort.core.forms import GovDateField
+from cohort.programme.models import AUDIENCES, SESSION_KINDS
+
+COMMON_ZONES = (
+    "Europe/London", "Europe/Dublin", "Europe/Paris", "Europe/Berlin", "America/New_York",
+    "America/Toronto", "America/Vancouver", "Australia/Sydney", "Australia/Canberra",
+    "Pacific/Auckland", "Asia/Kolkata", "Asia/Singapore", "UTC",
+)
+LONG = 5000
+
+
+def zone_choices(current: str | None = None) -> list[SelectChoice]:
+    zones = list(COMMON_ZONES)
+    if current and current not in zones:
+        zones.insert(0, current)
+    return [SelectChoice(z, z.replace("_", " ")) for z in zones]
+
+
+class SessionForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired("Enter the session's title"), Length(max=200)])
+    kind = RadioField("Kind of session", choices=[SelectChoice(k, v) for k, v in SESSION_KINDS.items()],
+                      validators=[InputRequired("Choose the kind of session")])
+    day = GovDateField("Date", required_message="Enter the date of the session")
+    start_time = StringField("Start time", validators=[DataRequired("Enter the start time"),
+                                                       Length(max=10)])
+    timezone = SelectField("Time zone", choices=zone_choices())
+    duration_minutes = IntegerField("Length in minutes", validators=[
+        InputRequired("Enter the length in minutes"),
+        NumberRange(min=1, max=720, message="Enter a length from 1 to 720 minutes: the session must end after it starts")])
+    audience = RadioField("Who is it for", choices=[SelectChoice(k, v) for k, v in AUDIENCES.items()],
+                          default="members", validators=[InputRequired("Choose who the session is for")])
+    join_url = StringField("Joining link", validators=[Optional(), Length(max=500)])
+    join_notes = TextAreaField("Joining notes", validators=[Optional(), Length(max=LONG)])
+    topics = TextAreaField("Core topics", validators=[Optional(), Length(max=LONG)])
+    objectives = TextAreaField("Learning objectives", validators=[Optional(), Length(max=LONG)])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=LONG)])
+    facilitator_notes = TextAreaField("Facilitator notes (private)", validators=[Optional(), Length(max=LONG)])
+
+
+class ObjectivesForm(FlaskForm):
+    objectives = TextAreaField("By the end of the programme, participants will be able to",
+                               validators=[Optional(), Length(max=LONG)])
+
+
+class MaterialForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired("Enter a title for the material"),
+                                             Length(max=200)])
+    url = StringField("Link", validators=[Optional(), Length(max=500)])
+    file = FileField("Or a file")

@@ -1,0 +1,357 @@
+"""The programme: timeline, sessions, materials, attendance, ratings and calendar feeds."""
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
+
+from cohort.accounts import permissions as account_rules
+from cohort.accounts.services import user_by_calendar_token
+from cohort.core.mail import commit
+from cohort.core.timeutil import to_local, utcnow
+from cohort.enrolment.services import membership_of, memberships_for
+from cohort.enrolment.views import load_cohort_for
+from cohort.extensions import db
+from cohort.programme import calendar, services
+from cohort.programme import permissions as rules
+from cohort.programme.forms import MaterialForm, ObjectivesForm, SessionForm, zone_choices
+from cohort.programme.models import ATTENDANCE, Material
+from cohort.programme.services import ProgrammeError, SessionData
+
+bp = Blueprint("programme", __name__)
+CHANGED_MEANWHILE = "Someone else changed this session a moment ago. Check it and try again."
+
+
+def _role(cohort):
+    return account_rules.role_in(current_user, cohort)
+
+
+def _managed(cohort_id: int):
+    cohort = load_cohort_for(current_user, cohort_id)
+    if not rules.can_manage_programme(current_user, cohort):
+        abort(403)
+    return cohort
+
+
+def _session(cohort, session_id: int):
+    session = services.get_session(cohort, session_id)
+    if session is None or session.audience not in services.audiences_for(_role(cohort)):
+        abort(404)
+    return session
+
+
+def _show_error(form, error) -> None:
+    field = getattr(form, error.field, None) if getattr(error, "field", None) else None
+    if field is not None:
+        field.errors = [*field.errors, str(error)]
+    else:
+        form.form_errors.append(str(error))
+
+
+@bp.route("/cohorts/<int:cohort_id>/programme")
+@login_required
+def programme(cohort_id: int):
+    cohort = load_cohort_for(current_user, cohort_id)
+    now = utcnow()
+    return render_template(
+        "programme/programme.html", cohort=cohort, now=now,
+        timeline=services.timeline(cohort, _role(cohort), now),
+        objectives=services.programme_objectives(cohort),
+        join_is_open=services.join_is_open, join_opens_at=services.join_opens_at,
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/sessions/<int:session_id>")
+@login_required
+def session(cohort_id: int, session_id: int):
+    cohort = load_cohort_for(current_user, cohort_id)
+    session = _session(cohort, session_id)
+    membership = membership_of(current_user, cohort)
+    manage = rules.can_manage_programme(current_user, cohort)
+    return render_template(
+        "programme/session.html", cohort=cohort, session=session, now=utcnow(),
+        join_open=services.join_is_open(session), opens_at=services.join_opens_at(session),
+        spread=services.rating_spread(session) if manage else None,
+        my_ratings=services.ratings_of(session, membership)
+        if membership and rules.can_rate_sessions(current_user, cohort) else None,
+        can_rate=services.can_rate(session), material_form=MaterialForm() if manage else None,
+    )
+
+
+def _session_data(form) -> SessionData:
+    day = form.day.data
+    clock = services.parse_clock(form.start_time.data)
+    return SessionData(
+        title=form.title.data, kind=form.kind.data,
+        starts_at=services.local_to_utc(day, clock, form.timezone.data),
+        duration_minutes=form.duration_minutes.data, timezone=form.timezone.data,
+        topics=form.topics.data, objectives=form.objectives.data, join_url=form.join_url.data,
+        join_notes=form.join_notes.data or None, audience=form.audience.data,
+        description=form.description.data or None,
+        facilitator_notes=form.facilitator_notes.data or None,
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/sessions/new", methods=["GET", "POST"])
+@login_required
+def new_session(cohort_id: int):
+    cohort = _managed(cohort_id)
+    form = SessionForm()
+    form.timezone.choices = zone_choices(cohort.timezone)
+    if request.method == "GET":
+        form.timezone.data = cohort.timezone
+    if form.validate_on_submit():
+        try:
+            data = _session_data(form)
+            session = services.add_session(current_user, cohort, **vars(data))
+            commit()
+        except ProgrammeError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            flash(f"{session.title} has been scheduled.", "success")
+            return redirect(url_for("programme.session", cohort_id=cohort.id, session_id=session.id))
+    return render_template("programme/session_form.html", cohort=cohort, form=form, session=None)
+
+
+@bp.route("/cohorts/<int:cohort_id>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_session(cohort_id: int, session_id: int):
+    cohort = _managed(cohort_id)
+    session = _session(cohort, session_id)
+    if session.is_cancelled:
+        flash("This session has been cancelled: it cannot be edited.", "error")
+        return redirect(url_for("programme.session", cohort_id=cohort.id, session_id=session.id))
+    form = SessionForm(obj=session)
+    form.timezone.choices = zone_choices(session.timezone)
+    if request.method == "GET":
+        local = to_local(session.starts_at, session.timezone)
+        form.day.process(None, local.date())
+        form.start_time.data = f"{local:%H:%M}"
+        form.topics.data = "\n".join(session.topic_list)
+        form.objectives.data = "\n".join(o.text for o in session.objectives)
+    if form.validate_on_submit():
+        try:
+            services.update_session(current_user, session, _session_data(form))
+            commit()
+        except ProgrammeError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        except StaleDataError:
+            db.session.rollback()
+            form.form_errors.append(CHANGED_MEANWHILE)
+        else:
+            flash("The session has been updated. Calendars that subscribe will update too.",
+                  "success")
+            return redirect(url_for("programme.session", cohort_id=cohort.id, session_id=session.id))
+    return render_template("programme/session_form.html", cohort=cohort, form=form, session=session)
+
+
+@bp.route("/cohorts/<int:cohort_id>/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
+@login_required
+def cancel_session(cohort_id: int, session_id: int):
+    cohort = _managed(cohort_id)
+    session = _session(cohort, session_id)
+    form = ObjectivesForm()  # any FlaskForm: only its CSRF token is used
+    if form.validate_on_submit():
+        try:
+            services.cancel_session(current_user, session)
+            commit()
+        except (ProgrammeError, StaleDataError) as error:
+            db.session.rollback()
+            flash(str(error) if isinstance(error, ProgrammeError) else CHANGED_MEANWHILE, "error")
+        else:
+            flash(f"{session.title} has been cancelled.", "success")
+        return redirect(url_for("programme.programme", cohort_id=cohort.id))
+    return render_template("programme/cancel.html", cohort=cohort, session=session)
+
+
+@bp.route("/cohorts/<int:cohort_id>/objectives", methods=["GET", "POST"])
+@login_required
+def objectives(cohort_id: int):
+    cohort = _managed(cohort_id)
+    form = ObjectivesForm()
+    if request.method == "GET":
+        form.objectives.data = "\n".join(o.text for o in services.programme_objectives(cohort))
+    if form.validate_on_submit():
+        try:
+            services.set_programme_objectives(current_user, cohort, form.objectives.data)
+            commit()
+        except ProgrammeError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            flash("The programme's objectives have been saved.", "success")
+            return redirect(url_for("programme.programme", cohort_id=cohort.id))
+    return render_template("programme/objectives.html", cohort=cohort, form=form)
+
+
+@bp.post("/cohorts/<int:cohort_id>/sessions/<int:session_id>/materials")
+@login_required
+def add_material(cohort_id: int, session_id: int):
+    cohort = _managed(cohort_id)
+    session = _session(cohort, session_id)
+    form = MaterialForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            services.add_material(
+                current_user, session, form.title.data, url=form.url.data or None,
+                filename=upload.filename if upload else None,
+                data=upload.read() if upload and upload.filename else None,
+            )
+            commit()
+        except ProgrammeError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            flash("The material has been added.", "success")
+    else:
+        flash(next(iter(form.errors.values()))[0], "error")
+    return redirect(url_for("programme.session", cohort_id=cohort.id, session_id=session.id))
+
+
+def _material(session, material_id: int) -> Material:
+    material = db.session.get(Material, material_id)
+    if material is None or material.session_id != session.id:
+        abort(404)
+    return material
+
+
+@bp.route("/cohorts/<int:cohort_id>/sessions/<int:session_id>/materials/<int:material_id>")
+@login_required
+def material(cohort_id: int, session_id: int, material_id: int):
+    cohort = load_cohort_for(current_user, cohort_id)
+    session = _session(cohort, session_id)
+    material = _material(session, material_id)
+    if material.url:
+        return redirect(material.url)
+    return Response(material.data, mimetype=material.content_type, headers={
+        "Content-Disposition": f'attachment; filename="{material.filename}"',
+        "X-Content-Type-Options": "nosniff",
+    })
+
+
+@bp.post("/cohorts/<int:cohort_id>/sessions/<int:session_id>/materials/<int:material_id>/delete")
+@login_required
+def remove_material(cohort_id: int, session_id: int, material_id: int):
+    cohort = _managed(cohort_id)
+    session = _session(cohort, session_id)
+    services.remove_material(current_user, _material(session, material_id))
+    commit()
+    flash("The material has been removed.", "success")
+    return redirect(url_for("programme.session", cohort_id=cohort.id, session_id=session.id))
+
+
+@bp.route("/cohorts/<int:cohort_id>/sessions/<int:session_id>/attendance", methods=["GET", "POST"])
+@login_required
+def attendance(cohort_id: int, session_id: int):
+    cohort = _managed(cohort_id)
+    session = _session(cohort, session_id)
+    people = services.attendees(session)
+    error = None
+    if request.method == "POST":
+        ObjectivesForm().validate_on_submit()  # CSRF is checked for every POST before this
+        marks = {}
+        for key, value in request.form.items():
+            if key.startswith("member-"):
+                try:
+                    marks[int(key.removeprefix("member-"))] = value
+                except ValueError:
+                    error = "Attendance can only be recorded for members of this cohort"
+        if error is None:
+            try:
+                count = services.record_attendance(current_user, session, marks)
+                commit()
+            except ProgrammeError as problem:
+                db.session.rollback()
+                error = str(problem)
+            else:
+                flash(f"Attendance saved for {count} {'person' if count == 1 else 'people'}.", "success")
+                return redirect(url_for("programme.attendance", cohort_id=cohort.id, session_id=session.id))
+    return render_template("programme/attendance.html", cohort=cohort, session=session,
+                           people=people, marks=services.attendance_of(session), error=error,
+                           choices=ATTENDANCE, started=session.starts_at <= utcnow())
+
+
+@bp.route("/cohorts/<int:cohort_id>/sessions/<int:session_id>/confidence", methods=["GET", "POST"])
+@login_required
+def confidence(cohort_id: int, session_id: int):
+    cohort = load_cohort_for(current_user, cohort_id)
+    session = _session(cohort, session_id)
+    membership = membership_of(current_user, cohort)
+    if membership is None or not rules.can_rate_sessions(current_user, cohort):
+        abort(403)
+    error = None
+    given = services.ratings_of(session, membership)
+    if request.method == "POST":
+        ratings = {}
+        for objective in session.objectives:
+            value = request.form.get(f"objective-{objective.id}", "")
+            if value.isdigit():
+                ratings[objective.id] = int(value)
+        given = ratings or given
+        try:
+            services.rate_objectives(membership, session, ratings)
+            commit()
+        except ProgrammeError as problem:
+            db.session.rollback()
+            error = str(problem)
+        else:
+            flash("Thank you: your ratings are saved.", "success")
+            return redirect(url_for("programme.session", cohort_id=cohort.id, session_id=session.id))
+    return render_template("programme/confidence.html", cohort=cohort, session=session,
+                           given=given, error=error, can_rate=services.can_rate(session))
+
+
+def _ics_response(body: bytes, filename: str) -> Response:
+    return Response(body, mimetype="text/calendar", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "private, max-age=300",
+    })
+
+
+@bp.route("/cohorts/<int:cohort_id>/sessions/<int:session_id>.ics")
+@login_required
+def session_ics(cohort_id: int, session_id: int):
+    cohort = load_cohort_for(current_user, cohort_id)
+    session = _session(cohort, session_id)
+    body = calendar.ics([session], cohort.title, _session_link)
+    return _ics_response(body, f"session-{session.id}.ics")
+
+
+def _session_link(session) -> str:
+    return url_for("programme.session", cohort_id=session.cohort_id, session_id=session.id,
+                   _external=True)
+
+
+@bp.route("/calendar/<token>.ics")
+def feed(token: str):
+    """A personal feed for calendar apps: its secret URL is the credential."""
+    user = user_by_calendar_token(token)
+    if user is None:
+        abort(404)
+    sessions = []
+    for membership in memberships_for(user):
+        sessions += services.sessions_for(membership.cohort, membership.role)
+    return _ics_response(calendar.ics(sessions, "Cohort sessions", _session_link), "cohort.ics")
+
+
+@bp.route("/account/calendar")
+@login_required
+def calendar_page():
+    token = current_user.calendar_token
+    return render_template("programme/calendar.html", feed_url=url_for(
+        "programme.feed", token=token, _external=True) if token else None)
+
+
+@bp.post("/account/calendar/reset")
+@login_required
+def reset_calendar():
+    from cohort.accounts.services import reset_calendar_token
+
+    reset_calendar_token(current_user)
+    commit()
+    flash("Your calendar link has changed. Subscribe again with the new link; the old one no longer works.",
+          "success")
+    return redirect(url_for("programme.calendar_page"))
+
