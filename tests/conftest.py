@@ -4,12 +4,15 @@ The suite runs on SQLite by default. With COHORT_TEST_BACKEND=url it runs on the
 COHORT_TEST_DATABASE_URL instead (`make test` does both when that variable is set).
 """
 
+import contextvars
 import os
 import re
 from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import event, text
 
@@ -77,7 +80,34 @@ def db(app):
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    return IsolatedClient(app, app.response_class, use_cookies=True)
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as a real request does.
+
+    The `db` fixture keeps an app context open for the test, and Flask reuses an open context
+    of the same app for a request: `g` (the signed-in user, the CSRF token) and the database
+    session would carry over from one request to the next. Running each request in an empty
+    context gives it a fresh app context, `g` and session. The test's own transaction is
+    committed first, so the request sees the test's data and the test then sees the
+    request's (on SQLite a transaction that has read cannot write after another has).
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            _db.session.commit()
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture
+def new_client(app):
+    """new_client() -> a test client (its own cookies) whose requests do not share `g` or the session."""
+
+    def _new_client():
+        return IsolatedClient(app, app.response_class, use_cookies=True)
+
+    return _new_client
 
 
 @pytest.fixture

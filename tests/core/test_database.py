@@ -1,0 +1,56 @@
+"""The schema the migrations build matches the models; SQLite runs with its safety settings."""
+
+import os
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Column, MetaData, String, text
+
+from cohort.extensions import db
+
+# The same comparison `flask db migrate` makes (see the Migrate options in cohort/extensions.py).
+COMPARE = {"compare_type": True, "render_as_batch": True}
+
+
+def _differences(metadata) -> list:
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts=COMPARE)
+        return compare_metadata(context, metadata)
+
+
+def test_migrations_build_the_schema_the_models_describe():
+    """Fails when a model changes without a migration: run `flask db migrate` and review it."""
+    differences = _differences(db.metadata)
+    assert differences == [], "the models and the migrations differ:\n" + "\n".join(
+        map(repr, differences)
+    )
+
+
+def test_the_comparison_sees_a_column_without_a_migration():
+    copy = MetaData(naming_convention=db.metadata.naming_convention)
+    for table in db.metadata.sorted_tables:
+        table.to_metadata(copy)
+    copy.tables["user"].append_column(Column("nickname", String(50)))
+
+    differences = _differences(copy)
+    assert [(d[0], d[2], d[3].name) for d in differences] == [("add_column", "user", "nickname")]
+
+
+def _pragma(name: str):
+    with db.engine.connect() as connection:
+        return connection.execute(text(f"PRAGMA {name}")).scalar()
+
+
+# As tests/conftest.py chooses the database: SQLite unless a URL to another engine is given.
+ON_SQLITE = os.environ.get("COHORT_TEST_BACKEND") != "url" or os.environ.get(
+    "COHORT_TEST_DATABASE_URL", ""
+).startswith("sqlite")
+
+
+@pytest.mark.skipif(not ON_SQLITE, reason="SQLite's pragmas; this run uses another engine")
+def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout():
+    assert db.engine.dialect.name == "sqlite"
+    assert _pragma("journal_mode") == "wal"
+    assert _pragma("foreign_keys") == 1
+    assert _pragma("busy_timeout") > 0

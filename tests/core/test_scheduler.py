@@ -1,0 +1,90 @@
+"""The scheduler's sweep, its command, and the lock that keeps a second scheduler waiting."""
+
+import threading
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from cohort.accounts.models import LoginFailure, UserSession
+from cohort.accounts.services import open_session
+from cohort.core import mail
+from cohort.core.models import MailMessage
+from cohort.core.scheduler import leader_lock, sweep
+from cohort.core.timeutil import utcnow
+from cohort.extensions import db
+
+
+def _leftovers(app, make_user):
+    """A message left pending, an expired session and an old sign-in failure."""
+    user = make_user()
+    mail.queue_mail(user.email, "Left pending", "Body")
+    db.session.commit()
+    db.session.info.pop("cohort_ready_mail", None)  # as if the process stopped before sending
+    open_session(user, None, None)
+    row = db.session.execute(select(UserSession)).scalar_one()
+    row.last_seen_at = utcnow() - app.config["SESSION_IDLE_TIMEOUT"] - timedelta(minutes=1)
+    db.session.add(LoginFailure(scope="account", key=user.email,
+                                created_at=utcnow() - app.config["LOGIN_WINDOW"] * 2))
+    mail.commit()
+
+
+def _count(model) -> int:
+    db.session.rollback()
+    return db.session.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def test_scheduler_once_runs_a_sweep_and_prints_it(app, outbox, make_user):
+    _leftovers(app, make_user)
+    result = app.test_cli_runner().invoke(args=["cohort", "scheduler", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "retry_mail_job: 1" in result.output
+    assert "purge_expired_job: 2" in result.output
+    assert [m["Subject"] for m in outbox] == ["Left pending"]
+    db.session.rollback()
+    assert db.session.execute(select(MailMessage.status)).scalar_one() == "sent"
+    assert _count(UserSession) == 0
+    assert _count(LoginFailure) == 0
+
+    again = app.test_cli_runner().invoke(args=["cohort", "scheduler", "--once"])
+    assert "retry_mail_job: 0; purge_expired_job: 0" in again.output
+    assert len(outbox) == 1
+
+
+def test_a_failing_job_does_not_stop_the_others(app, outbox, make_user, monkeypatch):
+    _leftovers(app, make_user)
+
+    def broken():
+        raise RuntimeError("mail retry broke")
+
+    monkeypatch.setattr("cohort.core.jobs.retry_pending", broken)
+    assert sweep() == "retry_mail_job: failed; purge_expired_job: 2"
+
+
+def test_a_second_scheduler_waits_for_the_first(app):
+    acquired = threading.Event()
+    release_second = threading.Event()
+    errors = []
+
+    def second_scheduler():
+        try:
+            with app.app_context(), leader_lock(poll_seconds=0.05):
+                acquired.set()
+                release_second.wait(timeout=5)
+        except Exception as exc:  # reported by the main thread
+            errors.append(exc)
+            acquired.set()
+
+    with leader_lock(poll_seconds=0.05):
+        thread = threading.Thread(target=second_scheduler, daemon=True)
+        thread.start()
+        assert not acquired.wait(timeout=0.5), "a second scheduler ran beside the first"
+    # The first has stopped: the standby takes over promptly.
+    assert acquired.wait(timeout=5), "the standby never took over"
+    release_second.set()
+    thread.join(timeout=5)
+    assert not errors, errors
+    assert not thread.is_alive()
+
+    # And once the standby has stopped, the lock is free again.
+    with leader_lock(poll_seconds=0.05):
+        pass
