@@ -23,6 +23,7 @@ def demo_command(if_empty: bool) -> None:
     click.echo("Demo programme loaded. Sign in at /login with any of these accounts:")
     for email, what in accounts:
         click.echo(f"  {email:32} {what}")
+    click.echo(demo.OTHERS)
     click.echo(f"Password for every account: {current_app.config['DEMO_PASSWORD']}")
 
 

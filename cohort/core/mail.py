@@ -136,6 +136,8 @@ def retry_pending() -> int:
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT was released: the real commit is still to come
     pending = session.info.pop(_PENDING_KEY, None)
     if pending:
         session.info.setdefault(_READY_KEY, []).extend(pending)
@@ -145,6 +147,12 @@ def _after_commit(session: Session) -> None:
 def _after_rollback(session: Session, previous_transaction) -> None:
     if previous_transaction.parent is None:
         session.info.pop(_PENDING_KEY, None)
+
+
+def discard_queued() -> None:
+    """Forget the mail queued in this session, so none of it is delivered (the rows stay)."""
+    db.session.info.pop(_PENDING_KEY, None)
+    db.session.info.pop(_READY_KEY, None)
 
 
 def commit() -> None:

@@ -265,3 +265,16 @@ def test_mail_log_pages(client, login, make_user):
     assert "person29@example.org" not in second
     assert client.get("/admin/mail?page=nonsense").status_code == 200
     assert db.session.execute(select(func.count(MailMessage.id))).scalar_one() == 30
+
+
+def test_mail_queued_inside_a_savepoint_waits_for_the_real_commit(db):
+    """Releasing a SAVEPOINT is not the commit: if the transaction then rolls back, no mail."""
+    from cohort.core import mail
+
+    with db.session.begin_nested():
+        mail.queue_mail("someone@example.org", "Subject", "Body")
+    assert not db.session.info.get(mail._READY_KEY)
+    db.session.rollback()
+    mail.commit()
+    assert not db.session.info.get(mail._PENDING_KEY)
+    assert db.session.execute(db.select(mail.MailMessage)).first() is None

@@ -14,11 +14,14 @@ from tests.e2e.conftest import axe_problems, sign_in_browser
 
 CRAWL_LIMIT = 200
 SKIP_PREFIXES = ("/static/", "/logout")
+DOWNLOAD_SUFFIXES = (".ics", ".csv")
 
 
 def _same_site_links(page, base: str) -> list[str]:
+    # Downloads (calendar files, materials) are not pages: links to them carry `download`.
     hrefs = page.eval_on_selector_all(
-        "a[href]:not([data-crawl=skip])", "els => els.map(e => e.getAttribute('href'))"
+        "a[href]:not([data-crawl=skip]):not([download])",
+        "els => els.map(e => e.getAttribute('href'))",
     )
     links = []
     for href in hrefs:
@@ -27,7 +30,7 @@ def _same_site_links(page, base: str) -> list[str]:
         if f"{parts.scheme}://{parts.netloc}" != base:
             continue
         path = parts.path + (f"?{parts.query}" if parts.query else "")
-        if path.startswith(SKIP_PREFIXES):
+        if path.startswith(SKIP_PREFIXES) or parts.path.endswith(DOWNLOAD_SUFFIXES):
             continue
         links.append(path)
     return links
