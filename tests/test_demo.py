@@ -605,3 +605,62 @@ def test_cli_uses_the_configured_demo_password(app, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "Password for every account: another demo secret" in result.output
     assert _sign_in_alone(app, "facilitator@example.org", "another demo secret") == 302
+
+
+# The programme side: objectives, joining links, attendance and confidence ratings --------------
+
+
+def test_both_cohorts_have_overall_objectives(loaded):
+    from cohort.programme.services import programme_objectives
+
+    reference = _cohort("Local authority wellbeing policy making cohort 2021")
+    running = _cohort("Workplace wellbeing cohort")
+    assert len(programme_objectives(reference)) == 5
+    assert programme_objectives(reference)[2].text == "Describe how wellbeing can be measured"
+    assert len(programme_objectives(running)) == 4
+
+
+def test_reference_attendance_follows_who_held_each_place_at_the_time(loaded):
+    from cohort.programme.models import Attendance
+
+    reference = _cohort("Local authority wellbeing policy making cohort 2021")
+    sessions = sessions_for(reference)
+    workshop1 = next(s for s in sessions if s.title == "Workshop 1")
+    workshop3 = next(s for s in sessions if s.title == "Workshop 3")
+    marked = {
+        session.id: {
+            a.membership_id for a in database.session.execute(
+                select(Attendance).where(Attendance.session_id == session.id)).scalars()
+        }
+        for session in (workshop1, workshop3)
+    }
+    # One record per place for each session, taken by the holder of the day.
+    assert len(marked[workshop1.id]) == 10 and len(marked[workshop3.id]) == 10
+    former = _membership(reference, "former02@example.org")
+    successor = _membership(reference, "participant02@example.org")
+    assert former.id in marked[workshop1.id] and successor.id not in marked[workshop1.id]
+    assert successor.id in marked[workshop3.id] and former.id not in marked[workshop3.id]
+
+
+def test_ratings_exist_for_present_members_and_one_is_left_to_try(loaded):
+    from cohort.programme.models import Attendance, ObjectiveRating
+    from cohort.programme.services import ratings_of, rating_spread
+
+    running = _cohort("Workplace wellbeing cohort")
+    past = [s for s in sessions_for(running) if s.starts_at < utcnow()]
+    latest = past[-1]
+    assert all(s.join_url and s.join_url.startswith("https://") for s in sessions_for(running))
+    participant01 = _membership(running, "participant01@example.org")
+    assert ratings_of(latest, participant01) == {}
+    spread = rating_spread(latest)
+    present = database.session.execute(
+        select(func.count()).select_from(Attendance)
+        .where(Attendance.session_id == latest.id, Attendance.status == "present")
+    ).scalar_one()
+    rated_by_01 = 1 if database.session.execute(
+        select(Attendance.status).where(Attendance.session_id == latest.id,
+                                        Attendance.membership_id == participant01.id)
+    ).scalar_one() == "present" else 0
+    for objective in latest.objectives:
+        assert spread[objective.id]["n"] == present - rated_by_01
+    assert _count(ObjectiveRating) > 100

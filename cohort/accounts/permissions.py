@@ -3,6 +3,8 @@
 A cohort's content is visible to its members only; everyone else gets 404 for it.
 """
 
+from flask import g, has_request_context
+
 from cohort.enrolment.services import membership_of
 
 
@@ -11,8 +13,16 @@ def is_admin(user) -> bool:
 
 
 def role_in(user, cohort) -> str | None:
-    membership = membership_of(user, cohort)
-    return membership.role if membership else None
+    """The user's role in the cohort, or None. Remembered for the rest of the request, since
+    a page asks it many times (navigation, buttons)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    cache = g.setdefault("cohort_roles", {}) if has_request_context() else {}
+    key = (user.id, cohort.id)
+    if key not in cache:
+        membership = membership_of(user, cohort)
+        cache[key] = membership.role if membership else None
+    return cache[key]
 
 
 def can_view_cohort(user, cohort) -> bool:

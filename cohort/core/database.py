@@ -1,5 +1,8 @@
 """Engine settings: SQLite in WAL mode with a busy timeout and foreign keys on."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
@@ -8,6 +11,7 @@ from sqlalchemy.engine import Engine
 from cohort.extensions import db
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_WRITE_INTENT: ContextVar[bool] = ContextVar("cohort_write_intent", default=False)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -40,6 +44,20 @@ def _emit_begin(conn) -> None:
         # In WAL mode a transaction that has read cannot write once another connection has
         # committed ("database is locked", with no wait), so a request that may write takes
         # the write lock with its first statement and waits its turn instead.
-        writing = has_request_context() and request.method not in SAFE_METHODS
+        writing = _WRITE_INTENT.get() or (
+            has_request_context() and request.method not in SAFE_METHODS
+        )
         mode = "IMMEDIATE" if writing else "DEFERRED"
     conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+@contextmanager
+def write_intent() -> Iterator[None]:
+    """Transactions begun inside the block take SQLite's write lock first, as a state-changing
+    request's do: for a job, a command or a test thread that writes outside a request. Enter
+    it before the session's first statement. No effect on other engines."""
+    token = _WRITE_INTENT.set(True)
+    try:
+        yield
+    finally:
+        _WRITE_INTENT.reset(token)

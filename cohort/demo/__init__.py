@@ -11,7 +11,7 @@ from cohort.accounts.models import User
 from cohort.accounts.services import create_user
 from cohort.core import mail
 from cohort.core.models import MailMessage
-from cohort.demo import reference, running, steps
+from cohort.demo import programme, reference, running, steps
 from cohort.extensions import db
 
 ADMIN = ("admin@example.org", "Alex Admin")
@@ -48,6 +48,7 @@ def load(password: str) -> list[tuple[str, str]]:
     locked = steps.locked_password()  # for the people in the story who are not demo accounts
     members = reference.build(admin, facilitator, evaluator, password, locked)
     running.build(admin, facilitator, evaluator, locked)
+    programme.build(facilitator, *_cohorts())
     _withdraw_queued_mail()
 
     (first, _what), *others = members
@@ -58,6 +59,13 @@ def load(password: str) -> list[tuple[str, str]]:
         (first, f"participant in both cohorts ({reference.PLACES[0].original.organisation})"),
         *others,
     ]
+
+
+def _cohorts():
+    from cohort.enrolment.models import Cohort
+
+    by_status = {c.status: c for c in db.session.execute(select(Cohort)).scalars()}
+    return by_status["finished"], by_status["running"]
 
 
 def _delete_everything() -> None:

@@ -3,6 +3,7 @@
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -51,6 +52,8 @@ class CohortForm(FlaskForm):
     applications_open_on = GovDateField("Applications open on")
     applications_close_on = GovDateField("Applications close at the end of")
     ground_rules = TextAreaField("Ground rules", validators=[Optional(), Length(max=LONG)])
+    # The version the form was filled from, so a save over someone else's change is refused.
+    version = HiddenField()
 
 
 class DecisionForm(FlaskForm):

@@ -24,7 +24,7 @@ from cohort.enrolment.forms import (
 from cohort.enrolment.models import APPLICATION_STATUSES, HandoverRequest, Membership, Place
 from cohort.enrolment.services import EnrolmentError
 from cohort.extensions import db
-from cohort.programme.services import sessions_for
+from cohort.programme.services import next_sessions, session_count
 
 bp = Blueprint("enrolment", __name__)
 CHANGED_MEANWHILE = "Someone else changed this a moment ago. Check the page and try again."
@@ -45,8 +45,14 @@ def load_managed_cohort(cohort_id: int):
     return cohort
 
 
+# Service field names that the cohort form asks for under another name.
+FORM_FIELDS = {"applications_open_at": "applications_open_on",
+               "applications_close_at": "applications_close_on"}
+
+
 def _show_error(form, error: EnrolmentError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
+    name = FORM_FIELDS.get(error.field, error.field)
+    field = getattr(form, name, None) if name else None
     if field is not None:
         field.errors = [*field.errors, str(error)]
     else:
@@ -85,7 +91,8 @@ def cohort(cohort_id: int):
         cohort=cohort,
         membership=services.membership_of(current_user, cohort),
         members=services.cohort_members(cohort),
-        sessions=sessions_for(cohort),
+        next_session=next_sessions([cohort.id]).get(cohort.id),
+        session_count=session_count(cohort),
     )
 
 
@@ -122,8 +129,11 @@ def edit_cohort(cohort_id: int):
             last_day = to_local(cohort.applications_close_at, cohort.timezone) - timedelta(seconds=1)
             form.applications_close_on.process(None, last_day.date())
     if form.validate_on_submit():
+        seen = str(form.version.data or "")
+        seen_version = int(seen) if seen.isdigit() else None
         try:
-            services.update_cohort(current_user, cohort, **_cohort_fields(form, cohort.timezone))
+            services.update_cohort(current_user, cohort, seen_version=seen_version,
+                                   **_cohort_fields(form, cohort.timezone))
             commit()
         except EnrolmentError as error:
             db.session.rollback()
@@ -131,6 +141,7 @@ def edit_cohort(cohort_id: int):
         except StaleDataError:
             db.session.rollback()
             form.form_errors.append(CHANGED_MEANWHILE)
+            form.version.data = str(cohort.version)  # saving again, knowingly, is allowed
         else:
             flash("The cohort's settings have been saved.", "success")
             return redirect(url_for("enrolment.cohort", cohort_id=cohort.id))
@@ -183,7 +194,7 @@ def applications(cohort_id: int):
     return render_template(
         "enrolment/applications.html", cohort=cohort, page=page, status=status, query=query,
         counts=services.application_counts(cohort), statuses=APPLICATION_STATUSES,
-        free=services.free_places(cohort), next_waiting=services.next_on_waitlist(cohort),
+        free=services.free_places(cohort), next_waiting=services.waitlist_offer(cohort),
         confirm=ConfirmForm(),
     )
 
@@ -254,7 +265,7 @@ def roster(cohort_id: int):
         "enrolment/roster.html", cohort=cohort, rows=services.roster(cohort),
         handovers=services.pending_handovers(cohort), colleagues=services.pending_colleagues(cohort),
         staff=[m for m in services.cohort_members(cohort) if m.role in ("facilitator", "evaluator")],
-        free=services.free_places(cohort), next_waiting=services.next_on_waitlist(cohort),
+        free=services.free_places(cohort), next_waiting=services.waitlist_offer(cohort),
         confirm=ConfirmForm(),
     )
 
@@ -414,7 +425,8 @@ def my_place(cohort_id: int):
 @login_required
 def invite_colleague(cohort_id: int):
     cohort = load_cohort_for(current_user, cohort_id)
-    membership = services.membership_of(current_user, cohort)
+    # A non-member (a site admin) gets 404 as on /me; a member without a place, 403.
+    membership = services.membership_of(current_user, cohort) or abort(404)
     if not rules.holds_place(membership):
         abort(403)
     form = PersonForm(prefix="team")
@@ -438,7 +450,8 @@ def invite_colleague(cohort_id: int):
 @login_required
 def propose_handover(cohort_id: int):
     cohort = load_cohort_for(current_user, cohort_id)
-    membership = services.membership_of(current_user, cohort)
+    # A non-member (a site admin) gets 404 as on /me; a member without a place, 403.
+    membership = services.membership_of(current_user, cohort) or abort(404)
     if not rules.holds_place(membership):
         abort(403)
     form = HandoverForm(prefix="handover")

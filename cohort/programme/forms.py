@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -24,25 +24,37 @@ def zone_choices(current: str | None = None) -> list[SelectChoice]:
     return [SelectChoice(z, z.replace("_", " ")) for z in zones]
 
 
+class MinutesField(IntegerField):
+    """A whole number of minutes; a value that is not one gets a message a person can act on."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("Enter the length as a whole number of minutes, like 90") from error
+
+
 class SessionForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired("Enter the session's title"), Length(max=200)])
+    # The service checks the kind, zone and audience, with clearer messages than WTForms' own.
     kind = RadioField("Kind of session", choices=[SelectChoice(k, v) for k, v in SESSION_KINDS.items()],
-                      validators=[InputRequired("Choose the kind of session")])
+                      validate_choice=False, validators=[InputRequired("Choose the kind of session")])
     day = GovDateField("Date", required_message="Enter the date of the session")
     start_time = StringField("Start time", validators=[DataRequired("Enter the start time"),
                                                        Length(max=10)])
-    timezone = SelectField("Time zone", choices=zone_choices())
-    duration_minutes = IntegerField("Length in minutes", validators=[
+    timezone = SelectField("Time zone", choices=zone_choices(), validate_choice=False)
+    duration_minutes = MinutesField("Length in minutes", validators=[
         InputRequired("Enter the length in minutes"),
         NumberRange(min=1, max=720, message="Enter a length from 1 to 720 minutes: the session must end after it starts")])
     audience = RadioField("Who is it for", choices=[SelectChoice(k, v) for k, v in AUDIENCES.items()],
-                          default="members", validators=[InputRequired("Choose who the session is for")])
+                          default="members", validate_choice=False, validators=[InputRequired("Choose who the session is for")])
     join_url = StringField("Joining link", validators=[Optional(), Length(max=500)])
     join_notes = TextAreaField("Joining notes", validators=[Optional(), Length(max=LONG)])
     topics = TextAreaField("Core topics", validators=[Optional(), Length(max=LONG)])
     objectives = TextAreaField("Learning objectives", validators=[Optional(), Length(max=LONG)])
     description = TextAreaField("Description", validators=[Optional(), Length(max=LONG)])
     facilitator_notes = TextAreaField("Facilitator notes (private)", validators=[Optional(), Length(max=LONG)])
+    version = HiddenField()  # the version of the session the form was loaded from
 
 
 class ObjectivesForm(FlaskForm):

@@ -32,6 +32,13 @@ class ProgrammeError(ValueError):
         self.field = field
 
 
+class ChangedMeanwhile(ProgrammeError):
+    """The session was saved by someone else after the form being saved was loaded."""
+
+    def __init__(self):
+        super().__init__("Someone else changed this session a moment ago. Check it and try again.")
+
+
 # Times in a named zone ---------------------------------------------------------------------
 
 _CLOCK = re.compile(r"^(\d{1,2})[:.](\d{2})$")
@@ -137,13 +144,17 @@ def add_session(acting, cohort, title: str, kind: str, starts_at, duration_minut
     return session
 
 
-def update_session(acting, session: Session, data: SessionData) -> Session:
+def update_session(acting, session: Session, data: SessionData,
+                   expected_version: int | None = None) -> Session:
     """Change a session (a new start reschedules it); each change raises its SEQUENCE.
 
     Objectives keep their identity by position, so ratings already given stay attached.
+    Raises ChangedMeanwhile when `expected_version` (the version the editor loaded) is stale.
     """
     if session.is_cancelled:
         raise ProgrammeError("This session has been cancelled: it cannot be edited")
+    if expected_version is not None and expected_version != session.version:
+        raise ChangedMeanwhile()
     data.topics, data.objectives = _lines(data.topics), _lines(data.objectives)
     _validate(data)
     session.title, session.kind = data.title.strip(), data.kind
@@ -264,6 +275,12 @@ def next_sessions(cohort_ids: list[int]) -> dict[int, Session]:
     for session in rows:
         upcoming.setdefault(session.cohort_id, session)
     return upcoming
+
+
+def session_count(cohort) -> int:
+    return db.session.execute(
+        select(func.count(Session.id)).where(Session.cohort_id == cohort.id)
+    ).scalar_one()
 
 
 def get_session(cohort, session_id: int) -> Session | None:

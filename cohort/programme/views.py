@@ -15,10 +15,10 @@ from cohort.programme import calendar, services
 from cohort.programme import permissions as rules
 from cohort.programme.forms import MaterialForm, ObjectivesForm, SessionForm, zone_choices
 from cohort.programme.models import ATTENDANCE, Material
-from cohort.programme.services import ProgrammeError, SessionData
+from cohort.programme.services import ChangedMeanwhile, ProgrammeError, SessionData
 
 bp = Blueprint("programme", __name__)
-CHANGED_MEANWHILE = "Someone else changed this session a moment ago. Check it and try again."
+CHANGED_MEANWHILE = str(ChangedMeanwhile())
 
 
 def _role(cohort):
@@ -121,7 +121,9 @@ def edit_session(cohort_id: int, session_id: int):
     if session.is_cancelled:
         flash("This session has been cancelled: it cannot be edited.", "error")
         return redirect(url_for("programme.session", cohort_id=cohort.id, session_id=session.id))
-    form = SessionForm(obj=session)
+    # A POST counts only what it sends: from `obj`, a field left out would keep the row's value,
+    # and for `objectives` that is the list of LearningObjective rows, not their text.
+    form = SessionForm(obj=session if request.method == "GET" else None)
     form.timezone.choices = zone_choices(session.timezone)
     if request.method == "GET":
         local = to_local(session.starts_at, session.timezone)
@@ -130,15 +132,18 @@ def edit_session(cohort_id: int, session_id: int):
         form.topics.data = "\n".join(session.topic_list)
         form.objectives.data = "\n".join(o.text for o in session.objectives)
     if form.validate_on_submit():
+        loaded = str(form.version.data or "")
         try:
-            services.update_session(current_user, session, _session_data(form))
+            services.update_session(current_user, session, _session_data(form),
+                                    expected_version=int(loaded) if loaded.isdigit() else None)
             commit()
+        except (ChangedMeanwhile, StaleDataError):
+            db.session.rollback()
+            form.form_errors.append(CHANGED_MEANWHILE)
+            form.version.data = session.version  # saving again now overwrites, knowingly
         except ProgrammeError as error:
             db.session.rollback()
             _show_error(form, error)
-        except StaleDataError:
-            db.session.rollback()
-            form.form_errors.append(CHANGED_MEANWHILE)
         else:
             flash("The session has been updated. Calendars that subscribe will update too.",
                   "success")

@@ -20,7 +20,7 @@ from cohort.extensions import db
 __all__ = [
     "APPLICATION_FIELDS", "submit_application", "application_by_token", "applications_page",
     "application_counts", "accept_application", "waitlist_application", "decline_application",
-    "next_on_waitlist", "get_application",
+    "next_on_waitlist", "waitlist_offer", "get_application",
 ]
 
 APPLICATION_FIELDS = (
@@ -136,9 +136,11 @@ def applications_page(cohort: Cohort, status: str | None, query: str | None,
         statement = statement.where(Application.status == status)
     query = (query or "").strip()
     if query:
-        pattern = f"%{query.lower()}%"
-        statement = statement.where(or_(func.lower(Application.name).like(pattern),
-                                        func.lower(Application.organisation_name).like(pattern)))
+        # autoescape: a % or _ typed into the search is looked for, not used as a wildcard
+        needle = query.lower()
+        statement = statement.where(or_(
+            func.lower(Application.name).contains(needle, autoescape=True),
+            func.lower(Application.organisation_name).contains(needle, autoescape=True)))
     statement = statement.order_by(
         Application.status != "submitted",
         Application.waitlist_position.nulls_last(),
@@ -175,6 +177,8 @@ def accept_application(acting, application: Application, message: str | None = N
     from cohort.accounts.services import create_user, issue_token
 
     cohort = application.cohort
+    if cohort.status == "finished":
+        raise EnrolmentError(f"{cohort.title} has finished: it takes no new participants")
     _decide(acting, application, "accepted", message)
     user = db.session.execute(select(User).where(User.email == application.email)).scalar_one_or_none()
     if user is not None:
@@ -251,3 +255,11 @@ def next_on_waitlist(cohort: Cohort) -> Application | None:
         .order_by(Application.waitlist_position, Application.id)
         .limit(1)
     ).scalar_one_or_none()
+
+
+def waitlist_offer(cohort: Cohort) -> Application | None:
+    """The waitlisted application to offer a free place to; none when no place is free or the
+    cohort has finished."""
+    if cohort.status == "finished" or free_places(cohort) == 0:
+        return None
+    return next_on_waitlist(cohort)

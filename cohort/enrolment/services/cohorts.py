@@ -3,6 +3,8 @@
 import re
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from cohort.core.audit import record
 from cohort.core.timeutil import utcnow
@@ -49,9 +51,16 @@ def organisation_named(name: str | None) -> Organisation | None:
         select(Organisation).where(Organisation.name == name)
     ).scalar_one_or_none()
     if org is None:
-        org = Organisation(name=name)
-        db.session.add(org)
-        db.session.flush()
+        try:
+            with db.session.begin_nested():
+                org = Organisation(name=name)
+                db.session.add(org)
+                db.session.flush()
+        except IntegrityError:
+            # Another request (two officers of one council accepted at once) created it first.
+            org = db.session.execute(
+                select(Organisation).where(Organisation.name == name)
+            ).scalar_one()
     return org
 
 
@@ -174,8 +183,11 @@ EDITABLE_FIELDS = (
 )
 
 
-def update_cohort(acting, cohort: Cohort, **fields) -> Cohort:
-    """Change a cohort's settings; raise EnrolmentError when they do not stand together."""
+def update_cohort(acting, cohort: Cohort, seen_version: int | None = None, **fields) -> Cohort:
+    """Change a cohort's settings; raise EnrolmentError when they do not stand together, and
+    StaleDataError when `seen_version` (the version the editor was shown) is no longer current."""
+    if seen_version is not None and seen_version != cohort.version:
+        raise StaleDataError(f"cohort {cohort.id} is at version {cohort.version}, not {seen_version}")
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")

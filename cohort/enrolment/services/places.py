@@ -106,19 +106,10 @@ def _notify(user, cohort, subject: str, text: str) -> None:
     queue_mail(user.email, subject, f"Hello {user.name},\n\n{text}\n")
 
 
-def hand_over(acting, place: Place, email: str, name: str | None = None) -> Membership:
-    """Move the place, and the work attached to it, to a successor; the leaver's posts stay
-    theirs. The successor is a team member of the place or anyone not yet in the cohort."""
-    from cohort.accounts.services import AccountError, invite, normalise_email
-
-    if place.status != "active":
-        raise EnrolmentError("This place has been given up: it cannot be handed over")
-    cohort = db.session.get(Cohort, place.cohort_id)
-    leaver = holder_of(place)
-    try:
-        email = normalise_email(email)
-    except AccountError as error:
-        raise EnrolmentError(str(error), "email") from error
+def _successor_membership(cohort: Cohort, place: Place, leaver: Membership | None,
+                          email: str) -> Membership | None:
+    """The successor's membership when they are in the place's team, None when they are new
+    to the cohort; raise EnrolmentError for the holder or anyone else in the cohort."""
     if leaver is not None and leaver.user.email == email:
         raise EnrolmentError("The successor must be someone other than the current holder", "email")
     existing = db.session.execute(
@@ -132,6 +123,23 @@ def hand_over(acting, place: Place, email: str, name: str | None = None) -> Memb
             f"{existing.user.name} is already in this cohort as {existing.role_label.lower()}. "
             "Choose someone from this place's team or someone new to the cohort", "email"
         )
+    return existing
+
+
+def hand_over(acting, place: Place, email: str, name: str | None = None) -> Membership:
+    """Move the place, and the work attached to it, to a successor; the leaver's posts stay
+    theirs. The successor is a team member of the place or anyone not yet in the cohort."""
+    from cohort.accounts.services import AccountError, invite, normalise_email
+
+    if place.status != "active":
+        raise EnrolmentError("This place has been given up: it cannot be handed over")
+    cohort = db.session.get(Cohort, place.cohort_id)
+    leaver = holder_of(place)
+    try:
+        email = normalise_email(email)
+    except AccountError as error:
+        raise EnrolmentError(str(error), "email") from error
+    existing = _successor_membership(cohort, place, leaver, email)
     now = utcnow()
     _end_holding(place, "handover")
     if leaver is not None:
@@ -177,11 +185,13 @@ def request_handover(acting, place: Place, email: str, name: str | None, note: s
     ).scalar_one_or_none()
     if pending is not None:
         raise EnrolmentError("You have already proposed a successor: wait for the facilitator")
+    cohort = db.session.get(Cohort, place.cohort_id)
+    # Refuse now a proposal the facilitator could never approve.
+    _successor_membership(cohort, place, holder_of(place), email)
     request = HandoverRequest(place_id=place.id, requested_by_id=acting.id, successor_email=email,
                               successor_name=(name or "").strip() or None, note=note)
     db.session.add(request)
     db.session.flush()
-    cohort = db.session.get(Cohort, place.cohort_id)
     for facilitator in facilitators_of(cohort):
         _notify(facilitator.user, cohort, f"Handover proposed in {cohort.title}",
                 f"{acting.name} proposes to hand their place over to {name or email}. "
@@ -199,6 +209,10 @@ def decide_handover(acting, request: HandoverRequest, approve: bool) -> Membersh
                 "The facilitator did not approve the handover you proposed. Your place is "
                 "still yours; talk to them about what to do next.")
         return None
+    holder = holder_of(request.place)
+    if holder is None or holder.user_id != request.requested_by_id:
+        raise EnrolmentError(f"{request.requested_by.name} no longer holds this place: "
+                             "decline this proposal")
     return hand_over(acting, request.place, request.successor_email, request.successor_name)
 
 

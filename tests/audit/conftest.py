@@ -1,0 +1,109 @@
+"""The world the signed-in audits run in, and one signed-in client per actor.
+
+A new MATRIX row whose URL needs an object the world lacks (a thread, a survey, ...) adds that
+object here, in cohort A, so members of A may see it and the outsider (of cohort B) may not.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from cohort.core.mail import commit
+
+from . import checks
+
+PASSWORD = "audit trail passphrase"
+
+
+@dataclass
+class World:
+    cohort_a: Any
+    cohort_b: Any
+    users: dict  # actor -> User (every actor but anonymous)
+    session: Any  # a workshop in cohort A
+    material: Any  # a PDF on that workshop
+    mail: Any  # a message in the mail log
+    invitation_token: str  # a live invitation link's token
+    reset_token: str  # a live password reset link's token
+    # enrolment (see enrolment_objects)
+    application: Any = None  # a submitted application to cohort A, whose call is open
+    application_token: str = ""  # its status page's token
+    holder: Any = None  # the participant's membership: they hold a place
+    place: Any = None  # that place
+    handover: Any = None  # the participant's pending proposal to hand the place over
+    colleague: Any = None  # a colleague in the place's team, waiting for the facilitator
+
+
+def enrolment_objects(cohort_a, participant) -> dict:
+    """Open cohort A's call and add an application to it; give the participant a place, a
+    pending handover proposal and a colleague waiting for approval."""
+    from datetime import timedelta
+
+    from cohort.core.timeutil import utcnow
+    from cohort.enrolment.models import PlaceHolding
+    from cohort.enrolment.services import (
+        invite_colleague,
+        membership_of,
+        request_handover,
+        submit_application,
+        take_place,
+    )
+    from cohort.extensions import db
+
+    now = utcnow()
+    cohort_a.applications_open_at = now - timedelta(days=1)
+    cohort_a.applications_close_at = now + timedelta(days=30)
+    application, token, _created = submit_application(
+        cohort_a, "applicant@example.org", name="An Applicant", organisation_name="A Council",
+        job_title="Policy officer", professional_background="Policy", area_of_focus="Wellbeing",
+        strategy="A wellbeing strategy", motivation="To learn from peers")
+    holder = membership_of(participant, cohort_a)
+    holder.place = take_place(cohort_a, "A Council", "Wellbeing")
+    db.session.add(PlaceHolding(place_id=holder.place.id, user_id=participant.id, started_at=now))
+    handover = request_handover(participant, holder.place, "successor@example.org", "A Successor",
+                                None)
+    colleague = invite_colleague(participant, holder.place, "colleague@example.org", "A Colleague")
+    return {"application": application, "application_token": token, "holder": holder,
+            "place": holder.place, "handover": handover, "colleague": colleague}
+
+
+@pytest.fixture
+def world(make_user, make_cohort, make_member, make_session) -> World:
+    from cohort.accounts.services import issue_token
+    from cohort.core.mail import queue_mail
+    from cohort.programme.services import add_material
+
+    cohort_a = make_cohort("Cohort A")
+    cohort_b = make_cohort("Cohort B")
+    def member(cohort, role):
+        return make_member(cohort, role, user=make_user(password=PASSWORD)).user
+
+    users = {
+        "participant": member(cohort_a, "participant"),
+        "facilitator": member(cohort_a, "facilitator"),
+        "evaluator": member(cohort_a, "evaluator"),
+        "outsider": member(cohort_b, "participant"),
+        "admin": make_user(password=PASSWORD, is_admin=True),
+    }
+    session = make_session(cohort_a)
+    material = add_material(users["facilitator"], session, "Slides", filename="slides.pdf",
+                            data=b"%PDF-1.4\n%%EOF\n")
+    invitee = make_user(password=None)
+    invitation_token = issue_token(invitee, "invitation")
+    reset_token = issue_token(users["participant"], "reset")
+    mail = queue_mail(users["participant"].email, "Welcome", "Hello")
+    enrolment = enrolment_objects(cohort_a, users["participant"])
+    commit()
+    return World(cohort_a, cohort_b, users, session, material, mail, invitation_token, reset_token,
+                 **enrolment)
+
+
+@pytest.fixture
+def clients(app, world) -> dict:
+    """actor -> a test client signed in as that actor (the anonymous one is not)."""
+    signed_in = {"anonymous": checks.new_client(app)}
+    for actor, user in world.users.items():
+        signed_in[actor] = checks.new_client(app)
+        checks.sign_in(app, signed_in[actor], user.email, PASSWORD)
+    return signed_in

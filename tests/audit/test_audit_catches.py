@@ -1,0 +1,101 @@
+"""The audits catch what they are for: an app with a rogue blueprint fails each of them."""
+
+import pytest
+from flask import Blueprint
+from flask_login import login_required
+from sqlalchemy import update
+
+from cohort import create_app
+from cohort.enrolment.models import Cohort
+from cohort.extensions import csrf
+from cohort.extensions import db as _db
+from config import TestingConfig
+
+from . import checks
+from .conftest import PASSWORD
+
+
+def _rogue_blueprint() -> Blueprint:
+    bp = Blueprint("rogue", __name__)
+
+    @bp.route("/unguarded")
+    def unguarded():
+        return "anyone may read this"
+
+    @bp.route("/things/<int:thing_id>")
+    @login_required
+    def thing(thing_id: int):
+        return f"thing {thing_id}"
+
+    @bp.post("/rogue/exempt")
+    @login_required
+    def exempt():
+        return "changed without a token"
+
+    csrf.exempt(exempt)
+
+    @bp.route("/rogue/touch")
+    @login_required
+    def touch():
+        _db.session.execute(update(Cohort).values(title="Touched by a GET"))
+        _db.session.commit()
+        return "touched"
+
+    return bp
+
+
+@pytest.fixture(scope="module")
+def rogue_app(app):
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
+        MAIL_DIRECTORY = app.config["MAIL_DIRECTORY"]
+
+    rogue = create_app(Config())
+    rogue.register_blueprint(_rogue_blueprint())  # before its first request
+    yield rogue
+    with rogue.app_context():
+        _db.engine.dispose()
+
+
+def added(rogue_problems: list[str], real_problems: list[str]) -> list[str]:
+    """The problems the rogue blueprint adds to those the real routes have (if any)."""
+    return sorted(set(rogue_problems) - set(real_problems))
+
+
+def test_route_audit_reports_an_unguarded_page(app, rogue_app):
+    new = added(checks.route_problems(rogue_app), checks.route_problems(app))
+    assert len(new) == 1 and "rogue.unguarded" in new[0], new
+
+
+def test_matrix_reports_a_route_with_arguments_and_no_row(app, rogue_app):
+    new = added(checks.matrix_gaps(rogue_app), checks.matrix_gaps(app))
+    assert len(new) == 1 and "rogue.thing" in new[0], new
+
+
+def test_csrf_check_reports_an_exempt_post(app, rogue_app, world):
+    anonymous = checks.csrf_problems(rogue_app, checks.new_client(rogue_app))
+    new = added(anonymous, checks.csrf_problems(app, checks.new_client(app)))
+    assert len(new) == 1 and "rogue.exempt" in new[0], new
+    admin = checks.new_client(rogue_app)
+    checks.sign_in(rogue_app, admin, world.users["admin"].email, PASSWORD)
+    new = [p for p in checks.csrf_problems(rogue_app, admin) if "rogue." in p]
+    assert len(new) == 1 and "rogue.exempt" in new[0] and "answered 200" in new[0], new
+
+
+def test_get_safety_check_reports_a_get_that_writes(rogue_app, world):
+    clients = {"anonymous": checks.new_client(rogue_app)}
+    for actor, user in world.users.items():
+        clients[actor] = checks.new_client(rogue_app)
+        checks.sign_in(rogue_app, clients[actor], user.email, PASSWORD)
+    problems = checks.get_safety_problems(rogue_app, world, clients)
+    assert problems and all("rogue.touch" in p and "cohort" in p for p in problems), problems
+
+
+def test_matrix_reports_an_answer_other_than_the_expected_one(app, world, clients, monkeypatch):
+    real = checks.matrix_problems(app, world, clients)
+    row = checks.MATRIX["enrolment.cohort"]
+    lenient = checks.Row(row.arguments, {**row.expected, "outsider": 200})
+    monkeypatch.setitem(checks.MATRIX, "enrolment.cohort", lenient)
+    new = added(checks.matrix_problems(app, world, clients), real)
+    assert new == [f"enrolment.cohort as outsider: GET /cohorts/{world.cohort_a.id} "
+                   "answered 404, expected 200"]
