@@ -644,7 +644,7 @@ def test_reference_attendance_follows_who_held_each_place_at_the_time(loaded):
 
 def test_ratings_exist_for_present_members_and_one_is_left_to_try(loaded):
     from cohort.programme.models import Attendance, ObjectiveRating
-    from cohort.programme.services import ratings_of, rating_spread
+    from cohort.programme.services import rating_spread, ratings_of
 
     running = _cohort("Workplace wellbeing cohort")
     past = [s for s in sessions_for(running) if s.starts_at < utcnow()]
