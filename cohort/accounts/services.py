@@ -18,6 +18,7 @@ from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from cohort.accounts.models import AccountToken, LoginFailure, User, UserSession
 from cohort.core.audit import record
+from cohort.core.errors import UserError
 from cohort.core.mail import queue_mail
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
@@ -27,12 +28,8 @@ PASSWORD_MAX = 128
 _COMMON_PASSWORDS = frozenset(FREQUENCY_LISTS["passwords"])
 
 
-class AccountError(ValueError):
-    """A user-facing refusal; the message is shown on the form."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class AccountError(UserError):
+    """A refusal by the account services; the message is shown on the form."""
 
 
 # Passwords ---------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from cohort.accounts.forms import (
     PreferencesForm,
 )
 from cohort.accounts.services import AccountError
+from cohort.core.forms import show_error
 from cohort.core.mail import commit
 from cohort.core.security import client_address
 from cohort.enrolment.services import EnrolmentError, all_cohorts, get_cohort
@@ -48,14 +49,6 @@ def _start_session(user) -> None:
     """A fresh Flask session for a new sign-in: nothing from before it survives."""
     session.clear()
     login_user(user)
-
-
-def _field_error(form, error: AccountError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(error)]
-    else:
-        form.form_errors.append(str(error))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -97,7 +90,7 @@ def forgot_password():
         try:
             email = services.normalise_email(form.email.data)
         except AccountError as error:
-            _field_error(form, error)
+            show_error(form, error)
             return render_template("accounts/forgot_password.html", form=form)
         services.request_password_reset(email)
         commit()
@@ -117,7 +110,7 @@ def reset_password(token: str):
             services.redeem_token(token, "reset", form.password.data)
         except AccountError as error:
             db.session.rollback()
-            _field_error(form, error)
+            show_error(form, error)
         else:
             commit()
             flash("Your password has been changed. Sign in with your new password.", "success")
@@ -139,7 +132,7 @@ def accept_invitation(token: str):
             services.open_session(user, client_address(), request.headers.get("User-Agent"))
         except AccountError as error:
             db.session.rollback()
-            _field_error(form, error)
+            show_error(form, error)
         else:
             _start_session(user)
             commit()
@@ -171,7 +164,7 @@ def preferences():
             services.set_timezone(current_user, form.timezone.data or None)
         except AccountError as error:
             db.session.rollback()
-            _field_error(form, error)
+            show_error(form, error)
         else:
             commit()
             flash("Your time zone has been saved: times are now shown in it.", "success")
@@ -191,7 +184,7 @@ def change_password():
             )
         except AccountError as error:
             db.session.rollback()
-            _field_error(form, error)
+            show_error(form, error)
         else:
             user = current_user._get_current_object()
             _start_session(user)
@@ -223,7 +216,7 @@ def invite():
                 services.grant_admin(current_user, user)
         except (AccountError, EnrolmentError) as error:
             db.session.rollback()
-            _field_error(form, error)
+            show_error(form, error)
         else:
             commit()
             flash(f"Invitation sent to {user.email}." if created else

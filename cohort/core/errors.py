@@ -6,6 +6,15 @@ from werkzeug.exceptions import HTTPException
 
 from cohort.extensions import db
 
+
+class UserError(ValueError):
+    """A refusal to show the user: the message says what to do; `field` names the form field."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
 MESSAGES = {
     400: ("There is a problem with your request", "Go back, reload the page and try again."),
     401: ("Sign in to continue", "You need to sign in to see this."),

@@ -2,10 +2,21 @@
 
 from datetime import date
 
-from wtforms import Field
+from wtforms import Field, IntegerField
 from wtforms.utils import unset_value
 
 PARTS = ("day", "month", "year")
+
+
+def show_error(form, error, aliases: dict | None = None) -> None:
+    """Put a service's refusal on its form field (`error.field`, renamed by `aliases`), or at
+    the top of the form when it names no field of this form."""
+    name = (aliases or {}).get(error.field, error.field) if getattr(error, "field", None) else None
+    field = getattr(form, name, None) if name else None
+    if field is not None:
+        field.errors = [*field.errors, str(error)]
+    else:
+        form.form_errors.append(str(error))
 
 
 class GovDateField(Field):
@@ -65,3 +76,17 @@ class GovDateField(Field):
 
     def _value(self):
         return self.raw
+
+
+class WholeNumberField(IntegerField):
+    """An integer field whose message for text that is not a whole number says what to type."""
+
+    def __init__(self, label=None, validators=None, not_a_number: str | None = None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.not_a_number = not_a_number or f"Enter {str(label).lower()} as a whole number"
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(self.not_a_number) from error

@@ -4,7 +4,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -13,7 +12,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from cohort.core.forms import GovDateField
+from cohort.core.forms import GovDateField, WholeNumberField
 from cohort.enrolment.models import COHORT_STATUSES
 
 LONG = 5000
@@ -46,7 +45,7 @@ class CohortForm(FlaskForm):
     status = SelectField("Status", choices=[SelectChoice(s, s.capitalize()) for s in COHORT_STATUSES])
     starts_on = GovDateField("Start date")
     ends_on = GovDateField("End date")
-    capacity = IntegerField("Places", validators=[
+    capacity = WholeNumberField("Places", not_a_number="Enter the number of places as a whole number, like 12", validators=[
         InputRequired("Enter the number of places"),
         NumberRange(min=1, max=500, message="Enter a number of places from 1 to 500")])
     applications_open_on = GovDateField("Applications open on")

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
 from cohort.accounts import permissions
+from cohort.core.forms import show_error
 from cohort.core.mail import commit
 from cohort.core.timeutil import to_local, zone
 from cohort.enrolment import permissions as rules
@@ -50,13 +51,8 @@ FORM_FIELDS = {"applications_open_at": "applications_open_on",
                "applications_close_at": "applications_close_on"}
 
 
-def _show_error(form, error: EnrolmentError) -> None:
-    name = FORM_FIELDS.get(error.field, error.field)
-    field = getattr(form, name, None) if name else None
-    if field is not None:
-        field.errors = [*field.errors, str(error)]
-    else:
-        form.form_errors.append(str(error))
+def _show_error(form, error) -> None:
+    show_error(form, error, FORM_FIELDS)
 
 
 def _window_to_utc(form, cohort_tz: str) -> dict:

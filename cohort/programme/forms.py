@@ -2,11 +2,11 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from cohort.core.forms import GovDateField
+from cohort.core.forms import GovDateField, WholeNumberField
 from cohort.programme.models import AUDIENCES, SESSION_KINDS
 
 COMMON_ZONES = (
@@ -24,16 +24,6 @@ def zone_choices(current: str | None = None) -> list[SelectChoice]:
     return [SelectChoice(z, z.replace("_", " ")) for z in zones]
 
 
-class MinutesField(IntegerField):
-    """A whole number of minutes; a value that is not one gets a message a person can act on."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError("Enter the length as a whole number of minutes, like 90") from error
-
-
 class SessionForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired("Enter the session's title"), Length(max=200)])
     # The service checks the kind, zone and audience, with clearer messages than WTForms' own.
@@ -43,7 +33,8 @@ class SessionForm(FlaskForm):
     start_time = StringField("Start time", validators=[DataRequired("Enter the start time"),
                                                        Length(max=10)])
     timezone = SelectField("Time zone", choices=zone_choices(), validate_choice=False)
-    duration_minutes = MinutesField("Length in minutes", validators=[
+    duration_minutes = WholeNumberField("Length in minutes", not_a_number=(
+        "Enter the length as a whole number of minutes, like 90"), validators=[
         InputRequired("Enter the length in minutes"),
         NumberRange(min=1, max=720, message="Enter a length from 1 to 720 minutes: the session must end after it starts")])
     audience = RadioField("Who is it for", choices=[SelectChoice(k, v) for k, v in AUDIENCES.items()],

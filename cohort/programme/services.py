@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from cohort.core.audit import record
+from cohort.core.errors import UserError
 from cohort.core.timeutil import is_known_zone, utcnow, zone
 from cohort.enrolment.models import Membership
 from cohort.extensions import db
@@ -26,10 +27,8 @@ from cohort.programme.models import (
 )
 
 
-class ProgrammeError(ValueError):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class ProgrammeError(UserError):
+    """A refusal by the programme services."""
 
 
 class ChangedMeanwhile(ProgrammeError):
@@ -379,6 +378,8 @@ def record_attendance(acting, session: Session, marks: dict[int, str]) -> int:
         raise ProgrammeError("This session was cancelled: there is no attendance to record")
     if session.starts_at > utcnow():
         raise ProgrammeError("Attendance can be recorded once the session has started")
+    if not marks:
+        raise ProgrammeError("Mark present, apologies or absent for at least one member")
     allowed = {m.id for m in attendees(session)}
     for membership_id, status in marks.items():
         if membership_id not in allowed:

@@ -6,6 +6,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from cohort.accounts import permissions as account_rules
 from cohort.accounts.services import user_by_calendar_token
+from cohort.core.forms import show_error
 from cohort.core.mail import commit
 from cohort.core.timeutil import to_local, utcnow
 from cohort.enrolment.services import membership_of, memberships_for
@@ -37,14 +38,6 @@ def _session(cohort, session_id: int):
     if session is None or session.audience not in services.audiences_for(_role(cohort)):
         abort(404)
     return session
-
-
-def _show_error(form, error) -> None:
-    field = getattr(form, error.field, None) if getattr(error, "field", None) else None
-    if field is not None:
-        field.errors = [*field.errors, str(error)]
-    else:
-        form.form_errors.append(str(error))
 
 
 @bp.route("/cohorts/<int:cohort_id>/programme")
@@ -106,7 +99,7 @@ def new_session(cohort_id: int):
             commit()
         except ProgrammeError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             flash(f"{session.title} has been scheduled.", "success")
             return redirect(url_for("programme.session", cohort_id=cohort.id, session_id=session.id))
@@ -143,7 +136,7 @@ def edit_session(cohort_id: int, session_id: int):
             form.version.data = session.version  # saving again now overwrites, knowingly
         except ProgrammeError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             flash("The session has been updated. Calendars that subscribe will update too.",
                   "success")
@@ -156,6 +149,9 @@ def edit_session(cohort_id: int, session_id: int):
 def cancel_session(cohort_id: int, session_id: int):
     cohort = _managed(cohort_id)
     session = _session(cohort, session_id)
+    if session.is_cancelled:
+        flash("This session has already been cancelled.", "info")
+        return redirect(url_for("programme.session", cohort_id=cohort.id, session_id=session.id))
     form = ObjectivesForm()  # any FlaskForm: only its CSRF token is used
     if form.validate_on_submit():
         try:
@@ -183,7 +179,7 @@ def objectives(cohort_id: int):
             commit()
         except ProgrammeError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             flash("The programme's objectives have been saved.", "success")
             return redirect(url_for("programme.programme", cohort_id=cohort.id))

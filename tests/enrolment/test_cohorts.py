@@ -214,6 +214,17 @@ def test_capacity_below_the_places_taken_is_refused(client, login, make_cohort, 
     assert db.session.get(Cohort, cohort.id).capacity == 5
 
 
+def test_capacity_that_is_not_a_whole_number_says_what_to_type(client, login, make_cohort,
+                                                               facilitator):
+    cohort = make_cohort(capacity=5)
+    login(facilitator(cohort))
+    response = post_form(client, f"/cohorts/{cohort.id}/edit", cohort_form(capacity="twelve"))
+    assert response.status_code == 200
+    assert "Enter the number of places as a whole number, like 12" in text_of(response)
+    fresh()
+    assert db.session.get(Cohort, cohort.id).capacity == 5
+
+
 def test_a_save_over_someone_elses_change_is_refused(client, login, make_cohort, facilitator):
     cohort = make_cohort("Original")
     login(facilitator(cohort))

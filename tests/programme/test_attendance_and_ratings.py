@@ -74,6 +74,22 @@ def test_recording_and_updating_attendance(as_facilitator, programme, past):
     assert db.session.execute(select(func.count()).select_from(Attendance)).scalar_one() == 2
 
 
+def test_saving_with_nobody_marked_says_what_to_do(as_facilitator, programme, past):
+    response = post_form(as_facilitator, _url(past, "attendance"), {})
+    assert response.status_code == 200
+    assert "Mark present, apologies or absent for at least one member" in response.get_data(
+        as_text=True)
+    assert _marks(past) == {}
+
+
+def test_a_cancelled_session_shows_no_attendance_form(as_facilitator, programme, past):
+    services.cancel_session(None, past)
+    commit()
+    page = as_facilitator.get(_url(past, "attendance")).get_data(as_text=True)
+    assert "there is no attendance to record" in page
+    assert 'name="member-' not in page
+
+
 def test_attendance_before_the_start_is_refused(as_facilitator, programme, make_session):
     future = make_session(programme.cohort, starts_in=timedelta(hours=1))
     page = as_facilitator.get(_url(future, "attendance")).get_data(as_text=True)

@@ -175,9 +175,11 @@ def test_cancelling_publishes_cancelled_and_raises_the_sequence(as_facilitator, 
     cancelled = _fresh(programme.cohort, session.id)
     assert (cancelled.status, cancelled.sequence, cancelled.uid) == ("cancelled", 1, session.uid)
 
-    # Cancelling again is refused and changes nothing.
+    # Cancelling again is refused and changes nothing (the cancel page itself now sends the
+    # facilitator back to the session, so the form's token comes from the session page).
     again = post_form(as_facilitator,
-                      f"/cohorts/{programme.cohort.id}/sessions/{session.id}/cancel", {})
+                      f"/cohorts/{programme.cohort.id}/sessions/{session.id}/cancel", {},
+                      page=f"/cohorts/{programme.cohort.id}/sessions/{session.id}")
     assert "This session has already been cancelled" in as_facilitator.get(
         again.headers["Location"]).get_data(as_text=True)
     assert _fresh(programme.cohort, session.id).sequence == 1
@@ -227,3 +229,13 @@ def test_another_cohorts_session_is_not_found(as_facilitator, programme, make_co
         assert as_facilitator.post(path, data={"csrf_token": token}).status_code == 404, path
     untouched = db.session.get(Session, elsewhere.id)
     assert (untouched.status, untouched.sequence) == ("scheduled", 0)
+
+
+def test_the_cancel_page_of_a_cancelled_session_says_so(as_facilitator, programme, make_session):
+    session = make_session(programme.cohort, "Workshop 1")
+    services.cancel_session(None, session)
+    commit()
+    response = as_facilitator.get(f"/cohorts/{programme.cohort.id}/sessions/{session.id}/cancel")
+    assert response.status_code == 302
+    assert "already been cancelled" in as_facilitator.get(response.headers["Location"]).get_data(
+        as_text=True)

@@ -1,7 +1,7 @@
 """The refusal every enrolment service raises: its message is shown to the user."""
 
+from cohort.core.errors import UserError
 
-class EnrolmentError(ValueError):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+
+class EnrolmentError(UserError):
+    """A refusal by the enrolment services."""
