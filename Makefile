@@ -6,6 +6,8 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 # Test workers (pytest-xdist): one a core; each has its own database. PYTEST_WORKERS= runs in one.
 PYTEST_WORKERS ?= -n $(shell nproc 2>/dev/null || echo 2) --dist loadfile
+# A temporary folder of the checkout's own, so another pytest run on the machine cannot clear it.
+PYTEST_TMP := --basetemp=.pytest-tmp
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run test test-fast lint assets install install-test scheduler migrate demo clean
@@ -59,16 +61,16 @@ lint: install-test
 test: install-test assets
 	scripts/ensure-chromium
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest $(PYTEST_WORKERS)
+	$(BIN)/python -m pytest $(PYTEST_WORKERS) $(PYTEST_TMP)
 	@if [ -n "$$COHORT_TEST_DATABASE_URL" ]; then \
 		echo "== again on $$COHORT_TEST_DATABASE_URL =="; \
-		COHORT_TEST_BACKEND=url $(BIN)/python -m pytest $(PYTEST_WORKERS); \
+		COHORT_TEST_BACKEND=url $(BIN)/python -m pytest $(PYTEST_WORKERS) $(PYTEST_TMP); \
 	fi
 
 ## make test-fast: the suite on SQLite without the browser tests.
 test-fast: install-test assets
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest $(PYTEST_WORKERS) -m "not browser"
+	$(BIN)/python -m pytest $(PYTEST_WORKERS) $(PYTEST_TMP) -m "not browser"
 
 clean:
 	rm -rf $(VENV) node_modules cohort/static/dist

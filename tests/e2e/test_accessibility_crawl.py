@@ -87,6 +87,7 @@ ROLES = [
     "evaluator@example.org",
     "participant01@example.org",
     "participant05@example.org",
+    "colleague01@example.org",
 ]
 
 
