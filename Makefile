@@ -8,6 +8,7 @@ PORT ?= 5000
 PYTEST_WORKERS ?= -n $(shell nproc 2>/dev/null || echo 2) --dist loadfile
 # A temporary folder of the checkout's own, so another pytest run on the machine cannot clear it.
 PYTEST_TMP := --basetemp=.pytest-tmp
+PYTEST = $(BIN)/python -m pytest $(PYTEST_WORKERS) $(PYTEST_TMP)
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run test test-fast lint assets install install-test scheduler migrate demo clean
@@ -58,19 +59,22 @@ lint: install-test
 	$(BIN)/ruff check .
 
 ## make test: the whole suite on SQLite, then again on COHORT_TEST_DATABASE_URL when it is set.
+## The browser tests run in runs of their own: their live server shares nothing with the rest.
 test: install-test assets
 	scripts/ensure-chromium
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest $(PYTEST_WORKERS) $(PYTEST_TMP)
+	$(PYTEST) -m "not browser"
+	$(PYTEST) -m browser
 	@if [ -n "$$COHORT_TEST_DATABASE_URL" ]; then \
-		echo "== again on $$COHORT_TEST_DATABASE_URL =="; \
-		COHORT_TEST_BACKEND=url $(BIN)/python -m pytest $(PYTEST_WORKERS) $(PYTEST_TMP); \
+		echo "== again on $$COHORT_TEST_DATABASE_URL ==" && \
+		COHORT_TEST_BACKEND=url $(PYTEST) -m "not browser" && \
+		COHORT_TEST_BACKEND=url $(PYTEST) -m browser; \
 	fi
 
 ## make test-fast: the suite on SQLite without the browser tests.
 test-fast: install-test assets
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest $(PYTEST_WORKERS) $(PYTEST_TMP) -m "not browser"
+	$(PYTEST) -m "not browser"
 
 clean:
 	rm -rf $(VENV) node_modules cohort/static/dist
