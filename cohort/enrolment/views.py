@@ -417,53 +417,58 @@ def my_place(cohort_id: int):
     )
 
 
-@bp.post("/cohorts/<int:cohort_id>/me/team")
-@login_required
-def invite_colleague(cohort_id: int):
+def _own_place(cohort_id: int):
+    """The cohort and the current user's membership, which must hold a place.
+
+    A non-member (a site admin) gets 404, as on /me; a member without a place, 403.
+    """
     cohort = load_cohort_for(current_user, cohort_id)
-    # A non-member (a site admin) gets 404 as on /me; a member without a place, 403.
     membership = services.membership_of(current_user, cohort) or abort(404)
     if not rules.holds_place(membership):
         abort(403)
-    form = PersonForm(prefix="team")
+    return cohort, membership
+
+
+def _from_own_place(cohort, form, action, done):
+    """Run `action` when the form is valid, say how it went, and go back to the place page."""
     if form.validate_on_submit():
         try:
-            colleague = services.invite_colleague(current_user, membership.place, form.email.data,
-                                                  form.name.data)
+            result = action()
             commit()
         except EnrolmentError as error:
             db.session.rollback()
             flash(str(error), "error")
         else:
-            flash(f"{colleague.user.name} will join your team once the facilitator approves.",
-                  "success")
+            flash(done(result), "success")
     else:
         flash(next(iter(form.errors.values()))[0], "error")
     return redirect(url_for("enrolment.my_place", cohort_id=cohort.id))
+
+
+@bp.post("/cohorts/<int:cohort_id>/me/team")
+@login_required
+def invite_colleague(cohort_id: int):
+    cohort, membership = _own_place(cohort_id)
+    form = PersonForm(prefix="team")
+    return _from_own_place(
+        cohort, form,
+        lambda: services.invite_colleague(current_user, membership.place, form.email.data,
+                                          form.name.data),
+        lambda colleague: f"{colleague.user.name} will join your team once the facilitator approves.",
+    )
 
 
 @bp.post("/cohorts/<int:cohort_id>/me/handover")
 @login_required
 def propose_handover(cohort_id: int):
-    cohort = load_cohort_for(current_user, cohort_id)
-    # A non-member (a site admin) gets 404 as on /me; a member without a place, 403.
-    membership = services.membership_of(current_user, cohort) or abort(404)
-    if not rules.holds_place(membership):
-        abort(403)
+    cohort, membership = _own_place(cohort_id)
     form = HandoverForm(prefix="handover")
-    if form.validate_on_submit():
-        try:
-            services.request_handover(current_user, membership.place, form.email.data,
-                                      form.name.data, form.note.data)
-            commit()
-        except EnrolmentError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            flash("Your proposal has been sent to the facilitator.", "success")
-    else:
-        flash(next(iter(form.errors.values()))[0], "error")
-    return redirect(url_for("enrolment.my_place", cohort_id=cohort.id))
+    return _from_own_place(
+        cohort, form,
+        lambda: services.request_handover(current_user, membership.place, form.email.data,
+                                          form.name.data, form.note.data),
+        lambda _request: "Your proposal has been sent to the facilitator.",
+    )
 
 
 @bp.route("/cohorts/<int:cohort_id>/me/leave", methods=["GET", "POST"])
