@@ -143,10 +143,15 @@ def test_work_goes_on_while_a_message_is_being_sent(client, outbox, make_user, m
 
     def send_while_another_worker_writes(email):
         with db.engine.begin() as other:
-            if other.dialect.name == "sqlite":
+            sqlite = other.dialect.name == "sqlite"
+            if sqlite:
                 other.exec_driver_sql("PRAGMA busy_timeout=200")  # fail fast, not in 10 s
-            other.execute(insert(LoginFailure).values(scope="address", key="198.51.100.7",
-                                                      created_at=utcnow()))
+            try:
+                other.execute(insert(LoginFailure).values(scope="address", key="198.51.100.7",
+                                                          created_at=utcnow()))
+            finally:
+                if sqlite:  # the connection goes back to the pool: leave it as it came
+                    other.exec_driver_sql("PRAGMA busy_timeout=10000")
         real_send(email)
 
     monkeypatch.setattr(mail, "transport_send", send_while_another_worker_writes)
