@@ -64,11 +64,11 @@ test: install-test assets
 	scripts/ensure-chromium
 	$(BIN)/ruff check .
 	$(PYTEST) -m "not browser"
-	$(PYTEST) -m browser
+	$(PYTEST) --dist load -m browser
 	@if [ -n "$$COHORT_TEST_DATABASE_URL" ]; then \
 		echo "== again on $$COHORT_TEST_DATABASE_URL ==" && \
 		COHORT_TEST_BACKEND=url $(PYTEST) -m "not browser" && \
-		COHORT_TEST_BACKEND=url $(PYTEST) -m browser; \
+		COHORT_TEST_BACKEND=url $(PYTEST) --dist load -m browser; \
 	fi
 
 ## make test-fast: the suite on SQLite without the browser tests.
