@@ -5,6 +5,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from cohort.core.mail import commit
+from cohort.extensions import db
 
 cohort_cli = AppGroup("cohort", help="Cohort's operations commands.")
 
@@ -18,7 +19,13 @@ def demo_command(if_empty: bool) -> None:
     if if_empty and not demo.database_is_empty():
         click.echo("Demo data not loaded: the database already has users.")
         return
-    accounts = demo.load(current_app.config["DEMO_PASSWORD"])
+    from cohort.accounts.services import AccountError
+
+    try:
+        accounts = demo.load(current_app.config["DEMO_PASSWORD"])
+    except AccountError as error:
+        db.session.rollback()
+        raise click.ClickException(f"COHORT_DEMO_PASSWORD is refused: {error}") from error
     commit()
     click.echo("Demo programme loaded. Sign in at /login with any of these accounts:")
     for email, what in accounts:

@@ -664,3 +664,11 @@ def test_ratings_exist_for_present_members_and_one_is_left_to_try(loaded):
     for objective in latest.objectives:
         assert spread[objective.id]["n"] == present - rated_by_01
     assert _count(ObjectiveRating) > 100
+
+
+def test_cli_refuses_a_demo_password_that_breaks_the_rules(app, monkeypatch):
+    monkeypatch.setitem(app.config, "DEMO_PASSWORD", "short")
+    result = app.test_cli_runner().invoke(args=["cohort", "demo"])
+    assert result.exit_code == 1
+    assert "COHORT_DEMO_PASSWORD is refused: Password must be 8 characters or more" in result.output
+    assert _count(User) == 0
