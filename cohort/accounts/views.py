@@ -26,7 +26,7 @@ from cohort.accounts.forms import (
     PreferencesForm,
 )
 from cohort.accounts.services import AccountError
-from cohort.core.forms import show_error
+from cohort.core.forms import attempt, show_error
 from cohort.core.mail import commit
 from cohort.core.security import client_address
 from cohort.enrolment.services import EnrolmentError, all_cohorts, get_cohort
@@ -160,13 +160,8 @@ def preferences():
     if request.method == "GET":
         form.timezone.data = current_user.timezone or ""
     if form.validate_on_submit():
-        try:
-            services.set_timezone(current_user, form.timezone.data or None)
-        except AccountError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            commit()
+        ok, _ = attempt(form, lambda: services.set_timezone(current_user, form.timezone.data or None))
+        if ok:
             flash("Your time zone has been saved: times are now shown in it.", "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/preferences.html", form=form)

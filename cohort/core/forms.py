@@ -90,3 +90,23 @@ class WholeNumberField(IntegerField):
             super().process_formdata(valuelist)
         except ValueError as error:
             raise ValueError(self.not_a_number) from error
+
+
+def attempt(form, action) -> tuple[bool, object]:
+    """Run a service call and commit its work; returns (True, its result).
+
+    On a UserError the work is undone, the message goes on the form, and (False, None) comes
+    back, so the view shows the form again with nothing half-written.
+    """
+    from cohort.core.errors import UserError
+    from cohort.core.mail import commit
+    from cohort.extensions import db
+
+    try:
+        result = action()
+        commit()
+    except UserError as error:
+        db.session.rollback()
+        show_error(form, error, getattr(form, "error_aliases", None))
+        return False, None
+    return True, result

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
 from cohort.accounts import permissions
-from cohort.core.forms import show_error
+from cohort.core.forms import attempt, show_error
 from cohort.core.mail import commit
 from cohort.core.timeutil import to_local, zone
 from cohort.enrolment import permissions as rules
@@ -280,13 +280,9 @@ def handover(cohort_id: int, place_id: int):
     place = _place_in(cohort, place_id)
     form = PersonForm()
     if form.validate_on_submit():
-        try:
-            successor = services.hand_over(current_user, place, form.email.data, form.name.data)
-            commit()
-        except EnrolmentError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
+        ok, successor = attempt(form, lambda: services.hand_over(
+            current_user, place, form.email.data, form.name.data))
+        if ok:
             flash(f"The place now belongs to {successor.user.name}.", "success")
             return redirect(url_for("enrolment.roster", cohort_id=cohort.id))
     return render_template("enrolment/handover.html", cohort=cohort, place=place, form=form,
@@ -365,16 +361,9 @@ def staff(cohort_id: int):
     cohort = load_managed_cohort(cohort_id)
     form = StaffForm()
     if form.validate_on_submit():
-        from cohort.accounts.services import AccountError
-
-        try:
-            user = services.add_staff(current_user, cohort, form.email.data, form.name.data,
-                                      form.role.data)
-            commit()
-        except (EnrolmentError, AccountError) as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
+        ok, user = attempt(form, lambda: services.add_staff(
+            current_user, cohort, form.email.data, form.name.data, form.role.data))
+        if ok:
             flash(f"{user.name} has been added and told by email.", "success")
             return redirect(url_for("enrolment.roster", cohort_id=cohort.id))
     return render_template("enrolment/staff.html", cohort=cohort, form=form)
@@ -400,13 +389,9 @@ def my_place(cohort_id: int):
     membership = services.membership_of(current_user, cohort) or abort(404)
     form = WorkingOnForm(obj=membership)
     if form.validate_on_submit():
-        try:
-            services.update_working_on(current_user, membership, form.working_on.data)
-            commit()
-        except EnrolmentError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
+        ok, _ = attempt(form, lambda: services.update_working_on(
+            current_user, membership, form.working_on.data))
+        if ok:
             flash("Saved: your peers now see what you are working on.", "success")
             return redirect(url_for("enrolment.my_place", cohort_id=cohort.id))
     place = membership.place if rules.holds_place(membership) else None

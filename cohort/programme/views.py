@@ -6,7 +6,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from cohort.accounts import permissions as account_rules
 from cohort.accounts.services import user_by_calendar_token
-from cohort.core.forms import show_error
+from cohort.core.forms import attempt, show_error
 from cohort.core.mail import commit
 from cohort.core.timeutil import to_local, utcnow
 from cohort.enrolment.services import membership_of, memberships_for
@@ -174,13 +174,9 @@ def objectives(cohort_id: int):
     if request.method == "GET":
         form.objectives.data = "\n".join(o.text for o in services.programme_objectives(cohort))
     if form.validate_on_submit():
-        try:
-            services.set_programme_objectives(current_user, cohort, form.objectives.data)
-            commit()
-        except ProgrammeError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        ok, _ = attempt(form, lambda: services.set_programme_objectives(
+            current_user, cohort, form.objectives.data))
+        if ok:
             flash("The programme's objectives have been saved.", "success")
             return redirect(url_for("programme.programme", cohort_id=cohort.id))
     return render_template("programme/objectives.html", cohort=cohort, form=form)
