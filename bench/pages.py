@@ -21,7 +21,7 @@ from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import event, text  # noqa: E402
 
 from cohort import create_app  # noqa: E402
-from cohort.core.mail import commit  # noqa: E402
+from cohort.core.database import commit
 from cohort.extensions import db  # noqa: E402
 from config import TestingConfig  # noqa: E402
 
@@ -40,7 +40,7 @@ def build(url: str, extra_sessions: int):
                 conn.execute(text("CREATE SCHEMA public"))
         upgrade()
         from cohort import demo
-        from cohort.enrolment.models import Cohort
+        from cohort.cohorts.models import Cohort
         from cohort.programme.services import add_session
 
         demo.load(PASSWORD)

@@ -4,7 +4,10 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from cohort.core.mail import commit
+from cohort import demo
+from cohort.accounts.services import AccountError, create_user, purge_expired
+from cohort.core.database import commit
+from cohort.core.scheduler import run_scheduler, sweep
 from cohort.extensions import db
 
 cohort_cli = AppGroup("cohort", help="Cohort's operations commands.")
@@ -14,13 +17,9 @@ cohort_cli = AppGroup("cohort", help="Cohort's operations commands.")
 @click.option("--if-empty", is_flag=True, help="Load only when the database has no users.")
 def demo_command(if_empty: bool) -> None:
     """Replace every record with the demo programme and print the accounts."""
-    from cohort import demo
-
     if if_empty and not demo.database_is_empty():
         click.echo("Demo data not loaded: the database already has users.")
         return
-    from cohort.accounts.services import AccountError
-
     try:
         accounts = demo.load(current_app.config["DEMO_PASSWORD"])
     except AccountError as error:
@@ -40,8 +39,6 @@ def demo_command(if_empty: bool) -> None:
 @click.password_option()
 def create_admin_command(email: str, name: str, password: str) -> None:
     """Create a site administrator."""
-    from cohort.accounts.services import AccountError, create_user
-
     try:
         create_user(email, name, password=password, is_admin=True)
     except AccountError as error:
@@ -53,8 +50,6 @@ def create_admin_command(email: str, name: str, password: str) -> None:
 @cohort_cli.command("purge")
 def purge_command() -> None:
     """Delete expired sessions, spent tokens and old sign-in failures."""
-    from cohort.accounts.services import purge_expired
-
     removed = purge_expired()
     commit()
     click.echo(f"Removed {removed} expired rows.")
@@ -64,8 +59,6 @@ def purge_command() -> None:
 @click.option("--once", is_flag=True, help="Run one sweep and exit.")
 def scheduler_command(once: bool) -> None:
     """Run the scheduler process (one per deployment; a second one waits as a standby)."""
-    from cohort.core.scheduler import run_scheduler, sweep
-
     if once:
         click.echo(sweep())
         return

@@ -99,6 +99,12 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite alters a table by copying it and dropping the old one; with foreign keys
+            # on, that drop would delete (ON DELETE CASCADE) every row that points at it. The
+            # pragma only works outside a transaction: set it on the driver's connection.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -107,6 +113,14 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"the migration broke foreign keys: {broken[:10]}")
+        if sqlite:
+            # Never hand this connection, foreign keys off, back to the pool: a new one gets
+            # the app's pragmas when it connects.
+            connection.invalidate()
 
 
 if context.is_offline_mode():

@@ -17,7 +17,7 @@ from flask_migrate import upgrade
 from sqlalchemy import event, text
 
 from cohort import create_app
-from cohort.core.mail import commit
+from cohort.core.database import commit
 from cohort.extensions import db as _db
 from config import TestingConfig
 
@@ -186,7 +186,7 @@ def make_cohort(db):
     counter = iter(range(1, 10_000))
 
     def _make_cohort(title: str | None = None, **fields):
-        from cohort.enrolment.services import create_cohort
+        from cohort.cohorts.services import create_cohort
 
         fields.setdefault("status", "running")
         cohort = create_cohort(None, title or f"Cohort {next(counter)}", **fields)
@@ -201,7 +201,7 @@ def make_member(db, make_user, make_cohort):
     """make_member(cohort=None, role="participant", user=None, **fields) -> Membership."""
 
     def _make_member(cohort=None, role: str = "participant", user=None, **fields):
-        from cohort.enrolment.services import add_member
+        from cohort.cohorts.services import add_member
 
         cohort = cohort or make_cohort()
         user = user or make_user()

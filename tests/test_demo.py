@@ -9,32 +9,22 @@ from sqlalchemy import func, select
 
 from cohort import demo
 from cohort.accounts.models import AccountToken, User
-from cohort.core.mail import commit
+from cohort.cohorts.models import Cohort, Membership, Organisation, Place, PlaceHolding
+from cohort.cohorts.services import free_places, holder_of, memberships_for, team_of
+from cohort.core.database import commit
 from cohort.core.models import MailMessage
 from cohort.core.timeutil import utcnow
-from cohort.enrolment.models import (
-    Application,
-    Cohort,
-    HandoverRequest,
-    Membership,
-    Organisation,
-    Place,
-    PlaceHolding,
-)
+from cohort.enrolment.models import Application, HandoverRequest
 from cohort.enrolment.services import (
     EnrolmentError,
     accept_application,
     application_counts,
-    free_places,
-    holder_of,
-    memberships_for,
     pending_colleagues,
     roster,
-    team_of,
     waitlist_offer,
 )
 from cohort.extensions import db as database
-from cohort.programme.models import LearningObjective, Session
+from cohort.programme.models import LearningObjective, ProgrammeSession
 from cohort.programme.services import sessions_for
 from tests.conftest import sign_in
 
@@ -536,7 +526,7 @@ def test_loading_twice_replaces_everything_with_one_copy(db, make_user):
     assert _count(Application) == 13 + 12
     assert _count(HandoverRequest) == 2
     assert _count(MailMessage) == 0
-    assert _count(Session) == 12
+    assert _count(ProgrammeSession) == 12
     assert _count(LearningObjective) == 19 + 16
     assert db.session.execute(
         select(User).where(User.email == "stranger@example.org")

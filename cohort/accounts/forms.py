@@ -1,9 +1,8 @@
 """Account forms. Messages follow the GOV.UK pattern: say what to do, not what went wrong."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
+from wtforms import EmailField, PasswordField, SelectField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 
 
 class LoginForm(FlaskForm):
@@ -31,21 +30,6 @@ class ChangePasswordForm(NewPasswordForm):
     current_password = PasswordField(
         "Current password", validators=[InputRequired("Enter your current password")]
     )
-
-
-class InviteForm(FlaskForm):
-    email = EmailField("Email address", validators=[DataRequired("Enter the person's email address"),
-                                                    Length(max=320)])
-    name = StringField("Full name", validators=[Optional(), Length(max=200)])
-    organisation = StringField("Organisation", validators=[Optional(), Length(max=200)])
-    job_title = StringField("Job title", validators=[Optional(), Length(max=200)])
-    cohort = SelectField("Cohort", coerce=str, validate_choice=True)
-    role = SelectField(
-        "Role in the cohort",
-        choices=[SelectChoice("participant", "Participant"),
-                 SelectChoice("facilitator", "Facilitator"), SelectChoice("evaluator", "Evaluator")],
-    )
-    is_admin = BooleanField("Site administrator")
 
 
 class PreferencesForm(FlaskForm):

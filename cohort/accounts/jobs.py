@@ -1,7 +1,7 @@
 """Scheduled work of the accounts module."""
 
 from cohort.accounts.services import purge_expired
-from cohort.core.mail import commit
+from cohort.core.database import commit
 
 
 def purge_expired_job() -> int:
@@ -9,3 +9,6 @@ def purge_expired_job() -> int:
     removed = purge_expired()
     commit()
     return removed
+
+
+JOBS = (purge_expired_job,)

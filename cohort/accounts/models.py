@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cohort.core.models import IdMixin, TimestampMixin
+from cohort.core.models import IdMixin, TimestampMixin, one_of
 from cohort.core.timeutil import UTCDateTime
 from cohort.extensions import db
 
@@ -25,8 +25,6 @@ class User(IdMixin, TimestampMixin, db.Model):
     timezone: Mapped[str | None] = mapped_column(String(64))
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    memberships = relationship("Membership", back_populates="user", lazy="raise_on_sql")
 
     # Flask-Login protocol. The id Flask-Login keeps in the cookie is the server-side session's
     # token, not the user id, so ending that session on the server signs the browser out.
@@ -62,11 +60,14 @@ class UserSession(TimestampMixin, db.Model):
 
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     address: Mapped[str | None] = mapped_column(String(64))
     user_agent: Mapped[str | None] = mapped_column(String(255))
 
     user: Mapped[User] = relationship(lazy="joined")
+
+    # The purge deletes by either clock.
+    __table_args__ = (Index("ix_user_session_created_at", "created_at"),)
 
 
 class AccountToken(IdMixin, TimestampMixin, db.Model):
@@ -77,9 +78,9 @@ class AccountToken(IdMixin, TimestampMixin, db.Model):
     PURPOSES = ("invitation", "reset")
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    purpose: Mapped[str] = mapped_column(String(20))
+    purpose: Mapped[str] = one_of(PURPOSES, name="purpose")
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     note: Mapped[str | None] = mapped_column(Text)
 
@@ -91,7 +92,10 @@ class LoginFailure(IdMixin, TimestampMixin, db.Model):
 
     __tablename__ = "login_failure"
 
-    scope: Mapped[str] = mapped_column(String(10))  # "account" or "address"
+    scope: Mapped[str] = one_of(("account", "address"), name="scope", length=10)
     key: Mapped[str] = mapped_column(String(320))
 
-    __table_args__ = (Index("ix_login_failure_scope_key_created", "scope", "key", "created_at"),)
+    __table_args__ = (
+        Index("ix_login_failure_scope_key_created", "scope", "key", "created_at"),
+        Index("ix_login_failure_created_at", "created_at"),  # the purge
+    )

@@ -4,7 +4,6 @@ Services take the acting user as a parameter, never touch the request, and only 
 """
 
 import contextlib
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,10 +16,12 @@ from sqlalchemy import delete, func, select
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from cohort.accounts.models import AccountToken, LoginFailure, User, UserSession
+from cohort.accounts.signals import invitation_accepted
 from cohort.core.audit import record
 from cohort.core.errors import UserError
-from cohort.core.mail import queue_mail
-from cohort.core.timeutil import utcnow
+from cohort.core.mail import send_mail
+from cohort.core.security import token_hash
+from cohort.core.timeutil import is_known_zone, utcnow
 from cohort.extensions import db
 
 PASSWORD_MIN = 8
@@ -150,8 +151,12 @@ def create_user(
 
 @dataclass
 class SignIn:
-    user: User
-    token: str
+    """The outcome of a sign-in: a user and session token, or the refusal to show. A refusal
+    is an outcome, not an error: the failure it counted must be committed."""
+
+    user: User | None = None
+    token: str | None = None
+    refusal: str | None = None
 
 
 SIGN_IN_REFUSED = "Enter a correct email address and password"
@@ -166,7 +171,8 @@ def _failures(scope: str, key: str, since: datetime) -> int:
 
 
 def sign_in(email: str, password: str, address: str | None, user_agent: str | None) -> SignIn:
-    """Check the credentials and open a server-side session; raise AccountError when refused.
+    """Check the credentials and open a server-side session, or count the failure and return
+    the refusal.
 
     An unknown email gets the same answer as a wrong password. Failures are counted per
     account and per address in the database, which every worker and host shares.
@@ -183,9 +189,9 @@ def sign_in(email: str, password: str, address: str | None, user_agent: str | No
         "or reset your password"
     )
     if address and _failures("address", address, since) >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]:
-        raise AccountError(too_many)
+        return SignIn(refusal=too_many)
     if key and _failures("account", key, since) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]:
-        raise AccountError(too_many)
+        return SignIn(refusal=too_many)
     user = find_user_by_email(email)
     if not _verify(user, password) or not user.is_active_account:
         db.session.add(LoginFailure(scope="account", key=key[:320]))
@@ -193,7 +199,7 @@ def sign_in(email: str, password: str, address: str | None, user_agent: str | No
             db.session.add(LoginFailure(scope="address", key=address))
         record(user, "sign_in_failed", subject=key[:255], address=address)
         db.session.flush()
-        raise AccountError(SIGN_IN_REFUSED)
+        return SignIn(refusal=SIGN_IN_REFUSED)
     db.session.execute(
         delete(LoginFailure).where(LoginFailure.scope == "account", LoginFailure.key == user.email)
     )
@@ -203,16 +209,12 @@ def sign_in(email: str, password: str, address: str | None, user_agent: str | No
     return SignIn(user=user, token=token)
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def open_session(user: User, address: str | None, user_agent: str | None) -> str:
     token = secrets.token_urlsafe(32)
     now = utcnow()
     db.session.add(
         UserSession(
-            token_hash=_token_hash(token), user_id=user.id, created_at=now, last_seen_at=now,
+            token_hash=token_hash(token), user_id=user.id, created_at=now, last_seen_at=now,
             address=address, user_agent=(user_agent or "")[:255],
         )
     )
@@ -226,7 +228,7 @@ def load_session(token: str) -> User | None:
     if not token:
         return None
     config = current_app.config
-    row = db.session.get(UserSession, _token_hash(token))
+    row = db.session.get(UserSession, token_hash(token))
     if row is None:
         return None
     now = utcnow()
@@ -245,7 +247,7 @@ def load_session(token: str) -> User | None:
 
 def end_session(token: str | None) -> None:
     if token:
-        db.session.execute(delete(UserSession).where(UserSession.token_hash == _token_hash(token)))
+        db.session.execute(delete(UserSession).where(UserSession.token_hash == token_hash(token)))
 
 
 def end_all_sessions(user: User) -> None:
@@ -274,7 +276,7 @@ def issue_token(user: User, purpose: str) -> str:
     token = secrets.token_urlsafe(32)
     db.session.add(
         AccountToken(
-            user_id=user.id, purpose=purpose, token_hash=_token_hash(token),
+            user_id=user.id, purpose=purpose, token_hash=token_hash(token),
             expires_at=utcnow() + lifetime,
         )
     )
@@ -286,7 +288,7 @@ def check_token(token: str, purpose: str) -> AccountToken:
     """Return the live token row; raise AccountError if it is unknown, used or expired."""
     row = db.session.execute(
         select(AccountToken).where(
-            AccountToken.token_hash == _token_hash(token or ""), AccountToken.purpose == purpose
+            AccountToken.token_hash == token_hash(token or ""), AccountToken.purpose == purpose
         )
     ).scalar_one_or_none()
     what = "invitation" if purpose == "invitation" else "password reset"
@@ -322,6 +324,8 @@ def redeem_token(token: str, purpose: str, password: str) -> User:
         .values(used_at=utcnow())
     )
     record(row.user, f"{purpose}_redeemed", subject=row.user.email)
+    if purpose == "invitation":
+        invitation_accepted.send(row.user)
     return row.user
 
 
@@ -330,62 +334,32 @@ def request_password_reset(email: str) -> None:
     user = find_user_by_email(email)
     if user is None or not user.is_active_account:
         return
-    token = issue_token(user, "reset")
-    link = f"{current_app.config['SERVER_BASE_URL']}/reset-password/{token}"
     hours = int(current_app.config["RESET_LIFETIME"].total_seconds() // 3600)
-    queue_mail(
-        user.email,
-        "Reset your Cohort password",
-        f"Hello {user.name},\n\nSomeone asked to reset the password of your Cohort account. "
-        f"To choose a new password, open this link within {hours} hours:\n\n{link}\n\n"
-        "The link works once. If you did not ask for this, you can ignore this email: "
-        "your password has not changed.\n",
-    )
+    send_mail(user.email, "emails/accounts/reset_password.txt", user=user,
+              token=issue_token(user, "reset"), hours=hours)
 
 
-def invite(
-    acting: User, email: str, name: str, cohort=None, role: str | None = None, **details
-) -> tuple[User, bool]:
-    """Invite a person, optionally into a cohort with a role; return (user, created).
-
-    A new person gets an invitation email with a single-use link to set a password; a person
-    who already has an account simply gains the membership and is told by email.
-    """
-    from cohort.enrolment.services import add_member
-
+def find_or_create_user(email: str, name: str | None, organisation: str | None = None,
+                        job_title: str | None = None) -> tuple[User, bool]:
+    """The account with this email, or a new one without a password; return (user, created).
+    Raises AccountError for an invalid email, or a new person without a name."""
     email = normalise_email(email)
-    # The job title belongs to the account only; the organisation also to the membership.
-    organisation, job_title = details.pop("organisation", None), details.pop("job_title", None)
     user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
-    created = user is None
-    if created:
-        if not (name or "").strip():
-            raise AccountError("Enter the person's name", "name")
-        user = create_user(email, name, organisation=organisation, job_title=job_title)
-    membership = None
-    if cohort is not None:
-        membership = add_member(acting, cohort, user, role, organisation=organisation, **details)
-    base = current_app.config["SERVER_BASE_URL"]
-    where = f" to {cohort.title} as {membership.role_label.lower()}" if membership else ""
-    if user.has_password:
-        queue_mail(
-            user.email,
-            f"You have been added{where}",
-            f"Hello {user.name},\n\n{acting.name} has added you{where} on Cohort.\n\n"
-            f"Sign in at {base}/login to see it.\n",
-        )
-    else:
-        token = issue_token(user, "invitation")
-        days = current_app.config["INVITATION_LIFETIME"].days
-        queue_mail(
-            user.email,
-            "You are invited to Cohort",
-            f"Hello {user.name},\n\n{acting.name} has invited you{where} on Cohort.\n\n"
-            f"To accept, open this link and choose a password (it works once, for {days} days):"
-            f"\n\n{base}/invitation/{token}\n",
-        )
-    record(acting, "user_invited", subject=user.email, detail=where.strip() or None)
-    return user, created
+    if user is not None:
+        return user, False
+    if not (name or "").strip():
+        raise AccountError("Enter the person's name", "name")
+    return create_user(email, name, organisation=organisation, job_title=job_title), True
+
+
+def send_welcome(user: User, template: str, **context) -> None:
+    """Mail the user `template`, with the way in: a single-use link to set a password when
+    they have none yet (`invitation_token`, valid `invitation_days`), else the sign-in page.
+    Every "you have been added" email goes through here."""
+    if not user.has_password:
+        context["invitation_token"] = issue_token(user, "invitation")
+        context["invitation_days"] = current_app.config["INVITATION_LIFETIME"].days
+    send_mail(user.email, template, user=user, **context)
 
 
 def purge_expired() -> int:
@@ -418,8 +392,6 @@ def grant_admin(acting: User, user: User) -> None:
 
 def set_timezone(user: User, name: str | None) -> None:
     """Show times in this zone; None goes back to the site's default."""
-    from cohort.core.timeutil import is_known_zone
-
     if name and not is_known_zone(name):
         raise AccountError("Choose a time zone from the list", "timezone")
     user.timezone = name or None

@@ -1,6 +1,7 @@
-"""Sign-in, sign-out, password reset, invitations and the admin's invite page."""
+"""Sign-in, sign-out, password reset, invitations, preferences and the admin's mail log."""
 
 from urllib.parse import urlsplit
+from zoneinfo import available_timezones
 
 from flask import (
     Blueprint,
@@ -14,25 +15,43 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import OperationalError
 from wtforms.fields.choices import SelectChoice
 
-from cohort.accounts import permissions, services
+from cohort.accounts import services
 from cohort.accounts.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
-    InviteForm,
     LoginForm,
     NewPasswordForm,
     PreferencesForm,
 )
+from cohort.accounts.models import UserSession
+from cohort.accounts.permissions import is_admin
 from cohort.accounts.services import AccountError
-from cohort.core.forms import attempt, show_error
-from cohort.core.mail import commit
+from cohort.core import services as core_services
+from cohort.core.database import commit
+from cohort.core.forms import attempt
 from cohort.core.security import client_address
-from cohort.enrolment.services import EnrolmentError, all_cohorts, get_cohort
-from cohort.extensions import db
+from cohort.extensions import db, login_manager
 
 bp = Blueprint("accounts", __name__)
+
+
+@login_manager.user_loader
+def load_user(token: str):
+    """The user of the browser's server-side session, or None when it has ended."""
+    user = services.load_session(token)
+    if user is None:
+        session.clear()
+    if any(isinstance(row, UserSession) for row in (*db.session.dirty, *db.session.deleted)):
+        # The idle clock moved or an expired session was removed. A page that only reads never
+        # commits, so save it here; if that fails, the next request tries again.
+        try:
+            commit()
+        except OperationalError:
+            db.session.rollback()
+    return user
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -54,21 +73,15 @@ def _start_session(user) -> None:
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("core.home"))
+        return redirect(url_for("home.home"))
     form = LoginForm()
-    if form.validate_on_submit():
-        try:
-            result = services.sign_in(
-                form.email.data, form.password.data, client_address(),
-                request.headers.get("User-Agent"),
-            )
-        except AccountError as error:
-            commit()  # keep the failure count
-            form.form_errors.append(str(error))
-            return render_template("accounts/login.html", form=form), 200
+    ok, result = attempt(form, lambda: services.sign_in(
+        form.email.data, form.password.data, client_address(), request.headers.get("User-Agent")))
+    if ok and result.refusal:  # the failure is counted (committed); say so on the form
+        form.form_errors.append(result.refusal)
+    elif ok:
         _start_session(result.user)
-        commit()
-        return redirect(_safe_next(request.args.get("next")) or url_for("core.home"))
+        return redirect(_safe_next(request.args.get("next")) or url_for("home.home"))
     return render_template("accounts/login.html", form=form)
 
 
@@ -86,58 +99,57 @@ def logout():
 @bp.route("/forgot-password", methods=["GET", "POST"])
 def forgot_password():
     form = ForgotPasswordForm()
-    if form.validate_on_submit():
-        try:
-            email = services.normalise_email(form.email.data)
-        except AccountError as error:
-            show_error(form, error)
-            return render_template("accounts/forgot_password.html", form=form)
-        services.request_password_reset(email)
-        commit()
+    ok, email = attempt(form, lambda: _request_reset(form.email.data))
+    if ok:
         return render_template("accounts/reset_sent.html", email=email)
     return render_template("accounts/forgot_password.html", form=form)
 
 
+def _request_reset(typed: str) -> str:
+    email = services.normalise_email(typed)
+    services.request_password_reset(email)
+    return email
+
+
+def _link_problem(token: str, purpose: str):
+    """The live token row, or the page that says what is wrong with the link (410)."""
+    try:
+        return services.check_token(token, purpose), None
+    except AccountError as error:
+        return None, (render_template("accounts/link_problem.html", message=str(error),
+                                      purpose=purpose), 410)
+
+
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
-    try:
-        row = services.check_token(token, "reset")
-    except AccountError as error:
-        return render_template("accounts/link_problem.html", message=str(error), purpose="reset"), 410
+    row, problem = _link_problem(token, "reset")
+    if problem:
+        return problem
     form = NewPasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.redeem_token(token, "reset", form.password.data)
-        except AccountError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            commit()
-            flash("Your password has been changed. Sign in with your new password.", "success")
-            return redirect(url_for("accounts.login"))
+    ok, _ = attempt(form, lambda: services.redeem_token(token, "reset", form.password.data))
+    if ok:
+        flash("Your password has been changed. Sign in with your new password.", "success")
+        return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form, user=row.user)
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
-    try:
-        row = services.check_token(token, "invitation")
-    except AccountError as error:
-        return render_template("accounts/link_problem.html", message=str(error),
-                               purpose="invitation"), 410
+    row, problem = _link_problem(token, "invitation")
+    if problem:
+        return problem
     form = NewPasswordForm()
-    if form.validate_on_submit():
-        try:
-            user = services.redeem_token(token, "invitation", form.password.data)
-            services.open_session(user, client_address(), request.headers.get("User-Agent"))
-        except AccountError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            _start_session(user)
-            commit()
-            flash("Welcome to Cohort. Your password is set.", "success")
-            return redirect(url_for("core.home"))
+
+    def accept():
+        user = services.redeem_token(token, "invitation", form.password.data)
+        services.open_session(user, client_address(), request.headers.get("User-Agent"))
+        return user
+
+    ok, user = attempt(form, accept)
+    if ok:
+        _start_session(user)
+        flash("Welcome to Cohort. Your password is set.", "success")
+        return redirect(url_for("home.home"))
     return render_template("accounts/accept_invitation.html", form=form, user=row.user)
 
 
@@ -150,8 +162,6 @@ def account():
 @bp.route("/account/preferences", methods=["GET", "POST"])
 @login_required
 def preferences():
-    from zoneinfo import available_timezones
-
     form = PreferencesForm()
     default = current_app.config["TIMEZONE"]
     form.timezone.choices = [SelectChoice("", f"The site's time zone ({default})")] + [
@@ -159,11 +169,10 @@ def preferences():
     ]
     if request.method == "GET":
         form.timezone.data = current_user.timezone or ""
-    if form.validate_on_submit():
-        ok, _ = attempt(form, lambda: services.set_timezone(current_user, form.timezone.data or None))
-        if ok:
-            flash("Your time zone has been saved: times are now shown in it.", "success")
-            return redirect(url_for("accounts.account"))
+    ok, _ = attempt(form, lambda: services.set_timezone(current_user, form.timezone.data or None))
+    if ok:
+        flash("Your time zone has been saved: times are now shown in it.", "success")
+        return redirect(url_for("accounts.account"))
     return render_template("accounts/preferences.html", form=form)
 
 
@@ -171,50 +180,33 @@ def preferences():
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(
-                current_user, form.current_password.data, form.password.data,
-                client_address(), request.headers.get("User-Agent"),
-            )
-        except AccountError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            user = current_user._get_current_object()
-            _start_session(user)
-            commit()
-            flash("Your password has been changed. You have been signed out everywhere else.",
-                  "success")
-            return redirect(url_for("accounts.account"))
+    ok, _ = attempt(form, lambda: services.change_password(
+        current_user, form.current_password.data, form.password.data, client_address(),
+        request.headers.get("User-Agent")))
+    if ok:
+        _start_session(current_user._get_current_object())
+        flash("Your password has been changed. You have been signed out everywhere else.",
+              "success")
+        return redirect(url_for("accounts.account"))
     return render_template("accounts/change_password.html", form=form)
 
 
-@bp.route("/admin/invite", methods=["GET", "POST"])
+# The site admin's mail log --------------------------------------------------------------------
+
+
+@bp.route("/admin/mail")
 @login_required
-def invite():
-    if not permissions.can_invite(current_user):
+def mail_log():
+    if not is_admin(current_user):
         abort(403)
-    form = InviteForm()
-    form.cohort.choices = [SelectChoice("", "No cohort")] + [
-        SelectChoice(str(c.id), c.title) for c in all_cohorts()
-    ]
-    if form.validate_on_submit():
-        cohort = get_cohort(int(form.cohort.data)) if form.cohort.data else None
-        try:
-            user, created = services.invite(
-                current_user, form.email.data, form.name.data, cohort=cohort,
-                role=form.role.data if cohort else None,
-                organisation=form.organisation.data or None, job_title=form.job_title.data or None,
-            )
-            if form.is_admin.data and not user.is_admin:
-                services.grant_admin(current_user, user)
-        except (AccountError, EnrolmentError) as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            commit()
-            flash(f"Invitation sent to {user.email}." if created else
-                  f"{user.name} already had an account and has been told by email.", "success")
-            return redirect(url_for("accounts.invite"))
-    return render_template("accounts/invite.html", form=form)
+    page = core_services.mail_page(request.args.get("page", "1"))
+    return render_template("accounts/mail_log.html", page=page)
+
+
+@bp.route("/admin/mail/<int:message_id>")
+@login_required
+def mail_message(message_id: int):
+    if not is_admin(current_user):
+        abort(403)
+    message = core_services.get_mail(message_id) or abort(404)
+    return render_template("accounts/mail_message.html", message=message)

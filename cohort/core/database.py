@@ -1,4 +1,5 @@
-"""Engine settings: SQLite in WAL mode with a busy timeout and foreign keys on."""
+"""The database edge: engine settings (SQLite in WAL mode with a busy timeout and foreign keys
+on, BEGIN IMMEDIATE for writers) and commit(), which only the edges call."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -8,6 +9,7 @@ from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from cohort.core import mail
 from cohort.extensions import db
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -61,3 +63,9 @@ def write_intent() -> Iterator[None]:
         yield
     finally:
         _WRITE_INTENT.reset(token)
+
+
+def commit() -> None:
+    """Commit the work of a request, a job or a command, then deliver the mail it queued."""
+    db.session.commit()
+    mail.deliver_ready()

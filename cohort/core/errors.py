@@ -15,6 +15,31 @@ class UserError(ValueError):
         self.field = field
 
 
+class ChangedMeanwhile(UserError):
+    """Someone else saved the same record after the form being saved was loaded."""
+
+    MESSAGE = "Someone else changed this a moment ago. Check the page and try again."
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message or self.MESSAGE)
+
+
+class Busy(UserError):
+    """The database stayed locked by other writers for longer than the busy timeout."""
+
+    MESSAGE = ("The service is busy and could not save this. Nothing was saved: "
+               "submit it again in a moment.")
+
+    def __init__(self):
+        super().__init__(self.MESSAGE)
+
+
+def check_version(row, seen_version: int | None) -> None:
+    """Raise ChangedMeanwhile when the version an editor loaded is no longer the row's."""
+    if seen_version is not None and seen_version != row.version:
+        raise ChangedMeanwhile()
+
+
 MESSAGES = {
     400: ("There is a problem with your request", "Go back, reload the page and try again."),
     401: ("Sign in to continue", "You need to sign in to see this."),

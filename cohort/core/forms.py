@@ -1,9 +1,21 @@
-"""Form fields shared by the modules."""
+"""Forms shared by the modules, and attempt(): the one way a view acts on a submitted form."""
 
+from collections.abc import Callable, Iterable
 from datetime import date
+from typing import Any
 
-from wtforms import Field, IntegerField
+from flask import flash, request
+from flask_wtf import FlaskForm
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+from wtforms import Field, IntegerField, RadioField
+from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
+from wtforms.validators import InputRequired, Optional, ValidationError
+
+from cohort.core.database import commit
+from cohort.core.errors import Busy, ChangedMeanwhile, UserError
+from cohort.extensions import db
 
 PARTS = ("day", "month", "year")
 
@@ -92,21 +104,108 @@ class WholeNumberField(IntegerField):
             raise ValueError(self.not_a_number) from error
 
 
-def attempt(form, action) -> tuple[bool, object]:
-    """Run a service call and commit its work; returns (True, its result).
+class ConfirmForm(FlaskForm):
+    """A form of buttons only (confirm, approve or decline): its CSRF token is the point."""
 
-    On a UserError the work is undone, the message goes on the form, and (False, None) comes
-    back, so the view shows the form again with nothing half-written.
+
+class GridRadioField(RadioField):
+    """A radio question whose refusal of a value that is not one of its choices says which
+    choices there are."""
+
+    def __init__(self, label=None, validators=None, invalid: str = "Choose one of the options",
+                 **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.invalid = invalid
+
+    def pre_validate(self, form):
+        if self.data not in {choice[0] for choice in self.iter_choices()}:
+            raise ValidationError(self.invalid)
+
+
+class _RadioGridForm(FlaskForm):
+    unexpected: str | None = None
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        sent = {key for key in request.form if key.startswith("row-")}
+        if self.unexpected and sent - set(self._fields):
+            self.form_errors.append(self.unexpected)
+            return False
+        return valid
+
+
+def radio_grid(rows: Iterable[tuple[Any, str]], choices: dict[str, str], *,
+               required: str | None = None, invalid: str = "Choose one of the options",
+               unexpected: str | None = None) -> FlaskForm:
+    """A form of one radio question per row, e.g. each member's attendance or a rating per
+    objective. `rows` are (key, label); the fields are named `row-<key>`. With `required`, every
+    row must be answered and that is the message; otherwise a row may be left blank. With
+    `unexpected`, an answer for a row the form does not have (someone no longer on the list)
+    refuses the whole form with that message; otherwise it is ignored."""
+    fields = {
+        f"row-{key}": GridRadioField(
+            label, choices=[SelectChoice(value, text) for value, text in choices.items()],
+            validators=[InputRequired(required) if required else Optional()], invalid=invalid,
+        )
+        for key, label in rows
+    }
+    return type("RadioGridForm", (_RadioGridForm,), {**fields, "unexpected": unexpected})()
+
+
+def grid_answers(form) -> dict[str, str]:
+    """The answered rows of a radio_grid form: {key: value}."""
+    return {name.removeprefix("row-"): field.data for name, field in form._fields.items()
+            if name.startswith("row-") and field.raw_data}
+
+
+def _report(form, message: str, flash_errors: bool, error: UserError | None = None) -> None:
+    if flash_errors or form is None:
+        flash(message, "error")
+    elif error is not None:
+        show_error(form, error, getattr(form, "error_aliases", None))
+    else:
+        form.form_errors.append(message)
+
+
+def attempt(form, action: Callable[[], Any], *, flash_errors: bool = False,
+            versioned=None) -> tuple[bool, Any]:
+    """The one way a view acts on a submitted form: validate it, run the service call, commit.
+
+    Returns (True, the call's result) once committed. Otherwise returns (False, None) with the
+    work undone: when the form was not submitted or does not validate (its messages are on its
+    fields, or flashed), when the service refuses (a UserError, shown on its field or at the top
+    of the form), when someone else saved the same record meanwhile (the form's `version` is
+    moved to `versioned`'s current one, so saving again overwrites knowingly), or when the
+    database stayed locked. `flash_errors` flashes the message instead, for a button-only form
+    posted from another page.
     """
-    from cohort.core.errors import UserError
-    from cohort.core.mail import commit
-    from cohort.extensions import db
-
+    if form is not None and not form.validate_on_submit():
+        if flash_errors and form.is_submitted():
+            message = next(iter(_messages(form)), "Check the form and try again")
+            flash(message, "error")
+        return False, None
     try:
         result = action()
         commit()
+    except (ChangedMeanwhile, StaleDataError):
+        db.session.rollback()
+        _report(form, ChangedMeanwhile.MESSAGE, flash_errors)
+        if versioned is not None and form is not None and hasattr(form, "version"):
+            form.version.data = str(versioned.version)
+        return False, None
     except UserError as error:
         db.session.rollback()
-        show_error(form, error, getattr(form, "error_aliases", None))
+        _report(form, str(error), flash_errors, error)
+        return False, None
+    except OperationalError as error:
+        db.session.rollback()
+        if "locked" not in str(error.orig).lower():
+            raise
+        _report(form, Busy.MESSAGE, flash_errors)
         return False, None
     return True, result
+
+
+def _messages(form) -> list[str]:
+    return [message for errors in form.errors.values() for message in errors
+            if isinstance(message, str)]

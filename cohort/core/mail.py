@@ -1,8 +1,11 @@
-"""Outgoing mail: queued in the transaction, delivered only after it commits.
+"""Outgoing mail: rendered from a template, queued in the transaction, delivered after commit.
 
-Every message is kept in `mail_message` for the admin's mail log. The transport is chosen by
-MAIL_BACKEND: "smtp" (production), "file" (development: .eml files in the instance folder),
-"memory" (tests that do not run an SMTP server).
+Every email is a text template under `templates/emails/<module>/`, sent with send_mail(): its
+first line is `Subject: ...`, the rest is the body. Its links come from url_for(..., _external=True), built against
+SERVER_BASE_URL (where users reach the site), never by hand. Every message is kept in
+`mail_message` for the admin's mail log. The transport is chosen by MAIL_BACKEND: "smtp"
+(production), "file" (development: .eml files in the instance folder), "memory" (tests that
+do not run an SMTP server).
 """
 
 import smtplib
@@ -10,6 +13,7 @@ import ssl
 from email.message import EmailMessage
 from email.utils import make_msgid, parseaddr
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import event, update
@@ -22,6 +26,33 @@ from cohort.extensions import db
 _PENDING_KEY = "cohort_pending_mail"
 _READY_KEY = "cohort_ready_mail"
 MAX_ATTEMPTS = 5
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link to an endpoint on the site as users reach it (SERVER_BASE_URL), the
+    same inside a request, a job or a command."""
+    values.pop("_external", None)
+    base = urlsplit(current_app.config["SERVER_BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/",
+                                       url_scheme=base.scheme or "http")
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def render_mail(template: str, **context) -> tuple[str, str]:
+    """The subject and body of an email template, its links built by external_url."""
+    text = current_app.jinja_env.get_template(template).render(
+        {**context, "url_for": external_url}
+    ).lstrip()
+    first, _, body = text.partition("\n")
+    if not first.startswith("Subject:"):
+        raise ValueError(f"{template} must begin with a 'Subject:' line")
+    return " ".join(first.removeprefix("Subject:").split()), body.strip() + "\n"
+
+
+def send_mail(recipient: str, template: str, **context) -> MailMessage:
+    """Render an email template and queue it; it is delivered after the transaction commits."""
+    subject, body = render_mail(template, **context)
+    return queue_mail(recipient, subject, body)
 
 
 def queue_mail(recipient: str, subject: str, body: str) -> MailMessage:
@@ -155,9 +186,8 @@ def discard_queued() -> None:
     db.session.info.pop(_READY_KEY, None)
 
 
-def commit() -> None:
-    """Commit the request's work, then deliver the mail it queued. Edges call this."""
-    db.session.commit()
+def deliver_ready() -> None:
+    """Deliver the mail of the transaction just committed (see core.database.commit)."""
     ready = db.session.info.pop(_READY_KEY, None)
     if ready:
         deliver(ready)

@@ -2,11 +2,21 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cohort.core.timeutil import UTCDateTime, utcnow
 from cohort.extensions import db
+
+
+def one_of(values, name: str = "status", length: int = 20, **kwargs):
+    """A column that holds one of `values`, enforced by a CHECK constraint named after it.
+
+    Kept as a string column (not a native enum), so adding a value needs no type change.
+    """
+    kind = Enum(*values, name=name, native_enum=False, create_constraint=True, length=length,
+                validate_strings=True)
+    return mapped_column(kind, **kwargs)
 
 
 class IdMixin:
@@ -15,6 +25,10 @@ class IdMixin:
 
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# sending: claimed by a worker; a claim older than MAIL_CLAIM_LEASE is retried.
+MAIL_STATUSES = ("pending", "sending", "sent", "failed")
 
 
 class MailMessage(IdMixin, TimestampMixin, db.Model):
@@ -27,7 +41,7 @@ class MailMessage(IdMixin, TimestampMixin, db.Model):
     recipient: Mapped[str] = mapped_column(String(320), index=True)
     subject: Mapped[str] = mapped_column(String(255))
     body: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending, sent, failed
+    status: Mapped[str] = one_of(MAIL_STATUSES, default="pending")
     error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

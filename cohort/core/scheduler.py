@@ -23,12 +23,10 @@ ADVISORY_LOCK_KEY = 0x436F686F7274  # "Cohort"
 
 
 def sweep() -> str:
-    """Run each module's periodic jobs once; each commits its own work."""
-    from cohort.accounts.jobs import purge_expired_job
-    from cohort.core.jobs import retry_mail_job
-
+    """Run each module's periodic jobs once (the registry's, see cohort/modules.py); each
+    commits its own work, and one that fails does not stop the others."""
     results = []
-    for job in (retry_mail_job, purge_expired_job):
+    for job in current_app.extensions["cohort_jobs"]:
         try:
             results.append(f"{job.__name__}: {job()}")
         except Exception:

@@ -1,19 +1,24 @@
 """Security headers (DESIGN.md section 6) and the server-side session check on every request."""
 
+import hashlib
 import secrets
 
-from flask import Flask, current_app, flash, g, redirect, request, session
+from flask import Flask, current_app, flash, g, redirect, request
 from flask_login import AnonymousUserMixin, login_url
-from sqlalchemy.exc import OperationalError
 
 from cohort.core.errors import render_error, wants_json
-from cohort.extensions import db, login_manager
+from cohort.extensions import login_manager
 
 
 def csp_nonce() -> str:
     if "csp_nonce" not in g:
         g.csp_nonce = secrets.token_urlsafe(16)
     return g.csp_nonce
+
+
+def token_hash(token: str) -> str:
+    """What is stored of a secret link token: its SHA-256, so a leaked table opens nothing."""
+    return hashlib.sha256((token or "").encode()).hexdigest()
 
 
 def client_address() -> str | None:
@@ -44,24 +49,7 @@ def _set_headers(response):
 class Anonymous(AnonymousUserMixin):
     is_admin = False
     name = None
-
-
-def _load_user(token: str):
-    from cohort.accounts.models import UserSession
-    from cohort.accounts.services import load_session
-    from cohort.core.mail import commit
-
-    user = load_session(token)
-    if user is None:
-        session.clear()
-    if any(isinstance(row, UserSession) for row in (*db.session.dirty, *db.session.deleted)):
-        # The idle clock moved or an expired session was removed. A page that only reads never
-        # commits, so save it here; if that fails, the next request tries again.
-        try:
-            commit()
-        except OperationalError:
-            db.session.rollback()
-    return user
+    timezone = None
 
 
 def _unauthorized():
@@ -73,7 +61,6 @@ def _unauthorized():
 
 
 def init_app(app: Flask) -> None:
-    login_manager.user_loader(_load_user)
     login_manager.unauthorized_handler(_unauthorized)
     login_manager.anonymous_user = Anonymous
     login_manager.login_view = "accounts.login"

@@ -62,7 +62,7 @@ def load(password: str) -> list[tuple[str, str]]:
 
 
 def _cohorts():
-    from cohort.enrolment.models import Cohort
+    from cohort.cohorts.models import Cohort
 
     by_status = {c.status: c for c in db.session.execute(select(Cohort)).scalars()}
     return by_status["finished"], by_status["running"]

@@ -9,10 +9,10 @@ import random
 
 from sqlalchemy import select
 
+from cohort.cohorts.models import Membership, Place, PlaceHolding
 from cohort.core.timeutil import utcnow
-from cohort.enrolment.models import Membership, Place, PlaceHolding
 from cohort.extensions import db
-from cohort.programme.models import Attendance, ObjectiveRating, Session
+from cohort.programme.models import Attendance, ObjectiveRating, ProgrammeSession
 from cohort.programme.services import sessions_for, set_programme_objectives
 
 # What the 2021 offer set out to build (the report's recruitment section), in Cohort's words.
@@ -68,8 +68,8 @@ def _records(cohort, rng: random.Random, rate: bool, leave_unrated: str | None =
         ).scalars()
     }
     sessions = db.session.execute(
-        select(Session).where(Session.cohort_id == cohort.id, Session.starts_at < now)
-        .order_by(Session.starts_at)
+        select(ProgrammeSession).where(ProgrammeSession.cohort_id == cohort.id, ProgrammeSession.starts_at < now)
+        .order_by(ProgrammeSession.starts_at)
     ).scalars().all()
     latest = sessions[-1].id if sessions else None
     for session in sessions:
@@ -91,7 +91,7 @@ def _records(cohort, rng: random.Random, rate: bool, leave_unrated: str | None =
                         rated_at=session.ends_at))
 
 
-def sessions_for_objectives(session: Session):
+def sessions_for_objectives(session: ProgrammeSession):
     from cohort.programme.models import LearningObjective
 
     return db.session.execute(

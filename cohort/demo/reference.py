@@ -12,11 +12,11 @@ waitlisted and declined applications and their councils are invented.
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
+from cohort.cohorts.services import create_cohort, update_cohort
 from cohort.core.timeutil import utcnow
 from cohort.demo import steps
 from cohort.demo.sessions import REFERENCE_SESSIONS
 from cohort.demo.steps import Answers, Person
-from cohort.enrolment.services import create_cohort, update_cohort
 
 # Agreed by the 2021 participants in their first workshop.
 GROUND_RULES = (
@@ -259,7 +259,8 @@ def build(admin, facilitator, evaluator, password: str, locked_hash: str) -> lis
     """
     # The call is open while the applications are sent; the cohort then gets its 2021 window.
     now = utcnow()
-    cohort = create_cohort(admin, ground_rules="\n".join(GROUND_RULES), timezone=steps.TIMEZONE,
+    cohort = create_cohort(admin, facilitate=False, ground_rules="\n".join(GROUND_RULES),
+                           timezone=steps.TIMEZONE,
                            status="recruiting", applications_open_at=now - timedelta(days=1),
                            applications_close_at=now + timedelta(days=1), **REFERENCE)
     created = steps.local(CREATED_ON)

@@ -8,12 +8,12 @@ participant01 is invented, and their accounts are not for signing in.
 
 from datetime import date, time, timedelta
 
+from cohort.cohorts.services import create_cohort
 from cohort.core.timeutil import utcnow, zone
 from cohort.demo import steps
 from cohort.demo.reference import GROUND_RULES
 from cohort.demo.sessions import RUNNING_SESSIONS
 from cohort.demo.steps import Answers, Person
-from cohort.enrolment.services import create_cohort
 
 RUNNING = {
     "title": "Workplace wellbeing cohort",
@@ -121,7 +121,7 @@ def build(admin, facilitator, evaluator, password_hash: str) -> None:
     today = now.astimezone(zone(steps.TIMEZONE)).date()
     days = [steps.weekday(today + timedelta(weeks=weeks)) for _t, _k, weeks, *_ in RUNNING_SESSIONS]
     cohort = create_cohort(
-        admin, ground_rules="\n".join(GROUND_RULES), timezone=steps.TIMEZONE,
+        admin, facilitate=False, ground_rules="\n".join(GROUND_RULES), timezone=steps.TIMEZONE,
         starts_on=days[0], ends_on=days[-1] + timedelta(weeks=4),
         applications_open_at=_midnight(today - timedelta(days=CALL_OPENED_DAYS_AGO)),
         applications_close_at=_midnight(today + timedelta(days=CALL_CLOSES_IN_DAYS)), **RUNNING,

@@ -11,11 +11,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 
 from cohort.accounts.services import create_user, hash_password
+from cohort.cohorts.models import Membership, Place, PlaceHolding
+from cohort.cohorts.services import add_member
 from cohort.core.timeutil import zone
-from cohort.enrolment.models import Membership, Place, PlaceHolding
 from cohort.enrolment.services import (
     accept_application,
-    add_member,
     decide_colleague,
     decide_handover,
     decline_application,

@@ -1,19 +1,11 @@
-"""Enrolment forms."""
+"""Enrolment forms: applying, deciding an application, proposing a handover."""
 
 from flask_wtf import FlaskForm
-from wtforms import (
-    EmailField,
-    HiddenField,
-    RadioField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import EmailField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from cohort.core.forms import GovDateField, WholeNumberField
-from cohort.enrolment.models import COHORT_STATUSES
+from cohort.cohorts.forms import PersonForm
 
 LONG = 5000
 
@@ -38,23 +30,6 @@ class ApplicationForm(FlaskForm):
         DataRequired("Tell us why you want to join"), Length(max=LONG)])
 
 
-class CohortForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired("Enter the cohort's title"), Length(max=200)])
-    focus = StringField("Focus", validators=[Optional(), Length(max=200)])
-    description = TextAreaField("Description", validators=[Optional(), Length(max=LONG)])
-    status = SelectField("Status", choices=[SelectChoice(s, s.capitalize()) for s in COHORT_STATUSES])
-    starts_on = GovDateField("Start date")
-    ends_on = GovDateField("End date")
-    capacity = WholeNumberField("Places", not_a_number="Enter the number of places as a whole number, like 12", validators=[
-        InputRequired("Enter the number of places"),
-        NumberRange(min=1, max=500, message="Enter a number of places from 1 to 500")])
-    applications_open_on = GovDateField("Applications open on")
-    applications_close_on = GovDateField("Applications close at the end of")
-    ground_rules = TextAreaField("Ground rules", validators=[Optional(), Length(max=LONG)])
-    # The version the form was filled from, so a save over someone else's change is refused.
-    version = HiddenField()
-
-
 class DecisionForm(FlaskForm):
     decision = RadioField("Decision", choices=[
         SelectChoice("accept", "Accept: offer a place and send an invitation"),
@@ -65,26 +40,13 @@ class DecisionForm(FlaskForm):
                             validators=[Optional(), Length(max=LONG)])
 
 
-class PersonForm(FlaskForm):
-    email = EmailField("Email address", validators=[DataRequired("Enter their email address"),
-                                                    Length(max=320)])
-    name = StringField("Full name", validators=[Optional(), Length(max=200)])
-
-
-class StaffForm(PersonForm):
-    role = RadioField("Role", choices=[SelectChoice("facilitator", "Co-facilitator"),
-                                       SelectChoice("evaluator", "Evaluator")],
-                      validators=[InputRequired("Choose a role")])
-
-
 class HandoverForm(PersonForm):
     note = TextAreaField("Note for the facilitator (optional)", validators=[Optional(), Length(max=LONG)])
 
 
-class WorkingOnForm(FlaskForm):
-    working_on = TextAreaField("What I am working on", validators=[
-        Optional(), Length(max=500, message="Keep it to 500 characters or fewer")])
+class ChoiceForm(FlaskForm):
+    """Approve or decline, from a button on the roster."""
 
-
-class ConfirmForm(FlaskForm):
-    """A button-only form: its CSRF token is the whole point."""
+    decision = RadioField("Decision", choices=[SelectChoice("approve", "Approve"),
+                                               SelectChoice("decline", "Decline")],
+                          validators=[InputRequired("Choose approve or decline")])

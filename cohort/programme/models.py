@@ -1,4 +1,5 @@
-"""Session (an intro session, workshop, deep dive or 1:1) and LearningObjective."""
+"""ProgrammeSession (an intro session, workshop, deep dive or 1:1), objectives, materials,
+attendance and confidence ratings."""
 
 import uuid
 from datetime import datetime, timedelta
@@ -14,7 +15,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cohort.core.models import IdMixin, TimestampMixin
+from cohort.cohorts.models import Cohort
+from cohort.core.models import IdMixin, TimestampMixin, one_of
 from cohort.core.timeutil import UTCDateTime
 from cohort.extensions import db
 
@@ -29,20 +31,21 @@ AUDIENCES = {
     "members_and_colleagues": "Members, their team members and colleagues",
 }
 ATTENDANCE = {"present": "Present", "apologies": "Apologies", "absent": "Absent"}
+SESSION_STATUSES = ("scheduled", "cancelled")
 
 
 def _new_uid() -> str:
     return f"{uuid.uuid4()}@cohort"
 
 
-class Session(IdMixin, TimestampMixin, db.Model):
+class ProgrammeSession(IdMixin, TimestampMixin, db.Model):
     """A scheduled session. Start is stored in UTC; `timezone` is the zone it was planned in."""
 
     __tablename__ = "programme_session"
 
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(20), default="workshop")
+    kind: Mapped[str] = one_of(tuple(SESSION_KINDS), name="kind", default="workshop")
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     duration_minutes: Mapped[int] = mapped_column(default=90)
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
@@ -51,8 +54,8 @@ class Session(IdMixin, TimestampMixin, db.Model):
     join_url: Mapped[str | None] = mapped_column(String(500))
     join_notes: Mapped[str | None] = mapped_column(Text)
     facilitator_notes: Mapped[str | None] = mapped_column(Text)
-    audience: Mapped[str] = mapped_column(String(30), default="members")
-    status: Mapped[str] = mapped_column(String(20), default="scheduled")  # scheduled, cancelled
+    audience: Mapped[str] = one_of(tuple(AUDIENCES), name="audience", length=30, default="members")
+    status: Mapped[str] = one_of(SESSION_STATUSES, default="scheduled")
     uid: Mapped[str] = mapped_column(String(120), unique=True, default=_new_uid)
     sequence: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -60,6 +63,8 @@ class Session(IdMixin, TimestampMixin, db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
+    # Loaded from the identity map: the cohort of a session page is already loaded.
+    cohort: Mapped[Cohort] = relationship()
     objectives: Mapped[list["LearningObjective"]] = relationship(
         back_populates="session",
         order_by="LearningObjective.position",
@@ -106,7 +111,7 @@ class LearningObjective(IdMixin, db.Model):
     position: Mapped[int]
     text: Mapped[str] = mapped_column(String(500))
 
-    session: Mapped[Session] = relationship(back_populates="objectives")
+    session: Mapped[ProgrammeSession] = relationship(back_populates="objectives")
 
     __table_args__ = (UniqueConstraint("session_id", "position"),)
 
@@ -138,7 +143,7 @@ class Material(IdMixin, TimestampMixin, db.Model):
     size: Mapped[int | None]
     data: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
-    session: Mapped[Session] = relationship(back_populates="materials")
+    session: Mapped[ProgrammeSession] = relationship(back_populates="materials")
 
 
 class Attendance(IdMixin, db.Model):
@@ -149,8 +154,10 @@ class Attendance(IdMixin, db.Model):
     session_id: Mapped[int] = mapped_column(
         ForeignKey("programme_session.id", ondelete="CASCADE"), index=True
     )
-    membership_id: Mapped[int] = mapped_column(ForeignKey("membership.id", ondelete="CASCADE"))
-    status: Mapped[str] = mapped_column(String(20))
+    membership_id: Mapped[int] = mapped_column(
+        ForeignKey("membership.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = one_of(tuple(ATTENDANCE))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     __table_args__ = (UniqueConstraint("session_id", "membership_id"),)
@@ -164,7 +171,9 @@ class ObjectiveRating(IdMixin, db.Model):
     objective_id: Mapped[int] = mapped_column(
         ForeignKey("learning_objective.id", ondelete="CASCADE"), index=True
     )
-    membership_id: Mapped[int] = mapped_column(ForeignKey("membership.id", ondelete="CASCADE"))
+    membership_id: Mapped[int] = mapped_column(
+        ForeignKey("membership.id", ondelete="CASCADE"), index=True
+    )
     rating: Mapped[int]
     rated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -1,15 +1,19 @@
-"""Who may do what with the programme."""
+"""Who may see which sessions. Running the programme is the cohort's facilitators'
+(cohorts.permissions.can_facilitate); rating sessions is for those who take part (takes_part)."""
 
-from cohort.accounts.permissions import role_in
+from cohort.cohorts.permissions import role_in
+from cohort.programme.models import AUDIENCES
 
-
-def can_manage_programme(user, cohort) -> bool:
-    return role_in(user, cohort) == "facilitator"
-
-
-def can_rate_sessions(user, cohort) -> bool:
-    return role_in(user, cohort) in ("participant", "colleague")
+__all__ = ["can_view_session"]
 
 
-def can_see_facilitator_notes(user, cohort) -> bool:
-    return role_in(user, cohort) == "facilitator"
+def visible_audiences(role: str | None) -> tuple[str, ...]:
+    """Team members see the sessions open to colleagues; everyone else who may see the cohort
+    sees them all."""
+    if role == "colleague":
+        return ("members_and_colleagues",)
+    return tuple(AUDIENCES)
+
+
+def can_view_session(user, session) -> bool:
+    return session.audience in visible_audiences(role_in(user, session.cohort))

@@ -9,11 +9,13 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from cohort.accounts.models import User
+from cohort.cohorts.models import Membership
 from cohort.core.audit import record
-from cohort.core.errors import UserError
+from cohort.core.errors import UserError, check_version
 from cohort.core.timeutil import is_known_zone, utcnow, zone
-from cohort.enrolment.models import Membership
 from cohort.extensions import db
+from cohort.programme import signals
 from cohort.programme.models import (
     ATTENDANCE,
     AUDIENCES,
@@ -23,19 +25,13 @@ from cohort.programme.models import (
     Material,
     ObjectiveRating,
     ProgrammeObjective,
-    Session,
+    ProgrammeSession,
 )
+from cohort.programme.permissions import visible_audiences
 
 
 class ProgrammeError(UserError):
     """A refusal by the programme services."""
-
-
-class ChangedMeanwhile(ProgrammeError):
-    """The session was saved by someone else after the form being saved was loaded."""
-
-    def __init__(self):
-        super().__init__("Someone else changed this session a moment ago. Check it and try again.")
 
 
 # Times in a named zone ---------------------------------------------------------------------
@@ -121,13 +117,13 @@ def _validate(data: SessionData) -> None:
 
 def add_session(acting, cohort, title: str, kind: str, starts_at, duration_minutes: int,
                 timezone: str = "Europe/London", topics: list[str] | None = None,
-                objectives: list[str] | None = None, **fields) -> Session:
+                objectives: list[str] | None = None, **fields) -> ProgrammeSession:
     """Schedule a session with its topics and learning objectives in order."""
     data = SessionData(title=title, kind=kind, starts_at=starts_at,
                        duration_minutes=duration_minutes, timezone=timezone,
                        topics=_lines(topics), objectives=_lines(objectives), **fields)
     _validate(data)
-    session = Session(
+    session = ProgrammeSession(
         cohort_id=cohort.id, title=data.title.strip(), kind=data.kind, starts_at=data.starts_at,
         duration_minutes=data.duration_minutes, timezone=data.timezone,
         topics="\n".join(data.topics), join_url=(data.join_url or "").strip() or None,
@@ -140,20 +136,22 @@ def add_session(acting, cohort, title: str, kind: str, starts_at, duration_minut
     db.session.add(session)
     db.session.flush()
     record(acting, "session_created", subject=session.uid)
+    signals.session_scheduled.send(session, acting=acting)
     return session
 
 
-def update_session(acting, session: Session, data: SessionData,
-                   expected_version: int | None = None) -> Session:
+def update_session(acting, session: ProgrammeSession, data: SessionData,
+                   expected_version: int | None = None) -> ProgrammeSession:
     """Change a session (a new start reschedules it); each change raises its SEQUENCE.
 
     Objectives keep their identity by position, so ratings already given stay attached.
     Raises ChangedMeanwhile when `expected_version` (the version the editor loaded) is stale.
+    Sends session_changed (with `moved` when its time or length changed).
     """
     if session.is_cancelled:
         raise ProgrammeError("This session has been cancelled: it cannot be edited")
-    if expected_version is not None and expected_version != session.version:
-        raise ChangedMeanwhile()
+    check_version(session, expected_version)
+    moved = (data.starts_at, data.duration_minutes) != (session.starts_at, session.duration_minutes)
     data.topics, data.objectives = _lines(data.topics), _lines(data.objectives)
     _validate(data)
     session.title, session.kind = data.title.strip(), data.kind
@@ -175,15 +173,17 @@ def update_session(acting, session: Session, data: SessionData,
     session.updated_at = utcnow()
     db.session.flush()
     record(acting, "session_updated", subject=session.uid)
+    signals.session_changed.send(session, acting=acting, moved=moved)
     return session
 
 
-def cancel_session(acting, session: Session) -> Session:
+def cancel_session(acting, session: ProgrammeSession) -> ProgrammeSession:
     if session.is_cancelled:
         raise ProgrammeError("This session has already been cancelled")
     session.status, session.sequence, session.updated_at = "cancelled", session.sequence + 1, utcnow()
     db.session.flush()
     record(acting, "session_cancelled", subject=session.uid)
+    signals.session_cancelled.send(session, acting=acting)
     return session
 
 
@@ -210,30 +210,24 @@ def programme_objectives(cohort) -> list[ProgrammeObjective]:
 # What a member sees ---------------------------------------------------------------------------
 
 
-def audiences_for(role: str | None) -> tuple[str, ...]:
-    """Team members see the sessions open to colleagues; everyone else in the cohort sees all."""
-    if role == "colleague":
-        return ("members_and_colleagues",)
-    return tuple(AUDIENCES)
-
-
-def sessions_for(cohort, role: str | None = None) -> list[Session]:
+def sessions_for(cohort, role: str | None = None) -> list[ProgrammeSession]:
     """Every session the role may see, in time order; objectives and materials in two queries."""
     return list(
         db.session.execute(
-            select(Session)
-            .where(Session.cohort_id == cohort.id, Session.audience.in_(audiences_for(role)))
-            .order_by(Session.starts_at, Session.id)
-            .options(selectinload(Session.objectives), selectinload(Session.materials))
+            select(ProgrammeSession)
+            .where(ProgrammeSession.cohort_id == cohort.id,
+                   ProgrammeSession.audience.in_(visible_audiences(role)))
+            .order_by(ProgrammeSession.starts_at, ProgrammeSession.id)
+            .options(selectinload(ProgrammeSession.objectives), selectinload(ProgrammeSession.materials))
         ).scalars()
     )
 
 
 @dataclass
 class Timeline:
-    next: Session | None
-    upcoming: list[Session]
-    past: list[Session]
+    next: ProgrammeSession | None
+    upcoming: list[ProgrammeSession]
+    past: list[ProgrammeSession]
 
 
 def timeline(cohort, role: str | None, now: datetime | None = None) -> Timeline:
@@ -246,31 +240,31 @@ def timeline(cohort, role: str | None, now: datetime | None = None) -> Timeline:
     return Timeline(next=live[0] if live else None, upcoming=upcoming, past=past)
 
 
-def join_opens_at(session: Session) -> datetime:
+def join_opens_at(session: ProgrammeSession) -> datetime:
     return session.starts_at - timedelta(minutes=current_app.config["JOIN_LINK_OPENS_MINUTES"])
 
 
-def join_is_open(session: Session, now: datetime | None = None) -> bool:
+def join_is_open(session: ProgrammeSession, now: datetime | None = None) -> bool:
     """The joining link shows from JOIN_LINK_OPENS_MINUTES before the start until the end."""
     now = now or utcnow()
     return (not session.is_cancelled and bool(session.join_url)
             and join_opens_at(session) <= now < session.ends_at)
 
 
-def next_sessions(cohort_ids: list[int]) -> dict[int, Session]:
+def next_sessions(cohort_ids: list[int]) -> dict[int, ProgrammeSession]:
     """The next scheduled session of each cohort, in one query."""
     if not cohort_ids:
         return {}
     rows = db.session.execute(
-        select(Session)
+        select(ProgrammeSession)
         .where(
-            Session.cohort_id.in_(cohort_ids),
-            Session.status == "scheduled",
-            Session.starts_at >= utcnow(),
+            ProgrammeSession.cohort_id.in_(cohort_ids),
+            ProgrammeSession.status == "scheduled",
+            ProgrammeSession.starts_at >= utcnow(),
         )
-        .order_by(Session.starts_at)
+        .order_by(ProgrammeSession.starts_at)
     ).scalars()
-    upcoming: dict[int, Session] = {}
+    upcoming: dict[int, ProgrammeSession] = {}
     for session in rows:
         upcoming.setdefault(session.cohort_id, session)
     return upcoming
@@ -278,16 +272,16 @@ def next_sessions(cohort_ids: list[int]) -> dict[int, Session]:
 
 def session_count(cohort) -> int:
     return db.session.execute(
-        select(func.count(Session.id)).where(Session.cohort_id == cohort.id)
+        select(func.count(ProgrammeSession.id)).where(ProgrammeSession.cohort_id == cohort.id)
     ).scalar_one()
 
 
-def get_session(cohort, session_id: int) -> Session | None:
+def get_session(cohort, session_id: int) -> ProgrammeSession | None:
     """The cohort's session with its objectives and materials; None for another cohort's."""
     return db.session.execute(
-        select(Session)
-        .where(Session.id == session_id, Session.cohort_id == cohort.id)
-        .options(selectinload(Session.objectives), selectinload(Session.materials))
+        select(ProgrammeSession)
+        .where(ProgrammeSession.id == session_id, ProgrammeSession.cohort_id == cohort.id)
+        .options(selectinload(ProgrammeSession.objectives), selectinload(ProgrammeSession.materials))
     ).scalar_one_or_none()
 
 
@@ -308,7 +302,7 @@ ALLOWED_FILES = {
 MAX_MATERIAL_BYTES = 5 * 1024 * 1024
 
 
-def add_material(acting, session: Session, title: str, url: str | None = None,
+def add_material(acting, session: ProgrammeSession, title: str, url: str | None = None,
                  filename: str | None = None, data: bytes | None = None) -> Material:
     """Attach a link or a file (type checked by name and by content) to a session."""
     title = (title or "").strip()
@@ -344,6 +338,11 @@ def add_material(acting, session: Session, title: str, url: str | None = None,
     return material
 
 
+def get_material(session: ProgrammeSession, material_id: int) -> Material | None:
+    material = db.session.get(Material, material_id)
+    return material if material is not None and material.session_id == session.id else None
+
+
 def remove_material(acting, material: Material) -> None:
     db.session.delete(material)
     db.session.flush()
@@ -352,12 +351,10 @@ def remove_material(acting, material: Material) -> None:
 # Attendance and confidence ratings -------------------------------------------------------------
 
 
-def attendees(session: Session) -> list[Membership]:
+def attendees(session: ProgrammeSession) -> list[Membership]:
     """Who attendance is taken for: participants, and team members when the session is open to
     them."""
     roles = ["participant"] + (["colleague"] if session.audience == "members_and_colleagues" else [])
-    from cohort.accounts.models import User
-
     return list(db.session.execute(
         select(Membership).join(Membership.user)
         .where(Membership.cohort_id == session.cohort_id, Membership.status == "active",
@@ -366,13 +363,13 @@ def attendees(session: Session) -> list[Membership]:
     ).scalars())
 
 
-def attendance_of(session: Session) -> dict[int, str]:
+def attendance_of(session: ProgrammeSession) -> dict[int, str]:
     return dict(db.session.execute(
         select(Attendance.membership_id, Attendance.status).where(Attendance.session_id == session.id)
     ).all())
 
 
-def record_attendance(acting, session: Session, marks: dict[int, str]) -> int:
+def record_attendance(acting, session: ProgrammeSession, marks: dict[int, str]) -> int:
     """Save present / apologies / absent for members of the session; returns how many marks."""
     if session.is_cancelled:
         raise ProgrammeError("This session was cancelled: there is no attendance to record")
@@ -400,11 +397,11 @@ def record_attendance(acting, session: Session, marks: dict[int, str]) -> int:
     return len(marks)
 
 
-def can_rate(session: Session, now: datetime | None = None) -> bool:
+def can_rate(session: ProgrammeSession, now: datetime | None = None) -> bool:
     return not session.is_cancelled and session.starts_at <= (now or utcnow())
 
 
-def ratings_of(session: Session, membership: Membership) -> dict[int, int]:
+def ratings_of(session: ProgrammeSession, membership: Membership) -> dict[int, int]:
     ids = [o.id for o in session.objectives]
     if not ids:
         return {}
@@ -414,7 +411,7 @@ def ratings_of(session: Session, membership: Membership) -> dict[int, int]:
     ).all())
 
 
-def rate_objectives(membership: Membership, session: Session, ratings: dict[int, int]) -> None:
+def rate_objectives(membership: Membership, session: ProgrammeSession, ratings: dict[int, int]) -> None:
     """Save the member's confidence (1 to 5) on every objective of the session."""
     if not can_rate(session):
         raise ProgrammeError("You can rate your confidence once the session has taken place")
@@ -437,7 +434,7 @@ def rate_objectives(membership: Membership, session: Session, ratings: dict[int,
     db.session.flush()
 
 
-def rating_spread(session: Session) -> dict[int, dict]:
+def rating_spread(session: ProgrammeSession) -> dict[int, dict]:
     """For each objective: how many gave each rating 1-5, how many answered, and the mean."""
     ids = [o.id for o in session.objectives]
     spread = {i: {"counts": [0, 0, 0, 0, 0], "n": 0, "mean": None} for i in ids}

@@ -2,40 +2,32 @@
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.orm.exc import StaleDataError
 
-from cohort.accounts import permissions as account_rules
-from cohort.accounts.services import user_by_calendar_token
-from cohort.core.forms import attempt, show_error
-from cohort.core.mail import commit
+from cohort.accounts.services import reset_calendar_token, user_by_calendar_token
+from cohort.cohorts.permissions import (
+    can_facilitate,
+    load_cohort,
+    membership_in,
+    role_in,
+    takes_part,
+)
+from cohort.cohorts.services import memberships_for
+from cohort.core.forms import ConfirmForm, attempt, grid_answers, radio_grid
 from cohort.core.timeutil import to_local, utcnow
-from cohort.enrolment.services import membership_of, memberships_for
-from cohort.enrolment.views import load_cohort_for
-from cohort.extensions import db
 from cohort.programme import calendar, services
-from cohort.programme import permissions as rules
 from cohort.programme.forms import MaterialForm, ObjectivesForm, SessionForm, zone_choices
 from cohort.programme.models import ATTENDANCE, Material
-from cohort.programme.services import ChangedMeanwhile, ProgrammeError, SessionData
+from cohort.programme.permissions import can_view_session
+from cohort.programme.services import SessionData
 
 bp = Blueprint("programme", __name__)
-CHANGED_MEANWHILE = str(ChangedMeanwhile())
-
-
-def _role(cohort):
-    return account_rules.role_in(current_user, cohort)
-
-
-def _managed(cohort_id: int):
-    cohort = load_cohort_for(current_user, cohort_id)
-    if not rules.can_manage_programme(current_user, cohort):
-        abort(403)
-    return cohort
+RATINGS = {str(n): str(n) for n in range(1, 6)}
 
 
 def _session(cohort, session_id: int):
+    """The cohort's session, when the current user may see it; 404 otherwise."""
     session = services.get_session(cohort, session_id)
-    if session is None or session.audience not in services.audiences_for(_role(cohort)):
+    if session is None or not can_view_session(current_user, session):
         abort(404)
     return session
 
@@ -43,11 +35,11 @@ def _session(cohort, session_id: int):
 @bp.route("/cohorts/<int:cohort_id>/programme")
 @login_required
 def programme(cohort_id: int):
-    cohort = load_cohort_for(current_user, cohort_id)
+    cohort = load_cohort(cohort_id)
     now = utcnow()
     return render_template(
         "programme/programme.html", cohort=cohort, now=now,
-        timeline=services.timeline(cohort, _role(cohort), now),
+        timeline=services.timeline(cohort, role_in(current_user, cohort), now),
         objectives=services.programme_objectives(cohort),
         join_is_open=services.join_is_open, join_opens_at=services.join_opens_at,
     )
@@ -56,17 +48,18 @@ def programme(cohort_id: int):
 @bp.route("/cohorts/<int:cohort_id>/sessions/<int:session_id>")
 @login_required
 def session(cohort_id: int, session_id: int):
-    cohort = load_cohort_for(current_user, cohort_id)
+    cohort = load_cohort(cohort_id)
     session = _session(cohort, session_id)
-    membership = membership_of(current_user, cohort)
-    manage = rules.can_manage_programme(current_user, cohort)
+    membership = membership_in(current_user, cohort)
+    manage = can_facilitate(current_user, cohort)
     return render_template(
         "programme/session.html", cohort=cohort, session=session, now=utcnow(),
         join_open=services.join_is_open(session), opens_at=services.join_opens_at(session),
         spread=services.rating_spread(session) if manage else None,
         my_ratings=services.ratings_of(session, membership)
-        if membership and rules.can_rate_sessions(current_user, cohort) else None,
+        if takes_part(current_user, cohort) else None,
         can_rate=services.can_rate(session), material_form=MaterialForm() if manage else None,
+        confirm=ConfirmForm(),
     )
 
 
@@ -87,29 +80,23 @@ def _session_data(form) -> SessionData:
 @bp.route("/cohorts/<int:cohort_id>/sessions/new", methods=["GET", "POST"])
 @login_required
 def new_session(cohort_id: int):
-    cohort = _managed(cohort_id)
+    cohort = load_cohort(cohort_id, can_facilitate)
     form = SessionForm()
     form.timezone.choices = zone_choices(cohort.timezone)
     if request.method == "GET":
         form.timezone.data = cohort.timezone
-    if form.validate_on_submit():
-        try:
-            data = _session_data(form)
-            session = services.add_session(current_user, cohort, **vars(data))
-            commit()
-        except ProgrammeError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            flash(f"{session.title} has been scheduled.", "success")
-            return redirect(url_for("programme.session", cohort_id=cohort.id, session_id=session.id))
+    ok, session = attempt(form, lambda: services.add_session(
+        current_user, cohort, **vars(_session_data(form))))
+    if ok:
+        flash(f"{session.title} has been scheduled.", "success")
+        return redirect(url_for("programme.session", cohort_id=cohort.id, session_id=session.id))
     return render_template("programme/session_form.html", cohort=cohort, form=form, session=None)
 
 
 @bp.route("/cohorts/<int:cohort_id>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_session(cohort_id: int, session_id: int):
-    cohort = _managed(cohort_id)
+    cohort = load_cohort(cohort_id, can_facilitate)
     session = _session(cohort, session_id)
     if session.is_cancelled:
         flash("This session has been cancelled: it cannot be edited.", "error")
@@ -124,100 +111,73 @@ def edit_session(cohort_id: int, session_id: int):
         form.start_time.data = f"{local:%H:%M}"
         form.topics.data = "\n".join(session.topic_list)
         form.objectives.data = "\n".join(o.text for o in session.objectives)
-    if form.validate_on_submit():
-        loaded = str(form.version.data or "")
-        try:
-            services.update_session(current_user, session, _session_data(form),
-                                    expected_version=int(loaded) if loaded.isdigit() else None)
-            commit()
-        except (ChangedMeanwhile, StaleDataError):
-            db.session.rollback()
-            form.form_errors.append(CHANGED_MEANWHILE)
-            form.version.data = session.version  # saving again now overwrites, knowingly
-        except ProgrammeError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            flash("The session has been updated. Calendars that subscribe will update too.",
-                  "success")
-            return redirect(url_for("programme.session", cohort_id=cohort.id, session_id=session.id))
+    loaded = str(form.version.data or "")
+    ok, _ = attempt(form, lambda: services.update_session(
+        current_user, session, _session_data(form),
+        expected_version=int(loaded) if loaded.isdigit() else None), versioned=session)
+    if ok:
+        flash("The session has been updated. Calendars that subscribe will update too.", "success")
+        return redirect(url_for("programme.session", cohort_id=cohort.id, session_id=session.id))
     return render_template("programme/session_form.html", cohort=cohort, form=form, session=session)
 
 
 @bp.route("/cohorts/<int:cohort_id>/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
 @login_required
 def cancel_session(cohort_id: int, session_id: int):
-    cohort = _managed(cohort_id)
+    cohort = load_cohort(cohort_id, can_facilitate)
     session = _session(cohort, session_id)
     if session.is_cancelled:
         flash("This session has already been cancelled.", "info")
         return redirect(url_for("programme.session", cohort_id=cohort.id, session_id=session.id))
-    form = ObjectivesForm()  # any FlaskForm: only its CSRF token is used
-    if form.validate_on_submit():
-        try:
-            services.cancel_session(current_user, session)
-            commit()
-        except (ProgrammeError, StaleDataError) as error:
-            db.session.rollback()
-            flash(str(error) if isinstance(error, ProgrammeError) else CHANGED_MEANWHILE, "error")
-        else:
-            flash(f"{session.title} has been cancelled.", "success")
+    form = ConfirmForm()
+    ok, _ = attempt(form, lambda: services.cancel_session(current_user, session), flash_errors=True)
+    if ok:
+        flash(f"{session.title} has been cancelled.", "success")
+    if form.is_submitted():
         return redirect(url_for("programme.programme", cohort_id=cohort.id))
-    return render_template("programme/cancel.html", cohort=cohort, session=session)
+    return render_template("programme/cancel.html", cohort=cohort, session=session, form=form)
 
 
 @bp.route("/cohorts/<int:cohort_id>/objectives", methods=["GET", "POST"])
 @login_required
 def objectives(cohort_id: int):
-    cohort = _managed(cohort_id)
+    cohort = load_cohort(cohort_id, can_facilitate)
     form = ObjectivesForm()
     if request.method == "GET":
         form.objectives.data = "\n".join(o.text for o in services.programme_objectives(cohort))
-    if form.validate_on_submit():
-        ok, _ = attempt(form, lambda: services.set_programme_objectives(
-            current_user, cohort, form.objectives.data))
-        if ok:
-            flash("The programme's objectives have been saved.", "success")
-            return redirect(url_for("programme.programme", cohort_id=cohort.id))
+    ok, _ = attempt(form, lambda: services.set_programme_objectives(
+        current_user, cohort, form.objectives.data))
+    if ok:
+        flash("The programme's objectives have been saved.", "success")
+        return redirect(url_for("programme.programme", cohort_id=cohort.id))
     return render_template("programme/objectives.html", cohort=cohort, form=form)
 
 
 @bp.post("/cohorts/<int:cohort_id>/sessions/<int:session_id>/materials")
 @login_required
 def add_material(cohort_id: int, session_id: int):
-    cohort = _managed(cohort_id)
+    cohort = load_cohort(cohort_id, can_facilitate)
     session = _session(cohort, session_id)
     form = MaterialForm()
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            services.add_material(
-                current_user, session, form.title.data, url=form.url.data or None,
-                filename=upload.filename if upload else None,
-                data=upload.read() if upload and upload.filename else None,
-            )
-            commit()
-        except ProgrammeError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            flash("The material has been added.", "success")
-    else:
-        flash(next(iter(form.errors.values()))[0], "error")
+    upload = form.file.data
+    ok, _ = attempt(form, lambda: services.add_material(
+        current_user, session, form.title.data, url=form.url.data or None,
+        filename=upload.filename if upload else None,
+        data=upload.read() if upload and upload.filename else None), flash_errors=True)
+    if ok:
+        flash("The material has been added.", "success")
     return redirect(url_for("programme.session", cohort_id=cohort.id, session_id=session.id))
 
 
 def _material(session, material_id: int) -> Material:
-    material = db.session.get(Material, material_id)
-    if material is None or material.session_id != session.id:
-        abort(404)
-    return material
+    """The session's material; 404 for another session's."""
+    return services.get_material(session, material_id) or abort(404)
 
 
 @bp.route("/cohorts/<int:cohort_id>/sessions/<int:session_id>/materials/<int:material_id>")
 @login_required
 def material(cohort_id: int, session_id: int, material_id: int):
-    cohort = load_cohort_for(current_user, cohort_id)
+    cohort = load_cohort(cohort_id)
     session = _session(cohort, session_id)
     material = _material(session, material_id)
     if material.url:
@@ -231,73 +191,60 @@ def material(cohort_id: int, session_id: int, material_id: int):
 @bp.post("/cohorts/<int:cohort_id>/sessions/<int:session_id>/materials/<int:material_id>/delete")
 @login_required
 def remove_material(cohort_id: int, session_id: int, material_id: int):
-    cohort = _managed(cohort_id)
+    cohort = load_cohort(cohort_id, can_facilitate)
     session = _session(cohort, session_id)
-    services.remove_material(current_user, _material(session, material_id))
-    commit()
-    flash("The material has been removed.", "success")
+    material = _material(session, material_id)
+    ok, _ = attempt(ConfirmForm(), lambda: services.remove_material(current_user, material),
+                    flash_errors=True)
+    if ok:
+        flash("The material has been removed.", "success")
     return redirect(url_for("programme.session", cohort_id=cohort.id, session_id=session.id))
 
 
 @bp.route("/cohorts/<int:cohort_id>/sessions/<int:session_id>/attendance", methods=["GET", "POST"])
 @login_required
 def attendance(cohort_id: int, session_id: int):
-    cohort = _managed(cohort_id)
+    cohort = load_cohort(cohort_id, can_facilitate)
     session = _session(cohort, session_id)
     people = services.attendees(session)
-    error = None
-    if request.method == "POST":
-        ObjectivesForm().validate_on_submit()  # CSRF is checked for every POST before this
-        marks = {}
-        for key, value in request.form.items():
-            if key.startswith("member-"):
-                try:
-                    marks[int(key.removeprefix("member-"))] = value
-                except ValueError:
-                    error = "Attendance can only be recorded for members of this cohort"
-        if error is None:
-            try:
-                count = services.record_attendance(current_user, session, marks)
-                commit()
-            except ProgrammeError as problem:
-                db.session.rollback()
-                error = str(problem)
-            else:
-                flash(f"Attendance saved for {count} {'person' if count == 1 else 'people'}.", "success")
-                return redirect(url_for("programme.attendance", cohort_id=cohort.id, session_id=session.id))
+    form = radio_grid([(m.id, m.user.name) for m in people], ATTENDANCE,
+                      invalid="Choose present, apologies or absent for each member",
+                      unexpected="Attendance can only be recorded for members of this cohort")
+    if request.method == "GET":
+        for membership_id, mark in services.attendance_of(session).items():
+            if f"row-{membership_id}" in form:
+                form[f"row-{membership_id}"].data = mark
+    ok, count = attempt(form, lambda: services.record_attendance(
+        current_user, session, {int(key): mark for key, mark in grid_answers(form).items()}))
+    if ok:
+        flash(f"Attendance saved for {count} {'person' if count == 1 else 'people'}.", "success")
+        return redirect(url_for("programme.attendance", cohort_id=cohort.id, session_id=session.id))
     return render_template("programme/attendance.html", cohort=cohort, session=session,
-                           people=people, marks=services.attendance_of(session), error=error,
-                           choices=ATTENDANCE, started=session.starts_at <= utcnow())
+                           people=people, form=form, choices=ATTENDANCE,
+                           started=session.starts_at <= utcnow())
 
 
 @bp.route("/cohorts/<int:cohort_id>/sessions/<int:session_id>/confidence", methods=["GET", "POST"])
 @login_required
 def confidence(cohort_id: int, session_id: int):
-    cohort = load_cohort_for(current_user, cohort_id)
+    cohort = load_cohort(cohort_id)
     session = _session(cohort, session_id)
-    membership = membership_of(current_user, cohort)
-    if membership is None or not rules.can_rate_sessions(current_user, cohort):
+    if not takes_part(current_user, cohort):
         abort(403)
-    error = None
-    given = services.ratings_of(session, membership)
-    if request.method == "POST":
-        ratings = {}
-        for objective in session.objectives:
-            value = request.form.get(f"objective-{objective.id}", "")
-            if value.isdigit():
-                ratings[objective.id] = int(value)
-        given = ratings or given
-        try:
-            services.rate_objectives(membership, session, ratings)
-            commit()
-        except ProgrammeError as problem:
-            db.session.rollback()
-            error = str(problem)
-        else:
-            flash("Thank you: your ratings are saved.", "success")
-            return redirect(url_for("programme.session", cohort_id=cohort.id, session_id=session.id))
+    membership = membership_in(current_user, cohort)
+    form = radio_grid([(o.id, o.text) for o in session.objectives], RATINGS,
+                      required="Rate your confidence on every objective",
+                      invalid="Choose a rating from 1 to 5 for every objective")
+    if request.method == "GET":
+        for objective_id, rating in services.ratings_of(session, membership).items():
+            form[f"row-{objective_id}"].data = str(rating)
+    ok, _ = attempt(form, lambda: services.rate_objectives(membership, session, {
+        int(key): int(value) for key, value in grid_answers(form).items()}))
+    if ok:
+        flash("Thank you: your ratings are saved.", "success")
+        return redirect(url_for("programme.session", cohort_id=cohort.id, session_id=session.id))
     return render_template("programme/confidence.html", cohort=cohort, session=session,
-                           given=given, error=error, can_rate=services.can_rate(session))
+                           form=form, can_rate=services.can_rate(session))
 
 
 def _ics_response(body: bytes, filename: str) -> Response:
@@ -310,7 +257,7 @@ def _ics_response(body: bytes, filename: str) -> Response:
 @bp.route("/cohorts/<int:cohort_id>/sessions/<int:session_id>.ics")
 @login_required
 def session_ics(cohort_id: int, session_id: int):
-    cohort = load_cohort_for(current_user, cohort_id)
+    cohort = load_cohort(cohort_id)
     session = _session(cohort, session_id)
     body = calendar.ics([session], cohort.title, _session_link)
     return _ics_response(body, f"session-{session.id}.ics")
@@ -337,18 +284,15 @@ def feed(token: str):
 @login_required
 def calendar_page():
     token = current_user.calendar_token
-    return render_template("programme/calendar.html", feed_url=url_for(
+    return render_template("programme/calendar.html", form=ConfirmForm(), feed_url=url_for(
         "programme.feed", token=token, _external=True) if token else None)
 
 
 @bp.post("/account/calendar/reset")
 @login_required
 def reset_calendar():
-    from cohort.accounts.services import reset_calendar_token
-
-    reset_calendar_token(current_user)
-    commit()
-    flash("Your calendar link has changed. Subscribe again with the new link; the old one no longer works.",
-          "success")
+    ok, _ = attempt(ConfirmForm(), lambda: reset_calendar_token(current_user), flash_errors=True)
+    if ok:
+        flash("Your calendar link has changed. Subscribe again with the new link; the old one no "
+              "longer works.", "success")
     return redirect(url_for("programme.calendar_page"))
-

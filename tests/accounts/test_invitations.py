@@ -6,11 +6,11 @@ import pytest
 from conftest import csrf_from, post_form
 from sqlalchemy import func, select
 
-from cohort.accounts import services
 from cohort.accounts.models import AccountToken, User
-from cohort.core.mail import commit
+from cohort.cohorts.models import Membership
+from cohort.cohorts.services import invite
+from cohort.core.database import commit
 from cohort.core.models import MailMessage
-from cohort.enrolment.models import Membership
 from cohort.extensions import db
 
 PASSWORD = "my own pass phrase"
@@ -208,7 +208,7 @@ def test_invite_service_can_grant_admin(client, admin, make_user):
 
 def test_reinviting_someone_who_never_accepted_sends_a_new_link(admin, make_user, outbox):
     pending = make_user("late@example.org", password=None)
-    user, created = services.invite(admin, "late@example.org", "")
+    user, created = invite(admin, "late@example.org", "")
     commit()
     assert (user.id, created) == (pending.id, False)
     assert "/invitation/" in outbox[-1].get_content()

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from cohort.accounts import services
 from cohort.accounts.models import AccountToken, User, UserSession
-from cohort.core.mail import commit
+from cohort.core.database import commit
 from cohort.core.models import MailMessage
 from cohort.extensions import db
 

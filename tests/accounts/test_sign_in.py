@@ -8,7 +8,7 @@ from conftest import DEFAULT_PASSWORD, csrf_from, post_form, sign_in
 from sqlalchemy import func, select, update
 
 from cohort.accounts.models import LoginFailure, User, UserSession
-from cohort.core.mail import commit
+from cohort.core.database import commit
 from cohort.core.models import AuditEvent
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db

@@ -129,9 +129,9 @@ class Row:
 # refused actors are requested (a successful POST would change what the others see); the
 # module's own view tests cover the allowed ones.
 MATRIX: dict[str, Row] = {
-    "enrolment.cohort": Row(lambda w: {"cohort_id": w.cohort_a.id}, COHORT_MEMBERS),
+    "home.cohort": Row(lambda w: {"cohort_id": w.cohort_a.id}, COHORT_MEMBERS),
     # enrolment
-    "enrolment.edit_cohort": Row(in_cohort_a, ENROLMENT_FACILITATOR),
+    "cohorts.edit_cohort": Row(in_cohort_a, ENROLMENT_FACILITATOR),
     "enrolment.applications": Row(in_cohort_a, ENROLMENT_FACILITATOR),
     "enrolment.application": Row(lambda w: in_cohort_a(w, application_id=w.application.id),
                                  ENROLMENT_FACILITATOR),
@@ -145,13 +145,13 @@ MATRIX: dict[str, Row] = {
                                       ENROLMENT_FACILITATOR_POST),
     "enrolment.remove_member": Row(lambda w: in_cohort_a(w, membership_id=w.holder.id),
                                    ENROLMENT_FACILITATOR),
-    "enrolment.staff": Row(in_cohort_a, ENROLMENT_FACILITATOR),
-    "enrolment.members": Row(in_cohort_a, ENROLMENT_MEMBERS),
+    "cohorts.staff": Row(in_cohort_a, ENROLMENT_FACILITATOR),
+    "cohorts.members": Row(in_cohort_a, ENROLMENT_MEMBERS),
     "enrolment.my_place": Row(in_cohort_a, ENROLMENT_MEMBERS),
     "enrolment.invite_colleague": Row(in_cohort_a, ENROLMENT_HOLDER_POST),
     "enrolment.propose_handover": Row(in_cohort_a, ENROLMENT_HOLDER_POST),
     "enrolment.leave": Row(in_cohort_a, ENROLMENT_MEMBERS),
-    "core.mail_message": Row(lambda w: {"message_id": w.mail.id}, ADMIN_ONLY),
+    "accounts.mail_message": Row(lambda w: {"message_id": w.mail.id}, ADMIN_ONLY),
     # programme
     "programme.programme": Row(lambda w: {"cohort_id": w.cohort_a.id}, COHORT_MEMBERS),
     "programme.objectives": Row(lambda w: {"cohort_id": w.cohort_a.id}, PROGRAMME_FACILITATOR),
@@ -169,10 +169,10 @@ MATRIX: dict[str, Row] = {
 
 # Endpoints without arguments that not every signed-in user may see.
 ROLE_RESTRICTED: dict[str, dict] = {
-    "accounts.invite": ADMIN_ONLY,
-    "core.mail_log": ADMIN_ONLY,
+    "cohorts.invite": ADMIN_ONLY,
+    "accounts.mail_log": ADMIN_ONLY,
     # enrolment
-    "enrolment.new_cohort": ENROLMENT_CREATORS,
+    "cohorts.new_cohort": ENROLMENT_CREATORS,
 }
 
 # Rows the GET-safety snapshot leaves out: bookkeeping that a read may legitimately write.

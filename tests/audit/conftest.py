@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from cohort.core.mail import commit
+from cohort.core.database import commit
 
 from . import checks
 
@@ -40,11 +40,11 @@ def enrolment_objects(cohort_a, participant) -> dict:
     pending handover proposal and a colleague waiting for approval."""
     from datetime import timedelta
 
+    from cohort.cohorts.models import PlaceHolding
+    from cohort.cohorts.services import membership_of
     from cohort.core.timeutil import utcnow
-    from cohort.enrolment.models import PlaceHolding
     from cohort.enrolment.services import (
         invite_colleague,
-        membership_of,
         request_handover,
         submit_application,
         take_place,

@@ -6,7 +6,7 @@ from flask_login import login_required
 from sqlalchemy import update
 
 from cohort import create_app
-from cohort.enrolment.models import Cohort
+from cohort.cohorts.models import Cohort
 from cohort.extensions import csrf
 from cohort.extensions import db as _db
 from config import TestingConfig
@@ -93,9 +93,9 @@ def test_get_safety_check_reports_a_get_that_writes(rogue_app, world):
 
 def test_matrix_reports_an_answer_other_than_the_expected_one(app, world, clients, monkeypatch):
     real = checks.matrix_problems(app, world, clients)
-    row = checks.MATRIX["enrolment.cohort"]
+    row = checks.MATRIX["home.cohort"]
     lenient = checks.Row(row.arguments, {**row.expected, "outsider": 200})
-    monkeypatch.setitem(checks.MATRIX, "enrolment.cohort", lenient)
+    monkeypatch.setitem(checks.MATRIX, "home.cohort", lenient)
     new = added(checks.matrix_problems(app, world, clients), real)
-    assert new == [f"enrolment.cohort as outsider: GET /cohorts/{world.cohort_a.id} "
+    assert new == [f"home.cohort as outsider: GET /cohorts/{world.cohort_a.id} "
                    "answered 404, expected 200"]

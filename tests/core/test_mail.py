@@ -11,6 +11,7 @@ from sqlalchemy import func, insert, select
 from cohort.accounts import services
 from cohort.accounts.models import LoginFailure
 from cohort.core import mail
+from cohort.core.database import commit
 from cohort.core.models import MailMessage
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
@@ -111,7 +112,7 @@ def test_mail_server_down_then_retried_once(client, make_user, smtp_settings, st
 def test_mail_that_keeps_failing_is_given_up(app, make_user, smtp_settings):
     user = make_user()
     services.request_password_reset(user.email)
-    mail.commit()
+    commit()
     for _ in range(mail.MAX_ATTEMPTS - 1):
         assert mail.retry_pending() == 0
     [row] = _rows()
@@ -171,13 +172,13 @@ def test_mail_is_sent_only_when_the_work_commits(outbox, make_user):
     mail.queue_mail(user.email, "Rolled back", "This must never be sent.")
     assert outbox == []  # nothing goes out before the commit
     db.session.rollback()
-    mail.commit()
+    commit()
     assert outbox == []
     assert _rows() == []
     assert mail.retry_pending() == 0
 
     mail.queue_mail(user.email, "Committed", "This one is sent.")
-    mail.commit()
+    commit()
     assert [m["Subject"] for m in outbox] == ["Committed"]
 
 
@@ -206,7 +207,7 @@ def test_mail_from_a_failed_request_is_never_sent(build_app):
 def sent_mail(make_user):
     user = make_user("ada@example.org", name="Ada <script>alert(1)</script>")
     services.request_password_reset(user.email)
-    mail.commit()
+    commit()
     return db.session.execute(select(MailMessage)).scalar_one()
 
 
@@ -258,7 +259,7 @@ def test_mail_log_pages(client, login, make_user):
     login(make_user(is_admin=True))
     for n in range(30):
         mail.queue_mail(f"person{n:02}@example.org", f"Message {n:02}", "Body")
-    mail.commit()
+    commit()
 
     first = client.get("/admin/mail").get_data(as_text=True)
     assert "30 in all" in first
@@ -280,6 +281,6 @@ def test_mail_queued_inside_a_savepoint_waits_for_the_real_commit(db):
         mail.queue_mail("someone@example.org", "Subject", "Body")
     assert not db.session.info.get(mail._READY_KEY)
     db.session.rollback()
-    mail.commit()
+    commit()
     assert not db.session.info.get(mail._PENDING_KEY)
     assert db.session.execute(db.select(mail.MailMessage)).first() is None

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from cohort.accounts.models import LoginFailure, UserSession
 from cohort.accounts.services import open_session
 from cohort.core import mail
+from cohort.core.database import commit
 from cohort.core.models import MailMessage
 from cohort.core.scheduler import leader_lock, sweep
 from cohort.core.timeutil import utcnow
@@ -25,7 +26,7 @@ def _leftovers(app, make_user):
     row.last_seen_at = utcnow() - app.config["SESSION_IDLE_TIMEOUT"] - timedelta(minutes=1)
     db.session.add(LoginFailure(scope="account", key=user.email,
                                 created_at=utcnow() - app.config["LOGIN_WINDOW"] * 2))
-    mail.commit()
+    commit()
 
 
 def _count(model) -> int:

@@ -6,7 +6,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from cohort.enrolment.models import Cohort
+from cohort.cohorts.models import Cohort
 from cohort.extensions import db
 from tests.e2e.conftest import EXPECTED_STATUS, sign_in_browser
 

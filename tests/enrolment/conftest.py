@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from cohort.core.mail import commit
+from cohort.core.database import commit
 from cohort.core.timeutil import utcnow
 
 from .helpers import answers
@@ -57,8 +57,9 @@ def facilitator(make_member):
 def holder(db, make_user):
     """holder(cohort, user=None, organisation=..., area_of_focus=...) -> the Membership of a
     participant holding a place, as accepting an application leaves it."""
-    from cohort.enrolment.models import PlaceHolding
-    from cohort.enrolment.services import add_member, take_place
+    from cohort.cohorts.models import PlaceHolding
+    from cohort.cohorts.services import add_member
+    from cohort.enrolment.services import take_place
 
     def _holder(cohort, user=None, organisation="Northshire County Council",
                 area_of_focus="Employee wellbeing"):

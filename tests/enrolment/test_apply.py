@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from cohort.core.mail import commit
+from cohort.core.database import commit
 from cohort.core.timeutil import format_local, utcnow
 from cohort.enrolment.models import Application
 from cohort.enrolment.services import (

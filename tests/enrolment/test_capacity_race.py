@@ -13,10 +13,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from cohort.accounts.models import User
-from cohort.core.database import write_intent
-from cohort.core.mail import commit
-from cohort.enrolment.models import Application, Membership, Place
-from cohort.enrolment.services import EnrolmentError, accept_application, places_taken
+from cohort.cohorts.models import Membership, Place
+from cohort.cohorts.services import places_taken
+from cohort.core.database import commit, write_intent
+from cohort.enrolment.models import Application
+from cohort.enrolment.services import EnrolmentError, accept_application
 from cohort.extensions import db
 
 TIMEOUT = 30  # seconds: a thread that hangs fails the test instead of the run

@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
+from cohort.cohorts.models import Cohort, Membership
+from cohort.cohorts.services import CohortError, create_cohort, update_cohort
 from cohort.core.timeutil import utcnow
-from cohort.enrolment.models import Cohort, Membership
-from cohort.enrolment.services import EnrolmentError, create_cohort, update_cohort
 from cohort.extensions import db
 from tests.conftest import csrf_from, post_form
 
@@ -58,7 +58,7 @@ def test_a_cohort_gets_a_unique_slug_from_its_title():
 ])
 def test_create_refuses_fields_that_cannot_stand(fields, message):
     fields = {"title": "A cohort", **fields}
-    with pytest.raises(EnrolmentError, match=message):
+    with pytest.raises(CohortError, match=message):
         create_cohort(None, fields.pop("title"), **fields)
     assert cohort_count() == 0
 
@@ -67,7 +67,7 @@ def test_capacity_cannot_go_below_the_places_taken(make_cohort, holder):
     cohort = make_cohort(capacity=5)
     holder(cohort)
     holder(cohort)
-    with pytest.raises(EnrolmentError, match="2 places are taken"):
+    with pytest.raises(CohortError, match="2 places are taken"):
         update_cohort(None, cohort, capacity=1)
     db.session.rollback()
     assert db.session.get(Cohort, cohort.id).capacity == 5

@@ -4,16 +4,11 @@ import pytest
 from sqlalchemy import select
 
 from cohort.accounts.models import User
-from cohort.core.mail import commit
+from cohort.cohorts.models import Membership
+from cohort.cohorts.services import CohortError, update_working_on
+from cohort.core.database import commit
 from cohort.core.timeutil import format_date, utcnow
-from cohort.enrolment.models import Membership
-from cohort.enrolment.services import (
-    EnrolmentError,
-    decide_colleague,
-    hand_over,
-    invite_colleague,
-    update_working_on,
-)
+from cohort.enrolment.services import decide_colleague, hand_over, invite_colleague
 from cohort.extensions import db
 from tests.conftest import DEFAULT_PASSWORD, count_queries, post_form
 
@@ -180,7 +175,7 @@ def test_over_500_characters_is_refused(client, login, make_cohort, holder):
     assert response.status_code == 200
     assert "Keep it to 500 characters or fewer" in text_of(response)
     assert post_form(client, f"/cohorts/{cohort.id}/me", {"working_on": "y" * 500}).status_code == 302
-    with pytest.raises(EnrolmentError, match="500 characters"):
+    with pytest.raises(CohortError, match="500 characters"):
         update_working_on(asha.user, asha, "z" * 501)
 
 

@@ -4,8 +4,9 @@ and nothing is written."""
 import pytest
 from sqlalchemy import select
 
-from cohort.core.mail import commit
-from cohort.enrolment.models import Application, Cohort, HandoverRequest, Membership
+from cohort.cohorts.models import Cohort, Membership
+from cohort.core.database import commit
+from cohort.enrolment.models import Application, HandoverRequest
 from cohort.enrolment.services import invite_colleague, request_handover
 from cohort.extensions import db
 from tests.conftest import post_form

@@ -4,8 +4,10 @@ import pytest
 from sqlalchemy import func, select
 
 from cohort.accounts.models import User
-from cohort.core.mail import commit
-from cohort.enrolment.models import Application, Membership, Place, PlaceHolding
+from cohort.cohorts.models import Membership, Place, PlaceHolding
+from cohort.cohorts.services import places_taken
+from cohort.core.database import commit
+from cohort.enrolment.models import Application
 from cohort.enrolment.services import (
     EnrolmentError,
     accept_application,
@@ -13,7 +15,6 @@ from cohort.enrolment.services import (
     decline_application,
     leave_place,
     next_on_waitlist,
-    places_taken,
     waitlist_application,
 )
 from cohort.extensions import db

@@ -8,7 +8,7 @@ from conftest import post_form
 from sqlalchemy import func, select
 
 from cohort.extensions import db
-from cohort.programme.models import Session
+from cohort.programme.models import ProgrammeSession
 
 
 @dataclass
@@ -67,9 +67,9 @@ def schedule(client, cohort, **overrides):
 
 def session_count() -> int:
     db.session.rollback()
-    return db.session.execute(select(func.count()).select_from(Session)).scalar_one()
+    return db.session.execute(select(func.count()).select_from(ProgrammeSession)).scalar_one()
 
 
-def latest_session() -> Session:
+def latest_session() -> ProgrammeSession:
     db.session.rollback()
-    return db.session.execute(select(Session).order_by(Session.id.desc()).limit(1)).scalar_one()
+    return db.session.execute(select(ProgrammeSession).order_by(ProgrammeSession.id.desc()).limit(1)).scalar_one()

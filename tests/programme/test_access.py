@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from conftest import csrf_from, post_form
 
-from cohort.core.mail import commit
+from cohort.core.database import commit
 from cohort.extensions import db
 from cohort.programme import services
 
@@ -42,7 +42,7 @@ def test_a_participant_is_refused_the_facilitators_pages(as_participant, program
     token = csrf_from(as_participant.get(f"/cohorts/{programme.cohort.id}/programme"))
     for path in setting["facilitator_post"]:
         response = as_participant.post(path, data={"csrf_token": token, **session_form(
-            objectives="Hijacked"), f"member-{programme.participant_membership.id}": "present",
+            objectives="Hijacked"), f"row-{programme.participant_membership.id}": "present",
             "url": "https://example.org"})
         assert response.status_code == 403, path
     assert session_count() == 1
@@ -118,7 +118,7 @@ def test_a_team_member_rates_an_open_session(client, login, programme, make_memb
     objective = services.get_session(programme.cohort, session.id).objectives[0].id
     login(colleague.user)
     response = post_form(client, f"/cohorts/{programme.cohort.id}/sessions/{session.id}/confidence",
-                         {f"objective-{objective}": "4"})
+                         {f"row-{objective}": "4"})
     assert response.status_code == 302
     db.session.rollback()
     session = services.get_session(programme.cohort, session.id)

@@ -6,7 +6,7 @@ import pytest
 from conftest import csrf_from, post_form
 from sqlalchemy import func, select
 
-from cohort.core.mail import commit
+from cohort.core.database import commit
 from cohort.extensions import db
 from cohort.programme import services
 from cohort.programme.models import Attendance, ObjectiveRating
@@ -45,7 +45,7 @@ def test_the_page_lists_every_participant(as_facilitator, programme, past, make_
     assert set(names) == {programme.participant_membership.id, programme.other_membership.id}
     for membership in (programme.participant_membership, programme.other_membership):
         for status in ("present", "apologies", "absent"):
-            assert f'name="member-{membership.id}" type="radio" value="{status}"' in page
+            assert f'name="row-{membership.id}" type="radio" value="{status}"' in page
     assert "Anytown Council" in page
     assert "Fay Facilitator</th>" not in page
 
@@ -60,15 +60,15 @@ def test_colleagues_are_listed_for_a_session_open_to_them(programme, make_member
 def test_recording_and_updating_attendance(as_facilitator, programme, past):
     p, o = programme.participant_membership.id, programme.other_membership.id
     response = post_form(as_facilitator, _url(past, "attendance"),
-                         {f"member-{p}": "present", f"member-{o}": "apologies"})
+                         {f"row-{p}": "present", f"row-{o}": "apologies"})
     assert response.status_code == 302
     assert response.headers["Location"] == _url(past, "attendance")
     page = as_facilitator.get(response.headers["Location"]).get_data(as_text=True)
     assert "Attendance saved for 2 people." in page
-    assert f'name="member-{p}" type="radio" value="present" checked' in page
+    assert f'name="row-{p}" type="radio" value="present" checked' in page
     assert _marks(past) == {p: "present", o: "apologies"}
 
-    post_form(as_facilitator, _url(past, "attendance"), {f"member-{o}": "absent"})
+    post_form(as_facilitator, _url(past, "attendance"), {f"row-{o}": "absent"})
     assert _marks(past) == {p: "present", o: "absent"}
     db.session.rollback()
     assert db.session.execute(select(func.count()).select_from(Attendance)).scalar_one() == 2
@@ -87,7 +87,7 @@ def test_a_cancelled_session_shows_no_attendance_form(as_facilitator, programme,
     commit()
     page = as_facilitator.get(_url(past, "attendance")).get_data(as_text=True)
     assert "there is no attendance to record" in page
-    assert 'name="member-' not in page
+    assert 'name="row-' not in page
 
 
 def test_attendance_before_the_start_is_refused(as_facilitator, programme, make_session):
@@ -96,7 +96,7 @@ def test_attendance_before_the_start_is_refused(as_facilitator, programme, make_
     assert "Attendance can be recorded once the session has started." in page
     assert "Save attendance" not in page
     response = post_form(as_facilitator, _url(future, "attendance"),
-                         {f"member-{programme.participant_membership.id}": "present"})
+                         {f"row-{programme.participant_membership.id}": "present"})
     assert response.status_code == 200
     assert "Attendance can be recorded once the session has started" in response.get_data(
         as_text=True)
@@ -107,7 +107,7 @@ def test_attendance_of_a_cancelled_session_is_refused(as_facilitator, programme,
     services.cancel_session(None, past)
     commit()
     response = post_form(as_facilitator, _url(past, "attendance"),
-                         {f"member-{programme.participant_membership.id}": "present"})
+                         {f"row-{programme.participant_membership.id}": "present"})
     assert "This session was cancelled: there is no attendance to record" in response.get_data(
         as_text=True)
     assert _marks(past) == {}
@@ -116,14 +116,14 @@ def test_attendance_of_a_cancelled_session_is_refused(as_facilitator, programme,
 @pytest.mark.parametrize("who", ["outsider", "facilitator", "evaluator", "garbage", "unknown"])
 def test_attendance_for_a_non_member_is_refused(as_facilitator, programme, past, make_member, who):
     key = {
-        "outsider": lambda: f"member-{make_member(role='participant').id}",
-        "facilitator": lambda: f"member-{programme.facilitator_membership.id}",
-        "evaluator": lambda: f"member-{make_member(programme.cohort, 'evaluator').id}",
-        "garbage": lambda: "member-abc",
-        "unknown": lambda: "member-999999",
+        "outsider": lambda: f"row-{make_member(role='participant').id}",
+        "facilitator": lambda: f"row-{programme.facilitator_membership.id}",
+        "evaluator": lambda: f"row-{make_member(programme.cohort, 'evaluator').id}",
+        "garbage": lambda: "row-abc",
+        "unknown": lambda: "row-999999",
     }[who]()
     response = post_form(as_facilitator, _url(past, "attendance"), {
-        f"member-{programme.participant_membership.id}": "present", key: "present"})
+        f"row-{programme.participant_membership.id}": "present", key: "present"})
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "There is a problem" in page
@@ -133,7 +133,7 @@ def test_attendance_for_a_non_member_is_refused(as_facilitator, programme, past,
 
 def test_an_unknown_attendance_value_is_refused(as_facilitator, programme, past):
     response = post_form(as_facilitator, _url(past, "attendance"), {
-        f"member-{programme.participant_membership.id}": "late"})
+        f"row-{programme.participant_membership.id}": "late"})
     assert "Choose present, apologies or absent for each member" in response.get_data(as_text=True)
     assert _marks(past) == {}
 
@@ -144,9 +144,9 @@ def test_an_unknown_attendance_value_is_refused(as_facilitator, programme, past)
 def test_a_participant_rates_every_objective(as_participant, programme, past):
     first, second = (o.id for o in past.objectives)
     form = as_participant.get(_url(past, "confidence")).get_data(as_text=True)
-    assert "Draw a data map" in form and f'name="objective-{first}" type="radio" value="5"' in form
+    assert "Draw a data map" in form and f'name="row-{first}" type="radio" value="5"' in form
     response = post_form(as_participant, _url(past, "confidence"),
-                         {f"objective-{first}": "4", f"objective-{second}": "2"})
+                         {f"row-{first}": "4", f"row-{second}": "2"})
     assert response.status_code == 302
     assert response.headers["Location"] == f"/cohorts/{past.cohort_id}/sessions/{past.id}"
     page = as_participant.get(response.headers["Location"]).get_data(as_text=True)
@@ -157,10 +157,10 @@ def test_a_participant_rates_every_objective(as_participant, programme, past):
 
     # Rating again changes the answers; there is still one per objective.
     post_form(as_participant, _url(past, "confidence"),
-              {f"objective-{first}": "5", f"objective-{second}": "3"})
+              {f"row-{first}": "5", f"row-{second}": "3"})
     assert _ratings() == {(me, first): 5, (me, second): 3}
     form = as_participant.get(_url(past, "confidence")).get_data(as_text=True)
-    assert f'name="objective-{first}" type="radio" value="5" checked' in form
+    assert f'name="row-{first}" type="radio" value="5" checked' in form
 
 
 @pytest.mark.parametrize(("answers", "message"), [
@@ -168,13 +168,14 @@ def test_a_participant_rates_every_objective(as_participant, programme, past):
     ({}, "Rate your confidence on every objective"),
     ({0: "0", 1: "3"}, "Choose a rating from 1 to 5 for every objective"),
     ({0: "6", 1: "3"}, "Choose a rating from 1 to 5 for every objective"),
-    ({0: "three", 1: "3"}, "Rate your confidence on every objective"),
-    ({0: "-1", 1: "3"}, "Rate your confidence on every objective"),
+    ({0: "three", 1: "3"}, "Choose a rating from 1 to 5 for every objective"),
+    ({0: "-1", 1: "3"}, "Choose a rating from 1 to 5 for every objective"),
+    ({0: "５", 1: "3"}, "Choose a rating from 1 to 5 for every objective"),
 ])
 def test_bad_ratings_are_refused(as_participant, past, answers, message):
     ids = [o.id for o in past.objectives]
     response = post_form(as_participant, _url(past, "confidence"),
-                         {f"objective-{ids[i]}": value for i, value in answers.items()})
+                         {f"row-{ids[i]}": value for i, value in answers.items()})
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "There is a problem" in page and message in page
@@ -188,7 +189,7 @@ def test_a_rating_for_another_sessions_objective_is_ignored(as_participant, prog
         programme.cohort, starts_in=timedelta(days=-2), objectives=["Elsewhere"]).id)
     elsewhere = other.objectives[0].id
     post_form(as_participant, _url(past, "confidence"), {
-        f"objective-{ids[0]}": "3", f"objective-{ids[1]}": "3", f"objective-{elsewhere}": "1"})
+        f"row-{ids[0]}": "3", f"row-{ids[1]}": "3", f"row-{elsewhere}": "1"})
     assert {objective for _, objective in _ratings()} == set(ids)
 
 
@@ -199,7 +200,7 @@ def test_rating_before_the_session_is_refused(as_participant, programme, make_se
     assert "You can rate your confidence once the session has taken place." in page
     assert "Save ratings" not in page
     response = post_form(as_participant, _url(future, "confidence"),
-                         {f"objective-{future.objectives[0].id}": "3"})
+                         {f"row-{future.objectives[0].id}": "3"})
     assert "You can rate your confidence once the session has taken place" in response.get_data(
         as_text=True)
     assert _ratings() == {}

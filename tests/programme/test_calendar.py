@@ -7,9 +7,9 @@ from conftest import csrf_from, post_form
 from sqlalchemy import update
 
 from cohort.accounts.models import User
-from cohort.core.mail import commit
+from cohort.core.database import commit
 from cohort.extensions import db
-from cohort.programme.models import Session
+from cohort.programme.models import ProgrammeSession
 
 from .conftest import session_form
 
@@ -32,7 +32,7 @@ def _token(user) -> str:
 
 
 def _at(session, starts_at=START) -> None:
-    db.session.execute(update(Session).where(Session.id == session.id)
+    db.session.execute(update(ProgrammeSession).where(ProgrammeSession.id == session.id)
                        .values(starts_at=starts_at))
     commit()
 
@@ -160,7 +160,7 @@ def test_resetting_needs_a_post_with_a_token(as_participant, programme):
 
 def test_a_left_member_drops_out_of_the_feed(client, programme, make_session):
     """The feed follows the active memberships: someone who leaves stops getting the sessions."""
-    from cohort.enrolment.models import Membership
+    from cohort.cohorts.models import Membership
 
     make_session(programme.cohort, "Workshop 1")
     db.session.execute(update(Membership).where(Membership.id == programme.other_membership.id)

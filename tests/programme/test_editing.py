@@ -7,16 +7,17 @@ import pytest
 from conftest import csrf_from, post_form
 from sqlalchemy import select, update
 
-from cohort.core.mail import commit
+from cohort.core.database import commit
+from cohort.core.errors import ChangedMeanwhile
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 from cohort.programme import services
-from cohort.programme.models import LearningObjective, ObjectiveRating, Session
+from cohort.programme.models import LearningObjective, ObjectiveRating, ProgrammeSession
 
 from .conftest import session_form
 
 
-def _fresh(cohort, session_id) -> Session:
+def _fresh(cohort, session_id) -> ProgrammeSession:
     db.session.rollback()
     return services.get_session(cohort, session_id)
 
@@ -28,7 +29,7 @@ def _edit_url(session) -> str:
 def test_the_edit_form_shows_the_session_in_its_own_zone(as_facilitator, programme, make_session):
     session = make_session(programme.cohort, "Workshop 1", objectives=["One", "Two"],
                            topics=["Data"], timezone="America/New_York")
-    db.session.execute(update(Session).where(Session.id == session.id).values(
+    db.session.execute(update(ProgrammeSession).where(ProgrammeSession.id == session.id).values(
         starts_at=datetime(2021, 4, 13, 14, 0, tzinfo=UTC)))
     commit()
     page = as_facilitator.get(_edit_url(session)).get_data(as_text=True)
@@ -131,15 +132,15 @@ def test_a_save_of_a_stale_form_is_refused(as_facilitator, programme, make_sessi
     session = make_session(programme.cohort, "Workshop 1")
     form_page = as_facilitator.get(_edit_url(session))
     # Someone else saves the session between this form's GET and its POST.
-    db.session.execute(update(Session).where(Session.id == session.id)
-                       .values(title="Changed by someone else", version=Session.version + 1))
+    db.session.execute(update(ProgrammeSession).where(ProgrammeSession.id == session.id)
+                       .values(title="Changed by someone else", version=ProgrammeSession.version + 1))
     commit()
     data = {"csrf_token": csrf_from(form_page), **session_form(title="My change"),
             "version": _version_in(form_page.get_data(as_text=True))}
     response = as_facilitator.post(_edit_url(session), data=data)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "Someone else changed this session a moment ago. Check it and try again." in page
+    assert "Someone else changed this a moment ago. Check the page and try again." in page
     assert 'value="My change"' in page  # what was typed is kept
     changed = _fresh(programme.cohort, session.id)
     assert (changed.title, changed.sequence) == ("Changed by someone else", 0)
@@ -154,7 +155,7 @@ def test_the_service_refuses_a_stale_version(programme, make_session):
     session = _fresh(programme.cohort, make_session(programme.cohort, "Workshop 1").id)
     data = services.SessionData(title="Mine", kind="workshop", starts_at=session.starts_at,
                                 duration_minutes=60)
-    with pytest.raises(services.ChangedMeanwhile):
+    with pytest.raises(ChangedMeanwhile):
         services.update_session(None, session, data, expected_version=session.version - 1)
     services.update_session(None, session, data, expected_version=session.version)
     commit()
@@ -227,7 +228,7 @@ def test_another_cohorts_session_is_not_found(as_facilitator, programme, make_co
     token = csrf_from(as_facilitator.get(f"/cohorts/{programme.cohort.id}/programme"))
     for path in (base + "/edit", base + "/cancel", base + "/attendance", base + "/materials"):
         assert as_facilitator.post(path, data={"csrf_token": token}).status_code == 404, path
-    untouched = db.session.get(Session, elsewhere.id)
+    untouched = db.session.get(ProgrammeSession, elsewhere.id)
     assert (untouched.status, untouched.sequence) == ("scheduled", 0)
 
 

@@ -6,7 +6,7 @@ import pytest
 from conftest import csrf_from
 from sqlalchemy import func, select
 
-from cohort.core.mail import commit
+from cohort.core.database import commit
 from cohort.extensions import db
 from cohort.programme import services
 from cohort.programme.models import Material

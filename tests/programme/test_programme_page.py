@@ -5,11 +5,11 @@ from datetime import UTC, datetime, timedelta
 from conftest import count_queries, post_form
 from sqlalchemy import update
 
-from cohort.core.mail import commit
+from cohort.core.database import commit
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 from cohort.programme import services
-from cohort.programme.models import Material, Session
+from cohort.programme.models import Material, ProgrammeSession
 
 JOIN = "https://meet.example.org/room-42"
 
@@ -104,7 +104,7 @@ def test_the_link_stays_until_the_end_and_then_goes(as_participant, programme, m
     running = make_session(programme.cohort, "Running", starts_in=timedelta(minutes=-30),
                            duration_minutes=60, join_url=JOIN)
     assert JOIN in _next_panel(_page(as_participant, programme.cohort))
-    db.session.execute(update(Session).where(Session.id == running.id)
+    db.session.execute(update(ProgrammeSession).where(ProgrammeSession.id == running.id)
                        .values(starts_at=utcnow() - timedelta(minutes=61)))
     commit()
     page = _page(as_participant, programme.cohort)
@@ -137,7 +137,7 @@ def test_a_cancelled_session_shows_no_joining_link(as_participant, programme, ma
 
 
 def _at(session, starts_at) -> None:
-    db.session.execute(update(Session).where(Session.id == session.id).values(starts_at=starts_at))
+    db.session.execute(update(ProgrammeSession).where(ProgrammeSession.id == session.id).values(starts_at=starts_at))
     commit()
 
 
@@ -180,7 +180,7 @@ def _bulk(cohort, count: int, facilitator) -> None:
     first = utcnow() - timedelta(days=count // 2)
     for n in range(count):
         session = services.add_session(
-            facilitator, cohort, f"Session {n}", "workshop", first + timedelta(days=n), 90,
+            facilitator, cohort, f"ProgrammeSession {n}", "workshop", first + timedelta(days=n), 90,
             objectives=[f"Objective {n}.1", f"Objective {n}.2"], topics=[f"Topic {n}"],
             join_url=JOIN, audience="members_and_colleagues" if n % 3 else "members")
         db.session.add(Material(session_id=session.id, title=f"Slides {n}",

@@ -5,12 +5,12 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
-from cohort.core.mail import commit
+from cohort.core.database import commit
 from cohort.core.models import AuditEvent
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 from cohort.programme import services
-from cohort.programme.models import Session
+from cohort.programme.models import ProgrammeSession
 from cohort.programme.services import ProgrammeError, local_to_utc, parse_clock
 
 # Clock times in a named zone -------------------------------------------------------------------
@@ -98,7 +98,7 @@ def test_add_session_refuses_bad_fields(make_cohort, overrides, field):
         _add(cohort, **overrides)
     assert caught.value.field == field
     db.session.rollback()
-    assert db.session.execute(select(Session)).first() is None
+    assert db.session.execute(select(ProgrammeSession)).first() is None
 
 
 def test_add_session_keeps_objectives_in_order_and_records_the_change(make_cohort):
@@ -194,7 +194,7 @@ def test_next_sessions_of_several_cohorts_in_one_query(make_cohort):
 def test_attendees_leave_out_staff_and_people_who_left(make_cohort, make_member):
     from sqlalchemy import update
 
-    from cohort.enrolment.models import Membership
+    from cohort.cohorts.models import Membership
 
     cohort = make_cohort()
     stays = make_member(cohort, "participant")

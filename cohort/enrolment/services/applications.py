@@ -1,20 +1,22 @@
 """The call for applications: applying, reviewing, the waitlist."""
 
-import hashlib
 import secrets
 
-from flask import current_app
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from cohort.accounts.models import User
+from cohort.accounts.services import AccountError, create_user, normalise_email, send_welcome
+from cohort.cohorts.models import Cohort, Membership, PlaceHolding
+from cohort.cohorts.services import add_member, free_places
 from cohort.core.audit import record
-from cohort.core.mail import queue_mail
+from cohort.core.mail import send_mail
+from cohort.core.security import token_hash
 from cohort.core.services import Page, paginate
 from cohort.core.timeutil import format_local, utcnow
-from cohort.enrolment.models import APPLICATION_STATUSES, Application, Cohort, Membership
-from cohort.enrolment.services.cohorts import add_member
+from cohort.enrolment.models import APPLICATION_STATUSES, Application
 from cohort.enrolment.services.errors import EnrolmentError
-from cohort.enrolment.services.places import free_places, take_place
+from cohort.enrolment.services.places import take_place
 from cohort.extensions import db
 
 __all__ = [
@@ -27,22 +29,28 @@ APPLICATION_FIELDS = (
     "name", "organisation_name", "job_title", "professional_background", "area_of_focus",
     "strategy", "motivation",
 )
-OPEN_STATUSES = ("submitted", "waitlisted")
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _status_link(token: str) -> str:
-    return f"{current_app.config['SERVER_BASE_URL']}/applications/{token}"
-
-
-def _next_waitlist_position(cohort: Cohort) -> int:
+def _next_waitlist_position(cohort_id: int) -> int:
     last = db.session.execute(
-        select(func.max(Application.waitlist_position)).where(Application.cohort_id == cohort.id)
+        select(func.max(Application.waitlist_position)).where(Application.cohort_id == cohort_id)
     ).scalar_one()
     return (last or 0) + 1
+
+
+def _join_waitlist(application: Application) -> None:
+    """Give the application the next waitlist position. The partial unique index on (cohort,
+    position) refuses a position another request took a moment ago; the next one is tried."""
+    for _attempt in range(20):
+        try:
+            with db.session.begin_nested():
+                application.status = "waitlisted"
+                application.waitlist_position = _next_waitlist_position(application.cohort_id)
+                db.session.flush()
+            return
+        except IntegrityError:
+            continue
+    raise EnrolmentError("Many people are joining the waitlist at once: try again in a moment")
 
 
 def submit_application(cohort: Cohort, email: str, **answers) -> tuple[Application, str, bool]:
@@ -51,11 +59,9 @@ def submit_application(cohort: Cohort, email: str, **answers) -> tuple[Applicati
     Returns (application, status-page token, created). When every place is taken, a new
     application goes straight on the waitlist and the applicant is told so.
     """
-    from cohort.accounts.services import AccountError, normalise_email
-
     now = utcnow()
     if not cohort.call_is_open(now):
-        if cohort.applications_close_at and now >= cohort.applications_close_at:
+        if cohort.call_has_closed(now):
             closed = format_local(cohort.applications_close_at, cohort.timezone)
             raise EnrolmentError(f"Applications to {cohort.title} closed on {closed}")
         raise EnrolmentError(f"{cohort.title} is not taking applications now")
@@ -73,11 +79,8 @@ def submit_application(cohort: Cohort, email: str, **answers) -> tuple[Applicati
     ).scalar_one_or_none()
     created = existing is None
     if existing is None:
-        application = Application(cohort_id=cohort.id, email=email, status_token_hash=_token_hash(token),
-                                  **answers)
-        if free_places(cohort) == 0:
-            application.status = "waitlisted"
-            application.waitlist_position = _next_waitlist_position(cohort)
+        application = Application(cohort_id=cohort.id, email=email,
+                                  status_token_hash=token_hash(token), **answers)
         try:
             with db.session.begin_nested():
                 db.session.add(application)
@@ -89,9 +92,12 @@ def submit_application(cohort: Cohort, email: str, **answers) -> tuple[Applicati
                 select(Application).where(Application.cohort_id == cohort.id,
                                           Application.email == email)
             ).scalar_one()
+        else:
+            if free_places(cohort) == 0:
+                _join_waitlist(application)
     else:
         application = existing
-        if application.status not in OPEN_STATUSES:
+        if not application.is_open:
             raise EnrolmentError(
                 f"An application from {email} has already been {application.status_label.lower()}. "
                 "Contact the facilitator if something has changed"
@@ -99,27 +105,16 @@ def submit_application(cohort: Cohort, email: str, **answers) -> tuple[Applicati
         for name, value in answers.items():
             setattr(application, name, value)
         application.updated_at = now
-        application.status_token_hash = _token_hash(token)
+        application.status_token_hash = token_hash(token)
         db.session.flush()
-    if created and application.status == "waitlisted":
-        opening = ("Every place is taken at the moment, so your application is on the waitlist "
-                   f"(number {application.waitlist_position}). If a place frees up, the "
-                   "facilitator may offer it to you.")
-    elif created:
-        opening = "Thank you for applying. The facilitator will review your application."
-    else:
-        opening = "Your application has been updated with the answers you just sent."
-    queue_mail(
-        email, f"Your application to {cohort.title}",
-        f"Hello {application.name},\n\n{opening}\n\nSee the state of your application at any "
-        f"time here (keep this link to yourself):\n\n{_status_link(token)}\n",
-    )
+    send_mail(email, "emails/enrolment/application_received.txt", application=application,
+              cohort=cohort, token=token, created=created)
     return application, token, created
 
 
 def application_by_token(token: str) -> Application | None:
     return db.session.execute(
-        select(Application).where(Application.status_token_hash == _token_hash(token or ""))
+        select(Application).where(Application.status_token_hash == token_hash(token))
     ).scalar_one_or_none()
 
 
@@ -159,7 +154,7 @@ def application_counts(cohort: Cohort) -> dict[str, int]:
 
 
 def _decide(acting, application: Application, status: str, message: str | None) -> None:
-    if application.status not in OPEN_STATUSES:
+    if not application.is_open:
         raise EnrolmentError(f"This application has already been {application.status_label.lower()}")
     application.status = status
     application.decision_message = (message or "").strip() or None
@@ -173,9 +168,6 @@ def accept_application(acting, application: Application, message: str | None = N
     A person new to Cohort gets an invitation to set a password; one with an account simply
     gains the membership and is told by email.
     """
-    from cohort.accounts.models import User
-    from cohort.accounts.services import create_user, issue_token
-
     cohort = application.cohort
     if cohort.status == "finished":
         raise EnrolmentError(f"{cohort.title} has finished: it takes no new participants")
@@ -200,24 +192,13 @@ def accept_application(acting, application: Application, message: str | None = N
                             organisation=application.organisation_name,
                             area_of_focus=application.area_of_focus,
                             professional_background=application.professional_background)
-    from cohort.enrolment.models import PlaceHolding
-
     db.session.add(PlaceHolding(place_id=place.id, user_id=user.id, started_at=utcnow(),
                                 how_started="accepted"))
     application.place_id = place.id
     application.waitlist_position = None
     db.session.flush()
-    base = current_app.config["SERVER_BASE_URL"]
-    note = f"\n\nA note from the facilitator:\n{application.decision_message}" if application.decision_message else ""
-    if user.has_password:
-        how = f"Sign in at {base}/login to see the programme."
-    else:
-        token = issue_token(user, "invitation")
-        how = (f"To take your place, open this link and choose a password (it works once):\n\n"
-               f"{base}/invitation/{token}")
-    queue_mail(user.email, f"You have a place in {cohort.title}",
-               f"Hello {user.name},\n\nYour application to {cohort.title} has been accepted. "
-               f"{how}{note}\n")
+    send_welcome(user, "emails/enrolment/accepted.txt", cohort=cohort,
+                 note=application.decision_message)
     record(acting, "application_accepted", subject=user.email, detail=cohort.slug)
     return membership
 
@@ -227,22 +208,16 @@ def waitlist_application(acting, application: Application, message: str | None =
         raise EnrolmentError("This application is already on the waitlist")
     _decide(acting, application, "waitlisted", message)
     application.decided_at = None  # still open: the waitlist is not a final decision
-    application.waitlist_position = _next_waitlist_position(application.cohort)
-    note = f"\n\nA note from the facilitator:\n{application.decision_message}" if application.decision_message else ""
-    queue_mail(application.email, f"Your application to {application.cohort.title}",
-               f"Hello {application.name},\n\nYour application is on the waitlist (number "
-               f"{application.waitlist_position}). If a place frees up, the facilitator may "
-               f"offer it to you.{note}\n")
-    db.session.flush()
+    _join_waitlist(application)
+    send_mail(application.email, "emails/enrolment/waitlisted.txt", application=application,
+              note=application.decision_message)
 
 
 def decline_application(acting, application: Application, message: str | None = None) -> None:
     _decide(acting, application, "declined", message)
     application.waitlist_position = None
-    note = f"\n\nA note from the facilitator:\n{application.decision_message}" if application.decision_message else ""
-    queue_mail(application.email, f"Your application to {application.cohort.title}",
-               f"Hello {application.name},\n\nThank you for applying to {application.cohort.title}. "
-               f"We are not able to offer you a place this time.{note}\n")
+    send_mail(application.email, "emails/enrolment/declined.txt", application=application,
+              note=application.decision_message)
     db.session.flush()
     record(acting, "application_declined", subject=application.email,
            detail=application.cohort.slug)

@@ -1,32 +1,32 @@
 """Places: taking one within capacity, handing it over, leaving it, and its team."""
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from cohort.accounts.models import User
+from cohort.accounts.services import AccountError, create_user, normalise_email, send_welcome
+from cohort.cohorts.models import Cohort, Membership, Place, PlaceHolding
+from cohort.cohorts.services import (
+    add_member,
+    current_holding,
+    facilitators_of,
+    holder_of,
+    invite,
+    organisation_named,
+    team_of,
+)
 from cohort.core.audit import record
-from cohort.core.mail import queue_mail
+from cohort.core.mail import send_mail
 from cohort.core.timeutil import utcnow
-from cohort.enrolment.models import Cohort, HandoverRequest, Membership, Place, PlaceHolding
-from cohort.enrolment.services.cohorts import add_member, facilitators_of, organisation_named
+from cohort.enrolment.models import HandoverRequest
 from cohort.enrolment.services.errors import EnrolmentError
 from cohort.extensions import db
 
 __all__ = [
-    "places_taken", "free_places", "take_place", "hand_over", "request_handover",
-    "decide_handover", "leave_place", "invite_colleague", "decide_colleague", "roster",
-    "holder_of", "current_holding", "pending_handovers", "pending_colleagues", "team_of",
+    "take_place", "hand_over", "request_handover", "decide_handover", "leave_place",
+    "invite_colleague", "decide_colleague", "roster", "pending_handovers", "pending_colleagues",
 ]
-
-
-def places_taken(cohort: Cohort) -> int:
-    return db.session.execute(
-        select(func.count(Place.id)).where(Place.cohort_id == cohort.id, Place.slot.is_not(None))
-    ).scalar_one()
-
-
-def free_places(cohort: Cohort) -> int:
-    return max(0, cohort.capacity - places_taken(cohort))
 
 
 def take_place(cohort: Cohort, organisation: str | None, area_of_focus: str | None,
@@ -62,33 +62,6 @@ def take_place(cohort: Cohort, organisation: str | None, area_of_focus: str | No
     )
 
 
-def current_holding(place: Place) -> PlaceHolding | None:
-    return db.session.execute(
-        select(PlaceHolding).where(PlaceHolding.place_id == place.id, PlaceHolding.ended_at.is_(None))
-    ).scalar_one_or_none()
-
-
-def holder_of(place: Place) -> Membership | None:
-    return db.session.execute(
-        select(Membership).where(
-            Membership.place_id == place.id,
-            Membership.role == "participant",
-            Membership.status == "active",
-        )
-    ).scalar_one_or_none()
-
-
-def team_of(place: Place, include_pending: bool = False) -> list[Membership]:
-    query = select(Membership).where(
-        Membership.place_id == place.id,
-        Membership.role == "colleague",
-        Membership.status == "active",
-    )
-    if not include_pending:
-        query = query.where(Membership.approved.is_(True))
-    return list(db.session.execute(query.order_by(Membership.id)).scalars())
-
-
 def _start_holding(place: Place, user, how: str) -> PlaceHolding:
     holding = PlaceHolding(place_id=place.id, user_id=user.id, started_at=utcnow(), how_started=how)
     db.session.add(holding)
@@ -102,8 +75,11 @@ def _end_holding(place: Place, how: str) -> None:
         holding.how_ended = how
 
 
-def _notify(user, cohort, subject: str, text: str) -> None:
-    queue_mail(user.email, subject, f"Hello {user.name},\n\n{text}\n")
+def _email(typed: str) -> str:
+    try:
+        return normalise_email(typed)
+    except AccountError as error:
+        raise EnrolmentError(str(error), "email") from error
 
 
 def _successor_membership(cohort: Cohort, place: Place, leaver: Membership | None,
@@ -115,7 +91,7 @@ def _successor_membership(cohort: Cohort, place: Place, leaver: Membership | Non
     existing = db.session.execute(
         select(Membership).join(Membership.user).where(
             Membership.cohort_id == cohort.id, Membership.status == "active",
-            Membership.user.has(email=email),
+            User.email == email,
         )
     ).scalar_one_or_none()
     if existing is not None and not (existing.role == "colleague" and existing.place_id == place.id):
@@ -129,30 +105,24 @@ def _successor_membership(cohort: Cohort, place: Place, leaver: Membership | Non
 def hand_over(acting, place: Place, email: str, name: str | None = None) -> Membership:
     """Move the place, and the work attached to it, to a successor; the leaver's posts stay
     theirs. The successor is a team member of the place or anyone not yet in the cohort."""
-    from cohort.accounts.services import AccountError, invite, normalise_email
-
     if place.status != "active":
         raise EnrolmentError("This place has been given up: it cannot be handed over")
     cohort = db.session.get(Cohort, place.cohort_id)
     leaver = holder_of(place)
-    try:
-        email = normalise_email(email)
-    except AccountError as error:
-        raise EnrolmentError(str(error), "email") from error
+    email = _email(email)
     existing = _successor_membership(cohort, place, leaver, email)
     now = utcnow()
     _end_holding(place, "handover")
     if leaver is not None:
         leaver.status, leaver.left_at = "left", now
-        _notify(leaver.user, cohort, f"You have handed over your place in {cohort.title}",
-                f"Your place in {cohort.title} now belongs to {name or email}. Thank you for "
-                "taking part: what you posted stays yours and stays visible to the cohort.")
+        send_mail(leaver.user.email, "emails/enrolment/handed_over.txt", user=leaver.user,
+                  cohort=cohort, successor=name or email)
     db.session.flush()
     if existing is not None:  # a team member steps up
         successor = existing
         successor.role, successor.approved = "participant", True
-        _notify(successor.user, cohort, f"You now hold a place in {cohort.title}",
-                "The place's action plan and drafts are now yours to carry on.")
+        send_mail(successor.user.email, "emails/enrolment/now_holding.txt",
+                  user=successor.user, cohort=cohort)
     else:
         try:
             user, _created = invite(acting, email, name or "", cohort=cohort, role="participant",
@@ -172,42 +142,44 @@ def hand_over(acting, place: Place, email: str, name: str | None = None) -> Memb
 
 
 def request_handover(acting, place: Place, email: str, name: str | None, note: str | None):
-    """A holder proposes a successor; the facilitators are asked to approve."""
-    from cohort.accounts.services import AccountError, normalise_email
-
-    try:
-        email = normalise_email(email)
-    except AccountError as error:
-        raise EnrolmentError(str(error), "email") from error
+    """A holder proposes a successor; the facilitators are asked to approve. One pending
+    proposal per place (the partial unique index holds it against a double submit)."""
+    email = _email(email)
     pending = db.session.execute(
-        select(HandoverRequest).where(HandoverRequest.place_id == place.id,
-                                      HandoverRequest.status == "pending")
-    ).scalar_one_or_none()
+        select(HandoverRequest.id).where(HandoverRequest.place_id == place.id,
+                                         HandoverRequest.status == "pending")
+    ).first()
+    already = EnrolmentError("You have already proposed a successor: wait for the facilitator")
     if pending is not None:
-        raise EnrolmentError("You have already proposed a successor: wait for the facilitator")
+        raise already
     cohort = db.session.get(Cohort, place.cohort_id)
     # Refuse now a proposal the facilitator could never approve.
     _successor_membership(cohort, place, holder_of(place), email)
     request = HandoverRequest(place_id=place.id, requested_by_id=acting.id, successor_email=email,
                               successor_name=(name or "").strip() or None, note=note)
-    db.session.add(request)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(request)
+            db.session.flush()
+    except IntegrityError as error:
+        raise already from error
     for facilitator in facilitators_of(cohort):
-        _notify(facilitator.user, cohort, f"Handover proposed in {cohort.title}",
-                f"{acting.name} proposes to hand their place over to {name or email}. "
-                "Approve or decline it on the cohort's roster.")
+        send_mail(facilitator.user.email, "emails/enrolment/handover_proposed.txt",
+                  user=facilitator.user, cohort=cohort, holder=acting, successor=name or email)
     return request
 
 
 def decide_handover(acting, request: HandoverRequest, approve: bool) -> Membership | None:
+    """Approve (the place moves) or decline a proposal. Two facilitators deciding at once:
+    the version column refuses the second (ChangedMeanwhile)."""
     if request.status != "pending":
         raise EnrolmentError("This handover has already been decided")
     request.status, request.decided_at = ("approved" if approve else "declined"), utcnow()
+    db.session.flush()
     if not approve:
         cohort = db.session.get(Cohort, request.place.cohort_id)
-        _notify(request.requested_by, cohort, f"Handover in {cohort.title} not approved",
-                "The facilitator did not approve the handover you proposed. Your place is "
-                "still yours; talk to them about what to do next.")
+        send_mail(request.requested_by.email, "emails/enrolment/handover_declined.txt",
+                  user=request.requested_by, cohort=cohort)
         return None
     holder = holder_of(request.place)
     if holder is None or holder.user_id != request.requested_by_id:
@@ -236,35 +208,25 @@ def leave_place(acting, membership: Membership, how: str = "withdrew") -> Place 
 
 def invite_colleague(acting, place: Place, email: str, name: str) -> Membership:
     """A holder adds a colleague to their place's team; the facilitator approves it."""
-    from cohort.accounts.services import AccountError, create_user, normalise_email
-
     cohort = db.session.get(Cohort, place.cohort_id)
-    try:
-        email = normalise_email(email)
-    except AccountError as error:
-        raise EnrolmentError(str(error), "email") from error
-    from cohort.accounts.models import User
-
+    email = _email(email)
     user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
+    organisation = place.organisation.name if place.organisation else None
     if user is None:
         if not (name or "").strip():
             raise EnrolmentError("Enter your colleague's name", "name")
-        user = create_user(email, name, organisation=place.organisation.name if place.organisation else None)
+        user = create_user(email, name, organisation=organisation)
     membership = add_member(acting, cohort, user, "colleague", place=place, approved=False,
-                            organisation=place.organisation.name if place.organisation else None,
-                            area_of_focus=place.area_of_focus)
+                            organisation=organisation, area_of_focus=place.area_of_focus)
     for facilitator in facilitators_of(cohort):
-        _notify(facilitator.user, cohort, f"Team member to approve in {cohort.title}",
-                f"{acting.name} would like {user.name} ({user.email}) to join their place's team. "
-                "Approve or decline it on the cohort's roster.")
+        send_mail(facilitator.user.email, "emails/enrolment/colleague_to_approve.txt",
+                  user=facilitator.user, cohort=cohort, holder=acting, colleague=user)
     return membership
 
 
 def decide_colleague(acting, membership: Membership, approve: bool) -> None:
-    from flask import current_app
-
-    from cohort.accounts.services import issue_token
-
+    """Approve or decline a team member a holder proposed. Two facilitators deciding at once:
+    the version column refuses the second (ChangedMeanwhile)."""
     if membership.role != "colleague" or membership.approved or membership.status != "active":
         raise EnrolmentError("There is nothing to decide for this person")
     cohort = membership.cohort
@@ -273,18 +235,10 @@ def decide_colleague(acting, membership: Membership, approve: bool) -> None:
         db.session.flush()
         return
     membership.approved = True
-    user = membership.user
-    base = current_app.config["SERVER_BASE_URL"]
-    if user.has_password:
-        _notify(user, cohort, f"You have joined {cohort.title}",
-                f"You are now a team member in {cohort.title}. Sign in at {base}/login.")
-    else:
-        token = issue_token(user, "invitation")
-        _notify(user, cohort, f"You are invited to {cohort.title}",
-                f"You have been added to {cohort.title} as a team member. Choose a password "
-                f"to sign in (the link works once):\n\n{base}/invitation/{token}")
     db.session.flush()
-    record(acting, "role_granted", subject=user.email, detail=f"colleague in {cohort.slug}")
+    send_welcome(membership.user, "emails/enrolment/colleague_approved.txt", cohort=cohort)
+    record(acting, "role_granted", subject=membership.user.email,
+           detail=f"colleague in {cohort.slug}")
 
 
 def roster(cohort: Cohort) -> list[dict]:

@@ -1,0 +1,72 @@
+"""Forms of the cohort itself: its settings, staff, the admin's invitation, a member's line."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from cohort.cohorts.models import COHORT_STATUSES
+from cohort.core.forms import GovDateField, WholeNumberField
+
+LONG = 5000
+
+
+class CohortForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired("Enter the cohort's title"), Length(max=200)])
+    focus = StringField("Focus", validators=[Optional(), Length(max=200)])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=LONG)])
+    status = SelectField("Status", choices=[SelectChoice(s, s.capitalize()) for s in COHORT_STATUSES])
+    starts_on = GovDateField("Start date")
+    ends_on = GovDateField("End date")
+    capacity = WholeNumberField("Places", not_a_number="Enter the number of places as a whole number, like 12", validators=[
+        InputRequired("Enter the number of places"),
+        NumberRange(min=1, max=500, message="Enter a number of places from 1 to 500")])
+    applications_open_on = GovDateField("Applications open on")
+    applications_close_on = GovDateField("Applications close at the end of")
+    ground_rules = TextAreaField("Ground rules", validators=[Optional(), Length(max=LONG)])
+    # The version the form was filled from, so a save over someone else's change is refused.
+    version = HiddenField()
+
+    # Service field names that this form asks for under another name.
+    error_aliases = {"applications_open_at": "applications_open_on",
+                     "applications_close_at": "applications_close_on"}
+
+
+class PersonForm(FlaskForm):
+    email = EmailField("Email address", validators=[DataRequired("Enter their email address"),
+                                                    Length(max=320)])
+    name = StringField("Full name", validators=[Optional(), Length(max=200)])
+
+
+class StaffForm(PersonForm):
+    role = RadioField("Role", choices=[SelectChoice("facilitator", "Co-facilitator"),
+                                       SelectChoice("evaluator", "Evaluator")],
+                      validators=[InputRequired("Choose a role")])
+
+
+class InviteForm(FlaskForm):
+    email = EmailField("Email address", validators=[DataRequired("Enter the person's email address"),
+                                                    Length(max=320)])
+    name = StringField("Full name", validators=[Optional(), Length(max=200)])
+    organisation = StringField("Organisation", validators=[Optional(), Length(max=200)])
+    job_title = StringField("Job title", validators=[Optional(), Length(max=200)])
+    cohort = SelectField("Cohort", coerce=str, validate_choice=True)
+    role = SelectField(
+        "Role in the cohort",
+        choices=[SelectChoice("participant", "Participant"),
+                 SelectChoice("facilitator", "Facilitator"), SelectChoice("evaluator", "Evaluator")],
+    )
+    is_admin = BooleanField("Site administrator")
+
+
+class WorkingOnForm(FlaskForm):
+    working_on = TextAreaField("What I am working on", validators=[
+        Optional(), Length(max=500, message="Keep it to 500 characters or fewer")])

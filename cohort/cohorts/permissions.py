@@ -1,0 +1,109 @@
+"""Who may see a cohort and act in it: named predicates used by views and templates alike, and
+the loaders that answer 404 for a cohort (or a cohort's object) the user may not see.
+
+A cohort's content is visible to its members only; everyone else gets 404, so its existence
+is not revealed.
+"""
+
+from collections.abc import Callable
+
+from flask import abort, g, has_request_context
+from flask_login import current_user
+from sqlalchemy import select
+
+from cohort.accounts.permissions import is_admin
+from cohort.cohorts.models import Cohort, Membership
+from cohort.cohorts.services import get_cohort, membership_of
+from cohort.extensions import db
+
+__all__ = ["can_view_cohort", "is_member", "can_facilitate", "takes_part", "can_create_cohort"]
+
+
+def membership_in(user, cohort: Cohort) -> Membership | None:
+    """The user's current membership of the cohort, looked up once per request."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not has_request_context():
+        return membership_of(user, cohort)
+    cache = g.setdefault("cohort_memberships", {})
+    key = (user.id, cohort.id)
+    if key not in cache:
+        cache[key] = membership_of(user, cohort)
+    return cache[key]
+
+
+def role_in(user, cohort: Cohort) -> str | None:
+    membership = membership_in(user, cohort)
+    return membership.role if membership else None
+
+
+def can_view_cohort(user, cohort: Cohort) -> bool:
+    """The cohort's overview and programme: its members and site admins."""
+    return is_admin(user) or role_in(user, cohort) is not None
+
+
+def is_member(user, cohort: Cohort) -> bool:
+    """Pages with members' personal details (the directory, your place): members only."""
+    return role_in(user, cohort) is not None
+
+
+def can_facilitate(user, cohort: Cohort) -> bool:
+    """Run the cohort: settings, applications, roster, staff, the programme, private notes."""
+    return role_in(user, cohort) == "facilitator"
+
+
+def takes_part(user, cohort: Cohort) -> bool:
+    """Participants and their team members: they have a place page and rate sessions."""
+    return role_in(user, cohort) in ("participant", "colleague")
+
+
+def can_create_cohort(user) -> bool:
+    """Site admins, and anyone who facilitates a cohort, may open a new one."""
+    if is_admin(user):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if has_request_context() and "can_create_cohort" in g:
+        return g.can_create_cohort
+    allowed = db.session.execute(
+        select(Membership.id).where(
+            Membership.user_id == user.id, Membership.role == "facilitator",
+            Membership.status == "active",
+        ).limit(1)
+    ).first() is not None
+    if has_request_context():
+        g.can_create_cohort = allowed
+    return allowed
+
+
+# Loaders for views --------------------------------------------------------------------------
+
+
+def load_cohort(cohort_id: int, *rules: Callable) -> Cohort:
+    """The cohort, when the current user may see it (else 404) and every rule allows them
+    (else 403)."""
+    cohort = get_cohort(cohort_id)
+    if cohort is None or not can_view_cohort(current_user, cohort):
+        abort(404)
+    if not all(rule(current_user, cohort) for rule in rules):
+        abort(403)
+    return cohort
+
+
+def load_member_cohort(cohort_id: int) -> tuple[Cohort, Membership]:
+    """The cohort and the current user's membership of it; 404 for anyone not a member (a site
+    admin included: member pages hold personal details)."""
+    cohort = load_cohort(cohort_id)
+    membership = membership_in(current_user, cohort)
+    if membership is None:
+        abort(404)
+    return cohort, membership
+
+
+def load_in_cohort(cohort: Cohort, model, object_id: int,
+                   cohort_id_of: Callable = lambda obj: obj.cohort_id):
+    """The object with this id, when it belongs to the cohort; 404 otherwise."""
+    found = db.session.get(model, object_id)
+    if found is None or cohort_id_of(found) != cohort.id:
+        abort(404)
+    return found

@@ -1,0 +1,132 @@
+"""The cohort itself: opening one, its settings, its staff, the member directory, and the site
+admin's invitation page."""
+
+from datetime import datetime, time, timedelta
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from cohort.accounts.permissions import is_admin
+from cohort.cohorts import services
+from cohort.cohorts.forms import CohortForm, InviteForm, StaffForm
+from cohort.cohorts.permissions import (
+    can_create_cohort,
+    can_facilitate,
+    is_member,
+    load_cohort,
+)
+from cohort.core.forms import attempt
+from cohort.core.timeutil import to_local, zone
+
+bp = Blueprint("cohorts", __name__)
+
+
+def _window_to_utc(form, cohort_tz: str) -> dict:
+    """Opening day's start and closing day's end, in the cohort's zone, as UTC."""
+    tz = zone(cohort_tz)
+    opens = form.applications_open_on.data
+    closes = form.applications_close_on.data
+    return {
+        "applications_open_at": datetime.combine(opens, time(0), tz) if opens else None,
+        "applications_close_at": (
+            datetime.combine(closes + timedelta(days=1), time(0), tz) if closes else None
+        ),
+    }
+
+
+def _cohort_fields(form, cohort_tz: str) -> dict:
+    return {
+        "title": form.title.data, "focus": form.focus.data or None,
+        "description": form.description.data or None, "status": form.status.data,
+        "starts_on": form.starts_on.data, "ends_on": form.ends_on.data,
+        "capacity": form.capacity.data, "ground_rules": form.ground_rules.data or None,
+        **_window_to_utc(form, cohort_tz),
+    }
+
+
+@bp.route("/cohorts/new", methods=["GET", "POST"])
+@login_required
+def new_cohort():
+    if not can_create_cohort(current_user):
+        abort(403)
+    form = CohortForm()
+    tz = current_app.config["TIMEZONE"]  # the cohort is planned in the site's zone
+    ok, cohort = attempt(form, lambda: services.create_cohort(
+        current_user, timezone=tz, **_cohort_fields(form, tz)))
+    if ok:
+        flash(f"{cohort.title} has been created.", "success")
+        return redirect(url_for("home.cohort", cohort_id=cohort.id))
+    return render_template("cohorts/cohort_form.html", form=form, cohort=None)
+
+
+@bp.route("/cohorts/<int:cohort_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_cohort(cohort_id: int):
+    cohort = load_cohort(cohort_id, can_facilitate)
+    form = CohortForm(obj=cohort)
+    if request.method == "GET":
+        if cohort.applications_open_at:
+            form.applications_open_on.process(
+                None, to_local(cohort.applications_open_at, cohort.timezone).date())
+        if cohort.applications_close_at:
+            last_day = to_local(cohort.applications_close_at, cohort.timezone) - timedelta(seconds=1)
+            form.applications_close_on.process(None, last_day.date())
+    seen = str(form.version.data or "")
+    ok, _ = attempt(form, lambda: services.update_cohort(
+        current_user, cohort, seen_version=int(seen) if seen.isdigit() else None,
+        **_cohort_fields(form, cohort.timezone)), versioned=cohort)
+    if ok:
+        flash("The cohort's settings have been saved.", "success")
+        return redirect(url_for("home.cohort", cohort_id=cohort.id))
+    return render_template("cohorts/cohort_form.html", form=form, cohort=cohort)
+
+
+@bp.route("/cohorts/<int:cohort_id>/staff", methods=["GET", "POST"])
+@login_required
+def staff(cohort_id: int):
+    cohort = load_cohort(cohort_id, can_facilitate)
+    form = StaffForm()
+    ok, user = attempt(form, lambda: services.add_staff(
+        current_user, cohort, form.email.data, form.name.data, form.role.data))
+    if ok:
+        flash(f"{user.name} has been added and told by email.", "success")
+        return redirect(url_for("enrolment.roster", cohort_id=cohort.id))
+    return render_template("cohorts/staff.html", cohort=cohort, form=form)
+
+
+@bp.route("/cohorts/<int:cohort_id>/members")
+@login_required
+def members(cohort_id: int):
+    cohort = load_cohort(cohort_id)
+    if not is_member(current_user, cohort):
+        abort(404)  # a site admin who is no member: personal details
+    return render_template("cohorts/directory.html", cohort=cohort,
+                           members=services.directory(cohort))
+
+
+@bp.route("/admin/invite", methods=["GET", "POST"])
+@login_required
+def invite():
+    if not is_admin(current_user):
+        abort(403)
+    form = InviteForm()
+    form.cohort.choices = [SelectChoice("", "No cohort")] + [
+        SelectChoice(str(c.id), c.title) for c in services.all_cohorts()
+    ]
+
+    def send():
+        cohort = services.get_cohort(int(form.cohort.data)) if form.cohort.data else None
+        return services.invite(
+            current_user, form.email.data, form.name.data, cohort=cohort,
+            role=form.role.data if cohort else None,
+            organisation=form.organisation.data or None, job_title=form.job_title.data or None,
+            make_admin=form.is_admin.data)
+
+    ok, result = attempt(form, send)
+    if ok:
+        user, created = result
+        flash(f"Invitation sent to {user.email}." if created else
+              f"{user.name} already had an account and has been told by email.", "success")
+        return redirect(url_for("cohorts.invite"))
+    return render_template("cohorts/invite.html", form=form)

@@ -1,0 +1,84 @@
+"""The registry: Cohort's feature modules, in dependency order.
+
+A module may import the modules listed before it, never one listed after it (a test holds
+this: tests/test_structure.py). A new module is a package under cohort/ plus one line here.
+Each package declares what it brings in files of fixed names, and this registry is the only
+place that reads them:
+
+- models.py          its tables (Alembic and create_app import them from here)
+- views.py           `bp`, its blueprint
+- permissions.py     `__all__`: the predicates templates get as `can.<name>`
+- jobs.py            `JOBS`: functions the scheduler's sweep runs, each committing its own work
+- access.py          its rows of the route audit: PUBLIC, MATRIX and ROLE_RESTRICTED
+- signals.py         what it tells the modules above it (blinker); receivers connect on import
+
+`demo` and `cli` sit above every module: they read them all and nothing imports them.
+"""
+
+import importlib
+import importlib.util
+from types import ModuleType
+
+from flask import Flask
+
+MODULES = ("core", "accounts", "cohorts", "enrolment", "programme", "home")
+EDGES = ("demo", "cli")
+LAYERS = (*MODULES, *EDGES)
+
+
+def part(module: str, name: str) -> ModuleType | None:
+    """`cohort.<module>.<name>`, imported, or None when the module has no such file."""
+    dotted = f"cohort.{module}.{name}"
+    if importlib.util.find_spec(dotted) is None:
+        return None
+    return importlib.import_module(dotted)
+
+
+def parts(name: str) -> list[tuple[str, ModuleType]]:
+    return [(module, found) for module in MODULES if (found := part(module, name)) is not None]
+
+
+def load_models() -> None:
+    """Import every module's models, so the metadata (and Alembic) sees every table."""
+    parts("models")
+
+
+def blueprints() -> list:
+    return [views.bp for _module, views in parts("views")]
+
+
+def predicates() -> dict:
+    """Every module's declared predicates by name; a name declared twice is an error."""
+    found: dict = {}
+    for module, permissions in parts("permissions"):
+        for name in getattr(permissions, "__all__", ()):
+            if name in found:
+                raise RuntimeError(f"predicate {name} is declared by two modules ({module})")
+            found[name] = getattr(permissions, name)
+    return found
+
+
+def jobs() -> list:
+    return [job for _module, found in parts("jobs") for job in found.JOBS]
+
+
+def access() -> dict[str, dict]:
+    """The modules' route-audit rows, merged: {"PUBLIC": ..., "MATRIX": ..., ...}."""
+    merged: dict[str, dict] = {"PUBLIC": {}, "PUBLIC_ARGUMENTS": {}, "MATRIX": {},
+                               "ROLE_RESTRICTED": {}}
+    for module, found in parts("access"):
+        for table, rows in merged.items():
+            for endpoint, row in getattr(found, table, {}).items():
+                if endpoint in rows:
+                    raise RuntimeError(f"{table} has {endpoint} twice ({module})")
+                rows[endpoint] = row
+    return merged
+
+
+def init_app(app: Flask) -> None:
+    """Import every module's parts, register its blueprint, and hand the scheduler its jobs."""
+    load_models()
+    parts("signals")
+    for blueprint in blueprints():
+        app.register_blueprint(blueprint)
+    app.extensions["cohort_jobs"] = jobs()
