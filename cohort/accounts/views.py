@@ -15,7 +15,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy.exc import OperationalError
 from wtforms.fields.choices import SelectChoice
 
 from cohort.accounts import services
@@ -30,7 +29,7 @@ from cohort.accounts.models import UserSession
 from cohort.accounts.permissions import is_admin
 from cohort.accounts.services import AccountError
 from cohort.core import services as core_services
-from cohort.core.database import commit
+from cohort.core.database import commit, commit_bookkeeping
 from cohort.core.forms import attempt
 from cohort.core.security import client_address
 from cohort.extensions import db, login_manager
@@ -45,12 +44,9 @@ def load_user(token: str):
     if user is None:
         session.clear()
     if any(isinstance(row, UserSession) for row in (*db.session.dirty, *db.session.deleted)):
-        # The idle clock moved or an expired session was removed. A page that only reads never
-        # commits, so save it here; if that fails, the next request tries again.
-        try:
-            commit()
-        except OperationalError:
-            db.session.rollback()
+        # The idle clock moved or an expired session was removed: a page that only reads
+        # never commits, so save it here.
+        commit_bookkeeping()
     return user
 
 

@@ -1,17 +1,14 @@
 """Cohort, Organisation, Membership, Place and PlaceHolding."""
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from cohort.accounts.models import User
 from cohort.core.models import IdMixin, TimestampMixin, one_of
 from cohort.core.timeutil import UTCDateTime
 from cohort.extensions import db
-
-if TYPE_CHECKING:
-    from cohort.accounts.models import User
 
 COHORT_STATUSES = ("draft", "recruiting", "running", "finished")
 ROLES = ("facilitator", "participant", "evaluator", "colleague")
@@ -128,7 +125,7 @@ class Membership(IdMixin, TimestampMixin, db.Model):
     version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
 
     cohort: Mapped[Cohort] = relationship(lazy="joined")
-    user: Mapped["User"] = relationship(lazy="joined")
+    user: Mapped[User] = relationship(lazy="joined")
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
     place: Mapped[Place | None] = relationship(foreign_keys=[place_id], lazy="select")
 
@@ -172,7 +169,7 @@ class PlaceHolding(IdMixin, db.Model):
     how_ended: Mapped[str | None] = one_of(HOLDING_ENDS, name="how_ended")
 
     place: Mapped[Place] = relationship(back_populates="holdings")
-    user: Mapped["User"] = relationship(lazy="joined")
+    user: Mapped[User] = relationship(lazy="joined")
 
     __table_args__ = (
         Index("uq_place_holding_open", "place_id", unique=True,

@@ -8,6 +8,7 @@ from contextvars import ContextVar
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from cohort.core import mail
 from cohort.extensions import db
@@ -69,3 +70,14 @@ def commit() -> None:
     """Commit the work of a request, a job or a command, then deliver the mail it queued."""
     db.session.commit()
     mail.deliver_ready()
+
+
+def commit_bookkeeping() -> bool:
+    """Commit what a page that only reads has noted (a session's idle clock). When the
+    database is busy, drop it instead and return False: the next request notes it again."""
+    try:
+        commit()
+    except OperationalError:
+        db.session.rollback()
+        return False
+    return True

@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 
 from cohort.accounts.models import User
 from cohort.accounts.services import create_user
+from cohort.cohorts.models import Cohort
 from cohort.core import mail
 from cohort.core.models import MailMessage
 from cohort.demo import programme, reference, running, steps
@@ -62,8 +63,6 @@ def load(password: str) -> list[tuple[str, str]]:
 
 
 def _cohorts():
-    from cohort.cohorts.models import Cohort
-
     by_status = {c.status: c for c in db.session.execute(select(Cohort)).scalars()}
     return by_status["finished"], by_status["running"]
 

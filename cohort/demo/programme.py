@@ -12,7 +12,12 @@ from sqlalchemy import select
 from cohort.cohorts.models import Membership, Place, PlaceHolding
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
-from cohort.programme.models import Attendance, ObjectiveRating, ProgrammeSession
+from cohort.programme.models import (
+    Attendance,
+    LearningObjective,
+    ObjectiveRating,
+    ProgrammeSession,
+)
 from cohort.programme.services import sessions_for, set_programme_objectives
 
 # What the 2021 offer set out to build (the report's recruitment section), in Cohort's words.
@@ -92,8 +97,6 @@ def _records(cohort, rng: random.Random, rate: bool, leave_unrated: str | None =
 
 
 def sessions_for_objectives(session: ProgrammeSession):
-    from cohort.programme.models import LearningObjective
-
     return db.session.execute(
         select(LearningObjective).where(LearningObjective.session_id == session.id)
         .order_by(LearningObjective.position)

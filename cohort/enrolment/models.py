@@ -1,18 +1,15 @@
 """Application (the call for applications and its waitlist) and HandoverRequest."""
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from cohort.accounts.models import User
 from cohort.cohorts.models import Cohort, Place
 from cohort.core.models import IdMixin, TimestampMixin, one_of
 from cohort.core.timeutil import UTCDateTime
 from cohort.extensions import db
-
-if TYPE_CHECKING:
-    from cohort.accounts.models import User
 
 APPLICATION_STATUSES = {
     "submitted": "Submitted",
@@ -93,7 +90,7 @@ class HandoverRequest(IdMixin, TimestampMixin, db.Model):
     version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
 
     place: Mapped[Place] = relationship(lazy="joined")
-    requested_by: Mapped["User"] = relationship(lazy="joined")
+    requested_by: Mapped[User] = relationship(lazy="joined")
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (

@@ -2,19 +2,15 @@
 
 Each check is a plain function that takes an app (and, for the signed-in checks, a world of
 test objects and one signed-in test client per actor) and returns a list of human-readable
-problems; an empty list means the app passes. The tables below are the only place a new route
-has to be described:
+problems; an empty list means the app passes.
 
-- PUBLIC: endpoints anyone may reach, with the reason.
-- MATRIX: one row per endpoint whose URL takes arguments: how to fill them from the world,
-  and the answer each actor gets.
-- ROLE_RESTRICTED: endpoints without arguments that not every signed-in user may see. Every
-  other endpoint without arguments is expected to answer 200 to every signed-in actor.
+Each module declares who may reach its routes in its own access.py (the words are in
+cohort/core/access.py); the registry merges them into PUBLIC, PUBLIC_ARGUMENTS, MATRIX and
+ROLE_RESTRICTED below, so a new module's routes are described next to its views.
 """
 
 import contextvars
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,155 +21,22 @@ from sqlalchemy import select
 from werkzeug.routing import Rule
 from werkzeug.routing.converters import FloatConverter, IntegerConverter, UUIDConverter
 
+from cohort import modules
+from cohort.core.access import ACTORS, LOGIN, SIGNED_IN, Row
 from cohort.core.errors import MESSAGES, NON_HTML_SUFFIXES
 from cohort.extensions import db
 
-ACTORS = ("anonymous", "outsider", "participant", "facilitator", "evaluator", "admin")
 SIGNED_IN_ACTORS = ACTORS[1:]
-
-LOGIN = "login"  # expected answer: a redirect to the sign-in page
 REFUSALS = {LOGIN, 401, 403, 404}
 REDIRECTS = {301, 302, 303, 307, 308}
 STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
 
-# Endpoints anyone may reach. Everything else must refuse an anonymous user.
-PUBLIC: dict[str, str] = {
-    "static": "built assets",
-    "core.healthz": "load balancer probe",
-    "accounts.login": "the sign-in page",
-    "accounts.logout": "signing out needs no session; an anonymous POST only goes to sign-in",
-    "accounts.forgot_password": "asking for a reset link",
-    "accounts.reset_password": "the emailed reset link; the token is the credential",
-    "accounts.accept_invitation": "the emailed invitation link; the token is the credential",
-    # enrolment
-    "enrolment.apply": "the public call for applications (a draft cohort's answers 404)",
-    "enrolment.application_status": "an applicant's status page; the emailed token is the credential",
-    "programme.feed": "a calendar app's subscription; the secret token in the URL is the credential",
-}
-
-# How to reach public routes that take arguments with real values (the GET-safety walk);
-# public routes not listed here get dummy values.
-PUBLIC_ARGUMENTS: dict[str, Callable[[Any], dict]] = {
-    "static": lambda world: {"filename": "dist/cohort.css"},
-    "accounts.reset_password": lambda world: {"token": world.reset_token},
-    "accounts.accept_invitation": lambda world: {"token": world.invitation_token},
-    # enrolment
-    "enrolment.apply": lambda world: {"slug": world.cohort_a.slug},
-    "enrolment.application_status": lambda world: {"token": world.application_token},
-    "programme.feed": lambda world: {"token": world.users["participant"].calendar_token},
-}
-
-
-def expect(*, anonymous=LOGIN, outsider, participant, facilitator, evaluator, admin) -> dict:
-    """The answer each actor gets: a status code, or LOGIN for a redirect to sign-in."""
-    return {"anonymous": anonymous, "outsider": outsider, "participant": participant,
-            "facilitator": facilitator, "evaluator": evaluator, "admin": admin}
-
-
-SIGNED_IN = expect(outsider=200, participant=200, facilitator=200, evaluator=200, admin=200)
-ADMIN_ONLY = expect(outsider=403, participant=403, facilitator=403, evaluator=403, admin=200)
-# A cohort's content: its members and site admins see it; anyone else gets 404.
-COHORT_MEMBERS = expect(outsider=404, participant=200, facilitator=200, evaluator=200, admin=200)
-
-# enrolment
-# Running enrolment (settings, applications, roster, staff, handovers): the cohort's
-# facilitators. A site admin sees the overview but is no member of the cohort: 403.
-ENROLMENT_FACILITATOR = expect(outsider=404, participant=403, facilitator=200, evaluator=403,
-                               admin=403)
-ENROLMENT_FACILITATOR_POST = {**ENROLMENT_FACILITATOR, "facilitator": 302}
-# The member directory and a member's own pages: members only; a site admin, no member, 404.
-ENROLMENT_MEMBERS = expect(outsider=404, participant=200, facilitator=200, evaluator=200,
-                           admin=404)
-# Bringing colleagues, proposing a handover: the holder of a place (the world's participant).
-ENROLMENT_HOLDER_POST = expect(outsider=404, participant=302, facilitator=403, evaluator=403,
-                               admin=404)
-# Opening a cohort: site admins and anyone who facilitates a cohort (the outsider is a
-# participant of cohort B).
-ENROLMENT_CREATORS = expect(outsider=403, participant=403, facilitator=200, evaluator=403,
-                            admin=200)
-
-
-def in_cohort_a(world, **arguments) -> dict:
-    return {"cohort_id": world.cohort_a.id, **arguments}
-
-
-# programme
-# Scheduling, attendance, objectives and materials: the cohort's facilitator only.
-PROGRAMME_FACILITATOR = expect(outsider=404, participant=403, facilitator=200, evaluator=403,
-                               admin=403)
-# Rating one's confidence after a session: participants (and team members) only.
-PROGRAMME_RATERS = expect(outsider=404, participant=200, facilitator=403, evaluator=403,
-                          admin=403)
-
-
-def in_session(world) -> dict:
-    """URL arguments of the world's session in cohort A."""
-    return {"cohort_id": world.cohort_a.id, "session_id": world.session.id}
-
-
-def in_material(world) -> dict:
-    return {**in_session(world), "material_id": world.material.id}
-
-
-@dataclass(frozen=True)
-class Row:
-    """URL arguments taken from the world (objects in cohort A), and each actor's answer."""
-
-    arguments: Callable[[Any], dict]
-    expected: dict
-
-
-# One row per endpoint whose URL takes arguments (except PUBLIC ones). The world is built in
-# tests/audit/conftest.py: cohort_a (participant, facilitator, evaluator), cohort_b (the
-# outsider's), an admin in no cohort, and a mail message. For a POST-only route, only the
-# refused actors are requested (a successful POST would change what the others see); the
-# module's own view tests cover the allowed ones.
-MATRIX: dict[str, Row] = {
-    "home.cohort": Row(lambda w: {"cohort_id": w.cohort_a.id}, COHORT_MEMBERS),
-    # enrolment
-    "cohorts.edit_cohort": Row(in_cohort_a, ENROLMENT_FACILITATOR),
-    "enrolment.applications": Row(in_cohort_a, ENROLMENT_FACILITATOR),
-    "enrolment.application": Row(lambda w: in_cohort_a(w, application_id=w.application.id),
-                                 ENROLMENT_FACILITATOR),
-    "enrolment.offer_next": Row(in_cohort_a, ENROLMENT_FACILITATOR_POST),
-    "enrolment.roster": Row(in_cohort_a, ENROLMENT_FACILITATOR),
-    "enrolment.handover": Row(lambda w: in_cohort_a(w, place_id=w.place.id),
-                              ENROLMENT_FACILITATOR),
-    "enrolment.decide_handover": Row(lambda w: in_cohort_a(w, request_id=w.handover.id),
-                                     ENROLMENT_FACILITATOR_POST),
-    "enrolment.decide_colleague": Row(lambda w: in_cohort_a(w, membership_id=w.colleague.id),
-                                      ENROLMENT_FACILITATOR_POST),
-    "enrolment.remove_member": Row(lambda w: in_cohort_a(w, membership_id=w.holder.id),
-                                   ENROLMENT_FACILITATOR),
-    "cohorts.staff": Row(in_cohort_a, ENROLMENT_FACILITATOR),
-    "cohorts.members": Row(in_cohort_a, ENROLMENT_MEMBERS),
-    "enrolment.my_place": Row(in_cohort_a, ENROLMENT_MEMBERS),
-    "enrolment.invite_colleague": Row(in_cohort_a, ENROLMENT_HOLDER_POST),
-    "enrolment.propose_handover": Row(in_cohort_a, ENROLMENT_HOLDER_POST),
-    "enrolment.leave": Row(in_cohort_a, ENROLMENT_MEMBERS),
-    "accounts.mail_message": Row(lambda w: {"message_id": w.mail.id}, ADMIN_ONLY),
-    # programme
-    "programme.programme": Row(lambda w: {"cohort_id": w.cohort_a.id}, COHORT_MEMBERS),
-    "programme.objectives": Row(lambda w: {"cohort_id": w.cohort_a.id}, PROGRAMME_FACILITATOR),
-    "programme.new_session": Row(lambda w: {"cohort_id": w.cohort_a.id}, PROGRAMME_FACILITATOR),
-    "programme.session": Row(in_session, COHORT_MEMBERS),
-    "programme.session_ics": Row(in_session, {**COHORT_MEMBERS, "anonymous": 401}),
-    "programme.edit_session": Row(in_session, PROGRAMME_FACILITATOR),
-    "programme.cancel_session": Row(in_session, PROGRAMME_FACILITATOR),
-    "programme.attendance": Row(in_session, PROGRAMME_FACILITATOR),
-    "programme.confidence": Row(in_session, PROGRAMME_RATERS),
-    "programme.add_material": Row(in_session, {**PROGRAMME_FACILITATOR, "facilitator": 302}),
-    "programme.material": Row(in_material, COHORT_MEMBERS),
-    "programme.remove_material": Row(in_material, {**PROGRAMME_FACILITATOR, "facilitator": 302}),
-}
-
-# Endpoints without arguments that not every signed-in user may see.
-ROLE_RESTRICTED: dict[str, dict] = {
-    "cohorts.invite": ADMIN_ONLY,
-    "accounts.mail_log": ADMIN_ONLY,
-    # enrolment
-    "cohorts.new_cohort": ENROLMENT_CREATORS,
-}
+# The rows every module declares in its access.py, read through the registry.
+_TABLES = modules.access()
+PUBLIC: dict[str, str] = _TABLES["PUBLIC"]
+PUBLIC_ARGUMENTS: dict[str, Callable[[Any], dict]] = _TABLES["PUBLIC_ARGUMENTS"]
+MATRIX: dict[str, Row] = _TABLES["MATRIX"]
+ROLE_RESTRICTED: dict[str, dict] = _TABLES["ROLE_RESTRICTED"]
 
 # Rows the GET-safety snapshot leaves out: bookkeeping that a read may legitimately write.
 SNAPSHOT_IGNORED_TABLES = {"login_failure", "audit_event"}

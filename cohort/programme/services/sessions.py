@@ -1,4 +1,5 @@
-"""Programme services: scheduling sessions in a named zone, the timeline, attendance, ratings."""
+"""Sessions: scheduled in a named zone, edited and cancelled; the programme's objectives; what
+a member sees (the timeline, the joining link)."""
 
 import re
 from dataclasses import dataclass, field
@@ -9,30 +10,27 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from cohort.accounts.models import User
-from cohort.cohorts.models import Membership
 from cohort.core.audit import record
-from cohort.core.errors import UserError, check_version
+from cohort.core.errors import check_version
 from cohort.core.timeutil import is_known_zone, utcnow, zone
 from cohort.extensions import db
 from cohort.programme import signals
 from cohort.programme.models import (
-    ATTENDANCE,
     AUDIENCES,
     SESSION_KINDS,
-    Attendance,
     LearningObjective,
-    Material,
-    ObjectiveRating,
     ProgrammeObjective,
     ProgrammeSession,
 )
 from cohort.programme.permissions import visible_audiences
+from cohort.programme.services.errors import ProgrammeError
 
-
-class ProgrammeError(UserError):
-    """A refusal by the programme services."""
-
+__all__ = [
+    "parse_clock", "local_to_utc", "SessionData", "add_session", "update_session",
+    "cancel_session", "set_programme_objectives", "programme_objectives", "sessions_for",
+    "Timeline", "timeline", "join_opens_at", "join_is_open", "next_sessions",
+    "session_count", "get_session",
+]
 
 # Times in a named zone ---------------------------------------------------------------------
 
@@ -283,172 +281,3 @@ def get_session(cohort, session_id: int) -> ProgrammeSession | None:
         .where(ProgrammeSession.id == session_id, ProgrammeSession.cohort_id == cohort.id)
         .options(selectinload(ProgrammeSession.objectives), selectinload(ProgrammeSession.materials))
     ).scalar_one_or_none()
-
-
-# Materials -------------------------------------------------------------------------------------
-
-ALLOWED_FILES = {
-    # extension: (content type, how the file must begin)
-    "pdf": ("application/pdf", (b"%PDF-",)),
-    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
-    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", (b"PK\x03\x04",)),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
-    "txt": ("text/plain", ()),
-    "csv": ("text/csv", ()),
-}
-MAX_MATERIAL_BYTES = 5 * 1024 * 1024
-
-
-def add_material(acting, session: ProgrammeSession, title: str, url: str | None = None,
-                 filename: str | None = None, data: bytes | None = None) -> Material:
-    """Attach a link or a file (type checked by name and by content) to a session."""
-    title = (title or "").strip()
-    if not title:
-        raise ProgrammeError("Enter a title for the material", "title")
-    if bool(url) == bool(data):
-        raise ProgrammeError("Give either a link or a file", "url")
-    material = Material(session_id=session.id, title=title[:200])
-    if url:
-        parts = urlsplit(url.strip())
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ProgrammeError("Enter a link that starts with https:// or http://", "url")
-        material.url = url.strip()
-    else:
-        extension = (filename or "").rsplit(".", 1)[-1].lower() if "." in (filename or "") else ""
-        if extension not in ALLOWED_FILES:
-            raise ProgrammeError("The file must be a PDF, Word, PowerPoint, Excel, image, text or CSV file",
-                                 "file")
-        if len(data) > MAX_MATERIAL_BYTES:
-            raise ProgrammeError("The file must be 5 MB or smaller", "file")
-        content_type, signatures = ALLOWED_FILES[extension]
-        if signatures and not data.startswith(signatures):
-            raise ProgrammeError(f"The file's content is not a .{extension} file", "file")
-        if not signatures:
-            try:
-                data.decode("utf-8")
-            except UnicodeDecodeError as error:
-                raise ProgrammeError("A text or CSV file must be UTF-8 text", "file") from error
-        material.filename = re.sub(r"[^A-Za-z0-9._ -]", "_", filename)[-200:]
-        material.content_type, material.size, material.data = content_type, len(data), data
-    db.session.add(material)
-    db.session.flush()
-    return material
-
-
-def get_material(session: ProgrammeSession, material_id: int) -> Material | None:
-    material = db.session.get(Material, material_id)
-    return material if material is not None and material.session_id == session.id else None
-
-
-def remove_material(acting, material: Material) -> None:
-    db.session.delete(material)
-    db.session.flush()
-
-
-# Attendance and confidence ratings -------------------------------------------------------------
-
-
-def attendees(session: ProgrammeSession) -> list[Membership]:
-    """Who attendance is taken for: participants, and team members when the session is open to
-    them."""
-    roles = ["participant"] + (["colleague"] if session.audience == "members_and_colleagues" else [])
-    return list(db.session.execute(
-        select(Membership).join(Membership.user)
-        .where(Membership.cohort_id == session.cohort_id, Membership.status == "active",
-               Membership.approved.is_(True), Membership.role.in_(roles))
-        .order_by(User.name)
-    ).scalars())
-
-
-def attendance_of(session: ProgrammeSession) -> dict[int, str]:
-    return dict(db.session.execute(
-        select(Attendance.membership_id, Attendance.status).where(Attendance.session_id == session.id)
-    ).all())
-
-
-def record_attendance(acting, session: ProgrammeSession, marks: dict[int, str]) -> int:
-    """Save present / apologies / absent for members of the session; returns how many marks."""
-    if session.is_cancelled:
-        raise ProgrammeError("This session was cancelled: there is no attendance to record")
-    if session.starts_at > utcnow():
-        raise ProgrammeError("Attendance can be recorded once the session has started")
-    if not marks:
-        raise ProgrammeError("Mark present, apologies or absent for at least one member")
-    allowed = {m.id for m in attendees(session)}
-    for membership_id, status in marks.items():
-        if membership_id not in allowed:
-            raise ProgrammeError("Attendance can only be recorded for members of this cohort")
-        if status not in ATTENDANCE:
-            raise ProgrammeError("Choose present, apologies or absent for each member")
-    existing = {a.membership_id: a for a in db.session.execute(
-        select(Attendance).where(Attendance.session_id == session.id)).scalars()}
-    now = utcnow()
-    for membership_id, status in marks.items():
-        row = existing.get(membership_id)
-        if row is None:
-            db.session.add(Attendance(session_id=session.id, membership_id=membership_id,
-                                      status=status, recorded_at=now))
-        else:
-            row.status, row.recorded_at = status, now
-    db.session.flush()
-    return len(marks)
-
-
-def can_rate(session: ProgrammeSession, now: datetime | None = None) -> bool:
-    return not session.is_cancelled and session.starts_at <= (now or utcnow())
-
-
-def ratings_of(session: ProgrammeSession, membership: Membership) -> dict[int, int]:
-    ids = [o.id for o in session.objectives]
-    if not ids:
-        return {}
-    return dict(db.session.execute(
-        select(ObjectiveRating.objective_id, ObjectiveRating.rating).where(
-            ObjectiveRating.objective_id.in_(ids), ObjectiveRating.membership_id == membership.id)
-    ).all())
-
-
-def rate_objectives(membership: Membership, session: ProgrammeSession, ratings: dict[int, int]) -> None:
-    """Save the member's confidence (1 to 5) on every objective of the session."""
-    if not can_rate(session):
-        raise ProgrammeError("You can rate your confidence once the session has taken place")
-    objectives = {o.id for o in session.objectives}
-    if set(ratings) != objectives:
-        raise ProgrammeError("Rate your confidence on every objective")
-    if any(r not in (1, 2, 3, 4, 5) for r in ratings.values()):
-        raise ProgrammeError("Choose a rating from 1 to 5 for every objective")
-    existing = {r.objective_id: r for r in db.session.execute(
-        select(ObjectiveRating).where(ObjectiveRating.objective_id.in_(objectives),
-                                      ObjectiveRating.membership_id == membership.id)).scalars()}
-    now = utcnow()
-    for objective_id, rating in ratings.items():
-        row = existing.get(objective_id)
-        if row is None:
-            db.session.add(ObjectiveRating(objective_id=objective_id, membership_id=membership.id,
-                                           rating=rating, rated_at=now))
-        else:
-            row.rating, row.rated_at = rating, now
-    db.session.flush()
-
-
-def rating_spread(session: ProgrammeSession) -> dict[int, dict]:
-    """For each objective: how many gave each rating 1-5, how many answered, and the mean."""
-    ids = [o.id for o in session.objectives]
-    spread = {i: {"counts": [0, 0, 0, 0, 0], "n": 0, "mean": None} for i in ids}
-    if not ids:
-        return spread
-    rows = db.session.execute(
-        select(ObjectiveRating.objective_id, ObjectiveRating.rating, func.count())
-        .where(ObjectiveRating.objective_id.in_(ids))
-        .group_by(ObjectiveRating.objective_id, ObjectiveRating.rating)
-    ).all()
-    for objective_id, rating, count in rows:
-        spread[objective_id]["counts"][rating - 1] = count
-    for entry in spread.values():
-        entry["n"] = sum(entry["counts"])
-        if entry["n"]:
-            entry["mean"] = sum((i + 1) * c for i, c in enumerate(entry["counts"])) / entry["n"]
-    return spread

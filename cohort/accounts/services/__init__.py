@@ -1,0 +1,53 @@
+"""Account services: passwords, users, sign-in and sessions, single-use link tokens.
+
+Services take the acting user as a parameter, never touch the request, and only flush.
+"""
+
+from cohort.accounts.services.passwords import (
+    PASSWORD_MAX,
+    PASSWORD_MIN,
+    hash_password,
+    password_problem,
+    verify_password,
+)
+from cohort.accounts.services.sessions import (
+    SIGN_IN_REFUSED,
+    SignIn,
+    change_password,
+    end_all_sessions,
+    end_session,
+    load_session,
+    open_session,
+    purge_expired,
+    set_password,
+    sign_in,
+)
+from cohort.accounts.services.tokens import (
+    check_token,
+    issue_token,
+    redeem_token,
+    request_password_reset,
+    send_welcome,
+)
+from cohort.accounts.services.users import (
+    AccountError,
+    calendar_token_for,
+    create_user,
+    find_or_create_user,
+    find_user_by_email,
+    grant_admin,
+    normalise_email,
+    reset_calendar_token,
+    set_timezone,
+    user_by_calendar_token,
+)
+
+__all__ = [
+    "PASSWORD_MAX", "PASSWORD_MIN", "SIGN_IN_REFUSED", "AccountError", "SignIn",
+    "calendar_token_for", "change_password", "check_token", "create_user", "end_all_sessions",
+    "end_session", "find_or_create_user", "find_user_by_email", "grant_admin", "hash_password",
+    "issue_token", "load_session", "normalise_email", "open_session", "password_problem",
+    "purge_expired", "redeem_token", "request_password_reset", "reset_calendar_token",
+    "send_welcome", "set_password", "set_timezone", "sign_in", "user_by_calendar_token",
+    "verify_password",
+]

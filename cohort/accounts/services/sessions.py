@@ -1,0 +1,162 @@
+"""Sign-in with throttling, server-side sessions, and changing a password (which ends them)."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import delete, func, select
+
+from cohort.accounts.models import AccountToken, LoginFailure, User, UserSession
+from cohort.accounts.services.passwords import hash_password, password_problem, verify_password
+from cohort.accounts.services.users import AccountError, find_user_by_email, normalise_email
+from cohort.core.audit import record
+from cohort.core.security import token_hash
+from cohort.core.timeutil import utcnow
+from cohort.extensions import db
+
+
+@dataclass
+class SignIn:
+    """The outcome of a sign-in: a user and session token, or the refusal to show. A refusal
+    is an outcome, not an error: the failure it counted must be committed."""
+
+    user: User | None = None
+    token: str | None = None
+    refusal: str | None = None
+
+
+SIGN_IN_REFUSED = "Enter a correct email address and password"
+
+
+def _failures(scope: str, key: str, since: datetime) -> int:
+    return db.session.execute(
+        select(func.count(LoginFailure.id)).where(
+            LoginFailure.scope == scope, LoginFailure.key == key, LoginFailure.created_at >= since
+        )
+    ).scalar_one()
+
+
+def sign_in(email: str, password: str, address: str | None, user_agent: str | None) -> SignIn:
+    """Check the credentials and open a server-side session, or count the failure and return
+    the refusal.
+
+    An unknown email gets the same answer as a wrong password. Failures are counted per
+    account and per address in the database, which every worker and host shares.
+    """
+    config = current_app.config
+    since = utcnow() - config["LOGIN_WINDOW"]
+    minutes = int(config["LOGIN_WINDOW"].total_seconds() // 60)
+    try:  # count failures under the address as stored, however it was typed
+        key = normalise_email(email)
+    except AccountError:
+        key = (email or "").strip().lower()
+    too_many = (
+        f"Too many failed attempts to sign in. Wait {minutes} minutes, then try again, "
+        "or reset your password"
+    )
+    if address and _failures("address", address, since) >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]:
+        return SignIn(refusal=too_many)
+    if key and _failures("account", key, since) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]:
+        return SignIn(refusal=too_many)
+    user = find_user_by_email(email)
+    if not verify_password(user, password) or not user.is_active_account:
+        db.session.add(LoginFailure(scope="account", key=key[:320]))
+        if address:
+            db.session.add(LoginFailure(scope="address", key=address))
+        record(user, "sign_in_failed", subject=key[:255], address=address)
+        db.session.flush()
+        return SignIn(refusal=SIGN_IN_REFUSED)
+    db.session.execute(
+        delete(LoginFailure).where(LoginFailure.scope == "account", LoginFailure.key == user.email)
+    )
+    user.last_login_at = utcnow()
+    token = open_session(user, address, user_agent)
+    record(user, "sign_in", subject=user.email, address=address)
+    return SignIn(user=user, token=token)
+
+
+def open_session(user: User, address: str | None, user_agent: str | None) -> str:
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    db.session.add(
+        UserSession(
+            token_hash=token_hash(token), user_id=user.id, created_at=now, last_seen_at=now,
+            address=address, user_agent=(user_agent or "")[:255],
+        )
+    )
+    db.session.flush()
+    user.session_token = token
+    return token
+
+
+def load_session(token: str) -> User | None:
+    """Return the user of a live session, touching its idle clock; None when ended or expired."""
+    if not token:
+        return None
+    config = current_app.config
+    row = db.session.get(UserSession, token_hash(token))
+    if row is None:
+        return None
+    now = utcnow()
+    if (
+        now - row.last_seen_at > config["SESSION_IDLE_TIMEOUT"]
+        or now - row.created_at > config["SESSION_ABSOLUTE_TIMEOUT"]
+        or not row.user.is_active_account
+    ):
+        db.session.delete(row)  # left unflushed: the caller commits it
+        return None
+    if (now - row.last_seen_at).total_seconds() > 60:  # one write a minute at most
+        row.last_seen_at = now
+    row.user.session_token = token
+    return row.user
+
+
+def end_session(token: str | None) -> None:
+    if token:
+        db.session.execute(delete(UserSession).where(UserSession.token_hash == token_hash(token)))
+
+
+def end_all_sessions(user: User) -> None:
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    user.session_token = None
+
+
+def set_password(user: User, password: str) -> None:
+    """Set a new password; raises AccountError if it breaks the rules. Ends every session."""
+    problem = password_problem(password, user.email)
+    if problem:
+        raise AccountError(problem, "password")
+    user.password_hash = hash_password(password)
+    end_all_sessions(user)
+
+
+def change_password(
+    user: User, current: str, new: str, address: str | None, user_agent: str | None
+) -> str:
+    """Change the password, end every session, and return a fresh session token."""
+    if not verify_password(user, current):
+        raise AccountError("Your current password is not correct", "current_password")
+    set_password(user, new)
+    record(user, "password_changed", subject=user.email, address=address)
+    return open_session(user, address, user_agent)
+
+
+def purge_expired() -> int:
+    """Delete expired sessions, spent tokens and old sign-in failures; return rows removed."""
+    config = current_app.config
+    now = utcnow()
+    removed = 0
+    removed += db.session.execute(
+        delete(UserSession).where(
+            (UserSession.last_seen_at < now - config["SESSION_IDLE_TIMEOUT"])
+            | (UserSession.created_at < now - config["SESSION_ABSOLUTE_TIMEOUT"])
+        )
+    ).rowcount
+    removed += db.session.execute(
+        delete(LoginFailure).where(LoginFailure.created_at < now - config["LOGIN_WINDOW"])
+    ).rowcount
+    removed += db.session.execute(
+        delete(AccountToken).where(AccountToken.expires_at < now - config["INVITATION_LIFETIME"])
+    ).rowcount
+    return removed

@@ -1,0 +1,120 @@
+"""Attendance at a session, and each participant's confidence on its learning objectives."""
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from cohort.accounts.models import User
+from cohort.cohorts.models import Membership
+from cohort.core.timeutil import utcnow
+from cohort.extensions import db
+from cohort.programme.models import ATTENDANCE, Attendance, ObjectiveRating, ProgrammeSession
+from cohort.programme.services.errors import ProgrammeError
+
+__all__ = [
+    "attendees", "attendance_of", "record_attendance", "can_rate", "ratings_of",
+    "rate_objectives", "rating_spread",
+]
+
+
+def attendees(session: ProgrammeSession) -> list[Membership]:
+    """Who attendance is taken for: participants, and team members when the session is open to
+    them."""
+    roles = ["participant"] + (["colleague"] if session.audience == "members_and_colleagues" else [])
+    return list(db.session.execute(
+        select(Membership).join(Membership.user)
+        .where(Membership.cohort_id == session.cohort_id, Membership.status == "active",
+               Membership.approved.is_(True), Membership.role.in_(roles))
+        .order_by(User.name)
+    ).scalars())
+
+
+def attendance_of(session: ProgrammeSession) -> dict[int, str]:
+    return dict(db.session.execute(
+        select(Attendance.membership_id, Attendance.status).where(Attendance.session_id == session.id)
+    ).all())
+
+
+def record_attendance(acting, session: ProgrammeSession, marks: dict[int, str]) -> int:
+    """Save present / apologies / absent for members of the session; returns how many marks."""
+    if session.is_cancelled:
+        raise ProgrammeError("This session was cancelled: there is no attendance to record")
+    if session.starts_at > utcnow():
+        raise ProgrammeError("Attendance can be recorded once the session has started")
+    if not marks:
+        raise ProgrammeError("Mark present, apologies or absent for at least one member")
+    allowed = {m.id for m in attendees(session)}
+    for membership_id, status in marks.items():
+        if membership_id not in allowed:
+            raise ProgrammeError("Attendance can only be recorded for members of this cohort")
+        if status not in ATTENDANCE:
+            raise ProgrammeError("Choose present, apologies or absent for each member")
+    existing = {a.membership_id: a for a in db.session.execute(
+        select(Attendance).where(Attendance.session_id == session.id)).scalars()}
+    now = utcnow()
+    for membership_id, status in marks.items():
+        row = existing.get(membership_id)
+        if row is None:
+            db.session.add(Attendance(session_id=session.id, membership_id=membership_id,
+                                      status=status, recorded_at=now))
+        else:
+            row.status, row.recorded_at = status, now
+    db.session.flush()
+    return len(marks)
+
+
+def can_rate(session: ProgrammeSession, now: datetime | None = None) -> bool:
+    return not session.is_cancelled and session.starts_at <= (now or utcnow())
+
+
+def ratings_of(session: ProgrammeSession, membership: Membership) -> dict[int, int]:
+    ids = [o.id for o in session.objectives]
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        select(ObjectiveRating.objective_id, ObjectiveRating.rating).where(
+            ObjectiveRating.objective_id.in_(ids), ObjectiveRating.membership_id == membership.id)
+    ).all())
+
+
+def rate_objectives(membership: Membership, session: ProgrammeSession, ratings: dict[int, int]) -> None:
+    """Save the member's confidence (1 to 5) on every objective of the session."""
+    if not can_rate(session):
+        raise ProgrammeError("You can rate your confidence once the session has taken place")
+    objectives = {o.id for o in session.objectives}
+    if set(ratings) != objectives:
+        raise ProgrammeError("Rate your confidence on every objective")
+    if any(r not in (1, 2, 3, 4, 5) for r in ratings.values()):
+        raise ProgrammeError("Choose a rating from 1 to 5 for every objective")
+    existing = {r.objective_id: r for r in db.session.execute(
+        select(ObjectiveRating).where(ObjectiveRating.objective_id.in_(objectives),
+                                      ObjectiveRating.membership_id == membership.id)).scalars()}
+    now = utcnow()
+    for objective_id, rating in ratings.items():
+        row = existing.get(objective_id)
+        if row is None:
+            db.session.add(ObjectiveRating(objective_id=objective_id, membership_id=membership.id,
+                                           rating=rating, rated_at=now))
+        else:
+            row.rating, row.rated_at = rating, now
+    db.session.flush()
+
+
+def rating_spread(session: ProgrammeSession) -> dict[int, dict]:
+    """For each objective: how many gave each rating 1-5, how many answered, and the mean."""
+    ids = [o.id for o in session.objectives]
+    spread = {i: {"counts": [0, 0, 0, 0, 0], "n": 0, "mean": None} for i in ids}
+    if not ids:
+        return spread
+    rows = db.session.execute(
+        select(ObjectiveRating.objective_id, ObjectiveRating.rating, func.count())
+        .where(ObjectiveRating.objective_id.in_(ids))
+        .group_by(ObjectiveRating.objective_id, ObjectiveRating.rating)
+    ).all()
+    for objective_id, rating, count in rows:
+        spread[objective_id]["counts"][rating - 1] = count
+    for entry in spread.values():
+        entry["n"] = sum(entry["counts"])
+        if entry["n"]:
+            entry["mean"] = sum((i + 1) * c for i, c in enumerate(entry["counts"])) / entry["n"]
+    return spread
