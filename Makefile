@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
+# The app reads PORT too: links in mail point at the port it is served on (config.py).
+export PORT
 # Test workers (pytest-xdist): one a core; each has its own database. PYTEST_WORKERS= runs in one.
 PYTEST_WORKERS ?= -n $(shell nproc 2>/dev/null || echo 2) --dist loadfile
 # A temporary folder of the checkout's own, so another pytest run on the machine cannot clear it.

@@ -81,8 +81,10 @@ class Config:
     HSTS = False
     SCHEDULER_SWEEP_SECONDS = int(os.environ.get("SCHEDULER_SWEEP_SECONDS", "60"))
     DEMO_PASSWORD = os.environ.get("COHORT_DEMO_PASSWORD", "cohort-demo")
-    # The server-side part of each URL in mail: where users reach this site.
-    SERVER_BASE_URL = os.environ.get("SERVER_BASE_URL", "http://127.0.0.1:5000")
+    # Where users reach this site: the start of every link in mail. Unless set, the local
+    # address on PORT, the port `make run` serves on.
+    SERVER_BASE_URL = (os.environ.get("SERVER_BASE_URL")
+                       or f"http://127.0.0.1:{os.environ.get('PORT') or '5000'}")
 
 
 class DevelopmentConfig(Config):

@@ -1,0 +1,106 @@
+"""The migrations upgrade a database that holds a programme in place, keeping every row, and
+the rules they add (statuses, one-per rules) are enforced by the database itself."""
+
+import pytest
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect, text, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
+
+from cohort import create_app, demo
+from cohort.cohorts.models import Membership
+from cohort.core.database import commit
+from cohort.core.mail import queue_mail
+from cohort.extensions import db
+from config import TestingConfig
+
+# The revision before the schema rules: databases made by earlier releases are at it.
+BEFORE_RULES = "90ae8d90c83c"
+ADDED_COLUMNS = {"membership": {"version"}, "handover_request": {"version"}}
+
+
+def _fresh_database(url: str, tmp_path) -> str:
+    """An empty database of the same engine as the suite's, for a test that migrates down."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
+    name = f"{parsed.database}_migrations"
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def migrating_app(database_url, tmp_path):
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = _fresh_database(database_url, tmp_path)
+        MAIL_DIRECTORY = str(tmp_path / "mail")
+
+    app = create_app(Config())
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _rows(skip_added: bool) -> dict[str, list[tuple]]:
+    """Every row of every table, the columns the rules migration adds left out."""
+    tables = {}
+    with db.engine.connect() as conn:
+        for table in db.metadata.sorted_tables:
+            skipped = ADDED_COLUMNS.get(table.name, set()) if skip_added else set()
+            columns = [c for c in table.columns if c.name not in skipped]
+            order = list(table.primary_key.columns)
+            tables[table.name] = [tuple(r) for r in conn.execute(
+                table.select().with_only_columns(*columns).order_by(*order))]
+    return tables
+
+
+def test_the_rules_migration_upgrades_a_demo_database_in_place(migrating_app):
+    with migrating_app.app_context():
+        upgrade()
+        demo.load("migration-demo-password")
+        commit()
+        # Versions past 1, as after edits: the round trip resets them, and nothing else.
+        db.session.execute(update(Membership).values(version=Membership.version + 1))
+        commit()
+        before = _rows(skip_added=True)
+        assert len(before["membership"]) > 20 and len(before["attendance"]) > 50
+
+        downgrade(revision=BEFORE_RULES)
+        db.session.remove()
+        assert "version" not in {c["name"] for c in inspect(db.engine).get_columns("membership")}
+        assert _rows(skip_added=True) == before
+
+        upgrade()
+        db.session.remove()
+        assert _rows(skip_added=True) == before  # nothing lost, nothing cascaded away
+        versions = db.session.execute(text("SELECT DISTINCT version FROM membership")).scalars()
+        assert set(versions) == {1}
+        inspector = inspect(db.engine)
+        for table in db.metadata.sorted_tables:
+            declared = {c.name for c in table.constraints if c.__class__.__name__ == "CheckConstraint"}
+            present = {c["name"] for c in inspector.get_check_constraints(table.name)}
+            assert declared <= present, f"{table.name} lacks {declared - present}"
+        if db.engine.dialect.name == "sqlite":
+            assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+@pytest.mark.parametrize(("table", "column"), [
+    ("membership", "status"), ("membership", "role"), ("mail_message", "status"),
+    ("cohort", "status"), ("place", "status"),
+])
+def test_the_database_refuses_a_status_it_does_not_know(make_member, outbox, table, column):
+    membership = make_member()
+    queue_mail("someone@example.org", "Hello", "Body")
+    commit()
+    db.session.execute(text("INSERT INTO place (cohort_id, status, created_at) VALUES "
+                            "(:cohort, 'active', CURRENT_TIMESTAMP)"),
+                       {"cohort": membership.cohort_id})
+    commit()
+    with pytest.raises(IntegrityError):
+        db.session.execute(text(f"UPDATE {table} SET {column} = 'bogus'"))  # noqa: S608
+    db.session.rollback()

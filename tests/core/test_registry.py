@@ -1,0 +1,58 @@
+"""The registry (cohort/modules.py) is the one place a module is named: blueprints, tables,
+template predicates, scheduled jobs and route-audit rows all come from it."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from cohort import modules
+from cohort.accounts.jobs import purge_expired_job
+from cohort.core.jobs import retry_mail_job
+from cohort.extensions import db
+
+
+def test_every_module_with_views_is_registered(app):
+    assert set(app.blueprints) == {name for name, _ in modules.parts("views")}
+    assert set(app.blueprints) == {"core", "accounts", "cohorts", "enrolment", "programme", "home"}
+
+
+def test_templates_get_exactly_the_declared_predicates(app):
+    can = app.jinja_env.globals["can"]
+    declared = set()
+    for _name, permissions in modules.parts("permissions"):
+        declared |= set(permissions.__all__)
+    assert set(vars(can)) == declared
+    # Helpers a permissions module imports are not predicates.
+    assert not {"select", "Membership", "g", "has_request_context", "membership_of",
+                "role_in"} & set(vars(can))
+
+
+def test_a_predicate_declared_by_two_modules_is_refused(monkeypatch):
+    def twice(name):
+        if name != "permissions":
+            return []
+        same = SimpleNamespace(__all__=["can_view"], can_view=lambda user: True)
+        return [("first", same), ("second", same)]
+
+    monkeypatch.setattr(modules, "parts", twice)
+    with pytest.raises(RuntimeError, match="can_view is declared by two modules"):
+        modules.predicates()
+
+
+def test_the_scheduler_runs_the_jobs_the_modules_declare(app):
+    assert app.extensions["cohort_jobs"] == [retry_mail_job, purge_expired_job]
+
+
+def test_every_table_comes_from_a_registered_module():
+    owners = {name for name, _ in modules.parts("models")}
+    for table in db.metadata.sorted_tables:
+        mapped = [m for m in db.Model.registry.mappers if m.local_table is table]
+        module = mapped[0].class_.__module__.split(".")[1]
+        assert module in owners, f"{table.name} is defined in cohort.{module}"
+
+
+def test_the_audit_rows_come_from_the_modules():
+    tables = modules.access()
+    assert "accounts.login" in tables["PUBLIC"] and "core.healthz" in tables["PUBLIC"]
+    assert {endpoint.split(".")[0] for endpoint in tables["MATRIX"]} == {
+        "accounts", "cohorts", "enrolment", "programme", "home"}
