@@ -37,7 +37,10 @@ def _database_url() -> str:
 
 class Config:
     SQLALCHEMY_DATABASE_URI = property(lambda self: _database_url())
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # A connection to a database server can be dropped between requests: check it before use.
+    # A SQLite file cannot, so it skips the extra round trip on every request.
+    SQLALCHEMY_ENGINE_OPTIONS = property(lambda self: {
+        "pool_pre_ping": not str(self.SQLALCHEMY_DATABASE_URI).startswith("sqlite")})
     TIMEZONE = os.environ.get("TIMEZONE", "Europe/London")
     SERVICE_NAME = "Cohort"
 

@@ -19,7 +19,6 @@ from cohort.enrolment.services import (
     EnrolmentError,
     accept_application,
     application_counts,
-    pending_colleagues,
     roster,
     waitlist_offer,
 )
@@ -244,9 +243,9 @@ def test_blackburn_with_darwen_keeps_its_team_member(loaded):
     assert colleague.approved and colleague.status == "active"
     assert colleague.place.organisation.name == "Blackburn with Darwen Borough Council"
     assert team_of(colleague.place) == [colleague]
-    assert pending_colleagues(cohort) == []
+    assert roster(cohort).pending_colleagues == []
     assert date(2021, 3, 16) < _local_day(colleague.joined_at) < date(2021, 7, 19)
-    row = next(r for r in roster(cohort) if r["place"].id == colleague.place_id)
+    row = next(r for r in roster(cohort).rows if r["place"].id == colleague.place_id)
     assert row["holder"].user.email == "participant02@example.org"
     assert [m.user.email for m in row["team"]] == ["colleague01@example.org"]
 

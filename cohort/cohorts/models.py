@@ -124,7 +124,9 @@ class Membership(IdMixin, TimestampMixin, db.Model):
     # Two facilitators deciding the same team member at once: the second is refused.
     version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
 
-    cohort: Mapped[Cohort] = relationship(lazy="joined")
+    # The cohort is usually loaded already (from the identity map, no query); lists across
+    # cohorts load it with the memberships (memberships_for).
+    cohort: Mapped[Cohort] = relationship()
     user: Mapped[User] = relationship(lazy="joined")
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
     place: Mapped[Place | None] = relationship(foreign_keys=[place_id], lazy="select")

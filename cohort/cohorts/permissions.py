@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from cohort.accounts.permissions import is_admin
 from cohort.cohorts.models import Cohort, Membership
-from cohort.cohorts.services import get_cohort, membership_of
+from cohort.cohorts.services import cohort_with_membership, membership_of
 from cohort.extensions import db
 
 __all__ = ["can_view_cohort", "is_member", "can_facilitate", "takes_part", "can_create_cohort"]
@@ -81,8 +81,10 @@ def can_create_cohort(user) -> bool:
 
 def load_cohort(cohort_id: int, *rules: Callable) -> Cohort:
     """The cohort, when the current user may see it (else 404) and every rule allows them
-    (else 403)."""
-    cohort = get_cohort(cohort_id)
+    (else 403). The user's membership is looked up with it and kept for the request."""
+    cohort, membership = cohort_with_membership(cohort_id, current_user)
+    if cohort is not None and getattr(current_user, "is_authenticated", False):
+        g.setdefault("cohort_memberships", {})[(current_user.id, cohort.id)] = membership
     if cohort is None or not can_view_cohort(current_user, cohort):
         abort(404)
     if not all(rule(current_user, cohort) for rule in rules):

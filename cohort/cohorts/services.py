@@ -5,8 +5,9 @@ Services take the acting user, never touch the request, and only flush.
 
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, selectinload
 
 from cohort.accounts.models import User
 from cohort.accounts.services import find_or_create_user, grant_admin, send_welcome
@@ -120,6 +121,21 @@ def get_cohort(cohort_id: int) -> Cohort | None:
     return db.session.get(Cohort, cohort_id)
 
 
+def cohort_with_membership(cohort_id: int, user) -> tuple[Cohort | None, Membership | None]:
+    """The cohort and the user's current membership of it, in one query."""
+    signed_in = getattr(user, "is_authenticated", False)
+    if not signed_in:
+        return get_cohort(cohort_id), None
+    row = db.session.execute(
+        select(Cohort, Membership)
+        .outerjoin(Membership, and_(
+            Membership.cohort_id == Cohort.id, Membership.user_id == user.id,
+            Membership.status == "active", Membership.approved.is_(True)))
+        .where(Cohort.id == cohort_id)
+    ).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
 def cohort_by_slug(slug: str) -> Cohort | None:
     return db.session.execute(select(Cohort).where(Cohort.slug == slug)).scalar_one_or_none()
 
@@ -217,6 +233,7 @@ def memberships_for(user) -> list[Membership]:
         db.session.execute(
             select(Membership)
             .join(Membership.cohort)
+            .options(contains_eager(Membership.cohort))
             .where(
                 Membership.user_id == user.id,
                 Membership.status == "active",
@@ -258,6 +275,22 @@ def cohort_members(cohort: Cohort) -> list[Membership]:
 def staff_of(cohort: Cohort) -> list[Membership]:
     """The cohort's facilitators and evaluators."""
     return [m for m in cohort_members(cohort) if m.role in STAFF_ROLES]
+
+
+def places_and_members(cohort: Cohort) -> tuple[list[Place], list[Membership]]:
+    """Every place of the cohort (active first, with their holding history) and every active
+    member, in three queries whatever their number."""
+    places = list(db.session.execute(
+        select(Place).where(Place.cohort_id == cohort.id)
+        .options(selectinload(Place.holdings))
+        .order_by(Place.slot.is_(None), Place.slot, Place.id)
+    ).scalars())
+    members = list(db.session.execute(
+        select(Membership).where(Membership.cohort_id == cohort.id,
+                                 Membership.status == "active")
+        .order_by(Membership.role, Membership.id)
+    ).scalars())
+    return places, members
 
 
 def facilitators_of(cohort: Cohort) -> list[Membership]:

@@ -15,7 +15,6 @@ from cohort.cohorts.services import (
     cohort_by_slug,
     free_places,
     holder_of,
-    staff_of,
     team_of,
     update_working_on,
 )
@@ -65,11 +64,11 @@ def applications(cohort_id: int):
     status = request.args.get("status") or None
     query = request.args.get("q", "")[:200]
     page = services.applications_page(cohort, status, query, request.args.get("page"))
+    free = free_places(cohort)
     return render_template(
         "enrolment/applications.html", cohort=cohort, page=page, status=status, query=query,
         counts=services.application_counts(cohort), statuses=APPLICATION_STATUSES,
-        free=free_places(cohort), next_waiting=services.waitlist_offer(cohort),
-        confirm=ConfirmForm(),
+        free=free, next_waiting=services.waitlist_offer(cohort, free), confirm=ConfirmForm(),
     )
 
 
@@ -120,11 +119,13 @@ def offer_next(cohort_id: int):
 @login_required
 def roster(cohort_id: int):
     cohort = load_cohort(cohort_id, can_facilitate)
+    roster = services.roster(cohort)
+    free = roster.free(cohort)
     return render_template(
-        "enrolment/roster.html", cohort=cohort, rows=services.roster(cohort),
-        handovers=services.pending_handovers(cohort), colleagues=services.pending_colleagues(cohort),
-        staff=staff_of(cohort), free=free_places(cohort),
-        next_waiting=services.waitlist_offer(cohort), confirm=ConfirmForm(),
+        "enrolment/roster.html", cohort=cohort, rows=roster.rows,
+        handovers=services.pending_handovers(cohort), colleagues=roster.pending_colleagues,
+        staff=roster.staff, free=free, next_waiting=services.waitlist_offer(cohort, free),
+        confirm=ConfirmForm(),
     )
 
 

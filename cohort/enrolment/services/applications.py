@@ -232,9 +232,9 @@ def next_on_waitlist(cohort: Cohort) -> Application | None:
     ).scalar_one_or_none()
 
 
-def waitlist_offer(cohort: Cohort) -> Application | None:
-    """The waitlisted application to offer a free place to; none when no place is free or the
-    cohort has finished."""
-    if cohort.status == "finished" or free_places(cohort) == 0:
+def waitlist_offer(cohort: Cohort, free: int | None = None) -> Application | None:
+    """The waitlisted application to offer a free place to; none when no place is free (`free`
+    when the caller has counted them) or the cohort has finished."""
+    if cohort.status == "finished" or (free_places(cohort) if free is None else free) == 0:
         return None
     return next_on_waitlist(cohort)

@@ -1,8 +1,9 @@
 """Places: taking one within capacity, handing it over, leaving it, and its team."""
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from cohort.accounts.models import User
 from cohort.accounts.services import AccountError, create_user, normalise_email, send_welcome
@@ -14,6 +15,7 @@ from cohort.cohorts.services import (
     holder_of,
     invite,
     organisation_named,
+    places_and_members,
     team_of,
 )
 from cohort.core.audit import record
@@ -25,7 +27,7 @@ from cohort.extensions import db
 
 __all__ = [
     "take_place", "hand_over", "request_handover", "decide_handover", "leave_place",
-    "invite_colleague", "decide_colleague", "roster", "pending_handovers", "pending_colleagues",
+    "invite_colleague", "decide_colleague", "Roster", "roster", "pending_handovers",
 ]
 
 
@@ -241,32 +243,41 @@ def decide_colleague(acting, membership: Membership, approve: bool) -> None:
            detail=f"colleague in {cohort.slug}")
 
 
-def roster(cohort: Cohort) -> list[dict]:
-    """Each place with its holder, team and history, active places first (fixed query count)."""
-    places = list(
-        db.session.execute(
-            select(Place).where(Place.cohort_id == cohort.id)
-            .options(selectinload(Place.holdings))
-            .order_by(Place.slot.is_(None), Place.slot, Place.id)
-        ).scalars()
-    )
-    members = db.session.execute(
-        select(Membership).where(Membership.place_id.in_([p.id for p in places]))
-        .order_by(Membership.id)
-    ).scalars().all() if places else []
+@dataclass
+class Roster:
+    rows: list[dict]  # each place with its holder, team, pending team and history
+    staff: list[Membership]  # facilitators and evaluators
+    pending_colleagues: list[Membership]  # team members waiting for the facilitator
+    taken: int  # places with a slot
+
+    def free(self, cohort: Cohort) -> int:
+        return max(0, cohort.capacity - self.taken)
+
+
+def roster(cohort: Cohort) -> Roster:
+    """Each place with its holder, team and history (active places first), the staff, and who
+    waits for approval: a fixed number of queries whatever the cohort's size."""
+    places, members = places_and_members(cohort)
+    by_place: dict[int, list[Membership]] = {}
+    for member in members:
+        if member.place_id is not None:
+            by_place.setdefault(member.place_id, []).append(member)
     rows = []
     for place in places:
-        here = [m for m in members if m.place_id == place.id]
-        holder = next((m for m in here if m.role == "participant" and m.status == "active"), None)
+        here = by_place.get(place.id, [])
         rows.append({
             "place": place,
-            "holder": holder,
-            "team": [m for m in here if m.role == "colleague" and m.status == "active" and m.approved],
-            "pending_team": [m for m in here if m.role == "colleague" and m.status == "active"
-                             and not m.approved],
+            "holder": next((m for m in here if m.role == "participant"), None),
+            "team": [m for m in here if m.role == "colleague" and m.approved],
+            "pending_team": [m for m in here if m.role == "colleague" and not m.approved],
             "history": place.holdings,
         })
-    return rows
+    return Roster(
+        rows=rows,
+        staff=[m for m in members if m.role in ("facilitator", "evaluator")],
+        pending_colleagues=[m for m in members if m.role == "colleague" and not m.approved],
+        taken=sum(1 for place in places if place.slot is not None),
+    )
 
 
 def pending_handovers(cohort: Cohort) -> list[HandoverRequest]:
@@ -275,16 +286,5 @@ def pending_handovers(cohort: Cohort) -> list[HandoverRequest]:
             select(HandoverRequest).join(HandoverRequest.place)
             .where(Place.cohort_id == cohort.id, HandoverRequest.status == "pending")
             .order_by(HandoverRequest.id)
-        ).scalars()
-    )
-
-
-def pending_colleagues(cohort: Cohort) -> list[Membership]:
-    return list(
-        db.session.execute(
-            select(Membership).where(
-                Membership.cohort_id == cohort.id, Membership.role == "colleague",
-                Membership.status == "active", Membership.approved.is_(False),
-            ).order_by(Membership.id)
         ).scalars()
     )

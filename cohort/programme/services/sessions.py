@@ -209,14 +209,14 @@ def programme_objectives(cohort) -> list[ProgrammeObjective]:
 
 
 def sessions_for(cohort, role: str | None = None) -> list[ProgrammeSession]:
-    """Every session the role may see, in time order; objectives and materials in two queries."""
+    """Every session the role may see, in time order, with its objectives (a second query)."""
     return list(
         db.session.execute(
             select(ProgrammeSession)
             .where(ProgrammeSession.cohort_id == cohort.id,
                    ProgrammeSession.audience.in_(visible_audiences(role)))
             .order_by(ProgrammeSession.starts_at, ProgrammeSession.id)
-            .options(selectinload(ProgrammeSession.objectives), selectinload(ProgrammeSession.materials))
+            .options(selectinload(ProgrammeSession.objectives))
         ).scalars()
     )
 
