@@ -13,7 +13,7 @@ PYTEST_TMP := --basetemp=.pytest-tmp
 PYTEST = $(BIN)/python -m pytest $(PYTEST_WORKERS) $(PYTEST_TMP)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test test-fast lint assets install install-test scheduler migrate demo clean
+.PHONY: run test test-fast lint assets install install-test scheduler migrate demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +77,11 @@ test: install-test assets
 test-fast: install-test assets
 	$(BIN)/ruff check .
 	$(PYTEST) -m "not browser"
+
+## make bench: the key pages beside a hello world under gunicorn (needs wrk: apt-get install wrk).
+bench: install assets
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/floor.py
 
 clean:
 	rm -rf $(VENV) node_modules cohort/static/dist

@@ -7,7 +7,8 @@ Builds the demo in a temporary instance folder through the CLI (`flask db upgrad
 cohort demo`) in a SQLite file there, or in the database named by --database-url, whose records
 are replaced with the demo. Serves it (`wsgi:app`) and a one-route Flask app with the same
 gunicorn settings (sync workers), signs in over HTTP, and loads each key page with wrk after a
-short warm-up. Prints the date, the machine's core count and the settings, then a Markdown
+short warm-up, each right after the hello world, so that a drift in the machine's speed moves
+both. Prints the date, the machine's core count and the settings, then a Markdown
 table: per page, requests per second, median and 99th-percentile latency, its requests per
 second as a share of the hello world's (the floor every page of a Flask app stands on with this
 machine and these settings), and the SQL statements one GET runs (counted in-process with the
@@ -28,6 +29,7 @@ import re
 import secrets
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -282,7 +284,8 @@ def table(rows: list[dict], floor: float | None) -> list[str]:
     header = ["page", "req/s", "p50 ms", "p99 ms", "share of hello world", "queries"]
     cells = []
     for row in rows:
-        share = row["rps"] / floor * 100 if row["rps"] is not None and floor else None
+        floor_here = row.get("floor") or floor
+        share = row["rps"] / floor_here * 100 if row["rps"] is not None and floor_here else None
         cells.append([row["label"] + (" (!)" if row["notes"] else ""),
                       number(row["rps"], ".1f"), number(row["p50"], ".2f"),
                       number(row["p99"], ".2f"), number(share, ".1f") + ("%" if share is not None else ""),
@@ -327,9 +330,19 @@ def time_pages(args: argparse.Namespace, wrk: str, env: dict[str, str], tmp: Pat
             ("applications", f"{cohort}/applications", FACILITATOR),
             ("roster", f"{cohort}/roster", FACILITATOR),
         ]
-        targets = [("hello world", f"{hello}/", None)]
-        targets += [(label, f"{base}{path}", cookies[who]) for label, path, who in pages]
-        return [time_page(args, wrk, *target) for target in targets], pages
+        # The machine's speed drifts during a run: each page is set beside a hello world
+        # timed just before it, and the hello world's row gives the median of those.
+        rows, floors = [], []
+        for label, path, who in pages:
+            floor = time_page(args, wrk, "hello world", f"{hello}/", None)
+            floors.append(floor["rps"])
+            row = time_page(args, wrk, label, f"{base}{path}", cookies[who])
+            row["floor"] = floor["rps"]
+            rows.append(row)
+        measured = [rps for rps in floors if rps is not None]
+        hello_row = {"label": "hello world (median)", "p50": None, "p99": None, "queries": "-",
+                     "notes": [], "rps": statistics.median(measured) if measured else None}
+        return [hello_row, *rows], pages
     finally:
         for server in servers:
             stop(server)
