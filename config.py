@@ -55,6 +55,9 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Cohort <no-reply@cohort.localhost>")
     MAIL_DIRECTORY = os.environ.get("MAIL_DIRECTORY", str(INSTANCE / "mail"))
     MAIL_CLAIM_LEASE = timedelta(minutes=10)
+    # Once sent, the kept copy of a message loses its secret links (reset, invitation, status
+    # page), so the mail log opens nobody's account. Development keeps them, for the demo.
+    MAIL_LOG_REDACTS_LINKS = _bool("MAIL_LOG_REDACTS_LINKS", False)
 
     # Sessions (DESIGN.md section 6).
     SESSION_COOKIE_NAME = "cohort_session"
@@ -71,8 +74,22 @@ class Config:
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
     LOGIN_MAX_FAILURES_PER_ADDRESS = 30
 
+    # An address the account signed in from is not locked out by failures from elsewhere.
+    KNOWN_ADDRESS_DAYS = timedelta(days=90)
+
+    # The public call: a link to confirm the answers, and how many such mails one address gets.
+    APPLY_CONFIRM_LIFETIME = timedelta(hours=48)
+    APPLY_LIMIT_WINDOW = timedelta(hours=1)
+    APPLY_LIMIT_PER_EMAIL = 3
+    # Applications that led to no place are deleted this many days after their cohort ends.
+    APPLICATION_RETENTION_DAYS = int(os.environ.get("APPLICATION_RETENTION_DAYS", "365"))
+
     INVITATION_LIFETIME = timedelta(days=14)
     RESET_LIFETIME = timedelta(hours=2)
+    # Reset mails: at most this many for one address, and from one client, in the window.
+    RESET_LIMIT_WINDOW = timedelta(hours=1)
+    RESET_LIMIT_PER_EMAIL = 3
+    RESET_LIMIT_PER_CLIENT = 10
 
     # Argon2id parameters (RFC 9106 second recommended option by default).
     ARGON2_TIME_COST = 3
@@ -109,6 +126,7 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     HSTS = True
+    MAIL_LOG_REDACTS_LINKS = _bool("MAIL_LOG_REDACTS_LINKS", True)
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
 
     def __init__(self) -> None:

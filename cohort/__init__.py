@@ -7,6 +7,7 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from cohort import cli, modules
 from cohort.core import database, errors, security, templating
+from cohort.core.routing import DatabaseId
 from cohort.extensions import csrf, db, login_manager, migrate
 from config import INSTANCE, config_for
 
@@ -16,6 +17,7 @@ def create_app(config=None) -> Flask:
     app = Flask(__name__, instance_path=str(INSTANCE), instance_relative_config=False)
     app.config.from_object(config_for(config) if config is None or isinstance(config, str) else config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.url_map.converters["int"] = DatabaseId
     app.jinja_loader = ChoiceLoader(
         [
             app.jinja_loader,

@@ -147,8 +147,9 @@ def post_form(client, url: str, data: dict, page: str | None = None, **kwargs):
     return client.post(url, data={"csrf_token": token, **data}, **kwargs)
 
 
-def sign_in(client, email: str, password: str = DEFAULT_PASSWORD):
-    return post_form(client, "/login", {"email": email, "password": password})
+def sign_in(client, email: str, password: str = DEFAULT_PASSWORD, **kwargs):
+    """POST the sign-in form (extra arguments, like environ_base, go to the POST)."""
+    return post_form(client, "/login", {"email": email, "password": password}, **kwargs)
 
 
 @pytest.fixture
@@ -213,6 +214,33 @@ def make_member(db, make_user, make_cohort):
 
 
 @pytest.fixture
+def make_holder(db, make_user, make_cohort):
+    """make_holder(cohort=None, user=None, since=timedelta(days=365), **fields) -> the Membership
+    of a participant who has held a place since `since` ago, as accepting an application
+    leaves it (a place, and a holding in its history)."""
+
+    def _make_holder(cohort=None, user=None, since=timedelta(days=365), organisation=None,
+                     **fields):
+        from cohort.cohorts.models import PlaceHolding
+        from cohort.cohorts.services import add_member
+        from cohort.core.timeutil import utcnow
+        from cohort.enrolment.services import take_place
+
+        cohort = cohort or make_cohort()
+        user = user or make_user()
+        place = take_place(cohort, organisation, fields.get("area_of_focus"))
+        membership = add_member(None, cohort, user, "participant", place=place,
+                                organisation=organisation, **fields)
+        membership.joined_at = utcnow() - since
+        db.session.add(PlaceHolding(place_id=place.id, user_id=user.id,
+                                    started_at=utcnow() - since))
+        commit()
+        return membership
+
+    return _make_holder
+
+
+@pytest.fixture
 def make_session(db, make_cohort):
     def _make_session(cohort=None, title: str = "Workshop", starts_in=timedelta(days=7), **fields):
         from cohort.core.timeutil import utcnow
@@ -242,3 +270,26 @@ def count_queries():
         yield counter
     finally:
         event.remove(engine, "before_cursor_execute", _count)
+
+
+@pytest.fixture
+def build_app(database_url, tmp_path):
+    """build_app(base=TestingConfig, **settings) -> a separate app on the test database.
+
+    For tests that change an app for good (a throwaway route) or need another configuration;
+    the session's shared app is left as it is.
+    """
+    apps = []
+
+    def _build(base=TestingConfig, **settings):
+        settings = {"SQLALCHEMY_DATABASE_URI": database_url,
+                    "MAIL_DIRECTORY": str(tmp_path / "mail"), **settings}
+        config_class = type("Config", (base,), settings)
+        app = create_app(config_class())
+        apps.append(app)
+        return app
+
+    yield _build
+    for app in apps:
+        with app.app_context():
+            _db.engine.dispose()

@@ -1,23 +1,24 @@
 """Account forms. Messages follow the GOV.UK pattern: say what to do, not what went wrong."""
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 
+from cohort.core.forms import Form
 
-class LoginForm(FlaskForm):
+
+class LoginForm(Form):
     email = EmailField("Email address", validators=[DataRequired("Enter your email address"),
                                                     Length(max=320)])
     password = PasswordField("Password", validators=[InputRequired("Enter your password"),
                                                      Length(max=1024)])
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField("Email address", validators=[DataRequired("Enter your email address"),
                                                     Length(max=320)])
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     password = PasswordField("New password", validators=[InputRequired("Enter a new password")])
     confirm = PasswordField(
         "Confirm new password",
@@ -32,5 +33,5 @@ class ChangePasswordForm(NewPasswordForm):
     )
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(Form):
     timezone = SelectField("Show times in", coerce=str, validate_choice=True)

@@ -88,14 +88,45 @@ class AccountToken(IdMixin, TimestampMixin, db.Model):
 
 
 class LoginFailure(IdMixin, TimestampMixin, db.Model):
-    """A failed sign-in, counted per account and per address over a sliding window."""
+    """A failed sign-in, counted per account and per address over a sliding window. An
+    account's failure keeps the address it came from, so failures from elsewhere do not hold
+    back an address the account is known to sign in from."""
 
     __tablename__ = "login_failure"
 
     scope: Mapped[str] = one_of(("account", "address"), name="scope", length=10)
     key: Mapped[str] = mapped_column(String(320))
+    address: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (
         Index("ix_login_failure_scope_key_created", "scope", "key", "created_at"),
         Index("ix_login_failure_created_at", "created_at"),  # the purge
+    )
+
+
+class KnownAddress(TimestampMixin, db.Model):
+    """An address the account signed in from successfully: failures from other addresses do
+    not lock it out (see accounts.services.sessions.sign_in)."""
+
+    __tablename__ = "known_address"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class ResetRequest(IdMixin, TimestampMixin, db.Model):
+    """A request for a password reset link, counted per address asked for and per client
+    address, so the form cannot be used to flood a mailbox."""
+
+    __tablename__ = "reset_request"
+
+    email: Mapped[str] = mapped_column(String(320))
+    address: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (
+        Index("ix_reset_request_email_created", "email", "created_at"),
+        Index("ix_reset_request_address_created", "address", "created_at"),
+        Index("ix_reset_request_created_at", "created_at"),  # the purge
     )

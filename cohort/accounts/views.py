@@ -1,7 +1,6 @@
 """Sign-in, sign-out, password reset, invitations, preferences and the admin's mail log."""
 
 from urllib.parse import urlsplit
-from zoneinfo import available_timezones
 
 from flask import (
     Blueprint,
@@ -30,8 +29,9 @@ from cohort.accounts.permissions import is_admin
 from cohort.accounts.services import AccountError
 from cohort.core import services as core_services
 from cohort.core.database import commit, commit_bookkeeping
-from cohort.core.forms import attempt
+from cohort.core.forms import attempt, has_control_characters
 from cohort.core.security import client_address
+from cohort.core.timeutil import current_zones
 from cohort.extensions import db, login_manager
 
 bp = Blueprint("accounts", __name__)
@@ -53,6 +53,8 @@ def load_user(token: str):
 def _safe_next(target: str | None) -> str | None:
     """Only a path on this site, never another host (no open redirect)."""
     if not target:
+        return None
+    if has_control_characters(target) or "\\" in target:
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
@@ -95,16 +97,12 @@ def logout():
 @bp.route("/forgot-password", methods=["GET", "POST"])
 def forgot_password():
     form = ForgotPasswordForm()
-    ok, email = attempt(form, lambda: _request_reset(form.email.data))
+    ok, _ = attempt(form, lambda: services.request_password_reset(form.email.data,
+                                                                  client_address()))
     if ok:
-        return render_template("accounts/reset_sent.html", email=email)
+        return render_template("accounts/reset_sent.html",
+                               email=services.normalise_email(form.email.data))
     return render_template("accounts/forgot_password.html", form=form)
-
-
-def _request_reset(typed: str) -> str:
-    email = services.normalise_email(typed)
-    services.request_password_reset(email)
-    return email
 
 
 def _link_problem(token: str, purpose: str):
@@ -161,7 +159,7 @@ def preferences():
     form = PreferencesForm()
     default = current_app.config["TIMEZONE"]
     form.timezone.choices = [SelectChoice("", f"The site's time zone ({default})")] + [
-        SelectChoice(z, z.replace("_", " ")) for z in sorted(available_timezones())
+        SelectChoice(z, z.replace("_", " ")) for z in current_zones()
     ]
     if request.method == "GET":
         form.timezone.data = current_user.timezone or ""

@@ -1,6 +1,5 @@
 """Forms of the cohort itself: its settings, staff, the admin's invitation, a member's line."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -14,12 +13,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from cohort.cohorts.models import COHORT_STATUSES
-from cohort.core.forms import GovDateField, WholeNumberField
+from cohort.core.forms import Form, GovDateField, WholeNumberField
 
 LONG = 5000
 
 
-class CohortForm(FlaskForm):
+class CohortForm(Form):
     title = StringField("Title", validators=[DataRequired("Enter the cohort's title"), Length(max=200)])
     focus = StringField("Focus", validators=[Optional(), Length(max=200)])
     description = TextAreaField("Description", validators=[Optional(), Length(max=LONG)])
@@ -32,6 +31,10 @@ class CohortForm(FlaskForm):
     applications_open_on = GovDateField("Applications open on")
     applications_close_on = GovDateField("Applications close at the end of")
     ground_rules = TextAreaField("Ground rules", validators=[Optional(), Length(max=LONG)])
+    focus_hint = StringField("Hint under \"Your area of focus\" on the application form",
+                             validators=[Optional(), Length(max=300)])
+    strategy_hint = StringField("Hint under the strategy question on the application form",
+                                validators=[Optional(), Length(max=300)])
     # The version the form was filled from, so a save over someone else's change is refused.
     version = HiddenField()
 
@@ -40,7 +43,7 @@ class CohortForm(FlaskForm):
                      "applications_close_at": "applications_close_on"}
 
 
-class PersonForm(FlaskForm):
+class PersonForm(Form):
     email = EmailField("Email address", validators=[DataRequired("Enter their email address"),
                                                     Length(max=320)])
     name = StringField("Full name", validators=[Optional(), Length(max=200)])
@@ -52,7 +55,7 @@ class StaffForm(PersonForm):
                       validators=[InputRequired("Choose a role")])
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     email = EmailField("Email address", validators=[DataRequired("Enter the person's email address"),
                                                     Length(max=320)])
     name = StringField("Full name", validators=[Optional(), Length(max=200)])
@@ -67,6 +70,6 @@ class InviteForm(FlaskForm):
     is_admin = BooleanField("Site administrator")
 
 
-class WorkingOnForm(FlaskForm):
+class WorkingOnForm(Form):
     working_on = TextAreaField("What I am working on", validators=[
         Optional(), Length(max=500, message="Keep it to 500 characters or fewer")])

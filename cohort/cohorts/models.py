@@ -37,6 +37,9 @@ class Cohort(IdMixin, TimestampMixin, db.Model):
     ends_on: Mapped[date | None] = mapped_column(Date)
     capacity: Mapped[int] = mapped_column(default=12)
     ground_rules: Mapped[str | None] = mapped_column(Text)  # one rule a line
+    # The public call's hints under the area of focus and the strategy (a generic one if unset).
+    focus_hint: Mapped[str | None] = mapped_column(String(300))
+    strategy_hint: Mapped[str | None] = mapped_column(String(300))
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
     applications_open_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     applications_close_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -52,6 +55,11 @@ class Cohort(IdMixin, TimestampMixin, db.Model):
             and self.applications_close_at is not None
             and self.applications_open_at <= now < self.applications_close_at
         )
+
+    @property
+    def is_finished(self) -> bool:
+        """A finished cohort is read-only until a facilitator reopens it."""
+        return self.status == "finished"
 
     def call_has_closed(self, now: datetime) -> bool:
         return self.applications_close_at is not None and now >= self.applications_close_at
@@ -91,6 +99,7 @@ class Place(IdMixin, TimestampMixin, db.Model):
     freed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
+    cohort: Mapped[Cohort] = relationship()
     holdings: Mapped[list["PlaceHolding"]] = relationship(
         back_populates="place", order_by="PlaceHolding.started_at", lazy="raise_on_sql"
     )

@@ -16,7 +16,8 @@ from cohort.cohorts.models import Cohort, Membership
 from cohort.cohorts.services import cohort_with_membership, membership_of
 from cohort.extensions import db
 
-__all__ = ["can_view_cohort", "is_member", "can_facilitate", "takes_part", "can_create_cohort"]
+__all__ = ["can_view_cohort", "is_member", "can_facilitate", "can_change", "takes_part",
+           "can_create_cohort"]
 
 
 def membership_in(user, cohort: Cohort) -> Membership | None:
@@ -50,6 +51,12 @@ def is_member(user, cohort: Cohort) -> bool:
 def can_facilitate(user, cohort: Cohort) -> bool:
     """Run the cohort: settings, applications, roster, staff, the programme, private notes."""
     return role_in(user, cohort) == "facilitator"
+
+
+def can_change(user, cohort: Cohort) -> bool:
+    """Offer the facilitator's actions that change the cohort (schedule, hand over, remove):
+    a finished cohort is read-only until reopened."""
+    return can_facilitate(user, cohort) and not cohort.is_finished
 
 
 def takes_part(user, cohort: Cohort) -> bool:

@@ -32,6 +32,13 @@ class CohortError(UserError):
     """A refusal by the cohort services; the message is shown to the user."""
 
 
+def ensure_changeable(cohort: Cohort) -> None:
+    """Raise CohortError when the cohort has finished: it is read-only until reopened."""
+    if cohort.is_finished:
+        raise CohortError(f"{cohort.title} has finished, so it can no longer be changed. A "
+                          "facilitator can reopen it in its settings")
+
+
 # Opening and editing a cohort ----------------------------------------------------------------
 
 
@@ -91,7 +98,8 @@ def validate_cohort_fields(fields: dict, cohort: Cohort | None = None) -> None:
 
 EDITABLE_FIELDS = (
     "title", "focus", "description", "status", "starts_on", "ends_on", "capacity",
-    "ground_rules", "applications_open_at", "applications_close_at",
+    "ground_rules", "applications_open_at", "applications_close_at", "focus_hint",
+    "strategy_hint",
 )
 
 
@@ -102,6 +110,11 @@ def update_cohort(acting, cohort: Cohort, seen_version: int | None = None, **fie
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
+    reopening = cohort.is_finished and fields.get("status", "finished") != "finished"
+    if cohort.is_finished and not reopening and any(
+            getattr(cohort, name) != value for name, value in fields.items()):
+        raise CohortError(f"{cohort.title} has finished, so its settings cannot change. To "
+                          "change them, reopen it: choose another status", "status")
     if "title" in fields and not (fields["title"] or "").strip():
         raise CohortError("Enter the cohort's title", "title")
     merged = {name: getattr(cohort, name) for name in EDITABLE_FIELDS} | fields
@@ -109,7 +122,7 @@ def update_cohort(acting, cohort: Cohort, seen_version: int | None = None, **fie
     for name, value in fields.items():
         setattr(cohort, name, value.strip() if isinstance(value, str) else value)
     db.session.flush()
-    record(acting, "cohort_updated", subject=cohort.slug)
+    record(acting, "cohort_reopened" if reopening else "cohort_updated", subject=cohort.slug)
     return cohort
 
 
@@ -134,6 +147,17 @@ def cohort_with_membership(cohort_id: int, user) -> tuple[Cohort | None, Members
         .where(Cohort.id == cohort_id)
     ).first()
     return (row[0], row[1]) if row else (None, None)
+
+
+def open_calls() -> list[Cohort]:
+    """The cohorts taking applications now, closing soonest first."""
+    now = utcnow()
+    return [cohort for cohort in db.session.execute(
+        select(Cohort).where(Cohort.status.in_(("recruiting", "running")),
+                             Cohort.applications_open_at <= now,
+                             Cohort.applications_close_at > now)
+        .order_by(Cohort.applications_close_at)
+    ).scalars() if cohort.call_is_open(now)]
 
 
 def cohort_by_slug(slug: str) -> Cohort | None:
@@ -221,6 +245,7 @@ def invite(acting, email: str, name: str, cohort: Cohort | None = None, role: st
 
 def add_staff(acting, cohort: Cohort, email: str, name: str, role: str) -> User:
     """Add a co-facilitator or an evaluator by email, inviting them if they are new."""
+    ensure_changeable(cohort)
     if role not in STAFF_ROLES:
         raise CohortError("Choose facilitator or evaluator", "role")
     user, _created = invite(acting, email, name, cohort=cohort, role=role)
@@ -325,6 +350,7 @@ def directory(cohort: Cohort) -> list[Membership]:
 
 def update_working_on(acting, membership: Membership, text: str | None) -> Membership:
     """Set the short 'what I am working on' line shown in the member directory."""
+    ensure_changeable(membership.cohort)
     text = (text or "").strip()
     if len(text) > 500:
         raise CohortError("Keep it to 500 characters or fewer", "working_on")

@@ -16,7 +16,7 @@ from cohort.cohorts.permissions import (
     is_member,
     load_cohort,
 )
-from cohort.core.forms import attempt
+from cohort.core.forms import ascii_number, attempt
 from cohort.core.timeutil import to_local, zone
 
 bp = Blueprint("cohorts", __name__)
@@ -41,6 +41,8 @@ def _cohort_fields(form, cohort_tz: str) -> dict:
         "description": form.description.data or None, "status": form.status.data,
         "starts_on": form.starts_on.data, "ends_on": form.ends_on.data,
         "capacity": form.capacity.data, "ground_rules": form.ground_rules.data or None,
+        "focus_hint": form.focus_hint.data or None,
+        "strategy_hint": form.strategy_hint.data or None,
         **_window_to_utc(form, cohort_tz),
     }
 
@@ -72,9 +74,8 @@ def edit_cohort(cohort_id: int):
         if cohort.applications_close_at:
             last_day = to_local(cohort.applications_close_at, cohort.timezone) - timedelta(seconds=1)
             form.applications_close_on.process(None, last_day.date())
-    seen = str(form.version.data or "")
     ok, _ = attempt(form, lambda: services.update_cohort(
-        current_user, cohort, seen_version=int(seen) if seen.isdigit() else None,
+        current_user, cohort, seen_version=ascii_number(form.version.data),
         **_cohort_fields(form, cohort.timezone)), versioned=cohort)
     if ok:
         flash("The cohort's settings have been saved.", "success")

@@ -9,6 +9,7 @@ from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from cohort.core import mail
 from cohort.extensions import db
@@ -70,6 +71,37 @@ def commit() -> None:
     """Commit the work of a request, a job or a command, then deliver the mail it queued."""
     db.session.commit()
     mail.deliver_ready()
+
+
+_WROTE = "cohort_wrote"
+
+
+@event.listens_for(Session, "after_flush")
+def _flushed(session, _context) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _executed(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _ended(session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_WROTE, None)
+
+
+def end_read() -> None:
+    """End the current transaction if it has only read, so that slow work which follows (a
+    password hash) holds no database lock (SQLite's write lock is taken at a writing request's
+    first statement); the next statement begins a new transaction, and objects loaded so far
+    are reloaded when next used. Once anything was written it does nothing."""
+    session = db.session()  # the request's own Session, not the scoped proxy
+    wrote = session.info.get(_WROTE) or session.new or session.dirty or session.deleted
+    if session.in_transaction() and not wrote:
+        session.rollback()
 
 
 def commit_bookkeeping() -> bool:

@@ -2,6 +2,7 @@
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from cohort.extensions import db
@@ -47,6 +48,7 @@ MESSAGES = {
     404: ("Page not found", "If you typed the web address, check it is correct. If you pasted it, check you copied the whole address."),
     405: ("This action is not allowed here", "Go back and try again."),
     413: ("The file is too large", "Go back and choose a smaller file."),
+    503: ("The service is busy", "Nothing was saved. Wait a moment, then go back and try again."),
     500: ("Sorry, there is a problem with the service", "Try again later. What you entered has not been saved."),
 }
 
@@ -81,6 +83,18 @@ def init_app(app: Flask) -> None:
         if code not in MESSAGES:
             return error
         return render_error(code)
+
+    @app.errorhandler(OperationalError)
+    def database_busy(error: OperationalError):
+        """A database still locked by other writers after the busy timeout: say so and let
+        the person try again, rather than fail."""
+        db.session.rollback()
+        if "locked" not in str(error.orig).lower():
+            app.logger.exception("Database error on %s", request.path)
+            return render_error(500)
+        app.logger.warning("Database busy on %s", request.path)
+        response, code = render_error(503)
+        return response, code, {"Retry-After": "2"}
 
     @app.errorhandler(Exception)
     def server_error(error):

@@ -8,7 +8,7 @@ from flask import flash, request
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import Field, IntegerField, RadioField
+from wtforms import Field, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.validators import InputRequired, Optional, ValidationError
@@ -18,6 +18,45 @@ from cohort.core.errors import Busy, ChangedMeanwhile, UserError
 from cohort.extensions import db
 
 PARTS = ("day", "month", "year")
+# Control characters: none in a one-line field; in a text box only tab and line breaks.
+_CONTROL = {chr(n) for n in (*range(0x20), *range(0x7F, 0xA0))} | {"\u2028", "\u2029"}
+_TEXT_ALLOWED = {"\t", "\n", "\r"}
+
+
+def has_control_characters(text: str | None, multiline: bool = False) -> bool:
+    """True when the text holds a character a person cannot have meant to type there."""
+    allowed = _TEXT_ALLOWED if multiline else set()
+    return any(ch in _CONTROL and ch not in allowed for ch in text or "")
+
+
+def _plain_text(form, field) -> None:
+    """Refuse control characters (a line break in a one-line field, a NUL anywhere) with a
+    message, before anything is saved or put into a mail header."""
+    value = field.data if isinstance(field.data, str) else None
+    multiline = isinstance(field, TextAreaField)
+    if value and has_control_characters(value, multiline):
+        what = "control characters" if multiline else "line breaks or control characters"
+        raise ValidationError(f"{field.label.text} must not contain {what}")
+
+
+class Form(FlaskForm):
+    """The base of every form: each text field refuses control characters (see _plain_text)."""
+
+    class Meta(FlaskForm.Meta):
+        def bind_field(self, form, unbound_field, options):
+            field = super().bind_field(form, unbound_field, options)
+            if isinstance(field, StringField):  # TextAreaField, EmailField, PasswordField too
+                field.validators = [*field.validators, _plain_text]
+            return field
+
+
+def ascii_number(text: str | int | None, limit: int = 10**18) -> int | None:
+    """A whole number typed in ASCII digits (not '²' nor '٣'), at most `limit`; else None."""
+    text = "" if text is None else str(text).strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 19:
+        return None
+    number = int(text)
+    return number if number <= limit else None
 
 
 def show_error(form, error, aliases: dict | None = None) -> None:
@@ -70,19 +109,19 @@ class GovDateField(Field):
             self.first_bad = missing[0]
             self.process_errors.append(f"{label} must include a {' and '.join(missing)}")
             return
-        try:
-            day, month, year = (int(self.raw[p]) for p in PARTS)
-        except ValueError:
-            self.first_bad = next(p for p in PARTS if not self.raw[p].isdigit())
+        numbers = {p: ascii_number(self.raw[p], 10**6) for p in PARTS}
+        if None in numbers.values():
+            self.first_bad = next(p for p in PARTS if numbers[p] is None)
             self.process_errors.append(f"{label} must be a real date, in numbers")
             return
+        day, month, year = (numbers[p] for p in PARTS)
         if not 1900 <= year <= 2200:
             self.first_bad = "year"
             self.process_errors.append(f"{label} must have a 4-digit year, like 2027")
             return
         try:
             self.data = date(year, month, day)
-        except ValueError:
+        except (ValueError, OverflowError):
             self.first_bad = "month" if not 1 <= month <= 12 else "day"
             self.process_errors.append(f"{label} must be a real date")
 
@@ -91,20 +130,28 @@ class GovDateField(Field):
 
 
 class WholeNumberField(IntegerField):
-    """An integer field whose message for text that is not a whole number says what to type."""
+    """A whole number typed in ASCII digits; anything else (a Unicode digit, a 25-digit number,
+    a word) gets a message that says what to type."""
 
     def __init__(self, label=None, validators=None, not_a_number: str | None = None, **kwargs):
         super().__init__(label, validators, **kwargs)
         self.not_a_number = not_a_number or f"Enter {str(label).lower()} as a whole number"
 
     def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(self.not_a_number) from error
+        if not valuelist:
+            return
+        text = (valuelist[0] or "").strip()
+        if not text:
+            self.data = None
+            return
+        number = ascii_number(text.removeprefix("-"))
+        if number is None:
+            self.data = None
+            raise ValueError(self.not_a_number)
+        self.data = -number if text.startswith("-") else number
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A form of buttons only (confirm, approve or decline): its CSRF token is the point."""
 
 
@@ -122,7 +169,7 @@ class GridRadioField(RadioField):
             raise ValidationError(self.invalid)
 
 
-class _RadioGridForm(FlaskForm):
+class _RadioGridForm(Form):
     unexpected: str | None = None
 
     def validate(self, extra_validators=None) -> bool:
@@ -136,7 +183,7 @@ class _RadioGridForm(FlaskForm):
 
 def radio_grid(rows: Iterable[tuple[Any, str]], choices: dict[str, str], *,
                required: str | None = None, invalid: str = "Choose one of the options",
-               unexpected: str | None = None) -> FlaskForm:
+               unexpected: str | None = None) -> Form:
     """A form of one radio question per row, e.g. each member's attendance or a rating per
     objective. `rows` are (key, label); the fields are named `row-<key>`. With `required`, every
     row must be answered and that is the message; otherwise a row may be left blank. With

@@ -8,10 +8,11 @@ SERVER_BASE_URL (where users reach the site), never by hand. Every message is ke
 do not run an SMTP server).
 """
 
+import re
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import make_msgid, parseaddr
+from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -36,6 +37,33 @@ def external_url(endpoint: str, **values) -> str:
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/",
                                        url_scheme=base.scheme or "http")
     return adapter.build(endpoint, values, force_external=True)
+
+
+def _token_patterns() -> list[re.Pattern]:
+    """A pattern for the path of every route that takes a secret `token`."""
+    patterns = []
+    for rule in current_app.url_map.iter_rules():
+        if "token" not in rule.arguments:
+            continue
+        regex = ""
+        for piece in re.split(r"(<[^>]+>)", rule.rule):
+            if piece.startswith("<"):
+                name = piece[1:-1].split(":")[-1]
+                regex += "(?P<token>[A-Za-z0-9_-]+)" if name == "token" else r"[^\s/?#]+"
+            else:
+                regex += re.escape(piece)
+        patterns.append(re.compile(regex))
+    return patterns
+
+
+def redact_links(body: str) -> str:
+    """The body with the token of every secret link (a reset, an invitation, a status page)
+    replaced, so a kept copy opens nothing."""
+    patterns = current_app.extensions.setdefault("cohort_token_patterns", _token_patterns())
+    for pattern in patterns:
+        body = pattern.sub(lambda m: m.group(0)[:m.start("token") - m.start()] + "[link removed]"
+                           + m.group(0)[m.end("token") - m.start():], body)
+    return body
 
 
 def render_mail(template: str, **context) -> tuple[str, str]:
@@ -73,11 +101,13 @@ def queue_mail(recipient: str, subject: str, body: str) -> MailMessage:
 
 
 def build_email(message: MailMessage) -> EmailMessage:
+    """The message as sent; raises ValueError when a header cannot be built (a line break)."""
     email = EmailMessage()
     email["From"] = message.sender
     email["To"] = message.recipient
     email["Subject"] = message.subject
     email["Message-ID"] = message.message_id
+    email["Date"] = format_datetime(message.created_at)
     email.set_content(message.body)
     return email
 
@@ -130,17 +160,26 @@ def deliver(message_ids: list[int]) -> int:
             continue
         message = db.session.get(MailMessage, message_id)
         db.session.refresh(message)
-        email, attempts = build_email(message), message.attempts
-        db.session.commit()  # hold no transaction (nor SQLite's lock) while the server answers
+        attempts = message.attempts
         try:
-            transport_send(email)
-        except Exception as exc:  # a mail server fault must not undo the user's action
-            current_app.logger.exception("Mail %s to %s failed", email["Message-ID"], email["To"])
-            outcome = {"error": str(exc)[:1000],
-                       "status": "failed" if attempts >= MAX_ATTEMPTS else "pending"}
-        else:
-            outcome = {"status": "sent", "sent_at": utcnow(), "error": None}
-            sent += 1
+            email = build_email(message)
+        except Exception as exc:  # a message that cannot be built never will be
+            current_app.logger.warning("Mail %s cannot be built: %s", message.message_id, exc)
+            email, outcome = None, {"status": "failed", "error": f"Cannot be built: {exc}"[:1000]}
+        db.session.commit()  # hold no transaction (nor SQLite's lock) while the server answers
+        if email is not None:
+            try:
+                transport_send(email)
+            except Exception as exc:  # a mail server fault must not undo the user's action
+                current_app.logger.exception("Mail %s to %s failed", email["Message-ID"],
+                                             email["To"])
+                outcome = {"error": str(exc)[:1000],
+                           "status": "failed" if attempts >= MAX_ATTEMPTS else "pending"}
+            else:
+                outcome = {"status": "sent", "sent_at": utcnow(), "error": None}
+                if current_app.config["MAIL_LOG_REDACTS_LINKS"]:
+                    outcome["body"] = redact_links(email.get_content())
+                sent += 1
         db.session.execute(
             update(MailMessage).where(MailMessage.id == message_id).values(**outcome)
             .execution_options(synchronize_session=False)

@@ -3,7 +3,7 @@
 import hashlib
 import secrets
 
-from flask import Flask, current_app, flash, g, redirect, request
+from flask import Flask, abort, current_app, flash, g, redirect, request
 from flask_login import AnonymousUserMixin, login_url
 
 from cohort.core.errors import render_error, wants_json
@@ -60,7 +60,16 @@ def _unauthorized():
     return redirect(login_url(login_manager.login_view, next_url=request.url))
 
 
+def _refuse_nul() -> None:
+    """A NUL byte in the address is never meant; PostgreSQL cannot even store one."""
+    if "\x00" in request.path or "\x00" in request.query_string.decode("latin-1"):
+        abort(400)
+    if any("\x00" in value for value in request.args.values()):
+        abort(400)
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_refuse_nul)
     login_manager.unauthorized_handler(_unauthorized)
     login_manager.anonymous_user = Anonymous
     login_manager.login_view = "accounts.login"

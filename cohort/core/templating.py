@@ -6,7 +6,7 @@ from flask import Flask
 from flask_login import current_user
 
 from cohort.core.security import csp_nonce
-from cohort.core.timeutil import format_date, format_local
+from cohort.core.timeutil import format_date, format_deadline, format_local
 
 
 def init_app(app: Flask, predicates: dict) -> None:
@@ -27,6 +27,10 @@ def init_app(app: Flask, predicates: dict) -> None:
     @app.template_filter("local_time")
     def local_time(value, tz=None):
         return format_local(value, tz or viewer_timezone())
+
+    @app.template_filter("deadline")
+    def deadline(value, tz=None):
+        return format_deadline(value, tz or viewer_timezone())
 
     @app.template_filter("local_date")
     def local_date(value, tz=None):

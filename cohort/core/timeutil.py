@@ -1,6 +1,8 @@
 """Time helpers: store UTC, show local."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlalchemy import DateTime
@@ -44,6 +46,16 @@ def is_known_zone(name: str) -> bool:
     return name in available_timezones()
 
 
+@cache
+def current_zones() -> tuple[str, ...]:
+    """The zones to offer: every zone but the old names kept as links to a current one
+    (Africa/Asmera for Africa/Asmara), read from the tz database's own list of links."""
+    text = resources.files("tzdata.zoneinfo").joinpath("tzdata.zi").read_text()
+    links = {line.split()[2] for line in text.splitlines() if line.startswith("L ")}
+    return tuple(sorted(name for name in available_timezones()
+                        if name not in links or name == "UTC"))
+
+
 def to_local(value: datetime, tz: str) -> datetime:
     return value.astimezone(zone(tz))
 
@@ -58,6 +70,17 @@ def format_local(value: datetime | None, tz: str, with_zone: bool = True) -> str
     if with_zone:
         text += f" ({local.tzname()})"
     return text
+
+
+def format_deadline(value: datetime | None, tz: str) -> str:
+    """A deadline at the end of a day, as GOV.UK writes it: '11:59pm on 15 December 2026 (GMT)'.
+    Deadlines are stored as the next day's midnight, so the last minute before it is shown."""
+    if value is None:
+        return ""
+    local = to_local(value - timedelta(minutes=1), tz)
+    hour = local.strftime("%I").lstrip("0") or "12"
+    return (f"{hour}:{local.strftime('%M')}{local.strftime('%p').lower()} on {local.day} "
+            f"{local.strftime('%B %Y')} ({local.tzname()})")
 
 
 def format_date(value, tz: str | None = None) -> str:

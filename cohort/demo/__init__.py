@@ -49,7 +49,9 @@ def load(password: str) -> list[tuple[str, str]]:
     locked = steps.locked_password()  # for the people in the story who are not demo accounts
     members = reference.build(admin, facilitator, evaluator, password, locked)
     running.build(admin, facilitator, evaluator, locked)
-    programme.build(facilitator, *_cohorts())
+    finished, running_cohort = _cohorts()
+    programme.build(facilitator, finished, running_cohort)
+    reference.finish(admin, finished)
     _withdraw_queued_mail()
 
     (first, _what), *others = members
@@ -63,8 +65,8 @@ def load(password: str) -> list[tuple[str, str]]:
 
 
 def _cohorts():
-    by_status = {c.status: c for c in db.session.execute(select(Cohort)).scalars()}
-    return by_status["finished"], by_status["running"]
+    by_title = {c.title: c for c in db.session.execute(select(Cohort)).scalars()}
+    return by_title[reference.REFERENCE["title"]], by_title[running.RUNNING["title"]]
 
 
 def _delete_everything() -> None:

@@ -299,10 +299,15 @@ def build(admin, facilitator, evaluator, password: str, locked_hash: str) -> lis
 
     steps.add_programme(facilitator, cohort, REFERENCE_SESSIONS,
                         [day for _title, _kind, day, *_rest in REFERENCE_SESSIONS])
-    update_cohort(admin, cohort, status="finished",
+    update_cohort(admin, cohort, status="running",
                   applications_open_at=steps.local(CALL_OPENS_ON, time(0)),
                   applications_close_at=steps.local(CALL_CLOSES_AFTER + timedelta(days=1), time(0)))
     return accounts()
+
+
+def finish(admin, cohort) -> None:
+    """Close the 2021 cohort once its programme is in place: from then on it is read-only."""
+    update_cohort(admin, cohort, status="finished")
 
 
 def accounts() -> list[tuple[str, str]]:

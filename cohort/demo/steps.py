@@ -20,7 +20,7 @@ from cohort.enrolment.services import (
     decide_handover,
     decline_application,
     hand_over,
-    invite_colleague,
+    propose_colleague,
     request_handover,
     submit_application,
     waitlist_application,
@@ -137,7 +137,7 @@ def decline(facilitator, application, message: str, decided_at: datetime) -> Non
 
 def join_team(facilitator, holder: Membership, person: Person, joined_at: datetime) -> Membership:
     """The holder brings a colleague onto the place's team and the facilitator approves."""
-    membership = invite_colleague(holder.user, holder.place, person.email, person.name)
+    membership = propose_colleague(holder.user, holder.place, person.email, person.name)
     decide_colleague(facilitator, membership, approve=True)
     membership.joined_at = joined_at
     membership.professional_background = person.background

@@ -9,10 +9,16 @@ HOLDER_POST = expect(outsider=404, participant=302, facilitator=403, evaluator=4
 PUBLIC = {
     "enrolment.apply": "the public call for applications (a draft cohort's answers 404)",
     "enrolment.application_status": "an applicant's status page; the emailed token is the credential",
+    "enrolment.confirm_application": "the emailed link that confirms an application; the token "
+                                     "is the credential",
+    "enrolment.join_team": "the emailed link a colleague confirms a team invitation with; the "
+                           "token is the credential",
 }
 PUBLIC_ARGUMENTS = {
     "enrolment.apply": lambda world: {"slug": world.cohort_a.slug},
     "enrolment.application_status": lambda world: {"token": world.application_token},
+    "enrolment.confirm_application": lambda world: {"token": world.submission_token},
+    "enrolment.join_team": lambda world: {"token": world.team_token},
 }
 # For a POST-only route, only the refused actors are requested (a successful POST would change
 # what the others see); the module's own view tests cover the allowed ones.

@@ -1,16 +1,16 @@
 """Enrolment forms: applying, deciding an application, proposing a handover."""
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from cohort.cohorts.forms import PersonForm
+from cohort.core.forms import Form
 
 LONG = 5000
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(Form):
     name = StringField("Full name", validators=[DataRequired("Enter your full name"), Length(max=200)])
     email = EmailField("Email address", validators=[DataRequired("Enter your email address"),
                                                     Length(max=320)])
@@ -30,7 +30,7 @@ class ApplicationForm(FlaskForm):
         DataRequired("Tell us why you want to join"), Length(max=LONG)])
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     decision = RadioField("Decision", choices=[
         SelectChoice("accept", "Accept: offer a place and send an invitation"),
         SelectChoice("waitlist", "Put on the waitlist"),
@@ -44,7 +44,7 @@ class HandoverForm(PersonForm):
     note = TextAreaField("Note for the facilitator (optional)", validators=[Optional(), Length(max=LONG)])
 
 
-class ChoiceForm(FlaskForm):
+class ChoiceForm(Form):
     """Approve or decline, from a button on the roster."""
 
     decision = RadioField("Decision", choices=[SelectChoice("approve", "Approve"),

@@ -71,6 +71,51 @@ class Application(IdMixin, TimestampMixin, db.Model):
         return self.status in OPEN_STATUSES
 
 
+class ApplicationSubmission(IdMixin, TimestampMixin, db.Model):
+    """Answers sent through the public call, waiting for the owner of the address to confirm
+    them through the link mailed to it. Nothing changes until they do, so nobody can apply in
+    another person's name or rewrite their application."""
+
+    __tablename__ = "application_submission"
+
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(320))
+    name: Mapped[str] = mapped_column(String(200))
+    organisation_name: Mapped[str] = mapped_column(String(200))
+    job_title: Mapped[str] = mapped_column(String(200))
+    professional_background: Mapped[str] = mapped_column(Text)
+    area_of_focus: Mapped[str] = mapped_column(String(200))
+    strategy: Mapped[str] = mapped_column(Text)
+    motivation: Mapped[str] = mapped_column(Text)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    cohort: Mapped[Cohort] = relationship()
+
+    __table_args__ = (Index("ix_application_submission_cohort_email", "cohort_id", "email",
+                            "created_at"),)
+
+
+class TeamInvitation(IdMixin, TimestampMixin, db.Model):
+    """A holder's invitation to a colleague, waiting for the colleague to confirm it through
+    the link mailed to them."""
+
+    __tablename__ = "team_invitation"
+
+    place_id: Mapped[int] = mapped_column(ForeignKey("place.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(320))
+    name: Mapped[str] = mapped_column(String(200))
+    invited_by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"),
+                                               index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    place: Mapped[Place] = relationship()
+    invited_by: Mapped[User] = relationship()
+
+
 class HandoverRequest(IdMixin, TimestampMixin, db.Model):
     """A holder's proposal to hand their place over, waiting for the facilitator. One pending
     proposal per place (a partial unique index)."""

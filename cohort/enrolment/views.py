@@ -10,6 +10,7 @@ from cohort.cohorts.permissions import (
     load_cohort,
     load_in_cohort,
     load_member_cohort,
+    takes_part,
 )
 from cohort.cohorts.services import (
     cohort_by_slug,
@@ -36,22 +37,46 @@ def apply(slug: str):
     if cohort is None or cohort.status == "draft":
         abort(404)
     form = ApplicationForm()
-    ok, result = attempt(form, lambda: services.submit_application(
+    ok, _ = attempt(form, lambda: services.request_application(
         cohort, form.email.data, **{name: form[name].data for name in services.APPLICATION_FIELDS}))
-    if ok:
-        _application, token, created = result
-        return redirect(url_for("enrolment.application_status", token=token,
-                                sent="new" if created else "updated"))
+    if ok:  # the same answer whatever the address has done before
+        return render_template("enrolment/check_email.html", cohort=cohort,
+                               email=form.email.data.strip())
     now = utcnow()
     return render_template("enrolment/apply.html", cohort=cohort, form=form, now=now,
                            is_open=cohort.call_is_open(now))
 
 
-@bp.route("/applications/<token>")
+@bp.route("/applications/confirm/<token>", methods=["GET", "POST"])
+def confirm_application(token: str):
+    """The link mailed to the address: its owner confirms the answers sent with it."""
+    submission = services.submission_by_token(token)
+    if submission is None:
+        return render_template("enrolment/confirm_application.html", submission=None,
+                               form=None), 404
+    form = ConfirmForm()
+    ok, result = attempt(form, lambda: services.confirm_submission(submission))
+    if ok:
+        _application, status_token, created = result
+        return redirect(url_for("enrolment.application_status", token=status_token,
+                                sent="new" if created else "updated"))
+    return render_template("enrolment/confirm_application.html", submission=submission,
+                           form=form)
+
+
+@bp.route("/applications/<token>", methods=["GET", "POST"])
 def application_status(token: str):
+    """The applicant's own page (its secret link is the credential): the answers as sent, the
+    decision, and a way to withdraw."""
     application = services.application_by_token(token) or abort(404)
+    form = ConfirmForm()
+    ok, _ = attempt(form, lambda: services.withdraw_application(application))
+    if ok:
+        flash("Your application has been withdrawn.", "success")
+        return redirect(url_for("enrolment.application_status", token=token))
     return render_template("enrolment/application_status.html", application=application,
-                           sent=request.args.get("sent"))
+                           sent=request.args.get("sent"), form=form,
+                           fields=services.APPLICATION_FIELDS, labels=ApplicationForm())
 
 
 # Review ---------------------------------------------------------------------------------------
@@ -199,6 +224,8 @@ def remove_member(cohort_id: int, membership_id: int):
 @login_required
 def my_place(cohort_id: int):
     cohort, membership = load_member_cohort(cohort_id)
+    if request.method == "POST" and not takes_part(current_user, cohort):
+        abort(403)  # staff have no line in the directory
     form = WorkingOnForm(obj=membership)
     ok, _ = attempt(form, lambda: update_working_on(current_user, membership, form.working_on.data))
     if ok:
@@ -208,6 +235,7 @@ def my_place(cohort_id: int):
     return render_template(
         "enrolment/my_place.html", cohort=cohort, membership=membership, form=form, place=place,
         team=team_of(place, include_pending=True) if place else [],
+        invited=services.waiting_invitations(place) if place else [],
         team_form=PersonForm(prefix="team"), handover_form=HandoverForm(prefix="handover"),
     )
 
@@ -228,12 +256,24 @@ def _own_place(cohort_id: int):
 def invite_colleague(cohort_id: int):
     cohort, membership = _own_place(cohort_id)
     form = PersonForm(prefix="team")
-    ok, colleague = attempt(form, lambda: services.invite_colleague(
+    ok, _ = attempt(form, lambda: services.invite_colleague(
         current_user, membership.place, form.email.data, form.name.data), flash_errors=True)
     if ok:
-        flash(f"{colleague.user.name} will join your team once the facilitator approves.",
-              "success")
+        flash(f"We have emailed {form.name.data.strip()} a link to join your team. Once they "
+              "confirm and the facilitator approves, they are in.", "success")
     return redirect(url_for("enrolment.my_place", cohort_id=cohort.id))
+
+
+@bp.route("/team/<token>", methods=["GET", "POST"])
+def join_team(token: str):
+    """The link mailed to a colleague: they confirm they will join the team."""
+    invitation = services.team_invitation_by_token(token)
+    if invitation is None:
+        return render_template("enrolment/join_team.html", invitation=None, form=None), 404
+    form = ConfirmForm()
+    ok, _ = attempt(form, lambda: services.join_team(invitation))
+    return render_template("enrolment/join_team.html", invitation=invitation, form=form,
+                           joined=ok)
 
 
 @bp.post("/cohorts/<int:cohort_id>/me/handover")

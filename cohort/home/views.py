@@ -4,7 +4,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from cohort.cohorts.permissions import load_cohort, membership_in
-from cohort.cohorts.services import cohort_members, memberships_for
+from cohort.cohorts.services import cohort_members, memberships_for, open_calls
 from cohort.home import services
 from cohort.programme.services import next_sessions, session_count
 
@@ -12,8 +12,10 @@ bp = Blueprint("home", __name__)
 
 
 @bp.route("/")
-@login_required
 def home():
+    """Your cohorts; to a visitor who is not signed in, the calls open for applications."""
+    if not current_user.is_authenticated:
+        return render_template("home/welcome.html", calls=open_calls())
     memberships = memberships_for(current_user)
     upcoming = next_sessions([m.cohort_id for m in memberships])
     steps = {m.id: services.next_step(m, upcoming.get(m.cohort_id)) for m in memberships}

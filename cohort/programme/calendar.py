@@ -2,6 +2,7 @@
 
 A session keeps its UID for ever; every change raises SEQUENCE; a cancellation is published
 with STATUS:CANCELLED, so calendar clients update or strike out the event they already have.
+Each event names its cohort, so a feed of two cohorts tells "Workshop 3" from "Workshop 3".
 The joining link is not put in the calendar: it is shown on the session page, to members, from
 shortly before the start.
 """
@@ -25,7 +26,7 @@ def ics(sessions, name: str, url_for_session) -> bytes:
         event.add("dtstamp", session.updated_at or session.created_at or utcnow())
         event.add("dtstart", session.starts_at)
         event.add("dtend", session.ends_at)
-        event.add("summary", session.title)
+        event.add("summary", f"{session.title} ({session.cohort.title})")
         event.add("sequence", session.sequence)
         event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
         event.add("location", vText("Online"))

@@ -1,12 +1,11 @@
 """Programme forms."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from cohort.core.forms import GovDateField, WholeNumberField
+from cohort.core.forms import Form, GovDateField, WholeNumberField
 from cohort.programme.models import AUDIENCES, SESSION_KINDS
 
 COMMON_ZONES = (
@@ -24,7 +23,7 @@ def zone_choices(current: str | None = None) -> list[SelectChoice]:
     return [SelectChoice(z, z.replace("_", " ")) for z in zones]
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     title = StringField("Title", validators=[DataRequired("Enter the session's title"), Length(max=200)])
     # The service checks the kind, zone and audience, with clearer messages than WTForms' own.
     kind = RadioField("Kind of session", choices=[SelectChoice(k, v) for k, v in SESSION_KINDS.items()],
@@ -46,14 +45,16 @@ class SessionForm(FlaskForm):
     description = TextAreaField("Description", validators=[Optional(), Length(max=LONG)])
     facilitator_notes = TextAreaField("Facilitator notes (private)", validators=[Optional(), Length(max=LONG)])
     version = HiddenField()  # the version of the session the form was loaded from
+    confirm_dates = BooleanField("Yes, schedule it on this date")
 
 
-class ObjectivesForm(FlaskForm):
+class ObjectivesForm(Form):
     objectives = TextAreaField("By the end of the programme, participants will be able to",
                                validators=[Optional(), Length(max=LONG)])
+    remove_all = BooleanField("Yes, remove all the programme's objectives")
 
 
-class MaterialForm(FlaskForm):
+class MaterialForm(Form):
     title = StringField("Title", validators=[DataRequired("Enter a title for the material"),
                                              Length(max=200)])
     url = StringField("Link", validators=[Optional(), Length(max=500)])

@@ -12,7 +12,7 @@ from cohort.cohorts.permissions import (
     takes_part,
 )
 from cohort.cohorts.services import memberships_for
-from cohort.core.forms import ConfirmForm, attempt, grid_answers, radio_grid
+from cohort.core.forms import ConfirmForm, ascii_number, attempt, grid_answers, radio_grid
 from cohort.core.timeutil import to_local, utcnow
 from cohort.programme import calendar, services
 from cohort.programme.forms import MaterialForm, ObjectivesForm, SessionForm, zone_choices
@@ -86,7 +86,8 @@ def new_session(cohort_id: int):
     if request.method == "GET":
         form.timezone.data = cohort.timezone
     ok, session = attempt(form, lambda: services.add_session(
-        current_user, cohort, **vars(_session_data(form))))
+        current_user, cohort, outside_dates_ok=form.confirm_dates.data,
+        **vars(_session_data(form))))
     if ok:
         flash(f"{session.title} has been scheduled.", "success")
         return redirect(url_for("programme.session", cohort_id=cohort.id, session_id=session.id))
@@ -111,10 +112,10 @@ def edit_session(cohort_id: int, session_id: int):
         form.start_time.data = f"{local:%H:%M}"
         form.topics.data = "\n".join(session.topic_list)
         form.objectives.data = "\n".join(o.text for o in session.objectives)
-    loaded = str(form.version.data or "")
     ok, _ = attempt(form, lambda: services.update_session(
         current_user, session, _session_data(form),
-        expected_version=int(loaded) if loaded.isdigit() else None), versioned=session)
+        expected_version=ascii_number(form.version.data),
+        outside_dates_ok=form.confirm_dates.data), versioned=session)
     if ok:
         flash("The session has been updated. Calendars that subscribe will update too.", "success")
         return redirect(url_for("programme.session", cohort_id=cohort.id, session_id=session.id))
@@ -146,7 +147,7 @@ def objectives(cohort_id: int):
     if request.method == "GET":
         form.objectives.data = "\n".join(o.text for o in services.programme_objectives(cohort))
     ok, _ = attempt(form, lambda: services.set_programme_objectives(
-        current_user, cohort, form.objectives.data))
+        current_user, cohort, form.objectives.data, remove_all=form.remove_all.data))
     if ok:
         flash("The programme's objectives have been saved.", "success")
         return redirect(url_for("programme.programme", cohort_id=cohort.id))

@@ -107,7 +107,7 @@ def test_a_refused_password_leaves_the_invitation_open(client, new_client, admin
     invitee = new_client()
     response = post_form(invitee, link, {"password": "short", "confirm": "short"})
     assert response.status_code == 200
-    assert invitee.get("/").status_code == 302
+    assert invitee.get("/account").status_code == 302
     response = post_form(invitee, link, {"password": PASSWORD, "confirm": PASSWORD})
     assert response.status_code == 302
 

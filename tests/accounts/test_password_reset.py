@@ -60,14 +60,20 @@ def test_forgot_password_sends_one_link(client, outbox, make_user):
     assert mail.message_id == message["Message-ID"]
 
 
-def test_unknown_address_gets_the_same_page_and_no_mail(client, outbox, make_user):
+def test_unknown_address_gets_the_same_page_and_a_mail_without_a_link(client, outbox,
+                                                                        make_user):
+    """The same page and the same work (one mail) either way, so neither tells a stranger
+    whether the address has an account; the unknown address is told it has none."""
     make_user("ada@example.org")
     known = _ask_for_reset(client, "ada@example.org").get_data(as_text=True)
     outbox.clear()
     unknown = _ask_for_reset(client, "nobody@example.org").get_data(as_text=True)
 
-    assert outbox == []
-    assert _count(MailMessage) == 1  # only the first one
+    [note] = outbox
+    assert note["To"] == "nobody@example.org"
+    assert "there is no account with this address" in note.get_content()
+    assert "/reset-password/" not in note.get_content()
+    assert _count(MailMessage) == 2
     assert _count(AccountToken) == 1
 
     def body(page: str) -> str:
@@ -113,7 +119,7 @@ def test_a_reset_signs_out_every_browser(client, new_client, login, outbox, make
     link = _reset_link(outbox[0])
     post_form(client, link, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert _count(UserSession) == 0
-    assert elsewhere.get("/").status_code == 302
+    assert elsewhere.get("/account").status_code == 302
 
 
 def test_the_link_works_once(client, outbox, make_user):
@@ -200,8 +206,8 @@ def test_change_password_keeps_this_browser_and_ends_the_others(client, new_clie
     assert response.headers["Location"] == "/account"
     assert "signed out everywhere else" in client.get("/account").get_data(as_text=True)
 
-    assert client.get("/").status_code == 200
-    response = other.get("/")
+    assert client.get("/account").status_code == 200
+    response = other.get("/account")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
     assert _count(UserSession) == 1
@@ -224,7 +230,7 @@ def test_change_password_needs_the_current_password(client, new_client, login, m
     assert "govuk-error-summary" in page
     assert _password_hash(user) == before
     assert _count(UserSession) == 2
-    assert other.get("/").status_code == 200
+    assert other.get("/account").status_code == 200
 
 
 def test_change_password_needs_sign_in(client):

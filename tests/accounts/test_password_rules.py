@@ -97,7 +97,7 @@ def test_the_email_address_is_refused_as_a_password(password_form):
 def test_a_64_character_password_is_accepted(password_form, new_client):
     response = password_form.post(LONG_ENOUGH)
     assert response.status_code == 302
-    assert (password_form.client.get("/").status_code == 200) is password_form.signs_in
+    assert (password_form.client.get("/account").status_code == 200) is password_form.signs_in
     # And it is the password from now on.
     fresh = new_client()
     response = post_form(fresh, "/login", {"email": password_form.user.email,

@@ -23,8 +23,8 @@ def _cookie(client) -> str | None:
 
 
 def _signed_in(client) -> bool:
-    """Whether the client's cookie still opens the home page."""
-    response = client.get("/")
+    """Whether the client's cookie still opens a page for signed-in users."""
+    response = client.get("/account")
     if response.status_code == 200:
         return True
     assert response.status_code == 302 and "/login" in response.headers["Location"]
@@ -39,8 +39,24 @@ def _sessions(user=None) -> int:
     return db.session.execute(statement).scalar_one()
 
 
-def test_home_needs_sign_in(client):
-    response = client.get("/")
+def test_the_front_page_shows_a_visitor_the_open_calls_and_the_way_in(client, make_cohort):
+    now = utcnow()
+    make_cohort("Open call", status="recruiting", applications_open_at=now - timedelta(days=1),
+                applications_close_at=now + timedelta(days=9))
+    make_cohort("Closed call", status="recruiting", applications_open_at=now - timedelta(days=9),
+                applications_close_at=now - timedelta(days=1))
+    make_cohort("Draft", status="draft", applications_open_at=now - timedelta(days=1),
+                applications_close_at=now + timedelta(days=9))
+    page = client.get("/").get_data(as_text=True)
+    assert "Open call" in page and "/apply/open-call" in page
+    assert "Closed call" not in page and "Draft" not in page
+    assert 'href="/login"' in page
+    login_page = client.get("/login").get_data(as_text=True)
+    assert "See the cohorts open for applications" in login_page
+
+
+def test_pages_for_members_need_sign_in(client):
+    response = client.get("/account")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
 
@@ -201,7 +217,7 @@ def test_sign_out_ends_the_server_side_session(client, login, make_user):
 
     # The old cookie, replayed, no longer opens anything: the row behind it is gone.
     client.set_cookie(COOKIE, stolen)
-    response = client.get("/")
+    response = client.get("/account")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
 
@@ -285,7 +301,7 @@ def test_idle_session_expires(app, client, login, make_user):
     idle = app.config["SESSION_IDLE_TIMEOUT"]
     _age_sessions(last_seen_at=idle + timedelta(minutes=1))
 
-    response = client.get("/")
+    response = client.get("/account")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
     db.session.expire_all()
@@ -318,7 +334,7 @@ def test_absolute_timeout_ends_even_an_active_session(app, client, login, make_u
     user = make_user()
     login(user)
     _age_sessions(created_at=app.config["SESSION_ABSOLUTE_TIMEOUT"] + timedelta(minutes=1))
-    response = client.get("/")
+    response = client.get("/account")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
     db.session.expire_all()

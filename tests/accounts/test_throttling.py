@@ -40,7 +40,7 @@ def test_five_failures_lock_the_account_even_for_the_right_password(app, client,
     page = response.get_data(as_text=True)
     assert TOO_MANY in page
     assert "govuk-error-summary" in page
-    assert client.get("/").status_code == 302
+    assert client.get("/account").status_code == 302
     assert _failures("account") == limit  # the refusal itself is not counted again
 
 

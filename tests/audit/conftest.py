@@ -29,6 +29,8 @@ class World:
     # enrolment (see enrolment_objects)
     application: Any = None  # a submitted application to cohort A, whose call is open
     application_token: str = ""  # its status page's token
+    submission_token: str = ""  # a second applicant's answers, waiting for their confirmation
+    team_token: str = ""  # a colleague's invitation to the participant's team, not yet confirmed
     holder: Any = None  # the participant's membership: they hold a place
     place: Any = None  # that place
     handover: Any = None  # the participant's pending proposal to hand the place over
@@ -45,6 +47,8 @@ def enrolment_objects(cohort_a, participant) -> dict:
     from cohort.core.timeutil import utcnow
     from cohort.enrolment.services import (
         invite_colleague,
+        propose_colleague,
+        request_application,
         request_handover,
         submit_application,
         take_place,
@@ -58,13 +62,21 @@ def enrolment_objects(cohort_a, participant) -> dict:
         cohort_a, "applicant@example.org", name="An Applicant", organisation_name="A Council",
         job_title="Policy officer", professional_background="Policy", area_of_focus="Wellbeing",
         strategy="A wellbeing strategy", motivation="To learn from peers")
+    submission_token = request_application(
+        cohort_a, "second.applicant@example.org", name="Second Applicant",
+        organisation_name="B Council", job_title="Policy officer",
+        professional_background="Policy", area_of_focus="Wellbeing", strategy="A strategy",
+        motivation="To learn")
     holder = membership_of(participant, cohort_a)
     holder.place = take_place(cohort_a, "A Council", "Wellbeing")
     db.session.add(PlaceHolding(place_id=holder.place.id, user_id=participant.id, started_at=now))
     handover = request_handover(participant, holder.place, "successor@example.org", "A Successor",
                                 None)
-    colleague = invite_colleague(participant, holder.place, "colleague@example.org", "A Colleague")
-    return {"application": application, "application_token": token, "holder": holder,
+    colleague = propose_colleague(participant, holder.place, "colleague@example.org", "A Colleague")
+    team_token = invite_colleague(participant, holder.place, "second.colleague@example.org",
+                                  "Second Colleague")
+    return {"application": application, "application_token": token,
+            "submission_token": submission_token, "team_token": team_token, "holder": holder,
             "place": holder.place, "handover": handover, "colleague": colleague}
 
 

@@ -102,7 +102,7 @@ def test_sign_in_without_the_token_is_a_friendly_400(client, make_user):
     page = response.get_data(as_text=True)
     assert "There is a problem with your request" in page
     assert "sent without its security token" in page
-    assert client.get("/").status_code == 302
+    assert client.get("/account").status_code == 302
 
 
 def test_a_token_from_another_session_is_refused(client, new_client, make_user):

@@ -58,7 +58,8 @@ def test_a_failing_job_does_not_stop_the_others(app, outbox, make_user, monkeypa
         raise RuntimeError("mail retry broke")
 
     monkeypatch.setattr("cohort.core.jobs.retry_pending", broken)
-    assert sweep() == "retry_mail_job: failed; purge_expired_job: 2"
+    assert sweep() == ("retry_mail_job: failed; purge_expired_job: 2; "
+                       "purge_applications_job: 0")
 
 
 def test_a_second_scheduler_waits_for_the_first(app):

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from cohort.cohorts.models import Cohort
+from cohort.core.models import MailMessage
 from cohort.extensions import db
 from tests.e2e.conftest import EXPECTED_STATUS, sign_in_browser
 
@@ -59,7 +60,8 @@ def test_an_applicant_is_accepted_and_signs_in_for_the_first_time(
     # The applicant finds the call and sends the form empty first.
     page.goto(f"/apply/{slug}")
     assert page.locator("h1").inner_text() == RUNNING_TITLE
-    assert "Applications close on" in page.locator("main").inner_text()
+    assert "Applications close at 11:59pm on" in page.locator("main").inner_text()
+    assert "How we use your information" in page.locator("main").inner_text()
     audit(page)
     _click(page, "button", "Send application")
     summary = page.locator(".govuk-error-summary").inner_text()
@@ -73,6 +75,18 @@ def test_an_applicant_is_accepted_and_signs_in_for_the_first_time(
     for field, value in APPLICANT.items():
         page.fill(f"#{field}", value)
     _click(page, "button", "Send application")
+    assert page.locator("h1").inner_text() == "Check your email"
+    audit(page, "check your email")
+    # The applicant confirms through the link mailed to them.
+    message = db.session.execute(
+        select(MailMessage).where(MailMessage.recipient == APPLICANT["email"].lower())
+        .order_by(MailMessage.id.desc())).scalars().first()
+    db.session.commit()
+    confirm = re.search(r"http\S+/applications/confirm/\S+", message.body).group(0)
+    page.goto(confirm.replace("http://localhost", live_server))
+    assert page.locator("h1").inner_text() == "Confirm your application"
+    audit(page)
+    _click(page, "button", "Confirm my application")
     assert page.locator("h1").all_inner_texts() == ["Application sent"]
     assert re.search(r"State\s+Submitted", page.locator("main").inner_text())
     status_page = page.url
@@ -106,7 +120,7 @@ def test_an_applicant_is_accepted_and_signs_in_for_the_first_time(
     admin = open_page()
     sign_in_browser(admin, "admin@example.org")
     _click(admin, "link", "Mail log")
-    assert "2 in all" in admin.locator("main").inner_text()
+    assert "3 in all" in admin.locator("main").inner_text()
     audit(admin)
     _click(admin, "link", f"You have a place in {RUNNING_TITLE}")
     audit(admin)

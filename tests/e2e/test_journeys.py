@@ -18,7 +18,11 @@ ROLES = [
 @pytest.mark.parametrize(("email", "expected"), ROLES)
 def test_each_demo_role_signs_in_and_out(page, demo, audit, email, expected):
     page.goto("/")
-    assert page.url.endswith("/login?next=%2F")
+    assert page.locator("h1").inner_text() == "Cohort"  # the open calls, for a visitor
+    assert "Workplace wellbeing cohort" in page.locator("main").inner_text()
+    audit(page)
+    page.goto("/account")
+    assert page.url.endswith("/login?next=%2Faccount")
     audit(page)
     sign_in_browser(page, email)
     assert page.locator("h1").inner_text() == "Your cohorts"
@@ -28,7 +32,7 @@ def test_each_demo_role_signs_in_and_out(page, demo, audit, email, expected):
     page.wait_for_load_state()
     assert "You have signed out" in page.locator("main").inner_text()
     audit(page)
-    page.goto("/")
+    page.goto("/account")
     assert "/login" in page.url
 
 

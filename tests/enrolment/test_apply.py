@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from cohort.core.database import commit
-from cohort.core.timeutil import format_local, utcnow
+from cohort.core.timeutil import format_deadline, utcnow
 from cohort.enrolment.models import Application
 from cohort.enrolment.services import (
     APPLICATION_FIELDS,
@@ -83,10 +83,10 @@ def test_after_the_window_closes_nothing_is_written(open_cohort):
     now = utcnow()
     cohort = open_cohort("Wellbeing 2027", applications_open_at=now - timedelta(days=10),
                          applications_close_at=now - timedelta(days=1))
-    closed = format_local(cohort.applications_close_at, cohort.timezone)
+    closed = format_deadline(cohort.applications_close_at, cohort.timezone)
     with pytest.raises(EnrolmentError) as refused:
         submit_application(cohort, "asha@example.org", **answers())
-    assert str(refused.value) == f"Applications to Wellbeing 2027 closed on {closed}"
+    assert str(refused.value) == f"Applications to Wellbeing 2027 closed at {closed}"
     db.session.rollback()
     assert application_count() == 0
 
@@ -122,30 +122,110 @@ def test_a_decided_application_cannot_be_overwritten(open_cohort, make_user, dec
     assert db.session.get(Application, application.id).job_title == "Policy officer"
 
 
-# The public page --------------------------------------------------------------------------------
+# The public page: answers are confirmed by the owner of the address ---------------------------
 
 
-def test_anyone_applies_and_follows_the_emailed_link(client, new_client, open_cohort, outbox):
+def _confirmation(outbox, email: str) -> str:
+    """The path of the newest confirmation link mailed to the address."""
+    message = mail_to(outbox, email)[-1]
+    assert message["Subject"].startswith("Confirm your application to")
+    return link_path(message, "/applications/confirm/")
+
+
+def _confirm(client, path: str):
+    return post_form(client, path, {})
+
+
+def _check_email_page(response) -> str:
+    page = text_of(response)
+    return page[page.index("Check your email"):page.index("fill in the form again")]
+
+
+def test_anyone_applies_and_confirms_through_the_emailed_link(client, new_client, open_cohort,
+                                                              outbox):
     cohort = open_cohort("Wellbeing 2027")
     page = client.get(f"/apply/{cohort.slug}")
-    assert page.status_code == 200
-    assert "Applications close on" in text_of(page)
+    closes = format_deadline(cohort.applications_close_at, cohort.timezone)
+    assert f"Applications close at {closes}" in text_of(page)
+    assert "How we use your information" in text_of(page)
     response = post_form(client, f"/apply/{cohort.slug}", form())
-    assert response.status_code == 302
-    assert response.headers["Location"].startswith("/applications/")
-    status = client.get(response.headers["Location"])
-    assert status.status_code == 200
-    assert "Application sent" in text_of(status)
-    assert "Submitted" in text_of(status)
+    assert response.status_code == 200
+    assert "Check your email" in text_of(response)
+    fresh()
+    assert application_count() == 0  # nothing until the owner confirms
+    # The link works in another browser: the owner's mailbox is the proof.
+    browser = new_client()
+    path = _confirmation(outbox, "asha.patel@northshire.example")
+    assert "Confirm your application" in text_of(browser.get(path))
+    confirmed = _confirm(browser, path)
+    assert confirmed.status_code == 302
+    status = browser.get(confirmed.headers["Location"])
+    assert "Application sent" in text_of(status) and "Submitted" in text_of(status)
+    assert "Ten years in workforce policy." in text_of(status)  # the answers as sent
     fresh()
     assert application_count() == 1
-    [message] = mail_to(outbox, "asha.patel@northshire.example")
+    message = mail_to(outbox, "asha.patel@northshire.example")[-1]
     assert message["Subject"] == "Your application to Wellbeing 2027"
-    # The emailed link works in another browser.
     emailed = new_client().get(link_path(message, "/applications/"))
-    assert emailed.status_code == 200
-    assert "Your application to Wellbeing 2027" in text_of(emailed)
     assert "Asha Patel" in text_of(emailed)
+    # The confirmation link works once.
+    again = _confirm(browser, path)
+    assert "This link has already been used" in text_of(again)
+    fresh()
+    assert application_count() == 1
+
+
+def test_someone_else_cannot_rewrite_an_application(client, new_client, open_cohort, apply_to,
+                                                    outbox):
+    """Knowing an applicant's address is not enough: applying with it changes nothing and
+    shows nothing until its owner confirms."""
+    cohort = open_cohort()
+    application, token = apply_to(cohort, "asha@example.org")
+    stranger = new_client()
+    response = post_form(stranger, f"/apply/{cohort.slug}",
+                         form(email="asha@example.org", name="Mallory", job_title="Changed"))
+    assert "Check your email" in text_of(response)
+    assert "Mallory" not in text_of(response) and "Submitted" not in text_of(response)
+    fresh()
+    application = db.session.get(Application, application.id)
+    assert (application.name, application.job_title) == ("Applicant 1", "Policy officer")
+    assert application_by_token(token).id == application.id  # the mailed link still works
+    # The owner, reading their mail, can confirm the change if it was theirs.
+    _confirm(client, _confirmation(outbox, "asha@example.org"))
+    fresh()
+    assert db.session.get(Application, application.id).job_title == "Changed"
+
+
+@pytest.mark.parametrize("history", ["new", "open", "declined", "accepted"])
+def test_the_page_answers_the_same_whatever_the_address_did_before(client, open_cohort,
+                                                                   apply_to, make_user, history):
+    cohort = open_cohort()
+    if history != "new":
+        application, _ = apply_to(cohort, "asha@example.org")
+        if history == "declined":
+            decline_application(make_user(), application)
+        elif history == "accepted":
+            accept_application(make_user(), application)
+        commit()
+    answer = post_form(client, f"/apply/{cohort.slug}", form(email="asha@example.org"))
+    baseline = post_form(client, f"/apply/{cohort.slug}", form(email="zed@example.org"))
+    assert answer.status_code == baseline.status_code == 200
+    assert _check_email_page(answer).replace("asha@", "X@") == (
+        _check_email_page(baseline).replace("zed@", "X@"))
+
+
+def test_a_decided_application_is_not_changed_by_a_confirmation(client, open_cohort, apply_to,
+                                                                 make_user, outbox):
+    cohort = open_cohort()
+    application, _ = apply_to(cohort, "asha@example.org")
+    decline_application(make_user(), application, "Not this time")
+    commit()
+    post_form(client, f"/apply/{cohort.slug}", form(email="asha@example.org", job_title="X"))
+    response = _confirm(client, _confirmation(outbox, "asha@example.org"))
+    assert "An application from asha@example.org has already been declined" in text_of(response)
+    fresh()
+    application = db.session.get(Application, application.id)
+    assert (application.status, application.job_title) == ("declined", "Policy officer")
 
 
 @pytest.mark.parametrize(("field", "message"), [
@@ -158,59 +238,61 @@ def test_anyone_applies_and_follows_the_emailed_link(client, new_client, open_co
     ("strategy", "Tell us which strategy or policy you will work on"),
     ("motivation", "Tell us why you want to join"),
 ])
-def test_each_question_is_required_on_the_page(client, open_cohort, field, message):
+def test_each_question_is_required_on_the_page(client, open_cohort, outbox, field, message):
     cohort = open_cohort()
     response = post_form(client, f"/apply/{cohort.slug}", {**form(), field: ""})
     assert response.status_code == 200
     assert message in text_of(response)
-    assert application_count() == 0
+    assert outbox == []
 
 
-def test_a_malformed_email_gets_a_clear_message(client, open_cohort):
+def test_a_malformed_email_gets_a_clear_message(client, open_cohort, outbox):
     cohort = open_cohort()
     response = post_form(client, f"/apply/{cohort.slug}", form(email="asha.example.org"))
     assert response.status_code == 200
     assert "Enter an email address in the correct format, like name@example.org" in text_of(response)
     assert 'href="#email"' in response.get_data(as_text=True)
-    assert application_count() == 0
+    assert outbox == []
 
 
-def test_applying_again_in_any_case_updates_the_one_application(client, open_cohort):
-    cohort = open_cohort()
-    post_form(client, f"/apply/{cohort.slug}", form(email="asha@example.org"))
-    response = post_form(client, f"/apply/{cohort.slug}",
-                         form(email="ASHA@Example.org", motivation="A better answer"))
-    assert "Application updated" in text_of(client.get(response.headers["Location"]))
-    fresh()
-    [application] = db.session.execute(select(Application)).scalars().all()
-    assert application.motivation == "A better answer"
-
-
-def test_a_double_clicked_submit_leaves_one_application(client, open_cohort):
+def test_a_double_clicked_submit_leaves_one_application(client, open_cohort, outbox):
     cohort = open_cohort()
     token = csrf_from(client.get(f"/apply/{cohort.slug}"))
     data = {"csrf_token": token, **form()}
     first = client.post(f"/apply/{cohort.slug}", data=data)
     second = client.post(f"/apply/{cohort.slug}", data=data)
-    assert (first.status_code, second.status_code) == (302, 302)
+    assert (first.status_code, second.status_code) == (200, 200)
+    links = [link_path(m, "/applications/confirm/")
+             for m in mail_to(outbox, "asha.patel@northshire.example")]
+    for path in links:
+        _confirm(client, path)
+    fresh()
     assert application_count() == 1
-    # The page the browser ends on (the second answer's) shows the application.
-    assert client.get(second.headers["Location"]).status_code == 200
 
 
-def test_after_the_window_closes_the_page_says_so_and_nothing_is_written(client, open_cohort):
+def test_mail_to_one_address_is_limited(client, open_cohort, outbox):
+    """The form cannot be used to flood someone's mailbox."""
+    cohort = open_cohort()
+    for _ in range(5):
+        response = post_form(client, f"/apply/{cohort.slug}", form(email="asha@example.org"))
+        assert "Check your email" in text_of(response)
+    assert len(mail_to(outbox, "asha@example.org")) == 3
+
+
+def test_after_the_window_closes_the_page_says_so_and_nothing_is_written(client, open_cohort,
+                                                                         outbox):
     now = utcnow()
     cohort = open_cohort("Wellbeing 2027", applications_open_at=now - timedelta(days=10),
                          applications_close_at=now - timedelta(hours=1))
-    closed = format_local(cohort.applications_close_at, cohort.timezone)
+    closed = format_deadline(cohort.applications_close_at, cohort.timezone)
     page = text_of(client.get(f"/apply/{cohort.slug}"))
-    assert f"Applications closed on {closed}" in page
+    assert f"Applications closed at {closed}" in page
     assert 'name="email"' not in page
     # A form opened before the close and sent after it.
     response = post_form(client, f"/apply/{cohort.slug}", form(), page="/login")
     assert response.status_code == 200
-    assert f"Applications to Wellbeing 2027 closed on {closed}" in text_of(response)
-    assert application_count() == 0
+    assert f"Applications to Wellbeing 2027 closed at {closed}" in text_of(response)
+    assert outbox == []
 
 
 def test_a_draft_cohort_has_no_call(client, open_cohort):
@@ -225,26 +307,12 @@ def test_the_applicant_to_a_full_cohort_is_told_on_the_page_and_by_mail(client, 
                                                                         holder, outbox):
     cohort = open_cohort(capacity=1)
     holder(cohort)
-    response = post_form(client, f"/apply/{cohort.slug}", form())
+    post_form(client, f"/apply/{cohort.slug}", form())
+    response = _confirm(client, _confirmation(outbox, "asha.patel@northshire.example"))
     page = text_of(client.get(response.headers["Location"]))
     assert "On the waitlist (number 1)" in page
     assert "Every place is taken at the moment" in page
-    [message] = mail_to(outbox, "asha.patel@northshire.example")
-    assert "on the waitlist (number 1)" in body(message)
-
-
-def test_a_decided_application_is_not_overwritten_from_the_page(client, open_cohort, make_user):
-    cohort = open_cohort()
-    application, _, _ = submit_application(cohort, "asha@example.org", **answers())
-    decline_application(make_user(), application, "Not this time")
-    commit()
-    response = post_form(client, f"/apply/{cohort.slug}",
-                         form(email="asha@example.org", job_title="Changed"))
-    assert response.status_code == 200
-    assert "An application from asha@example.org has already been declined" in text_of(response)
-    fresh()
-    application = db.session.get(Application, application.id)
-    assert (application.status, application.job_title) == ("declined", "Policy officer")
+    assert "on the waitlist (number 1)" in body(mail_to(outbox, "asha.patel@northshire.example")[-1])
 
 
 def test_the_status_page_shows_each_state(client, open_cohort, make_user, apply_to):
@@ -257,7 +325,19 @@ def test_the_status_page_shows_each_state(client, open_cohort, make_user, apply_
     assert "Accepted" in page
     assert "You have a place" in page
     assert "Welcome aboard" in page
+    assert "Withdraw my application" not in page
+
+
+def test_the_applicant_withdraws_from_the_status_page(client, open_cohort, apply_to):
+    cohort = open_cohort()
+    application, token = apply_to(cohort)
+    response = post_form(client, f"/applications/{token}", {}, follow_redirects=True)
+    assert "Your application has been withdrawn" in text_of(response)
+    fresh()
+    assert db.session.get(Application, application.id).status == "withdrawn"
+    assert "Withdraw my application" not in text_of(client.get(f"/applications/{token}"))
 
 
 def test_an_unknown_token_is_not_found(client):
     assert client.get("/applications/not-a-real-token").status_code == 404
+    assert client.get("/applications/confirm/not-a-real-token").status_code == 404

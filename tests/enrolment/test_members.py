@@ -8,7 +8,7 @@ from cohort.cohorts.models import Membership
 from cohort.cohorts.services import CohortError, update_working_on
 from cohort.core.database import commit
 from cohort.core.timeutil import format_date, utcnow
-from cohort.enrolment.services import decide_colleague, hand_over, invite_colleague
+from cohort.enrolment.services import decide_colleague, hand_over, propose_colleague
 from cohort.extensions import db
 from tests.conftest import DEFAULT_PASSWORD, count_queries, post_form
 
@@ -89,9 +89,9 @@ def test_the_roster_shows_each_place_with_its_team_and_history(client, login, ma
     boss = facilitator(cohort)
     first = holder(cohort, make_user(name="Asha Patel"), "Northshire Council", "Employee wellbeing")
     holder(cohort, make_user(name="Ben Okafor"), "Southby Borough", "Mental wellbeing")
-    colleague = invite_colleague(first.user, first.place, "cara@example.org", "Cara Lewis")
+    colleague = propose_colleague(first.user, first.place, "cara@example.org", "Cara Lewis")
     decide_colleague(boss, colleague, approve=True)
-    invite_colleague(first.user, first.place, "dev@example.org", "Dev Shah")  # still pending
+    propose_colleague(first.user, first.place, "dev@example.org", "Dev Shah")  # still pending
     hand_over(boss, first.place, "cara@example.org")
     commit()
     login(boss)
@@ -115,7 +115,7 @@ def test_the_roster_query_count_does_not_grow_with_the_places(new_client, login,
         boss = facilitator(cohort)
         for n in range(places):
             membership = holder(cohort, make_user(password=None), organisation=f"Council {n}")
-            colleague = invite_colleague(membership.user, membership.place,
+            colleague = propose_colleague(membership.user, membership.place,
                                          f"team{cohort.id}-{n}@example.org", f"Team {n}")
             decide_colleague(boss, colleague, approve=True)
             commit()
@@ -140,7 +140,7 @@ def test_the_directory_shows_who_is_in_the_cohort_and_what_they_work_on(client, 
     boss = facilitator(cohort)
     asha = holder(cohort, make_user(name="Asha Patel"), "Northshire Council", "Employee wellbeing")
     update_working_on(asha.user, asha, "Drafting the strategy's consultation")
-    pending = invite_colleague(asha.user, asha.place, "dev@example.org", "Dev Shah")
+    pending = propose_colleague(asha.user, asha.place, "dev@example.org", "Dev Shah")
     commit()
     login(asha.user)
     page = text_of(client.get(f"/cohorts/{cohort.id}/members"))

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from cohort.cohorts.models import Cohort, Membership
 from cohort.core.database import commit
 from cohort.enrolment.models import Application, HandoverRequest
-from cohort.enrolment.services import invite_colleague, request_handover
+from cohort.enrolment.services import propose_colleague, request_handover
 from cohort.extensions import db
 from tests.conftest import post_form
 
@@ -49,7 +49,7 @@ def scene(open_cohort, facilitator, holder, apply_to):
     asha = holder(cohort)
     application, _ = apply_to(cohort)
     proposal = request_handover(asha.user, asha.place, "nia@example.org", "Nia", None)
-    colleague = invite_colleague(asha.user, asha.place, "cara@example.org", "Cara")
+    colleague = propose_colleague(asha.user, asha.place, "cara@example.org", "Cara")
     commit()
     ids = {"c": cohort.id, "a": application.id, "p": asha.place_id, "r": proposal.id,
            "m": colleague.id, "h": asha.id}

@@ -14,8 +14,8 @@ from cohort.enrolment.services import (
     decide_colleague,
     decide_handover,
     hand_over,
-    invite_colleague,
     leave_place,
+    propose_colleague,
     request_handover,
 )
 from cohort.extensions import db
@@ -46,13 +46,27 @@ def test_a_colleague_waits_for_the_facilitator_then_sees_the_cohort(client, new_
     cara = make_user("cara@example.org", "Cara Lewis")
     login(asha.user)
     response = post_form(client, f"/cohorts/{cohort.id}/me/team",
-                         {"team-email": "Cara@Example.org", "team-name": ""},
+                         {"team-email": "Cara@Example.org", "team-name": "Cara"},
                          page=f"/cohorts/{cohort.id}/me")
     assert response.status_code == 302
     page = text_of(client.get(f"/cohorts/{cohort.id}/me"))
-    assert "Cara Lewis will join your team once the facilitator approves" in page
-    assert "Cara Lewis (waiting for approval)" in page
+    # The answer names the colleague as typed, never an account's own name.
+    assert "We have emailed Cara a link to join your team" in page
+    assert "Cara (invited: waiting for them to confirm)" in page
+    assert mail_to(outbox, boss.email) == []  # nothing reaches the facilitator yet
+    fresh()
+    assert db.session.execute(select(Membership).where(Membership.user_id == cara.id)).first() is None
+
+    # Cara confirms through the link mailed to her address.
+    invitation = mail_to(outbox, "cara@example.org")[-1]
+    link = link_path(invitation, "/team/")
+    theirs = new_client()
+    assert "Join" in text_of(theirs.get(link))
+    joined = post_form(theirs, link, {})
+    assert "You have confirmed" in text_of(joined)
     assert "Team member to approve" in mail_to(outbox, boss.email)[-1]["Subject"]
+    assert "Cara Lewis (waiting for the facilitator's approval)" in text_of(
+        client.get(f"/cohorts/{cohort.id}/me"))
 
     theirs = new_client()
     login(cara, the_client=theirs)
@@ -78,7 +92,7 @@ def test_a_new_colleague_is_invited_once_approved(make_cohort, facilitator, hold
     cohort = make_cohort()
     boss = facilitator(cohort)
     asha = holder(cohort)
-    colleague = invite_colleague(asha.user, asha.place, "dev@example.org", "Dev Shah")
+    colleague = propose_colleague(asha.user, asha.place, "dev@example.org", "Dev Shah")
     commit()
     assert mail_to(outbox, "dev@example.org") == []  # nothing until the facilitator approves
     decide_colleague(boss, colleague, approve=True)
@@ -93,7 +107,7 @@ def test_a_declined_colleague_stays_out(client, new_client, login, make_cohort, 
     boss = facilitator(cohort)
     asha = holder(cohort)
     cara = make_user("cara@example.org")
-    pending = invite_colleague(asha.user, asha.place, cara.email, "")
+    pending = propose_colleague(asha.user, asha.place, cara.email, "")
     commit()
     login(boss)
     post_form(client, f"/cohorts/{cohort.id}/team/{pending.id}", {"decision": "decline"},
@@ -128,7 +142,7 @@ def test_someone_in_the_cohort_cannot_join_a_team(make_cohort, facilitator, hold
     boss = facilitator(cohort)
     asha = holder(cohort)
     with pytest.raises(UserError, match="already in this cohort as facilitator"):
-        invite_colleague(asha.user, asha.place, boss.email, "")
+        propose_colleague(asha.user, asha.place, boss.email, "")
 
 
 def test_only_a_place_holder_brings_colleagues(client, login, make_member, make_cohort):
@@ -150,7 +164,7 @@ def test_the_facilitator_hands_a_place_to_a_team_member(client, new_client, logi
     boss = facilitator(cohort)
     asha = holder(cohort, make_user("asha@example.org", "Asha Patel"))
     place = asha.place
-    cara = invite_colleague(asha.user, place, "cara@example.org", "Cara Lewis")
+    cara = propose_colleague(asha.user, place, "cara@example.org", "Cara Lewis")
     decide_colleague(boss, cara, approve=True)
     commit()
     login(boss)
@@ -169,7 +183,7 @@ def test_the_facilitator_hands_a_place_to_a_team_member(client, new_client, logi
     assert holdings(place) == [("asha@example.org", "accepted", "handover", True),
                                ("cara@example.org", "handover", None, False)]
     assert (place.slot, places_taken(cohort)) == (1, 1)  # the same place, still taken
-    assert "You have handed over your place" in mail_to(outbox, "asha@example.org")[-1]["Subject"]
+    assert "Your place in" in mail_to(outbox, "asha@example.org")[-1]["Subject"]
     assert "You now hold a place" in mail_to(outbox, "cara@example.org")[-1]["Subject"]
     # The leaver no longer sees the cohort.
     theirs = new_client()
@@ -209,7 +223,7 @@ def test_a_handover_to_the_wrong_person_writes_nothing(client, login, make_cohor
     boss = facilitator(cohort)
     asha = holder(cohort)
     other = holder(cohort)
-    other_team = invite_colleague(other.user, other.place, "team@example.org", "Team Member")
+    other_team = propose_colleague(other.user, other.place, "team@example.org", "Team Member")
     decide_colleague(boss, other_team, approve=True)
     commit()
     email = {
@@ -297,7 +311,7 @@ def test_a_proposal_that_could_never_be_approved_is_refused(make_cohort, facilit
     asha = holder(cohort)
     email = asha.user.email if who == "holder" else boss.email.upper()
     with pytest.raises(EnrolmentError, match=message):
-        request_handover(asha.user, asha.place, email, None, None)
+        request_handover(asha.user, asha.place, email, "A Successor", None)
 
 
 def test_a_proposal_made_out_of_date_is_not_approved(make_cohort, facilitator, holder):
@@ -331,9 +345,9 @@ def test_a_participant_leaves_and_the_place_is_freed(client, new_client, login, 
     cohort = open_cohort(capacity=1)
     boss = facilitator(cohort)
     asha = holder(cohort)
-    cara = invite_colleague(asha.user, asha.place, "cara@example.org", "Cara Lewis")
+    cara = propose_colleague(asha.user, asha.place, "cara@example.org", "Cara Lewis")
     decide_colleague(boss, cara, approve=True)
-    pending = invite_colleague(asha.user, asha.place, "dev@example.org", "Dev Shah")
+    pending = propose_colleague(asha.user, asha.place, "dev@example.org", "Dev Shah")
     commit()
     apply_to(cohort, name="Waiting Person")  # full: on the waitlist
     login(asha.user)

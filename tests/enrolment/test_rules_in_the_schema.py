@@ -15,7 +15,7 @@ from cohort.enrolment.services import applications as application_services
 from cohort.enrolment.services import (
     decide_colleague,
     decide_handover,
-    invite_colleague,
+    propose_colleague,
     request_handover,
     waitlist_application,
 )
@@ -110,7 +110,7 @@ def test_two_facilitators_deciding_one_proposal(open_cohort, holder, facilitator
 def test_two_facilitators_deciding_one_team_member(open_cohort, holder, facilitator):
     cohort = open_cohort()
     boss, asha = facilitator(cohort), holder(cohort)
-    colleague = invite_colleague(asha.user, asha.place, "cy@example.org", "Cy")
+    colleague = propose_colleague(asha.user, asha.place, "cy@example.org", "Cy")
     commit()
     db.session.refresh(colleague)
     _decided_elsewhere(colleague, status="declined", left_at=utcnow())

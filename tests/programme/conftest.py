@@ -23,12 +23,12 @@ class Programme:
 
 
 @pytest.fixture
-def programme(make_cohort, make_member, make_user) -> Programme:
+def programme(make_cohort, make_member, make_holder, make_user) -> Programme:
     cohort = make_cohort("Data maturity 2026")
     facilitator = make_member(cohort, "facilitator", user=make_user(name="Fay Facilitator"))
-    participant = make_member(cohort, "participant", user=make_user(name="Pat Participant"),
+    participant = make_holder(cohort, user=make_user(name="Pat Participant"),
                               organisation="Anytown Council")
-    other = make_member(cohort, "participant", user=make_user(name="Ola Other"),
+    other = make_holder(cohort, user=make_user(name="Ola Other"),
                         organisation="Othertown Council")
     return Programme(cohort, facilitator.user, participant.user, other.user,
                      facilitator, participant, other)

@@ -170,7 +170,13 @@ def test_the_facilitator_writes_the_programmes_objectives(as_facilitator, new_cl
     post_form(as_facilitator, url, {"objectives": "Lead change"})
     db.session.rollback()
     assert [o.text for o in services.programme_objectives(programme.cohort)] == ["Lead change"]
-    post_form(as_facilitator, url, {"objectives": ""})
+    # An empty box asks first, and only a confirmed one removes them all.
+    asked = post_form(as_facilitator, url, {"objectives": ""}).get_data(as_text=True)
+    assert "saving it would remove all 1 objectives" in asked
+    assert 'name="remove_all"' in asked
+    db.session.rollback()
+    assert [o.text for o in services.programme_objectives(programme.cohort)] == ["Lead change"]
+    post_form(as_facilitator, url, {"objectives": "", "remove_all": "y"})
     db.session.rollback()
     assert services.programme_objectives(programme.cohort) == []
     page = participant.get(f"/cohorts/{programme.cohort.id}/programme").get_data(as_text=True)

@@ -7,6 +7,7 @@ from conftest import csrf_from, post_form
 from sqlalchemy import func, select
 
 from cohort.core.database import commit
+from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 from cohort.programme import services
 from cohort.programme.models import Attendance, ObjectiveRating
@@ -52,9 +53,13 @@ def test_the_page_lists_every_participant(as_facilitator, programme, past, make_
 
 def test_colleagues_are_listed_for_a_session_open_to_them(programme, make_member, make_session):
     colleague = make_member(programme.cohort, "colleague")
+    colleague.joined_at = utcnow() - timedelta(days=30)
+    commit()
     session = make_session(programme.cohort, starts_in=timedelta(hours=-2),
                            audience="members_and_colleagues")
     assert colleague.id in {m.id for m in services.attendees(session)}
+    members_only = make_session(programme.cohort, starts_in=timedelta(hours=-2))
+    assert colleague.id not in {m.id for m in services.attendees(members_only)}
 
 
 def test_recording_and_updating_attendance(as_facilitator, programme, past):

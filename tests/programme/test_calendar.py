@@ -17,13 +17,14 @@ START = datetime(2030, 4, 16, 9, 0, tzinfo=UTC)  # 10:00 BST
 
 
 def _events(response) -> dict[str, icalendar.Event]:
-    """SUMMARY -> VEVENT of a feed response, after checking it is a calendar."""
+    """Session title -> VEVENT of a feed response, after checking it is a calendar. The
+    SUMMARY is the title followed by the cohort's, in brackets."""
     assert response.status_code == 200
     assert response.mimetype == "text/calendar"
     assert response.headers["Content-Disposition"].startswith("attachment;")
     calendar = icalendar.Calendar.from_ical(response.get_data())
     assert str(calendar["VERSION"]) == "2.0"
-    return {str(event["SUMMARY"]): event for event in calendar.walk("VEVENT")}
+    return {str(event["SUMMARY"]).rsplit(" (", 1)[0]: event for event in calendar.walk("VEVENT")}
 
 
 def _token(user) -> str:
@@ -104,6 +105,9 @@ def test_the_feed_holds_only_the_users_cohorts(client, programme, make_cohort, m
     events = _events(client.get(f"/calendar/{_token(programme.participant)}.ics"))
     assert set(events) == {"Mine", "Also mine"}
     assert {str(e["UID"]) for e in events.values()} == {mine.uid, also_mine.uid}
+    # Two cohorts in one calendar: each event names its cohort.
+    assert {str(e["SUMMARY"]) for e in events.values()} == {
+        "Mine (Data maturity 2026)", "Also mine (Second cohort)"}
 
 
 def test_a_team_member_gets_only_the_sessions_open_to_colleagues(client, login, programme,

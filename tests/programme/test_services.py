@@ -191,23 +191,42 @@ def test_next_sessions_of_several_cohorts_in_one_query(make_cohort):
     assert services.next_sessions([]) == {}
 
 
-def test_attendees_leave_out_staff_and_people_who_left(make_cohort, make_member):
+def test_a_register_lists_who_held_each_place_on_the_day(make_cohort, make_member, make_holder,
+                                                        make_user):
+    """A handover later does not rewrite an earlier register; someone who joined after the
+    session is not on it; staff never are."""
     from sqlalchemy import update
 
-    from cohort.cohorts.models import Membership
+    from cohort.cohorts.models import Membership, PlaceHolding
 
     cohort = make_cohort()
-    stays = make_member(cohort, "participant")
-    left = make_member(cohort, "participant")
+    stays = make_holder(cohort)
+    leaver = make_holder(cohort)
     make_member(cohort, "facilitator")
     make_member(cohort, "evaluator")
     colleague = make_member(cohort, "colleague")
-    db.session.execute(update(Membership).where(Membership.id == left.id).values(status="left"))
-    session = _add(cohort, starts_at=utcnow() - timedelta(hours=1))
-    open_one = _add(cohort, starts_at=utcnow() - timedelta(hours=1),
+    latecomer = make_holder(cohort, since=timedelta(hours=1))
+    # Three days ago the leaver handed the place to a successor.
+    handed = utcnow() - timedelta(days=3)
+    successor = make_member(cohort, "participant", user=make_user())
+    db.session.execute(update(PlaceHolding).where(PlaceHolding.place_id == leaver.place_id)
+                       .values(ended_at=handed, how_ended="handover"))
+    db.session.execute(update(Membership).where(Membership.id == leaver.id)
+                       .values(status="left", left_at=handed))
+    db.session.execute(update(Membership).where(Membership.id == successor.id)
+                       .values(place_id=leaver.place_id))
+    db.session.add(PlaceHolding(place_id=leaver.place_id, user_id=successor.user_id,
+                                started_at=handed, how_started="handover"))
+    db.session.execute(update(Membership).where(Membership.id == colleague.id)
+                       .values(joined_at=utcnow() - timedelta(days=10)))
+    before = _add(cohort, starts_at=utcnow() - timedelta(days=5))
+    after = _add(cohort, starts_at=utcnow() - timedelta(days=1))
+    open_one = _add(cohort, starts_at=utcnow() - timedelta(days=1),
                     audience="members_and_colleagues")
     commit()
-    assert [m.id for m in services.attendees(session)] == [stays.id]
-    assert {m.id for m in services.attendees(open_one)} == {stays.id, colleague.id}
+    assert {m.id for m in services.attendees(before)} == {stays.id, leaver.id}
+    assert {m.id for m in services.attendees(after)} == {stays.id, successor.id}
+    assert {m.id for m in services.attendees(open_one)} == {stays.id, successor.id, colleague.id}
+    assert latecomer.id not in {m.id for m in services.attendees(after)}
     with pytest.raises(ProgrammeError, match="only be recorded for members"):
-        services.record_attendance(None, session, {left.id: "present"})
+        services.record_attendance(None, after, {leaver.id: "present"})

@@ -39,6 +39,7 @@ from cohort.accounts.services.users import (
     normalise_email,
     reset_calendar_token,
     set_timezone,
+    site_admin_names,
     user_by_calendar_token,
 )
 
@@ -48,6 +49,6 @@ __all__ = [
     "end_session", "find_or_create_user", "find_user_by_email", "grant_admin", "hash_password",
     "issue_token", "load_session", "normalise_email", "open_session", "password_problem",
     "purge_expired", "redeem_token", "request_password_reset", "reset_calendar_token",
-    "send_welcome", "set_password", "set_timezone", "sign_in", "user_by_calendar_token",
+    "send_welcome", "set_password", "set_timezone", "sign_in", "site_admin_names", "user_by_calendar_token",
     "verify_password",
 ]

@@ -5,12 +5,20 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
-from cohort.accounts.models import AccountToken, LoginFailure, User, UserSession
+from cohort.accounts.models import (
+    AccountToken,
+    KnownAddress,
+    LoginFailure,
+    ResetRequest,
+    User,
+    UserSession,
+)
 from cohort.accounts.services.passwords import hash_password, password_problem, verify_password
 from cohort.accounts.services.users import AccountError, find_user_by_email, normalise_email
 from cohort.core.audit import record
+from cohort.core.database import end_read
 from cohort.core.security import token_hash
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
@@ -29,12 +37,14 @@ class SignIn:
 SIGN_IN_REFUSED = "Enter a correct email address and password"
 
 
-def _failures(scope: str, key: str, since: datetime) -> int:
-    return db.session.execute(
-        select(func.count(LoginFailure.id)).where(
-            LoginFailure.scope == scope, LoginFailure.key == key, LoginFailure.created_at >= since
-        )
-    ).scalar_one()
+def _failures(scope: str, key: str, since: datetime, address: str | None = None) -> int:
+    """Failures in the window; with `address`, only the account's failures from there."""
+    query = select(func.count(LoginFailure.id)).where(
+        LoginFailure.scope == scope, LoginFailure.key == key, LoginFailure.created_at >= since
+    )
+    if address is not None:
+        query = query.where(LoginFailure.address == address)
+    return db.session.execute(query).scalar_one()
 
 
 def sign_in(email: str, password: str, address: str | None, user_agent: str | None) -> SignIn:
@@ -57,23 +67,53 @@ def sign_in(email: str, password: str, address: str | None, user_agent: str | No
     )
     if address and _failures("address", address, since) >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]:
         return SignIn(refusal=too_many)
-    if key and _failures("account", key, since) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]:
-        return SignIn(refusal=too_many)
     user = find_user_by_email(email)
+    known = user is not None and address is not None and _is_known(user, address)
+    # Failures from elsewhere do not hold back an address this account signs in from.
+    if key and _failures("account", key, since, address if known else None) >= config[
+            "LOGIN_MAX_FAILURES_PER_ACCOUNT"]:
+        return SignIn(refusal=too_many)
+    user_id = user.id if user is not None else None
+    end_read()  # the hash below takes a while: hold no lock meanwhile
+    user = db.session.get(User, user_id) if user_id is not None else None
     if not verify_password(user, password) or not user.is_active_account:
-        db.session.add(LoginFailure(scope="account", key=key[:320]))
+        db.session.add(LoginFailure(scope="account", key=key[:320], address=address))
         if address:
             db.session.add(LoginFailure(scope="address", key=address))
         record(user, "sign_in_failed", subject=key[:255], address=address)
         db.session.flush()
         return SignIn(refusal=SIGN_IN_REFUSED)
-    db.session.execute(
-        delete(LoginFailure).where(LoginFailure.scope == "account", LoginFailure.key == user.email)
-    )
+    lift_lock_out(user)
     user.last_login_at = utcnow()
+    if address:
+        _remember_address(user, address)
     token = open_session(user, address, user_agent)
     record(user, "sign_in", subject=user.email, address=address)
     return SignIn(user=user, token=token)
+
+
+def lift_lock_out(user: User) -> None:
+    """Forget the account's failed sign-ins: after a sign-in or a password reset."""
+    db.session.execute(
+        delete(LoginFailure).where(LoginFailure.scope == "account", LoginFailure.key == user.email)
+    )
+
+
+def _is_known(user: User, address: str) -> bool:
+    since = utcnow() - current_app.config["KNOWN_ADDRESS_DAYS"]
+    return db.session.execute(
+        select(KnownAddress.user_id).where(KnownAddress.user_id == user.id,
+                                           KnownAddress.address == address,
+                                           KnownAddress.last_seen_at >= since)
+    ).first() is not None
+
+
+def _remember_address(user: User, address: str) -> None:
+    known = db.session.get(KnownAddress, (user.id, address))
+    if known is None:
+        db.session.add(KnownAddress(user_id=user.id, address=address, last_seen_at=utcnow()))
+    else:
+        known.last_seen_at = utcnow()
 
 
 def open_session(user: User, address: str | None, user_agent: str | None) -> str:
@@ -122,19 +162,41 @@ def end_all_sessions(user: User) -> None:
     user.session_token = None
 
 
-def set_password(user: User, password: str) -> None:
-    """Set a new password; raises AccountError if it breaks the rules. Ends every session."""
+def hash_new_password(user: User, password: str) -> str:
+    """The hash of a new password; raises AccountError if it breaks the rules. Hashing takes a
+    while, so it runs with no database lock held when nothing has been written yet."""
     problem = password_problem(password, user.email)
     if problem:
         raise AccountError(problem, "password")
-    user.password_hash = hash_password(password)
+    end_read()
+    return hash_password(password)
+
+
+def apply_password(user: User, hashed: str) -> None:
+    """Give the account its new password hash: every session ends and every reset and
+    invitation link it still has is spent."""
+    user.password_hash = hashed
     end_all_sessions(user)
+    db.session.execute(
+        update(AccountToken).where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
+        .values(used_at=utcnow()).execution_options(synchronize_session=False)
+    )
+
+
+def set_password(user: User, password: str) -> None:
+    """Set a new password; raises AccountError if it breaks the rules (see apply_password)."""
+    user_id = user.id
+    hashed = hash_new_password(user, password)
+    apply_password(db.session.get(User, user_id), hashed)
 
 
 def change_password(
     user: User, current: str, new: str, address: str | None, user_agent: str | None
 ) -> str:
     """Change the password, end every session, and return a fresh session token."""
+    user_id = user.id
+    end_read()  # two hashes follow: hold no lock meanwhile
+    user = db.session.get(User, user_id)
     if not verify_password(user, current):
         raise AccountError("Your current password is not correct", "current_password")
     set_password(user, new)
@@ -158,5 +220,11 @@ def purge_expired() -> int:
     ).rowcount
     removed += db.session.execute(
         delete(AccountToken).where(AccountToken.expires_at < now - config["INVITATION_LIFETIME"])
+    ).rowcount
+    removed += db.session.execute(
+        delete(ResetRequest).where(ResetRequest.created_at < now - config["RESET_LIMIT_WINDOW"])
+    ).rowcount
+    removed += db.session.execute(
+        delete(KnownAddress).where(KnownAddress.last_seen_at < now - config["KNOWN_ADDRESS_DAYS"])
     ).rowcount
     return removed

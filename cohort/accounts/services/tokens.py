@@ -3,11 +3,11 @@
 import secrets
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
-from cohort.accounts.models import AccountToken, User
-from cohort.accounts.services.sessions import set_password
-from cohort.accounts.services.users import AccountError, find_user_by_email
+from cohort.accounts.models import AccountToken, ResetRequest, User
+from cohort.accounts.services.sessions import apply_password, hash_new_password, lift_lock_out
+from cohort.accounts.services.users import AccountError, normalise_email
 from cohort.accounts.signals import invitation_accepted
 from cohort.core.audit import record
 from cohort.core.mail import send_mail
@@ -49,39 +49,53 @@ def check_token(token: str, purpose: str) -> AccountToken:
 
 
 def redeem_token(token: str, purpose: str, password: str) -> User:
-    """Set the password through a token and use the token up; raise AccountError if refused."""
+    """Set the password through a token and use the token up; raise AccountError if refused.
+
+    Setting the password spends every other reset and invitation link of the account too; a
+    reset also lifts a lock-out by failed sign-ins."""
     row = check_token(token, purpose)
-    set_password(row.user, password)
+    token_id, user_id = row.id, row.user_id
+    hashed = hash_new_password(row.user, password)  # no lock held while it hashes
     # Guarded update: of two posts of the same form, only one uses the token.
     used = db.session.execute(
-        AccountToken.__table__.update()
-        .where(AccountToken.id == row.id, AccountToken.used_at.is_(None))
+        update(AccountToken)
+        .where(AccountToken.id == token_id, AccountToken.used_at.is_(None))
         .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
     ).rowcount
     if not used:
         raise AccountError("This link has already been used")
-    # Any other outstanding token of the same purpose is now spent too.
-    db.session.execute(
-        AccountToken.__table__.update()
-        .where(
-            AccountToken.user_id == row.user_id,
-            AccountToken.purpose == purpose,
-            AccountToken.used_at.is_(None),
-        )
-        .values(used_at=utcnow())
-    )
-    record(row.user, f"{purpose}_redeemed", subject=row.user.email)
+    user = db.session.get(User, user_id)
+    apply_password(user, hashed)
+    if purpose == "reset":
+        lift_lock_out(user)
+    record(user, f"{purpose}_redeemed", subject=user.email)
     if purpose == "invitation":
-        invitation_accepted.send(row.user)
-    return row.user
+        invitation_accepted.send(user)
+    return user
 
 
-def request_password_reset(email: str) -> None:
-    """Email a reset link when the address has an account; say nothing either way."""
-    user = find_user_by_email(email)
-    if user is None or not user.is_active_account:
+def request_password_reset(email: str, address: str | None = None) -> None:
+    """Email a reset link to an account's address, or a note that it has no account: the same
+    work either way, so neither the answer nor its time tells which. Beyond
+    RESET_LIMIT_PER_EMAIL requests for one address, or RESET_LIMIT_PER_CLIENT from one client,
+    in RESET_LIMIT_WINDOW, nothing more is sent. Raises AccountError for an invalid address."""
+    email = normalise_email(email)
+    config = current_app.config
+    since = utcnow() - config["RESET_LIMIT_WINDOW"]
+    asked = db.session.execute(select(func.count(ResetRequest.id)).where(
+        ResetRequest.email == email, ResetRequest.created_at >= since)).scalar_one()
+    sent_from = db.session.execute(select(func.count(ResetRequest.id)).where(
+        ResetRequest.address == address, ResetRequest.created_at >= since)).scalar_one() \
+        if address else 0
+    db.session.add(ResetRequest(email=email, address=address))
+    if asked >= config["RESET_LIMIT_PER_EMAIL"] or sent_from >= config["RESET_LIMIT_PER_CLIENT"]:
         return
-    hours = int(current_app.config["RESET_LIFETIME"].total_seconds() // 3600)
+    user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
+    if user is None or not user.is_active_account:
+        send_mail(email, "emails/accounts/no_account.txt", email=email)
+        return
+    hours = int(config["RESET_LIFETIME"].total_seconds() // 3600)
     send_mail(user.email, "emails/accounts/reset_password.txt", user=user,
               token=issue_token(user, "reset"), hours=hours)
 

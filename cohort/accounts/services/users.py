@@ -78,6 +78,14 @@ def find_or_create_user(email: str, name: str | None, organisation: str | None =
     return create_user(email, name, organisation=organisation, job_title=job_title), True
 
 
+def site_admin_names() -> list[str]:
+    """The names of the site administrators, who may appoint anyone to any cohort."""
+    return list(db.session.execute(
+        select(User.name).where(User.is_admin.is_(True), User.is_active_account.is_(True))
+        .order_by(User.name)
+    ).scalars())
+
+
 def grant_admin(acting: User, user: User) -> None:
     user.is_admin = True
     record(acting, "role_granted", subject=user.email, detail="site administrator")

@@ -8,12 +8,12 @@ from sqlalchemy.exc import IntegrityError
 from cohort.accounts.models import User
 from cohort.accounts.services import AccountError, create_user, normalise_email, send_welcome
 from cohort.cohorts.models import Cohort, Membership, PlaceHolding
-from cohort.cohorts.services import add_member, free_places
+from cohort.cohorts.services import add_member, ensure_changeable, free_places
 from cohort.core.audit import record
 from cohort.core.mail import send_mail
 from cohort.core.security import token_hash
 from cohort.core.services import Page, paginate
-from cohort.core.timeutil import format_local, utcnow
+from cohort.core.timeutil import format_deadline, utcnow
 from cohort.enrolment.models import APPLICATION_STATUSES, Application
 from cohort.enrolment.services.errors import EnrolmentError
 from cohort.enrolment.services.places import take_place
@@ -62,8 +62,8 @@ def submit_application(cohort: Cohort, email: str, **answers) -> tuple[Applicati
     now = utcnow()
     if not cohort.call_is_open(now):
         if cohort.call_has_closed(now):
-            closed = format_local(cohort.applications_close_at, cohort.timezone)
-            raise EnrolmentError(f"Applications to {cohort.title} closed on {closed}")
+            closed = format_deadline(cohort.applications_close_at, cohort.timezone)
+            raise EnrolmentError(f"Applications to {cohort.title} closed at {closed}")
         raise EnrolmentError(f"{cohort.title} is not taking applications now")
     try:
         email = normalise_email(email)
@@ -204,6 +204,7 @@ def accept_application(acting, application: Application, message: str | None = N
 
 
 def waitlist_application(acting, application: Application, message: str | None = None) -> None:
+    ensure_changeable(application.cohort)
     if application.status == "waitlisted":
         raise EnrolmentError("This application is already on the waitlist")
     _decide(acting, application, "waitlisted", message)
@@ -214,6 +215,7 @@ def waitlist_application(acting, application: Application, message: str | None =
 
 
 def decline_application(acting, application: Application, message: str | None = None) -> None:
+    ensure_changeable(application.cohort)
     _decide(acting, application, "declined", message)
     application.waitlist_position = None
     send_mail(application.email, "emails/enrolment/declined.txt", application=application,

@@ -6,11 +6,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from cohort.accounts.models import User
-from cohort.accounts.services import AccountError, create_user, normalise_email, send_welcome
+from cohort.accounts.services import (
+    AccountError,
+    normalise_email,
+    site_admin_names,
+)
 from cohort.cohorts.models import Cohort, Membership, Place, PlaceHolding
 from cohort.cohorts.services import (
-    add_member,
     current_holding,
+    ensure_changeable,
     facilitators_of,
     holder_of,
     invite,
@@ -27,7 +31,7 @@ from cohort.extensions import db
 
 __all__ = [
     "take_place", "hand_over", "request_handover", "decide_handover", "leave_place",
-    "invite_colleague", "decide_colleague", "Roster", "roster", "pending_handovers",
+    "Roster", "roster", "pending_handovers",
 ]
 
 
@@ -38,6 +42,7 @@ def take_place(cohort: Cohort, organisation: str | None, area_of_focus: str | No
     Two acceptances racing for the last place both try the same slot: the unique constraint
     on (cohort, slot) lets one through and the other tries the next slot, finding none.
     """
+    ensure_changeable(cohort)
     for _attempt in range(cohort.capacity + 1):
         used = set(
             db.session.execute(
@@ -107,6 +112,7 @@ def _successor_membership(cohort: Cohort, place: Place, leaver: Membership | Non
 def hand_over(acting, place: Place, email: str, name: str | None = None) -> Membership:
     """Move the place, and the work attached to it, to a successor; the leaver's posts stay
     theirs. The successor is a team member of the place or anyone not yet in the cohort."""
+    ensure_changeable(place.cohort)
     if place.status != "active":
         raise EnrolmentError("This place has been given up: it cannot be handed over")
     cohort = db.session.get(Cohort, place.cohort_id)
@@ -118,7 +124,8 @@ def hand_over(acting, place: Place, email: str, name: str | None = None) -> Memb
     if leaver is not None:
         leaver.status, leaver.left_at = "left", now
         send_mail(leaver.user.email, "emails/enrolment/handed_over.txt", user=leaver.user,
-                  cohort=cohort, successor=name or email)
+                  cohort=cohort, successor=name or email,
+                  by_facilitator=getattr(acting, "id", None) != leaver.user_id)
     db.session.flush()
     if existing is not None:  # a team member steps up
         successor = existing
@@ -145,8 +152,12 @@ def hand_over(acting, place: Place, email: str, name: str | None = None) -> Memb
 
 def request_handover(acting, place: Place, email: str, name: str | None, note: str | None):
     """A holder proposes a successor; the facilitators are asked to approve. One pending
-    proposal per place (the partial unique index holds it against a double submit)."""
+    proposal per place (the partial unique index holds it against a double submit). The
+    successor's name is asked for always, so the facilitator can invite someone new."""
+    ensure_changeable(place.cohort)
     email = _email(email)
+    if not (name or "").strip():
+        raise EnrolmentError("Enter the name of the person who will take your place", "name")
     pending = db.session.execute(
         select(HandoverRequest.id).where(HandoverRequest.place_id == place.id,
                                          HandoverRequest.status == "pending")
@@ -174,6 +185,7 @@ def request_handover(acting, place: Place, email: str, name: str | None, note: s
 def decide_handover(acting, request: HandoverRequest, approve: bool) -> Membership | None:
     """Approve (the place moves) or decline a proposal. Two facilitators deciding at once:
     the version column refuses the second (ChangedMeanwhile)."""
+    ensure_changeable(request.place.cohort)
     if request.status != "pending":
         raise EnrolmentError("This handover has already been decided")
     request.status, request.decided_at = ("approved" if approve else "declined"), utcnow()
@@ -191,9 +203,19 @@ def decide_handover(acting, request: HandoverRequest, approve: bool) -> Membersh
 
 
 def leave_place(acting, membership: Membership, how: str = "withdrew") -> Place | None:
-    """The member leaves the cohort; a participant's place is freed for the waitlist."""
+    """The member leaves the cohort; a participant's place is freed for the waitlist. The last
+    facilitator cannot leave: someone must run the cohort."""
+    ensure_changeable(membership.cohort)
     if membership.status != "active":
         raise EnrolmentError("This person has already left the cohort")
+    if membership.role == "facilitator" and not [
+            m for m in facilitators_of(membership.cohort) if m.id != membership.id]:
+        admins = site_admin_names()
+        who = f" (a site administrator: {', '.join(admins)})" if admins else ""
+        raise EnrolmentError(
+            f"You are the only facilitator of {membership.cohort.title}, so you cannot leave it "
+            "yet. Add a co-facilitator on the roster first, or ask a site administrator"
+            f"{who} to appoint one")
     now = utcnow()
     membership.status, membership.left_at = "left", now
     place = membership.place if membership.role == "participant" else None
@@ -206,41 +228,6 @@ def leave_place(acting, membership: Membership, how: str = "withdrew") -> Place 
     record(acting, "member_left", subject=membership.user.email,
            detail=f"{how} from {membership.cohort.slug}")
     return place
-
-
-def invite_colleague(acting, place: Place, email: str, name: str) -> Membership:
-    """A holder adds a colleague to their place's team; the facilitator approves it."""
-    cohort = db.session.get(Cohort, place.cohort_id)
-    email = _email(email)
-    user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
-    organisation = place.organisation.name if place.organisation else None
-    if user is None:
-        if not (name or "").strip():
-            raise EnrolmentError("Enter your colleague's name", "name")
-        user = create_user(email, name, organisation=organisation)
-    membership = add_member(acting, cohort, user, "colleague", place=place, approved=False,
-                            organisation=organisation, area_of_focus=place.area_of_focus)
-    for facilitator in facilitators_of(cohort):
-        send_mail(facilitator.user.email, "emails/enrolment/colleague_to_approve.txt",
-                  user=facilitator.user, cohort=cohort, holder=acting, colleague=user)
-    return membership
-
-
-def decide_colleague(acting, membership: Membership, approve: bool) -> None:
-    """Approve or decline a team member a holder proposed. Two facilitators deciding at once:
-    the version column refuses the second (ChangedMeanwhile)."""
-    if membership.role != "colleague" or membership.approved or membership.status != "active":
-        raise EnrolmentError("There is nothing to decide for this person")
-    cohort = membership.cohort
-    if not approve:
-        membership.status, membership.left_at = "declined", utcnow()
-        db.session.flush()
-        return
-    membership.approved = True
-    db.session.flush()
-    send_welcome(membership.user, "emails/enrolment/colleague_approved.txt", cohort=cohort)
-    record(acting, "role_granted", subject=membership.user.email,
-           detail=f"colleague in {cohort.slug}")
 
 
 @dataclass

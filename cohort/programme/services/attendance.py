@@ -2,10 +2,11 @@
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from cohort.accounts.models import User
-from cohort.cohorts.models import Membership
+from cohort.cohorts.models import Membership, Place, PlaceHolding
+from cohort.cohorts.services import ensure_changeable
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 from cohort.programme.models import ATTENDANCE, Attendance, ObjectiveRating, ProgrammeSession
@@ -18,14 +19,26 @@ __all__ = [
 
 
 def attendees(session: ProgrammeSession) -> list[Membership]:
-    """Who attendance is taken for: participants, and team members when the session is open to
-    them."""
-    roles = ["participant"] + (["colleague"] if session.audience == "members_and_colleagues" else [])
+    """The session's register: whoever held each place when it started (from the places'
+    holding history, so a later handover does not rewrite it), the team members who belonged
+    then when it is open to them, and anyone whose attendance is already recorded."""
+    at = session.starts_at
+    held_then = (
+        select(PlaceHolding.user_id).join(Place, Place.id == PlaceHolding.place_id)
+        .where(Place.cohort_id == session.cohort_id, PlaceHolding.started_at <= at,
+               or_(PlaceHolding.ended_at.is_(None), PlaceHolding.ended_at > at))
+    )
+    who = [Membership.user_id.in_(held_then),
+           Membership.id.in_(select(Attendance.membership_id)
+                             .where(Attendance.session_id == session.id))]
+    if session.audience == "members_and_colleagues":
+        who.append(and_(Membership.role == "colleague", Membership.approved.is_(True),
+                        Membership.joined_at <= at,
+                        or_(Membership.left_at.is_(None), Membership.left_at > at)))
     return list(db.session.execute(
         select(Membership).join(Membership.user)
-        .where(Membership.cohort_id == session.cohort_id, Membership.status == "active",
-               Membership.approved.is_(True), Membership.role.in_(roles))
-        .order_by(User.name)
+        .where(Membership.cohort_id == session.cohort_id, or_(*who))
+        .order_by(User.name, Membership.id)
     ).scalars())
 
 
@@ -37,6 +50,7 @@ def attendance_of(session: ProgrammeSession) -> dict[int, str]:
 
 def record_attendance(acting, session: ProgrammeSession, marks: dict[int, str]) -> int:
     """Save present / apologies / absent for members of the session; returns how many marks."""
+    ensure_changeable(session.cohort)
     if session.is_cancelled:
         raise ProgrammeError("This session was cancelled: there is no attendance to record")
     if session.starts_at > utcnow():
@@ -79,6 +93,7 @@ def ratings_of(session: ProgrammeSession, membership: Membership) -> dict[int, i
 
 def rate_objectives(membership: Membership, session: ProgrammeSession, ratings: dict[int, int]) -> None:
     """Save the member's confidence (1 to 5) on every objective of the session."""
+    ensure_changeable(session.cohort)
     if not can_rate(session):
         raise ProgrammeError("You can rate your confidence once the session has taken place")
     objectives = {o.id for o in session.objectives}

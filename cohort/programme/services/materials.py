@@ -3,6 +3,7 @@
 import re
 from urllib.parse import urlsplit
 
+from cohort.cohorts.services import ensure_changeable
 from cohort.extensions import db
 from cohort.programme.models import Material, ProgrammeSession
 from cohort.programme.services.errors import ProgrammeError
@@ -29,6 +30,7 @@ MAX_MATERIAL_BYTES = 5 * 1024 * 1024
 def add_material(acting, session: ProgrammeSession, title: str, url: str | None = None,
                  filename: str | None = None, data: bytes | None = None) -> Material:
     """Attach a link or a file (type checked by name and by content) to a session."""
+    ensure_changeable(session.cohort)
     title = (title or "").strip()
     if not title:
         raise ProgrammeError("Enter a title for the material", "title")
@@ -68,5 +70,6 @@ def get_material(session: ProgrammeSession, material_id: int) -> Material | None
 
 
 def remove_material(acting, material: Material) -> None:
+    ensure_changeable(material.session.cohort)
     db.session.delete(material)
     db.session.flush()

@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from cohort.cohorts.services import ensure_changeable
 from cohort.core.audit import record
 from cohort.core.errors import check_version
 from cohort.core.timeutil import is_known_zone, utcnow, zone
@@ -113,14 +114,30 @@ def _validate(data: SessionData) -> None:
         raise ProgrammeError("Keep each learning objective to 500 characters or fewer", "objectives")
 
 
+def _check_within_dates(cohort, data: SessionData, outside_dates_ok: bool) -> None:
+    """A session outside the cohort's dates is most likely a typing slip: ask first."""
+    if outside_dates_ok or not (cohort.starts_on and cohort.ends_on):
+        return
+    day = data.starts_at.astimezone(zone(data.timezone)).date()
+    if not cohort.starts_on <= day <= cohort.ends_on:
+        raise ProgrammeError(
+            f"{day.day} {day:%B %Y} is outside the cohort's dates ({cohort.starts_on.day} "
+            f"{cohort.starts_on:%B %Y} to {cohort.ends_on.day} {cohort.ends_on:%B %Y}). Check "
+            "the date, or confirm below that the session is meant to be then", "confirm_dates")
+
+
 def add_session(acting, cohort, title: str, kind: str, starts_at, duration_minutes: int,
                 timezone: str = "Europe/London", topics: list[str] | None = None,
-                objectives: list[str] | None = None, **fields) -> ProgrammeSession:
-    """Schedule a session with its topics and learning objectives in order."""
+                objectives: list[str] | None = None, outside_dates_ok: bool = False,
+                **fields) -> ProgrammeSession:
+    """Schedule a session with its topics and learning objectives in order. A date outside
+    the cohort's raises ProgrammeError unless `outside_dates_ok`."""
+    ensure_changeable(cohort)
     data = SessionData(title=title, kind=kind, starts_at=starts_at,
                        duration_minutes=duration_minutes, timezone=timezone,
                        topics=_lines(topics), objectives=_lines(objectives), **fields)
     _validate(data)
+    _check_within_dates(cohort, data, outside_dates_ok)
     session = ProgrammeSession(
         cohort_id=cohort.id, title=data.title.strip(), kind=data.kind, starts_at=data.starts_at,
         duration_minutes=data.duration_minutes, timezone=data.timezone,
@@ -139,19 +156,22 @@ def add_session(acting, cohort, title: str, kind: str, starts_at, duration_minut
 
 
 def update_session(acting, session: ProgrammeSession, data: SessionData,
-                   expected_version: int | None = None) -> ProgrammeSession:
+                   expected_version: int | None = None,
+                   outside_dates_ok: bool = False) -> ProgrammeSession:
     """Change a session (a new start reschedules it); each change raises its SEQUENCE.
 
     Objectives keep their identity by position, so ratings already given stay attached.
     Raises ChangedMeanwhile when `expected_version` (the version the editor loaded) is stale.
     Sends session_changed (with `moved` when its time or length changed).
     """
+    ensure_changeable(session.cohort)
     if session.is_cancelled:
         raise ProgrammeError("This session has been cancelled: it cannot be edited")
     check_version(session, expected_version)
     moved = (data.starts_at, data.duration_minutes) != (session.starts_at, session.duration_minutes)
     data.topics, data.objectives = _lines(data.topics), _lines(data.objectives)
     _validate(data)
+    _check_within_dates(session.cohort, data, outside_dates_ok)
     session.title, session.kind = data.title.strip(), data.kind
     session.starts_at, session.duration_minutes = data.starts_at, data.duration_minutes
     session.timezone, session.topics = data.timezone, "\n".join(data.topics)
@@ -176,6 +196,7 @@ def update_session(acting, session: ProgrammeSession, data: SessionData,
 
 
 def cancel_session(acting, session: ProgrammeSession) -> ProgrammeSession:
+    ensure_changeable(session.cohort)
     if session.is_cancelled:
         raise ProgrammeError("This session has already been cancelled")
     session.status, session.sequence, session.updated_at = "cancelled", session.sequence + 1, utcnow()
@@ -185,11 +206,20 @@ def cancel_session(acting, session: ProgrammeSession) -> ProgrammeSession:
     return session
 
 
-def set_programme_objectives(acting, cohort, text) -> list[ProgrammeObjective]:
+def set_programme_objectives(acting, cohort, text, remove_all: bool = False
+                             ) -> list[ProgrammeObjective]:
+    """Replace the programme's objectives with one a line. Saving none when there are some
+    removes them only with `remove_all` (the person confirmed it); else raises ProgrammeError."""
+    ensure_changeable(cohort)
     lines = _lines(text)
     if any(len(line) > 500 for line in lines):
         raise ProgrammeError("Keep each objective to 500 characters or fewer", "objectives")
-    for old in programme_objectives(cohort):
+    existing = programme_objectives(cohort)
+    if not lines and existing and not remove_all:
+        raise ProgrammeError(
+            f"The box is empty: saving it would remove all {len(existing)} objectives. Enter "
+            "the objectives, or confirm below that you want to remove them all", "remove_all")
+    for old in existing:
         db.session.delete(old)
     db.session.flush()
     rows = [ProgrammeObjective(cohort_id=cohort.id, position=i, text=t) for i, t in enumerate(lines, 1)]

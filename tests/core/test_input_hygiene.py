@@ -1,0 +1,130 @@
+"""What a user or a client can type that once gave a 500 or worse: line breaks and NUL bytes in
+text fields, ids beyond 64 bits, Unicode digits, an unsafe `next=`, and mail that cannot be
+built. Each gets a clear message or a 404, and nothing is saved half-way."""
+
+from urllib.parse import urlencode
+
+import pytest
+from conftest import post_form
+from sqlalchemy import func, select
+
+from cohort.cohorts.models import Cohort
+from cohort.core.database import commit
+from cohort.core.mail import deliver, queue_mail
+from cohort.core.models import MailMessage
+from cohort.core.scheduler import sweep
+from cohort.extensions import db
+from cohort.programme.models import Material
+
+
+@pytest.fixture
+def facilitating(client, login, make_cohort, make_member, make_user):
+    cohort = make_cohort("Tidy cohort")
+    user = make_member(cohort, "facilitator", user=make_user()).user
+    login(user)
+    return cohort
+
+
+@pytest.mark.parametrize("title", ["Line\r\nBcc: x@example.org", "Null\x00byte", "Tab\tin it"])
+def test_a_one_line_field_refuses_control_characters(client, facilitating, title):
+    cohort = facilitating
+    response = post_form(client, f"/cohorts/{cohort.id}/edit", {
+        "title": title, "status": "running", "capacity": "12", "version": str(cohort.version)})
+    assert response.status_code == 200
+    assert "Title must not contain line breaks or control characters" in response.get_data(
+        as_text=True)
+    db.session.rollback()
+    assert db.session.get(Cohort, cohort.id).title == "Tidy cohort"
+
+
+def test_a_text_box_keeps_line_breaks_but_refuses_nul(client, facilitating):
+    cohort = facilitating
+    url = f"/cohorts/{cohort.id}/objectives"
+    assert post_form(client, url, {"objectives": "One\r\nTwo"}).status_code == 302
+    refused = post_form(client, url, {"objectives": "One\x00Two"})
+    assert "must not contain control characters" in refused.get_data(as_text=True)
+
+
+def test_a_material_link_with_a_line_break_is_refused(client, facilitating, make_session):
+    session = make_session(facilitating)
+    response = post_form(
+        client, f"/cohorts/{facilitating.id}/sessions/{session.id}/materials",
+        {"title": "Slides", "url": "https://example.org/\r\nx"},
+        page=f"/cohorts/{facilitating.id}/sessions/{session.id}", follow_redirects=True)
+    assert response.status_code == 200
+    assert "must not contain line breaks" in response.get_data(as_text=True)
+    assert db.session.execute(select(func.count(Material.id))).scalar_one() == 0
+
+
+@pytest.mark.parametrize("path", [
+    "/cohorts/9223372036854775808", "/cohorts/99999999999999999999999/programme",
+    "/cohorts/1/sessions/9223372036854775808", "/admin/mail/18446744073709551616",
+])
+def test_an_id_beyond_64_bits_is_not_found(client, facilitating, path):
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("version", ["²", "٣", "99999999999999999999999", "-1", "1.0"])
+def test_a_strange_version_is_not_a_500(client, facilitating, version):
+    cohort = facilitating
+    response = post_form(client, f"/cohorts/{cohort.id}/edit", {
+        "title": "Renamed", "status": "running", "capacity": "12", "version": version})
+    assert response.status_code in (200, 302)
+
+
+@pytest.mark.parametrize("part", ["²", "٣", "9999999999", "1" * 25])
+def test_a_strange_date_part_gets_a_field_message(client, facilitating, part):
+    cohort = facilitating
+    response = post_form(client, f"/cohorts/{cohort.id}/edit", {
+        "title": "Tidy cohort", "status": "running", "capacity": "12",
+        "starts_on-day": part, "starts_on-month": "1", "starts_on-year": "2027"})
+    assert response.status_code == 200
+    assert "Start date must be a real date" in response.get_data(as_text=True)
+
+
+def test_nul_in_an_address_is_refused(client, facilitating):
+    assert client.get("/apply/x%00y").status_code == 400
+    assert client.get(f"/cohorts/{facilitating.id}/applications?q=a%00b").status_code == 400
+
+
+@pytest.mark.parametrize("target", ["/\r\nSet-Cookie: x=1", "//evil.example",
+                                    "https://evil.example/", "/\\evil.example"])
+def test_an_unsafe_next_falls_back_to_home(client, make_user, target):
+    user = make_user()
+    response = post_form(client, "/login?" + urlencode({"next": target}),
+                         {"email": user.email, "password": "correct horse battery"},
+                         page="/login")
+    assert (response.status_code, response.headers["Location"]) == (302, "/")
+
+
+def test_a_next_on_the_site_is_kept(client, make_user):
+    user = make_user()
+    response = post_form(client, "/login?next=/account",
+                         {"email": user.email, "password": "correct horse battery"},
+                         page="/login")
+    assert response.headers["Location"] == "/account"
+
+
+def test_a_message_that_cannot_be_built_is_marked_failed_and_stops_nothing(app, outbox,
+                                                                           make_user):
+    message = queue_mail("someone@example.org", "Broken\r\nBcc: x@example.org", "Body")
+    commit()  # delivering after the commit must not raise
+    db.session.rollback()
+    row = db.session.get(MailMessage, message.id)
+    assert row.status == "failed" and "Cannot be built" in row.error
+    assert outbox == []
+    assert deliver([message.id]) == 0  # not claimed again
+    assert "retry_mail_job: 0" in sweep()
+
+
+def test_sent_mail_carries_a_date(outbox, make_user):
+    queue_mail("someone@example.org", "Hello", "Body")
+    commit()
+    assert outbox[-1]["Date"]
+
+
+def test_the_time_zone_list_offers_current_names_only(client, make_user, login):
+    login(make_user())
+    page = client.get("/account/preferences").get_data(as_text=True)
+    assert 'value="Europe/London"' in page
+    assert 'value="Africa/Asmera"' not in page and 'value="GB"' not in page
