@@ -1,6 +1,8 @@
 """The database edge: engine settings (SQLite in WAL mode with a busy timeout and foreign keys
 on, BEGIN IMMEDIATE for writers) and commit(), which only the edges call."""
 
+import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -8,7 +10,7 @@ from contextvars import ContextVar
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from cohort.core import mail
@@ -16,18 +18,77 @@ from cohort.extensions import db
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _WRITE_INTENT: ContextVar[bool] = ContextVar("cohort_write_intent", default=False)
+_READ_FIRST: ContextVar[bool] = ContextVar("cohort_read_first", default=False)
+
+
+class _WriterQueue:
+    """Writers of this process, in turn. SQLite admits one writer at a time and wakes the
+    others by polling, so among many threads (the development server, a crowd of sign-ins) one
+    waiter can miss its turn for seconds; here they queue first and go in order. Other
+    processes still meet at SQLite's busy timeout."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._waiting: deque[threading.Event] = deque()
+        self._taken = False
+
+    def enter(self, timeout: float) -> bool:
+        with self._guard:
+            if not self._taken:
+                self._taken = True
+                return True
+            turn = threading.Event()
+            self._waiting.append(turn)
+        if turn.wait(timeout):
+            return True
+        with self._guard:
+            if turn.is_set():
+                return True
+            self._waiting.remove(turn)
+            return False
+
+    def leave(self) -> None:
+        with self._guard:
+            if self._waiting:
+                self._waiting.popleft().set()  # the turn passes straight to the next
+            else:
+                self._taken = False
+
+
+_WRITERS = _WriterQueue()
+_WRITER_KEY = "cohort_writer"
+
+
+def _writer_done(conn) -> None:
+    try:
+        info = conn.info
+    except SQLAlchemyError:
+        return  # an invalidated connection: its pool record's "invalidate" gave the turn back
+    if info.pop(_WRITER_KEY, False):
+        _WRITERS.leave()
+
+
+def _writer_reset(dbapi_connection, connection_record, reset_state) -> None:
+    """A connection back in the pool with its transaction still open gives the turn back."""
+    if connection_record is not None and connection_record.info.pop(_WRITER_KEY, False):
+        _WRITERS.leave()
+
+
+def _writer_invalidated(dbapi_connection, connection_record, exception) -> None:
+    _writer_reset(dbapi_connection, connection_record, None)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
 def init_app(app: Flask) -> None:
+    app.teardown_request(lambda _error: _READ_FIRST.set(False))
     with app.app_context():
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite":
@@ -36,6 +97,10 @@ def init_app(app: Flask) -> None:
             # where a write must not race (see write_intent below).
             event.listen(engine, "connect", _disable_pysqlite_begin)
             event.listen(engine, "begin", _emit_begin)
+            event.listen(engine, "commit", _writer_done)
+            event.listen(engine, "rollback", _writer_done)
+            event.listen(engine, "reset", _writer_reset)
+            event.listen(engine, "invalidate", _writer_invalidated)
 
 
 def _disable_pysqlite_begin(dbapi_connection, _record) -> None:
@@ -44,6 +109,9 @@ def _disable_pysqlite_begin(dbapi_connection, _record) -> None:
 
 def _emit_begin(conn) -> None:
     mode = conn.info.pop("sqlite_begin", None)
+    if mode is None and _READ_FIRST.get():
+        _READ_FIRST.set(False)  # this transaction only reads; the next one may write
+        mode = "DEFERRED"
     if mode is None:
         # In WAL mode a transaction that has read cannot write once another connection has
         # committed ("database is locked", with no wait), so a request that may write takes
@@ -52,6 +120,8 @@ def _emit_begin(conn) -> None:
             has_request_context() and request.method not in SAFE_METHODS
         )
         mode = "IMMEDIATE" if writing else "DEFERRED"
+    if mode == "IMMEDIATE" and _WRITERS.enter(timeout=30):
+        conn.info[_WRITER_KEY] = True
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
@@ -91,6 +161,13 @@ def _executed(state) -> None:
 def _ended(session, transaction) -> None:
     if transaction.parent is None:
         session.info.pop(_WROTE, None)
+
+
+def read_before_write() -> None:
+    """The transaction the next statement begins will only read, and end with end_read()
+    before anything is written: on SQLite it takes no write lock, so a crowd of such requests
+    (sign-ins) reads side by side. Call it before the session's first statement."""
+    _READ_FIRST.set(True)
 
 
 def end_read() -> None:

@@ -18,7 +18,7 @@ from cohort.accounts.models import (
 from cohort.accounts.services.passwords import hash_password, password_problem, verify_password
 from cohort.accounts.services.users import AccountError, find_user_by_email, normalise_email
 from cohort.core.audit import record
-from cohort.core.database import end_read
+from cohort.core.database import end_read, read_before_write
 from cohort.core.security import token_hash
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
@@ -54,6 +54,7 @@ def sign_in(email: str, password: str, address: str | None, user_agent: str | No
     An unknown email gets the same answer as a wrong password. Failures are counted per
     account and per address in the database, which every worker and host shares.
     """
+    read_before_write()  # the checks below only read; the hash comes before any write
     config = current_app.config
     since = utcnow() - config["LOGIN_WINDOW"]
     minutes = int(config["LOGIN_WINDOW"].total_seconds() // 60)
