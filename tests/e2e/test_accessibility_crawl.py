@@ -1,4 +1,5 @@
-"""Crawl every page each demo role can reach and run axe on it, normal and error states.
+"""Crawl every page each demo role can reach and run axe on it, normal and error states, and
+hold each page to a 375 px phone screen without sideways scrolling.
 
 New pages come under this check without anyone listing them: the crawler follows every
 same-site link it finds (GET only: a GET never changes state) and submits every POST form
@@ -46,6 +47,20 @@ FORMS_WITH_FIELDS = """
 """
 
 
+PHONE_WIDTH = 375
+
+
+def narrow_screen_problems(page, path: str) -> list[str]:
+    """The page on a 375 px phone must not scroll sideways (wide tables scroll within)."""
+    wide = page.viewport_size
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 800})
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    page.set_viewport_size(wide)
+    if width > PHONE_WIDTH:
+        return [f"{path}: {width} px wide on a {PHONE_WIDTH} px screen"]
+    return []
+
+
 def crawl(page, base: str, axe_source: str, start: str = "/") -> tuple[list[str], list[str]]:
     """Visit every reachable page; return (pages visited, problems found)."""
     queue, seen, problems = [start], set(), []
@@ -61,6 +76,7 @@ def crawl(page, base: str, axe_source: str, start: str = "/") -> tuple[list[str]
             problems.append(f"{path}: status {response.status}")
             continue
         problems += [f"{path} (normal):\n{line}" for line in axe_problems(page, axe_source)]
+        problems += narrow_screen_problems(page, path)
         links = _same_site_links(page, base)
         for index in page.evaluate(FORMS_WITH_FIELDS):
             page.goto(base + path)
@@ -101,3 +117,10 @@ def test_every_reachable_page_passes_axe(page, demo, axe_source, live_server, em
     visited, problems = crawl(page, live_server, axe_source, start)
     assert len(visited) >= 2, visited
     assert not problems, f"{len(problems)} problem(s) on {len(visited)} pages:\n" + "\n".join(problems)
+
+
+def test_the_narrow_screen_check_sees_a_page_that_scrolls_sideways(page):
+    page.set_content('<body style="margin: 0"><p style="width: 600px">Too wide</p></body>')
+    assert narrow_screen_problems(page, "/wide") == ["/wide: 600 px wide on a 375 px screen"]
+    page.set_content("<p>A line that wraps</p>")
+    assert narrow_screen_problems(page, "/narrow") == []
