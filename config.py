@@ -54,7 +54,15 @@ class Config:
     MAIL_USE_SSL = _bool("MAIL_USE_SSL")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Cohort <no-reply@cohort.localhost>")
     MAIL_DIRECTORY = os.environ.get("MAIL_DIRECTORY", str(INSTANCE / "mail"))
-    MAIL_CLAIM_LEASE = timedelta(minutes=10)
+    # The dispatcher (core/outbox.py): a claim left by a crash is retried after the lease; a
+    # temporary failure after MAIL_RETRY_SECONDS, doubling each time, MAIL_MAX_ATTEMPTS at most.
+    MAIL_CLAIM_LEASE = timedelta(seconds=int(os.environ.get("MAIL_CLAIM_LEASE_SECONDS", "300")))
+    MAIL_RETRY_SECONDS = int(os.environ.get("MAIL_RETRY_SECONDS", "30"))
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "5"))
+    # How often the scheduler process sends what web requests queued.
+    MAIL_DISPATCH_SECONDS = float(os.environ.get("MAIL_DISPATCH_SECONDS", "2"))
+    # Tests only: a commit sends what it queued at once, so a test can read it.
+    MAIL_SEND_AFTER_COMMIT = False
     # Once sent, the kept copy of a message loses its secret links (reset, invitation, status
     # page), so the mail log opens nobody's account. Development keeps them, for the demo.
     MAIL_LOG_REDACTS_LINKS = _bool("MAIL_LOG_REDACTS_LINKS", False)
@@ -117,6 +125,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-only-secret-key"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     MAIL_BACKEND = "memory"
+    MAIL_SEND_AFTER_COMMIT = True
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 8192
     ARGON2_PARALLELISM = 1

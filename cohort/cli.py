@@ -1,5 +1,7 @@
 """The `flask --app wsgi cohort ...` commands. Each calls services and commits at the end."""
 
+import time
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
@@ -7,6 +9,7 @@ from flask.cli import AppGroup
 from cohort import demo
 from cohort.accounts.services import AccountError, create_user, purge_expired
 from cohort.core.database import commit
+from cohort.core.outbox import dispatch_all
 from cohort.core.scheduler import run_scheduler, sweep
 from cohort.extensions import db
 
@@ -53,6 +56,19 @@ def purge_command() -> None:
     removed = purge_expired()
     commit()
     click.echo(f"Removed {removed} expired rows.")
+
+
+@cohort_cli.command("dispatch")
+@click.option("--batch", default=100, show_default=True, help="Messages claimed at a time.")
+@click.option("--until-idle", is_flag=True, help="Stop when nothing is left to send.")
+def dispatch_command(batch: int, until_idle: bool) -> None:
+    """Send the mail that is due, beside the scheduler's own dispatcher (any number may run)."""
+    if until_idle:
+        click.echo(f"Sent {dispatch_all(batch)} messages.")
+        return
+    while True:
+        dispatch_all(batch)
+        time.sleep(current_app.config["MAIL_DISPATCH_SECONDS"])
 
 
 @cohort_cli.command("scheduler")

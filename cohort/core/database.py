@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from cohort.core import mail
+from cohort.core import outbox
 from cohort.extensions import db
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -31,24 +31,33 @@ class _WriterQueue:
         self._guard = threading.Lock()
         self._waiting: deque[threading.Event] = deque()
         self._taken = False
+        self._holder: int | None = None
 
     def enter(self, timeout: float) -> bool:
+        """Wait for this thread's turn (True), or give up after `timeout` (False). A thread
+        that holds the turn already does not queue behind itself (False: SQLite decides)."""
+        me = threading.get_ident()
         with self._guard:
+            if self._taken and self._holder == me:
+                return False
             if not self._taken:
-                self._taken = True
+                self._taken, self._holder = True, me
                 return True
             turn = threading.Event()
             self._waiting.append(turn)
         if turn.wait(timeout):
+            self._holder = me
             return True
         with self._guard:
             if turn.is_set():
+                self._holder = me
                 return True
             self._waiting.remove(turn)
             return False
 
     def leave(self) -> None:
         with self._guard:
+            self._holder = None
             if self._waiting:
                 self._waiting.popleft().set()  # the turn passes straight to the next
             else:
@@ -140,7 +149,7 @@ def write_intent() -> Iterator[None]:
 def commit() -> None:
     """Commit the work of a request, a job or a command, then deliver the mail it queued."""
     db.session.commit()
-    mail.deliver_ready()
+    outbox.send_committed()
 
 
 _WROTE = "cohort_wrote"

@@ -1,11 +1,11 @@
-"""Scheduled work of the core module."""
+"""Scheduled work of the core module: the outbox's dispatcher."""
 
-from cohort.core.mail import retry_pending
-
-
-def retry_mail_job() -> int:
-    """Deliver mail left pending by a failed send or a crash; returns how many were sent."""
-    return retry_pending()
+from cohort.core.outbox import dispatch_all
 
 
-JOBS = (retry_mail_job,)
+def dispatch_mail_job() -> int:
+    """Send every message that is due (queued, or waiting for a retry); returns how many."""
+    return dispatch_all()
+
+
+JOBS = (dispatch_mail_job,)

@@ -2,8 +2,8 @@
 
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Enum, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cohort.core.timeutil import UTCDateTime, utcnow
 from cohort.extensions import db
@@ -46,11 +46,44 @@ class MailMessage(IdMixin, TimestampMixin, db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(default=0)
+    # When a pending message may be tried (again): now when queued, later after a failure.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Which dispatcher's claim this is: only its holder may record the outcome.
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    headers: Mapped[str | None] = mapped_column(Text)  # extra headers, as JSON
+
+    attachments: Mapped[list["MailAttachment"]] = relationship(
+        order_by="MailAttachment.id", cascade="all, delete-orphan", lazy="selectin")
 
     __table_args__ = (
         Index("ix_mail_message_created_at_id", "created_at", "id"),
         Index("ix_mail_message_status", "status"),
+        Index("ix_mail_message_due", "status", "next_attempt_at"),
     )
+
+
+class MailAttachment(IdMixin, db.Model):
+    """A file sent with a message (a session's calendar entry)."""
+
+    __tablename__ = "mail_attachment"
+
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("mail_message.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SchedulerBeat(db.Model):
+    """The scheduler's heartbeat: one row, written at every sweep and dispatch."""
+
+    __tablename__ = "scheduler_beat"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int]
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    beat_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class AuditEvent(IdMixin, TimestampMixin, db.Model):

@@ -6,7 +6,9 @@ SQLite database; a second process waits on the lock as a hot standby.
 """
 
 import contextlib
+import os
 import signal
+import socket
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +19,10 @@ from flask import current_app
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from cohort.core.database import commit, write_intent
+from cohort.core.models import SchedulerBeat
+from cohort.core.outbox import dispatch_all
+from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 
 ADVISORY_LOCK_KEY = 0x436F686F7274  # "Cohort"
@@ -82,19 +88,55 @@ def leader_lock(poll_seconds: float = 5.0):
             lock.release()
 
 
+def beat(started_at) -> None:
+    """Write the heartbeat the admin's mail log and the health check read."""
+    values = {"host": socket.gethostname()[:255], "pid": os.getpid(), "started_at": started_at,
+              "beat_at": utcnow()}
+    row = db.session.get(SchedulerBeat, 1)
+    if row is None:
+        db.session.add(SchedulerBeat(id=1, **values))
+    else:
+        for name, value in values.items():
+            setattr(row, name, value)
+    commit()
+
+
+def last_beat() -> SchedulerBeat | None:
+    return db.session.get(SchedulerBeat, 1)
+
+
 def run_scheduler() -> None:
+    """Hold the leader lock, then sweep every SCHEDULER_SWEEP_SECONDS and dispatch mail every
+    MAIL_DISPATCH_SECONDS until stopped."""
     app = current_app._get_current_object()
     interval = app.config["SCHEDULER_SWEEP_SECONDS"]
+    started = utcnow()
 
-    def job():
-        with app.app_context():
+    def sweep_job():
+        with app.app_context(), write_intent():
             app.logger.info("Sweep: %s", sweep())
+            beat(started)
+
+    def dispatch_job():
+        with app.app_context():
+            try:
+                sent = dispatch_all()
+                with write_intent():
+                    beat(started)
+            except Exception:  # the next run tries again
+                db.session.rollback()
+                app.logger.exception("Dispatching mail failed")
+                return
+            if sent:
+                app.logger.info("Dispatched %s messages", sent)
 
     with leader_lock():
         app.logger.warning("Scheduler running: a sweep every %s seconds.", interval)
         scheduler = BlockingScheduler(timezone="UTC")
-        scheduler.add_job(job, "interval", seconds=interval, id="sweep", coalesce=True,
+        scheduler.add_job(sweep_job, "interval", seconds=interval, id="sweep", coalesce=True,
                           max_instances=1)
+        scheduler.add_job(dispatch_job, "interval", seconds=app.config["MAIL_DISPATCH_SECONDS"],
+                          id="dispatch", coalesce=True, max_instances=1)
         signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
-        job()  # a sweep at start: overdue work is done straight after a restart
+        sweep_job()  # a sweep at start: overdue work is done straight after a restart
         scheduler.start()

@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 from cohort.accounts.models import User
 from cohort.accounts.services import create_user
 from cohort.cohorts.models import Cohort
-from cohort.core import mail
+from cohort.core import outbox
 from cohort.core.models import MailMessage
 from cohort.demo import programme, reference, running, steps
 from cohort.extensions import db
@@ -85,4 +85,4 @@ def _withdraw_queued_mail() -> None:
     ids matters too: on SQLite a later message could reuse a deleted row's id.
     """
     db.session.execute(delete(MailMessage))
-    mail.discard_queued()
+    outbox.discard_queued()

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from cohort.cohorts.models import Cohort
 from cohort.core.database import commit
-from cohort.core.mail import deliver, queue_mail
+from cohort.core.mail import queue_mail
+from cohort.core.outbox import dispatch
 from cohort.core.models import MailMessage
 from cohort.core.scheduler import sweep
 from cohort.extensions import db
@@ -113,8 +114,8 @@ def test_a_message_that_cannot_be_built_is_marked_failed_and_stops_nothing(app, 
     row = db.session.get(MailMessage, message.id)
     assert row.status == "failed" and "Cannot be built" in row.error
     assert outbox == []
-    assert deliver([message.id]) == 0  # not claimed again
-    assert "retry_mail_job: 0" in sweep()
+    assert dispatch(only=[message.id]) == 0  # not claimed again
+    assert "dispatch_mail_job: 0" in sweep()
 
 
 def test_sent_mail_carries_a_date(outbox, make_user):

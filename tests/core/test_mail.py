@@ -6,11 +6,12 @@ from email import message_from_bytes, policy
 import pytest
 from aiosmtpd.controller import Controller
 from conftest import post_form
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 
 from cohort.accounts import services
 from cohort.accounts.models import LoginFailure
 from cohort.core import mail
+from cohort.core import outbox as dispatcher
 from cohort.core.database import commit
 from cohort.core.models import MailMessage
 from cohort.core.timeutil import utcnow
@@ -99,9 +100,12 @@ def test_mail_server_down_then_retried_once(client, make_user, smtp_settings, st
     assert row.error  # e.g. "Connection refused"
     assert row.sent_at is None
 
+    assert row.next_attempt_at > utcnow()  # retried later, not at once
     server = start_smtp(smtp_settings)
-    assert mail.retry_pending() == 1
-    assert mail.retry_pending() == 0  # exactly once
+    assert dispatcher.dispatch_all() == 0  # not due yet
+    _make_due()
+    assert dispatcher.dispatch_all() == 1
+    assert dispatcher.dispatch_all() == 0  # exactly once
     assert len(server.envelopes) == 1
     [message] = server.messages()
     [row] = _rows()
@@ -109,16 +113,31 @@ def test_mail_server_down_then_retried_once(client, make_user, smtp_settings, st
     assert message["Message-ID"] == row.message_id
 
 
+def _make_due() -> None:
+    """As if the wait before the next attempt had passed."""
+    db.session.rollback()
+    db.session.execute(update(MailMessage).values(next_attempt_at=utcnow()))
+    db.session.commit()
+
+
 def test_mail_that_keeps_failing_is_given_up(app, make_user, smtp_settings):
     user = make_user()
     services.request_password_reset(user.email)
     commit()
-    for _ in range(mail.MAX_ATTEMPTS - 1):
-        assert mail.retry_pending() == 0
+    attempts = app.config["MAIL_MAX_ATTEMPTS"]
+    waits = []
+    for _ in range(attempts - 1):
+        [row] = _rows()
+        waits.append(row.next_attempt_at - utcnow())
+        _make_due()
+        assert dispatcher.dispatch_all() == 0
     [row] = _rows()
-    assert (row.status, row.attempts) == ("failed", mail.MAX_ATTEMPTS)
-    assert mail.retry_pending() == 0
-    assert _rows()[0].attempts == mail.MAX_ATTEMPTS
+    assert (row.status, row.attempts) == ("failed", attempts)
+    assert "refused" in row.error.lower() or row.error
+    assert waits == sorted(waits)  # each wait is longer than the last
+    _make_due()
+    assert dispatcher.dispatch_all() == 0
+    assert _rows()[0].attempts == attempts
 
 
 def test_a_stale_claim_is_retried_with_the_same_message_id(app, outbox, make_user):
@@ -126,23 +145,23 @@ def test_a_stale_claim_is_retried_with_the_same_message_id(app, outbox, make_use
     user = make_user()
     message = mail.queue_mail(user.email, "Subject", "Body")
     db.session.commit()  # committed without delivery, as if the process died here
-    db.session.info.pop("cohort_ready_mail", None)
+    dispatcher.discard_queued()
     message.status = "sending"
-    message.claimed_at = mail.utcnow()
+    message.claimed_at = utcnow()
     db.session.commit()
-    assert mail.retry_pending() == 0  # another worker may still be sending it
-    message.claimed_at = mail.utcnow() - app.config["MAIL_CLAIM_LEASE"]
+    assert dispatcher.dispatch_all() == 0  # another worker may still be sending it
+    message.claimed_at = utcnow() - app.config["MAIL_CLAIM_LEASE"]
     db.session.commit()
-    assert mail.retry_pending() == 1
+    assert dispatcher.dispatch_all() == 1
     assert [m["Message-ID"] for m in outbox] == [_rows()[0].message_id]
 
 
 def test_work_goes_on_while_a_message_is_being_sent(client, outbox, make_user, monkeypatch):
     """No transaction (nor SQLite's write lock) is held while the mail server answers."""
     make_user("ada@example.org")
-    real_send = mail.transport_send
+    real_send = dispatcher.Transport.send
 
-    def send_while_another_worker_writes(email):
+    def send_while_another_worker_writes(transport, email):
         with db.engine.begin() as other:
             sqlite = other.dialect.name == "sqlite"
             if sqlite:
@@ -152,10 +171,10 @@ def test_work_goes_on_while_a_message_is_being_sent(client, outbox, make_user, m
                                                           created_at=utcnow()))
             finally:
                 if sqlite:  # the connection goes back to the pool: leave it as it came
-                    other.exec_driver_sql("PRAGMA busy_timeout=10000")
-        real_send(email)
+                    other.exec_driver_sql("PRAGMA busy_timeout=30000")
+        real_send(transport, email)
 
-    monkeypatch.setattr(mail, "transport_send", send_while_another_worker_writes)
+    monkeypatch.setattr(dispatcher.Transport, "send", send_while_another_worker_writes)
     response = post_form(client, "/forgot-password", {"email": "ada@example.org"})
     assert response.status_code == 200
     [row] = _rows()
@@ -175,7 +194,7 @@ def test_mail_is_sent_only_when_the_work_commits(outbox, make_user):
     commit()
     assert outbox == []
     assert _rows() == []
-    assert mail.retry_pending() == 0
+    assert dispatcher.dispatch_all() == 0
 
     mail.queue_mail(user.email, "Committed", "This one is sent.")
     commit()
@@ -196,7 +215,7 @@ def test_mail_from_a_failed_request_is_never_sent(build_app):
     assert app.extensions.get("cohort_mail_outbox", []) == []
     assert _rows() == []
     with app.app_context():
-        assert mail.retry_pending() == 0
+        assert dispatcher.dispatch_all() == 0
     assert app.extensions.get("cohort_mail_outbox", []) == []
 
 
@@ -275,12 +294,10 @@ def test_mail_log_pages(client, login, make_user):
 
 def test_mail_queued_inside_a_savepoint_waits_for_the_real_commit(db):
     """Releasing a SAVEPOINT is not the commit: if the transaction then rolls back, no mail."""
-    from cohort.core import mail
-
     with db.session.begin_nested():
         mail.queue_mail("someone@example.org", "Subject", "Body")
-    assert not db.session.info.get(mail._READY_KEY)
+    assert not db.session.info.get(dispatcher._READY_KEY)
     db.session.rollback()
     commit()
-    assert not db.session.info.get(mail._PENDING_KEY)
+    assert not db.session.info.get(mail.QUEUED_KEY)
     assert db.session.execute(db.select(mail.MailMessage)).first() is None

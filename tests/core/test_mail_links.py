@@ -70,6 +70,7 @@ def test_an_app_served_on_another_port_mails_links_to_that_port(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+    _flask(env, "cohort", "scheduler", "--once")  # the scheduler's dispatcher sends it
     messages = sorted((tmp_path / "mail").glob("*.eml"))
     assert messages, "no mail was written"
     body = messages[-1].read_text()

@@ -7,7 +7,7 @@ import pytest
 
 from cohort import modules
 from cohort.accounts.jobs import purge_expired_job
-from cohort.core.jobs import retry_mail_job
+from cohort.core.jobs import dispatch_mail_job
 from cohort.enrolment.jobs import purge_applications_job
 from cohort.extensions import db
 
@@ -41,7 +41,7 @@ def test_a_predicate_declared_by_two_modules_is_refused(monkeypatch):
 
 
 def test_the_scheduler_runs_the_jobs_the_modules_declare(app):
-    assert app.extensions["cohort_jobs"] == [retry_mail_job, purge_expired_job,
+    assert app.extensions["cohort_jobs"] == [dispatch_mail_job, purge_expired_job,
                                              purge_applications_job]
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from cohort.accounts.models import LoginFailure, UserSession
 from cohort.accounts.services import open_session
-from cohort.core import mail
+from cohort.core import mail, outbox
 from cohort.core.database import commit
 from cohort.core.models import MailMessage
 from cohort.core.scheduler import leader_lock, sweep
@@ -20,7 +20,7 @@ def _leftovers(app, make_user):
     user = make_user()
     mail.queue_mail(user.email, "Left pending", "Body")
     db.session.commit()
-    db.session.info.pop("cohort_ready_mail", None)  # as if the process stopped before sending
+    outbox.discard_queued()  # as if the process stopped before sending
     open_session(user, None, None)
     row = db.session.execute(select(UserSession)).scalar_one()
     row.last_seen_at = utcnow() - app.config["SESSION_IDLE_TIMEOUT"] - timedelta(minutes=1)
@@ -38,7 +38,7 @@ def test_scheduler_once_runs_a_sweep_and_prints_it(app, outbox, make_user):
     _leftovers(app, make_user)
     result = app.test_cli_runner().invoke(args=["cohort", "scheduler", "--once"])
     assert result.exit_code == 0, result.output
-    assert "retry_mail_job: 1" in result.output
+    assert "dispatch_mail_job: 1" in result.output
     assert "purge_expired_job: 2" in result.output
     assert [m["Subject"] for m in outbox] == ["Left pending"]
     db.session.rollback()
@@ -47,7 +47,7 @@ def test_scheduler_once_runs_a_sweep_and_prints_it(app, outbox, make_user):
     assert _count(LoginFailure) == 0
 
     again = app.test_cli_runner().invoke(args=["cohort", "scheduler", "--once"])
-    assert "retry_mail_job: 0; purge_expired_job: 0" in again.output
+    assert "dispatch_mail_job: 0; purge_expired_job: 0" in again.output
     assert len(outbox) == 1
 
 
@@ -57,8 +57,8 @@ def test_a_failing_job_does_not_stop_the_others(app, outbox, make_user, monkeypa
     def broken():
         raise RuntimeError("mail retry broke")
 
-    monkeypatch.setattr("cohort.core.jobs.retry_pending", broken)
-    assert sweep() == ("retry_mail_job: failed; purge_expired_job: 2; "
+    monkeypatch.setattr("cohort.core.jobs.dispatch_all", broken)
+    assert sweep() == ("dispatch_mail_job: failed; purge_expired_job: 2; "
                        "purge_applications_job: 0")
 
 

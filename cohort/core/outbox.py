@@ -1,0 +1,244 @@
+"""The outbox's dispatcher: it sends what core.mail queued, outside any web request.
+
+A dispatcher claims a batch of due messages with a guarded update (PostgreSQL skips rows
+another dispatcher has locked; SQLite takes its write lock), so any number of dispatchers on
+any number of hosts never send one message twice. A claim carries a token and a lease: a
+dispatcher killed mid-batch leaves its claims to expire, and the message is sent again with
+the same Message-ID, so a receiver can recognise the repeat. A temporary failure is retried
+with growing waits; a permanent one (a 5xx answer), or too many temporary ones, marks the
+message failed with the server's reason.
+
+The scheduler process dispatches every MAIL_DISPATCH_SECONDS; `flask cohort dispatch` runs a
+dispatcher of its own. With MAIL_SEND_AFTER_COMMIT (the tests' setting) a commit also sends the
+messages it queued, so a test can read them at once.
+"""
+
+import contextlib
+import json
+import secrets
+import smtplib
+import ssl
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import and_, event, or_, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from cohort.core.mail import QUEUED_KEY, redact_links
+from cohort.core.models import MailMessage
+from cohort.core.timeutil import utcnow
+from cohort.extensions import db
+
+_READY_KEY = "cohort_committed_mail"
+
+
+def build_email(message: MailMessage) -> EmailMessage:
+    """The message as sent; raises ValueError when a header cannot be built (a line break)."""
+    email = EmailMessage()
+    email["From"] = message.sender
+    email["To"] = message.recipient
+    email["Subject"] = message.subject
+    email["Message-ID"] = message.message_id
+    email["Date"] = format_datetime(message.created_at)
+    for name, value in json.loads(message.headers or "{}").items():
+        email[name] = value
+    email.set_content(message.body)
+    for attachment in message.attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        email.add_attachment(attachment.data, maintype=maintype, subtype=subtype,
+                             filename=attachment.filename)
+    return email
+
+
+class Transport:
+    """The configured way out (MAIL_BACKEND): "smtp", "file" (development: .eml files in the
+    instance folder) or "memory" (tests). One SMTP connection serves a whole batch."""
+
+    def __init__(self) -> None:
+        self.config = current_app.config
+        self.backend = self.config["MAIL_BACKEND"]
+        self.smtp: smtplib.SMTP | None = None
+
+    def send(self, email: EmailMessage) -> None:
+        if self.backend == "memory":
+            current_app.extensions.setdefault("cohort_mail_outbox", []).append(email)
+        elif self.backend == "file":
+            folder = Path(self.config["MAIL_DIRECTORY"])
+            folder.mkdir(parents=True, exist_ok=True)
+            name = utcnow().strftime("%Y%m%dT%H%M%S%f") + "-" + email["Message-ID"].strip("<>")
+            (folder / f"{name.replace('@', '_')}.eml").write_bytes(bytes(email))
+        elif self.backend == "smtp":
+            if self.smtp is None:
+                self.smtp = self._connect()
+            try:
+                self.smtp.send_message(email)
+            except (smtplib.SMTPServerDisconnected, OSError):
+                self.close()
+                raise
+        else:
+            raise RuntimeError(f"Unknown MAIL_BACKEND {self.backend!r}")
+
+    def _connect(self) -> smtplib.SMTP:
+        config = self.config
+        smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
+        smtp = smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30)
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls(context=ssl.create_default_context())
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        return smtp
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                self.smtp.quit()
+            self.smtp = None
+
+
+def is_permanent(error: Exception) -> bool:
+    """A 5xx answer (an unknown mailbox, a refused message) will not change on a retry."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+
+
+def _due(now, lease_start):
+    return or_(
+        and_(MailMessage.status == "pending",
+             or_(MailMessage.next_attempt_at.is_(None), MailMessage.next_attempt_at <= now)),
+        and_(MailMessage.status == "sending", MailMessage.claimed_at < lease_start),
+    )
+
+
+def claim(limit: int, only: list[int] | None = None) -> tuple[str, list[int]]:
+    """Claim up to `limit` due messages (of `only`, when given) for this dispatcher; return
+    the claim's token and the claimed ids. Commits the claim at once."""
+    now = utcnow()
+    lease_start = now - current_app.config["MAIL_CLAIM_LEASE"]
+    token = secrets.token_hex(16)
+    due = select(MailMessage.id).where(_due(now, lease_start))
+    if only is not None:
+        due = due.where(MailMessage.id.in_(only))
+    due = due.order_by(MailMessage.id).limit(limit).with_for_update(skip_locked=True)
+    with db.engine.connect() as conn:
+        conn.info["sqlite_begin"] = "IMMEDIATE"  # SQLite: the write lock first, then read
+        with conn.begin():
+            conn.execute(
+                update(MailMessage)
+                .where(MailMessage.id.in_(due), _due(now, lease_start))  # re-checked on a race
+                .values(status="sending", claimed_at=now, claim_token=token,
+                        attempts=MailMessage.attempts + 1)
+            )
+        ids = list(conn.execute(
+            select(MailMessage.id).where(MailMessage.claim_token == token,
+                                         MailMessage.status == "sending")
+            .order_by(MailMessage.id)).scalars())
+        conn.rollback()
+    return token, ids
+
+
+def _record(message_id: int, token: str, **values) -> None:
+    """Record a send's outcome, if the claim is still this dispatcher's."""
+    with db.engine.connect() as conn:
+        conn.info["sqlite_begin"] = "IMMEDIATE"
+        with conn.begin():
+            conn.execute(update(MailMessage)
+                         .where(MailMessage.id == message_id, MailMessage.claim_token == token)
+                         .values(**values))
+
+
+def dispatch(limit: int = 100, only: list[int] | None = None) -> int:
+    """Claim and send one batch of due messages; return how many were sent."""
+    return _batch(limit, only)[1]
+
+
+def _batch(limit: int, only: list[int] | None = None) -> tuple[int, int]:
+    """(claimed, sent) for one batch. No transaction is held while the mail server answers."""
+    token, ids = claim(limit, only)
+    if not ids:
+        return 0, 0
+    config = current_app.config
+    with Session(db.engine) as session:
+        messages = list(session.execute(
+            select(MailMessage).where(MailMessage.id.in_(ids))
+            .options(selectinload(MailMessage.attachments)).order_by(MailMessage.id)).scalars())
+        session.expunge_all()  # keep what was read, and end the read: no lock while sending
+        session.rollback()
+    sent = 0
+    transport = Transport()
+    try:
+        for message in messages:
+            outcome = _send_one(transport, message, config)
+            sent += outcome.get("status") == "sent"
+            _record(message.id, token, **outcome)
+    finally:
+        transport.close()
+    return len(ids), sent
+
+
+def _send_one(transport: Transport, message: MailMessage, config) -> dict:
+    try:
+        email = build_email(message)
+    except Exception as exc:  # a message that cannot be built never will be
+        current_app.logger.warning("Mail %s cannot be built: %s", message.message_id, exc)
+        return {"status": "failed", "error": f"Cannot be built: {exc}"[:1000]}
+    try:
+        transport.send(email)
+    except Exception as exc:  # a mail server fault must not stop the batch
+        current_app.logger.warning("Mail %s to %s failed: %s", message.message_id,
+                                   message.recipient, exc)
+        if is_permanent(exc) or message.attempts >= config["MAIL_MAX_ATTEMPTS"]:
+            return {"status": "failed", "error": str(exc)[:1000]}
+        wait = config["MAIL_RETRY_SECONDS"] * 2 ** (message.attempts - 1)
+        return {"status": "pending", "error": str(exc)[:1000],
+                "next_attempt_at": utcnow() + timedelta(seconds=min(wait, 3600))}
+    outcome = {"status": "sent", "sent_at": utcnow(), "error": None}
+    if config["MAIL_LOG_REDACTS_LINKS"]:
+        outcome["body"] = redact_links(message.body)
+    return outcome
+
+
+def dispatch_all(batch: int = 100) -> int:
+    """Dispatch batches until this dispatcher finds nothing left to claim; return how many it
+    sent (others may be sending the rest)."""
+    total = 0
+    while True:
+        claimed, sent = _batch(batch)
+        total += sent
+        if not claimed:
+            return total
+
+
+# The transaction that queued a message ---------------------------------------------------------
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT was released: the real commit is still to come
+    queued = session.info.pop(QUEUED_KEY, None)
+    if queued:
+        session.info.setdefault(_READY_KEY, []).extend(queued)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _rolled_back(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:
+        session.info.pop(QUEUED_KEY, None)
+
+
+def send_committed() -> None:
+    """After a commit: with MAIL_SEND_AFTER_COMMIT (the tests' setting), send what it queued
+    at once, so a test can read it; otherwise the dispatcher sends it within seconds."""
+    ready = db.session.info.pop(_READY_KEY, None)
+    if ready and current_app.config["MAIL_SEND_AFTER_COMMIT"]:
+        dispatch(len(ready), only=ready)
+
+
+def discard_queued() -> None:
+    """Forget the messages queued in this session (the demo's), so none is sent at once."""
+    db.session.info.pop(QUEUED_KEY, None)
+    db.session.info.pop(_READY_KEY, None)
