@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from cohort.cohorts.models import Cohort
 from cohort.core.database import commit
 from cohort.core.mail import queue_mail
-from cohort.core.outbox import dispatch
 from cohort.core.models import MailMessage
+from cohort.core.outbox import dispatch
 from cohort.core.scheduler import sweep
 from cohort.extensions import db
 from cohort.programme.models import Material
