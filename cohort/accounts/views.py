@@ -31,7 +31,8 @@ from cohort.core import services as core_services
 from cohort.core.database import commit, commit_bookkeeping
 from cohort.core.forms import attempt, has_control_characters
 from cohort.core.security import client_address
-from cohort.core.timeutil import current_zones
+from cohort.core.scheduler import last_beat
+from cohort.core.timeutil import current_zones, utcnow
 from cohort.extensions import db, login_manager
 
 bp = Blueprint("accounts", __name__)
@@ -194,7 +195,7 @@ def mail_log():
     if not is_admin(current_user):
         abort(403)
     page = core_services.mail_page(request.args.get("page", "1"))
-    return render_template("accounts/mail_log.html", page=page)
+    return render_template("accounts/mail_log.html", page=page, beat=last_beat(), now=utcnow())
 
 
 @bp.route("/admin/mail/<int:message_id>")

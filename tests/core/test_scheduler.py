@@ -90,3 +90,16 @@ def test_a_second_scheduler_waits_for_the_first(app):
     # And once the standby has stopped, the lock is free again.
     with leader_lock(poll_seconds=0.05):
         pass
+
+
+def test_the_scheduler_reports_a_heartbeat(app, client, login, make_user):
+    from cohort.core.scheduler import beat
+
+    assert client.get("/healthz").get_json()["scheduler"] is None
+    login(make_user(is_admin=True))
+    assert "The scheduler has not reported yet" in client.get("/admin/mail").get_data(as_text=True)
+    beat(utcnow())
+    health = client.get("/healthz").get_json()
+    assert health["status"] == "ok" and health["scheduler"]["age_seconds"] <= 5
+    assert "The scheduler, which sends the mail, last reported" in client.get(
+        "/admin/mail").get_data(as_text=True)
