@@ -61,6 +61,8 @@ class Config:
     MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "5"))
     # How often the scheduler process sends what web requests queued.
     MAIL_DISPATCH_SECONDS = float(os.environ.get("MAIL_DISPATCH_SECONDS", "2"))
+    # A reminder due after its event, missed while nothing ran, is still sent within this.
+    REMINDER_GRACE = timedelta(hours=int(os.environ.get("REMINDER_GRACE_HOURS", "12")))
     # Tests only: a commit sends what it queued at once, so a test can read it.
     MAIL_SEND_AFTER_COMMIT = False
     # Once sent, the kept copy of a message loses its secret links (reset, invitation, status

@@ -21,7 +21,7 @@ from types import ModuleType
 
 from flask import Flask
 
-MODULES = ("core", "accounts", "cohorts", "enrolment", "programme", "home")
+MODULES = ("core", "accounts", "cohorts", "enrolment", "programme", "reminders", "home")
 EDGES = ("demo", "cli")
 LAYERS = (*MODULES, *EDGES)
 

@@ -30,8 +30,8 @@ from cohort.accounts.services import AccountError
 from cohort.core import services as core_services
 from cohort.core.database import commit, commit_bookkeeping
 from cohort.core.forms import attempt, has_control_characters
-from cohort.core.security import client_address
 from cohort.core.scheduler import last_beat
+from cohort.core.security import client_address
 from cohort.core.timeutil import current_zones, utcnow
 from cohort.extensions import db, login_manager
 

@@ -34,7 +34,8 @@ def sweep() -> str:
     results = []
     for job in current_app.extensions["cohort_jobs"]:
         try:
-            results.append(f"{job.__name__}: {job()}")
+            with write_intent():  # a job reads, then writes: SQLite's write lock first
+                results.append(f"{job.__name__}: {job()}")
         except Exception:
             db.session.rollback()
             current_app.logger.exception("Scheduler job %s failed", job.__name__)

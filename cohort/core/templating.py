@@ -28,6 +28,10 @@ def init_app(app: Flask, predicates: dict) -> None:
     def local_time(value, tz=None):
         return format_local(value, tz or viewer_timezone())
 
+    @app.template_filter("format_placeholder")
+    def format_placeholder(name):
+        return f"(({name}))"
+
     @app.template_filter("deadline")
     def deadline(value, tz=None):
         return format_deadline(value, tz or viewer_timezone())

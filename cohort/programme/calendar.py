@@ -12,12 +12,15 @@ from icalendar import Calendar, Event, vText
 from cohort.core.timeutil import utcnow
 
 
-def ics(sessions, name: str, url_for_session) -> bytes:
+def ics(sessions, name: str, url_for_session, method: str = "PUBLISH",
+        organizer: str | None = None, attendee: str | None = None) -> bytes:
+    """A calendar of the sessions. For a message that updates one person's calendar, `method`
+    is REQUEST (added or moved) or CANCEL (RFC 5546), with the organizer and the attendee."""
     calendar = Calendar()
     calendar.add("prodid", "-//Cohort//Programme//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", method)
     calendar.add("x-wr-calname", name)
     calendar.add("x-published-ttl", "PT1H")
     for session in sessions:
@@ -39,5 +42,9 @@ def ics(sessions, name: str, url_for_session) -> bytes:
             lines += ["", "Learning objectives:"] + [f"- {o.text}" for o in session.objectives]
         lines += ["", f"Details and the joining link: {link}"]
         event.add("description", "\n".join(lines))
+        if organizer:
+            event.add("organizer", f"mailto:{organizer}")
+        if attendee:
+            event.add("attendee", f"mailto:{attendee}")
         calendar.add_component(event)
     return calendar.to_ical()

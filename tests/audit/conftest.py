@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from cohort.core.database import commit
+from cohort.reminders.services import ReminderData, add_reminder
 
 from . import checks
 
@@ -31,6 +32,8 @@ class World:
     application_token: str = ""  # its status page's token
     submission_token: str = ""  # a second applicant's answers, waiting for their confirmation
     team_token: str = ""  # a colleague's invitation to the participant's team, not yet confirmed
+    # reminders
+    reminder: Any = None  # a reminder before the world's session
     holder: Any = None  # the participant's membership: they hold a place
     place: Any = None  # that place
     handover: Any = None  # the participant's pending proposal to hand the place over
@@ -106,9 +109,12 @@ def world(make_user, make_cohort, make_member, make_session) -> World:
     reset_token = issue_token(users["participant"], "reset")
     mail = queue_mail(users["participant"].email, "Welcome", "Hello")
     enrolment = enrolment_objects(cohort_a, users["participant"])
+    reminder = add_reminder(users["facilitator"], cohort_a, ReminderData(
+        anchor="session_start", offset_minutes=-60 * 24, session_id=session.id,
+        subject="Tomorrow: ((session))", body="Hello ((name)), see you at ((time))."))
     commit()
     return World(cohort_a, cohort_b, users, session, material, mail, invitation_token, reset_token,
-                 **enrolment)
+                 **enrolment, reminder=reminder)
 
 
 @pytest.fixture

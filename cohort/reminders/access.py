@@ -1,0 +1,19 @@
+"""Who may reach the reminders module's routes (see cohort/core/access.py)."""
+
+from cohort.cohorts.access import FACILITATORS, FACILITATORS_POST, MEMBERS_ONLY, in_cohort_a
+from cohort.core.access import Row
+
+
+def in_reminder(world) -> dict:
+    return in_cohort_a(world, reminder_id=world.reminder.id)
+
+
+MATRIX = {
+    "reminders.index": Row(in_cohort_a, FACILITATORS),
+    "reminders.new": Row(in_cohort_a, FACILITATORS),
+    "reminders.edit": Row(in_reminder, FACILITATORS),
+    "reminders.deliveries": Row(in_reminder, FACILITATORS),
+    "reminders.cancel": Row(in_reminder, FACILITATORS_POST),
+    "reminders.test": Row(in_reminder, FACILITATORS_POST),
+    "reminders.settings": Row(in_cohort_a, MEMBERS_ONLY),
+}

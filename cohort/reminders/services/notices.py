@@ -1,0 +1,63 @@
+"""A session added, moved or cancelled: its reminders follow it, and its members get one
+message with the calendar update (METHOD:REQUEST, or METHOD:CANCEL with the same UID and a
+higher SEQUENCE), so calendar programs change the event they already have. These receive the
+programme's signals; the programme knows nothing of them."""
+
+from flask import current_app
+from sqlalchemy import select
+
+from cohort.cohorts.models import Membership
+from cohort.core.mail import send_mail
+from cohort.core.timeutil import format_local
+from cohort.extensions import db
+from cohort.programme import signals
+from cohort.programme.models import ProgrammeSession
+from cohort.programme.permissions import visible_audiences
+from cohort.reminders.services.rules import apply_defaults, cancel_with_session, follow_session
+from cohort.reminders.services.sending import session_calendar, session_link
+
+__all__ = ["notify_members"]
+
+
+def _members_who_see(session: ProgrammeSession, acting) -> list[Membership]:
+    query = select(Membership).where(
+        Membership.cohort_id == session.cohort_id, Membership.status == "active",
+        Membership.approved.is_(True))
+    if session.audience not in visible_audiences("colleague"):
+        query = query.where(Membership.role != "colleague")
+    if acting is not None:
+        query = query.where(Membership.user_id != acting.id)  # they made the change
+    return list(db.session.execute(query.order_by(Membership.id)).scalars())
+
+
+def notify_members(session: ProgrammeSession, change: str, acting=None) -> int:
+    """Mail each member who may see the session one message about the change ("added",
+    "moved" or "cancelled"), with the calendar update attached; return how many."""
+    method = "CANCEL" if change == "cancelled" else "REQUEST"
+    members = _members_who_see(session, acting)
+    for member in members:
+        zone = member.user.timezone or current_app.config["TIMEZONE"]
+        send_mail(member.user.email, "emails/reminders/session_notice.txt", member=member,
+                  session=session, change=change, link=session_link(session),
+                  when=format_local(session.starts_at, zone),
+                  attachments=[session_calendar(session, member, method)])
+    return len(members)
+
+
+@signals.session_scheduled.connect
+def _scheduled(session: ProgrammeSession, acting=None, **_extra) -> None:
+    apply_defaults(session)
+    notify_members(session, "added", acting)
+
+
+@signals.session_changed.connect
+def _changed(session: ProgrammeSession, acting=None, moved: bool = False, **_extra) -> None:
+    if moved:
+        follow_session(session)
+        notify_members(session, "moved", acting)
+
+
+@signals.session_cancelled.connect
+def _cancelled(session: ProgrammeSession, acting=None, **_extra) -> None:
+    cancel_with_session(session)
+    notify_members(session, "cancelled", acting)

@@ -1,0 +1,297 @@
+"""The facilitator's reminders: adding, changing and cancelling them; the defaults every new
+session receives; keeping a session's reminders in step when it moves or is cancelled."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import selectinload
+
+from cohort.cohorts.models import Cohort, Membership
+from cohort.cohorts.services import ensure_changeable
+from cohort.core.audit import record
+from cohort.core.errors import check_version
+from cohort.core.models import MailMessage
+from cohort.core.timeutil import utcnow
+from cohort.extensions import db
+from cohort.programme.models import ProgrammeSession
+from cohort.reminders.models import (
+    ANCHORS,
+    AUDIENCES,
+    Delivery,
+    Reminder,
+    ReminderOptOut,
+    ReminderRecipient,
+)
+from cohort.reminders.moments import kinds
+from cohort.reminders.services.errors import ReminderError
+
+__all__ = [
+    "PLACEHOLDERS", "ReminderData", "add_reminder", "preview_reminder", "update_reminder",
+    "cancel_reminder",
+    "apply_defaults", "follow_session", "cancel_with_session", "reminders_of", "get_reminder",
+    "delivery_counts", "delivery_state", "DELIVERY_STATES", "set_reminders_off", "reminders_off", "due_at_of", "describe_when",
+]
+
+PLACEHOLDERS = ("name", "session", "time", "join link", "session link", "moment", "link")
+_PLACEHOLDER = re.compile(r"\(\(([^()]*)\)\)")
+MAX_OFFSET = timedelta(days=365)
+
+
+@dataclass
+class ReminderData:
+    """What a facilitator sets. `session_id` None with a session anchor is a default, which
+    every new session receives."""
+
+    anchor: str
+    offset_minutes: int = 0
+    session_id: int | None = None
+    fixed_at: datetime | None = None
+    moment_key: str | None = None
+    audience: str = "everyone"
+    chosen: list[int] = field(default_factory=list)  # membership ids, for "chosen"
+    subject: str = ""
+    body: str = ""
+    essential: bool = False
+
+
+def _check(cohort: Cohort, data: ReminderData) -> ProgrammeSession | None:
+    """Raise ReminderError for settings that cannot stand; return the reminder's session."""
+    if data.anchor not in ANCHORS:
+        raise ReminderError("Choose when the reminder is sent", "anchor")
+    if data.audience not in AUDIENCES:
+        raise ReminderError("Choose who the reminder is for", "audience")
+    if abs(data.offset_minutes) > MAX_OFFSET.total_seconds() // 60:
+        raise ReminderError("Choose a time within a year of the session", "days")
+    if not (data.subject or "").strip():
+        raise ReminderError("Enter the subject of the reminder", "subject")
+    if not (data.body or "").strip():
+        raise ReminderError("Enter the text of the reminder", "body")
+    unknown = sorted({name.strip() for name in _PLACEHOLDER.findall(data.subject + data.body)}
+                     - set(PLACEHOLDERS))
+    if unknown:
+        allowed = ", ".join(f"(({name}))" for name in PLACEHOLDERS)
+        raise ReminderError(f"(({unknown[0]})) is not a placeholder Cohort knows. Use {allowed}",
+                            "body")
+    if data.audience == "chosen":
+        if not data.chosen:
+            raise ReminderError("Choose at least one person", "chosen")
+        members = set(db.session.execute(select(Membership.id).where(
+            Membership.cohort_id == cohort.id, Membership.status == "active",
+            Membership.id.in_(data.chosen))).scalars())
+        if members != set(data.chosen):
+            raise ReminderError("Choose people who are in this cohort", "chosen")
+    session = None
+    if data.anchor in ("session_start", "session_end") and data.session_id is not None:
+        session = db.session.get(ProgrammeSession, data.session_id)
+        if session is None or session.cohort_id != cohort.id:
+            raise ReminderError("Choose a session of this cohort", "session")
+        if session.is_cancelled:
+            raise ReminderError("That session is cancelled: choose another", "session")
+    if data.anchor == "fixed":
+        if data.fixed_at is None:
+            raise ReminderError("Enter the date and time to send it", "fixed_day")
+        if data.fixed_at <= utcnow():
+            raise ReminderError("Choose a time in the future", "fixed_day")
+    if data.anchor == "moment" and data.moment_key not in kinds():
+        raise ReminderError("Choose the moment the reminder is counted from", "moment_key")
+    return session
+
+
+def due_at_of(reminder: Reminder, session: ProgrammeSession | None = None) -> datetime | None:
+    """When a session or fixed reminder falls due; None for a default or a moment reminder
+    (each moment has its own time)."""
+    if reminder.anchor == "fixed":
+        return reminder.fixed_at
+    session = session or reminder.session
+    if session is None:
+        return None
+    base = session.starts_at if reminder.anchor == "session_start" else session.ends_at
+    return base + timedelta(minutes=reminder.offset_minutes)
+
+
+def _apply(reminder: Reminder, data: ReminderData, session) -> None:
+    reminder.anchor, reminder.offset_minutes = data.anchor, data.offset_minutes
+    reminder.fixed_at = data.fixed_at if data.anchor == "fixed" else None
+    reminder.moment_key = data.moment_key if data.anchor == "moment" else None
+    reminder.audience, reminder.essential = data.audience, data.essential
+    reminder.subject, reminder.body = data.subject.strip(), data.body.strip()
+    reminder.session_id = session.id if session is not None else None
+    reminder.is_default = data.anchor in ("session_start", "session_end") and session is None
+    reminder.chosen = [ReminderRecipient(membership_id=m) for m in data.chosen] \
+        if data.audience == "chosen" else []
+    reminder.due_at = due_at_of(reminder, session)
+
+
+def add_reminder(acting, cohort: Cohort, data: ReminderData) -> Reminder:
+    """Schedule a reminder. A default is also given to every session still to come."""
+    ensure_changeable(cohort)
+    session = _check(cohort, data)
+    reminder = Reminder(cohort_id=cohort.id, created_by_id=getattr(acting, "id", None))
+    _apply(reminder, data, session)
+    db.session.add(reminder)
+    db.session.flush()
+    if reminder.is_default:
+        for upcoming in db.session.execute(select(ProgrammeSession).where(
+                ProgrammeSession.cohort_id == cohort.id, ProgrammeSession.status == "scheduled",
+                ProgrammeSession.starts_at > utcnow())).scalars():
+            _copy(reminder, upcoming)
+    record(acting, "reminder_added", subject=cohort.slug, detail=reminder.subject[:200])
+    return reminder
+
+
+def preview_reminder(cohort: Cohort, data: ReminderData) -> Reminder:
+    """The reminder as it would be saved, not saved: for the form's preview. A reminder for
+    every session is shown with the next one. Raises ReminderError as add_reminder does."""
+    session = _check(cohort, data)
+    draft = Reminder(cohort_id=cohort.id)
+    _apply(draft, data, session)
+    draft.cohort = cohort
+    draft.session = session or db.session.execute(select(ProgrammeSession).where(
+        ProgrammeSession.cohort_id == cohort.id, ProgrammeSession.status == "scheduled",
+        ProgrammeSession.starts_at > utcnow()).order_by(ProgrammeSession.starts_at)
+    ).scalars().first()
+    return draft
+
+
+def update_reminder(acting, reminder: Reminder, data: ReminderData,
+                    seen_version: int | None = None) -> Reminder:
+    """Change a reminder still waiting to be sent. Changing a default changes what sessions
+    scheduled from now on receive; the reminders sessions already have keep their own."""
+    ensure_changeable(reminder.cohort)
+    check_version(reminder, seen_version)
+    if reminder.status != "active":
+        raise ReminderError("This reminder has been sent or cancelled: it cannot change")
+    was_default = reminder.is_default
+    session = _check(reminder.cohort, data)
+    _apply(reminder, data, session)
+    if was_default != reminder.is_default:
+        raise ReminderError("A reminder for every session stays one: add a new reminder "
+                            "for a single session", "session")
+    db.session.flush()
+    return reminder
+
+
+def cancel_reminder(acting, reminder: Reminder) -> None:
+    """Cancel a reminder not yet sent (a default: new sessions no longer receive it)."""
+    ensure_changeable(reminder.cohort)
+    if reminder.status != "active":
+        raise ReminderError("This reminder has already been sent or cancelled")
+    reminder.status = "cancelled"
+    db.session.flush()
+
+
+def _copy(default: Reminder, session: ProgrammeSession) -> Reminder:
+    copy = Reminder(cohort_id=default.cohort_id, session_id=session.id, default_id=default.id,
+                    anchor=default.anchor, offset_minutes=default.offset_minutes,
+                    audience=default.audience, subject=default.subject, body=default.body,
+                    essential=default.essential, created_by_id=default.created_by_id,
+                    chosen=[ReminderRecipient(membership_id=c.membership_id)
+                            for c in default.chosen])
+    copy.due_at = due_at_of(copy, session)
+    db.session.add(copy)
+    return copy
+
+
+def apply_defaults(session: ProgrammeSession) -> list[Reminder]:
+    """Give a new session its cohort's default reminders."""
+    defaults = db.session.execute(select(Reminder).where(
+        Reminder.cohort_id == session.cohort_id, Reminder.is_default.is_(True),
+        Reminder.status == "active")).scalars().all()
+    copies = [_copy(default, session) for default in defaults]
+    db.session.flush()
+    return copies
+
+
+def _waiting(session: ProgrammeSession) -> list[Reminder]:
+    return list(db.session.execute(select(Reminder).where(
+        Reminder.session_id == session.id, Reminder.status == "active")).scalars())
+
+
+def follow_session(session: ProgrammeSession) -> None:
+    """A session moved: its reminders still to send move with it."""
+    for reminder in _waiting(session):
+        reminder.due_at = due_at_of(reminder, session)
+    db.session.flush()
+
+
+def cancel_with_session(session: ProgrammeSession) -> None:
+    """A session cancelled: its reminders still to send are cancelled."""
+    for reminder in _waiting(session):
+        reminder.status = "cancelled"
+    db.session.flush()
+
+
+def reminders_of(cohort: Cohort) -> list[Reminder]:
+    """The cohort's reminders: defaults first, then by when they are due."""
+    return list(db.session.execute(
+        select(Reminder).where(Reminder.cohort_id == cohort.id)
+        .options(selectinload(Reminder.session))
+        .order_by(Reminder.is_default.desc(), Reminder.due_at.is_(None), Reminder.due_at,
+                  Reminder.id)
+    ).scalars())
+
+
+def get_reminder(cohort: Cohort, reminder_id: int) -> Reminder | None:
+    reminder = db.session.get(Reminder, reminder_id)
+    return reminder if reminder is not None and reminder.cohort_id == cohort.id else None
+
+
+DELIVERY_STATES = ("pending", "sent", "failed", "skipped")
+
+
+def delivery_state():
+    """A delivery's state as the log shows it: skipped, or its message's in the outbox."""
+    return case((Delivery.status == "skipped", "skipped"),
+                (MailMessage.status == "sent", "sent"),
+                (MailMessage.status == "failed", "failed"), else_="pending")
+
+
+def delivery_counts(cohort: Cohort) -> dict[int, dict[str, int]]:
+    """For each reminder of the cohort, how many deliveries are in each state (one query)."""
+    state = delivery_state()
+    rows = db.session.execute(
+        select(Delivery.reminder_id, state, func.count())
+        .join(Reminder, Reminder.id == Delivery.reminder_id)
+        .outerjoin(MailMessage, MailMessage.id == Delivery.message_id)
+        .where(Reminder.cohort_id == cohort.id)
+        .group_by(Delivery.reminder_id, state)
+    ).all()
+    counts: dict[int, dict[str, int]] = {}
+    for reminder_id, name, count in rows:
+        counts.setdefault(reminder_id, dict.fromkeys(DELIVERY_STATES, 0))[name] += count
+    return counts
+
+
+def set_reminders_off(membership: Membership, off: bool) -> None:
+    """Turn the member's optional reminders in this cohort off (or back on)."""
+    existing = db.session.get(ReminderOptOut, membership.id)
+    if off and existing is None:
+        db.session.add(ReminderOptOut(membership_id=membership.id))
+    elif not off and existing is not None:
+        db.session.delete(existing)
+    db.session.flush()
+
+
+def reminders_off(membership: Membership) -> bool:
+    return db.session.get(ReminderOptOut, membership.id) is not None
+
+
+def describe_when(reminder: Reminder) -> str:
+    """'7 days before the session starts', 'at 9:00am on 3 March 2027', ..."""
+    if reminder.anchor == "fixed":
+        return "at a fixed time"
+    minutes = abs(reminder.offset_minutes)
+    days, rest = divmod(minutes, 24 * 60)
+    hours = rest // 60
+    parts = [f"{days} day{'s' if days != 1 else ''}"] if days else []
+    parts += [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
+    amount = " and ".join(parts) or "right"
+    side = "before" if reminder.offset_minutes < 0 else "after"
+    if reminder.anchor == "moment":
+        label = kinds().get(reminder.moment_key)
+        what = label.label if label else reminder.moment_key
+    else:
+        what = "the session starts" if reminder.anchor == "session_start" else "the session ends"
+    return f"{amount} {side} {what}" if parts else f"when {what}"

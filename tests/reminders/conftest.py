@@ -1,0 +1,74 @@
+"""A running cohort with a facilitator, two participants (one in New York) and a team
+member, and helpers to read the reminders they receive."""
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from cohort.core.database import commit
+from cohort.extensions import db
+from cohort.reminders import services
+from cohort.reminders.models import Delivery, Reminder
+from cohort.reminders.services import ReminderData
+
+
+@dataclass
+class Group:
+    cohort: Any
+    facilitator: Any  # Membership
+    pat: Any  # Membership: a participant in London
+    ny: Any  # Membership: a participant whose own zone is America/New_York
+    colleague: Any  # Membership: a team member
+
+
+@pytest.fixture
+def group(make_cohort, make_member, make_holder, make_user) -> Group:
+    cohort = make_cohort("Data maturity 2026")
+    abroad = make_user("nia@example.org", "Nia York")
+    abroad.timezone = "America/New_York"
+    commit()
+    return Group(
+        cohort,
+        make_member(cohort, "facilitator", user=make_user("fay@example.org", "Fay Facilitator")),
+        make_holder(cohort, user=make_user("pat@example.org", "Pat Participant")),
+        make_holder(cohort, user=abroad),
+        make_member(cohort, "colleague", user=make_user("cal@example.org", "Cal Colleague")),
+    )
+
+
+def remind(group: Group, **fields) -> Reminder:
+    """Add a reminder as the facilitator (1 day before the given session, to everyone)."""
+    fields.setdefault("anchor", "session_start")
+    fields.setdefault("offset_minutes", -24 * 60)
+    fields.setdefault("subject", "Reminder: ((session)) on ((time))")
+    fields.setdefault("body", "Hello ((name)), join at ((join link)).")
+    reminder = services.add_reminder(group.facilitator.user, group.cohort, ReminderData(**fields))
+    commit()
+    return reminder
+
+
+def text_of(message) -> str:
+    return message.get_body(("plain",)).get_content()
+
+
+def calendar_of(message) -> str:
+    parts = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
+    assert len(parts) == 1, "the message carries one calendar entry"
+    content = parts[0].get_content()
+    return content.decode() if isinstance(content, bytes) else content
+
+
+def by_recipient(outbox) -> dict[str, Any]:
+    return {message["To"]: message for message in outbox}
+
+
+def deliveries() -> list[Delivery]:
+    db.session.rollback()
+    return list(db.session.execute(select(Delivery).order_by(Delivery.id)).scalars())
+
+
+def fresh(reminder: Reminder) -> Reminder:
+    db.session.rollback()
+    return db.session.get(Reminder, reminder.id)

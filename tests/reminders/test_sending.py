@@ -1,0 +1,244 @@
+"""Sending what is due: once per person, in their own zone, with the calendar entry; never
+twice, not after a crash, not with two schedulers; too late is missed, not sent."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+
+from cohort.cohorts.models import Membership
+from cohort.core.database import commit, write_intent
+from cohort.core.timeutil import format_local, utcnow
+from cohort.extensions import db
+from cohort.reminders import moments, services
+from cohort.reminders.jobs import send_reminders_job
+from cohort.reminders.moments import Moment
+
+from .conftest import by_recipient, calendar_of, deliveries, fresh, remind, text_of
+
+DAY = 24 * 60
+
+
+@pytest.fixture
+def soon(group, make_session, outbox):
+    """A members' session starting in 12 hours, with its announcements already read."""
+    session = make_session(group.cohort, "Workshop 1: data strategy",
+                           starts_in=timedelta(hours=12),
+                           join_url="https://meet.example.org/w1")
+    outbox.clear()
+    return session
+
+
+def _run() -> int:
+    queued = services.send_due_reminders()
+    commit()
+    return queued
+
+
+def test_a_due_reminder_reaches_each_member_once_in_their_own_zone(group, soon, outbox):
+    reminder = remind(group, session_id=soon.id, offset_minutes=-DAY)
+    assert _run() == 3  # the facilitator and two participants; not the team member
+    assert _run() == 0
+    assert send_reminders_job() == 0
+    mail = by_recipient(outbox)
+    assert sorted(mail) == ["fay@example.org", "nia@example.org", "pat@example.org"]
+    in_london = format_local(soon.starts_at, "Europe/London")
+    in_new_york = format_local(soon.starts_at, "America/New_York")
+    assert mail["pat@example.org"]["Subject"] == \
+        f"Reminder: Workshop 1: data strategy on {in_london}"
+    assert mail["nia@example.org"]["Subject"] == \
+        f"Reminder: Workshop 1: data strategy on {in_new_york}"
+    assert "Hello Nia York, join at https://meet.example.org/w1." in text_of(
+        mail["nia@example.org"])
+    assert fresh(reminder).status == "sent"
+    assert len(deliveries()) == 3
+
+
+def test_the_reminder_carries_the_sessions_calendar_entry(group, soon, outbox):
+    remind(group, session_id=soon.id, offset_minutes=-DAY)
+    _run()
+    entry = calendar_of(by_recipient(outbox)["pat@example.org"])
+    assert "METHOD:REQUEST" in entry
+    assert f"UID:{soon.uid}" in entry
+    assert "ATTENDEE" in entry and "pat@example.org" in entry
+
+
+def test_a_session_open_to_colleagues_reminds_them_too(group, make_session, outbox):
+    session = make_session(group.cohort, "Open session", starts_in=timedelta(hours=2),
+                           audience="members_and_colleagues")
+    outbox.clear()
+    remind(group, session_id=session.id, offset_minutes=-DAY, audience="colleagues")
+    _run()
+    assert list(by_recipient(outbox)) == ["cal@example.org"]
+
+
+def test_a_reminder_whose_session_has_started_is_missed_not_sent(group, make_session, outbox):
+    session = make_session(group.cohort, "Workshop 1", starts_in=timedelta(days=2))
+    reminder = remind(group, session_id=session.id, offset_minutes=-DAY)
+    outbox.clear()
+    # Nothing ran from a day before the session until an hour after it started.
+    assert services.send_due_reminders(now=session.starts_at + timedelta(hours=1)) == 0
+    commit()
+    assert outbox == []
+    assert fresh(reminder).status == "missed"
+    assert deliveries() == []
+
+
+@pytest.mark.parametrize(("late_by", "sent"), [(timedelta(minutes=-1), True),
+                                             (timedelta(minutes=1), False)])
+def test_a_follow_up_is_sent_late_within_the_grace_but_not_after(app, group, make_session,
+                                                                 outbox, late_by, sent):
+    session = make_session(group.cohort, "Workshop 1", starts_in=timedelta(days=2))
+    follow_up = remind(group, session_id=session.id, anchor="session_end", offset_minutes=60,
+                       subject="Slides for ((session))")
+    outbox.clear()
+    now = session.ends_at + timedelta(minutes=60) + app.config["REMINDER_GRACE"] + late_by
+    services.send_due_reminders(now=now)
+    commit()
+    assert fresh(follow_up).status == ("sent" if sent else "missed")
+    assert len(outbox) == (3 if sent else 0)
+
+
+def test_optional_reminders_can_be_turned_off_essential_ones_still_arrive(group, soon, outbox):
+    services.set_reminders_off(group.pat, True)
+    commit()
+    optional = remind(group, session_id=soon.id, offset_minutes=-DAY, subject="Optional")
+    essential = remind(group, session_id=soon.id, offset_minutes=-DAY, subject="Essential",
+                       essential=True)
+    _run()
+    subjects = sorted((m["To"], m["Subject"]) for m in outbox)
+    assert ("pat@example.org", "Optional") not in subjects
+    assert ("pat@example.org", "Essential") in subjects
+    skipped = [d for d in deliveries() if d.status == "skipped"]
+    assert [(d.reminder_id, d.membership_id, d.reason) for d in skipped] == [
+        (optional.id, group.pat.id, "turned optional reminders off")]
+    nia = {m["Subject"]: m for m in outbox if m["To"] == "nia@example.org"}
+    settings = f"/cohorts/{group.cohort.id}/reminders/settings"
+    assert settings in nia["Optional"]["List-Unsubscribe"]
+    assert nia["Essential"]["List-Unsubscribe"] is None
+    assert settings in text_of(nia["Essential"])
+    assert essential.id in {d.reminder_id for d in deliveries()}
+
+
+def test_someone_chosen_who_has_since_left_is_skipped_with_the_reason(group, soon, outbox):
+    remind(group, session_id=soon.id, offset_minutes=-DAY, audience="chosen",
+           chosen=[group.pat.id, group.ny.id])
+    db.session.get(Membership, group.pat.id).status = "left"
+    commit()
+    _run()
+    assert list(by_recipient(outbox)) == ["nia@example.org"]
+    assert {d.membership_id: d.reason for d in deliveries()} == {
+        group.pat.id: "has left the cohort", group.ny.id: None}
+
+
+def test_a_fixed_time_reminder_goes_when_its_time_comes(group, outbox):
+    at = utcnow() + timedelta(days=3)
+    reminder = remind(group, anchor="fixed", fixed_at=at, offset_minutes=0,
+                      subject="Your action plan", body="Hello ((name)), please update it.")
+    assert services.send_due_reminders(now=at - timedelta(minutes=1)) == 0
+    assert services.send_due_reminders(now=at + timedelta(minutes=5)) == 4
+    commit()
+    assert fresh(reminder).status == "sent"
+    assert {m["Subject"] for m in outbox} == {"Your action plan"}
+    assert all(not list(m.iter_attachments()) for m in outbox)
+
+
+def test_a_crash_part_way_loses_nothing_and_sends_nothing_twice(group, soon, outbox,
+                                                                monkeypatch):
+    reminder = remind(group, session_id=soon.id, offset_minutes=-DAY)
+    from cohort.reminders.services import sending
+
+    real, calls = sending.send_mail, []
+
+    def dies_on_the_second(*args, **kwargs):
+        calls.append(args[0])
+        if len(calls) == 2:
+            raise RuntimeError("the worker was stopped")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sending, "send_mail", dies_on_the_second)
+    with pytest.raises(RuntimeError):
+        send_reminders_job()
+    db.session.rollback()
+    assert fresh(reminder).status == "active" and deliveries() == [] and outbox == []
+    monkeypatch.setattr(sending, "send_mail", real)
+    assert send_reminders_job() == 3
+    assert sorted(m["To"] for m in outbox) == [
+        "fay@example.org", "nia@example.org", "pat@example.org"]
+
+
+def test_two_schedulers_at_once_send_each_reminder_once(app, group, make_session, outbox):
+    sessions = [make_session(group.cohort, f"Session {n}", starts_in=timedelta(hours=n + 1))
+                for n in range(5)]
+    for session in sessions:
+        remind(group, session_id=session.id, offset_minutes=-DAY)
+    outbox.clear()
+    start, errors = threading.Barrier(2), []
+
+    def scheduler():
+        try:
+            with app.app_context():
+                start.wait()
+                with write_intent():
+                    send_reminders_job()
+        except Exception as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=scheduler) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert len(deliveries()) == 5 * 3
+    pairs = [(d.reminder_id, d.membership_id) for d in deliveries()]
+    assert len(set(pairs)) == len(pairs)
+
+
+def test_a_module_can_offer_moments_to_remind_of(group, outbox):
+    due = utcnow() + timedelta(hours=20)
+    offered = [Moment(ref=41, at=due, recipients=[group.pat], title="Action: map your data",
+                      link="https://cohort.example.org/plans/41")]
+
+    def action_items(cohort, since, until):
+        assert cohort.id == group.cohort.id
+        return [m for m in offered if since <= m.at <= until]
+
+    moments.register("test_action_due", "an action item's due date", action_items)
+    try:
+        reminder = remind(group, anchor="moment", moment_key="test_action_due",
+                          offset_minutes=-DAY, subject="Due soon: ((moment))",
+                          body="Hello ((name)), see ((link)) by ((time)).")
+        assert services.describe_when(reminder) == "1 day before an action item's due date"
+        assert _run() == 1
+        assert _run() == 0
+        message = by_recipient(outbox)["pat@example.org"]
+        assert message["Subject"] == "Due soon: Action: map your data"
+        assert "see https://cohort.example.org/plans/41 by " + format_local(
+            due, "Europe/London") in text_of(message)
+        offered.append(Moment(ref=42, at=due, recipients=[group.pat, group.ny], title="Next"))
+        assert _run() == 2
+        assert fresh(reminder).status == "active"  # it keeps reminding of moments to come
+    finally:
+        moments.unregister("test_action_due")
+
+
+def test_a_moment_kind_cannot_be_registered_twice():
+    def one(*_args):
+        return []
+
+    moments.register("test_twice", "one", one)
+    try:
+        with pytest.raises(RuntimeError, match="registered twice"):
+            moments.register("test_twice", "other", lambda *_args: [])
+    finally:
+        moments.unregister("test_twice")
+
+
+def test_deliveries_are_tallied_by_state(group, soon, outbox):
+    reminder = remind(group, session_id=soon.id, offset_minutes=-DAY)
+    services.set_reminders_off(db.session.get(Membership, group.pat.id), True)
+    commit()
+    _run()
+    counts = services.delivery_counts(group.cohort)[reminder.id]
+    assert counts == {"pending": 0, "sent": 2, "failed": 0, "skipped": 1}
