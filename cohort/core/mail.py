@@ -91,9 +91,8 @@ def queue_mail(recipient: str, subject: str, body: str, attachments=(),
         attachments=[MailAttachment(filename=name, content_type=kind, data=data)
                      for name, kind, data in attachments],
     )
-    db.session.add(message)
-    db.session.flush()
-    db.session.info.setdefault(QUEUED_KEY, []).append(message.id)
+    db.session.add(message)  # written with the caller's next flush, many in one statement
+    db.session.info.setdefault(QUEUED_KEY, []).append(message)
     return message
 
 

@@ -19,12 +19,17 @@ import secrets
 import smtplib
 import ssl
 from datetime import timedelta
-from email.message import EmailMessage
-from email.utils import format_datetime
+from email import encoders, message_from_bytes, policy
+from email.charset import QP, Charset
+from email.header import Header
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import and_, event, or_, select, update
+from sqlalchemy import and_, event, inspect, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from cohort.core.mail import QUEUED_KEY, redact_links
@@ -35,22 +40,49 @@ from cohort.extensions import db
 _READY_KEY = "cohort_committed_mail"
 
 
-def build_email(message: MailMessage) -> EmailMessage:
-    """The message as sent; raises ValueError when a header cannot be built (a line break)."""
-    email = EmailMessage()
-    email["From"] = message.sender
-    email["To"] = message.recipient
-    email["Subject"] = message.subject
-    email["Message-ID"] = message.message_id
-    email["Date"] = format_datetime(message.created_at)
-    for name, value in json.loads(message.headers or "{}").items():
-        email[name] = value
-    email.set_content(message.body)
-    for attachment in message.attachments:
-        maintype, _, subtype = attachment.content_type.partition("/")
-        email.add_attachment(attachment.data, maintype=maintype, subtype=subtype,
-                             filename=attachment.filename)
-    return email
+_WIRE = policy.compat32.clone(linesep="\r\n")  # SMTP's line ends, as smtplib sends bytes
+_UTF8 = Charset("utf-8")
+_UTF8.body_encoding = QP  # readable in a mail log or an .eml file, safe for long lines
+
+
+def _header(name: str, value: str) -> str:
+    if "\r" in value or "\n" in value:
+        raise ValueError(f"the {name} header has a line break in it")
+    if name in ("From", "To"):
+        return formataddr(parseaddr(value), charset="utf-8")
+    return value if value.isascii() else Header(value, "utf-8").encode()
+
+
+def build_email(message: MailMessage) -> bytes:
+    """The message as sent; raises ValueError when a header cannot be built (a line break).
+
+    Built with the email package's plain MIME classes, which take a header as it is given:
+    several times quicker than EmailMessage's parsed headers, which matters at thousands of
+    reminders a minute."""
+    body = MIMEText(message.body, "plain", _UTF8)
+    if message.attachments:
+        email = MIMEMultipart()
+        email.attach(body)
+        for attachment in message.attachments:
+            kind, *params = [p.strip() for p in attachment.content_type.split(";")]
+            maintype, _, subtype = kind.partition("/")
+            part = MIMEBase(maintype, subtype, **dict(p.split("=", 1) for p in params))
+            part.set_payload(attachment.data)
+            encoders.encode_base64(part)
+            part.add_header("Content-Disposition", "attachment", filename=attachment.filename)
+            email.attach(part)
+    else:
+        email = body
+    headers = {"From": message.sender, "To": message.recipient, "Subject": message.subject,
+               "Message-ID": message.message_id, "Date": format_datetime(message.created_at),
+               **json.loads(message.headers or "{}")}
+    for name, value in headers.items():
+        email[name] = _header(name, value)
+    return email.as_bytes(policy=_WIRE)
+
+
+def envelope(message: MailMessage) -> tuple[str, str]:
+    return parseaddr(message.sender)[1], parseaddr(message.recipient)[1]
 
 
 class Transport:
@@ -62,19 +94,21 @@ class Transport:
         self.backend = self.config["MAIL_BACKEND"]
         self.smtp: smtplib.SMTP | None = None
 
-    def send(self, email: EmailMessage) -> None:
+    def send(self, message: MailMessage, data: bytes) -> None:
         if self.backend == "memory":
+            email = message_from_bytes(data, policy=policy.default)
             current_app.extensions.setdefault("cohort_mail_outbox", []).append(email)
         elif self.backend == "file":
             folder = Path(self.config["MAIL_DIRECTORY"])
             folder.mkdir(parents=True, exist_ok=True)
-            name = utcnow().strftime("%Y%m%dT%H%M%S%f") + "-" + email["Message-ID"].strip("<>")
-            (folder / f"{name.replace('@', '_')}.eml").write_bytes(bytes(email))
+            name = utcnow().strftime("%Y%m%dT%H%M%S%f") + "-" + message.message_id.strip("<>")
+            (folder / f"{name.replace('@', '_')}.eml").write_bytes(data)
         elif self.backend == "smtp":
             if self.smtp is None:
                 self.smtp = self._connect()
+            sender, recipient = envelope(message)
             try:
-                self.smtp.send_message(email)
+                self.smtp.sendmail(sender, [recipient], data)
             except (smtplib.SMTPServerDisconnected, OSError):
                 self.close()
                 raise
@@ -140,14 +174,14 @@ def claim(limit: int, only: list[int] | None = None) -> tuple[str, list[int]]:
     return token, ids
 
 
-def _record(message_id: int, token: str, **values) -> None:
-    """Record a send's outcome, if the claim is still this dispatcher's."""
-    with db.engine.connect() as conn:
-        conn.info["sqlite_begin"] = "IMMEDIATE"
-        with conn.begin():
-            conn.execute(update(MailMessage)
-                         .where(MailMessage.id == message_id, MailMessage.claim_token == token)
-                         .values(**values))
+def _record(conn, message_id: int, token: str, **values) -> None:
+    """Record a send's outcome at once (a crash then repeats no more than the message in
+    flight), if the claim is still this dispatcher's."""
+    conn.info["sqlite_begin"] = "IMMEDIATE"
+    with conn.begin():
+        conn.execute(update(MailMessage)
+                     .where(MailMessage.id == message_id, MailMessage.claim_token == token)
+                     .values(**values))
 
 
 def dispatch(limit: int = 100, only: list[int] | None = None) -> int:
@@ -170,10 +204,11 @@ def _batch(limit: int, only: list[int] | None = None) -> tuple[int, int]:
     sent = 0
     transport = Transport()
     try:
-        for message in messages:
-            outcome = _send_one(transport, message, config)
-            sent += outcome.get("status") == "sent"
-            _record(message.id, token, **outcome)
+        with db.engine.connect() as conn:
+            for message in messages:
+                outcome = _send_one(transport, message, config)
+                sent += outcome.get("status") == "sent"
+                _record(conn, message.id, token, **outcome)
     finally:
         transport.close()
     return len(ids), sent
@@ -181,12 +216,12 @@ def _batch(limit: int, only: list[int] | None = None) -> tuple[int, int]:
 
 def _send_one(transport: Transport, message: MailMessage, config) -> dict:
     try:
-        email = build_email(message)
+        data = build_email(message)
     except Exception as exc:  # a message that cannot be built never will be
         current_app.logger.warning("Mail %s cannot be built: %s", message.message_id, exc)
         return {"status": "failed", "error": f"Cannot be built: {exc}"[:1000]}
     try:
-        transport.send(email)
+        transport.send(message, data)
     except Exception as exc:  # a mail server fault must not stop the batch
         current_app.logger.warning("Mail %s to %s failed: %s", message.message_id,
                                    message.recipient, exc)
@@ -220,8 +255,9 @@ def _committed(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a SAVEPOINT was released: the real commit is still to come
     queued = session.info.pop(QUEUED_KEY, None)
-    if queued:
-        session.info.setdefault(_READY_KEY, []).extend(queued)
+    if queued:  # the messages were written (flushed) and committed: their ids are known
+        ids = [identity[0] for m in queued if (identity := inspect(m).identity)]
+        session.info.setdefault(_READY_KEY, []).extend(ids)
 
 
 @event.listens_for(Session, "after_soft_rollback")

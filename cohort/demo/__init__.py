@@ -2,7 +2,8 @@
 
 Everything is created through the services, so the demo obeys the same rules as real data;
 afterwards the demo moves the services' "now" timestamps back to the story's dates, and
-withdraws the mail the services queued, since the people it would go to are invented.
+withdraws the mail the services queued, since the people it would go to are invented (the
+reminders already due are recorded as sent at their time).
 """
 
 from sqlalchemy import delete, select
@@ -12,7 +13,7 @@ from cohort.accounts.services import create_user
 from cohort.cohorts.models import Cohort
 from cohort.core import outbox
 from cohort.core.models import MailMessage
-from cohort.demo import programme, reference, running, steps
+from cohort.demo import programme, reference, reminders, running, steps
 from cohort.extensions import db
 
 ADMIN = ("admin@example.org", "Alex Admin")
@@ -37,8 +38,9 @@ def database_is_empty() -> bool:
 def load(password: str) -> list[tuple[str, str]]:
     """Delete every record, then create the demo; flushes only. Returns (email, description).
 
-    No mail is sent for the demo: the messages the services queue are withdrawn, so the mail
-    log starts empty. Raises AccountError if the password breaks the password rules.
+    No mail is sent for the demo: the messages the services queue are withdrawn, and the
+    running cohort's past reminders are recorded as sent in the story (one refused), so the
+    mail log holds only those. Raises AccountError if the password breaks the password rules.
     """
     _delete_everything()
     admin = create_user(*ADMIN, password=password, is_admin=True)
@@ -53,6 +55,8 @@ def load(password: str) -> list[tuple[str, str]]:
     programme.build(facilitator, finished, running_cohort)
     reference.finish(admin, finished)
     _withdraw_queued_mail()
+    reminders.send_past(running_cohort)
+    outbox.discard_queued()
 
     (first, _what), *others = members
     return [

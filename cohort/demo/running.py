@@ -10,7 +10,7 @@ from datetime import date, time, timedelta
 
 from cohort.cohorts.services import create_cohort
 from cohort.core.timeutil import utcnow, zone
-from cohort.demo import steps
+from cohort.demo import reminders, steps
 from cohort.demo.reference import GROUND_RULES
 from cohort.demo.sessions import RUNNING_SESSIONS
 from cohort.demo.steps import Answers, Person
@@ -138,6 +138,7 @@ def build(admin, facilitator, evaluator, password_hash: str) -> None:
     for person, answers, applied in WAITING:
         steps.apply(cohort, person, answers, _days_ago(today, applied))
 
+    reminders.add_defaults(facilitator, cohort)
     steps.add_programme(facilitator, cohort, RUNNING_SESSIONS, days)
 
 

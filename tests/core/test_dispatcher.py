@@ -194,3 +194,29 @@ def test_temporary_refusals_are_retried_and_permanent_ones_recorded(app, smtp, m
     retried = db.session.execute(select(func.count()).where(
         MailMessage.status == "sent", MailMessage.attempts > 1)).scalar_one()
     assert retried > 0
+
+
+def test_what_the_server_receives_is_a_well_formed_message(app, smtp, monkeypatch):
+    """Line ends, long lines, names and subjects beyond ASCII, and an attachment, as a mail
+    program reads them."""
+    from cohort.core.mail import queue_mail
+
+    sink = Sink()
+    _smtp_config(app, monkeypatch, smtp(sink))
+    long_line = "A paragraph with no line break in it. " * 60  # over SMTP's 1,000 characters
+    queue_mail("Zoë Ångström <zoe@example.org>", "Räume für Workshop 2 – bitte lesen",
+               f"Hallo Zoë,\n\n{long_line}\n.\nEnde", headers={"List-Unsubscribe": "<https://x/s>"},
+               attachments=[("session.ics", "text/calendar; method=REQUEST", b"BEGIN:VCALENDAR")])
+    db.session.commit()
+    assert dispatch_all() == 1
+    [message] = sink.received
+    assert message["To"] == "Zoë Ångström <zoe@example.org>"
+    assert message["Subject"] == "Räume für Workshop 2 – bitte lesen"
+    assert message["List-Unsubscribe"] == "<https://x/s>"
+    text = message.get_body(("plain",)).get_content()
+    assert text.replace("\r\n", "\n") == f"Hallo Zoë,\n\n{long_line}\n.\nEnde"
+    [attachment] = message.iter_attachments()
+    assert attachment.get_filename() == "session.ics"
+    assert attachment.get_content_type() == "text/calendar"
+    assert attachment.get_param("method") == "REQUEST"
+    assert attachment.get_payload(decode=True) == b"BEGIN:VCALENDAR"

@@ -161,7 +161,7 @@ def test_work_goes_on_while_a_message_is_being_sent(client, outbox, make_user, m
     make_user("ada@example.org")
     real_send = dispatcher.Transport.send
 
-    def send_while_another_worker_writes(transport, email):
+    def send_while_another_worker_writes(transport, message, data):
         with db.engine.begin() as other:
             sqlite = other.dialect.name == "sqlite"
             if sqlite:
@@ -172,7 +172,7 @@ def test_work_goes_on_while_a_message_is_being_sent(client, outbox, make_user, m
             finally:
                 if sqlite:  # the connection goes back to the pool: leave it as it came
                     other.exec_driver_sql("PRAGMA busy_timeout=30000")
-        real_send(transport, email)
+        real_send(transport, message, data)
 
     monkeypatch.setattr(dispatcher.Transport, "send", send_while_another_worker_writes)
     response = post_form(client, "/forgot-password", {"email": "ada@example.org"})

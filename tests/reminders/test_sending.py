@@ -9,6 +9,7 @@ import pytest
 from cohort.cohorts.models import Membership
 from cohort.core.database import commit, write_intent
 from cohort.core.timeutil import format_local, utcnow
+from cohort.enrolment.services import hand_over, leave_place
 from cohort.extensions import db
 from cohort.reminders import moments, services
 from cohort.reminders.jobs import send_reminders_job
@@ -58,9 +59,9 @@ def test_the_reminder_carries_the_sessions_calendar_entry(group, soon, outbox):
     remind(group, session_id=soon.id, offset_minutes=-DAY)
     _run()
     entry = calendar_of(by_recipient(outbox)["pat@example.org"])
-    assert "METHOD:REQUEST" in entry
-    assert f"UID:{soon.uid}" in entry
-    assert "ATTENDEE" in entry and "pat@example.org" in entry
+    assert "METHOD:PUBLISH" in entry  # to add to a calendar; not an invitation to answer
+    assert f"UID:{soon.uid}" in entry and "DTSTART:" in entry
+    assert "ATTENDEE" not in entry
 
 
 def test_a_session_open_to_colleagues_reminds_them_too(group, make_session, outbox):
@@ -123,8 +124,9 @@ def test_optional_reminders_can_be_turned_off_essential_ones_still_arrive(group,
 def test_someone_chosen_who_has_since_left_is_skipped_with_the_reason(group, soon, outbox):
     remind(group, session_id=soon.id, offset_minutes=-DAY, audience="chosen",
            chosen=[group.pat.id, group.ny.id])
-    db.session.get(Membership, group.pat.id).status = "left"
+    leave_place(group.facilitator.user, db.session.get(Membership, group.pat.id))
     commit()
+    outbox.clear()
     _run()
     assert list(by_recipient(outbox)) == ["nia@example.org"]
     assert {d.membership_id: d.reason for d in deliveries()} == {
@@ -242,3 +244,27 @@ def test_deliveries_are_tallied_by_state(group, soon, outbox):
     _run()
     counts = services.delivery_counts(group.cohort)[reminder.id]
     assert counts == {"pending": 0, "sent": 2, "failed": 0, "skipped": 1}
+
+
+def test_someone_who_handed_their_place_over_is_skipped_with_the_reason(group, soon, outbox):
+    remind(group, session_id=soon.id, offset_minutes=-DAY, audience="chosen",
+           chosen=[group.pat.id])
+    hand_over(group.facilitator.user, group.pat.place, "sam@example.org", "Sam Successor")
+    commit()
+    outbox.clear()
+    _run()
+    assert outbox == []
+    assert [d.reason for d in deliveries()] == ["no longer holds the place: it was handed over"]
+
+
+def test_the_scheduler_down_across_the_due_time_sends_once_when_started(app, group, soon,
+                                                                        outbox):
+    reminder = remind(group, session_id=soon.id, offset_minutes=-DAY)  # due 12 hours ago
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["cohort", "scheduler", "--once"])
+    assert "send_reminders_job: 3" in first.output
+    again = runner.invoke(args=["cohort", "scheduler", "--once"])
+    assert "send_reminders_job: 0" in again.output
+    assert sorted(m["To"] for m in outbox) == [
+        "fay@example.org", "nia@example.org", "pat@example.org"]
+    assert fresh(reminder).status == "sent"

@@ -8,10 +8,9 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import inspect, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from cohort.cohorts.models import Membership
+from cohort.cohorts.models import Membership, Place
 from cohort.core.mail import external_url, send_mail
 from cohort.core.models import MailMessage
 from cohort.core.timeutil import format_local, utcnow
@@ -35,7 +34,9 @@ def session_link(session: ProgrammeSession) -> str:
 
 def session_calendar(session: ProgrammeSession, member: Membership | None = None,
                      method: str = "REQUEST") -> tuple[str, str, bytes]:
-    """The session's .ics, as an attachment: calendar programs update the event in place."""
+    """The session's .ics, as an attachment: calendar programs update the event in place.
+    REQUEST or CANCEL (with the member as attendee) for a notice of a change; PUBLISH (the
+    entry as the feed has it) for a reminder, the same for everyone."""
     organizer = current_app.config["MAIL_DEFAULT_SENDER"].rpartition("<")[2].rstrip(">")
     if "objectives" in inspect(session).unloaded:
         set_committed_value(session, "objectives", list(db.session.execute(
@@ -94,36 +95,46 @@ def recipients_for(reminder: Reminder, session: ProgrammeSession | None = None) 
 
 def _skip_reason(reminder: Reminder, member: Membership, opted_out: set[int]) -> str | None:
     if member.status != "active" or not member.approved:
+        place = db.session.get(Place, member.place_id) if member.place_id else None
+        if place is not None and place.status == "active":
+            return "no longer holds the place: it was handed over"
         return "has left the cohort"
     if not reminder.essential and member.id in opted_out:
         return "turned optional reminders off"
     return None
 
 
-def _deliver(reminder: Reminder, member: Membership, ref: int, opted_out: set[int],
-             session: ProgrammeSession | None, moment: Moment | None) -> Delivery | None:
-    """One delivery (queued, or skipped with its reason); None if it exists already."""
-    reason = _skip_reason(reminder, member, opted_out)
-    delivery = Delivery(reminder_id=reminder.id, ref=ref, membership_id=member.id,
-                        status="skipped" if reason else "queued", reason=reason)
-    try:
-        with db.session.begin_nested():
-            db.session.add(delivery)
-            db.session.flush()
-    except IntegrityError:
-        return None  # delivered already: at most once per reminder, moment and person
-    if reason is None:
-        subject, body = render(reminder, member, session, moment)
-        settings = external_url("reminders.settings", cohort_id=reminder.cohort_id)
-        headers = None if reminder.essential else {"List-Unsubscribe": f"<{settings}>"}
-        attachments = [session_calendar(session, member)] if session is not None else []
-        delivery.message_id = send_mail(
-            member.user.email, "emails/reminders/reminder.txt", subject=subject, body=body,
-            member=member, reminder=reminder, session=session, moment=moment,
-            when=_when(member, session, moment), link=session_link(session) if session else None,
-            settings_url=settings, attachments=attachments, headers=headers).id
-        db.session.flush()
-    return delivery
+def _deliver(reminder: Reminder, members: list[Membership], ref: int,
+             session: ProgrammeSession | None, moment: Moment | None) -> int:
+    """One delivery per member (queued, or skipped with its reason), except to those who have
+    theirs already; return how many were queued. The unique (reminder, moment, person) row
+    stands behind the check: a second writer's whole run would fail, not send twice."""
+    done = set(db.session.execute(select(Delivery.membership_id).where(
+        Delivery.reminder_id == reminder.id, Delivery.ref == ref)).scalars())
+    opted_out = _opted_out(reminder.cohort_id)
+    settings = external_url("reminders.settings", cohort_id=reminder.cohort_id)
+    headers = None if reminder.essential else {"List-Unsubscribe": f"<{settings}>"}
+    # The same calendar entry for everyone: made once.
+    attachments = [session_calendar(session, method="PUBLISH")] if session is not None else []
+    link = session_link(session) if session is not None else None
+    queued = 0
+    for member in members:
+        if member.id in done:
+            continue
+        reason = _skip_reason(reminder, member, opted_out)
+        delivery = Delivery(reminder_id=reminder.id, ref=ref, membership_id=member.id,
+                            status="skipped" if reason else "queued", reason=reason)
+        if reason is None:
+            subject, body = render(reminder, member, session, moment)
+            delivery.message = send_mail(
+                member.user.email, "emails/reminders/reminder.txt", subject=subject, body=body,
+                member=member, reminder=reminder, session=session, moment=moment,
+                when=_when(member, session, moment), link=link, settings_url=settings,
+                attachments=attachments, headers=headers)
+            queued += 1
+        db.session.add(delivery)
+    db.session.flush()
+    return queued
 
 
 def _when(member: Membership, session, moment) -> str | None:
@@ -165,12 +176,8 @@ def send_due_reminders(now: datetime | None = None) -> int:
                     version=Reminder.version + 1)
             .execution_options(synchronize_session=False)).rowcount
         db.session.expire(reminder)
-        if not claimed or not useful:
-            continue
-        opted_out = _opted_out(reminder.cohort_id)
-        for member in recipients_for(reminder, session):
-            delivery = _deliver(reminder, member, 0, opted_out, session, None)
-            queued += bool(delivery and delivery.status == "queued")
+        if claimed and useful:
+            queued += _deliver(reminder, recipients_for(reminder, session), 0, session, None)
     return queued + _send_moment_reminders(now)
 
 
@@ -189,14 +196,10 @@ def _send_moment_reminders(now: datetime) -> int:
         # Due (moment + offset <= now) and still useful: before a moment, until it happens;
         # after one, within the grace.
         since = now if reminder.offset_minutes < 0 else now - offset - grace
-        opted_out = _opted_out(reminder.cohort_id)
         for moment in kind.moments(reminder.cohort, since, now - offset):
             due = moment.at + offset
-            if due > now or not _useful(reminder, due, now, moment.at):
-                continue
-            for member in moment.recipients:
-                delivery = _deliver(reminder, member, moment.ref, opted_out, None, moment)
-                queued += bool(delivery and delivery.status == "queued")
+            if due <= now and _useful(reminder, due, now, moment.at):
+                queued += _deliver(reminder, moment.recipients, moment.ref, None, moment)
     return queued
 
 
@@ -214,7 +217,7 @@ def send_test(reminder: Reminder, member: Membership) -> MailMessage:
                      body=body, member=member, reminder=reminder, session=session, moment=None,
                      settings_url=settings, when=_when(member, session, None),
                      link=session_link(session) if session else None,
-                     attachments=[session_calendar(session, member)] if session else [])
+                     attachments=[session_calendar(session, method="PUBLISH")] if session else [])
 
 
 def deliveries_of(reminder: Reminder) -> list[tuple[Delivery, str]]:
