@@ -27,10 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from aiosmtpd.controller import Controller  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import text  # noqa: E402
+from fresh import fresh_app  # noqa: E402
 
-from cohort import create_app  # noqa: E402
 from cohort.core.database import commit  # noqa: E402
 from cohort.extensions import db  # noqa: E402
 from config import TestingConfig  # noqa: E402
@@ -56,17 +54,8 @@ class Sink:
 def build(url: str, deliveries: int):
     """A fresh database with `deliveries` due: returns (app, seconds to make the deliveries)."""
 
-    class Config(TestingConfig):
-        SQLALCHEMY_DATABASE_URI = url
-        MAIL_SEND_AFTER_COMMIT = False
-
-    app = create_app(Config())
+    app = fresh_app(TestingConfig, url, MAIL_SEND_AFTER_COMMIT=False)
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-        upgrade()
         from cohort.accounts.services import create_user
         from cohort.cohorts.services import add_member, create_cohort
         from cohort.core.timeutil import utcnow

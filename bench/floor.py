@@ -329,6 +329,7 @@ def time_pages(args: argparse.Namespace, wrk: str, env: dict[str, str], tmp: Pat
             ("member directory", f"{cohort}/members", FACILITATOR),
             ("applications", f"{cohort}/applications", FACILITATOR),
             ("roster", f"{cohort}/roster", FACILITATOR),
+            ("reminders", f"{cohort}/reminders", FACILITATOR),
         ]
         # The machine's speed drifts during a run: each page is set beside a hello world
         # timed just before it, and the hello world's row gives the median of those.

@@ -17,11 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import event, text  # noqa: E402
+from fresh import fresh_app  # noqa: E402
+from sqlalchemy import event  # noqa: E402
 
-from cohort import create_app  # noqa: E402
-from cohort.core.database import commit
+from cohort.core.database import commit  # noqa: E402
 from cohort.extensions import db  # noqa: E402
 from config import TestingConfig  # noqa: E402
 
@@ -29,16 +28,8 @@ PASSWORD = "bench-demo-password"
 
 
 def build(url: str, extra_sessions: int):
-    class Config(TestingConfig):
-        SQLALCHEMY_DATABASE_URI = url
-
-    app = create_app(Config())
+    app = fresh_app(TestingConfig, url)
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-        upgrade()
         from cohort import demo
         from cohort.cohorts.models import Cohort
         from cohort.programme.services import add_session
@@ -90,7 +81,7 @@ def main() -> None:
                                 "password": PASSWORD})
     pages = ["/", f"/cohorts/{running_id}", f"/cohorts/{running_id}/programme",
              f"/cohorts/{running_id}/members", f"/cohorts/{running_id}/applications",
-             f"/cohorts/{running_id}/roster", "/account"]
+             f"/cohorts/{running_id}/roster", f"/cohorts/{running_id}/reminders", "/account"]
     print(f"database: {url.split('://')[0]}, {args.runs} runs a page, "
           f"{args.sessions} extra sessions in the running cohort")
     print(f"{'page':45} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")

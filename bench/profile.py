@@ -17,11 +17,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flask_migrate import upgrade  # noqa: E402
+from fresh import fresh_app  # noqa: E402
 from pyinstrument import Profiler  # noqa: E402
-from sqlalchemy import select, text  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
-from cohort import create_app, demo  # noqa: E402
+from cohort import demo  # noqa: E402
 from cohort.cohorts.models import Cohort  # noqa: E402
 from cohort.core.database import commit  # noqa: E402
 from cohort.extensions import db  # noqa: E402
@@ -40,17 +40,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="cohort-profile-") as folder:
         url = args.database_url or f"sqlite:///{folder}/cohort.sqlite3"
 
-        class Config(DevelopmentConfig):
-            SQLALCHEMY_DATABASE_URI = url
-            MAIL_BACKEND = "memory"
-
-        app = create_app(Config())
+        app = fresh_app(DevelopmentConfig, url, MAIL_BACKEND="memory")
         with app.app_context():
-            if db.engine.dialect.name == "postgresql":
-                with db.engine.begin() as conn:
-                    conn.execute(text("DROP SCHEMA public CASCADE"))
-                    conn.execute(text("CREATE SCHEMA public"))
-            upgrade()
             demo.load(PASSWORD)
             commit()
             running = db.session.execute(

@@ -268,3 +268,22 @@ def test_the_scheduler_down_across_the_due_time_sends_once_when_started(app, gro
     assert sorted(m["To"] for m in outbox) == [
         "fay@example.org", "nia@example.org", "pat@example.org"]
     assert fresh(reminder).status == "sent"
+
+
+def test_a_reminder_after_a_moment_goes_within_the_grace_and_not_after(app, group, outbox):
+    now = utcnow()
+    grace = app.config["REMINDER_GRACE"]
+    offered = [Moment(ref=1, at=now - timedelta(hours=3), recipients=[group.pat], title="Fresh"),
+               Moment(ref=2, at=now - grace - timedelta(hours=3), recipients=[group.pat],
+                      title="Stale"),
+               Moment(ref=3, at=now - timedelta(hours=1), recipients=[group.pat],
+                      title="Not yet")]
+    moments.register("test_survey_closed", "a survey's closing date",
+                     lambda cohort, since, until: [m for m in offered if since <= m.at <= until])
+    try:
+        remind(group, anchor="moment", moment_key="test_survey_closed", offset_minutes=120,
+               subject="Closed: ((moment))", body="Hello ((name)).")
+        assert _run() == 1
+        assert [m["Subject"] for m in outbox] == ["Closed: Fresh"]
+    finally:
+        moments.unregister("test_survey_closed")
