@@ -7,7 +7,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from cohort.cohorts.models import Membership
-from cohort.core.mail import send_mail
+from cohort.core.mail import external_url, send_mail
 from cohort.core.timeutil import format_local
 from cohort.extensions import db
 from cohort.programme import signals
@@ -35,11 +35,12 @@ def notify_members(session: ProgrammeSession, change: str, acting=None) -> int:
     "moved" or "cancelled"), with the calendar update attached; return how many."""
     method = "CANCEL" if change == "cancelled" else "REQUEST"
     members = _members_who_see(session, acting)
+    settings = external_url("reminders.settings", cohort_id=session.cohort_id)
     for member in members:
         zone = member.user.timezone or current_app.config["TIMEZONE"]
         send_mail(member.user.email, "emails/reminders/session_notice.txt", member=member,
                   session=session, change=change, link=session_link(session),
-                  when=format_local(session.starts_at, zone),
+                  when=format_local(session.starts_at, zone), settings_url=settings,
                   attachments=[session_calendar(session, member, method)])
     return len(members)
 
