@@ -41,6 +41,7 @@ assets: cohort/static/dist/.built
 
 migrate: install
 	$(FLASK) db upgrade
+	$(FLASK) cohort load-frameworks
 
 demo: migrate
 	$(FLASK) cohort demo
@@ -49,6 +50,7 @@ demo: migrate
 ## and serve Cohort with its scheduler on http://127.0.0.1:$(PORT) (SQLite by default).
 run: install assets
 	$(FLASK) db upgrade
+	$(FLASK) cohort load-frameworks
 	$(FLASK) cohort demo --if-empty
 	@$(FLASK) cohort scheduler & SCHEDULER=$$!; \
 	trap 'kill $$SCHEDULER 2>/dev/null' EXIT INT TERM; \

@@ -1,6 +1,7 @@
 """The `flask --app wsgi cohort ...` commands. Each calls services and commits at the end."""
 
 import time
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -12,6 +13,7 @@ from cohort.core.database import commit
 from cohort.core.outbox import dispatch_all
 from cohort.core.scheduler import run_scheduler, sweep
 from cohort.extensions import db
+from cohort.plans.services import SHIPPED, FrameworkFileError, PlanError, install, parse
 
 cohort_cli = AppGroup("cohort", help="Cohort's operations commands.")
 
@@ -48,6 +50,25 @@ def create_admin_command(email: str, name: str, password: str) -> None:
         raise click.ClickException(str(error)) from error
     commit()
     click.echo(f"Administrator {email} created.")
+
+
+@cohort_cli.command("load-frameworks")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+def load_frameworks_command(files: tuple[str, ...]) -> None:
+    """Install or update the maturity frameworks Cohort ships with, or those in FILES."""
+    paths = [Path(name) for name in files] or sorted(SHIPPED.glob("*.yaml"))
+    for path in paths:
+        try:
+            framework = install(None, parse(path.read_bytes()), source=path.name)
+        except FrameworkFileError as error:
+            db.session.rollback()
+            raise click.ClickException(f"{path}:\n  " + "\n  ".join(error.messages())) from None
+        except PlanError as error:
+            db.session.rollback()
+            raise click.ClickException(f"{path}: {error}") from None
+        click.echo(f"{framework.name} ({framework.key}): {len(framework.hallmarks)} hallmarks, "
+                   f"{len(framework.levels)} levels.")
+    commit()
 
 
 @cohort_cli.command("purge")

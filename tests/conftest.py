@@ -256,6 +256,16 @@ def make_session(db, make_cohort):
     return _make_session
 
 
+@pytest.fixture
+def framework(db):
+    """The maturity model Cohort ships with, in the database (every test starts empty)."""
+    from cohort.plans.services import DEFAULT_FRAMEWORK, ensure_shipped, frameworks
+
+    ensure_shipped()
+    commit()
+    return next(f for f in frameworks() if f.key == DEFAULT_FRAMEWORK)
+
+
 @contextmanager
 def count_queries():
     """Count the SQL statements run inside the block: `with count_queries() as n: ...; n[0]`."""

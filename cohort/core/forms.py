@@ -234,9 +234,11 @@ def attempt(form, action: Callable[[], Any], *, flash_errors: bool = False,
     try:
         result = action()
         commit()
-    except (ChangedMeanwhile, StaleDataError):
+    except (ChangedMeanwhile, StaleDataError) as error:
         db.session.rollback()
-        _report(form, ChangedMeanwhile.MESSAGE, flash_errors)
+        # A service may say what the other person changed; a lost race says only that.
+        _report(form, str(error) if isinstance(error, ChangedMeanwhile) else
+                ChangedMeanwhile.MESSAGE, flash_errors)
         if versioned is not None and form is not None and hasattr(form, "version"):
             form.version.data = str(versioned.version)
         return False, None

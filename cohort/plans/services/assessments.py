@@ -1,0 +1,298 @@
+"""Self-assessment rounds: the facilitator opens a dated round; each person on a place rates
+every hallmark alone (a level, or "not yet"), with evidence notes, and sees the others' ratings
+only once they have submitted their own; then the place agrees a level per hallmark with the
+spread beside it. Submitted ratings stay as they were given, so the spread shows what each
+person thought before hearing the others."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from cohort.cohorts.models import Cohort, Membership, Place
+from cohort.cohorts.services import ensure_changeable
+from cohort.core.audit import record
+from cohort.core.errors import check_version
+from cohort.core.timeutil import utcnow
+from cohort.extensions import db
+from cohort.plans.models import (
+    AgreedRating,
+    AssessmentRound,
+    Framework,
+    FrameworkLevel,
+    SelfAssessment,
+    SelfRating,
+)
+from cohort.plans.services.errors import PlanError
+from cohort.plans.services.frameworks import cohort_framework
+
+__all__ = ["NOT_YET", "ROUND_NAMES", "rounds_of", "current_round", "get_round", "open_round",
+           "close_round", "people_on", "assessment_of", "save_assessment", "team_view",
+           "agree", "TeamRow", "level_by_key", "latest_agreed", "place_rounds", "round_progress"]
+
+NOT_YET = "not_yet"  # below the framework's first level
+ROUND_NAMES = ("Start of the programme", "Mid-programme", "End of the programme")
+MAX_EVIDENCE = 4000
+
+
+def rounds_of(cohort: Cohort) -> list[AssessmentRound]:
+    return list(db.session.execute(select(AssessmentRound).where(
+        AssessmentRound.cohort_id == cohort.id).order_by(AssessmentRound.opened_at,
+                                                         AssessmentRound.id)).scalars())
+
+
+def current_round(cohort: Cohort) -> AssessmentRound | None:
+    return db.session.execute(select(AssessmentRound).where(
+        AssessmentRound.cohort_id == cohort.id,
+        AssessmentRound.closed_at.is_(None))).scalar_one_or_none()
+
+
+def get_round(cohort: Cohort, round_id: int) -> AssessmentRound | None:
+    found = db.session.get(AssessmentRound, round_id)
+    return found if found is not None and found.cohort_id == cohort.id else None
+
+
+def open_round(acting, cohort: Cohort, name: str) -> AssessmentRound:
+    """Open a round under the cohort's framework; the one open before it closes."""
+    ensure_changeable(cohort)
+    name = " ".join((name or "").split())
+    if not name:
+        raise PlanError("Enter a name for the round, like Start of the programme", "name")
+    if len(name) > 100:
+        raise PlanError("Keep the round's name to 100 characters or fewer", "name")
+    framework = cohort_framework(cohort)
+    if framework is None:
+        raise PlanError("Choose the cohort's framework before opening a round", "name")
+    now = utcnow()
+    previous = current_round(cohort)
+    if previous is not None:
+        previous.closed_at = now
+        db.session.flush()
+    opened = AssessmentRound(cohort_id=cohort.id, framework_id=framework.id, name=name,
+                             opened_at=now, opened_by_id=getattr(acting, "id", None))
+    db.session.add(opened)
+    db.session.flush()
+    record(acting, "assessment_round_opened", subject=cohort.slug, detail=name)
+    return opened
+
+
+def close_round(acting, assessment_round: AssessmentRound) -> None:
+    ensure_changeable(assessment_round.cohort)
+    if not assessment_round.is_open:
+        raise PlanError("This round is already closed")
+    assessment_round.closed_at = utcnow()
+    db.session.flush()
+
+
+def people_on(place: Place) -> list[Membership]:
+    """Who rates for the place: its holder and its approved team members."""
+    return list(db.session.execute(select(Membership).where(
+        Membership.place_id == place.id, Membership.status == "active",
+        Membership.approved.is_(True), Membership.role.in_(("participant", "colleague")))
+        .order_by(Membership.role.desc(), Membership.id)).scalars())
+
+
+def assessment_of(assessment_round: AssessmentRound,
+                  membership: Membership) -> SelfAssessment | None:
+    return db.session.execute(select(SelfAssessment).where(
+        SelfAssessment.round_id == assessment_round.id,
+        SelfAssessment.membership_id == membership.id)).scalar_one_or_none()
+
+
+def level_by_key(framework: Framework, key: str | None, hallmark_label: str
+                 ) -> FrameworkLevel | None:
+    """The level a form names; None for "not yet". Raises PlanError for anything else."""
+    if key == NOT_YET:
+        return None
+    for level in framework.levels:
+        if level.key == key:
+            return level
+    raise PlanError(f"Choose one of the framework's levels for {hallmark_label}",
+                    f"level-{hallmark_label}")
+
+
+def _on_place(membership: Membership) -> Place:
+    if membership is None or membership.place_id is None or not membership.is_current or \
+            membership.role not in ("participant", "colleague"):
+        raise PlanError("Only the people on a place rate it: its holder and their team")
+    return db.session.get(Place, membership.place_id)
+
+
+def save_assessment(acting, assessment_round: AssessmentRound, membership: Membership,
+                    answers: dict[str, tuple[str | None, str | None]], submit: bool,
+                    seen_version: int | None = None) -> SelfAssessment:
+    """Save the person's ratings ({hallmark key: (level key, NOT_YET or None for unanswered,
+    evidence)}); `submit` needs every hallmark rated and makes them final. A place with one
+    person on it agrees what they submit."""
+    ensure_changeable(assessment_round.cohort)
+    if not assessment_round.is_open:
+        raise PlanError("This round has closed: ratings can no longer change")
+    place = _on_place(membership)
+    framework = assessment_round.framework
+    assessment = assessment_of(assessment_round, membership)
+    if assessment is not None and assessment.submitted_at is not None:
+        raise PlanError("You have submitted your ratings for this round: they stay as given")
+    if assessment is None:
+        assessment = SelfAssessment(round_id=assessment_round.id, place_id=place.id,
+                                    membership_id=membership.id)
+        db.session.add(assessment)
+    else:
+        check_version(assessment, seen_version)
+    existing = {r.hallmark_id: r for r in assessment.ratings}
+    kept, missing = [], []
+    for hallmark in framework.hallmarks:
+        level_key, evidence = answers.get(hallmark.key, (None, None))
+        evidence = (evidence or "").strip() or None
+        if evidence and len(evidence) > MAX_EVIDENCE:
+            raise PlanError(f"Keep the evidence for hallmark {hallmark.key} to {MAX_EVIDENCE} "
+                            "characters or fewer", f"evidence-{hallmark.key}")
+        if level_key is None:
+            missing.append(hallmark)
+            if evidence is None:
+                continue
+        rating = existing.get(hallmark.id) or SelfRating(hallmark_id=hallmark.id)
+        rating.level_id = None if level_key is None else getattr(
+            level_by_key(framework, level_key, hallmark.key), "id", None)
+        rating.evidence, rating.answered = evidence, level_key is not None
+        kept.append(rating)
+    if submit and missing:
+        first = missing[0]
+        raise PlanError(f"Choose where your work stands on hallmark {first.key} before "
+                        "submitting (or save a draft)", f"level-{first.key}")
+    # An unanswered hallmark with notes is kept as a draft note: no level chosen yet.
+    assessment.ratings = kept
+    assessment.updated_at = utcnow()
+    if submit:
+        assessment.submitted_at = assessment.updated_at
+    db.session.flush()
+    if submit and [m.id for m in people_on(place)] == [membership.id]:
+        agree(acting, assessment_round, place, membership,
+              {r.hallmark_id: (r.level_id, None) for r in assessment.ratings if r.answered},
+              by_id=True)
+    return assessment
+
+
+@dataclass
+class TeamRow:
+    hallmark: object
+    agreed: AgreedRating | None
+    # (person, their rating or None, its position: 0 for not yet, None when unrated)
+    ratings: list[tuple[Membership, SelfRating | None, int | None]] = field(default_factory=list)
+
+    @property
+    def spread(self) -> list[int]:
+        """The positions given, lowest first."""
+        return sorted(position for _m, _r, position in self.ratings if position is not None)
+
+
+def team_view(assessment_round: AssessmentRound, place: Place, viewer: Membership | None,
+              staff: bool = False) -> tuple[list[TeamRow], list[Membership], set[int]]:
+    """Per hallmark: the agreed level and each person's rating, shown to someone on the place
+    once they have submitted (to staff always). Returns (rows, the people, who submitted)."""
+    framework = assessment_round.framework
+    people = people_on(place)
+    assessments = list(db.session.execute(select(SelfAssessment).where(
+        SelfAssessment.round_id == assessment_round.id,
+        SelfAssessment.place_id == place.id)).scalars())
+    submitted = {a.membership_id for a in assessments if a.submitted_at is not None}
+    may_see = staff or (viewer is not None and viewer.id in submitted)
+    positions = {level.id: level.position for level in framework.levels}
+    agreed = {a.hallmark_id: a for a in db.session.execute(select(AgreedRating).where(
+        AgreedRating.round_id == assessment_round.id, AgreedRating.place_id == place.id)
+    ).scalars()}
+    by_person = {a.membership_id: {r.hallmark_id: r for r in a.ratings}
+                 for a in assessments if a.submitted_at is not None}
+    raters = [a.membership for a in assessments if a.submitted_at is not None]
+    rows = []
+    for hallmark in framework.hallmarks:
+        row = TeamRow(hallmark, agreed.get(hallmark.id))
+        if may_see:
+            for person in raters:
+                rating = by_person[person.id].get(hallmark.id)
+                position = None if rating is None else positions.get(rating.level_id, 0)
+                row.ratings.append((person, rating, position))
+        rows.append(row)
+    return rows, people or raters, submitted
+
+
+def agree(acting, assessment_round: AssessmentRound, place: Place, membership: Membership | None,
+          decisions: dict, by_id: bool = False) -> None:
+    """Record the place's agreed level per hallmark ({hallmark key: (level key, notes)}, or by
+    ids). Someone on the place agrees once they have submitted their own ratings."""
+    ensure_changeable(assessment_round.cohort)
+    if not assessment_round.is_open:
+        raise PlanError("This round has closed: the agreed levels can no longer change")
+    framework = assessment_round.framework
+    if not by_id:
+        if membership is None or membership.place_id != place.id:
+            raise PlanError("Only the people on the place agree its levels")
+        own = assessment_of(assessment_round, membership)
+        if own is None or own.submitted_at is None:
+            raise PlanError("Submit your own ratings first: then you see the others' and can "
+                            "agree a level together")
+    now = utcnow()
+    existing = {a.hallmark_id: a for a in db.session.execute(select(AgreedRating).where(
+        AgreedRating.round_id == assessment_round.id, AgreedRating.place_id == place.id)
+    ).scalars()}
+    for hallmark in framework.hallmarks:
+        key = hallmark.id if by_id else hallmark.key
+        if key not in decisions:
+            continue
+        level, notes = decisions[key]
+        if not by_id:
+            level = getattr(level_by_key(framework, level, hallmark.key), "id", None)
+            notes = (notes or "").strip() or None
+            if notes and len(notes) > MAX_EVIDENCE:
+                raise PlanError(f"Keep the notes for hallmark {hallmark.key} to {MAX_EVIDENCE} "
+                                "characters or fewer", f"notes-{hallmark.key}")
+        row = existing.get(hallmark.id)
+        if row is None:
+            row = AgreedRating(round_id=assessment_round.id, place_id=place.id,
+                               hallmark_id=hallmark.id)
+            db.session.add(row)
+        row.level_id, row.notes, row.agreed_at = level, notes, now
+        row.agreed_by_id = getattr(acting, "id", None)
+    db.session.flush()
+
+
+def latest_agreed(cohort: Cohort, place: Place, framework: Framework) -> dict[int, tuple]:
+    """{hallmark id: (level or None for not yet, the round)}: the place's latest agreed level
+    on each hallmark (one query)."""
+    levels = {level.id: level for level in framework.levels}
+    latest: dict[int, tuple] = {}
+    for agreed, assessment_round in db.session.execute(
+            select(AgreedRating, AssessmentRound).join(
+                AssessmentRound, AssessmentRound.id == AgreedRating.round_id)
+            .where(AgreedRating.place_id == place.id, AssessmentRound.cohort_id == cohort.id,
+                   AssessmentRound.framework_id == framework.id)
+            .order_by(AssessmentRound.opened_at, AssessmentRound.id)).all():
+        latest[agreed.hallmark_id] = (levels.get(agreed.level_id), assessment_round)
+    return latest
+
+
+def place_rounds(cohort: Cohort, place: Place, framework: Framework
+                 ) -> list[tuple[AssessmentRound, dict[int, AgreedRating]]]:
+    """Each round of the framework with the place's agreed ratings in it (two queries)."""
+    rounds = [r for r in rounds_of(cohort) if r.framework_id == framework.id]
+    agreed: dict[int, dict[int, AgreedRating]] = {r.id: {} for r in rounds}
+    for row in db.session.execute(select(AgreedRating).where(
+            AgreedRating.place_id == place.id, AgreedRating.round_id.in_(list(agreed)))
+            ).scalars():
+        agreed[row.round_id][row.hallmark_id] = row
+    return [(r, agreed[r.id]) for r in rounds]
+
+
+def round_progress(cohort: Cohort) -> dict[int, dict[str, int]]:
+    """For each round: how many people submitted, and how many places agreed a level."""
+    progress: dict[int, dict[str, int]] = {}
+    for round_id, count in db.session.execute(
+            select(SelfAssessment.round_id, func.count()).join(AssessmentRound)
+            .where(AssessmentRound.cohort_id == cohort.id,
+                   SelfAssessment.submitted_at.is_not(None))
+            .group_by(SelfAssessment.round_id)).all():
+        progress.setdefault(round_id, {"submitted": 0, "places": 0})["submitted"] = count
+    for round_id, count in db.session.execute(
+            select(AgreedRating.round_id, func.count(AgreedRating.place_id.distinct()))
+            .join(AssessmentRound).where(AssessmentRound.cohort_id == cohort.id)
+            .group_by(AgreedRating.round_id)).all():
+        progress.setdefault(round_id, {"submitted": 0, "places": 0})["places"] = count
+    return progress

@@ -1,0 +1,75 @@
+"""A place's plan and assessments as CSV, for a spreadsheet: a cell a spreadsheet would run as
+a formula (starting =, +, -, @, a tab or a return) is kept as text with a leading apostrophe."""
+
+import csv
+import io
+
+from sqlalchemy import select
+
+from cohort.cohorts.models import Place
+from cohort.extensions import db
+from cohort.plans.models import AgreedRating, Framework, ItemUpdate, SelfAssessment
+from cohort.plans.services.assessments import rounds_of
+from cohort.plans.services.items import items_of, plan_of
+
+__all__ = ["safe_cell", "place_csv"]
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def safe_cell(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def place_csv(place: Place, framework: Framework, label: str) -> str:
+    """Two tables in one file: the plan's items with their latest update, then every rating
+    (each person's and the agreed level) in every round."""
+    levels = {level.id: level.name for level in framework.levels}
+    hallmarks = {h.id: h for h in framework.hallmarks}
+
+    def level(level_id, answered=True):
+        return levels.get(level_id, "Not yet") if answered else ""
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+
+    def row(*cells):
+        writer.writerow([safe_cell(cell) for cell in cells])
+
+    row("Action plan", label)
+    row("Action", "Hallmarks", "Current level", "Target", "Owner", "Due", "Status",
+        "Latest update", "Evidence")
+    items = items_of(plan_of(place))
+    latest_of: dict[int, ItemUpdate] = {}
+    for update in db.session.execute(select(ItemUpdate).where(
+            ItemUpdate.item_id.in_([item.id for item in items]))
+            .order_by(ItemUpdate.created_at, ItemUpdate.id)).scalars():
+        latest_of[update.item_id] = update
+    for item in items:
+        latest = latest_of.get(item.id)
+        row(item.title, " ".join(hallmarks[h].key for h in item.hallmark_ids if h in hallmarks),
+            level(item.current_level_id), level(item.target_level_id), item.owner.name,
+            item.due_on.isoformat() if item.due_on else "", item.status_label,
+            latest.text if latest else "", " ".join(latest.links) if latest else "")
+    row()
+    row("Self-assessments", label)
+    row("Round", "Opened", "Person", "Hallmark", "Level", "Evidence or notes")
+    for assessment_round in rounds_of(place.cohort):
+        if assessment_round.framework_id != framework.id:
+            continue
+        opened = assessment_round.opened_at.date().isoformat()
+        for assessment in db.session.execute(select(SelfAssessment).where(
+                SelfAssessment.round_id == assessment_round.id,
+                SelfAssessment.place_id == place.id,
+                SelfAssessment.submitted_at.is_not(None))).scalars():
+            for rating in assessment.ratings:
+                row(assessment_round.name, opened, assessment.membership.user.name,
+                    hallmarks[rating.hallmark_id].key, level(rating.level_id, rating.answered),
+                    rating.evidence or "")
+        for agreed in db.session.execute(select(AgreedRating).where(
+                AgreedRating.round_id == assessment_round.id,
+                AgreedRating.place_id == place.id)).scalars():
+            row(assessment_round.name, opened, "Agreed by the place",
+                hallmarks[agreed.hallmark_id].key, level(agreed.level_id), agreed.notes or "")
+    return out.getvalue()

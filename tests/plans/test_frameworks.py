@@ -1,0 +1,147 @@
+"""Frameworks: the shipped maturity model, the file format's validation (each problem named
+with its line), importing another framework, and what a framework in use may not lose."""
+
+import pytest
+from sqlalchemy import func, select
+
+from cohort.core.database import commit
+from cohort.extensions import db
+from cohort.plans import services
+from cohort.plans.models import Framework, Hallmark
+from cohort.plans.services import FrameworkFileError, PlanError, parse
+
+from .conftest import add_item, all_at, open_round
+
+GOOD = """\
+format: cohort-framework/1
+key: data-maturity
+name: Data maturity
+levels:
+  - key: emerging
+    name: Emerging
+  - key: established
+    name: Established
+hallmarks:
+  - key: "1"
+    name: Data is shared
+    descriptors:
+      emerging: Some teams share data.
+      established: Every team shares data.
+  - key: "2"
+    name: Data is trusted
+    descriptors:
+      emerging: People check it by hand.
+      established: It carries its quality.
+"""
+
+
+def test_the_shipped_model_has_seven_hallmarks_at_three_levels(framework):
+    assert [h.key for h in framework.hallmarks] == ["1", "2", "3a", "3b", "4", "5", "6"]
+    assert [level.key for level in framework.levels] == ["assuring", "optimising", "maximising"]
+    assert all(len(h.descriptors) == 3 for h in framework.hallmarks)
+    wiser = next(h for h in framework.hallmarks if h.key == "4")
+    assert wiser.factors_name == "WISER" and len(wiser.factor_list) == 5
+    assert "Smithson" in framework.citation
+    assert services.ensure_shipped() == []  # installed once
+
+
+def _problems(text: str) -> list[str]:
+    with pytest.raises(FrameworkFileError) as refused:
+        parse(text)
+    return refused.value.messages()
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    # a hallmark without a descriptor for one level
+    (lambda t: t.replace("      established: Every team shares data.\n", ""),
+     "Line 13: Hallmark 1's descriptors: 'established' is missing"),
+    # a descriptor for a level the framework does not have
+    (lambda t: t.replace("established: It carries", "estabilshed: It carries"),
+     "Line 19: Hallmark 2's descriptors: 'estabilshed' is not one of emerging, established"),
+    # two hallmarks with one key
+    (lambda t: t.replace('key: "2"', 'key: "1"'),
+     "Line 15: The hallmark key '1' is used twice (first on line 10)"),
+    # two levels with one key
+    (lambda t: t.replace("key: established\n    name: Established",
+                         "key: emerging\n    name: Established"),
+     "Line 7: The level key 'emerging' is used twice (first on line 5)"),
+    # a key given twice in one place
+    (lambda t: t.replace("name: Data maturity\n", "name: Data maturity\nname: Again\n"),
+     "Line 4: The file: 'name' appears twice (first on line 3)"),
+    # bad syntax
+    (lambda t: t.replace("  - key: emerging\n", "  - key: [emerging\n"),
+     "Line 6: This is not valid YAML here"),
+    # the wrong format, and no levels
+    (lambda t: t.replace("cohort-framework/1", "cohort-framework/9"),
+     "Line 1: The format must be cohort-framework/1"),
+    (lambda t: t.split("levels:")[0] + "hallmarks: []\n", "Line 1: The file: 'levels' is missing"),
+    (lambda t: t.replace("name: Data is shared", "name: \"Data\\u0000 is shared\""),
+     "Line 11: A hallmark's name contains a control character"),
+])
+def test_a_bad_file_is_refused_naming_the_line(change, expected):
+    messages = _problems(change(GOOD))
+    assert any(message.startswith(expected) for message in messages), messages
+
+
+def test_every_problem_is_reported_at_once():
+    text = GOOD.replace("key: data-maturity", "key: Data Maturity").replace(
+        "      emerging: People check it by hand.\n", "")
+    messages = _problems(text)
+    assert len(messages) == 2, messages
+
+
+def test_files_that_are_not_yaml_text_are_refused():
+    assert _problems(b"\xff\xfe\x00junk") == ["Line 1: The file is not UTF-8 text"]
+    assert _problems("") == ["The file is empty"]
+    assert _problems(b"x" * (600 * 1024))[0] == "The file is larger than 512 KB"
+
+
+def test_an_imported_framework_sits_beside_the_shipped_one(framework, group):
+    imported = services.import_file(group.facilitator.user, GOOD.encode(), "data.yaml")
+    commit()
+    assert {f.key for f in services.frameworks()} == {"wellbeing-maturity", "data-maturity"}
+    assert [level.name for level in imported.levels] == ["Emerging", "Established"]
+    assert imported.hallmarks[1].descriptor_for(imported.levels[1].id) == \
+        "It carries its quality."
+    services.choose_framework(group.facilitator.user, group.cohort, imported)
+    commit()
+    assert services.cohort_framework(group.cohort).key == "data-maturity"
+
+
+def test_a_framework_in_use_keeps_its_levels_and_the_hallmarks_rated(group):
+    imported = services.import_file(None, GOOD.encode(), "data.yaml")
+    services.choose_framework(None, group.cohort, imported)
+    commit()
+    assessment_round = open_round(group)
+    services.save_assessment(group.cy.user, assessment_round, group.cy,
+                             all_at(imported, "emerging"), submit=True)
+    commit()
+    # Words may change and a hallmark may be added.
+    reworded = GOOD.replace("Some teams share data.", "A few teams share data.") + """\
+  - key: "3"
+    name: Data is used
+    descriptors:
+      emerging: In reports.
+      established: In decisions.
+"""
+    services.import_file(None, reworded.encode(), "data-v2.yaml")
+    commit()
+    assert db.session.execute(select(func.count()).select_from(Hallmark).where(
+        Hallmark.framework_id == imported.id)).scalar_one() == 3
+    # A hallmark with ratings may not go, nor may the levels change.
+    with pytest.raises(PlanError, match="leaves out hallmark 2"):
+        services.import_file(None, GOOD.replace('  - key: "2"', '  - key: "9"').encode(), "x")
+    db.session.rollback()
+    with pytest.raises(PlanError, match="its levels cannot change"):
+        services.import_file(None, GOOD.replace("key: established", "key: mature")
+                             .replace("established:", "mature:").encode(), "x")
+    db.session.rollback()
+    assert db.session.get(Framework, imported.id).levels[1].key == "established"
+
+
+def test_the_cohort_keeps_its_framework_once_used(group):
+    add_item(group)
+    imported = services.import_file(None, GOOD.encode(), "data.yaml")
+    commit()
+    with pytest.raises(PlanError, match="its framework cannot change"):
+        services.choose_framework(group.facilitator.user, group.cohort, imported)
