@@ -21,7 +21,8 @@ from types import ModuleType
 
 from flask import Flask
 
-MODULES = ("core", "accounts", "cohorts", "enrolment", "programme", "reminders", "home")
+MODULES = ("core", "accounts", "cohorts", "enrolment", "programme", "reminders", "plans",
+           "home")
 EDGES = ("demo", "cli")
 LAYERS = (*MODULES, *EDGES)
 

@@ -110,7 +110,8 @@ def test_every_package_is_in_the_registry():
     assert packages == set(MODULES) | (set(EDGES) - {"cli"})
 
 
-@pytest.mark.parametrize("views", sorted(PACKAGE.glob("*/views.py")), ids=lambda p: p.parent.name)
+@pytest.mark.parametrize("views", sorted([*PACKAGE.glob("*/views.py"), *PACKAGE.glob("*/views/*.py")]),
+                         ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_no_view_rolls_back_by_hand(views):
     """Views act through core.forms.attempt(), which rolls back on a refusal."""
     assert ".rollback(" not in views.read_text()

@@ -38,6 +38,9 @@ class World:
     place: Any = None  # that place
     handover: Any = None  # the participant's pending proposal to hand the place over
     colleague: Any = None  # a colleague in the place's team, waiting for the facilitator
+    # plans
+    assessment_round: Any = None  # an open self-assessment round in cohort A
+    item: Any = None  # an item of the participant's place's action plan
 
 
 def enrolment_objects(cohort_a, participant) -> dict:
@@ -112,9 +115,22 @@ def world(make_user, make_cohort, make_member, make_session) -> World:
     reminder = add_reminder(users["facilitator"], cohort_a, ReminderData(
         anchor="session_start", offset_minutes=-60 * 24, session_id=session.id,
         subject="Tomorrow: ((session))", body="Hello ((name)), see you at ((time))."))
+    plans = plan_objects(cohort_a, users, enrolment["place"])
     commit()
     return World(cohort_a, cohort_b, users, session, material, mail, invitation_token, reset_token,
-                 **enrolment, reminder=reminder)
+                 **enrolment, reminder=reminder, **plans)
+
+
+def plan_objects(cohort_a, users, place) -> dict:
+    """Open a self-assessment round in cohort A and give the participant's place a plan item."""
+    from cohort.plans.services import ItemData, add_item, ensure_shipped, open_round
+
+    framework = ensure_shipped()[0]
+    assessment_round = open_round(users["facilitator"], cohort_a, "Start of the programme")
+    item = add_item(users["participant"], place, framework, ItemData(
+        title="Draft the strategy", hallmarks=["1"], current_level="not_yet",
+        target_level="assuring", owner_id=users["participant"].id))
+    return {"assessment_round": assessment_round, "item": item}
 
 
 @pytest.fixture

@@ -1,0 +1,129 @@
+"""The cohort's maturity for its facilitators and evaluators: the heatmap with its charts and
+tables, the items overdue or blocked; the facilitator's rounds and framework."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from cohort.cohorts.permissions import can_facilitate, load_cohort
+from cohort.core.forms import ConfirmForm, ascii_number, attempt
+from cohort.plans import charts, services
+from cohort.plans.forms import FrameworkChoiceForm, ImportForm, RoundForm
+from cohort.plans.permissions import can_view_maturity
+from cohort.plans.services import ROUND_NAMES, FrameworkFileError, place_label
+from cohort.plans.views import bp
+
+
+def _charts(cohort, heatmap) -> dict:
+    framework = heatmap.framework
+    hallmarks = tuple(h.key for h in framework.hallmarks)
+    levels = tuple(level.name for level in framework.levels)
+    labels = tuple(place_label(p) for p in heatmap.places)
+    cells = tuple(tuple(heatmap.cell(p, h).position for h in framework.hallmarks)
+                  for p in heatmap.places)
+    result = {"heatmap": charts.data_url(charts.heatmap_svg(
+        f"Where each place stands: {cohort.title}", labels, hallmarks, cells, levels))}
+    if len(heatmap.rounds) > 1:
+        result["change"] = charts.data_url(charts.change_svg(
+            "Average agreed level, first round and latest", hallmarks,
+            tuple(heatmap.mean(h, "first") for h in framework.hallmarks),
+            tuple(heatmap.mean(h, "position") for h in framework.hallmarks), levels))
+    return result
+
+
+@bp.route("/cohorts/<int:cohort_id>/maturity")
+@login_required
+def maturity(cohort_id: int):
+    cohort = load_cohort(cohort_id, can_view_maturity)
+    framework = services.cohort_framework(cohort)
+    if framework is None:
+        return render_template("plans/maturity.html", cohort=cohort, framework=None)
+    heatmap = services.heatmap(cohort, framework)
+    return render_template("plans/maturity.html", cohort=cohort, framework=framework,
+                           heatmap=heatmap, charts=_charts(cohort, heatmap),
+                           label=place_label)
+
+
+@bp.route("/cohorts/<int:cohort_id>/maturity/rounds", methods=["GET", "POST"])
+@login_required
+def rounds(cohort_id: int):
+    cohort = load_cohort(cohort_id, can_view_maturity)
+    if request.method == "POST" and not can_facilitate(current_user, cohort):
+        abort(403)
+    form = RoundForm()
+    existing = services.rounds_of(cohort)
+    if request.method == "GET":
+        form.name.data = ROUND_NAMES[min(len(existing), len(ROUND_NAMES) - 1)]
+    ok, opened = attempt(form, lambda: services.open_round(current_user, cohort,
+                                                           form.name.data))
+    if ok:
+        flash(f"{opened.name} is open: the people on each place can now rate their work.",
+              "success")
+        return redirect(url_for("plans.rounds", cohort_id=cohort.id))
+    return render_template("plans/rounds.html", cohort=cohort, rounds=existing, form=form,
+                           progress=services.round_progress(cohort), confirm=ConfirmForm(),
+                           framework=services.cohort_framework(cohort))
+
+
+@bp.post("/cohorts/<int:cohort_id>/maturity/rounds/<int:round_id>/close")
+@login_required
+def close_round(cohort_id: int, round_id: int):
+    cohort = load_cohort(cohort_id, can_facilitate)
+    assessment_round = services.get_round(cohort, round_id) or abort(404)
+    ok, _ = attempt(ConfirmForm(), lambda: services.close_round(current_user, assessment_round),
+                    flash_errors=True)
+    if ok:
+        flash(f"{assessment_round.name} is closed.", "success")
+    return redirect(url_for("plans.rounds", cohort_id=cohort.id))
+
+
+@bp.route("/cohorts/<int:cohort_id>/maturity/framework", methods=["GET", "POST"])
+@login_required
+def framework(cohort_id: int):
+    cohort = load_cohort(cohort_id, can_view_maturity)
+    if request.method == "POST" and not can_facilitate(current_user, cohort):
+        abort(403)
+    current = services.cohort_framework(cohort)
+    available = services.frameworks()
+    choice = FrameworkChoiceForm(prefix="choose")
+    choice.framework.choices = [(str(f.id), f.name) for f in available]
+    upload = ImportForm(prefix="import")
+    problems: list[str] = []
+    if request.method == "GET" and current is not None:
+        choice.framework.data = str(current.id)
+    if request.form.get("action") == "import":
+        ok, installed = attempt(upload, lambda: _import(upload, problems))
+        if ok:
+            flash(f"{installed.name} is imported: choose it below to use it in this cohort.",
+                  "success")
+            return redirect(url_for("plans.framework", cohort_id=cohort.id))
+    elif request.method == "POST":
+        ok, _ = attempt(choice, lambda: services.choose_framework(
+            current_user, cohort, _chosen(choice.framework.data)))
+        if ok:
+            flash("The cohort's framework is saved.", "success")
+            return redirect(url_for("plans.framework", cohort_id=cohort.id))
+    return render_template("plans/framework.html", cohort=cohort, current=current,
+                           available=available, choice=choice, upload=upload,
+                           problems=problems)
+
+
+def _chosen(value):
+    number = ascii_number(value)
+    found = services.get_framework(number) if number is not None else None
+    if found is None:
+        raise services.PlanError("Choose one of the frameworks listed", "framework")
+    return found
+
+
+def _import(upload: ImportForm, problems: list[str]):
+    file = upload.file.data
+    if file is None or not getattr(file, "filename", ""):
+        raise services.PlanError("Choose a framework file to import", "file")
+    try:
+        return services.import_file(current_user, file.read(services.MAX_BYTES + 1),
+                                    file.filename)
+    except FrameworkFileError as error:
+        problems.extend(error.messages())
+        raise services.PlanError(f"The file cannot be imported: {len(error.problems)} "
+                                 f"problem{'s' if len(error.problems) != 1 else ''} "
+                                 "listed below. Nothing was saved.", "file") from None

@@ -1,0 +1,169 @@
+"""A place's action plan: the list, an item with its progress and history, adding and
+changing items, recording progress, the CSV export and the printable page."""
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from cohort.cohorts.permissions import load_cohort
+from cohort.core.audit import record
+from cohort.core.database import commit
+from cohort.core.forms import ascii_number, attempt
+from cohort.plans import services
+from cohort.plans.forms import ItemForm, ProgressForm
+from cohort.plans.permissions import can_view_maturity
+from cohort.plans.services import ItemData, place_label
+from cohort.plans.views import bp
+from cohort.plans.views.common import load_place, own_membership
+
+
+@bp.route("/cohorts/<int:cohort_id>/plan")
+@login_required
+def my_plan(cohort_id: int):
+    """Your place's plan; the facilitator and evaluator go to the cohort's overview."""
+    cohort = load_cohort(cohort_id)
+    membership = own_membership(cohort)
+    if membership is not None:
+        return redirect(url_for("plans.plan", cohort_id=cohort.id,
+                                place_id=membership.place_id))
+    if can_view_maturity(current_user, cohort):
+        return redirect(url_for("plans.maturity", cohort_id=cohort.id))
+    abort(404)
+
+
+def _page(cohort, place, framework, template: str, **context):
+    plan = services.plan_of(place)
+    latest = services.latest_agreed(cohort, place, framework)
+    return render_template(template, cohort=cohort, place=place, framework=framework,
+                           label=place_label(place), items=services.items_of(plan),
+                           levels={level.id: level for level in framework.levels},
+                           hallmarks={h.id: h for h in framework.hallmarks},
+                           latest=latest, today=services.local_today(cohort), **context)
+
+
+@bp.route("/cohorts/<int:cohort_id>/places/<int:place_id>/plan")
+@login_required
+def plan(cohort_id: int, place_id: int):
+    cohort, place, framework = load_place(cohort_id, place_id)
+    return _page(cohort, place, framework, "plans/plan.html",
+                 people=services.people_on(place))
+
+
+@bp.route("/cohorts/<int:cohort_id>/places/<int:place_id>/plan/print")
+@login_required
+def plan_print(cohort_id: int, place_id: int):
+    cohort, place, framework = load_place(cohort_id, place_id)
+    return _page(cohort, place, framework, "plans/print.html",
+                 rounds=services.place_rounds(cohort, place, framework))
+
+
+@bp.route("/cohorts/<int:cohort_id>/places/<int:place_id>/plan.csv")
+@login_required
+def plan_csv(cohort_id: int, place_id: int):
+    cohort, place, framework = load_place(cohort_id, place_id)
+    label = place_label(place)
+    body = services.place_csv(place, framework, label)
+    record(current_user, "plan_exported", subject=f"place {place.id}", detail=cohort.slug)
+    commit()
+    name = "".join(c if c.isalnum() else "-" for c in label.lower()).strip("-") or "place"
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="action-plan-{name}.csv"'})
+
+
+def _item_data(form: ItemForm) -> ItemData:
+    owner = ascii_number(form.owner_id.data)
+    return ItemData(title=form.title.data or "", hallmarks=list(form.hallmarks.data or []),
+                    current_level=form.current_level.data, target_level=form.target_level.data,
+                    owner_id=owner, due_on=form.due_on.data, status=form.status.data,
+                    details=(form.details.data or "").strip() or None)
+
+
+@bp.route("/cohorts/<int:cohort_id>/places/<int:place_id>/plan/items/new",
+          methods=["GET", "POST"])
+@login_required
+def new_item(cohort_id: int, place_id: int):
+    cohort, place, framework = load_place(cohort_id, place_id, edit=True)
+    people = services.people_on(place)
+    form = ItemForm()
+    form.set_choices(framework, people)
+    if request.method == "GET":
+        form.owner_id.data = str(current_user.id)
+        hallmark = request.args.get("hallmark")
+        if hallmark in {h.key for h in framework.hallmarks}:
+            form.hallmarks.data = [hallmark]
+    ok, item = attempt(form, lambda: services.add_item(current_user, place, framework,
+                                                       _item_data(form)))
+    if ok:
+        flash("The item is added to the plan.", "success")
+        return redirect(url_for("plans.item", cohort_id=cohort.id, place_id=place.id,
+                                item_id=item.id))
+    return render_template("plans/item_form.html", cohort=cohort, place=place, form=form,
+                           label=place_label(place), item=None, framework=framework)
+
+
+def _load_item(cohort_id: int, place_id: int, item_id: int, edit: bool = False):
+    cohort, place, framework = load_place(cohort_id, place_id, edit=edit)
+    item = services.get_item(place, item_id) or abort(404)
+    return cohort, place, framework, item
+
+
+@bp.route("/cohorts/<int:cohort_id>/places/<int:place_id>/plan/items/<int:item_id>")
+@login_required
+def item(cohort_id: int, place_id: int, item_id: int):
+    cohort, place, framework, item = _load_item(cohort_id, place_id, item_id)
+    updates, changes = services.history_of(item)
+    return render_template("plans/item.html", cohort=cohort, place=place, item=item,
+                           framework=framework, label=place_label(place), updates=updates,
+                           changes=changes, progress=ProgressForm(),
+                           levels={level.id: level for level in framework.levels},
+                           hallmarks={h.id: h for h in framework.hallmarks},
+                           people={m.user_id for m in services.people_on(place)},
+                           today=services.local_today(cohort))
+
+
+@bp.route("/cohorts/<int:cohort_id>/places/<int:place_id>/plan/items/<int:item_id>/edit",
+          methods=["GET", "POST"])
+@login_required
+def edit_item(cohort_id: int, place_id: int, item_id: int):
+    cohort, place, framework, item = _load_item(cohort_id, place_id, item_id, edit=True)
+    form = ItemForm()
+    form.set_choices(framework, services.people_on(place))
+    if request.method == "GET":
+        levels = {level.id: level.key for level in framework.levels}
+        hallmarks = {h.id: h.key for h in framework.hallmarks}
+        form.title.data, form.details.data = item.title, item.details
+        form.hallmarks.data = [hallmarks[h] for h in item.hallmark_ids if h in hallmarks]
+        form.current_level.data = levels.get(item.current_level_id, services.NOT_YET)
+        form.target_level.data = levels.get(item.target_level_id)
+        form.owner_id.data, form.status.data = str(item.owner_id), item.status
+        form.due_on.process(None, item.due_on)
+        form.version.data = str(item.version)
+    ok, _ = attempt(form, lambda: services.update_item(
+        current_user, item, framework, _item_data(form), ascii_number(form.version.data)),
+        versioned=item)
+    if ok:
+        flash("The item is saved.", "success")
+        return redirect(url_for("plans.item", cohort_id=cohort.id, place_id=place.id,
+                                item_id=item.id))
+    return render_template("plans/item_form.html", cohort=cohort, place=place, form=form,
+                           label=place_label(place), item=item, framework=framework)
+
+
+@bp.post("/cohorts/<int:cohort_id>/places/<int:place_id>/plan/items/<int:item_id>/progress")
+@login_required
+def progress(cohort_id: int, place_id: int, item_id: int):
+    cohort, place, framework, item = _load_item(cohort_id, place_id, item_id, edit=True)
+    form = ProgressForm()
+    ok, _ = attempt(form, lambda: services.add_progress(
+        current_user, item, form.text.data, form.evidence.data, form.status.data or None))
+    if ok:
+        flash("Your update is recorded.", "success")
+        return redirect(url_for("plans.item", cohort_id=cohort.id, place_id=place.id,
+                                item_id=item.id))
+    updates, changes = services.history_of(item)
+    return render_template("plans/item.html", cohort=cohort, place=place, item=item,
+                           framework=framework, label=place_label(place), updates=updates,
+                           changes=changes, progress=form,
+                           levels={level.id: level for level in framework.levels},
+                           hallmarks={h.id: h for h in framework.hallmarks},
+                           people={m.user_id for m in services.people_on(place)},
+                           today=services.local_today(cohort)), 200
