@@ -167,3 +167,29 @@ def test_the_csv_export_neutralises_formulas(group):
     assert rows[0] == ["Action plan", "Anytown Council"]
     assert rows[2][0] == "'=HYPERLINK(\"https://evil.example\")"
     assert rows[2][1:4] == ["1 2", "Not yet", "Assuring wellbeing"]
+
+
+def test_the_heatmap_lists_overdue_and_blocked_items_but_not_done_ones(group):
+    late, blocked, done, later = (add_item(group, title=t) for t in
+                                  ("Late", "Stuck", "Finished", "Next month"))
+    today = services.local_today(group.cohort)
+    late.due_on = done.due_on = today - timedelta(days=3)
+    done.status, blocked.status = "done", "blocked"
+    later.due_on = today + timedelta(days=30)
+    commit()
+    heatmap = services.heatmap(group.cohort, group.framework)
+    assert [i.title for i in heatmap.overdue] == ["Late"]
+    assert [i.title for i in heatmap.blocked] == ["Stuck"]
+
+
+def test_a_finished_cohort_calls_late_only_what_was_late_when_it_ended(group):
+    item = add_item(group, title="Due after the end")
+    group.cohort.ends_on = services.local_today(group.cohort) - timedelta(days=30)
+    item.due_on = group.cohort.ends_on + timedelta(days=10)  # passed, but after the end
+    group.cohort.status = "finished"
+    commit()
+    assert services.heatmap(group.cohort, group.framework).overdue == []
+    item.due_on = group.cohort.ends_on - timedelta(days=1)
+    commit()
+    assert [i.title for i in services.heatmap(group.cohort, group.framework).overdue] == [
+        "Due after the end"]

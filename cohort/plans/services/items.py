@@ -28,7 +28,7 @@ from cohort.plans.services.assessments import NOT_YET, level_by_key, people_on
 from cohort.plans.services.errors import PlanError
 
 __all__ = ["ItemData", "plan_of", "items_of", "add_item", "update_item", "add_progress",
-           "history_of", "get_item", "local_today", "MAX_LINKS"]
+           "history_of", "get_item", "local_today", "overdue_after", "MAX_LINKS"]
 
 MAX_LINKS = 10
 _LINK = re.compile(r"^https?://[^\s<>\"]{1,490}$")
@@ -49,6 +49,15 @@ class ItemData:
 
 def local_today(cohort: Cohort) -> date:
     return to_local(utcnow(), cohort.timezone).date()
+
+
+def overdue_after(cohort: Cohort) -> date:
+    """An open item due before this day is overdue: today, or for a finished cohort the day
+    its programme ended (what was still open then is not called late years later)."""
+    today = local_today(cohort)
+    if cohort.status == "finished" and cohort.ends_on is not None:
+        return min(today, cohort.ends_on)
+    return today
 
 
 def plan_of(place: Place, create: bool = False) -> ActionPlan | None:

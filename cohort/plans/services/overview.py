@@ -13,7 +13,7 @@ from cohort.cohorts.models import Cohort, Place
 from cohort.extensions import db
 from cohort.plans.models import ActionItem, ActionPlan, AgreedRating, AssessmentRound, Framework
 from cohort.plans.services.assessments import rounds_of
-from cohort.plans.services.items import local_today
+from cohort.plans.services.items import overdue_after
 
 __all__ = ["Cell", "Heatmap", "heatmap", "place_label"]
 
@@ -96,7 +96,7 @@ def heatmap(cohort: Cohort, framework: Framework) -> Heatmap:
     plans = {plan_id: by_id[place_id] for plan_id, place_id in db.session.execute(
         select(ActionPlan.id, ActionPlan.place_id).where(ActionPlan.cohort_id == cohort.id)
     ).all() if place_id in by_id}
-    today = local_today(cohort)
+    today = overdue_after(cohort)
     result = Heatmap(framework, places, cells, rounds, place_of_plan=plans, today=today)
     for item in items:
         if item.plan_id not in plans:

@@ -37,7 +37,8 @@ def _page(cohort, place, framework, template: str, **context):
                            label=place_label(place), items=services.items_of(plan),
                            levels={level.id: level for level in framework.levels},
                            hallmarks={h.id: h for h in framework.hallmarks},
-                           latest=latest, today=services.local_today(cohort), **context)
+                           latest=latest, today=services.local_today(cohort),
+                           overdue_after=services.overdue_after(cohort), **context)
 
 
 @bp.route("/cohorts/<int:cohort_id>/places/<int:place_id>/plan")
@@ -117,7 +118,7 @@ def item(cohort_id: int, place_id: int, item_id: int):
                            levels={level.id: level for level in framework.levels},
                            hallmarks={h.id: h for h in framework.hallmarks},
                            people={m.user_id for m in services.people_on(place)},
-                           today=services.local_today(cohort))
+                           overdue_after=services.overdue_after(cohort))
 
 
 @bp.route("/cohorts/<int:cohort_id>/places/<int:place_id>/plan/items/<int:item_id>/edit",
@@ -166,4 +167,4 @@ def progress(cohort_id: int, place_id: int, item_id: int):
                            levels={level.id: level for level in framework.levels},
                            hallmarks={h.id: h for h in framework.hallmarks},
                            people={m.user_id for m in services.people_on(place)},
-                           today=services.local_today(cohort)), 200
+                           overdue_after=services.overdue_after(cohort)), 200
