@@ -204,6 +204,16 @@ def running_cohort(base: str, cookie: str) -> int:
     return ids[-1]
 
 
+def first_plan(base: str, cohort: str, cookie: str) -> str:
+    """The first place's action plan linked from the cohort's maturity heatmap."""
+    found = re.search(r'href="(/cohorts/\d+/places/\d+/plan)"', get(f"{base}{cohort}/maturity",
+                                                                    cookie)[1])
+    if found is None:
+        say("the maturity heatmap links to no action plan")
+        raise SystemExit(1)
+    return found.group(1)
+
+
 def parse_wrk(output: str) -> dict:
     """Read requests/sec, the 50% and 99% latencies (in ms) and the errors from wrk --latency."""
 
@@ -330,6 +340,8 @@ def time_pages(args: argparse.Namespace, wrk: str, env: dict[str, str], tmp: Pat
             ("applications", f"{cohort}/applications", FACILITATOR),
             ("roster", f"{cohort}/roster", FACILITATOR),
             ("reminders", f"{cohort}/reminders", FACILITATOR),
+            ("maturity heatmap", f"{cohort}/maturity", FACILITATOR),
+            ("action plan", first_plan(base, cohort, cookies[FACILITATOR]), FACILITATOR),
         ]
         # The machine's speed drifts during a run: each page is set beside a hello world
         # timed just before it, and the hello world's row gives the median of those.

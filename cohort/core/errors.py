@@ -53,7 +53,7 @@ MESSAGES = {
 }
 
 
-NON_HTML_SUFFIXES = (".ics", ".json", ".csv")
+NON_HTML_SUFFIXES = (".ics", ".json", ".csv", ".yaml")
 
 
 def wants_json() -> bool:

@@ -14,6 +14,7 @@ ON_PLACE = expect(outsider=404, participant=200, facilitator=403, evaluator=403,
 ON_PLACE_POST = {**ON_PLACE, "participant": 302}
 # The cohort's maturity: its facilitators and evaluators.
 STAFF = expect(outsider=404, participant=403, facilitator=200, evaluator=200, admin=403)
+STAFF_FILE = {**STAFF, "anonymous": 401}
 # Your plan, your assessment: redirects to your place's page (staff: to the cohort's pages).
 REDIRECTS = expect(outsider=404, participant=302, facilitator=302, evaluator=302, admin=404)
 
@@ -46,4 +47,5 @@ MATRIX = {
     "plans.close_round": Row(lambda w: in_cohort_a(w, round_id=w.assessment_round.id),
                              FACILITATORS_POST),
     "plans.framework": Row(in_cohort_a, STAFF),
+    "plans.framework_file": Row(in_cohort_a, STAFF_FILE),
 }

@@ -8,7 +8,7 @@ from cohort.core.database import commit
 from cohort.extensions import db
 from cohort.plans import services
 from cohort.plans.models import Framework, Hallmark
-from cohort.plans.services import FrameworkFileError, PlanError, parse
+from cohort.plans.services import SHIPPED, FrameworkFileError, PlanError, parse
 
 from .conftest import add_item, all_at, open_round
 
@@ -145,3 +145,16 @@ def test_the_cohort_keeps_its_framework_once_used(group):
     commit()
     with pytest.raises(PlanError, match="its framework cannot change"):
         services.choose_framework(group.facilitator.user, group.cohort, imported)
+
+
+def test_a_framework_downloads_as_a_file_that_imports_back_unchanged(framework, client, login,
+                                                                     make_cohort, make_member):
+    cohort = make_cohort("Download")
+    login(make_member(cohort, "facilitator").user)
+    response = client.get(f"/cohorts/{cohort.id}/maturity/framework.yaml")
+    assert response.status_code == 200
+    assert 'filename="wellbeing-maturity.yaml"' in response.headers["Content-Disposition"]
+    text = response.get_data(as_text=True)
+    shipped = parse((SHIPPED / "wellbeing-maturity.yaml").read_bytes())
+    assert parse(text.encode()) == shipped
+    assert "WISER" in text and "key: 3a" in text and "key: '1'" in text

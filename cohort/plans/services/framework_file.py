@@ -220,3 +220,28 @@ def parse(data: bytes | str) -> FrameworkSpec:
     return FrameworkSpec(key, name, levels, hallmarks,
                          reader.text(top.get("description"), "The description", 4000),
                          reader.text(top.get("citation"), "The citation", 2000))
+
+
+def dump(spec: FrameworkSpec) -> str:
+    """The framework as a file of this format, which parse() reads back to the same spec."""
+    hallmarks = []
+    for hallmark in spec.hallmarks:
+        entry: dict = {"key": hallmark.key, "name": hallmark.name}
+        if hallmark.factors_name:
+            entry["factors"] = {"name": hallmark.factors_name, "items": list(hallmark.factors)}
+            if hallmark.factors_citation:
+                entry["factors"]["citation"] = hallmark.factors_citation
+        entry["descriptors"] = dict(hallmark.descriptors)
+        hallmarks.append(entry)
+    top: dict = {"format": FORMAT, "key": spec.key, "name": spec.name}
+    if spec.description:
+        top["description"] = spec.description
+    if spec.citation:
+        top["citation"] = spec.citation
+    top["levels"] = [{"key": level.key, "name": level.name,
+                      **({"summary": level.summary} if level.summary else {})}
+                     for level in spec.levels]
+    top["hallmarks"] = hallmarks
+    header = f"# A framework for Cohort (format {FORMAT}). See docs/frameworks.md.\n"
+    return header + yaml.safe_dump(top, sort_keys=False, allow_unicode=True, width=96)
+

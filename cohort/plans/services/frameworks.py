@@ -25,11 +25,18 @@ from cohort.plans.models import (
     SelfRating,
 )
 from cohort.plans.services.errors import PlanError
-from cohort.plans.services.framework_file import FrameworkFileError, FrameworkSpec, parse
+from cohort.plans.services.framework_file import (
+    FrameworkFileError,
+    FrameworkSpec,
+    HallmarkSpec,
+    LevelSpec,
+    dump,
+    parse,
+)
 
 __all__ = ["SHIPPED", "DEFAULT_FRAMEWORK", "install", "import_file", "ensure_shipped",
            "frameworks", "get_framework", "cohort_framework", "choose_framework",
-           "framework_in_use", "FrameworkFileError"]
+           "framework_in_use", "FrameworkFileError", "framework_file"]
 
 SHIPPED = Path(__file__).resolve().parents[1] / "frameworks"
 DEFAULT_FRAMEWORK = "wellbeing-maturity"
@@ -174,3 +181,16 @@ def choose_framework(acting, cohort: Cohort, framework: Framework) -> None:
     db.session.flush()
     db.session.expire(chosen, ["framework"])
     record(acting, "cohort_framework_chosen", subject=cohort.slug, detail=framework.key)
+
+
+def framework_file(framework: Framework) -> str:
+    """The framework as a file to download, edit and import (docs/frameworks.md)."""
+    keys = {level.id: level.key for level in framework.levels}
+    return dump(FrameworkSpec(
+        framework.key, framework.name,
+        [LevelSpec(level.key, level.name, level.summary) for level in framework.levels],
+        [HallmarkSpec(h.key, h.name, {keys[d.level_id]: d.text for d in sorted(
+            h.descriptors, key=lambda d: list(keys).index(d.level_id))},
+            h.factors_name, h.factor_list, h.factors_citation) for h in framework.hallmarks],
+        framework.description, framework.citation))
+

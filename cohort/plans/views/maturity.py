@@ -1,7 +1,7 @@
 """The cohort's maturity for its facilitators and evaluators: the heatmap with its charts and
 tables, the items overdue or blocked; the facilitator's rounds and framework."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from cohort.cohorts.permissions import can_facilitate, load_cohort
@@ -105,6 +105,16 @@ def framework(cohort_id: int):
     return render_template("plans/framework.html", cohort=cohort, current=current,
                            available=available, choice=choice, upload=upload,
                            problems=problems)
+
+
+@bp.route("/cohorts/<int:cohort_id>/maturity/framework.yaml")
+@login_required
+def framework_file(cohort_id: int):
+    """The cohort's framework as a file: a starting point for writing another one."""
+    cohort = load_cohort(cohort_id, can_view_maturity)
+    current = services.cohort_framework(cohort) or abort(404)
+    return Response(services.framework_file(current), mimetype="application/yaml", headers={
+        "Content-Disposition": f'attachment; filename="{current.key}.yaml"'})
 
 
 def _chosen(value):
