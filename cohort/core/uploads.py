@@ -1,0 +1,266 @@
+"""Upload checks shared by every module: a safe name, a known kind, a size limit, and content
+that matches the name (DESIGN.md section 6: type checked by content as well as by name)."""
+
+import hashlib
+import io
+import re
+import unicodedata
+import uuid
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import puremagic
+
+from cohort.core.errors import UserError
+
+__all__ = ["KINDS", "Kind", "Upload", "UploadError", "check_upload", "safe_filename"]
+
+MAX_NAME = 200
+
+
+class UploadError(UserError):
+    """A refused upload: the message says what to do; shown on the form's file field."""
+
+    def __init__(self, message: str, field: str | None = "file"):
+        super().__init__(message, field)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file that passed check_upload: the name to store and show, and what it is."""
+
+    filename: str
+    extension: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+class _Mismatch(Exception):
+    """The content is not what the name says; the argument says what it is instead."""
+
+
+@dataclass(frozen=True)
+class Kind:
+    """An allowed kind of file: the type it is served as, the family named in messages
+    ("Word"), what one is called ("a Word document") and how its content is checked."""
+
+    content_type: str
+    family: str
+    called: str
+    inspect: Callable[[bytes, "Kind"], None]
+
+
+# Programs are refused whatever their name. MZ counts only with the zero bytes every DOS/PE
+# header has, so a text file that happens to begin with "MZ" is not taken for one.
+EXECUTABLE_PREFIXES = (
+    b"\x7fELF",  # Linux and most Unix
+    b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe", b"\xcf\xfa\xed\xfe",  # Mach-O
+    b"\xca\xfe\xba\xbe",  # Mach-O universal binary, Java class
+    b"\x00asm",  # WebAssembly
+    b"#!/",  # a script for an interpreter
+)
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP = b"PK\x03\x04"
+# Windows Installer files (.msi, .msp, .mst) are OLE2 like old Office files; their root
+# storage carries one of these class ids.
+INSTALLER_CLASSES = {uuid.UUID(f"000C108{n}-0000-0000-C000-000000000046").bytes_le
+                     for n in (2, 4, 6)}
+
+
+def _is_program(data: bytes) -> bool:
+    if data.startswith(b"MZ") and b"\x00" in data[2:64]:
+        return True
+    return data.startswith(EXECUTABLE_PREFIXES) or _is_installer(data)
+
+
+def _is_installer(data: bytes) -> bool:
+    """Whether an OLE2 file's root entry names a Windows Installer class."""
+    if not data.startswith(OLE2) or len(data) < 512:
+        return False
+    shift = int.from_bytes(data[30:32], "little")
+    if shift not in (9, 12):
+        return False
+    first_directory_sector = int.from_bytes(data[48:52], "little")
+    root = (first_directory_sector + 1) * (1 << shift)
+    return data[root + 0x50:root + 0x60] in INSTALLER_CLASSES
+
+
+def _magic(data: bytes) -> list:
+    """puremagic's guesses from the content alone (a name would sway it), best first."""
+    try:
+        return [m for m in puremagic.magic_string(data) if m.offset >= 0]
+    except (puremagic.PureError, ValueError):
+        return []
+
+
+def _what_it_looks_like(data: bytes) -> str:
+    if data.startswith(ZIP):
+        return "it is a zip archive"
+    guesses = _magic(data)
+    if guesses and guesses[0].extension:
+        return f"it looks like a {guesses[0].extension} file"
+    return "its type is not recognised"
+
+
+def _by_magic(prefix: bytes, *extensions: str) -> Callable[[bytes, Kind], None]:
+    """A check by magic bytes: puremagic must see one of `extensions` (with the dot), and the
+    content must begin with `prefix` when one is given."""
+    def inspect(data: bytes, kind: Kind) -> None:
+        seen = {m.extension.lower() for m in _magic(data)}
+        if not data.startswith(prefix) or not seen & set(extensions):
+            raise _Mismatch(_what_it_looks_like(data))
+    return inspect
+
+
+def _open_zip(data: bytes, kind: Kind) -> zipfile.ZipFile:
+    if not data.startswith(ZIP):
+        raise _Mismatch(_what_it_looks_like(data))
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
+        raise _Mismatch(f"it is a damaged zip archive, not {kind.called}") from error
+
+
+def _office_open_xml(main_part: str) -> Callable[[bytes, Kind], None]:
+    """A check of a .docx, .pptx or .xlsx: a zip with the package's content types and its main
+    part. Macros are refused: the macro-enabled kinds have names of their own."""
+    def inspect(data: bytes, kind: Kind) -> None:
+        with _open_zip(data, kind) as archive:
+            names = set(archive.namelist())
+        if "[Content_Types].xml" not in names or main_part not in names:
+            raise _Mismatch(f"it is a zip archive but not {kind.called}")
+        if any(name.lower().endswith("vbaproject.bin") for name in names):
+            raise _Mismatch("it contains macros, which are not accepted; save it without them")
+    return inspect
+
+
+def _open_document(data: bytes, kind: Kind) -> None:
+    """A check of an OpenDocument file: a zip whose first entry, `mimetype`, names its kind."""
+    with _open_zip(data, kind) as archive:
+        entries = archive.infolist()
+        if not entries or entries[0].filename != "mimetype":
+            raise _Mismatch(f"it is a zip archive but not {kind.called}")
+        try:
+            with archive.open(entries[0]) as entry:
+                declared = entry.read(100).decode("ascii", "replace").strip()
+        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError,
+                ValueError, zlib.error) as error:
+            raise _Mismatch(f"it is a damaged zip archive, not {kind.called}") from error
+    if declared != kind.content_type:
+        other = next((k.called for k in KINDS.values() if k.content_type == declared), None)
+        raise _Mismatch(f"it is {other}" if other else f"it is not {kind.called}")
+
+
+TEXT_MESSAGE = "A text or CSV file must be UTF-8 text"
+
+
+def _text(data: bytes, kind: Kind) -> None:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UploadError(f"{TEXT_MESSAGE}: save it with the UTF-8 encoding and try "
+                          "again.") from error
+    if b"\x00" in data:
+        raise UploadError(f"{TEXT_MESSAGE}, without NUL characters: this one looks like a "
+                          "binary file.")
+
+
+_OLE = _by_magic(OLE2, ".doc", ".xls", ".ppt")
+_OPENDOCUMENT = "application/vnd.oasis.opendocument"
+_OPENXML = "application/vnd.openxmlformats-officedocument"
+
+# The allowed kinds, by extension. Their order sets the order of the families in messages.
+# SVG and HTML are absent on purpose: either can carry a script.
+KINDS: dict[str, Kind] = {
+    "pdf": Kind("application/pdf", "PDF", "a PDF", _by_magic(b"%PDF-", ".pdf")),
+    "doc": Kind("application/msword", "Word", "a Word document", _OLE),
+    "docx": Kind(f"{_OPENXML}.wordprocessingml.document", "Word", "a Word document",
+                 _office_open_xml("word/document.xml")),
+    "ppt": Kind("application/vnd.ms-powerpoint", "PowerPoint", "a PowerPoint presentation",
+                _OLE),
+    "pptx": Kind(f"{_OPENXML}.presentationml.presentation", "PowerPoint",
+                 "a PowerPoint presentation", _office_open_xml("ppt/presentation.xml")),
+    "xls": Kind("application/vnd.ms-excel", "Excel", "an Excel workbook", _OLE),
+    "xlsx": Kind(f"{_OPENXML}.spreadsheetml.sheet", "Excel", "an Excel workbook",
+                 _office_open_xml("xl/workbook.xml")),
+    "odt": Kind(f"{_OPENDOCUMENT}.text", "OpenDocument", "an OpenDocument text",
+                _open_document),
+    "ods": Kind(f"{_OPENDOCUMENT}.spreadsheet", "OpenDocument", "an OpenDocument spreadsheet",
+                _open_document),
+    "odp": Kind(f"{_OPENDOCUMENT}.presentation", "OpenDocument",
+                "an OpenDocument presentation", _open_document),
+    "png": Kind("image/png", "image", "a PNG image", _by_magic(b"", ".png")),
+    "jpg": Kind("image/jpeg", "image", "a JPEG image", _by_magic(b"", ".jpg", ".jpeg")),
+    "jpeg": Kind("image/jpeg", "image", "a JPEG image", _by_magic(b"", ".jpg", ".jpeg")),
+    "gif": Kind("image/gif", "image", "a GIF image", _by_magic(b"", ".gif")),
+    "webp": Kind("image/webp", "image", "a WebP image", _by_magic(b"", ".webp")),
+    "txt": Kind("text/plain", "text", "a text file", _text),
+    "csv": Kind("text/csv", "CSV", "a CSV file", _text),
+}
+
+
+def _either(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+def _megabytes(size: int) -> str:
+    return f"{round(size / (1024 * 1024), 1):g}"
+
+
+def safe_filename(filename: str) -> str | None:
+    """The file's own name with any folders dropped and only plain characters kept (accents
+    dropped, anything else made `_`), at most 200 long; None when nothing sensible remains."""
+    base = re.split(r"[/\\]", filename or "")[-1]
+    base = re.sub(r"^[A-Za-z]:", "", base)  # a Windows drive: "C:name.pdf"
+    kept = []
+    for char in unicodedata.normalize("NFKD", base):
+        if unicodedata.combining(char):
+            continue
+        kept.append(char if re.fullmatch(r"[A-Za-z0-9._ -]", char) else "_")
+    name = "".join(kept).strip(" .")
+    if not re.search(r"[A-Za-z0-9]", name):
+        return None
+    if len(name) > MAX_NAME:
+        stem, dot, extension = name.rpartition(".")
+        if dot and len(extension) < 20:
+            name = f"{stem[:MAX_NAME - len(extension) - 1].rstrip(' .')}.{extension}"
+        else:
+            name = name[:MAX_NAME].rstrip(" .")
+    return name
+
+
+def check_upload(filename: str, data: bytes, allowed: Iterable[str] | None = None, *,
+                 max_bytes: int) -> Upload:
+    """Check an uploaded file by name, size and content against the `allowed` extensions
+    (every kind in KINDS when None); raises UploadError with the user's message."""
+    kinds = list(KINDS) if allowed is None else [e.lower().lstrip(".") for e in allowed]
+    unknown = set(kinds) - set(KINDS)
+    if unknown:
+        raise ValueError(f"no upload kind for {', '.join(sorted(unknown))}")
+    kinds = [extension for extension in KINDS if extension in kinds]
+    if not data:
+        raise UploadError("The file is empty: choose a file that has something in it.")
+    name = safe_filename(filename)
+    if name is None:
+        raise UploadError("The file's name has no letters or digits: rename the file and "
+                          "choose it again.")
+    extension = name.rpartition(".")[2].lower() if "." in name else ""
+    if extension not in kinds:
+        families = list(dict.fromkeys(KINDS[e].family for e in kinds))
+        raise UploadError(f"The file must be a {_either(families)} file: its name must end in "
+                          f"{_either(['.' + e for e in kinds])}.")
+    if len(data) > max_bytes:
+        raise UploadError(f"The file must be {_megabytes(max_bytes)} MB or smaller.")
+    kind = KINDS[extension]
+    try:
+        if _is_program(data):
+            raise _Mismatch("it is a program, and programs are never accepted")
+        kind.inspect(data, kind)
+    except _Mismatch as mismatch:
+        message = f"The file's content is not a .{extension} file: {mismatch}."
+        raise UploadError(message) from None
+    return Upload(filename=name, extension=extension, content_type=kind.content_type,
+                  size=len(data), sha256=hashlib.sha256(data).hexdigest())
