@@ -107,7 +107,10 @@ class Config:
     ARGON2_PARALLELISM = 4
 
     JOIN_LINK_OPENS_MINUTES = int(os.environ.get("JOIN_LINK_OPENS_MINUTES", "60"))
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(10 * 1024 * 1024)))
+    # The largest file a member may attach on the board; a request may be a little larger.
+    BOARD_UPLOAD_MB = int(os.environ.get("BOARD_UPLOAD_MB", "20"))
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH",
+                                            str((BOARD_UPLOAD_MB + 2) * 1024 * 1024)))
     HSTS = False
     SCHEDULER_SWEEP_SECONDS = int(os.environ.get("SCHEDULER_SWEEP_SECONDS", "60"))
     DEMO_PASSWORD = os.environ.get("COHORT_DEMO_PASSWORD", "cohort-demo")

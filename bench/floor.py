@@ -204,12 +204,12 @@ def running_cohort(base: str, cookie: str) -> int:
     return ids[-1]
 
 
-def first_plan(base: str, cohort: str, cookie: str) -> str:
-    """The first place's action plan linked from the cohort's maturity heatmap."""
-    found = re.search(r'href="(/cohorts/\d+/places/\d+/plan)"', get(f"{base}{cohort}/maturity",
-                                                                    cookie)[1])
+def first_link(base: str, page: str, cookie: str, pattern: str, what: str) -> str:
+    """The first link on `page` whose path matches `pattern`, e.g. a place's action plan on
+    the maturity heatmap."""
+    found = re.search(f'href="({pattern})"', get(f"{base}{page}", cookie)[1])
     if found is None:
-        say("the maturity heatmap links to no action plan")
+        say(f"{page} links to no {what}")
         raise SystemExit(1)
     return found.group(1)
 
@@ -341,7 +341,14 @@ def time_pages(args: argparse.Namespace, wrk: str, env: dict[str, str], tmp: Pat
             ("roster", f"{cohort}/roster", FACILITATOR),
             ("reminders", f"{cohort}/reminders", FACILITATOR),
             ("maturity heatmap", f"{cohort}/maturity", FACILITATOR),
-            ("action plan", first_plan(base, cohort, cookies[FACILITATOR]), FACILITATOR),
+            ("action plan", first_link(base, f"{cohort}/maturity", cookies[FACILITATOR],
+                                       r"/cohorts/\d+/places/\d+/plan", "action plan"),
+             FACILITATOR),
+            ("board", f"{cohort}/board", PARTICIPANT),
+            ("board thread", first_link(base, f"{cohort}/board", cookies[PARTICIPANT],
+                                        r"/cohorts/\d+/board/threads/\d+", "thread"),
+             PARTICIPANT),
+            ("board search", f"{cohort}/board/search?q=wellbeing", PARTICIPANT),
         ]
         # The machine's speed drifts during a run: each page is set beside a hello world
         # timed just before it, and the hello world's row gives the median of those.

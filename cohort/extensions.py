@@ -21,7 +21,16 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# Search structures each database builds its own way (an FTS5 table on SQLite, a GIN index
+# on PostgreSQL), made by hand in the migrations: Alembic's comparison leaves them alone.
+SEARCH_OBJECTS = ("board_search_fts", "ix_board_search_text")
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    return not (name or "").startswith(SEARCH_OBJECTS)
+
+
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate(compare_type=True, render_as_batch=True)
+migrate = Migrate(compare_type=True, render_as_batch=True, include_object=include_object)
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -22,7 +22,7 @@ from types import ModuleType
 from flask import Flask
 
 MODULES = ("core", "accounts", "cohorts", "enrolment", "programme", "reminders", "plans",
-           "home")
+           "board", "home")
 EDGES = ("demo", "cli")
 LAYERS = (*MODULES, *EDGES)
 

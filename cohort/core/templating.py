@@ -5,6 +5,7 @@ from types import SimpleNamespace
 from flask import Flask
 from flask_login import current_user
 
+from cohort.core import hooks
 from cohort.core.security import csp_nonce
 from cohort.core.timeutil import format_date, format_deadline, format_local
 
@@ -22,6 +23,7 @@ def init_app(app: Flask, predicates: dict) -> None:
         can=SimpleNamespace(**predicates),
         csp_nonce=csp_nonce,
         service_name=app.config["SERVICE_NAME"],
+        extra_links=lambda kind, obj: hooks.extra_links(kind, obj, current_user),
     )
 
     @app.template_filter("local_time")

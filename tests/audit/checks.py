@@ -39,7 +39,9 @@ MATRIX: dict[str, Row] = _TABLES["MATRIX"]
 ROLE_RESTRICTED: dict[str, dict] = _TABLES["ROLE_RESTRICTED"]
 
 # Rows the GET-safety snapshot leaves out: bookkeeping that a read may legitimately write.
-SNAPSHOT_IGNORED_TABLES = {"login_failure", "audit_event"}
+# Bookkeeping a page view writes: sign-in failures, the audit log, what a member has read on
+# the board and when they last looked.
+SNAPSHOT_IGNORED_TABLES = {"login_failure", "audit_event", "board_read", "board_visit"}
 SNAPSHOT_IGNORED_COLUMNS = {"user_session": {"last_seen_at"}}
 
 

@@ -41,6 +41,12 @@ class World:
     # plans
     assessment_round: Any = None  # an open self-assessment round in cohort A
     item: Any = None  # an item of the participant's place's action plan
+    # board
+    thread: Any = None  # the participant's request for feedback on a draft
+    post: Any = None  # its opening post, the participant's
+    version: Any = None  # the draft's first version, a PDF
+    attachment: Any = None  # that PDF
+    resource: Any = None  # a resource the participant suggested
 
 
 def enrolment_objects(cohort_a, participant) -> dict:
@@ -116,9 +122,10 @@ def world(make_user, make_cohort, make_member, make_session) -> World:
         anchor="session_start", offset_minutes=-60 * 24, session_id=session.id,
         subject="Tomorrow: ((session))", body="Hello ((name)), see you at ((time))."))
     plans = plan_objects(cohort_a, users, enrolment["place"])
+    board = board_objects(cohort_a, users)
     commit()
     return World(cohort_a, cohort_b, users, session, material, mail, invitation_token, reset_token,
-                 **enrolment, reminder=reminder, **plans)
+                 **enrolment, reminder=reminder, **plans, **board)
 
 
 def plan_objects(cohort_a, users, place) -> dict:
@@ -131,6 +138,29 @@ def plan_objects(cohort_a, users, place) -> dict:
         title="Draft the strategy", hallmarks=["1"], current_level="not_yet",
         target_level="assuring", owner_id=users["participant"].id))
     return {"assessment_round": assessment_round, "item": item}
+
+
+def board_objects(cohort_a, users) -> dict:
+    """The participant and the facilitator agree to the ground rules; the participant asks for
+    feedback on a draft (a PDF) and suggests a resource."""
+    from cohort.board import services
+    from cohort.cohorts.services import membership_of
+
+    for actor in ("participant", "facilitator"):
+        services.acknowledge(membership_of(users[actor], cohort_a))
+    participant = membership_of(users["participant"], cohort_a)
+    thread = services.create_thread(users["participant"], participant, cohort_a,
+                                    services.NewThread(
+        kind="feedback", title="Our draft strategy", body="Where the draft stands.",
+        questions=["Are the measures right?"],
+        draft_file=services.FileIn("draft.pdf", b"%PDF-1.4\n%%EOF\n")))
+    version = services.versions_of(thread)[0]
+    post = services.posts_page(thread, None).items[0]
+    resource = services.add_resource(users["participant"], cohort_a, services.ResourceData(
+        title="Measures bank", topic="Measuring wellbeing", url="https://example.org/measures"),
+        approved=False)
+    return {"thread": thread, "post": post, "version": version,
+            "attachment": version.attachment, "resource": resource}
 
 
 @pytest.fixture

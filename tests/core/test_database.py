@@ -7,10 +7,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Column, MetaData, String, text
 
-from cohort.extensions import db
+from cohort.extensions import db, include_object
 
 # The same comparison `flask db migrate` makes (see the Migrate options in cohort/extensions.py).
-COMPARE = {"compare_type": True, "render_as_batch": True}
+COMPARE = {"compare_type": True, "render_as_batch": True, "include_object": include_object}
 
 
 def _differences(metadata) -> list:

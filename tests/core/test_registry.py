@@ -7,6 +7,7 @@ import pytest
 
 from cohort import modules
 from cohort.accounts.jobs import purge_expired_job
+from cohort.board.jobs import send_digests_job, session_threads_job
 from cohort.core.jobs import dispatch_mail_job
 from cohort.enrolment.jobs import purge_applications_job
 from cohort.extensions import db
@@ -16,7 +17,7 @@ from cohort.reminders.jobs import send_reminders_job
 def test_every_module_with_views_is_registered(app):
     assert set(app.blueprints) == {name for name, _ in modules.parts("views")}
     assert set(app.blueprints) == {"core", "accounts", "cohorts", "enrolment", "programme",
-                                  "reminders", "plans", "home"}
+                                  "reminders", "plans", "board", "home"}
 
 
 def test_templates_get_exactly_the_declared_predicates(app):
@@ -44,7 +45,8 @@ def test_a_predicate_declared_by_two_modules_is_refused(monkeypatch):
 
 def test_the_scheduler_runs_the_jobs_the_modules_declare(app):
     assert app.extensions["cohort_jobs"] == [dispatch_mail_job, purge_expired_job,
-                                             purge_applications_job, send_reminders_job]
+                                             purge_applications_job, send_reminders_job,
+                                             send_digests_job, session_threads_job]
 
 
 def test_every_table_comes_from_a_registered_module():
@@ -59,4 +61,4 @@ def test_the_audit_rows_come_from_the_modules():
     tables = modules.access()
     assert "accounts.login" in tables["PUBLIC"] and "core.healthz" in tables["PUBLIC"]
     assert {endpoint.split(".")[0] for endpoint in tables["MATRIX"]} == {
-        "accounts", "cohorts", "enrolment", "programme", "reminders", "plans", "home"}
+        "accounts", "cohorts", "enrolment", "programme", "reminders", "plans", "board", "home"}

@@ -1,0 +1,105 @@
+"""The board's forms: a thread, a reply, an edit, feedback answers and a new version, the
+ground rules, notification settings, moderation, a resource, and search."""
+
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from cohort.board.models import NOTIFY, THREAD_KINDS
+from cohort.board.services.text import MAX_POST
+from cohort.core.forms import Form, GovDateField
+
+# A form field's limit sits above the services' own, so the service's message (which says how
+# long the text is) is the one a person reads.
+FIELD_LIMIT = 200_000
+BODY_HINT = ("Markdown: **bold**, *italic*, - lists, > quotes, [links](https://...). Mention a "
+             f"member with @ and their handle. Up to {MAX_POST:,} characters.")
+
+
+class ThreadForm(Form):
+    kind = RadioField("What kind of thread is it?", default="discussion", choices=[
+        SelectChoice(k, v) for k, v in THREAD_KINDS.items() if k != "session"],
+        validators=[InputRequired("Choose what kind of thread this is")])
+    title = StringField("Title", validators=[DataRequired("Give the thread a title"),
+                                             Length(max=1000)])
+    body = TextAreaField("Your post", validators=[Length(max=FIELD_LIMIT)])
+    attachment = FileField("Attach a file (optional)")
+    draft_text = TextAreaField("The draft's text (optional if you attach it)",
+                               validators=[Length(max=FIELD_LIMIT)])
+    draft_file = FileField("The draft as a file (optional if you paste it)")
+    questions = TextAreaField("Your questions, one a line",
+                              validators=[Length(max=20_000)])
+    feedback_by = GovDateField("Feedback helps most by (optional)")
+    item = HiddenField()
+
+
+class ReplyForm(Form):
+    body = TextAreaField("Your reply", validators=[Length(max=FIELD_LIMIT)])
+    attachment = FileField("Attach a file (optional)")
+
+
+class EditForm(Form):
+    body = TextAreaField("Your post", validators=[Length(max=FIELD_LIMIT)])
+    version = HiddenField()
+
+
+class VersionForm(Form):
+    text = TextAreaField("The new version's text (optional if you attach it)",
+                         validators=[Length(max=FIELD_LIMIT)])
+    file = FileField("The new version as a file (optional if you paste it)")
+    changes = TextAreaField("What changed since the last version",
+                            validators=[Length(max=20_000)])
+
+
+def answers_form(thread):
+    fields = {f"answer-{q.id}": TextAreaField(f"{n}. {q.text}", validators=[
+        Optional(), Length(max=FIELD_LIMIT)]) for n, q in enumerate(thread.questions, 1)}
+    return type("AnswersForm", (Form,), fields)()
+
+
+class GroundRulesForm(Form):
+    agree = BooleanField("I will keep to these ground rules", validators=[
+        DataRequired("Confirm that you will keep to the ground rules")])
+
+
+class SettingsForm(Form):
+    notify = RadioField("How would you like to hear of new posts in threads you follow?",
+                        choices=[SelectChoice(k, v) for k, v in NOTIFY.items()],
+                        validators=[InputRequired("Choose how you would like to hear of them")])
+
+
+class HideForm(Form):
+    reason = StringField("Why is it hidden? Its author will read this", validators=[
+        DataRequired("Say why the post is hidden: its author will read it"), Length(max=1000)])
+
+
+class MoveForm(Form):
+    kind = RadioField("Move to", choices=[SelectChoice("discussion", "Discussion"),
+                                          SelectChoice("question", "Question")],
+                      validators=[InputRequired("Choose where to move the thread")])
+
+
+class ResourceForm(Form):
+    title = StringField("Title", validators=[DataRequired("Enter a title"), Length(max=1000)])
+    topic = StringField("Topic", validators=[DataRequired("Enter a topic"), Length(max=1000)])
+    description = TextAreaField("Description (optional)", validators=[Length(max=20_000)])
+    url = StringField("Link (or attach a file)", validators=[Length(max=5000)])
+    file = FileField("File (or give a link)")
+    hallmarks = SelectMultipleField("Hallmarks it relates to (optional)", coerce=str,
+                                    validate_choice=False)
+
+
+class SearchForm(Form):
+    class Meta:
+        csrf = False
+
+    q = StringField("Search the board", validators=[Length(max=200, message=(
+        "Keep the search to 200 characters or fewer"))])

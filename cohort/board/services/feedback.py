@@ -1,0 +1,145 @@
+"""Work in progress wanting feedback: the draft in versions (each kept and downloadable, with
+what changed), the author's questions and each member's answers, who has given feedback, and
+the author marking the request resolved."""
+
+from sqlalchemy import func, select
+
+from cohort.board.models import (
+    DraftVersion,
+    FeedbackAnswer,
+    FeedbackQuestion,
+    Post,
+    Thread,
+)
+from cohort.board.services import search
+from cohort.board.services.errors import BoardError
+from cohort.board.services.members import ensure_acknowledged
+from cohort.board.services.text import clean_text, plain, render
+from cohort.board.services.threads import FileIn, store_file
+from cohort.cohorts.models import Cohort, Membership
+from cohort.cohorts.services import ensure_changeable
+from cohort.core.audit import record
+from cohort.core.timeutil import utcnow
+from cohort.extensions import db
+
+__all__ = ["versions_of", "get_version", "add_version", "answers_of", "answer",
+           "feedback_givers", "resolve", "reopen"]
+
+
+def versions_of(thread: Thread) -> list[DraftVersion]:
+    return list(db.session.execute(select(DraftVersion).where(
+        DraftVersion.thread_id == thread.id).order_by(DraftVersion.number.desc())).scalars())
+
+
+def get_version(thread: Thread, version_id: int) -> DraftVersion | None:
+    found = db.session.get(DraftVersion, version_id)
+    return found if found is not None and found.thread_id == thread.id else None
+
+
+def _ensure_author(acting, thread: Thread, what: str) -> Cohort:
+    cohort = db.session.get(Cohort, thread.cohort_id)
+    ensure_changeable(cohort)
+    if thread.kind != "feedback":
+        raise BoardError("Only a request for feedback has drafts and questions")
+    if thread.author_id != acting.id:
+        raise BoardError(f"Only the person who asked for feedback can {what}")
+    return cohort
+
+
+def add_version(acting, thread: Thread, text: str | None, upload: FileIn | None,
+                changes: str | None) -> DraftVersion:
+    cohort = _ensure_author(acting, thread, "add a version")
+    text = clean_text(text, "the draft", "text", 100_000, required=False)
+    changes = clean_text(changes, "what changed", "changes", 2000)
+    if not text and upload is None:
+        raise BoardError("Share the new version: paste its text, attach the file, or both",
+                         "text")
+    number = (db.session.execute(select(func.max(DraftVersion.number)).where(
+        DraftVersion.thread_id == thread.id)).scalar_one() or 0) + 1
+    attachment = store_file(cohort, acting, upload) if upload else None
+    version = DraftVersion(thread_id=thread.id, number=number, text=text or None,
+                           html=render(text) if text else None, changes=changes,
+                           attachment_id=getattr(attachment, "id", None))
+    db.session.add(version)
+    if thread.resolved_at is not None:
+        thread.resolved_at = None  # a new version asks again
+    db.session.flush()
+    search.index(cohort.id, "thread", thread.id, thread.title, plain(text) if text else "",
+                 thread.id)
+    return version
+
+
+def answers_of(thread: Thread) -> dict[int, list[FeedbackAnswer]]:
+    """{question id: answers, oldest first}: one query."""
+    found: dict[int, list[FeedbackAnswer]] = {q.id: [] for q in thread.questions}
+    if not found:
+        return found
+    for answer_row in db.session.execute(select(FeedbackAnswer).where(
+            FeedbackAnswer.question_id.in_(list(found))).order_by(FeedbackAnswer.id)).scalars():
+        found[answer_row.question_id].append(answer_row)
+    return found
+
+
+def answer(acting, membership: Membership, thread: Thread, answers: dict[int, str]) -> int:
+    """Save the member's answers ({question id: text}; an empty one is skipped). Returns how
+    many were saved; one answer a question a person, which they may change."""
+    cohort = db.session.get(Cohort, thread.cohort_id)
+    ensure_changeable(cohort)
+    ensure_acknowledged(membership, cohort.id)
+    if thread.kind != "feedback":
+        raise BoardError("Only a request for feedback has questions to answer")
+    if thread.author_id == acting.id:
+        raise BoardError("This is your own request: others answer its questions")
+    if thread.hidden_at is not None or thread.locked_at is not None:
+        raise BoardError("This request is closed to answers")
+    questions = {q.id: q for q in thread.questions}
+    saved = 0
+    for question_id, text in answers.items():
+        if question_id not in questions:
+            raise BoardError("Answer the questions this request asks")
+        text = clean_text(text, "your answer", f"answer-{question_id}", 5000, required=False)
+        if not text:
+            continue
+        existing = db.session.execute(select(FeedbackAnswer).where(
+            FeedbackAnswer.question_id == question_id, FeedbackAnswer.author_id == acting.id)
+        ).scalar_one_or_none()
+        if existing is None:
+            existing = FeedbackAnswer(question_id=question_id, author_id=acting.id)
+            db.session.add(existing)
+        existing.body, existing.html, existing.updated_at = text, render(text), utcnow()
+        saved += 1
+    if not saved:
+        raise BoardError("Write an answer to at least one question",
+                         f"answer-{next(iter(questions), 0)}")
+    db.session.flush()
+    return saved
+
+
+def feedback_givers(thread: Thread) -> list:
+    """Who has answered a question or replied, other than the author: (user, answers)."""
+    counts: dict = {}
+    rows = db.session.execute(select(FeedbackAnswer).join(FeedbackQuestion).where(
+        FeedbackQuestion.thread_id == thread.id)).scalars()
+    for row in rows:
+        if row.author_id != thread.author_id:
+            counts.setdefault(row.author_id, [row.author, 0])[1] += 1
+    for post in db.session.execute(select(Post).where(
+            Post.thread_id == thread.id, Post.deleted_at.is_(None),
+            Post.author_id != thread.author_id)).scalars():
+        if post.author is not None:
+            counts.setdefault(post.author_id, [post.author, 0])
+    return [tuple(value) for value in counts.values()]
+
+
+def resolve(acting, thread: Thread) -> None:
+    _ensure_author(acting, thread, "mark it resolved")
+    if thread.resolved_at is None:
+        thread.resolved_at = utcnow()
+        db.session.flush()
+        record(acting, "feedback_resolved", subject=f"thread {thread.id}")
+
+
+def reopen(acting, thread: Thread) -> None:
+    _ensure_author(acting, thread, "reopen it")
+    thread.resolved_at = None
+    db.session.flush()

@@ -1,0 +1,99 @@
+"""A member's side of the board: the ground rules acknowledged once before the first post,
+how they hear of new posts, their @handle, and their visits ("new since your last visit")."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from cohort.board.models import NOTIFY, BoardMember, BoardVisit
+from cohort.board.permissions import BOARD_ROLES
+from cohort.board.services.errors import BoardError
+from cohort.board.services.text import handle_for
+from cohort.cohorts.models import Cohort, Membership
+from cohort.core.timeutil import utcnow
+from cohort.extensions import db
+
+__all__ = ["board_member", "acknowledge", "set_notify", "note_visit", "board_people",
+           "handles", "ensure_acknowledged", "VISIT_GAP"]
+
+VISIT_GAP = timedelta(minutes=30)  # a return after this long starts a new visit
+
+
+def board_member(membership: Membership, create: bool = False) -> BoardMember | None:
+    found = db.session.get(BoardMember, membership.id)
+    if found is None and create:
+        found = BoardMember(membership_id=membership.id, notify="immediate")
+        db.session.add(found)
+        db.session.flush()
+    return found
+
+
+def _ensure_on_board(membership: Membership | None, cohort_id: int | None = None) -> None:
+    if membership is None or membership.role not in BOARD_ROLES or (
+            cohort_id is not None and membership.cohort_id != cohort_id):
+        raise BoardError("Only the cohort's participants, their team members and its "
+                         "facilitators write on its board")
+
+
+def ensure_acknowledged(membership: Membership, cohort_id: int | None = None) -> None:
+    _ensure_on_board(membership, cohort_id)
+    found = board_member(membership)
+    if found is None or found.acknowledged_at is None:
+        raise BoardError("Read the ground rules and confirm them before your first post",
+                         "acknowledge")
+
+
+def acknowledge(membership: Membership) -> BoardMember:
+    _ensure_on_board(membership)
+    found = board_member(membership, create=True)
+    if found.acknowledged_at is None:
+        found.acknowledged_at = utcnow()
+        db.session.flush()
+    return found
+
+
+def set_notify(membership: Membership, notify: str) -> BoardMember:
+    if notify not in NOTIFY:
+        raise BoardError("Choose how you would like to hear of new posts", "notify")
+    found = board_member(membership, create=True)
+    found.notify = notify
+    if notify == "digest" and found.digest_sent_at is None:
+        found.digest_sent_at = utcnow()
+    db.session.flush()
+    return found
+
+
+def note_visit(membership: Membership):
+    """Record a look at the board; return when the member's previous visit began (None the
+    first time). A return within VISIT_GAP continues the same visit."""
+    found = db.session.get(BoardVisit, membership.id)
+    if found is None:
+        found = BoardVisit(membership_id=membership.id)
+        db.session.add(found)
+    now = utcnow()
+    if found.last_visit_at is None or now - found.last_visit_at > VISIT_GAP:
+        found.previous_visit_at = found.last_visit_at
+    found.last_visit_at = now
+    db.session.flush()
+    return found.previous_visit_at
+
+
+def board_people(cohort: Cohort) -> list[Membership]:
+    """Everyone who sees the cohort's board."""
+    return list(db.session.execute(select(Membership).where(
+        Membership.cohort_id == cohort.id, Membership.status == "active",
+        Membership.approved.is_(True), Membership.role.in_(BOARD_ROLES))
+        .order_by(Membership.id)).scalars())
+
+
+def handles(cohort: Cohort) -> dict[str, Membership]:
+    """{@handle: membership} for the board's people; a name two people share gets -2, -3."""
+    found: dict[str, Membership] = {}
+    for membership in board_people(cohort):
+        base = handle_for(membership.user.name)
+        handle, n = base, 1
+        while handle in found:
+            n += 1
+            handle = f"{base}-{n}"
+        found[handle] = membership
+    return found

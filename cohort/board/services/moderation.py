@@ -1,0 +1,79 @@
+"""A facilitator's moderation: hide a post with a reason (its author still sees it, with the
+reason; hiding a thread's opening post hides the thread), show it again, lock, pin and move a
+thread between discussion and questions. Every action is written to the audit log."""
+
+from cohort.board.models import Post, Thread
+from cohort.board.services import search
+from cohort.board.services.errors import BoardError
+from cohort.board.services.text import plain
+from cohort.cohorts.models import Cohort
+from cohort.cohorts.services import ensure_changeable
+from cohort.core.audit import record
+from cohort.core.forms import has_control_characters
+from cohort.core.timeutil import utcnow
+from cohort.extensions import db
+
+__all__ = ["hide_post", "show_post", "set_locked", "set_pinned", "move_thread", "MOVABLE"]
+
+MOVABLE = ("discussion", "question")
+
+
+def _cohort(thread: Thread) -> Cohort:
+    cohort = db.session.get(Cohort, thread.cohort_id)
+    ensure_changeable(cohort)
+    return cohort
+
+
+def hide_post(acting, post: Post, reason: str | None) -> None:
+    thread = db.session.get(Thread, post.thread_id)
+    _cohort(thread)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise BoardError("Say why the post is hidden: its author will read it", "reason")
+    if len(reason) > 500 or has_control_characters(reason):
+        raise BoardError("Keep the reason to one line of 500 characters or fewer", "reason")
+    now = utcnow()
+    post.hidden_at, post.hidden_reason, post.hidden_by_id = now, reason, acting.id
+    search.unindex("post", post.id)
+    if post.number == 1:
+        thread.hidden_at = now  # search leaves out all of a hidden thread
+    db.session.flush()
+    record(acting, "post_hidden", subject=f"post {post.id}", detail=reason[:200])
+
+
+def show_post(acting, post: Post) -> None:
+    thread = db.session.get(Thread, post.thread_id)
+    cohort = _cohort(thread)
+    post.hidden_at = post.hidden_reason = post.hidden_by_id = None
+    if post.deleted_at is None:
+        search.index(cohort.id, "post", post.id, thread.title, plain(post.body), thread.id)
+    if post.number == 1 and thread.hidden_at is not None:
+        thread.hidden_at = None
+    db.session.flush()
+    record(acting, "post_shown", subject=f"post {post.id}")
+
+
+def set_locked(acting, thread: Thread, locked: bool) -> None:
+    _cohort(thread)
+    thread.locked_at = utcnow() if locked else None
+    db.session.flush()
+    record(acting, "thread_locked" if locked else "thread_unlocked", subject=f"thread {thread.id}")
+
+
+def set_pinned(acting, thread: Thread, pinned: bool) -> None:
+    _cohort(thread)
+    thread.pinned = pinned
+    db.session.flush()
+    record(acting, "thread_pinned" if pinned else "thread_unpinned", subject=f"thread {thread.id}")
+
+
+def move_thread(acting, thread: Thread, kind: str) -> None:
+    _cohort(thread)
+    if thread.kind not in MOVABLE or kind not in MOVABLE:
+        raise BoardError("A discussion can become a question and a question a discussion; "
+                         "feedback requests and session threads stay where they are", "kind")
+    if kind != thread.kind:
+        before = thread.kind
+        thread.kind = kind
+        db.session.flush()
+        record(acting, "thread_moved", subject=f"thread {thread.id}", detail=f"{before} → {kind}")

@@ -1,0 +1,125 @@
+"""The cohort's resource library: links and files with a title, a description, a topic and
+the hallmarks they relate to. A facilitator's resource is in the library at once; a
+participant's waits until a facilitator approves it."""
+
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from cohort.board.models import Resource, ResourceHallmark
+from cohort.board.services import search
+from cohort.board.services.errors import BoardError
+from cohort.board.services.threads import FileIn, store_file
+from cohort.cohorts.models import Cohort
+from cohort.cohorts.services import ensure_changeable
+from cohort.core.audit import record
+from cohort.core.forms import has_control_characters
+from cohort.core.timeutil import utcnow
+from cohort.extensions import db
+from cohort.plans.services import cohort_framework
+
+__all__ = ["ResourceData", "add_resource", "approve_resource", "remove_resource",
+           "resources_of", "topics_of", "get_resource"]
+
+_LINK = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
+
+
+@dataclass
+class ResourceData:
+    title: str
+    topic: str
+    description: str | None = None
+    url: str | None = None
+    upload: FileIn | None = None
+    hallmarks: list[str] = field(default_factory=list)  # hallmark keys
+
+
+def _line(value: str | None, what: str, name: str, limit: int, required: bool = True) -> str:
+    value = " ".join((value or "").split())
+    if required and not value:
+        raise BoardError(f"Enter {what}", name)
+    if len(value) > limit or has_control_characters(value):
+        raise BoardError(f"Keep {what} to one line of {limit} characters or fewer", name)
+    return value
+
+
+def add_resource(acting, cohort: Cohort, data: ResourceData, approved: bool) -> Resource:
+    ensure_changeable(cohort)
+    title = _line(data.title, "a title", "title", 200)
+    topic = _line(data.topic, "a topic, like Measuring wellbeing", "topic", 100)
+    description = (data.description or "").strip() or None
+    if description and (len(description) > 2000 or has_control_characters(description, True)):
+        raise BoardError("Keep the description to 2,000 characters or fewer", "description")
+    url = (data.url or "").strip() or None
+    if url and (len(url) > 500 or not _LINK.match(url)):
+        raise BoardError("Enter a link that starts with https:// or http://", "url")
+    if url and data.upload:
+        raise BoardError("Give a link or a file, not both", "url")
+    if not url and data.upload is None:
+        raise BoardError("Give the resource's link or attach its file", "url")
+    framework = cohort_framework(cohort)
+    by_key = {h.key: h.id for h in framework.hallmarks} if framework else {}
+    if any(key not in by_key for key in data.hallmarks):
+        raise BoardError("Choose hallmarks of the cohort's framework", "hallmarks")
+    attachment = store_file(cohort, acting, data.upload) if data.upload else None
+    resource = Resource(cohort_id=cohort.id, title=title, topic=topic, description=description,
+                        url=url, attachment_id=getattr(attachment, "id", None),
+                        added_by_id=acting.id, status="approved" if approved else "proposed",
+                        approved_at=utcnow() if approved else None,
+                        hallmark_links=[ResourceHallmark(hallmark_id=by_key[k])
+                                        for k in dict.fromkeys(data.hallmarks)])
+    db.session.add(resource)
+    db.session.flush()
+    if approved:
+        _index(resource)
+    return resource
+
+
+def _index(resource: Resource) -> None:
+    search.index(resource.cohort_id, "resource", resource.id, resource.title,
+                  f"{resource.topic}. {resource.description or ''}")
+
+
+def approve_resource(acting, resource: Resource) -> None:
+    ensure_changeable(db.session.get(Cohort, resource.cohort_id))
+    if resource.status != "approved":
+        resource.status, resource.approved_at = "approved", utcnow()
+        db.session.flush()
+        _index(resource)
+        record(acting, "resource_approved", subject=f"resource {resource.id}")
+
+
+def remove_resource(acting, resource: Resource) -> None:
+    ensure_changeable(db.session.get(Cohort, resource.cohort_id))
+    search.unindex("resource", resource.id)
+    db.session.delete(resource)
+    db.session.flush()
+    record(acting, "resource_removed", subject=f"resource {resource.id}",
+           detail=resource.title[:200])
+
+
+def get_resource(cohort: Cohort, resource_id: int) -> Resource | None:
+    found = db.session.get(Resource, resource_id)
+    return found if found is not None and found.cohort_id == cohort.id else None
+
+
+def resources_of(cohort: Cohort, user, moderator: bool, topic: str | None = None,
+                 hallmark_id: int | None = None) -> list[Resource]:
+    """The library, filtered; proposals show to moderators and to whoever proposed them."""
+    statement = select(Resource).where(Resource.cohort_id == cohort.id)
+    if not moderator:
+        statement = statement.where((Resource.status == "approved")
+                                    | (Resource.added_by_id == user.id))
+    if topic:
+        statement = statement.where(Resource.topic == topic)
+    if hallmark_id is not None:
+        statement = statement.where(Resource.id.in_(select(ResourceHallmark.resource_id).where(
+            ResourceHallmark.hallmark_id == hallmark_id)))
+    return list(db.session.execute(statement.order_by(Resource.topic, Resource.title)).scalars())
+
+
+def topics_of(cohort: Cohort) -> list[str]:
+    return list(db.session.execute(select(Resource.topic).where(
+        Resource.cohort_id == cohort.id, Resource.status == "approved").distinct()
+        .order_by(Resource.topic)).scalars())

@@ -1,0 +1,134 @@
+"""The board's front page (threads, newest activity first, with what is new to the reader),
+the ground rules, starting a thread, search, notification settings and file downloads."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from cohort.board import services
+from cohort.board.forms import GroundRulesForm, SearchForm, SettingsForm, ThreadForm
+from cohort.board.models import THREAD_KINDS
+from cohort.board.permissions import can_post
+from cohort.board.views import bp
+from cohort.board.views.common import download, file_in, load_board, page_arg
+from cohort.cohorts.models import Cohort
+from cohort.core.database import commit
+from cohort.core.forms import ascii_number, attempt
+from cohort.extensions import db
+from cohort.plans.models import ActionItem, ActionPlan
+
+
+@bp.route("/cohorts/<int:cohort_id>/board")
+@login_required
+def index(cohort_id: int):
+    cohort, membership, moderator = load_board(cohort_id)
+    kind = request.args.get("kind") if request.args.get("kind") in THREAD_KINDS else None
+    member = services.board_member(membership)
+    since = services.note_visit(membership)
+    commit()  # bookkeeping: when the member looked
+    rows, page = services.threads_page(cohort, current_user, page_arg(), kind, moderator, since)
+    return render_template("board/index.html", cohort=cohort, rows=rows, page=page, kind=kind,
+                           kinds=THREAD_KINDS, moderator=moderator, since=since,
+                           acknowledged=member is not None and member.acknowledged_at,
+                           search=SearchForm(formdata=None))
+
+
+@bp.route("/cohorts/<int:cohort_id>/board/ground-rules", methods=["GET", "POST"])
+@login_required
+def ground_rules(cohort_id: int):
+    cohort, membership, _moderator = load_board(cohort_id)
+    form = GroundRulesForm()
+    member = services.board_member(membership)
+    ok, _ = attempt(form, lambda: services.acknowledge(membership))
+    if ok:
+        flash("Thank you: you can now post on the board.", "success")
+        return redirect(request.args.get("next_thread") and url_for(
+            "board.thread", cohort_id=cohort.id,
+            thread_id=ascii_number(request.args["next_thread"]) or 0)
+            or url_for("board.index", cohort_id=cohort.id))
+    return render_template("board/ground_rules.html", cohort=cohort, form=form,
+                           acknowledged=member is not None and member.acknowledged_at)
+
+
+def _item(cohort: Cohort, raw) -> ActionItem | None:
+    """An action item of the member's own place, for a feedback request raised from it."""
+    number = ascii_number(raw)
+    item = db.session.get(ActionItem, number) if number else None
+    if item is None:
+        return None
+    plan = db.session.get(ActionPlan, item.plan_id)
+    people = {m.user_id for m in services.board_people(cohort) if m.place_id == plan.place_id}
+    return item if plan.cohort_id == cohort.id and current_user.id in people else None
+
+
+@bp.route("/cohorts/<int:cohort_id>/board/new", methods=["GET", "POST"])
+@login_required
+def new_thread(cohort_id: int):
+    cohort, membership, _moderator = load_board(cohort_id)
+    if not can_post(current_user, cohort):
+        abort(403)
+    member = services.board_member(membership)
+    if member is None or member.acknowledged_at is None:
+        return redirect(url_for("board.ground_rules", cohort_id=cohort.id))
+    form = ThreadForm()
+    if request.method == "GET":
+        if request.args.get("kind") in ("discussion", "question", "feedback"):
+            form.kind.data = request.args["kind"]
+        item = _item(cohort, request.args.get("item"))
+        if item is not None:
+            form.item.data = str(item.id)
+            form.title.data = f"Feedback wanted: {item.title}"[:200]
+    item = _item(cohort, form.item.data) if request.method == "POST" else _item(
+        cohort, request.args.get("item"))
+
+    def create():
+        return services.create_thread(current_user, membership, cohort, services.NewThread(
+            kind=form.kind.data, title=form.title.data, body=form.body.data,
+            questions=(form.questions.data or "").splitlines(),
+            feedback_by=form.feedback_by.data, draft_text=form.draft_text.data,
+            draft_file=file_in(form.draft_file), attachment=file_in(form.attachment),
+            action_item_id=getattr(item, "id", None)))
+
+    ok, thread = attempt(form, create)
+    if ok:
+        flash("Your thread is on the board.", "success")
+        return redirect(url_for("board.thread", cohort_id=cohort.id, thread_id=thread.id))
+    return render_template("board/new_thread.html", cohort=cohort, form=form, item=item,
+                           handles=services.handles(cohort))
+
+
+@bp.route("/cohorts/<int:cohort_id>/board/search")
+@login_required
+def search(cohort_id: int):
+    cohort, _membership, _moderator = load_board(cohort_id)
+    form = SearchForm(request.args)
+    hits, more, query = [], False, ""
+    if request.args.get("q") is not None and form.validate():
+        query = form.q.data or ""
+        page = max(1, ascii_number(request.args.get("page"), 10_000) or 1)
+        hits, more = services.search([cohort.id], query, page)
+    return render_template("board/search.html", cohort=cohort, form=form, hits=hits, more=more,
+                           query=query, page=max(1, ascii_number(request.args.get("page"),
+                                                                 10_000) or 1))
+
+
+@bp.route("/cohorts/<int:cohort_id>/board/settings", methods=["GET", "POST"])
+@login_required
+def settings(cohort_id: int):
+    cohort, membership, _moderator = load_board(cohort_id)
+    member = services.board_member(membership)
+    form = SettingsForm()
+    if request.method == "GET":
+        form.notify.data = member.notify if member else "immediate"
+    ok, _ = attempt(form, lambda: services.set_notify(membership, form.notify.data))
+    if ok:
+        flash("Your choice is saved.", "success")
+        return redirect(url_for("board.settings", cohort_id=cohort.id))
+    return render_template("board/settings.html", cohort=cohort, form=form)
+
+
+@bp.route("/cohorts/<int:cohort_id>/board/files/<int:attachment_id>")
+@login_required
+def attachment(cohort_id: int, attachment_id: int):
+    cohort, _membership, moderator = load_board(cohort_id)
+    found = services.visible_attachment(cohort, attachment_id, current_user, moderator)
+    return download(found or abort(404))

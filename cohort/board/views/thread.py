@@ -1,0 +1,235 @@
+"""A thread: its posts a page at a time, replying (with a quote), editing and deleting your
+own posts, following; a feedback request's drafts, questions and answers; and moderation."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from cohort.board import services
+from cohort.board.forms import (
+    EditForm,
+    HideForm,
+    MoveForm,
+    ReplyForm,
+    VersionForm,
+    answers_form,
+)
+from cohort.board.permissions import can_post
+from cohort.board.views import bp
+from cohort.board.views.common import download, file_in, load_post, load_thread, page_arg
+from cohort.core.database import commit
+from cohort.core.forms import ConfirmForm, ascii_number, attempt
+from cohort.core.services import page_number
+
+
+def _to_thread(cohort, thread, anchor: str | None = None, page: int | None = None):
+    return redirect(url_for("board.thread", cohort_id=cohort.id, thread_id=thread.id,
+                            page=page, _anchor=anchor))
+
+
+def _render(cohort, membership, moderator, thread, reply=None, answers=None, status=200):
+    # Bookkeeping first (how far the member has read), so the commit expires nothing shown.
+    number = page_number(page_arg())
+    services.mark_read(current_user, thread, min(thread.post_count,
+                                                 number * services.POSTS_A_PAGE))
+    commit()
+    page = services.posts_page(thread, str(number))
+    reply = reply or ReplyForm(formdata=None)
+    quoted = services.get_post(thread, ascii_number(request.args.get("quote")) or 0) \
+        if request.args.get("quote") else None
+    if quoted is not None and quoted.deleted_at is None and quoted.hidden_at is None \
+            and not reply.body.data:
+        reply.body.data = services.quote(quoted.author.name if quoted.author else "Someone",
+                                         quoted.body)
+    member = services.board_member(membership)
+    feedback = thread.kind == "feedback"
+    return render_template(
+        "board/thread.html", cohort=cohort, thread=thread, page=page, reply=reply,
+        moderator=moderator, can_write=can_post(current_user, cohort),
+        acknowledged=member is not None and member.acknowledged_at is not None,
+        following=services.is_following(current_user, thread), confirm=ConfirmForm(),
+        handles=services.handles(cohort),
+        versions=services.versions_of(thread) if feedback else [],
+        answers=services.answers_of(thread) if feedback else {},
+        givers=services.feedback_givers(thread) if feedback else [],
+        answer_form=answers if answers is not None else (answers_form(thread) if feedback
+                                                         else None)), status
+
+
+@bp.route("/cohorts/<int:cohort_id>/board/threads/<int:thread_id>")
+@login_required
+def thread(cohort_id: int, thread_id: int):
+    return _render(*load_thread(cohort_id, thread_id))
+
+
+@bp.post("/cohorts/<int:cohort_id>/board/threads/<int:thread_id>/reply")
+@login_required
+def reply(cohort_id: int, thread_id: int):
+    cohort, membership, moderator, thread = load_thread(cohort_id, thread_id)
+    form = ReplyForm()
+    ok, post = attempt(form, lambda: services.reply(current_user, membership, thread,
+                                                    form.body.data, file_in(form.attachment)))
+    if ok:
+        flash("Your reply is posted.", "success")
+        last = -(-post.number // services.POSTS_A_PAGE)
+        return _to_thread(cohort, thread, f"post-{post.number}", last if last > 1 else None)
+    return _render(cohort, membership, moderator, thread, reply=form, status=200)
+
+
+@bp.route("/cohorts/<int:cohort_id>/board/threads/<int:thread_id>/posts/<int:post_id>/edit",
+          methods=["GET", "POST"])
+@login_required
+def edit_post(cohort_id: int, thread_id: int, post_id: int):
+    cohort, _membership, _moderator, thread, post = load_post(cohort_id, thread_id, post_id)
+    if post.author_id != current_user.id:
+        abort(403)
+    form = EditForm()
+    if request.method == "GET":
+        form.body.data, form.version.data = post.body, str(post.version)
+    ok, _ = attempt(form, lambda: services.edit_post(
+        current_user, post, form.body.data, ascii_number(form.version.data)), versioned=post)
+    if ok:
+        flash("Your post is changed.", "success")
+        return _to_thread(cohort, thread, f"post-{post.number}")
+    return render_template("board/edit_post.html", cohort=cohort, thread=thread, post=post,
+                           form=form, handles=services.handles(cohort))
+
+
+@bp.post("/cohorts/<int:cohort_id>/board/threads/<int:thread_id>/posts/<int:post_id>/delete")
+@login_required
+def delete_post(cohort_id: int, thread_id: int, post_id: int):
+    cohort, _membership, _moderator, thread, post = load_post(cohort_id, thread_id, post_id)
+    if post.author_id != current_user.id:
+        abort(403)
+    ok, _ = attempt(ConfirmForm(), lambda: services.delete_post(current_user, post),
+                    flash_errors=True)
+    if ok:
+        flash("Your post is deleted.", "success")
+    return _to_thread(cohort, thread)
+
+
+@bp.post("/cohorts/<int:cohort_id>/board/threads/<int:thread_id>/follow")
+@login_required
+def follow(cohort_id: int, thread_id: int):
+    cohort, _membership, _moderator, thread = load_thread(cohort_id, thread_id)
+    following = services.is_following(current_user, thread)
+    ok, _ = attempt(ConfirmForm(), lambda: (services.unfollow if following else services.follow)(
+        current_user, thread), flash_errors=True)
+    if ok:
+        flash("You no longer follow this thread." if following else
+              "You follow this thread: you will hear of new posts.", "success")
+    return _to_thread(cohort, thread)
+
+
+@bp.post("/cohorts/<int:cohort_id>/board/threads/<int:thread_id>/answers")
+@login_required
+def answer(cohort_id: int, thread_id: int):
+    cohort, membership, moderator, thread = load_thread(cohort_id, thread_id)
+    form = answers_form(thread)
+    answers = {q.id: form[f"answer-{q.id}"].data for q in thread.questions}
+    ok, _ = attempt(form, lambda: services.answer(current_user, membership, thread, answers))
+    if ok:
+        flash("Thank you: your feedback is saved.", "success")
+        return _to_thread(cohort, thread, "questions")
+    return _render(cohort, membership, moderator, thread, answers=form)
+
+
+@bp.route("/cohorts/<int:cohort_id>/board/threads/<int:thread_id>/versions/new",
+          methods=["GET", "POST"])
+@login_required
+def new_version(cohort_id: int, thread_id: int):
+    cohort, _membership, _moderator, thread = load_thread(cohort_id, thread_id)
+    if thread.kind != "feedback":
+        abort(404)
+    if thread.author_id != current_user.id:
+        abort(403)
+    form = VersionForm()
+    ok, version = attempt(form, lambda: services.add_version(
+        current_user, thread, form.text.data, file_in(form.file), form.changes.data))
+    if ok:
+        flash(f"Version {version.number} is shared.", "success")
+        return _to_thread(cohort, thread, "draft")
+    return render_template("board/new_version.html", cohort=cohort, thread=thread, form=form)
+
+
+@bp.route("/cohorts/<int:cohort_id>/board/threads/<int:thread_id>/versions/<int:version_id>")
+@login_required
+def version_file(cohort_id: int, thread_id: int, version_id: int):
+    _cohort, _membership, _moderator, thread = load_thread(cohort_id, thread_id)
+    version = services.get_version(thread, version_id) or abort(404)
+    return download(version.attachment or abort(404))
+
+
+@bp.post("/cohorts/<int:cohort_id>/board/threads/<int:thread_id>/resolve")
+@login_required
+def resolve(cohort_id: int, thread_id: int):
+    cohort, _membership, _moderator, thread = load_thread(cohort_id, thread_id)
+    if thread.author_id != current_user.id:
+        abort(403)
+    resolved = thread.resolved_at is not None
+    ok, _ = attempt(ConfirmForm(), lambda: (services.reopen if resolved else services.resolve)(
+        current_user, thread), flash_errors=True)
+    if ok:
+        flash("The request is open again." if resolved else
+              "The request is marked resolved. Thank you to everyone who gave feedback.",
+              "success")
+    return _to_thread(cohort, thread)
+
+
+@bp.route("/cohorts/<int:cohort_id>/board/threads/<int:thread_id>/posts/<int:post_id>/hide",
+          methods=["GET", "POST"])
+@login_required
+def hide_post(cohort_id: int, thread_id: int, post_id: int):
+    cohort, _membership, moderator, thread, post = load_post(cohort_id, thread_id, post_id)
+    if not moderator:
+        abort(403)
+    form = HideForm()
+    ok, _ = attempt(form, lambda: services.hide_post(current_user, post, form.reason.data))
+    if ok:
+        flash("The post is hidden. Its author sees it with your reason.", "success")
+        return _to_thread(cohort, thread, f"post-{post.number}")
+    return render_template("board/hide_post.html", cohort=cohort, thread=thread, post=post,
+                           form=form, revisions=services.revisions_of(post))
+
+
+@bp.post("/cohorts/<int:cohort_id>/board/threads/<int:thread_id>/posts/<int:post_id>/show")
+@login_required
+def show_post(cohort_id: int, thread_id: int, post_id: int):
+    cohort, _membership, moderator, thread, post = load_post(cohort_id, thread_id, post_id)
+    if not moderator:
+        abort(403)
+    ok, _ = attempt(ConfirmForm(), lambda: services.show_post(current_user, post),
+                    flash_errors=True)
+    if ok:
+        flash("The post is shown again.", "success")
+    return _to_thread(cohort, thread, f"post-{post.number}")
+
+
+@bp.route("/cohorts/<int:cohort_id>/board/threads/<int:thread_id>/moderate",
+          methods=["GET", "POST"])
+@login_required
+def moderate(cohort_id: int, thread_id: int):
+    """Lock or unlock, pin or unpin, and move a thread: one page of a facilitator's actions."""
+    cohort, _membership, moderator, thread = load_thread(cohort_id, thread_id)
+    if not moderator:
+        abort(403)
+    action = request.form.get("action")
+    move = MoveForm(formdata=request.form if action == "move" else None)
+    if request.method == "POST":
+        act = {"lock": lambda: services.set_locked(current_user, thread, True),
+               "unlock": lambda: services.set_locked(current_user, thread, False),
+               "pin": lambda: services.set_pinned(current_user, thread, True),
+               "unpin": lambda: services.set_pinned(current_user, thread, False),
+               "move": lambda: services.move_thread(current_user, thread, move.kind.data)}
+        if action not in act:
+            flash("Choose what to do with the thread", "error")
+        else:
+            form = move if action == "move" else ConfirmForm()
+            ok, _ = attempt(form, act[action])
+            if ok:
+                flash("The thread is updated.", "success")
+                return redirect(url_for("board.moderate", cohort_id=cohort.id,
+                                        thread_id=thread.id))
+    elif thread.kind in ("discussion", "question"):
+        move.kind.data = thread.kind
+    return render_template("board/moderate.html", cohort=cohort, thread=thread, move=move,
+                           confirm=ConfirmForm())
