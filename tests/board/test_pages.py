@@ -204,6 +204,7 @@ def test_list_and_thread_take_the_same_queries_however_many(client, login, board
     commit()
     login(ada.user)
     url = f"/cohorts/{cohort.id}/board/threads/{first.id}"
+    client.get(f"/cohorts/{cohort.id}/board")  # the visit is noted once a minute at most
     counts = []
     for _round in range(2):
         for n in range(30):
@@ -240,6 +241,15 @@ def test_the_session_page_and_an_action_item_link_to_the_board(client, login, bo
     page = client.get(url).get_data(as_text=True)
     assert "Ask the cohort for feedback on this action" in page
     assert f"/board/new?kind=feedback&amp;item={item.id}" in page
+    services.acknowledge(holder)
+    thread = services.create_thread(holder.user, holder, cohort, services.NewThread(
+        kind="feedback", title="Feedback wanted: Draft the strategy", body="Our draft.",
+        questions=["Is it clear?"], draft_text="The strategy ...", action_item_id=item.id))
+    commit()
+    page = client.get(f"/cohorts/{cohort.id}/board/threads/{thread.id}").get_data(as_text=True)
+    assert f'href="{url}">Draft the strategy</a>' in page  # the request links back
+    assert f"Feedback requested on the board: {thread.title}" in client.get(url).get_data(
+        as_text=True)
 
 
 def test_only_the_boards_people_write_on_it(board, make_cohort, make_member, make_user):
@@ -254,3 +264,24 @@ def test_only_the_boards_people_write_on_it(board, make_cohort, make_member, mak
     services.acknowledge(stranger)
     with pytest.raises(services.BoardError, match="participants, their team members"):
         services.reply(stranger.user, stranger, thread, "Let me in")
+
+
+def test_a_busy_database_does_not_stop_the_board_being_read(client, login, board,
+                                                            monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    cohort, ada, *_ = board
+    services.acknowledge(ada)
+    thread = services.create_thread(ada.user, ada, cohort, services.NewThread(
+        kind="discussion", title="Still readable", body="Even when busy"))
+    commit()
+
+    def locked(*_args, **_kwargs):
+        raise OperationalError("UPDATE board_visit", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(services, "note_visit", locked)
+    monkeypatch.setattr(services, "mark_read", locked)
+    login(ada.user)
+    assert "Still readable" in client.get(f"/cohorts/{cohort.id}/board").get_data(as_text=True)
+    page = client.get(f"/cohorts/{cohort.id}/board/threads/{thread.id}")
+    assert page.status_code == 200 and "Even when busy" in page.get_data(as_text=True)

@@ -13,10 +13,12 @@ from cohort.cohorts.models import Cohort, Membership
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 
-__all__ = ["board_member", "acknowledge", "set_notify", "note_visit", "board_people",
+__all__ = ["board_member", "acknowledge", "set_notify", "note_visit", "previous_visit",
+           "board_people",
            "handles", "ensure_acknowledged", "VISIT_GAP"]
 
 VISIT_GAP = timedelta(minutes=30)  # a return after this long starts a new visit
+VISIT_WRITE_EVERY = timedelta(minutes=1)
 
 
 def board_member(membership: Membership, create: bool = False) -> BoardMember | None:
@@ -63,14 +65,27 @@ def set_notify(membership: Membership, notify: str) -> BoardMember:
     return found
 
 
+def previous_visit(membership: Membership):
+    """When the member's previous visit to the board began, as this look will record it
+    (None the first time): what is newer is "new since your last visit"."""
+    found = db.session.get(BoardVisit, membership.id)
+    if found is None or found.last_visit_at is None:
+        return None
+    if utcnow() - found.last_visit_at > VISIT_GAP:
+        return found.last_visit_at
+    return found.previous_visit_at
+
+
 def note_visit(membership: Membership):
-    """Record a look at the board; return when the member's previous visit began (None the
-    first time). A return within VISIT_GAP continues the same visit."""
+    """Record a look at the board; a return within VISIT_GAP continues the same visit. Writes
+    at most once a minute, so a busy board is not a busy database."""
     found = db.session.get(BoardVisit, membership.id)
     if found is None:
         found = BoardVisit(membership_id=membership.id)
         db.session.add(found)
     now = utcnow()
+    if found.last_visit_at is not None and now - found.last_visit_at < VISIT_WRITE_EVERY:
+        return found.previous_visit_at
     if found.last_visit_at is None or now - found.last_visit_at > VISIT_GAP:
         found.previous_visit_at = found.last_visit_at
     found.last_visit_at = now

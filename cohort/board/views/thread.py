@@ -15,10 +15,19 @@ from cohort.board.forms import (
 )
 from cohort.board.permissions import can_post
 from cohort.board.views import bp
-from cohort.board.views.common import download, file_in, load_post, load_thread, page_arg
-from cohort.core.database import commit
+from cohort.board.views.common import (
+    bookkeeping,
+    download,
+    file_in,
+    load_post,
+    load_thread,
+    page_arg,
+)
 from cohort.core.forms import ConfirmForm, ascii_number, attempt
 from cohort.core.services import page_number
+from cohort.extensions import db
+from cohort.plans.models import ActionItem
+from cohort.plans.permissions import can_view_plan
 
 
 def _to_thread(cohort, thread, anchor: str | None = None, page: int | None = None):
@@ -29,9 +38,8 @@ def _to_thread(cohort, thread, anchor: str | None = None, page: int | None = Non
 def _render(cohort, membership, moderator, thread, reply=None, answers=None, status=200):
     # Bookkeeping first (how far the member has read), so the commit expires nothing shown.
     number = page_number(page_arg())
-    services.mark_read(current_user, thread, min(thread.post_count,
-                                                 number * services.POSTS_A_PAGE))
-    commit()
+    up_to = min(thread.post_count, number * services.POSTS_A_PAGE)
+    bookkeeping(lambda: services.mark_read(current_user, thread, up_to))
     page = services.posts_page(thread, str(number))
     reply = reply or ReplyForm(formdata=None)
     quoted = services.get_post(thread, ascii_number(request.args.get("quote")) or 0) \
@@ -42,12 +50,16 @@ def _render(cohort, membership, moderator, thread, reply=None, answers=None, sta
                                          quoted.body)
     member = services.board_member(membership)
     feedback = thread.kind == "feedback"
+    item = db.session.get(ActionItem, thread.action_item_id) if thread.action_item_id else None
+    item_link = url_for("plans.item", cohort_id=cohort.id, place_id=item.plan.place_id,
+                        item_id=item.id) if item is not None and can_view_plan(
+        current_user, cohort, item.plan.place) else None
     return render_template(
         "board/thread.html", cohort=cohort, thread=thread, page=page, reply=reply,
         moderator=moderator, can_write=can_post(current_user, cohort),
         acknowledged=member is not None and member.acknowledged_at is not None,
         following=services.is_following(current_user, thread), confirm=ConfirmForm(),
-        handles=services.handles(cohort),
+        handles=services.handles(cohort), item=item, item_link=item_link,
         versions=services.versions_of(thread) if feedback else [],
         answers=services.answers_of(thread) if feedback else {},
         givers=services.feedback_givers(thread) if feedback else [],
