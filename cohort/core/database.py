@@ -3,7 +3,7 @@ on, BEGIN IMMEDIATE for writers) and commit(), which only the edges call."""
 
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -190,10 +190,13 @@ def end_read() -> None:
         session.rollback()
 
 
-def commit_bookkeeping() -> bool:
-    """Commit what a page that only reads has noted (a session's idle clock). When the
-    database is busy, drop it instead and return False: the next request notes it again."""
+def commit_bookkeeping(note: Callable[[], object] | None = None) -> bool:
+    """Commit what a page that only reads has noted (a session's idle clock, how far a member
+    has read), after calling `note` to note it. When the database is busy, drop it instead and
+    return False: the next request notes it again."""
     try:
+        if note is not None:
+            note()
         commit()
     except OperationalError:
         db.session.rollback()

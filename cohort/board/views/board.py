@@ -9,8 +9,9 @@ from cohort.board.forms import GroundRulesForm, SearchForm, SettingsForm, Thread
 from cohort.board.models import THREAD_KINDS
 from cohort.board.permissions import can_post
 from cohort.board.views import bp
-from cohort.board.views.common import bookkeeping, download, file_in, load_board, page_arg
+from cohort.board.views.common import download, file_in, load_board, page_arg
 from cohort.cohorts.models import Cohort
+from cohort.core.database import commit_bookkeeping
 from cohort.core.forms import ascii_number, attempt
 from cohort.extensions import db
 from cohort.plans.models import ActionItem, ActionPlan
@@ -23,7 +24,7 @@ def index(cohort_id: int):
     kind = request.args.get("kind") if request.args.get("kind") in THREAD_KINDS else None
     member = services.board_member(membership)
     since = services.previous_visit(membership)
-    bookkeeping(lambda: services.note_visit(membership))
+    commit_bookkeeping(lambda: services.note_visit(membership))
     rows, page = services.threads_page(cohort, current_user, page_arg(), kind, moderator, since)
     return render_template("board/index.html", cohort=cohort, rows=rows, page=page, kind=kind,
                            kinds=THREAD_KINDS, moderator=moderator, since=since,

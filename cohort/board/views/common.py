@@ -5,13 +5,10 @@ from urllib.parse import quote
 
 from flask import Response, abort, request
 from flask_login import current_user
-from sqlalchemy.exc import OperationalError
 
 from cohort.board import services
 from cohort.board.permissions import can_moderate, can_view_board
 from cohort.cohorts.permissions import load_cohort, membership_in
-from cohort.core.database import commit
-from cohort.extensions import db
 
 
 def load_board(cohort_id: int):
@@ -48,17 +45,6 @@ def download(attachment):
     return Response(attachment.data, mimetype=attachment.content_type, headers={
         "Content-Disposition": disposition,
         "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"})
-
-
-def bookkeeping(write) -> None:
-    """Record what a page view notes (a visit, how far a member has read) and commit it. It is
-    a convenience, not the member's work: when the database is busy it is skipped and the page
-    is shown all the same."""
-    try:
-        write()
-        commit()
-    except OperationalError:
-        db.session.rollback()
 
 
 def page_arg() -> str | None:

@@ -16,13 +16,13 @@ from cohort.board.forms import (
 from cohort.board.permissions import can_post
 from cohort.board.views import bp
 from cohort.board.views.common import (
-    bookkeeping,
     download,
     file_in,
     load_post,
     load_thread,
     page_arg,
 )
+from cohort.core.database import commit_bookkeeping
 from cohort.core.forms import ConfirmForm, ascii_number, attempt
 from cohort.core.services import page_number
 from cohort.extensions import db
@@ -39,7 +39,7 @@ def _render(cohort, membership, moderator, thread, reply=None, answers=None, sta
     # Bookkeeping first (how far the member has read), so the commit expires nothing shown.
     number = page_number(page_arg())
     up_to = min(thread.post_count, number * services.POSTS_A_PAGE)
-    bookkeeping(lambda: services.mark_read(current_user, thread, up_to))
+    commit_bookkeeping(lambda: services.mark_read(current_user, thread, up_to))
     page = services.posts_page(thread, str(number))
     reply = reply or ReplyForm(formdata=None)
     quoted = services.get_post(thread, ascii_number(request.args.get("quote")) or 0) \
