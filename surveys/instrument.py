@@ -11,6 +11,8 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from surveys.datafile import CONTROL, Reader, line
+
 FORMAT = "cohort-survey/1"
 MAX_BYTES = 256 * 1024
 SHIPPED_DIR = Path(__file__).resolve().parent / "instruments"
@@ -28,7 +30,6 @@ CHOICE_TYPES = ("single", "multiple")
 PROGRAMME_EVALUATION = "programme-evaluation"
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ITEM_FIELDS = {"key", "text", "type", "required", "phase", "retrospective", "measures",
                 "choices", "scale_labels"}
 _TOP_FIELDS = {"format", "key", "name", "description", "items"}
@@ -89,86 +90,7 @@ class InstrumentError(ValueError):
         return [f"Line {line}: {text}" if line else text for line, text in self.problems]
 
 
-def _line(node: Node) -> int:
-    return node.start_mark.line + 1
-
-
-class _Reader:
-    def __init__(self) -> None:
-        self.problems: list[tuple[int, str]] = []
-
-    def problem(self, node: Node | None, text: str) -> None:
-        self.problems.append((_line(node) if node is not None else 0, text))
-
-    def mapping(self, node: Node, what: str, allowed: set[str],
-                required: set[str]) -> dict[str, tuple[Node, Node]]:
-        """The mapping's entries by name; reports duplicate, unknown and missing fields."""
-        if not isinstance(node, MappingNode):
-            self.problem(node, f"{what} must be a set of 'name: value' lines")
-            return {}
-        entries: dict[str, tuple[Node, Node]] = {}
-        for key_node, value_node in node.value:
-            name = key_node.value if isinstance(key_node, ScalarNode) else None
-            if name is None:
-                self.problem(key_node, f"{what}: a field name is not plain text")
-            elif name in entries:
-                first = _line(entries[name][0])
-                self.problem(key_node, f"{what}: '{name}' appears twice (first on line {first})")
-            elif name not in allowed:
-                self.problem(key_node, f"{what}: '{name}' is not a field of this format "
-                             f"(the fields are {', '.join(sorted(allowed))})")
-            else:
-                entries[name] = (key_node, value_node)
-        for name in sorted(required - set(entries)):
-            self.problem(node, f"{what}: '{name}' is missing")
-        return entries
-
-    def text(self, entry: tuple[Node, Node] | None, what: str, limit: int,
-             multiline: bool = False) -> str | None:
-        if entry is None:
-            return None
-        node = entry[1]
-        if not isinstance(node, ScalarNode) or node.tag.endswith(":null"):
-            self.problem(node, f"{what} must be text")
-            return None
-        value = node.value.strip() if multiline else " ".join(node.value.split())
-        if not value:
-            self.problem(node, f"{what} is empty")
-        elif len(value) > limit:
-            self.problem(node, f"{what} is longer than {limit} characters")
-        elif _CONTROL.search(value):
-            self.problem(node, f"{what} contains a control character")
-        else:
-            return value
-        return None
-
-    def flag(self, entry: tuple[Node, Node] | None, what: str, default: bool) -> bool:
-        if entry is None:
-            return default
-        node = entry[1]
-        if isinstance(node, ScalarNode) and node.tag.endswith(":bool"):
-            return node.value.lower() in ("true", "yes", "on")
-        self.problem(node, f"{what} must be true or false")
-        return default
-
-    def one_of(self, entry: tuple[Node, Node] | None, what: str, allowed: tuple[str, ...],
-               ) -> str | None:
-        value = self.text(entry, what, 40)
-        if value is not None and value not in allowed:
-            self.problem(entry[1], f"{what} '{value}' is not one of {', '.join(allowed)}")
-            return None
-        return value
-
-    def sequence(self, entry: tuple[Node, Node] | None, what: str) -> list[Node]:
-        if entry is None:
-            return []
-        if not isinstance(entry[1], SequenceNode):
-            self.problem(entry[1], f"{what} must be a list, each entry starting with '- '")
-            return []
-        return list(entry[1].value)
-
-
-def _choices(reader: _Reader, entries: dict, label: str, kind: str | None) -> tuple[str, ...]:
+def _choices(reader: Reader, entries: dict, label: str, kind: str | None) -> tuple[str, ...]:
     if "choices" not in entries:
         if kind in CHOICE_TYPES:
             reader.problem(entries["type"][1], f"{label} is a {kind} choice item: "
@@ -191,7 +113,7 @@ def _choices(reader: _Reader, entries: dict, label: str, kind: str | None) -> tu
     return tuple(choices)
 
 
-def _scale_labels(reader: _Reader, entries: dict, label: str, kind: str | None,
+def _scale_labels(reader: Reader, entries: dict, label: str, kind: str | None,
                   ) -> dict[int, str]:
     fixed = {"agreement": AGREEMENT, "knowledge": KNOWLEDGE}
     labels = dict(zip(SCALES.get(kind, ()), fixed.get(kind, ()), strict=False))
@@ -217,7 +139,7 @@ def _scale_labels(reader: _Reader, entries: dict, label: str, kind: str | None,
     return labels
 
 
-def _item(reader: _Reader, node: Node) -> Item | None:
+def _item(reader: Reader, node: Node) -> Item | None:
     entries = reader.mapping(node, "An item", _ITEM_FIELDS, {"key", "text", "type"})
     key = reader.text(entries.get("key"), "An item's key", 60)
     if key is not None and not _KEY.match(key):
@@ -269,7 +191,7 @@ def parse(data: bytes | str) -> Instrument:
         raise InstrumentError([(0, f"The file is not valid YAML: {error}")]) from None
     if root is None:
         raise InstrumentError([(0, "The file is empty")])
-    reader = _Reader()
+    reader = Reader()
     top = reader.mapping(root, "The file", _TOP_FIELDS, {"format", "key", "name", "items"})
     version = reader.text(top.get("format"), "The format", 40)
     if version is not None and version != FORMAT:
@@ -290,7 +212,7 @@ def parse(data: bytes | str) -> Instrument:
             reader.problem(node, f"The item key '{item.key}' is used twice (first on line "
                            f"{seen[item.key]})")
             continue
-        seen[item.key] = _line(node)
+        seen[item.key] = line(node)
         items.append(item)
     if "items" in top and not items and not reader.problems:
         reader.problem(top["items"][1], "An instrument needs at least one item")
@@ -316,7 +238,7 @@ def objective_item(number: int, objective: str) -> Item:
         words = words[3:]
     if not words:
         raise ValueError(f"Objective {number} is empty")
-    if _CONTROL.search(words):
+    if CONTROL.search(words):
         raise ValueError(f"Objective {number} contains a control character")
     if len(words) > 1 and words[1].islower():  # "Understand" -> "understand"; "UK" stays
         words = words[0].lower() + words[1:]

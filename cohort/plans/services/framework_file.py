@@ -6,13 +6,14 @@ import re
 from dataclasses import dataclass, field
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import Node
+
+from surveys.datafile import Reader
 
 FORMAT = "cohort-framework/1"
 MAX_BYTES = 512 * 1024
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 _SHORT_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]{0,19}$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass
@@ -53,72 +54,14 @@ class FrameworkFileError(ValueError):
         return [f"Line {line}: {text}" if line else text for line, text in self.problems]
 
 
-class _Reader:
-    def __init__(self) -> None:
-        self.problems: list[tuple[int, str]] = []
-
-    def problem(self, node: Node | None, text: str) -> None:
-        self.problems.append((node.start_mark.line + 1 if node is not None else 0, text))
-
-    def mapping(self, node: Node, what: str, allowed: set[str],
-                required: set[str]) -> dict[str, tuple[Node, Node]]:
-        """The mapping's entries by key; reports duplicates, unknown and missing keys."""
-        if not isinstance(node, MappingNode):
-            self.problem(node, f"{what} must be a set of 'name: value' lines")
-            return {}
-        entries: dict[str, tuple[Node, Node]] = {}
-        for key_node, value_node in node.value:
-            name = key_node.value if isinstance(key_node, ScalarNode) else None
-            if name is None:
-                self.problem(key_node, f"{what}: a key is not a plain name")
-            elif name in entries:
-                first = entries[name][0].start_mark.line + 1
-                self.problem(key_node, f"{what}: '{name}' appears twice (first on line {first})")
-            elif name not in allowed:
-                known = ", ".join(sorted(allowed))
-                self.problem(key_node, f"{what}: '{name}' is not one of {known}")
-            else:
-                entries[name] = (key_node, value_node)
-        for name in sorted(required - set(entries)):
-            self.problem(node, f"{what}: '{name}' is missing")
-        return entries
-
-    def text(self, entry: tuple[Node, Node] | None, what: str, limit: int,
-             multiline: bool = True) -> str | None:
-        if entry is None:
-            return None
-        node = entry[1]
-        if not isinstance(node, ScalarNode) or node.tag.endswith(":null"):
-            self.problem(node, f"{what} must be text")
-            return None
-        value = " ".join(node.value.split()) if not multiline else node.value.strip()
-        if not value:
-            self.problem(node, f"{what} is empty")
-        elif len(value) > limit:
-            self.problem(node, f"{what} is longer than {limit} characters")
-        elif _CONTROL.search(value):
-            self.problem(node, f"{what} contains a control character")
-        else:
-            return value
-        return None
-
-    def sequence(self, entry: tuple[Node, Node] | None, what: str) -> list[Node]:
-        if entry is None:
-            return []
-        if not isinstance(entry[1], SequenceNode):
-            self.problem(entry[1], f"{what} must be a list, each entry starting with '- '")
-            return []
-        return list(entry[1].value)
-
-
-def _levels(reader: _Reader, nodes: list[Node]) -> list[LevelSpec]:
+def _levels(reader: Reader, nodes: list[Node]) -> list[LevelSpec]:
     levels: list[LevelSpec] = []
     seen: dict[str, int] = {}
     for node in nodes:
         entries = reader.mapping(node, "A level", {"key", "name", "summary"}, {"key", "name"})
         key = reader.text(entries.get("key"), "A level's key", 60, multiline=False)
         name = reader.text(entries.get("name"), "A level's name", 100, multiline=False)
-        summary = reader.text(entries.get("summary"), "A level's summary", 1000)
+        summary = reader.text(entries.get("summary"), "A level's summary", 1000, multiline=True)
         if key is not None and not _KEY.match(key):
             reader.problem(entries["key"][1], f"The level key '{key}' must be lowercase "
                            "letters, digits and hyphens")
@@ -131,7 +74,7 @@ def _levels(reader: _Reader, nodes: list[Node]) -> list[LevelSpec]:
     return levels
 
 
-def _hallmark(reader: _Reader, node: Node, level_keys: list[str]) -> HallmarkSpec | None:
+def _hallmark(reader: Reader, node: Node, level_keys: list[str]) -> HallmarkSpec | None:
     entries = reader.mapping(node, "A hallmark", {"key", "name", "descriptors", "factors"},
                              {"key", "name", "descriptors"})
     key = reader.text(entries.get("key"), "A hallmark's key", 20, multiline=False)
@@ -146,7 +89,7 @@ def _hallmark(reader: _Reader, node: Node, level_keys: list[str]) -> HallmarkSpe
         described = reader.mapping(entries["descriptors"][1], f"{label}'s descriptors",
                                    set(level_keys), set(level_keys))
         for level, entry in described.items():
-            text = reader.text(entry, f"{label}'s descriptor for {level}", 4000)
+            text = reader.text(entry, f"{label}'s descriptor for {level}", 4000, multiline=True)
             if text is not None:
                 descriptors[level] = text
     factors_name, factors, factors_citation = None, [], None
@@ -159,7 +102,7 @@ def _hallmark(reader: _Reader, node: Node, level_keys: list[str]) -> HallmarkSpe
             if value is not None:
                 factors.append(value)
         factors_citation = reader.text(about.get("citation"), f"{label}'s factors' citation",
-                                       1000)
+                                       1000, multiline=True)
     if key is None or name is None or len(descriptors) != len(level_keys):
         return None
     return HallmarkSpec(key, name, descriptors, factors_name, factors, factors_citation)
@@ -186,7 +129,7 @@ def parse(data: bytes | str) -> FrameworkSpec:
         raise FrameworkFileError([(0, f"The file is not valid YAML: {error}")]) from None
     if root is None:
         raise FrameworkFileError([(0, "The file is empty")])
-    reader = _Reader()
+    reader = Reader(unknown="one of")
     top = reader.mapping(root, "The file", {"format", "key", "name", "description", "citation",
                                             "levels", "hallmarks"},
                          {"format", "key", "name", "levels", "hallmarks"})
@@ -218,8 +161,8 @@ def parse(data: bytes | str) -> FrameworkSpec:
     if reader.problems:
         raise FrameworkFileError(reader.problems)
     return FrameworkSpec(key, name, levels, hallmarks,
-                         reader.text(top.get("description"), "The description", 4000),
-                         reader.text(top.get("citation"), "The citation", 2000))
+                         reader.text(top.get("description"), "The description", 4000, multiline=True),
+                         reader.text(top.get("citation"), "The citation", 2000, multiline=True))
 
 
 def dump(spec: FrameworkSpec) -> str:
