@@ -119,13 +119,13 @@ def feedback_givers(thread: Thread) -> list:
     """Who has answered a question or replied, other than the author: (user, answers)."""
     counts: dict = {}
     rows = db.session.execute(select(FeedbackAnswer).join(FeedbackQuestion).where(
-        FeedbackQuestion.thread_id == thread.id)).scalars()
+        FeedbackQuestion.thread_id == thread.id).order_by(FeedbackAnswer.id)).scalars()
     for row in rows:
         if row.author_id != thread.author_id:
             counts.setdefault(row.author_id, [row.author, 0])[1] += 1
     for post in db.session.execute(select(Post).where(
             Post.thread_id == thread.id, Post.deleted_at.is_(None),
-            Post.author_id != thread.author_id)).scalars():
+            Post.author_id != thread.author_id).order_by(Post.number)).scalars():
         if post.author is not None:
             counts.setdefault(post.author_id, [post.author, 0])
     return [tuple(value) for value in counts.values()]

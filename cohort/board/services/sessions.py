@@ -114,7 +114,8 @@ def _item_links(item, user) -> list[tuple[str, str]]:
     links = [(f"Feedback requested on the board: {thread.title}",
               url_for("board.thread", cohort_id=cohort.id, thread_id=thread.id))
              for thread in db.session.execute(select(Thread).where(
-                 Thread.action_item_id == item.id, Thread.hidden_at.is_(None))).scalars()]
+                 Thread.action_item_id == item.id, Thread.hidden_at.is_(None))
+                 .order_by(Thread.id)).scalars()]
     if can_post(user, cohort) and item.plan.place_id is not None and \
             getattr(user, "id", None) in _people_on(item):
         links.append(("Ask the cohort for feedback on this action",

@@ -192,7 +192,8 @@ def team_view(assessment_round: AssessmentRound, place: Place, viewer: Membershi
     people = people_on(place)
     assessments = list(db.session.execute(select(SelfAssessment).where(
         SelfAssessment.round_id == assessment_round.id,
-        SelfAssessment.place_id == place.id)).scalars())
+        SelfAssessment.place_id == place.id).order_by(SelfAssessment.submitted_at,
+                                                      SelfAssessment.id)).scalars())
     submitted = {a.membership_id for a in assessments if a.submitted_at is not None}
     may_see = staff or (viewer is not None and viewer.id in submitted)
     positions = {level.id: level.position for level in framework.levels}

@@ -62,14 +62,14 @@ def place_csv(place: Place, framework: Framework, label: str) -> str:
         for assessment in db.session.execute(select(SelfAssessment).where(
                 SelfAssessment.round_id == assessment_round.id,
                 SelfAssessment.place_id == place.id,
-                SelfAssessment.submitted_at.is_not(None))).scalars():
+                SelfAssessment.submitted_at.is_not(None)).order_by(SelfAssessment.id)).scalars():
             for rating in assessment.ratings:
                 row(assessment_round.name, opened, assessment.membership.user.name,
                     hallmarks[rating.hallmark_id].key, level(rating.level_id, rating.answered),
                     rating.evidence or "")
         for agreed in db.session.execute(select(AgreedRating).where(
                 AgreedRating.round_id == assessment_round.id,
-                AgreedRating.place_id == place.id)).scalars():
+                AgreedRating.place_id == place.id).order_by(AgreedRating.id)).scalars():
             row(assessment_round.name, opened, "Agreed by the place",
                 hallmarks[agreed.hallmark_id].key, level(agreed.level_id), agreed.notes or "")
     return out.getvalue()
