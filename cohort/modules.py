@@ -22,7 +22,7 @@ from types import ModuleType
 from flask import Flask
 
 MODULES = ("core", "accounts", "cohorts", "enrolment", "programme", "reminders", "plans",
-           "board", "home")
+           "board", "evaluation", "home")
 EDGES = ("demo", "cli")
 LAYERS = (*MODULES, *EDGES)
 

@@ -13,7 +13,7 @@ from cohort.accounts.services import create_user
 from cohort.cohorts.models import Cohort
 from cohort.core import outbox
 from cohort.core.models import MailMessage
-from cohort.demo import board, plans, programme, reference, reminders, running, steps
+from cohort.demo import board, evaluation, plans, programme, reference, reminders, running, steps
 from cohort.extensions import db
 
 ADMIN = ("admin@example.org", "Alex Admin")
@@ -55,6 +55,7 @@ def load(password: str) -> list[tuple[str, str]]:
     programme.build(facilitator, finished, running_cohort)
     plans.build(facilitator, finished, running_cohort)
     board.build(facilitator, finished, running_cohort)
+    evaluation.build(facilitator, finished, running_cohort)
     reference.finish(admin, finished)
     _withdraw_queued_mail()
     reminders.send_past(running_cohort)

@@ -47,6 +47,8 @@ class World:
     version: Any = None  # the draft's first version, a PDF
     attachment: Any = None  # that PDF
     resource: Any = None  # a resource the participant suggested
+    # evaluation
+    survey: Any = None  # an anonymous knowledge survey before the programme, open now
 
 
 def enrolment_objects(cohort_a, participant) -> dict:
@@ -123,9 +125,10 @@ def world(make_user, make_cohort, make_member, make_session) -> World:
         subject="Tomorrow: ((session))", body="Hello ((name)), see you at ((time))."))
     plans = plan_objects(cohort_a, users, enrolment["place"])
     board = board_objects(cohort_a, users)
+    survey = evaluation_objects(cohort_a, users)
     commit()
     return World(cohort_a, cohort_b, users, session, material, mail, invitation_token, reset_token,
-                 **enrolment, reminder=reminder, **plans, **board)
+                 **enrolment, reminder=reminder, **plans, **board, survey=survey)
 
 
 def plan_objects(cohort_a, users, place) -> dict:
@@ -161,6 +164,18 @@ def board_objects(cohort_a, users) -> dict:
         approved=False)
     return {"thread": thread, "post": post, "version": version,
             "attachment": version.attachment, "resource": resource}
+
+
+def evaluation_objects(cohort_a, users):
+    """An anonymous knowledge survey in cohort A, open now, before the programme."""
+    from datetime import timedelta
+
+    from cohort.core.timeutil import utcnow
+    from cohort.evaluation.services import attach_survey
+
+    now = utcnow()
+    return attach_survey(users["facilitator"], cohort_a, "knowledge", "pre",
+                         now - timedelta(days=1), now + timedelta(days=14), True)
 
 
 @pytest.fixture

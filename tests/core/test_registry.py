@@ -17,7 +17,7 @@ from cohort.reminders.jobs import send_reminders_job
 def test_every_module_with_views_is_registered(app):
     assert set(app.blueprints) == {name for name, _ in modules.parts("views")}
     assert set(app.blueprints) == {"core", "accounts", "cohorts", "enrolment", "programme",
-                                  "reminders", "plans", "board", "home"}
+                                  "reminders", "plans", "board", "evaluation", "home"}
 
 
 def test_templates_get_exactly_the_declared_predicates(app):
@@ -61,4 +61,5 @@ def test_the_audit_rows_come_from_the_modules():
     tables = modules.access()
     assert "accounts.login" in tables["PUBLIC"] and "core.healthz" in tables["PUBLIC"]
     assert {endpoint.split(".")[0] for endpoint in tables["MATRIX"]} == {
-        "accounts", "cohorts", "enrolment", "programme", "reminders", "plans", "board", "home"}
+        "accounts", "cohorts", "enrolment", "programme", "reminders", "plans", "board",
+        "evaluation", "home"}

@@ -1,0 +1,125 @@
+"""The evaluation's surveys and answers.
+
+The 2021 cohort: an anonymous knowledge self-assessment before (March) and after (December)
+the programme, and the programme evaluation after it. All ten participants answered both, as
+in the report: each rated their knowledge of wellbeing higher after; 7 of 10 agreed or
+strongly agreed they were able to connect with others and 3 neither agreed nor disagreed. The
+individual ratings and the free-text answers (in the product's own words, after the report's
+themes) are invented. The running cohort: its knowledge survey before the programme is open
+and answered by everyone but participant01; the one after it opens at the end.
+"""
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from cohort.cohorts.models import Cohort
+from cohort.core.timeutil import utcnow
+from cohort.demo import steps
+from cohort.evaluation.models import Response
+from cohort.evaluation.services import attach_survey, eligible, instrument_of, save_answers
+from cohort.extensions import db
+
+PRE_OPENS, PRE_CLOSES = date(2021, 3, 1), date(2021, 3, 19)
+POST_OPENS, POST_CLOSES = date(2021, 12, 6), date(2021, 12, 20)
+# Knowledge of wellbeing before and after, per participant (1 none .. 5 very good).
+KNOWLEDGE = ((2, 4), (2, 3), (1, 3), (3, 4), (2, 4), (3, 5), (2, 3), (3, 4), (2, 4), (1, 3))
+CONNECT = (5, 4, 3, 4, 5, 3, 4, 4, 5, 3)  # 7 agree or strongly agree, 3 neither
+EXPERIENCE = (9, 8, 7, 8, 9, 10, 7, 8, 9, 8)
+ADVICE = (
+    "Worth the time: what you get back is in proportion to what you put in.",
+    "Block out time in your diary for the work between sessions, and protect it.",
+    "A positive experience: you learn what drives wellbeing and how to write a strategy.",
+    "Once you look at your work through a wellbeing lens you will wonder why you did not "
+    "before.",
+    "Go for it: the support is tailored and responsive, and it counts as real development.",
+    "A chance to meet people from other councils doing the same work, and share resources.",
+)
+BETTER = (
+    "More time to get to know each other and what everyone is working on.",
+    "The pandemic made it hard to find time for the work between sessions.",
+    "I could not take part in the networking outside the sessions, which I would have liked.",
+)
+
+
+def build(facilitator, reference: Cohort, running: Cohort) -> None:
+    """Both cohorts' surveys and answers; flushes only. Before the 2021 cohort closes."""
+    _reference(facilitator, reference)
+    _running(facilitator, running)
+
+
+def _open_now(facilitator, cohort, key, phase, anonymous=True, closes_in=timedelta(days=1)):
+    now = utcnow()
+    return attach_survey(facilitator, cohort, key, phase, now - timedelta(days=1),
+                         now + closes_in, anonymous)
+
+
+def _answers(survey, value_of) -> dict:
+    return {item.key: value_of(item) for item in instrument_of(survey).items_at(survey.phase)
+            if value_of(item) is not None}
+
+
+def _reference(facilitator, cohort: Cohort) -> None:
+    people = [m for m in eligible(cohort) if m.user.email.startswith("participant")]
+    people.sort(key=lambda m: m.user.email)
+    pre = _open_now(facilitator, cohort, "knowledge", "pre")
+    post = _open_now(facilitator, cohort, "knowledge", "post")
+    evaluation = _open_now(facilitator, cohort, "programme-evaluation", "post")
+    for n, person in enumerate(people):
+        before, after = KNOWLEDGE[n % len(KNOWLEDGE)]
+        save_answers(person.user, person, pre,
+                     _answers(pre, lambda i, b=before: _knowledge(i, b, b)), submit=True)
+        save_answers(person.user, person, post,
+                     _answers(post, lambda i, b=before, a=after: _knowledge(i, b, a)),
+                     submit=True)
+        save_answers(person.user, person, evaluation,
+                     _answers(evaluation, lambda i, n=n: _evaluate(i, n)), submit=True)
+    _dated(pre, PRE_OPENS, PRE_CLOSES)
+    _dated(post, POST_OPENS, POST_CLOSES)
+    _dated(evaluation, POST_OPENS, POST_CLOSES)
+
+
+def _knowledge(item, before: int, now: int) -> str | None:
+    """A knowledge rating: the retrospective item looks back to `before`."""
+    if item.type != "knowledge":
+        return None
+    return str(before if item.retrospective else now)
+
+
+def _evaluate(item, n: int) -> str | None:
+    if item.key.startswith("objective-"):
+        return str(4 + (n + int(item.key.rsplit("-", 1)[1])) % 2)
+    if item.key == "able-to-connect":
+        return str(CONNECT[n])
+    if item.key == "overall-experience":
+        return str(EXPERIENCE[n])
+    if item.type == "text":
+        texts = ADVICE if "future" in item.text.lower() else BETTER
+        return texts[n] if n < len(texts) else None
+    return None
+
+
+def _dated(survey, opens: date, closes: date) -> None:
+    survey.opens_at, survey.closes_at = steps.local(opens), steps.local(closes)
+    survey.created_at = steps.local(opens - timedelta(days=7))
+    responses = db.session.execute(select(Response).where(
+        Response.survey_id == survey.id).order_by(Response.id)).scalars().all()
+    for n, response in enumerate(responses):
+        when = steps.local(opens + timedelta(days=1 + n % 10))
+        response.started_at = response.updated_at = response.submitted_at = when
+    db.session.flush()
+
+
+def _running(facilitator, cohort: Cohort) -> None:
+    people = [m for m in eligible(cohort) if m.user.email != "participant01@example.org"]
+    pre = _open_now(facilitator, cohort, "knowledge", "pre", closes_in=timedelta(days=10))
+    for n, person in enumerate(people):
+        level = str(1 + n % 3)
+        save_answers(person.user, person, pre,
+                     _answers(pre, lambda i, level=level: level if i.type == "knowledge"
+                              else None), submit=True)
+    now = utcnow()
+    ends = steps.local(cohort.ends_on) if cohort.ends_on else now + timedelta(days=60)
+    attach_survey(facilitator, cohort, "knowledge", "post", ends - timedelta(days=7),
+                  ends + timedelta(days=14), True)
+    db.session.flush()

@@ -1,0 +1,35 @@
+"""The report's charts: surveys/charts.py draws them as SVG with no CSS, and these give them as
+image sources (the page's Content-Security-Policy allows no inline style). Results are cached
+by their figures, so a report drawn again with the same answers draws nothing."""
+
+from functools import lru_cache
+
+from cohort.plans.charts import data_url
+from surveys.charts import before_after_svg, distribution_svg
+
+__all__ = ["distribution", "before_after", "short_labels"]
+
+
+@lru_cache(maxsize=256)
+def distribution(title: str, labels: tuple[str, ...], counts: tuple[int, ...],
+                 axis_label: str = "Answer") -> str:
+    """A bar per scale point or choice, as an image source."""
+    return data_url(distribution_svg(title, labels, counts, axis_label))
+
+
+@lru_cache(maxsize=64)
+def before_after(title: str, labels: tuple[str, ...], pre: tuple[float | None, ...],
+                 post: tuple[float | None, ...], scale: tuple[str, ...]) -> str:
+    """The mean answer before and after for each item, as an image source."""
+    return data_url(before_after_svg(title, labels, pre, post, scale))
+
+
+def short_labels(keys: list[str]) -> list[str]:
+    """Names for a chart's axis from the items' keys, without the part they all share:
+    knowledge-drivers and knowledge-what-works give "Drivers" and "What works"."""
+    split = [key.split("-") for key in keys]
+    shared = 0
+    while len(split) > 1 and all(len(parts) > shared + 1 for parts in split) and \
+            len({parts[shared] for parts in split}) == 1:
+        shared += 1
+    return [" ".join(parts[shared:]).capitalize() for parts in split]

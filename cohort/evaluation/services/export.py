@@ -1,0 +1,193 @@
+"""The evaluation's exports, and the figures its report takes from the other modules.
+
+`evaluation_csv` writes one row per submitted answer. An anonymous survey's respondents are
+"Respondent 1", "Respondent 2", ... numbered by a keyed hash of their pseudonym under a key
+made for that file alone and then forgotten: the same person keeps one number in the pre and
+the post survey of the file, while the number cannot be matched to the pseudonym, to the order
+the answers came in, or to the numbers in another download. An anonymous instrument the report
+does not break down (fewer than MIN_GROUP answers) is left out of the file as well. A cell a
+spreadsheet would run as a formula is kept as text (plans' safe_cell).
+
+`programme_figures` and `maturity_change` gather, for the report, the attendance and the
+confidence ratings of the cohort's sessions and the change in its places' maturity.
+"""
+
+import csv
+import hashlib
+import hmac
+import io
+import json
+import secrets
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from cohort.accounts.models import User
+from cohort.cohorts.models import Cohort, Membership
+from cohort.core.timeutil import utcnow
+from cohort.evaluation.models import Answer, Response, Survey
+from cohort.evaluation.services.report import MIN_GROUP
+from cohort.evaluation.services.surveys import instrument_of, surveys_of
+from cohort.extensions import db
+from cohort.plans.models import Framework
+from cohort.plans.services import cohort_framework, heatmap, safe_cell
+from cohort.programme.models import LearningObjective, ProgrammeSession
+from cohort.programme.services import attendance_of, attendees, rating_spread, sessions_for
+
+__all__ = ["CSV_HEADERS", "evaluation_csv", "SessionFigures", "programme_figures",
+           "HallmarkChange", "MaturityChange", "maturity_change"]
+
+CSV_HEADERS = ("Cohort", "Survey", "Phase", "Respondent", "Item key", "Item", "Value")
+
+
+def evaluation_csv(cohorts: list[Cohort]) -> str:
+    """The submitted answers to the cohorts' surveys: one row per response and item."""
+    surveys = [(cohort, survey) for cohort in cohorts for survey in surveys_of(cohort)]
+    found = _answers([survey.id for _cohort, survey in surveys])
+    left_out = _suppressed([survey for _cohort, survey in surveys], found)
+    labels = _anonymous_labels(
+        {who for _cohort, survey in surveys if survey.anonymous and survey.id not in left_out
+         for who in found.get(survey.id, {})})
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADERS)
+    for cohort, survey in surveys:
+        if survey.id in left_out:
+            continue
+        instrument = instrument_of(survey)
+        order = {item.key: n for n, item in enumerate(instrument.items)}
+        texts = {item.key: item.text for item in instrument.items}
+        people = found.get(survey.id, {})
+        if survey.anonymous:
+            named = [((labels[who], ""), f"Respondent {labels[who]}", given)
+                     for who, (_name, given) in people.items()]
+        else:
+            named = [(((name or "").casefold(), who), name or "A former member", given)
+                     for who, (name, given) in people.items()]
+        for _sort, label, given in sorted(named, key=lambda row: row[0]):
+            for key, value in sorted(given.items(), key=lambda kv: order.get(kv[0], len(order))):
+                writer.writerow([safe_cell(cell) for cell in (
+                    cohort.title, survey.title, survey.phase, label, key, texts.get(key, ""),
+                    _value(value))])
+    return out.getvalue()
+
+
+def _answers(survey_ids: list[int]) -> dict[int, dict[str, tuple[str | None, dict]]]:
+    """{survey id: {respondent: (the member's name in a named survey, {item key: value})}}
+    of the submitted responses, in one query."""
+    if not survey_ids:
+        return {}
+    rows = db.session.execute(
+        select(Response.survey_id, Response.respondent, Survey.anonymous, User.name,
+               Answer.item_key, Answer.number, Answer.text)
+        .join(Survey, Survey.id == Response.survey_id)
+        .join(Answer, Answer.response_id == Response.id)
+        .outerjoin(Membership, Membership.id == Response.membership_id)
+        .outerjoin(User, User.id == Membership.user_id)
+        .where(Response.survey_id.in_(survey_ids), Response.submitted_at.is_not(None))).all()
+    found: dict[int, dict[str, tuple[str | None, dict]]] = {}
+    for survey_id, respondent, anonymous, name, key, number, text in rows:
+        _name, given = found.setdefault(survey_id, {}).setdefault(
+            respondent, (None if anonymous else name, {}))
+        given[key] = number if number is not None else text
+    return found
+
+
+def _suppressed(surveys: list[Survey], found: dict) -> set[int]:
+    """The surveys the report does not break down: every survey of an instrument given
+    anonymously where a phase has fewer than MIN_GROUP respondents (as services.report)."""
+    by_key: dict[str, list[Survey]] = {}
+    for survey in surveys:
+        by_key.setdefault(survey.instrument_key, []).append(survey)
+    left_out: set[int] = set()
+    for group in by_key.values():
+        if not any(survey.anonymous for survey in group):
+            continue
+        counts: dict[str, set[str]] = {}
+        for survey in group:
+            counts.setdefault(survey.phase, set()).update(found.get(survey.id, {}))
+        if min(len(people) for people in counts.values()) < MIN_GROUP:
+            left_out.update(survey.id for survey in group)
+    return left_out
+
+
+def _anonymous_labels(pseudonyms: set[str]) -> dict[str, int]:
+    """A number from 1 for each pseudonym, in the order of their HMAC under a key made for
+    this file alone: a pre and a post answer of one person share a number, nothing else does."""
+    key = secrets.token_bytes(32)
+    ordered = sorted(pseudonyms, key=lambda who: hmac.new(key, who.encode(),
+                                                          hashlib.sha256).digest())
+    return {who: n for n, who in enumerate(ordered, start=1)}
+
+
+def _value(value) -> str:
+    """A stored answer as a cell: a number, the words, or several choices joined by "; "."""
+    if isinstance(value, str) and value.startswith("["):
+        try:
+            chosen = json.loads(value)
+        except ValueError:
+            return value
+        if isinstance(chosen, list):
+            return "; ".join(str(choice) for choice in chosen)
+    return "" if value is None else str(value)
+
+
+# What the report takes from the programme and the plans -----------------------------------------
+
+
+@dataclass
+class SessionFigures:
+    session: ProgrammeSession
+    attended: int  # marked present
+    members: int  # on the session's register
+    objectives: list[tuple[LearningObjective, float | None, int]] = field(default_factory=list)
+    # (objective, mean confidence 1-5 or None, how many rated it)
+
+
+def programme_figures(cohort: Cohort) -> list[SessionFigures]:
+    """Each session that has started and was not cancelled, in time order: how many of its
+    members attended, and the average confidence rating on each of its learning objectives.
+    A few queries per session, however many people answered the surveys."""
+    now = utcnow()
+    found = []
+    for session in sessions_for(cohort):
+        if session.is_cancelled or session.starts_at > now:
+            continue
+        marks = attendance_of(session)
+        spread = rating_spread(session)
+        found.append(SessionFigures(
+            session, sum(mark == "present" for mark in marks.values()),
+            len(attendees(session)),
+            [(objective, spread[objective.id]["mean"], spread[objective.id]["n"])
+             for objective in session.objectives]))
+    return found
+
+
+@dataclass
+class HallmarkChange:
+    label: str
+    first: float | None  # the mean agreed level across places, first round
+    latest: float | None  # and in the latest round that rated each place
+    rated_in_both: int
+
+
+@dataclass
+class MaturityChange:
+    framework: Framework
+    rounds: int
+    hallmarks: list[HallmarkChange]
+
+
+def maturity_change(cohort: Cohort) -> MaturityChange | None:
+    """The mean agreed level on each hallmark in the first round and the latest, with the
+    places rated in both; None when the cohort has no self-assessment round."""
+    framework = cohort_framework(cohort)
+    if framework is None:
+        return None
+    overview = heatmap(cohort, framework)
+    if not overview.rounds:
+        return None
+    return MaturityChange(framework, len(overview.rounds), [
+        HallmarkChange(hallmark.label, overview.mean(hallmark, "first"),
+                       overview.mean(hallmark, "position"), overview.rated_in_both(hallmark))
+        for hallmark in framework.hallmarks])

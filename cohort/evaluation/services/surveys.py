@@ -1,0 +1,201 @@
+"""Giving a survey in a cohort and answering it.
+
+A facilitator attaches an instrument (from surveys/) for a phase, with the dates it is open
+and whether it is named or anonymous; the programme evaluation gets an item per programme
+objective. Participants (each place's holder) answer once per survey, may save and come back, and
+may change a submitted answer until the survey closes. In an anonymous survey the response
+holds only a pseudonym: an HMAC of the person and the instrument under a key derived from the
+app's secret, so a person's pre and post answers pair up and nothing shown can be traced back.
+"""
+
+import dataclasses
+import hashlib
+import hmac
+import json
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from cohort.cohorts.models import Cohort, Membership
+from cohort.cohorts.services import ensure_changeable
+from cohort.core.audit import record
+from cohort.core.errors import UserError, check_version
+from cohort.core.timeutil import utcnow
+from cohort.evaluation.models import Answer, Response, Survey
+from cohort.extensions import db
+from cohort.programme.services import programme_objectives
+from surveys.answers import check_answers
+from surveys.instrument import (
+    PROGRAMME_EVALUATION,
+    Instrument,
+    Item,
+    programme_evaluation,
+    shipped,
+)
+
+__all__ = ["EvaluationError", "RESPONDENT_ROLES", "attach_survey", "surveys_of", "get_survey",
+           "instrument_of", "is_open", "respondent_key", "response_of", "save_answers",
+           "eligible", "tracking", "answers_of"]
+
+# The evaluation asks the programme's participants: each place's holder (as the report
+# counted ten responses from ten councils); team members do not answer for the place.
+RESPONDENT_ROLES = ("participant",)
+
+
+class EvaluationError(UserError):
+    pass
+
+
+def _as_json(instrument: Instrument) -> str:
+    return json.dumps(dataclasses.asdict(instrument), ensure_ascii=False)
+
+
+def instrument_of(survey: Survey) -> Instrument:
+    data = json.loads(survey.definition)
+    items = tuple(Item(**{**item, "choices": tuple(item["choices"]),
+                          "scale_labels": {int(k): v for k, v in item["scale_labels"].items()}})
+                  for item in data.pop("items"))
+    return Instrument(**data, items=items)
+
+
+def attach_survey(acting, cohort: Cohort, instrument_key: str, phase: str, opens_at: datetime,
+                  closes_at: datetime, anonymous: bool) -> Survey:
+    ensure_changeable(cohort)
+    instruments = shipped()
+    if instrument_key not in instruments:
+        raise EvaluationError("Choose one of the instruments listed", "instrument")
+    if phase not in ("pre", "post"):
+        raise EvaluationError("Choose before or after the programme", "phase")
+    if closes_at <= opens_at:
+        raise EvaluationError("The survey must close after it opens", "closes_at")
+    instrument = instruments[instrument_key]
+    if instrument_key == PROGRAMME_EVALUATION:
+        instrument = programme_evaluation([o.text for o in programme_objectives(cohort)])
+    if not instrument.items_at(phase):
+        when = "before" if phase == "pre" else "after"
+        raise EvaluationError(f"{instrument.name} asks nothing {when} the programme: choose "
+                              "the other phase", "phase")
+    taken = db.session.execute(select(Survey.id).where(
+        Survey.cohort_id == cohort.id, Survey.instrument_key == instrument_key,
+        Survey.phase == phase)).first()
+    if taken is not None:
+        raise EvaluationError(f"{instrument.name} is already given {phase}-programme in this "
+                              "cohort", "instrument")
+    survey = Survey(cohort_id=cohort.id, instrument_key=instrument_key, phase=phase,
+                    definition=_as_json(instrument), opens_at=opens_at, closes_at=closes_at,
+                    title=f"{instrument.name} ({'before' if phase == 'pre' else 'after'} the "
+                          "programme)", anonymous=anonymous,
+                    created_by_id=getattr(acting, "id", None))
+    db.session.add(survey)
+    db.session.flush()
+    record(acting, "survey_attached", subject=cohort.slug, detail=survey.title)
+    return survey
+
+
+def surveys_of(cohort: Cohort) -> list[Survey]:
+    return list(db.session.execute(select(Survey).where(Survey.cohort_id == cohort.id)
+                                   .order_by(Survey.opens_at, Survey.id)).scalars())
+
+
+def get_survey(cohort: Cohort, survey_id: int) -> Survey | None:
+    found = db.session.get(Survey, survey_id)
+    return found if found is not None and found.cohort_id == cohort.id else None
+
+
+def is_open(survey: Survey, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    return survey.opens_at <= now < survey.closes_at
+
+
+def respondent_key(survey: Survey, membership: Membership) -> str:
+    """A named survey: the membership. An anonymous one: a keyed hash of the person and the
+    instrument, the same for its pre and post surveys and for nothing else."""
+    if not survey.anonymous:
+        return f"m{membership.id}"
+    secret = hashlib.sha256(b"cohort-survey-pseudonym:" +
+                            current_app.config["SECRET_KEY"].encode()).digest()
+    message = f"{survey.cohort_id}:{survey.instrument_key}:{membership.user_id}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+def response_of(survey: Survey, membership: Membership) -> Response | None:
+    return db.session.execute(select(Response).where(
+        Response.survey_id == survey.id,
+        Response.respondent == respondent_key(survey, membership))).scalar_one_or_none()
+
+
+def save_answers(acting, membership: Membership, survey: Survey, form: dict, submit: bool,
+                 seen_version: int | None = None) -> Response:
+    """Check and keep the person's answers ({item key: raw}); `submit` needs every required
+    item. Raises EvaluationError with the first problem, naming its item's field."""
+    if membership is None or membership.cohort_id != survey.cohort_id or \
+            membership.role not in RESPONDENT_ROLES:
+        raise EvaluationError("Only the cohort's participants answer its surveys")
+    if not is_open(survey):
+        raise EvaluationError("This survey is closed: answers can no longer be given or changed")
+    items = instrument_of(survey).items_at(survey.phase)
+    # A draft may leave required items for later; a submission may not.
+    checked = items if submit else tuple(dataclasses.replace(i, required=False) for i in items)
+    values, problems = check_answers(checked, {i.key: form.get(i.key) for i in items})
+    if problems:
+        key, message = next(iter(problems.items()))
+        raise EvaluationError(message, f"item-{key}")
+    response = response_of(survey, membership)
+    now = utcnow()
+    if response is None:
+        response = Response(survey_id=survey.id, respondent=respondent_key(survey, membership),
+                            membership_id=None if survey.anonymous else membership.id,
+                            started_at=now)
+        db.session.add(response)
+    else:
+        check_version(response, seen_version)
+    kept = []
+    for item in items:
+        value = values.get(item.key)
+        if value is None or value == [] or value == "":
+            continue
+        answer = Answer(item_key=item.key)
+        if isinstance(value, int):
+            answer.number = value
+        elif isinstance(value, list):
+            answer.text = json.dumps(value, ensure_ascii=False)
+        else:
+            answer.text = value
+        kept.append(answer)
+    response.answers = kept
+    response.updated_at = now
+    if submit and response.submitted_at is None:
+        response.submitted_at = now
+    db.session.flush()
+    return response
+
+
+def eligible(cohort: Cohort) -> list[Membership]:
+    return list(db.session.execute(select(Membership).where(
+        Membership.cohort_id == cohort.id, Membership.status == "active",
+        Membership.approved.is_(True), Membership.role.in_(RESPONDENT_ROLES))
+        .order_by(Membership.id)).scalars())
+
+
+def tracking(survey: Survey) -> tuple[int, int, list[Membership] | None]:
+    """(who may answer, how many have submitted, who has not: named surveys only)."""
+    people = eligible(db.session.get(Cohort, survey.cohort_id))
+    submitted = set(db.session.execute(select(Response.respondent).where(
+        Response.survey_id == survey.id, Response.submitted_at.is_not(None))).scalars())
+    count = db.session.execute(select(func.count(Response.id)).where(
+        Response.survey_id == survey.id, Response.submitted_at.is_not(None))).scalar_one()
+    if survey.anonymous:
+        return len(people), count, None
+    return len(people), count, [m for m in people if respondent_key(survey, m) not in submitted]
+
+
+def answers_of(survey: Survey) -> dict[str, dict[str, object]]:
+    """{respondent: {item key: value}} of the submitted responses: one query for them all."""
+    rows = db.session.execute(select(Response.respondent, Answer.item_key, Answer.number,
+                                     Answer.text).join(Answer).where(
+        Response.survey_id == survey.id, Response.submitted_at.is_not(None))).all()
+    found: dict[str, dict[str, object]] = {}
+    for respondent, key, number, value in rows:
+        found.setdefault(respondent, {})[key] = number if number is not None else value
+    return found

@@ -1,0 +1,110 @@
+"""Giving surveys (facilitators) and answering them (the cohort's participants)."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from cohort.cohorts.permissions import can_facilitate, load_cohort, membership_in
+from cohort.core.forms import ascii_number, attempt
+from cohort.core.timeutil import format_local, utcnow
+from cohort.evaluation import services
+from cohort.evaluation.forms import PHASES, AttachForm, answer_form
+from cohort.evaluation.permissions import can_answer_surveys
+from cohort.evaluation.views import bp
+from surveys.instrument import shipped
+
+
+@bp.route("/cohorts/<int:cohort_id>/surveys", methods=["GET", "POST"])
+@login_required
+def surveys(cohort_id: int):
+    cohort = load_cohort(cohort_id, can_facilitate)
+    instruments = shipped()
+    form = AttachForm()
+    form.set_instruments(instruments)
+
+    def attach():
+        opens_at, closes_at = form.window(cohort.timezone)
+        return services.attach_survey(current_user, cohort, form.instrument.data,
+                                      form.phase.data, opens_at, closes_at,
+                                      form.privacy.data != "named")
+
+    # A finished cohort shows no form: a refusal is flashed above the list.
+    ok, survey = attempt(form, attach, flash_errors=cohort.is_finished)
+    if ok:
+        flash(f"{survey.title} is attached. It opens on "
+              f"{format_local(survey.opens_at, cohort.timezone)}.", "success")
+        return redirect(url_for("evaluation.survey", cohort_id=cohort.id, survey_id=survey.id))
+    given = services.surveys_of(cohort)
+    return render_template("evaluation/surveys.html", cohort=cohort, form=form,
+                           rows=[(s, services.tracking(s)) for s in given], phases=PHASES,
+                           instruments=instruments, now=utcnow())
+
+
+@bp.route("/cohorts/<int:cohort_id>/surveys/<int:survey_id>")
+@login_required
+def survey(cohort_id: int, survey_id: int):
+    cohort = load_cohort(cohort_id, can_facilitate)
+    given = services.get_survey(cohort, survey_id) or abort(404)
+    eligible, submitted, waiting = services.tracking(given)
+    return render_template("evaluation/survey.html", cohort=cohort, survey=given,
+                           eligible=eligible, submitted=submitted, waiting=waiting,
+                           items=services.instrument_of(given).items_at(given.phase),
+                           phases=PHASES, now=utcnow())
+
+
+def _state(survey, response, now) -> str:
+    """Where a survey stands for one person: not_yet, open, draft, submitted or closed."""
+    if now < survey.opens_at:
+        return "not_yet"
+    if not services.is_open(survey, now):
+        return "closed"
+    if response is not None and response.submitted_at is not None:
+        return "submitted"
+    return "draft" if response is not None else "open"
+
+
+@bp.route("/cohorts/<int:cohort_id>/my-surveys")
+@login_required
+def my_surveys(cohort_id: int):
+    cohort = load_cohort(cohort_id, can_answer_surveys)
+    membership = membership_in(current_user, cohort)
+    now = utcnow()
+    rows = []
+    for given in services.surveys_of(cohort):
+        response = services.response_of(given, membership)
+        rows.append((given, response, _state(given, response, now)))
+    return render_template("evaluation/my_surveys.html", cohort=cohort, rows=rows,
+                           phases=PHASES)
+
+
+@bp.route("/cohorts/<int:cohort_id>/surveys/<int:survey_id>/answer", methods=["GET", "POST"])
+@login_required
+def answer(cohort_id: int, survey_id: int):
+    cohort = load_cohort(cohort_id, can_answer_surveys)
+    given = services.get_survey(cohort, survey_id) or abort(404)
+    membership = membership_in(current_user, cohort)
+    response = services.response_of(given, membership)
+    now = utcnow()
+    state = _state(given, response, now)
+    shown = state not in ("not_yet", "closed")
+    # A survey that is not open shows no questions; the services refuse a POST to it with
+    # their own message, flashed above the page.
+    items = services.instrument_of(given).items_at(given.phase) if shown else ()
+    # Once submitted, answers change only as a whole submission, never back to a draft.
+    submit = state == "submitted" or request.form.get("action") == "submit"
+    form = answer_form(items, submitting=submit)
+    if request.method == "GET" and response is not None:
+        form.fill(response)
+    ok, _ = attempt(form, lambda: services.save_answers(
+        current_user, membership, given, form.answers(), submit=submit,
+        seen_version=ascii_number(form.version.data)),
+        flash_errors=not shown, versioned=response)
+    closes = format_local(given.closes_at, cohort.timezone)
+    if ok and submit:
+        flash(f"Your answers are submitted. You can change them until {closes}.", "success")
+        return redirect(url_for("evaluation.my_surveys", cohort_id=cohort.id))
+    if ok:
+        flash(f"Your answers are saved. Come back before {closes} to finish and submit them.",
+              "success")
+        return redirect(url_for("evaluation.answer", cohort_id=cohort.id, survey_id=given.id))
+    return render_template("evaluation/answer.html", cohort=cohort, survey=given, form=form,
+                           response=response, state=state, phases=PHASES)

@@ -1,0 +1,260 @@
+"""The evaluator's report: the response rate, each item's chart with its table, the paired
+test with its caution, pooling cohorts, the sessions and the maturity change; its printable
+page and CSV, which name nobody in an anonymous survey and keep formulas as text; who may see
+it; and queries that do not grow with the answers."""
+
+import csv
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from conftest import count_queries
+from sqlalchemy import select
+
+from cohort.core.database import commit
+from cohort.core.timeutil import utcnow
+from cohort.evaluation import services
+from cohort.evaluation.models import Response
+from cohort.extensions import db
+
+PAGES = ("/evaluation", "/evaluation/print", "/evaluation.csv")
+SUPPRESSED = ("Fewer than 5 people have answered: the figures are not broken down, so nobody "
+              "can be recognised.")
+
+
+@pytest.fixture
+def evaluated(make_cohort, make_member, make_user):
+    cohort = make_cohort("Evaluated cohort")
+    facilitator = make_member(cohort, "facilitator", user=make_user("fay@example.org", "Fay"))
+    make_member(cohort, "evaluator", user=make_user("eve@example.org", "Eve"))
+    people = [make_member(cohort, "participant",
+                          user=make_user(f"zed{n}@example.org", f"Zed Quill{n}"))
+              for n in range(6)]
+    return cohort, facilitator, people
+
+
+def _attach(cohort, facilitator, phase, anonymous=True, key="knowledge"):
+    now = utcnow()
+    survey = services.attach_survey(facilitator.user, cohort, key, phase,
+                                    now - timedelta(days=1), now + timedelta(days=7), anonymous)
+    commit()
+    return survey
+
+
+def _answer(person, survey, values: dict | None = None, every: str = "3"):
+    items = services.instrument_of(survey).items_at(survey.phase)
+    form = {item.key: every for item in items if item.type == "knowledge"} | (values or {})
+    services.save_answers(person.user, person, survey, form, submit=True)
+
+
+def _url(cohort, page: str = "/evaluation", query: str = "") -> str:
+    return f"/cohorts/{cohort.id}{page}{query}"
+
+
+def _csv(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+
+
+def test_the_report_shows_the_rate_each_chart_with_its_table_and_the_paired_test(
+        client, login, evaluated):
+    cohort, facilitator, people = evaluated
+    pre, post = _attach(cohort, facilitator, "pre"), _attach(cohort, facilitator, "post")
+    for person in people:
+        _answer(person, pre, every="2")
+    for person in people[:5]:
+        _answer(person, post, every="4")
+    commit()
+    login("eve@example.org")
+    page = client.get(_url(cohort)).get_data(as_text=True)
+    assert "6 of 6 (100%)" in page and "5 of 6 (83%)" in page
+    charts = re.findall(r'<img class="cohort-chart" src="data:image/svg\+xml;base64,[^"]+"', page)
+    assert len(charts) == 1 + 2 * 6 + 1  # the means, each item twice, the look back
+    assert page.index("Average answers before and after") < page.index("Question 1:")
+    first = page[page.index("Question 1:"):page.index("Question 2:")]
+    assert first.index("cohort-chart") < first.index("<table")
+    assert "Middle answer (median)" in first and "Average (mean)" in first
+    assert "People who answered both times (pairs)" in first
+    assert re.search(r"Answered only before</th>\s*<td[^>]*>1<", first)
+    assert re.search(r"Answered higher after</th>\s*<td[^>]*>5<", first)
+    assert "p = 0.063 (exact permutation)" in first and "Effect size r" in first
+    assert "Only 5 people answered both surveys" in first
+    assert "may be chance" in first
+
+
+def test_an_agreement_item_shows_the_share_agreeing(client, login, evaluated):
+    cohort, facilitator, people = evaluated
+    survey = _attach(cohort, facilitator, "post", key="programme-evaluation")
+    for n, person in enumerate(people):
+        _answer(person, survey, {"overall-experience": "8",
+                                 "able-to-connect": "5" if n < 4 else "2"})
+    commit()
+    login(facilitator.user)
+    page = client.get(_url(cohort)).get_data(as_text=True)
+    assert "4 of 6 agree or strongly agree (67%)" in page
+    assert "8 (8)" not in page and "10 (Excellent)" in page
+
+
+def test_an_anonymous_survey_names_nobody_in_the_page_the_print_or_the_csv(
+        client, login, evaluated):
+    cohort, facilitator, people = evaluated
+    pre, post = _attach(cohort, facilitator, "pre"), _attach(cohort, facilitator, "post")
+    starts = [(1, 1), (2, 1), (3, 1), (1, 2), (2, 2), (3, 2)]  # a different pair each
+    for person, (a, b) in zip(people, starts, strict=True):
+        _answer(person, pre, {"knowledge-wellbeing": str(a), "knowledge-drivers": str(b)})
+        _answer(person, post, {"knowledge-wellbeing": str(a + 2),
+                               "knowledge-drivers": str(b + 2)})
+    commit()
+    pseudonyms = set(db.session.execute(select(Response.respondent)).scalars())
+    login(facilitator.user)
+    bodies = {page: client.get(_url(cohort, page)) for page in PAGES}
+    assert all(r.status_code == 200 for r in bodies.values())
+    for page, response in bodies.items():
+        text = re.sub(r"data:image/svg\+xml;base64,[^\"]+", "", response.get_data(as_text=True))
+        for person in people:
+            assert person.user.name not in text, page
+            assert person.user.email not in text, page
+            assert not re.search(rf"\bm{person.id}\b", text), page
+        assert not any(pseudonym in text for pseudonym in pseudonyms), page
+    rows = _csv(bodies["/evaluation.csv"])
+    assert rows[0] == ["Cohort", "Survey", "Phase", "Respondent", "Item key", "Item", "Value"]
+    labels = {row[3] for row in rows[1:]}
+    assert labels == {f"Respondent {n}" for n in range(1, 7)}
+    # One number per person, the same before and after: each moved up by two.
+    values: dict = {}
+    for _c, _s, phase, label, key, _t, value in rows[1:]:
+        values.setdefault(label, {})[(phase, key)] = int(value)
+    for given in values.values():
+        assert given[("post", "knowledge-wellbeing")] == given[("pre", "knowledge-wellbeing")] + 2
+        assert given[("post", "knowledge-drivers")] == given[("pre", "knowledge-drivers")] + 2
+    assert "attachment" in bodies["/evaluation.csv"].headers["Content-Disposition"]
+
+
+def test_the_csv_keeps_formulas_as_text_and_names_people_in_a_named_survey(
+        client, login, evaluated):
+    cohort, facilitator, people = evaluated
+    survey = _attach(cohort, facilitator, "post", anonymous=False, key="programme-evaluation")
+    _answer(people[0], survey, {"overall-experience": "9", "able-to-connect": "4",
+                                "advice-to-future-participants": "=1+1",
+                                "what-could-be-better": "@SUM(A1)"})
+    commit()
+    login(facilitator.user)
+    response = client.get(_url(cohort, "/evaluation.csv"))
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    rows = {row[4]: row for row in _csv(response)[1:]}
+    assert rows["advice-to-future-participants"][6] == "'=1+1"
+    assert rows["what-could-be-better"][6] == "'@SUM(A1)"
+    assert rows["overall-experience"][3] == people[0].user.name
+    assert rows["overall-experience"][5].startswith("Overall, how would you rate")
+    assert people[0].user.email not in response.get_data(as_text=True)
+
+
+def test_a_small_anonymous_group_is_not_broken_down_or_exported(client, login, evaluated):
+    cohort, facilitator, people = evaluated
+    pre = _attach(cohort, facilitator, "pre")
+    for person in people[:4]:
+        _answer(person, pre)
+    commit()
+    login(facilitator.user)
+    page = client.get(_url(cohort)).get_data(as_text=True)
+    assert SUPPRESSED in page and "4 of 6 (67%)" in page and "cohort-chart" not in page
+    assert len(_csv(client.get(_url(cohort, "/evaluation.csv")))) == 1  # the headings
+
+
+def test_pooling_two_cohorts(client, login, evaluated, make_cohort, make_member, make_user):
+    cohort, facilitator, people = evaluated
+    other = make_cohort("Second cohort")
+    make_member(other, "facilitator", user=facilitator.user)
+    others = [make_member(other, "participant") for _ in range(3)]
+    stranger = make_cohort("Not yours")
+    for group, where in ((people[:3], cohort), (others, other)):
+        pre = _attach(where, facilitator, "pre")
+        post = _attach(where, facilitator, "post")
+        for person in group:
+            _answer(person, pre, every="2")
+            _answer(person, post, every="4")
+    commit()
+    login(facilitator.user)
+    alone = client.get(_url(cohort)).get_data(as_text=True)
+    assert SUPPRESSED in alone and "3 of 6 (50%)" in alone
+    assert f'value="{other.id}"' in alone and f'value="{stranger.id}"' not in alone
+    pooled = client.get(_url(cohort, query=f"?cohorts={other.id}")).get_data(as_text=True)
+    assert SUPPRESSED not in pooled and "6 of 9 (67%)" in pooled
+    assert "Second cohort" in pooled and "p = 0.031" in pooled
+    assert f"evaluation.csv?cohorts={other.id}" in pooled
+    rows = _csv(client.get(_url(cohort, "/evaluation.csv", f"?cohorts={other.id}")))
+    assert {row[0] for row in rows[1:]} == {"Evaluated cohort", "Second cohort"}
+    assert client.get(_url(cohort, query=f"?cohorts={stranger.id}")).status_code == 404
+    assert client.get(_url(cohort, query="?cohorts=999999999")).status_code == 404
+    noted = client.get(_url(cohort, query=f"?cohorts=abc,{other.id}"))
+    assert noted.status_code == 200
+    assert "“abc” is not a cohort number" in noted.get_data(as_text=True)
+
+
+def test_sessions_and_the_maturity_change(client, login, framework, make_cohort, make_member,
+                                          make_holder, make_session, make_user):
+    from cohort.plans import services as plans
+    from cohort.programme import services as programme
+
+    cohort = make_cohort("Programme cohort")
+    facilitator = make_member(cohort, "facilitator", user=make_user("fay@example.org", "Fay"))
+    ada, cy = make_holder(cohort), make_holder(cohort)
+    made = make_session(cohort, "Workshop one", starts_in=timedelta(days=-2),
+                        objectives=["Describe wellbeing", "Measure it"])
+    session = programme.get_session(cohort, made.id)
+    programme.record_attendance(None, session, {ada.id: "present", cy.id: "absent"})
+    first, second = session.objectives
+    programme.rate_objectives(ada, session, {first.id: 4, second.id: 2})
+    programme.rate_objectives(cy, session, {first.id: 3, second.id: 2})
+    levels = framework.levels
+    for level in (levels[0], levels[2]):
+        opened = plans.open_round(None, cohort, f"Round at {level.name}")
+        plans.agree(None, opened, ada.place, None,
+                    {h.id: (level.id, None) for h in framework.hallmarks}, by_id=True)
+    commit()
+    login(facilitator.user)
+    page = client.get(_url(cohort)).get_data(as_text=True)
+    assert re.search(r"Workshop one</th>\s*<td[^>]*>[^<]+</td>\s*<td[^>]*>1 of 2 \(50%\)", page)
+    assert re.search(r"Describe wellbeing</td>\s*<td[^>]*>3\.5</td>\s*<td[^>]*>2</td>", page)
+    hallmark = framework.hallmarks[0].label
+    assert re.search(re.escape(hallmark) + r"</th>\s*<td[^>]*>1\.00</td>\s*<td[^>]*>3\.00</td>"
+                     r"\s*<td[^>]*>1</td>", page)
+    printed = client.get(_url(cohort, "/evaluation/print")).get_data(as_text=True)
+    assert "1 of 2 (50%)" in printed and "cohort-subnav" not in printed
+    assert "cohort-chart" not in printed
+
+
+def test_a_participant_is_refused(client, login, evaluated):
+    cohort, _facilitator, people = evaluated
+    login(people[0].user)
+    assert [client.get(_url(cohort, page)).status_code for page in PAGES] == [403] * 3
+
+
+def test_queries_do_not_grow_with_the_answers(client, login, make_cohort, make_member):
+    cohort = make_cohort("Large cohort")
+    facilitator = make_member(cohort, "facilitator")
+    people = [make_member(cohort, "participant") for _ in range(30)]
+    pre, post = _attach(cohort, facilitator, "pre"), _attach(cohort, facilitator, "post")
+    programme = _attach(cohort, facilitator, "post", anonymous=False,
+                        key="programme-evaluation")
+
+    def answer(group):
+        for n, person in enumerate(group):
+            _answer(person, pre, every=str(1 + n % 3))
+            _answer(person, post, every=str(2 + n % 4))
+            _answer(person, programme, {"overall-experience": "7", "able-to-connect": "4",
+                                        "advice-to-future-participants": f"Advice {n}"})
+        commit()
+
+    answer(people[:6])
+    login(facilitator.user)
+    counts = {}
+    for size, group in ((6, []), (30, people[6:])):
+        answer(group)
+        for page in PAGES:
+            client.get(_url(cohort, page))  # warm: charts drawn, SciPy loaded
+            with count_queries() as queries:
+                assert client.get(_url(cohort, page)).status_code == 200
+            counts[(size, page)] = queries[0]
+    for page in PAGES:
+        assert counts[(6, page)] == counts[(30, page)], page
