@@ -15,11 +15,13 @@ from cohort.core.hooks import register_links
 from cohort.core.mail import external_url
 from cohort.core.timeutil import format_date, utcnow
 from cohort.extensions import db
+from cohort.plans.models import ActionItem
 from cohort.plans.services import people_on
 from cohort.programme import signals
 from cohort.programme.models import ProgrammeSession
 
-__all__ = ["session_thread", "ensure_session_thread", "ensure_session_threads"]
+__all__ = ["session_thread", "ensure_session_thread", "ensure_session_threads",
+           "own_item", "item_of"]
 
 
 def session_thread(session: ProgrammeSession) -> Thread | None:
@@ -122,6 +124,20 @@ def _item_links(item, user) -> list[tuple[str, str]]:
                       url_for("board.new_thread", cohort_id=cohort.id, kind="feedback",
                               item=item.id)))
     return links
+
+
+def own_item(cohort: Cohort, user, item_id: int | None) -> ActionItem | None:
+    """An action item of the user's own place in the cohort, for a feedback request raised
+    from it; None for anything else."""
+    item = db.session.get(ActionItem, item_id) if item_id else None
+    if item is None or item.plan.cohort_id != cohort.id:
+        return None
+    return item if getattr(user, "id", None) in _people_on(item) else None
+
+
+def item_of(thread: Thread) -> ActionItem | None:
+    """The action item a feedback request was raised from."""
+    return db.session.get(ActionItem, thread.action_item_id) if thread.action_item_id else None
 
 
 def _people_on(item) -> set[int]:

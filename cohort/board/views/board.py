@@ -13,8 +13,6 @@ from cohort.board.views.common import download, file_in, load_board, page_arg
 from cohort.cohorts.models import Cohort
 from cohort.core.database import commit_bookkeeping
 from cohort.core.forms import ascii_number, attempt
-from cohort.extensions import db
-from cohort.plans.models import ActionItem, ActionPlan
 
 
 @bp.route("/cohorts/<int:cohort_id>/board")
@@ -49,15 +47,8 @@ def ground_rules(cohort_id: int):
                            acknowledged=member is not None and member.acknowledged_at)
 
 
-def _item(cohort: Cohort, raw) -> ActionItem | None:
-    """An action item of the member's own place, for a feedback request raised from it."""
-    number = ascii_number(raw)
-    item = db.session.get(ActionItem, number) if number else None
-    if item is None:
-        return None
-    plan = db.session.get(ActionPlan, item.plan_id)
-    people = {m.user_id for m in services.board_people(cohort) if m.place_id == plan.place_id}
-    return item if plan.cohort_id == cohort.id and current_user.id in people else None
+def _item(cohort: Cohort, raw):
+    return services.own_item(cohort, current_user, ascii_number(raw))
 
 
 @bp.route("/cohorts/<int:cohort_id>/board/new", methods=["GET", "POST"])

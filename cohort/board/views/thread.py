@@ -25,8 +25,6 @@ from cohort.board.views.common import (
 from cohort.core.database import commit_bookkeeping
 from cohort.core.forms import ConfirmForm, ascii_number, attempt
 from cohort.core.services import page_number
-from cohort.extensions import db
-from cohort.plans.models import ActionItem
 from cohort.plans.permissions import can_view_plan
 
 
@@ -50,7 +48,7 @@ def _render(cohort, membership, moderator, thread, reply=None, answers=None, sta
                                          quoted.body)
     member = services.board_member(membership)
     feedback = thread.kind == "feedback"
-    item = db.session.get(ActionItem, thread.action_item_id) if thread.action_item_id else None
+    item = services.item_of(thread)
     item_link = url_for("plans.item", cohort_id=cohort.id, place_id=item.plan.place_id,
                         item_id=item.id) if item is not None and can_view_plan(
         current_user, cohort, item.plan.place) else None
