@@ -5,7 +5,7 @@ can act on."""
 
 import re
 
-from surveys.instrument import CHOICE_TYPES, Item
+from surveys.instrument import AGREEMENT, CHOICE_TYPES, KNOWLEDGE, Item
 
 MAX_TEXT = 5000
 # Control characters other than tab and newline (a carriage return is folded into a newline).
@@ -41,9 +41,23 @@ def _single(raw: str | list[str]) -> str:
     return answers[0]
 
 
+# Scales the form shows as words alone: a bad value there is a choice not offered.
+_WORDS = {"agreement": AGREEMENT, "knowledge": KNOWLEDGE}
+
+
 def _number(item: Item, raw: str) -> int:
     scale = item.scale
     low, high = scale[0], scale[-1]
+    words = _WORDS.get(item.type)
+    if words is not None:
+        value = int(raw) if _WHOLE.fullmatch(raw) and len(raw.lstrip("-").lstrip("0")) <= 2 \
+            else None
+        if value in scale:
+            return value
+        first = item.scale_labels.get(low, words[0])
+        last = item.scale_labels.get(high, words[-1])
+        raise AnswerError(f"Choose one of the answers offered, between \u201c{first}\u201d "
+                          f"and \u201c{last}\u201d")
     in_range = f"Enter a whole number from {low} to {high}"
     if _WHOLE.fullmatch(raw):
         # A longer string is out of range whatever it says (and int() of it stays cheap).

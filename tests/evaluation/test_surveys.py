@@ -4,7 +4,7 @@ survey, refused when closed, out of range or for someone outside the cohort; the
 figures, with small anonymous groups left unbroken."""
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -86,7 +86,8 @@ def test_a_draft_may_leave_items_a_submission_may_not(cohort_with_people):
 
 
 @pytest.mark.parametrize("raw, message", [
-    ("6", "1"), ("٣", "digits 0 to 9"), ("1" * 25, "1"), ("", "Select an answer")])
+    ("6", "answers offered, between .None. and .Very good."), ("٣", "answers offered"),
+    ("1" * 25, "answers offered"), ("", "Select an answer")])
 def test_bad_answers_are_refused_and_nothing_is_kept(cohort_with_people, raw, message):
     cohort, facilitator, people = cohort_with_people
     pre = _attach(cohort, facilitator, "pre")
@@ -110,6 +111,21 @@ def test_closed_surveys_and_outsiders_are_refused(cohort_with_people, make_cohor
     commit()
     with pytest.raises(EvaluationError, match="closed"):
         services.save_answers(people[0].user, people[0], pre, _all(pre, "3"), submit=True)
+    assert db.session.execute(select(Response)).first() is None
+
+
+def test_a_survey_not_open_yet_says_when_it_opens(cohort_with_people):
+    cohort, facilitator, people = cohort_with_people
+    cohort.timezone = "Europe/London"
+    opens = datetime(2031, 7, 1, 8, 0, tzinfo=UTC)
+    later = services.attach_survey(facilitator.user, cohort, "knowledge", "pre", opens,
+                                   opens + timedelta(days=14), True)
+    commit()
+    with pytest.raises(EvaluationError) as refused:
+        services.save_answers(people[0].user, people[0], later, _all(later, "3"), submit=False)
+    assert str(refused.value) == ("This survey is not open yet: it opens on 1 July 2031, "
+                                     "9:00am (BST)")
+    assert db.session.execute(select(Response)).first() is None
 
 
 def test_attaching_checks_dates_phase_and_repeats(cohort_with_people):

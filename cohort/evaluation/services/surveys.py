@@ -21,7 +21,7 @@ from cohort.cohorts.models import Cohort, Membership
 from cohort.cohorts.services import ensure_changeable
 from cohort.core.audit import record
 from cohort.core.errors import UserError, check_version
-from cohort.core.timeutil import utcnow
+from cohort.core.timeutil import format_local, utcnow
 from cohort.evaluation.models import Answer, Response, Survey
 from cohort.extensions import db
 from cohort.programme.services import programme_objectives
@@ -132,7 +132,11 @@ def save_answers(acting, membership: Membership, survey: Survey, form: dict, sub
     if membership is None or membership.cohort_id != survey.cohort_id or \
             membership.role not in RESPONDENT_ROLES:
         raise EvaluationError("Only the cohort's participants answer its surveys")
-    if not is_open(survey):
+    now = utcnow()
+    if now < survey.opens_at:
+        when = format_local(survey.opens_at, db.session.get(Cohort, survey.cohort_id).timezone)
+        raise EvaluationError(f"This survey is not open yet: it opens on {when}")
+    if not is_open(survey, now):
         raise EvaluationError("This survey is closed: answers can no longer be given or changed")
     items = instrument_of(survey).items_at(survey.phase)
     # A draft may leave required items for later; a submission may not.
@@ -142,7 +146,6 @@ def save_answers(acting, membership: Membership, survey: Survey, form: dict, sub
         key, message = next(iter(problems.items()))
         raise EvaluationError(message, f"item-{key}")
     response = response_of(survey, membership)
-    now = utcnow()
     if response is None:
         response = Response(survey_id=survey.id, respondent=respondent_key(survey, membership),
                             membership_id=None if survey.anonymous else membership.id,
