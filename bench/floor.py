@@ -190,17 +190,18 @@ def sign_in(base: str, email: str, password: str) -> str:
     return f"{COOKIE_NAME}={session}"
 
 
-def running_cohort(base: str, cookie: str) -> int:
-    """Return the id of the cohort linked from the facilitator's home whose status is Running."""
+def cohort_with_status(base: str, cookie: str, status: str = "Running") -> int:
+    """Return the id of the cohort linked from the facilitator's home whose overview shows
+    `status` (Running, Finished...)."""
     ids = sorted({int(i) for i in re.findall(r'href="/cohorts/(\d+)"', get(f"{base}/", cookie)[1])})
     for cohort_id in ids:
-        status, page = get(f"{base}/cohorts/{cohort_id}", cookie)
-        if status == 200 and re.search(r"Status\s*</dt>\s*<dd[^>]*>\s*Running\s*<", page):
+        status_code, page = get(f"{base}/cohorts/{cohort_id}", cookie)
+        if status_code == 200 and re.search(rf"Status\s*</dt>\s*<dd[^>]*>\s*{status}\s*<", page):
             return cohort_id
     if not ids:
         say("the facilitator's home page links to no cohort")
         raise SystemExit(1)
-    say(f"no cohort overview shows Running; using the largest id, {ids[-1]}")
+    say(f"no cohort overview shows {status}; using the largest id, {ids[-1]}")
     return ids[-1]
 
 
@@ -330,7 +331,8 @@ def time_pages(args: argparse.Namespace, wrk: str, env: dict[str, str], tmp: Pat
 
         cookies = {FACILITATOR: sign_in(base, FACILITATOR, password),
                    PARTICIPANT: sign_in(base, PARTICIPANT, password)}
-        cohort = f"/cohorts/{running_cohort(base, cookies[FACILITATOR])}"
+        cohort = f"/cohorts/{cohort_with_status(base, cookies[FACILITATOR])}"
+        finished = f"/cohorts/{cohort_with_status(base, cookies[FACILITATOR], 'Finished')}"
         pages = [
             ("plain page (/account)", "/account", FACILITATOR),
             ("participant home", "/", PARTICIPANT),
@@ -349,6 +351,8 @@ def time_pages(args: argparse.Namespace, wrk: str, env: dict[str, str], tmp: Pat
                                         r"/cohorts/\d+/board/threads/\d+", "thread"),
              PARTICIPANT),
             ("board search", f"{cohort}/board/search?q=wellbeing", PARTICIPANT),
+            ("evaluation report (running)", f"{cohort}/evaluation", FACILITATOR),
+            ("evaluation report (2021, pre and post)", f"{finished}/evaluation", FACILITATOR),
         ]
         # The machine's speed drifts during a run: each page is set beside a hello world
         # timed just before it, and the hello world's row gives the median of those.

@@ -10,6 +10,7 @@ import math
 import statistics
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from surveys.instrument import Item
 
@@ -55,8 +56,8 @@ class Agreement:
     share: float | None  # agreeing / n; None when nobody answered
 
 
-@dataclass
-class Pair:
+class Pair(NamedTuple):
+    # A tuple, not a dataclass: a pooled report builds one per person per item.
     respondent: Hashable
     pre: float
     post: float

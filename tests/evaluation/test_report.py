@@ -95,6 +95,26 @@ def test_an_agreement_item_shows_the_share_agreeing(client, login, evaluated):
     assert "8 (8)" not in page and "10 (Excellent)" in page
 
 
+def test_a_long_list_of_free_text_shows_its_first_answers_and_the_csv_has_all(
+        client, login, evaluated, monkeypatch):
+    from cohort.evaluation.views import report as report_view
+
+    monkeypatch.setattr(report_view, "TEXTS_SHOWN", 4)
+    cohort, facilitator, people = evaluated
+    survey = _attach(cohort, facilitator, "post", key="programme-evaluation")
+    for n, person in enumerate(people):
+        _answer(person, survey, {"overall-experience": "8", "able-to-connect": "4",
+                                 "advice-to-future-participants": f"Advice {n}"})
+    commit()
+    login(facilitator.user)
+    for page_url in (_url(cohort), _url(cohort, "/evaluation/print")):
+        page = client.get(page_url).get_data(as_text=True)
+        assert "The first 4 of 6 answers, in alphabetical order" in page
+        assert "<li>Advice 3</li>" in page and "Advice 4" not in page
+    rows = _csv(client.get(_url(cohort, "/evaluation.csv")))
+    assert sum(row[6].startswith("Advice ") for row in rows[1:]) == 6
+
+
 def test_an_anonymous_survey_names_nobody_in_the_page_the_print_or_the_csv(
         client, login, evaluated):
     cohort, facilitator, people = evaluated

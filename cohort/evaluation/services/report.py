@@ -8,7 +8,12 @@ from dataclasses import dataclass, field
 
 from cohort.cohorts.models import Cohort
 from cohort.evaluation.models import Survey
-from cohort.evaluation.services.surveys import answers_of, eligible, instrument_of, surveys_of
+from cohort.evaluation.services.surveys import (
+    answers_of,
+    eligible_count,
+    instrument_of,
+    surveys_of,
+)
 from surveys.analysis import (
     Agreement,
     Distribution,
@@ -50,7 +55,7 @@ def report(cohorts: list[Cohort]) -> list[InstrumentReport]:
     for cohort in cohorts:
         for survey in surveys_of(cohort):
             by_key.setdefault(survey.instrument_key, []).append(survey)
-    people = sum(len(eligible(cohort)) for cohort in cohorts)
+    people = sum(eligible_count(cohort) for cohort in cohorts)
     sections = []
     for surveys in by_key.values():
         instrument = instrument_of(surveys[-1])

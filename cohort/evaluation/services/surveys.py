@@ -36,7 +36,7 @@ from surveys.instrument import (
 
 __all__ = ["EvaluationError", "RESPONDENT_ROLES", "attach_survey", "surveys_of", "get_survey",
            "instrument_of", "is_open", "respondent_key", "response_of", "save_answers",
-           "eligible", "tracking", "answers_of"]
+           "eligible", "eligible_count", "tracking", "answers_of"]
 
 # The evaluation asks the programme's participants: each place's holder (as the report
 # counted ten responses from ten councils); team members do not answer for the place.
@@ -181,6 +181,12 @@ def eligible(cohort: Cohort) -> list[Membership]:
         .order_by(Membership.id)).scalars())
 
 
+def eligible_count(cohort: Cohort) -> int:
+    return db.session.execute(select(func.count(Membership.id)).where(
+        Membership.cohort_id == cohort.id, Membership.status == "active",
+        Membership.approved.is_(True), Membership.role.in_(RESPONDENT_ROLES))).scalar_one()
+
+
 def tracking(survey: Survey) -> tuple[int, int, list[Membership] | None]:
     """(who may answer, how many have submitted, who has not: named surveys only)."""
     people = eligible(db.session.get(Cohort, survey.cohort_id))
@@ -195,8 +201,10 @@ def tracking(survey: Survey) -> tuple[int, int, list[Membership] | None]:
 
 def answers_of(survey: Survey) -> dict[str, dict[str, object]]:
     """{respondent: {item key: value}} of the submitted responses: one query for them all."""
-    rows = db.session.execute(select(Response.respondent, Answer.item_key, Answer.number,
-                                     Answer.text).join(Answer).where(
+    # Through the connection, not the ORM session: plain rows, no identity map to fill, which
+    # is most of the time of a report pooled over many answers.
+    rows = db.session.connection().execute(select(Response.respondent, Answer.item_key,
+                                                  Answer.number, Answer.text).join(Answer).where(
         Response.survey_id == survey.id, Response.submitted_at.is_not(None))).all()
     found: dict[str, dict[str, object]] = {}
     for respondent, key, number, value in rows:

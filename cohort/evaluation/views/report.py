@@ -25,6 +25,7 @@ from surveys.analysis import shown, shown_p, shown_share
 from surveys.instrument import KNOWLEDGE
 
 MAX_POOLED = 20
+TEXTS_SHOWN = 200  # free-text answers an item shows; the CSV has every one
 PHASES = {"pre": "before the programme", "post": "after the programme"}
 AXES = {"agreement": "Answer", "knowledge": "Knowledge", "rating_0_10": "Rating",
         "rating_1_10": "Rating", "single": "Choice"}
@@ -105,6 +106,7 @@ def _context(cohort_id: int, with_charts: bool) -> dict:
         "programme": [(c, programme_figures(c)) for c in cohorts],
         "maturity": [(c, maturity_change(c)) for c in cohorts],
         "pooled": _pooled_args(cohorts), "phases": PHASES, "min_group": MIN_GROUP,
+        "texts_shown": TEXTS_SHOWN,
         "shown": shown, "shown_p": shown_p, "shown_share": shown_share,
     }
 
