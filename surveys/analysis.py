@@ -10,6 +10,7 @@ import math
 import statistics
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 from surveys.instrument import Item
@@ -144,9 +145,17 @@ def _caution(n: int, changes: list[float]) -> str | None:
 
 def _wilcoxon(changes: list[float]) -> tuple[float, float, str, float]:
     """(statistic, two-sided p, method, signed z) for the changes, which are not all zero."""
+    # The test depends on the changes and not their order. Its exact permutation form runs
+    # every sign pattern (2**13 at most), a tenth of a second an item: a report shown again
+    # with the same answers reuses the result.
+    return _wilcoxon_of(tuple(sorted(round(change, 9) for change in changes)))
+
+
+@lru_cache(maxsize=1024)
+def _wilcoxon_of(changes: tuple[float, ...]) -> tuple[float, float, str, float]:
     from scipy import stats
 
-    changes = [round(change, 9) for change in changes]  # 0.3 - 0.1 ties with 0.2
+    # Rounded (by the caller): 0.3 - 0.1 ties with 0.2.
     test = stats.wilcoxon(changes, zero_method="pratt", alternative="two-sided",
                           method="auto")
     nonzero = [abs(c) for c in changes if c != 0]

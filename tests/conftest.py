@@ -197,6 +197,23 @@ def make_cohort(db):
     return _make_cohort
 
 
+DEMO_PASSWORD = "demo password 2021"
+
+
+@pytest.fixture
+def demo_cohorts(db):
+    """The demo loaded (every account's password DEMO_PASSWORD): (the 2021 reference cohort,
+    the running cohort)."""
+    from cohort import demo
+    from cohort.cohorts.models import Cohort
+
+    demo.load(DEMO_PASSWORD)
+    commit()
+    by_title = {c.title: c for c in db.session.execute(db.select(Cohort)).scalars()}
+    return (by_title["Local authority wellbeing policy making cohort 2021"],
+            by_title["Workplace wellbeing cohort"])
+
+
 @pytest.fixture
 def make_member(db, make_user, make_cohort):
     """make_member(cohort=None, role="participant", user=None, **fields) -> Membership."""

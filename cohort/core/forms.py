@@ -8,7 +8,7 @@ from flask import flash, request
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import Field, IntegerField, RadioField, StringField, TextAreaField
+from wtforms import Field, HiddenField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.validators import InputRequired, Optional, ValidationError
@@ -45,7 +45,10 @@ class Form(FlaskForm):
     class Meta(FlaskForm.Meta):
         def bind_field(self, form, unbound_field, options):
             field = super().bind_field(form, unbound_field, options)
-            if isinstance(field, StringField):  # TextAreaField, EmailField, PasswordField too
+            # TextAreaField, EmailField, PasswordField too; not a hidden field: its message
+            # would have nowhere to show, and what reads one (a version, a choice of button)
+            # parses it strictly and treats anything else as absent.
+            if isinstance(field, StringField) and not isinstance(field, HiddenField):
                 field.validators = [*field.validators, _plain_text]
             return field
 

@@ -4,32 +4,18 @@ threads and library, all dated in the story and with no mail left to send."""
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select
 
-from cohort import demo
 from cohort.accounts.models import User
 from cohort.board import services
 from cohort.board.models import BoardMember, Post, Resource, Thread
-from cohort.cohorts.models import Cohort, Membership
-from cohort.core.database import commit
+from cohort.cohorts.models import Membership
 from cohort.core.models import MailMessage
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 from cohort.plans.models import ActionItem
 from cohort.reminders.models import Delivery
-from tests.conftest import sign_in
-
-PASSWORD = "demo password 2021"
-
-
-@pytest.fixture
-def cohorts(db):
-    demo.load(PASSWORD)
-    commit()
-    by_title = {c.title: c for c in db.session.execute(select(Cohort)).scalars()}
-    return (by_title["Local authority wellbeing policy making cohort 2021"],
-            by_title["Workplace wellbeing cohort"])
+from tests.conftest import DEMO_PASSWORD, sign_in
 
 
 def _threads(cohort, kind: str | None = None) -> list[Thread]:
@@ -52,8 +38,8 @@ def _feedback_authors(thread) -> set[int]:
     return {a.author_id for answers in services.answers_of(thread).values() for a in answers}
 
 
-def test_both_boards_have_every_kind_of_thread_and_everyone_accepted_the_rules(cohorts):
-    for cohort in cohorts:
+def test_both_boards_have_every_kind_of_thread_and_everyone_accepted_the_rules(demo_cohorts):
+    for cohort in demo_cohorts:
         kinds = {t.kind for t in _threads(cohort)}
         assert kinds == {"discussion", "question", "feedback", "session"}, cohort.title
         assert len(_threads(cohort, "session")) == 6
@@ -72,8 +58,8 @@ def test_both_boards_have_every_kind_of_thread_and_everyone_accepted_the_rules(c
             assert all(p.version == 1 for p in posts if p.hidden_at is None)
 
 
-def test_the_2021_board_is_dated_in_2021(cohorts):
-    reference, _running = cohorts
+def test_the_2021_board_is_dated_in_2021(demo_cohorts):
+    reference, _running = demo_cohorts
     for thread in _threads(reference):
         assert thread.created_at.year == thread.last_post_at.year == 2021
         assert all(p.created_at.year == 2021 for p in _posts(thread))
@@ -85,8 +71,8 @@ def test_the_2021_board_is_dated_in_2021(cohorts):
         select(BoardMember).where(BoardMember.membership_id.in_(ids))).scalars())
 
 
-def test_the_running_board_is_dated_in_the_last_weeks(cohorts):
-    _reference, running = cohorts
+def test_the_running_board_is_dated_in_the_last_weeks(demo_cohorts):
+    _reference, running = demo_cohorts
     now = utcnow()
     for thread in _threads(running, "discussion") + _threads(running, "question"):
         assert now - timedelta(weeks=3) < thread.created_at < thread.last_post_at < now
@@ -94,8 +80,8 @@ def test_the_running_board_is_dated_in_the_last_weeks(cohorts):
     assert replies and all(now - timedelta(weeks=2) < p.created_at < now for p in replies)
 
 
-def test_the_2021_request_has_two_versions_answers_and_is_resolved(cohorts):
-    reference, _running = cohorts
+def test_the_2021_request_has_two_versions_answers_and_is_resolved(demo_cohorts):
+    reference, _running = demo_cohorts
     [request] = _threads(reference, "feedback")
     assert _by(request, "participant06@example.org")  # Babergh and Mid Suffolk
     assert request.resolved_at is not None and request.resolved_at.year == 2021
@@ -112,8 +98,8 @@ def test_the_2021_request_has_two_versions_answers_and_is_resolved(cohorts):
     assert item.title.startswith("Write the Wellbeing Strategy")
 
 
-def test_the_2021_discussion_and_question_follow_the_report(cohorts):
-    reference, _running = cohorts
+def test_the_2021_discussion_and_question_follow_the_report(demo_cohorts):
+    reference, _running = demo_cohorts
     [kirklees] = _threads(reference, "discussion")
     assert _by(kirklees, "participant10@example.org")
     posts = _posts(kirklees)
@@ -130,8 +116,8 @@ def test_the_2021_discussion_and_question_follow_the_report(cohorts):
     assert kirklees.id in {hit.thread_id for hit in hits}
 
 
-def test_the_running_request_is_open_with_one_answer(cohorts):
-    _reference, running = cohorts
+def test_the_running_request_is_open_with_one_answer(demo_cohorts):
+    _reference, running = demo_cohorts
     [request] = _threads(running, "feedback")
     assert _by(request, "workplace02@example.org")
     assert request.resolved_at is None
@@ -143,8 +129,8 @@ def test_the_running_request_is_open_with_one_answer(cohorts):
     assert item.title.startswith("Test the first draft of the strategy")
 
 
-def test_participant01_replied_but_started_no_thread_in_the_running_cohort(cohorts):
-    _reference, running = cohorts
+def test_participant01_replied_but_started_no_thread_in_the_running_cohort(demo_cohorts):
+    _reference, running = demo_cohorts
     user = db.session.execute(select(User).where(
         User.email == "participant01@example.org")).scalar_one()
     threads = _threads(running)
@@ -157,8 +143,8 @@ def test_participant01_replied_but_started_no_thread_in_the_running_cohort(cohor
     assert len(hidden) == 1 and hidden[0].hidden_reason
 
 
-def test_a_past_session_thread_has_the_slides_and_follow_up(cohorts):
-    _reference, running = cohorts
+def test_a_past_session_thread_has_the_slides_and_follow_up(demo_cohorts):
+    _reference, running = demo_cohorts
     followed_up = [t for t in _threads(running, "session")
                    if any("Slides and follow-up" in p.body for p in _posts(t))]
     assert len(followed_up) == 1
@@ -166,9 +152,9 @@ def test_a_past_session_thread_has_the_slides_and_follow_up(cohorts):
     assert reply.author.email == "facilitator@example.org" and reply.created_at < utcnow()
 
 
-def test_both_libraries_have_resources_tagged_with_hallmarks(cohorts):
-    reference, running = cohorts
-    for cohort in cohorts:
+def test_both_libraries_have_resources_tagged_with_hallmarks(demo_cohorts):
+    reference, running = demo_cohorts
+    for cohort in demo_cohorts:
         resources = db.session.execute(select(Resource).where(
             Resource.cohort_id == cohort.id)).scalars().all()
         assert len(resources) >= 5
@@ -187,7 +173,7 @@ def test_both_libraries_have_resources_tagged_with_hallmarks(cohorts):
         assert facilitators and all(r.status == "approved" for r in facilitators)
 
 
-def test_no_board_mail_is_left_queued(cohorts):
+def test_no_board_mail_is_left_queued(demo_cohorts):
     statuses = dict(db.session.execute(select(MailMessage.status, func.count()).group_by(
         MailMessage.status)).all())
     assert statuses.keys() == {"sent", "failed"}
@@ -195,10 +181,10 @@ def test_no_board_mail_is_left_queued(cohorts):
     assert reminded == sum(statuses.values())
 
 
-def test_the_boards_show_to_the_demo_accounts(cohorts, client):
-    reference, running = cohorts
-    sign_in(client, "participant01@example.org", PASSWORD)
-    for cohort in cohorts:
+def test_the_boards_show_to_the_demo_accounts(demo_cohorts, client):
+    reference, running = demo_cohorts
+    sign_in(client, "participant01@example.org", DEMO_PASSWORD)
+    for cohort in demo_cohorts:
         page = client.get(f"/cohorts/{cohort.id}/board").get_data(as_text=True)
         for thread in _threads(cohort, "discussion"):
             assert thread.title.replace("'", "&#39;") in page

@@ -2,29 +2,13 @@
 participant rating their knowledge of wellbeing higher after the programme, and 70% agreeing
 (30% neither) that they were able to connect with others."""
 
-import pytest
-from sqlalchemy import select
 
-from cohort import demo
-from cohort.cohorts.models import Cohort
-from cohort.core.database import commit
 from cohort.core.timeutil import utcnow
 from cohort.evaluation import services
 
-PASSWORD = "demo password 2021"
 
-
-@pytest.fixture
-def cohorts(db):
-    demo.load(PASSWORD)
-    commit()
-    by_title = {c.title: c for c in db.session.execute(select(Cohort)).scalars()}
-    return (by_title["Local authority wellbeing policy making cohort 2021"],
-            by_title["Workplace wellbeing cohort"])
-
-
-def test_the_2021_report_shows_the_published_figures(cohorts):
-    reference, _running = cohorts
+def test_the_2021_report_shows_the_published_figures(demo_cohorts):
+    reference, _running = demo_cohorts
     sections = {s.instrument.key: s for s in services.report([reference])}
     knowledge, evaluation = sections["knowledge"], sections["programme-evaluation"]
     assert knowledge.rates == {"pre": (10, 10), "post": (10, 10)}
@@ -38,8 +22,8 @@ def test_the_2021_report_shows_the_published_figures(cohorts):
     assert all(s.opens_at.year == 2021 for s in services.surveys_of(reference))
 
 
-def test_the_running_cohort_has_its_pre_survey_answered_and_its_post_not_open(cohorts):
-    _reference, running = cohorts
+def test_the_running_cohort_has_its_pre_survey_answered_and_its_post_not_open(demo_cohorts):
+    _reference, running = demo_cohorts
     pre, post = sorted(services.surveys_of(running), key=lambda s: s.phase != "pre")
     total, submitted, _missing = services.tracking(pre)
     assert services.is_open(pre) and submitted == total - 1  # participant01 has not answered

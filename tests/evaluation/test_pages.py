@@ -287,6 +287,45 @@ def test_a_closed_survey_shows_no_form_and_refuses_a_post(client, login, people)
     commit()
     page = client.get(url).get_data(as_text=True)
     assert "This survey is not open yet" in page and 'name="action"' not in page
+    response = client.post(url, data={"csrf_token": csrf_from(token_page), **_knowledge("3"),
+                                      "action": "submit"})
+    assert response.status_code == 200
+    assert "This survey is not open yet: it opens on 1 January 2999" in \
+        response.get_data(as_text=True)
+    assert _count(Response) == 0
+
+
+@pytest.mark.parametrize("version, message", [
+    ("99", "Someone else changed this a moment ago"), ("٣", "Someone else changed this"),
+    ("9" * 40, "Someone else changed this"), ("-1", "Someone else changed this"),
+    ("", "Someone else changed this"), ("1\x00", "Someone else changed this"),
+])
+def test_a_tampered_version_changes_nothing(client, login, people, version, message):
+    cohort, fay, ada, _ben = people
+    survey = _attach(cohort, fay)
+    login(ada.user)
+    url = f"/cohorts/{cohort.id}/surveys/{survey.id}/answer"
+    assert post_form(client, url, {**_knowledge("2"), "action": "draft"}).status_code == 302
+    response = post_form(client, url, {**_knowledge("5"), "action": "draft",
+                                       "version": version})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert message in page and "\x00" not in page
+    assert 'name="version" value="1"' in page  # saving again overwrites knowingly
+    assert set(db.session.execute(select(Answer.number)).scalars()) == {2}
+
+
+def test_answers_to_questions_the_survey_does_not_ask_are_not_kept(client, login, people):
+    cohort, fay, ada, _ben = people
+    survey = _attach(cohort, fay)
+    login(ada.user)
+    url = f"/cohorts/{cohort.id}/surveys/{survey.id}/answer"
+    response = post_form(client, url, {**_knowledge("4"), "item-overall-experience": "9",
+                                       "item-knowledge-wellbeing-before": "1",
+                                       "item-../../x": "1", "action": "submit"})
+    assert response.status_code == 302
+    kept = set(db.session.execute(select(Answer.item_key)).scalars())
+    assert kept == set(KNOWLEDGE)  # not the post-only look back, nor another instrument's item
 
 
 def test_another_cohorts_survey_is_not_found(client, app, login, people, make_cohort,

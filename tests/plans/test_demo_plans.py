@@ -2,26 +2,13 @@
 plan, following the report; the running cohort's open start round and plans in progress."""
 
 import pytest
-from conftest import sign_in
+from conftest import DEMO_PASSWORD, sign_in
 from sqlalchemy import select
 
-from cohort import demo
-from cohort.cohorts.models import Cohort, Membership, Place
-from cohort.core.database import commit
+from cohort.cohorts.models import Membership, Place
 from cohort.extensions import db
 from cohort.plans import services
 from cohort.plans.models import SelfAssessment
-
-PASSWORD = "demo password 2021"
-
-
-@pytest.fixture
-def cohorts(db):
-    demo.load(PASSWORD)
-    commit()
-    by_title = {c.title: c for c in db.session.execute(select(Cohort)).scalars()}
-    return (by_title["Local authority wellbeing policy making cohort 2021"],
-            by_title["Workplace wellbeing cohort"])
 
 
 def _titles(place) -> list[str]:
@@ -29,8 +16,8 @@ def _titles(place) -> list[str]:
     return [item.title for item in services.items_of(plan)]
 
 
-def test_each_2021_council_has_a_start_and_an_end_assessment_and_a_plan(cohorts):
-    reference, _running = cohorts
+def test_each_2021_council_has_a_start_and_an_end_assessment_and_a_plan(demo_cohorts):
+    reference, _running = demo_cohorts
     framework = services.cohort_framework(reference)
     rounds = services.rounds_of(reference)
     assert [r.name for r in rounds] == ["Start of the programme", "End of the programme"]
@@ -57,8 +44,8 @@ def test_each_2021_council_has_a_start_and_an_end_assessment_and_a_plan(cohorts)
     ("Westminster City Council", "drivers of workplace wellbeing"),
     ("Walsall Council", "policy writer's toolkit"),
 ])
-def test_the_items_follow_what_the_report_says_each_council_did(cohorts, council, words):
-    reference, _running = cohorts
+def test_the_items_follow_what_the_report_says_each_council_did(demo_cohorts, council, words):
+    reference, _running = demo_cohorts
     heatmap = services.heatmap(reference, services.cohort_framework(reference))
     place = next(p for p in heatmap.places if services.place_label(p) == council)
     titles = _titles(place)
@@ -68,8 +55,8 @@ def test_the_items_follow_what_the_report_says_each_council_did(cohorts, council
     assert any(item.status == "done" for item in items)
 
 
-def test_a_2021_team_shows_the_spread_of_its_ratings(cohorts):
-    reference, _running = cohorts
+def test_a_2021_team_shows_the_spread_of_its_ratings(demo_cohorts):
+    reference, _running = demo_cohorts
     end = services.rounds_of(reference)[-1]
     colleague = db.session.execute(select(Membership).where(
         Membership.cohort_id == reference.id, Membership.role == "colleague")).scalar_one()
@@ -81,8 +68,8 @@ def test_a_2021_team_shows_the_spread_of_its_ratings(cohorts):
     assert all(row.agreed is not None for row in rows)
 
 
-def test_the_running_cohort_has_an_open_start_round_and_plans_in_progress(cohorts, client, app):
-    _reference, running = cohorts
+def test_the_running_cohort_has_an_open_start_round_and_plans_in_progress(demo_cohorts, client, app):
+    _reference, running = demo_cohorts
     framework = services.cohort_framework(running)
     current = services.current_round(running)
     assert current is not None and current.name == "Start of the programme"
@@ -96,10 +83,10 @@ def test_the_running_cohort_has_an_open_start_round_and_plans_in_progress(cohort
     assert heatmap.overdue[0].due_on < heatmap.today
     assert heatmap.rounds == [current]
 
-    sign_in(client, "facilitator@example.org", PASSWORD)
+    sign_in(client, "facilitator@example.org", DEMO_PASSWORD)
     page = client.get(f"/cohorts/{running.id}/maturity").get_data(as_text=True)
     assert heatmap.overdue[0].title in page and heatmap.blocked[0].title in page
     participant = app.test_client()
-    sign_in(participant, "participant01@example.org", PASSWORD)
+    sign_in(participant, "participant01@example.org", DEMO_PASSWORD)
     page = participant.get(f"/cohorts/{running.id}/assessment").get_data(as_text=True)
     assert "draft" in page.lower()

@@ -94,9 +94,13 @@ def answer(cohort_id: int, survey_id: int):
     form = answer_form(items, submitting=submit)
     if request.method == "GET" and response is not None:
         form.fill(response)
+    seen = ascii_number(form.version.data)
+    if response is not None and seen is None:
+        # Answers saved since this form was loaded (in another tab), or a version tampered
+        # with: refuse rather than overwrite, and offer the current version to save over.
+        seen = 0
     ok, _ = attempt(form, lambda: services.save_answers(
-        current_user, membership, given, form.answers(), submit=submit,
-        seen_version=ascii_number(form.version.data)),
+        current_user, membership, given, form.answers(), submit=submit, seen_version=seen),
         flash_errors=not shown, versioned=response)
     closes = format_local(given.closes_at, cohort.timezone)
     if ok and submit:
