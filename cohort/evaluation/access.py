@@ -1,7 +1,7 @@
 """Who may reach the evaluation module's routes (see cohort/core/access.py). In the world,
 cohort A has an anonymous knowledge survey, open now, before the programme."""
 
-from cohort.cohorts.access import FACILITATORS, in_cohort_a
+from cohort.cohorts.access import FACILITATORS, FACILITATORS_POST, in_cohort_a
 from cohort.core.access import Row, expect
 
 # Answering: the cohort's participants (the places' holders); staff are refused.
@@ -18,6 +18,7 @@ def in_survey(world) -> dict:
 MATRIX = {
     "evaluation.surveys": Row(in_cohort_a, FACILITATORS),
     "evaluation.survey": Row(in_survey, FACILITATORS),
+    "evaluation.remove_survey": Row(in_survey, FACILITATORS_POST),
     "evaluation.my_surveys": Row(in_cohort_a, RESPONDENTS),
     "evaluation.answer": Row(in_survey, RESPONDENTS),
     "evaluation.report": Row(in_cohort_a, EVALUATORS),

@@ -42,23 +42,25 @@ def local_instant(day: date, clock: time, tz_name: str) -> datetime:
     return datetime.combine(day, clock, tzinfo=zone(tz_name)).astimezone(UTC)
 
 
-class AttachForm(Form):
-    instrument = ChoiceField("Survey", message="Choose one of the surveys listed")
-    phase = ChoiceField("When it is asked", message="Choose before or after the programme",
-                        choices=[SelectChoice(k, v) for k, v in PHASES.items()])
-    opens_on = GovDateField("Opens", required_message="Enter the date the survey opens")
-    closes_on = GovDateField("Closes", required_message="Enter the date the survey closes")
-    privacy = ChoiceField("Named or anonymous", default="anonymous",
-                          message="Choose whether the survey is named or anonymous",
-                          choices=[SelectChoice("anonymous", "Anonymous"),
-                                   SelectChoice("named", "Named")])
+def _opens() -> GovDateField:
+    return GovDateField("Opens", required_message="Enter the date the survey opens")
+
+
+def _closes() -> GovDateField:
+    return GovDateField("Closes", required_message="Enter the date the survey closes")
+
+
+class DatesForm(Form):
+    """When a survey opens and closes, as dates in the cohort's zone."""
+
+    opens_on, closes_on = _opens(), _closes()
 
     # A service's refusal names its own words for the fields.
     error_aliases = {"closes_at": "closes_on", "opens_at": "opens_on"}
 
-    def set_instruments(self, instruments: dict[str, Instrument]) -> None:
-        self.instrument.choices = [SelectChoice(key, instrument.name)
-                                   for key, instrument in instruments.items()]
+    def fill(self, opens_at: datetime, closes_at: datetime, tz_name: str) -> None:
+        self.opens_on.process(None, opens_at.astimezone(zone(tz_name)).date())
+        self.closes_on.process(None, closes_at.astimezone(zone(tz_name)).date())
 
     def window(self, tz_name: str) -> tuple[datetime, datetime]:
         """(opens, closes) in UTC: the first day from midnight, the last until 23:59, in the
@@ -70,6 +72,22 @@ class AttachForm(Form):
                                   "date", "closes_at")
         return (local_instant(self.opens_on.data, OPENS_AT, tz_name),
                 local_instant(self.closes_on.data, CLOSES_AT, tz_name))
+
+
+class AttachForm(DatesForm):
+    instrument = ChoiceField("Survey", message="Choose one of the surveys listed")
+    phase = ChoiceField("When it is asked", message="Choose before or after the programme",
+                        choices=[SelectChoice(k, v) for k, v in PHASES.items()])
+    # Made again here so that the fields (and the error summary) come in the page's order.
+    opens_on, closes_on = _opens(), _closes()
+    privacy = ChoiceField("Named or anonymous", default="anonymous",
+                          message="Choose whether the survey is named or anonymous",
+                          choices=[SelectChoice("anonymous", "Anonymous"),
+                                   SelectChoice("named", "Named")])
+
+    def set_instruments(self, instruments: dict[str, Instrument]) -> None:
+        self.instrument.choices = [SelectChoice(key, instrument.name)
+                                   for key, instrument in instruments.items()]
 
 
 class ItemField(Field):

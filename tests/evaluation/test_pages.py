@@ -22,16 +22,6 @@ KNOWLEDGE = ("knowledge-wellbeing", "knowledge-drivers", "knowledge-measurement"
              "knowledge-inequality", "knowledge-what-works", "knowledge-policy-making")
 
 
-@pytest.fixture
-def people(make_cohort, make_member, make_user):
-    cohort = make_cohort("Surveyed cohort")
-    fay = make_member(cohort, "facilitator", user=make_user("fay@example.org", "Fay Fox"))
-    ada = make_member(cohort, "participant", user=make_user("ada@example.org", "Ada Lovelace"))
-    ben = make_member(cohort, "participant", user=make_user("ben@example.org", "Ben Byron"))
-    commit()
-    return cohort, fay, ada, ben
-
-
 def _other(app):
     return IsolatedClient(app, app.response_class, use_cookies=True)
 

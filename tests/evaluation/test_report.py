@@ -17,6 +17,7 @@ from cohort.core.timeutil import utcnow
 from cohort.evaluation import services
 from cohort.evaluation.models import Response
 from cohort.extensions import db
+from cohort.programme import services as services_programme
 
 PAGES = ("/evaluation", "/evaluation/print", "/evaluation.csv")
 SUPPRESSED = ("Fewer than 5 people have answered: the figures are not broken down, so nobody "
@@ -278,3 +279,26 @@ def test_queries_do_not_grow_with_the_answers(client, login, make_cohort, make_m
             counts[(size, page)] = queries[0]
     for page in PAGES:
         assert counts[(6, page)] == counts[(30, page)], page
+
+
+def test_queries_do_not_grow_with_the_sessions(client, login, make_cohort, make_member,
+                                               make_session):
+    cohort = make_cohort("Many sessions")
+    facilitator = make_member(cohort, "facilitator")
+    person = make_member(cohort, "participant")
+    login(facilitator.user)
+    counts = []
+    for n in range(1, 8):
+        session = make_session(cohort, f"Workshop {n}", starts_in=timedelta(days=-n),
+                               objectives=[f"Objective {n}a", f"Objective {n}b"])
+        services_programme.rate_objectives(person, session, {
+            o.id: 1 + n % 5 for o in services_programme.get_session(cohort, session.id)
+            .objectives})
+        commit()
+        if n in (1, 7):
+            client.get(_url(cohort))
+            with count_queries() as queries:
+                page = client.get(_url(cohort)).get_data(as_text=True)
+            counts.append(queries[0])
+    assert "Workshop 7" in page and "Objective 7b" in page
+    assert counts[0] == counts[1]

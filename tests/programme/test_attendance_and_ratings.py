@@ -261,3 +261,35 @@ def test_a_facilitator_does_not_rate(as_facilitator, past):
     token = csrf_from(as_facilitator.get(f"/cohorts/{past.cohort_id}/programme"))
     assert as_facilitator.post(_url(past, "confidence"),
                                data={"csrf_token": token}).status_code == 403
+
+
+# The same figures for many sessions at once (the evaluation report's) -------------------------
+
+
+def test_the_batched_figures_are_each_sessions_own(demo_cohorts, make_member, make_session):
+    reference, running = demo_cohorts
+    colleague = make_member(running, "colleague")
+    colleague.joined_at = utcnow() - timedelta(days=30)
+    commit()
+    make_session(running, starts_in=timedelta(hours=-2), audience="members_and_colleagues")
+    sessions = [s for cohort in (reference, running) for s in services.sessions_for(cohort)]
+    assert len(sessions) > 10 and any(services.attendance_of(s) for s in sessions)
+    sizes = services.register_sizes(sessions)
+    assert sizes == {s.id: len(services.attendees(s)) for s in sessions}
+    assert any(colleague in services.attendees(s) for s in sessions)
+    present = services.present_counts(sessions)
+    assert present == {s.id: list(services.attendance_of(s).values()).count("present")
+                       for s in sessions}
+    spreads = services.rating_spreads(sessions)
+    assert any(entry["n"] for entry in spreads.values())
+    assert spreads == {o: entry for s in sessions
+                       for o, entry in services.rating_spread(s).items()}
+
+
+def test_register_sizes_of_more_sessions_than_one_union_takes(programme, make_session,
+                                                              monkeypatch):
+    from cohort.programme.services import attendance
+
+    monkeypatch.setattr(attendance, "REGISTER_BATCH", 2)
+    sessions = [make_session(programme.cohort, starts_in=timedelta(days=-n)) for n in range(1, 6)]
+    assert services.register_sizes(sessions) == {s.id: 2 for s in sessions}

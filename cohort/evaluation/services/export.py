@@ -32,7 +32,12 @@ from cohort.extensions import db
 from cohort.plans.models import Framework
 from cohort.plans.services import cohort_framework, heatmap, safe_cell
 from cohort.programme.models import LearningObjective, ProgrammeSession
-from cohort.programme.services import attendance_of, attendees, rating_spread, sessions_for
+from cohort.programme.services import (
+    present_counts,
+    rating_spreads,
+    register_sizes,
+    sessions_for,
+)
 
 __all__ = ["CSV_HEADERS", "evaluation_csv", "SessionFigures", "programme_figures",
            "HallmarkChange", "MaturityChange", "maturity_change"]
@@ -147,20 +152,14 @@ class SessionFigures:
 def programme_figures(cohort: Cohort) -> list[SessionFigures]:
     """Each session that has started and was not cancelled, in time order: how many of its
     members attended, and the average confidence rating on each of its learning objectives.
-    A few queries per session, however many people answered the surveys."""
+    The same few queries however many sessions there are and however many answered."""
     now = utcnow()
-    found = []
-    for session in sessions_for(cohort):
-        if session.is_cancelled or session.starts_at > now:
-            continue
-        marks = attendance_of(session)
-        spread = rating_spread(session)
-        found.append(SessionFigures(
-            session, sum(mark == "present" for mark in marks.values()),
-            len(attendees(session)),
-            [(objective, spread[objective.id]["mean"], spread[objective.id]["n"])
-             for objective in session.objectives]))
-    return found
+    held = [s for s in sessions_for(cohort) if not s.is_cancelled and s.starts_at <= now]
+    present, registers, spread = present_counts(held), register_sizes(held), rating_spreads(held)
+    return [SessionFigures(session, present[session.id], registers.get(session.id, 0),
+                           [(objective, spread[objective.id]["mean"], spread[objective.id]["n"])
+                            for objective in session.objectives])
+            for session in held]
 
 
 @dataclass

@@ -34,7 +34,8 @@ from surveys.instrument import (
     shipped,
 )
 
-__all__ = ["EvaluationError", "RESPONDENT_ROLES", "attach_survey", "surveys_of", "get_survey",
+__all__ = ["EvaluationError", "RESPONDENT_ROLES", "attach_survey", "change_dates",
+           "remove_survey", "started_count", "surveys_of", "get_survey",
            "instrument_of", "is_open", "respondent_key", "response_of", "save_answers",
            "eligible", "eligible_count", "tracking", "answers_of"]
 
@@ -91,6 +92,43 @@ def attach_survey(acting, cohort: Cohort, instrument_key: str, phase: str, opens
     db.session.flush()
     record(acting, "survey_attached", subject=cohort.slug, detail=survey.title)
     return survey
+
+
+def started_count(survey: Survey) -> int:
+    """How many have started answering (a draft counts: it is someone's unfinished work)."""
+    return db.session.execute(select(func.count(Response.id)).where(
+        Response.survey_id == survey.id)).scalar_one()
+
+
+def change_dates(acting, survey: Survey, opens_at: datetime, closes_at: datetime) -> Survey:
+    """Move a survey's opening and closing: extend it, close it sooner, open it later. Once
+    someone has answered it cannot move to open in the future, which would hide their answers
+    from them."""
+    cohort = db.session.get(Cohort, survey.cohort_id)
+    ensure_changeable(cohort)
+    if closes_at <= opens_at:
+        raise EvaluationError("The survey must close after it opens", "closes_at")
+    if opens_at > utcnow() and opens_at != survey.opens_at and started_count(survey):
+        raise EvaluationError("People have already answered this survey, so it cannot open "
+                              "later than today", "opens_at")
+    survey.opens_at, survey.closes_at = opens_at, closes_at
+    db.session.flush()
+    record(acting, "survey_dates_changed", subject=cohort.slug, detail=survey.title)
+    return survey
+
+
+def remove_survey(acting, survey: Survey) -> None:
+    """Take back a survey given by mistake, while nobody has answered it."""
+    cohort = db.session.get(Cohort, survey.cohort_id)
+    ensure_changeable(cohort)
+    answered = started_count(survey)
+    if answered:
+        people = "1 person has" if answered == 1 else f"{answered} people have"
+        raise EvaluationError(f"{people} started answering this survey, so it cannot be "
+                              "removed: to stop answers, change its closing date to today")
+    db.session.delete(survey)
+    db.session.flush()
+    record(acting, "survey_removed", subject=cohort.slug, detail=survey.title)
 
 
 def surveys_of(cohort: Cohort) -> list[Survey]:

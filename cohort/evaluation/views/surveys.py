@@ -4,10 +4,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from cohort.cohorts.permissions import can_facilitate, load_cohort, membership_in
-from cohort.core.forms import ascii_number, attempt
+from cohort.core.forms import ConfirmForm, ascii_number, attempt
 from cohort.core.timeutil import format_local, utcnow
 from cohort.evaluation import services
-from cohort.evaluation.forms import PHASES, AttachForm, answer_form
+from cohort.evaluation.forms import PHASES, AttachForm, DatesForm, answer_form
 from cohort.evaluation.permissions import can_answer_surveys
 from cohort.evaluation.views import bp
 from surveys.instrument import shipped
@@ -39,16 +39,41 @@ def surveys(cohort_id: int):
                            instruments=instruments, now=utcnow())
 
 
-@bp.route("/cohorts/<int:cohort_id>/surveys/<int:survey_id>")
+@bp.route("/cohorts/<int:cohort_id>/surveys/<int:survey_id>", methods=["GET", "POST"])
 @login_required
 def survey(cohort_id: int, survey_id: int):
     cohort = load_cohort(cohort_id, can_facilitate)
     given = services.get_survey(cohort, survey_id) or abort(404)
+    form = DatesForm()
+    if request.method == "GET":
+        form.fill(given.opens_at, given.closes_at, cohort.timezone)
+    ok, _ = attempt(form, lambda: services.change_dates(
+        current_user, given, *form.window(cohort.timezone)), flash_errors=cohort.is_finished)
+    if ok:
+        flash(f"The survey now opens on {format_local(given.opens_at, cohort.timezone)} and "
+              f"closes on {format_local(given.closes_at, cohort.timezone)}.", "success")
+        return redirect(url_for("evaluation.survey", cohort_id=cohort.id, survey_id=given.id))
     eligible, submitted, waiting = services.tracking(given)
     return render_template("evaluation/survey.html", cohort=cohort, survey=given,
                            eligible=eligible, submitted=submitted, waiting=waiting,
+                           started=services.started_count(given), form=form,
+                           confirm=ConfirmForm(),
                            items=services.instrument_of(given).items_at(given.phase),
                            phases=PHASES, now=utcnow())
+
+
+@bp.post("/cohorts/<int:cohort_id>/surveys/<int:survey_id>/remove")
+@login_required
+def remove_survey(cohort_id: int, survey_id: int):
+    cohort = load_cohort(cohort_id, can_facilitate)
+    given = services.get_survey(cohort, survey_id) or abort(404)
+    title = given.title
+    ok, _ = attempt(ConfirmForm(), lambda: services.remove_survey(current_user, given),
+                    flash_errors=True)
+    if ok:
+        flash(f"{title} is removed.", "success")
+        return redirect(url_for("evaluation.surveys", cohort_id=cohort.id))
+    return redirect(url_for("evaluation.survey", cohort_id=cohort.id, survey_id=given.id))
 
 
 def _state(survey, response, now) -> str:

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, literal, or_, select, union_all
 
 from cohort.accounts.models import User
 from cohort.cohorts.models import Membership, Place, PlaceHolding
@@ -13,15 +13,15 @@ from cohort.programme.models import ATTENDANCE, Attendance, ObjectiveRating, Pro
 from cohort.programme.services.errors import ProgrammeError
 
 __all__ = [
-    "attendees", "attendance_of", "record_attendance", "can_rate", "ratings_of",
-    "rate_objectives", "rating_spread",
+    "attendees", "register_sizes", "present_counts", "attendance_of", "record_attendance",
+    "can_rate", "ratings_of", "rate_objectives", "rating_spread", "rating_spreads",
 ]
 
+REGISTER_BATCH = 200
 
-def attendees(session: ProgrammeSession) -> list[Membership]:
-    """The session's register: whoever held each place when it started (from the places'
-    holding history, so a later handover does not rewrite it), the team members who belonged
-    then when it is open to them, and anyone whose attendance is already recorded."""
+
+def _on_register(session: ProgrammeSession):
+    """Who is on the session's register (see attendees), as a condition on Membership."""
     at = session.starts_at
     held_then = (
         select(PlaceHolding.user_id).join(Place, Place.id == PlaceHolding.place_id)
@@ -35,11 +35,40 @@ def attendees(session: ProgrammeSession) -> list[Membership]:
         who.append(and_(Membership.role == "colleague", Membership.approved.is_(True),
                         Membership.joined_at <= at,
                         or_(Membership.left_at.is_(None), Membership.left_at > at)))
+    return and_(Membership.cohort_id == session.cohort_id, or_(*who))
+
+
+def attendees(session: ProgrammeSession) -> list[Membership]:
+    """The session's register: whoever held each place when it started (from the places'
+    holding history, so a later handover does not rewrite it), the team members who belonged
+    then when it is open to them, and anyone whose attendance is already recorded."""
     return list(db.session.execute(
-        select(Membership).join(Membership.user)
-        .where(Membership.cohort_id == session.cohort_id, or_(*who))
+        select(Membership).join(Membership.user).where(_on_register(session))
         .order_by(User.name, Membership.id)
     ).scalars())
+
+
+def register_sizes(sessions: list[ProgrammeSession]) -> dict[int, int]:
+    """{session id: how many are on its register}, in one query for up to REGISTER_BATCH
+    sessions (SQLite takes at most 500 selects in one UNION)."""
+    sizes: dict[int, int] = {}
+    for start in range(0, len(sessions), REGISTER_BATCH):
+        counts = [select(literal(session.id), func.count(Membership.id))
+                  .where(_on_register(session))
+                  for session in sessions[start:start + REGISTER_BATCH]]
+        sizes.update(db.session.execute(union_all(*counts)).tuples().all())
+    return sizes
+
+
+def present_counts(sessions: list[ProgrammeSession]) -> dict[int, int]:
+    """{session id: how many were marked present} for the sessions, in one query."""
+    found = dict.fromkeys((session.id for session in sessions), 0)
+    if sessions:
+        found.update(db.session.execute(
+            select(Attendance.session_id, func.count()).where(
+                Attendance.session_id.in_(list(found)), Attendance.status == "present")
+            .group_by(Attendance.session_id)).tuples().all())
+    return found
 
 
 def attendance_of(session: ProgrammeSession) -> dict[int, str]:
@@ -117,7 +146,12 @@ def rate_objectives(membership: Membership, session: ProgrammeSession, ratings: 
 
 def rating_spread(session: ProgrammeSession) -> dict[int, dict]:
     """For each objective: how many gave each rating 1-5, how many answered, and the mean."""
-    ids = [o.id for o in session.objectives]
+    return rating_spreads([session])
+
+
+def rating_spreads(sessions: list[ProgrammeSession]) -> dict[int, dict]:
+    """rating_spread for every objective of the sessions, by objective id, in one query."""
+    ids = [o.id for session in sessions for o in session.objectives]
     spread = {i: {"counts": [0, 0, 0, 0, 0], "n": 0, "mean": None} for i in ids}
     if not ids:
         return spread

@@ -1,0 +1,117 @@
+"""A facilitator moves a survey's dates (extends it, closes it sooner, opens it later) and
+removes a survey given by mistake while nobody has answered it; answers already given are never
+lost, and a finished cohort's surveys do not change."""
+
+from datetime import timedelta
+
+from conftest import post_form
+from sqlalchemy import func, select
+
+from cohort.core.audit import AuditEvent
+from cohort.core.database import commit
+from cohort.core.timeutil import utcnow, zone
+from cohort.evaluation import services
+from cohort.evaluation.models import Response, Survey
+from cohort.extensions import db
+from tests.evaluation.test_pages import KNOWLEDGE, _attach, _dates
+
+
+def _url(cohort, survey, end: str = "") -> str:
+    return f"/cohorts/{cohort.id}/surveys/{survey.id}{end}"
+
+
+def _window(opens: int, closes: int) -> dict:
+    today = utcnow().date()
+    return {**_dates("opens_on", today + timedelta(days=opens)),
+            **_dates("closes_on", today + timedelta(days=closes))}
+
+
+def _local_days(cohort, survey) -> tuple:
+    tz = zone(cohort.timezone)
+    return survey.opens_at.astimezone(tz).date(), survey.closes_at.astimezone(tz).date()
+
+
+def test_a_facilitator_extends_a_survey_and_the_page_shows_the_new_dates(client, login, people):
+    cohort, fay, _ada, _ben = people
+    survey = _attach(cohort, fay)
+    login(fay.user)
+    page = client.get(_url(cohort, survey)).get_data(as_text=True)
+    opens, closes = _local_days(cohort, survey)
+    assert "Change the dates" in page and f'name="closes_on-day" type="text" value="{closes.day}"' \
+        in page.replace(' inputmode="numeric"', "")
+    response = post_form(client, _url(cohort, survey), _window(-1, 30))
+    assert response.status_code == 302
+    db.session.expire_all()
+    today = utcnow().astimezone(zone(cohort.timezone)).date()
+    assert _local_days(cohort, survey)[1] == today + timedelta(days=30)
+    shown = client.get(_url(cohort, survey)).get_data(as_text=True)
+    assert "The survey now opens on" in shown and "and closes on" in shown
+    assert db.session.execute(select(AuditEvent.action).where(
+        AuditEvent.action == "survey_dates_changed")).scalar_one()
+
+
+def test_bad_dates_are_refused_and_the_survey_keeps_its_own(client, login, people):
+    cohort, fay, ada, _ben = people
+    survey = _attach(cohort, fay)
+    services.save_answers(ada.user, ada, survey, dict.fromkeys(KNOWLEDGE, "3"), submit=True)
+    commit()
+    before = (survey.opens_at, survey.closes_at)
+    login(fay.user)
+    cases = [
+        (_window(5, 2), "closing date must be the same as or after"),
+        (_window(-9, -2), "closing date must be today or later"),
+        (_window(3, 20), "People have already answered this survey, so it cannot open later"),
+        ({**_window(0, 9), "closes_on-month": "13"}, "Closes must be a real date"),
+        ({**_window(0, 9), "opens_on-day": "٣"}, "Opens must be a real date"),
+        ({**_window(0, 9), "closes_on-year": "9" * 30}, "Closes must be a real date"),
+        ({}, "Enter the date the survey opens"),
+    ]
+    for data, message in cases:
+        response = post_form(client, _url(cohort, survey), data)
+        assert response.status_code == 200, message
+        assert message in response.get_data(as_text=True), message
+    db.session.expire_all()
+    assert (survey.opens_at, survey.closes_at) == before
+    assert db.session.execute(select(func.count(Response.id))).scalar_one() == 1
+
+
+def test_a_survey_nobody_answered_is_removed_and_one_with_answers_is_not(client, login,
+                                                                          people):
+    cohort, fay, ada, _ben = people
+    mistaken = _attach(cohort, fay, "programme-evaluation", "post")
+    kept = _attach(cohort, fay)
+    services.save_answers(ada.user, ada, kept, {KNOWLEDGE[0]: "2"}, submit=False)  # a draft
+    commit()
+    login(fay.user)
+    assert "Remove this survey" in client.get(_url(cohort, mistaken)).get_data(as_text=True)
+    assert "Remove this survey" not in client.get(_url(cohort, kept)).get_data(as_text=True)
+
+    response = post_form(client, _url(cohort, kept, "/remove"), {},
+                         page=_url(cohort, kept), follow_redirects=True)
+    assert "1 person has started answering this survey, so it cannot be removed" in \
+        response.get_data(as_text=True)
+    response = post_form(client, _url(cohort, mistaken, "/remove"), {},
+                         page=_url(cohort, mistaken), follow_redirects=True)
+    assert "Programme evaluation (after the programme) is removed." in \
+        response.get_data(as_text=True)
+    assert [s.id for s in db.session.execute(select(Survey)).scalars()] == [kept.id]
+    assert db.session.execute(select(func.count(Response.id))).scalar_one() == 1
+
+
+def test_a_finished_cohorts_survey_cannot_be_moved_or_removed(client, login, people):
+    cohort, fay, _ada, _ben = people
+    survey = _attach(cohort, fay)
+    before = (survey.opens_at, survey.closes_at)
+    cohort.status = "finished"
+    commit()
+    login(fay.user)
+    page = client.get(_url(cohort, survey)).get_data(as_text=True)
+    assert "Change the dates" not in page and "Remove this survey" not in page
+    response = post_form(client, _url(cohort, survey), _window(0, 30), follow_redirects=True)
+    assert "has finished" in response.get_data(as_text=True)
+    response = post_form(client, _url(cohort, survey, "/remove"), {},
+                         page=_url(cohort, survey), follow_redirects=True)
+    assert "has finished" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Survey, survey.id) is not None
+    assert (survey.opens_at, survey.closes_at) == before
