@@ -5,11 +5,12 @@ can act on."""
 
 import re
 
+from surveys.datafile import CONTROL
 from surveys.instrument import AGREEMENT, CHOICE_TYPES, KNOWLEDGE, Item
 
 MAX_TEXT = 5000
 # Control characters other than tab and newline (a carriage return is folded into a newline).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = CONTROL
 _WHOLE = re.compile(r"-?[0-9]+")  # ASCII digits only: [0-9] is not \d
 _DECIMAL = re.compile(r"-?[0-9]*[.,][0-9]+")
 

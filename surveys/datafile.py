@@ -6,7 +6,9 @@ import re
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters (C0 but tab, line feed and carriage return; DEL; C1) and the Unicode line
+# and paragraph separators, which break lines where no one typed a line break.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def line(node: Node) -> int:

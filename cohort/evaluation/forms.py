@@ -36,10 +36,12 @@ class ChoiceField(RadioField):
             raise StopValidation(self.message)
 
 
-def local_instant(day: date, clock: time, tz_name: str) -> datetime:
+def local_instant(day: date, clock: time, tz_name: str, later: bool = False) -> datetime:
     """The UTC instant of a wall-clock time in the zone. A time the clocks skip (a zone that
-    moves them at midnight) becomes the first moment of that day that exists."""
-    return datetime.combine(day, clock, tzinfo=zone(tz_name)).astimezone(UTC)
+    moves them at midnight) becomes the first moment of that day that exists; a time they pass
+    twice (going back at midnight) is the first pass, or the second with `later`, so that a
+    survey closing at 23:59 stays open until the last 23:59 of its day."""
+    return datetime.combine(day, clock.replace(fold=int(later)), tzinfo=zone(tz_name)).astimezone(UTC)
 
 
 def _opens() -> GovDateField:
@@ -71,7 +73,7 @@ class DatesForm(Form):
             raise EvaluationError("The closing date must be the same as or after the opening "
                                   "date", "closes_at")
         return (local_instant(self.opens_on.data, OPENS_AT, tz_name),
-                local_instant(self.closes_on.data, CLOSES_AT, tz_name))
+                local_instant(self.closes_on.data, CLOSES_AT, tz_name, later=True))
 
 
 class AttachForm(DatesForm):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from cohort.core.database import commit
 from cohort.core.timeutil import utcnow
 from cohort.evaluation import services
-from cohort.evaluation.models import Response
+from cohort.evaluation.models import Response, Survey
 from cohort.evaluation.services import EvaluationError
 from cohort.extensions import db
 
@@ -154,6 +154,37 @@ def test_the_programme_evaluation_asks_about_each_objective(cohort_with_people):
     texts = [i.text.lower() for i in services.instrument_of(survey).items]
     assert any("describe wellbeing" in t for t in texts) and any("measure it" in t for t in texts)
     assert json.loads(survey.definition)["key"] == "programme-evaluation"
+
+
+def test_an_objective_with_no_words_is_named_rather_than_breaking_the_survey(
+        cohort_with_people):
+    from cohort.programme.services import set_programme_objectives
+
+    cohort, facilitator, _people = cohort_with_people
+    set_programme_objectives(facilitator.user, cohort, "Understand wellbeing\n...")
+    commit()
+    with pytest.raises(EvaluationError) as refused:
+        _attach(cohort, facilitator, "post", key="programme-evaluation")
+    assert str(refused.value) == (
+        "The programme evaluation asks about each of the programme's objectives, and objective "
+        "2 is empty: change it on the programme's objectives page, then give the survey")
+    db.session.rollback()
+    assert db.session.execute(select(Survey)).first() is None
+
+
+def test_a_survey_closing_on_the_night_the_clocks_go_back_stays_open_until_the_last_2359():
+    from datetime import date
+
+    from cohort.evaluation.forms import CLOSES_AT, OPENS_AT, local_instant
+
+    # Santiago turns its clocks back at midnight on 3-4 April 2027: 23:59 comes twice.
+    assert local_instant(date(2027, 4, 3), CLOSES_AT, "America/Santiago", later=True) == \
+        datetime(2027, 4, 4, 3, 59, tzinfo=UTC)
+    assert local_instant(date(2027, 4, 3), OPENS_AT, "America/Santiago") == \
+        datetime(2027, 4, 3, 3, 0, tzinfo=UTC)
+    # Santiago skips midnight on 5 September 2027: the day starts at 01:00.
+    assert local_instant(date(2027, 9, 5), OPENS_AT, "America/Santiago") == \
+        datetime(2027, 9, 5, 4, 0, tzinfo=UTC)
 
 
 def test_an_anonymous_group_under_five_is_not_broken_down(cohort_with_people):

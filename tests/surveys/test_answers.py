@@ -108,7 +108,9 @@ def test_free_text_over_5000_characters_is_refused():
     assert refusal(TEXT, "x" * 10_000).endswith("(it is 10,000)")
 
 
-@pytest.mark.parametrize("raw", ["before\x00after", "bell\x07", "escape\x1b[31m", "del\x7f"])
+@pytest.mark.parametrize("raw", ["before\x00after", "bell\x07", "escape\x1b[31m", "del\x7f",
+                                 "next\x85line", "csi\x9b31m", "line\u2028separator",
+                                 "paragraph\u2029separator"])
 def test_free_text_with_control_characters_is_refused(raw):
     assert refusal(TEXT, raw) == ("The answer contains a character that cannot be stored, "
                                   "such as a null character: remove it and try again")

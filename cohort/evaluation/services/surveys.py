@@ -72,7 +72,14 @@ def attach_survey(acting, cohort: Cohort, instrument_key: str, phase: str, opens
         raise EvaluationError("The survey must close after it opens", "closes_at")
     instrument = instruments[instrument_key]
     if instrument_key == PROGRAMME_EVALUATION:
-        instrument = programme_evaluation([o.text for o in programme_objectives(cohort)])
+        try:
+            instrument = programme_evaluation([o.text for o in programme_objectives(cohort)])
+        except ValueError as error:  # an objective with no words to ask about
+            problem = str(error)
+            raise EvaluationError(
+                f"The programme evaluation asks about each of the programme's objectives, and "
+                f"{problem[0].lower()}{problem[1:]}: change it on the programme's objectives "
+                "page, then give the survey", "instrument") from None
     if not instrument.items_at(phase):
         when = "before" if phase == "pre" else "after"
         raise EvaluationError(f"{instrument.name} asks nothing {when} the programme: choose "
