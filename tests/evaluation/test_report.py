@@ -186,9 +186,9 @@ def test_pooling_two_cohorts(client, login, evaluated, make_cohort, make_member,
     cohort, facilitator, people = evaluated
     other = make_cohort("Second cohort")
     make_member(other, "facilitator", user=facilitator.user)
-    others = [make_member(other, "participant") for _ in range(3)]
+    others = [make_member(other, "participant") for _ in range(5)]
     stranger = make_cohort("Not yours")
-    for group, where in ((people[:3], cohort), (others, other)):
+    for group, where in ((people[:5], cohort), (others, other)):
         pre = _attach(where, facilitator, "pre")
         post = _attach(where, facilitator, "post")
         for person in group:
@@ -197,11 +197,11 @@ def test_pooling_two_cohorts(client, login, evaluated, make_cohort, make_member,
     commit()
     login(facilitator.user)
     alone = client.get(_url(cohort)).get_data(as_text=True)
-    assert SUPPRESSED in alone and "3 of 6 (50%)" in alone
+    assert "5 of 6 (83%)" in alone and "p = 0.063" in alone
     assert f'value="{other.id}"' in alone and f'value="{stranger.id}"' not in alone
     pooled = client.get(_url(cohort, query=f"?cohorts={other.id}")).get_data(as_text=True)
-    assert SUPPRESSED not in pooled and "6 of 9 (67%)" in pooled
-    assert "Second cohort" in pooled and "p = 0.031" in pooled
+    assert "10 of 11 (91%)" in pooled and "Not in the figures below" not in pooled
+    assert "Second cohort" in pooled and "p = 0.002" in pooled
     assert f"evaluation.csv?cohorts={other.id}" in pooled
     rows = _csv(client.get(_url(cohort, "/evaluation.csv", f"?cohorts={other.id}")))
     assert {row[0] for row in rows[1:]} == {"Evaluated cohort", "Second cohort"}
@@ -210,6 +210,87 @@ def test_pooling_two_cohorts(client, login, evaluated, make_cohort, make_member,
     noted = client.get(_url(cohort, query=f"?cohorts=abc,{other.id}"))
     assert noted.status_code == 200
     assert "“abc” is not a cohort number" in noted.get_data(as_text=True)
+
+
+def test_a_small_anonymous_group_is_left_out_when_pooled_too(client, login, evaluated,
+                                                             make_cohort, make_member):
+    cohort, facilitator, people = evaluated
+    tiny = make_cohort("Tiny cohort")
+    make_member(tiny, "facilitator", user=facilitator.user)
+    solo = make_member(tiny, "participant")
+    named = _attach(cohort, facilitator, "pre", anonymous=False)
+    for person in people:
+        _answer(person, named, every="1")
+    _answer(solo, _attach(tiny, facilitator, "pre"), every="5")
+    commit()
+    login(facilitator.user)
+    query = f"?cohorts={cohort.id}"
+    page = client.get(_url(tiny, query=query)).get_data(as_text=True)
+    assert "Not in the figures below: Tiny cohort. Fewer than 5 people answered there " \
+        "anonymously" in page
+    assert "7 of 7 (100%)" in page  # counted in the response rate, not in the figures
+    spread = page[page.index("Question 1:"):page.index("Question 2:")]
+    assert re.search(r"Very good</th>\s*<td[^>]*>0<", spread)  # the one "5" is not there
+    rows = _csv(client.get(_url(tiny, "/evaluation.csv", query)))
+    assert {row[0] for row in rows[1:]} == {"Evaluated cohort"}
+    assert not any(row[3].startswith("Respondent") for row in rows[1:])
+
+
+def test_pooled_programme_evaluations_keep_each_cohorts_objectives_apart(
+        client, login, evaluated, make_cohort, make_member):
+    from cohort.programme.services import set_programme_objectives
+
+    cohort, facilitator, people = evaluated
+    other = make_cohort("Strategy cohort")
+    make_member(other, "facilitator", user=facilitator.user)
+    writers = [make_member(other, "participant") for _ in range(5)]
+    set_programme_objectives(facilitator.user, cohort, "Measure wellbeing\nUse evidence")
+    set_programme_objectives(facilitator.user, other, "Write a strategy")
+    for group, where, agree in ((people[:5], cohort, "5"), (writers, other, "1")):
+        survey = _attach(where, facilitator, "post", key="programme-evaluation")
+        for person in group:
+            _answer(person, survey, {"objective-1": agree, "objective-2": agree,
+                                     "overall-experience": "8", "able-to-connect": "3"})
+    commit()
+    login(facilitator.user)
+    page = client.get(_url(cohort, query=f"?cohorts={other.id}")).get_data(as_text=True)
+    questions = re.findall(r"Question \d+: The cohort has helped me to ([^<]+)<", page)
+    assert questions == ["measure wellbeing", "write a strategy", "use evidence"]
+    # Each objective's own five answers, never one cohort's mixed with the other's.
+    assert page.count("5 of 5 agree or strongly agree (100%)") == 2
+    assert page.count("0 of 5 agree or strongly agree (0%)") == 1
+    assert "of 10 agree" not in page.replace("0 of 10 agree or strongly agree (0%)", "")
+    assert "10 of 11 (91%)" in page
+
+
+def test_the_rate_counts_a_handed_over_place_once_for_each_holder(client, login, evaluated):
+    cohort, facilitator, people = evaluated
+    survey = _attach(cohort, facilitator, "pre", anonymous=False)
+    for person in people:
+        _answer(person, survey)
+    leaver = people[0]
+    leaver.status = "left"
+    commit()
+    assert services.tracking(survey)[:2] == (6, 6)
+    login(facilitator.user)
+    page = client.get(_url(cohort)).get_data(as_text=True)
+    assert "6 of 6 (100%)" in page
+
+
+def test_a_pooled_rate_counts_only_the_cohorts_that_gave_the_survey(
+        client, login, evaluated, make_cohort, make_member):
+    cohort, facilitator, people = evaluated
+    other = make_cohort("No surveys here")
+    make_member(other, "facilitator", user=facilitator.user)
+    for _ in range(6):
+        make_member(other, "participant")
+    survey = _attach(cohort, facilitator, "pre", anonymous=False)
+    for person in people:
+        _answer(person, survey)
+    commit()
+    login(facilitator.user)
+    page = client.get(_url(cohort, query=f"?cohorts={other.id}")).get_data(as_text=True)
+    assert "6 of 6 (100%)" in page and "6 of 12" not in page
 
 
 def test_sessions_and_the_maturity_change(client, login, framework, make_cohort, make_member,
@@ -302,3 +383,19 @@ def test_queries_do_not_grow_with_the_sessions(client, login, make_cohort, make_
             counts.append(queries[0])
     assert "Workshop 7" in page and "Objective 7b" in page
     assert counts[0] == counts[1]
+
+
+def test_a_pooling_link_with_entries_that_are_not_cohorts(client, login, evaluated):
+    cohort, facilitator, _people = evaluated
+    login(facilitator.user)
+    junk = ",".join(["abc", "\x1b[31mred", "x\u2028y"] + [f"n{n}" for n in range(3000)])
+    page = client.get(_url(cohort, query=f"?cohorts={junk}")).get_data(as_text=True)
+    assert "“abc” is not a cohort number" in page
+    assert "“\ufffd[31mred” is not a cohort number" in page and "\x1b" not in page
+    assert "“x\ufffdy” is not a cohort number" in page and "\u2028" not in page
+    assert "3,000 more entries that are not cohort numbers were left out." in page
+    assert page.count("is not a cohort number") == 3
+    download = client.get(_url(cohort, "/evaluation.csv", "?cohorts=abc"))
+    assert download.status_code == 400
+    assert download.get_json()["detail"] == ("“abc” is not a cohort number, so it was left "
+                                             "out. Correct the link and download again.")

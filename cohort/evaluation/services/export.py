@@ -99,11 +99,12 @@ def _answers(survey_ids: list[int]) -> dict[int, dict[str, tuple[str | None, dic
 
 
 def _suppressed(surveys: list[Survey], found: dict) -> set[int]:
-    """The surveys the report does not break down: every survey of an instrument given
-    anonymously where a phase has fewer than MIN_GROUP respondents (as services.report)."""
-    by_key: dict[str, list[Survey]] = {}
+    """The surveys the report does not break down: in each cohort, every survey of an
+    instrument given anonymously where a phase has fewer than MIN_GROUP respondents (as
+    services.report), pooled or not."""
+    by_key: dict[tuple[int, str], list[Survey]] = {}
     for survey in surveys:
-        by_key.setdefault(survey.instrument_key, []).append(survey)
+        by_key.setdefault((survey.cohort_id, survey.instrument_key), []).append(survey)
     left_out: set[int] = set()
     for group in by_key.values():
         if not any(survey.anonymous for survey in group):

@@ -4,16 +4,12 @@ asked both times, the share agreeing, and the free-text answers. An anonymous su
 fewer than MIN_GROUP responses shows counts only: no breakdown that could point at a person.
 """
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from cohort.cohorts.models import Cohort
 from cohort.evaluation.models import Survey
-from cohort.evaluation.services.surveys import (
-    answers_of,
-    eligible_count,
-    instrument_of,
-    surveys_of,
-)
+from cohort.evaluation.services.surveys import answers_of, asked, instrument_of, surveys_of
 from surveys.analysis import (
     Agreement,
     Distribution,
@@ -43,34 +39,78 @@ class ItemFigures:
 class InstrumentReport:
     instrument: Instrument
     surveys: list[Survey]
-    rates: dict[str, tuple[int, int]]  # phase -> (submitted, eligible)
+    rates: dict[str, tuple[int, int]]  # phase -> (submitted, asked)
     items: list[ItemFigures]
     anonymous: bool
-    suppressed: bool  # anonymous with too few responses to break down
+    suppressed: bool  # nothing to break down: every group is anonymous and too small
+    left_out: list[str] = field(default_factory=list)  # pooled cohorts too small to break down
 
 
 def report(cohorts: list[Cohort]) -> list[InstrumentReport]:
-    """One section per instrument, pooled over the cohorts given."""
+    """One section per instrument, pooled over the cohorts given. A cohort whose anonymous
+    answers to an instrument are fewer than MIN_GROUP (in either phase) is left out of its
+    figures, alone or pooled, since pooling it with answers shown elsewhere would let its few
+    be worked out; its counts still show in the response rate."""
+    titles = {cohort.id: cohort.title for cohort in cohorts}
     by_key: dict[str, list[Survey]] = {}
     for cohort in cohorts:
         for survey in surveys_of(cohort):
             by_key.setdefault(survey.instrument_key, []).append(survey)
-    people = sum(eligible_count(cohort) for cohort in cohorts)
     sections = []
     for surveys in by_key.values():
-        instrument = instrument_of(surveys[-1])
-        answers: dict[str, dict[str, dict]] = {"pre": {}, "post": {}}
+        found = {survey.id: answers_of(survey) for survey in surveys}
+        rates: dict[str, tuple[int, int]] = {}
         for survey in surveys:
-            answers[survey.phase].update(answers_of(survey))
-        rates = {phase: (len(found), people) for phase, found in answers.items()
-                 if any(s.phase == phase for s in surveys)}
-        anonymous = any(s.anonymous for s in surveys)
-        smallest = min((n for n, _ in rates.values()), default=0)
-        suppressed = anonymous and smallest < MIN_GROUP
-        items = [] if suppressed else [_figures(item, answers) for item in instrument.items]
-        sections.append(InstrumentReport(instrument, surveys, rates, items, anonymous,
-                                         suppressed))
+            submitted, total = rates.get(survey.phase, (0, 0))
+            rates[survey.phase] = (submitted + len(found[survey.id]),
+                                   total + asked(survey, found[survey.id]))
+        by_cohort: dict[int, list[Survey]] = {}
+        for survey in surveys:
+            by_cohort.setdefault(survey.cohort_id, []).append(survey)
+        kept, left_out = [], []
+        for cohort_id, group in by_cohort.items():
+            if any(s.anonymous for s in group) and \
+                    min(len(found[s.id]) for s in group) < MIN_GROUP:
+                left_out.append(titles[cohort_id])
+            else:
+                kept += group
+        items, answers = _pooled(kept, found)
+        sections.append(InstrumentReport(
+            instrument_of(surveys[-1]), surveys, dict(sorted(rates.items(), reverse=True)),
+            [_figures(item, answers) for item in items],
+            any(s.anonymous for s in surveys), not kept,
+            left_out if len(by_cohort) > 1 else []))
     return sections
+
+
+def _identity(item: Item) -> tuple:
+    return (item.key, item.text, item.type, item.choices, tuple(sorted(item.scale_labels.items())))
+
+
+def _pooled(surveys: list[Survey], found: dict[int, dict]) -> tuple[list[Item], dict]:
+    """The items of the surveys, one for each question asked in the same words, and the
+    answers ({phase: {respondent: {item key: value}}}) under those items' keys. Cohorts'
+    programme evaluations ask about their own objectives: "objective-1" of one cohort and of
+    another are two questions, not one."""
+    items: dict[tuple, Item] = {}
+    place: dict[tuple, tuple[int, int]] = {}  # position in its instrument, then first seen
+    answers: dict[str, dict[str, dict]] = {"pre": {}, "post": {}}
+    for survey in surveys:
+        rename = {}
+        for index, item in enumerate(instrument_of(survey).items):
+            identity = _identity(item)
+            if identity not in items:
+                same_key = sum(1 for other in items.values() if other.key.split("~")[0] == item.key)
+                items[identity] = dataclasses.replace(item, key=f"{item.key}~{same_key + 1}") \
+                    if same_key else item
+                place[identity] = (index, len(place))
+            rename[item.key] = items[identity].key
+        given = found[survey.id]
+        if any(old != new for old, new in rename.items()):
+            given = {who: {rename.get(k, k): v for k, v in values.items()}
+                     for who, values in given.items()}
+        answers[survey.phase].update(given)
+    return [items[identity] for identity in sorted(items, key=place.__getitem__)], answers
 
 
 def _figures(item: Item, answers: dict[str, dict[str, dict]]) -> ItemFigures:

@@ -37,7 +37,7 @@ from surveys.instrument import (
 __all__ = ["EvaluationError", "RESPONDENT_ROLES", "attach_survey", "change_dates",
            "remove_survey", "started_count", "surveys_of", "get_survey",
            "instrument_of", "is_open", "respondent_key", "response_of", "save_answers",
-           "eligible", "eligible_count", "tracking", "answers_of"]
+           "eligible", "asked", "tracking", "answers_of"]
 
 # The evaluation asks the programme's participants: each place's holder (as the report
 # counted ten responses from ten councils); team members do not answer for the place.
@@ -156,12 +156,18 @@ def is_open(survey: Survey, now: datetime | None = None) -> bool:
 def respondent_key(survey: Survey, membership: Membership) -> str:
     """A named survey: the membership. An anonymous one: a keyed hash of the person and the
     instrument, the same for its pre and post surveys and for nothing else."""
+    return _keys_for(survey)(membership.id, membership.user_id)
+
+
+def _keys_for(survey: Survey):
+    """The respondent key of a (membership id, user id) in this survey."""
     if not survey.anonymous:
-        return f"m{membership.id}"
+        return lambda membership_id, _user_id: f"m{membership_id}"
     secret = hashlib.sha256(b"cohort-survey-pseudonym:" +
                             current_app.config["SECRET_KEY"].encode()).digest()
-    message = f"{survey.cohort_id}:{survey.instrument_key}:{membership.user_id}".encode()
-    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+    prefix = f"{survey.cohort_id}:{survey.instrument_key}:"
+    return lambda _membership_id, user_id: hmac.new(
+        secret, f"{prefix}{user_id}".encode(), hashlib.sha256).hexdigest()
 
 
 def response_of(survey: Survey, membership: Membership) -> Response | None:
@@ -226,22 +232,28 @@ def eligible(cohort: Cohort) -> list[Membership]:
         .order_by(Membership.id)).scalars())
 
 
-def eligible_count(cohort: Cohort) -> int:
-    return db.session.execute(select(func.count(Membership.id)).where(
-        Membership.cohort_id == cohort.id, Membership.status == "active",
-        Membership.approved.is_(True), Membership.role.in_(RESPONDENT_ROLES))).scalar_one()
+def asked(survey: Survey, submitted) -> int:
+    """How many were asked: who may answer now, and whoever submitted who no longer may (a
+    place's holder who answered before handing it over counts once, as does the successor).
+    `submitted` holds the respondent keys of the submitted responses."""
+    key = _keys_for(survey)
+    now = {key(membership_id, user_id) for membership_id, user_id in db.session.execute(
+        select(Membership.id, Membership.user_id).where(
+            Membership.cohort_id == survey.cohort_id, Membership.status == "active",
+            Membership.approved.is_(True), Membership.role.in_(RESPONDENT_ROLES))).tuples()}
+    return len(now | set(submitted))
 
 
 def tracking(survey: Survey) -> tuple[int, int, list[Membership] | None]:
-    """(who may answer, how many have submitted, who has not: named surveys only)."""
-    people = eligible(db.session.get(Cohort, survey.cohort_id))
+    """(how many were asked, how many have submitted, who has not: named surveys only)."""
     submitted = set(db.session.execute(select(Response.respondent).where(
         Response.survey_id == survey.id, Response.submitted_at.is_not(None))).scalars())
-    count = db.session.execute(select(func.count(Response.id)).where(
-        Response.survey_id == survey.id, Response.submitted_at.is_not(None))).scalar_one()
+    total = asked(survey, submitted)
     if survey.anonymous:
-        return len(people), count, None
-    return len(people), count, [m for m in people if respondent_key(survey, m) not in submitted]
+        return total, len(submitted), None
+    people = eligible(db.session.get(Cohort, survey.cohort_id))
+    return total, len(submitted), [m for m in people
+                                   if respondent_key(survey, m) not in submitted]
 
 
 def answers_of(survey: Survey) -> dict[str, dict[str, object]]:

@@ -10,6 +10,7 @@ from cohort.cohorts.permissions import load_cohort
 from cohort.cohorts.services import get_cohort, memberships_for
 from cohort.core.audit import record
 from cohort.core.database import commit
+from cohort.core.errors import render_error
 from cohort.core.forms import ascii_number
 from cohort.core.timeutil import utcnow
 from cohort.evaluation import charts, services
@@ -25,6 +26,7 @@ from surveys.analysis import shown, shown_p, shown_share
 from surveys.instrument import KNOWLEDGE
 
 MAX_POOLED = 20
+MAX_NOTED = 3  # entries of ?cohorts= named one by one when they are not cohort numbers
 TEXTS_SHOWN = 200  # free-text answers an item shows; the CSV has every one
 PHASES = {"pre": "before the programme", "post": "after the programme"}
 AXES = {"agreement": "Answer", "knowledge": "Knowledge", "rating_0_10": "Rating",
@@ -36,14 +38,18 @@ def _cohorts(cohort_id: int) -> tuple[list, list[str]]:
     else 404), and a note for each entry that is not a number."""
     cohorts = [load_cohort(cohort_id, can_view_evaluation)]
     notes: list[str] = []
+    unknown = 0
     for entry in ",".join(request.args.getlist("cohorts")).split(","):
         entry = entry.strip()
         if not entry:
             continue
         number = ascii_number(entry, limit=2**31 - 1)
         if number is None:
-            shown_entry = entry if len(entry) <= 20 else entry[:20] + "…"
-            notes.append(f"“{shown_entry}” is not a cohort number, so it was left out.")
+            unknown += 1
+            if unknown <= MAX_NOTED:
+                shown_entry = "".join(c if c.isprintable() else "\ufffd" for c in entry[:20])
+                notes.append(f"“{shown_entry}{'…' if len(entry) > 20 else ''}” is not a "
+                             "cohort number, so it was left out.")
             continue
         if number in {c.id for c in cohorts}:
             continue
@@ -54,6 +60,10 @@ def _cohorts(cohort_id: int) -> tuple[list, list[str]]:
         if other is None or not can_view_evaluation(current_user, other):
             abort(404)
         cohorts.append(other)
+    if unknown > MAX_NOTED:
+        more = unknown - MAX_NOTED
+        notes.append("1 more entry that is not a cohort number was left out." if more == 1
+                     else f"{more:,} more entries that are not cohort numbers were left out.")
     return cohorts, notes
 
 
@@ -135,7 +145,9 @@ def report_print(cohort_id: int):
 @bp.route("/cohorts/<int:cohort_id>/evaluation.csv")
 @login_required
 def report_csv(cohort_id: int):
-    cohorts, _notes = _cohorts(cohort_id)
+    cohorts, notes = _cohorts(cohort_id)
+    if notes:  # a file cannot say what it left out: refuse, saying why
+        return render_error(400, " ".join(notes) + " Correct the link and download again.")
     body = evaluation_csv(cohorts)
     record(current_user, "evaluation_exported", subject=cohorts[0].slug,
            detail=", ".join(c.slug for c in cohorts[1:]) or None)
