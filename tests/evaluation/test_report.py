@@ -5,6 +5,7 @@ it; and queries that do not grow with the answers."""
 
 import csv
 import io
+import json
 import re
 from datetime import timedelta
 
@@ -399,3 +400,29 @@ def test_a_pooling_link_with_entries_that_are_not_cohorts(client, login, evaluat
     assert download.status_code == 400
     assert download.get_json()["detail"] == ("“abc” is not a cohort number, so it was left "
                                              "out. Correct the link and download again.")
+
+
+def test_a_question_changed_between_before_and_after_is_reported_as_two(
+        client, login, evaluated):
+    cohort, facilitator, people = evaluated
+    pre, post = _attach(cohort, facilitator, "pre", False), _attach(cohort, facilitator, "post",
+                                                                     False)
+    # The instrument's file changed between the two: its first question became a 0-10 rating.
+    definition = json.loads(post.definition)
+    definition["items"][0] |= {"type": "rating_0_10", "scale_labels": {}}
+    post.definition = json.dumps(definition)
+    commit()
+    for person in people:
+        _answer(person, pre, every="2")
+        _answer(person, post, {definition["items"][0]["key"]: "9"}, every="4")
+    commit()
+    login(facilitator.user)
+    response = client.get(_url(cohort))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    first = definition["items"][0]["text"]
+    assert page.count(f": {first}</h3>") == 2  # asked as a knowledge scale, then as a rating
+    # Each version of it says nobody answered it both times; the other five questions pair.
+    assert page.count("Nobody answered both the pre and the post survey") == 2
+    assert page.count("Answered higher after</th>") == 7
+    assert len(re.findall(r"Answered higher after</th>\s*<td[^>]*>6<", page)) == 5
