@@ -120,7 +120,9 @@ class GovDateField(Field):
         day, month, year = (numbers[p] for p in PARTS)
         if not 1900 <= year <= 2200:
             self.first_bad = "year"
-            self.process_errors.append(f"{label} must have a 4-digit year, like 2027")
+            self.process_errors.append(
+                f"{label} must have a 4-digit year, like 2027" if year < 1000 else
+                f"{label} must be a year from 1900 to 2200")
             return
         try:
             self.data = date(year, month, day)

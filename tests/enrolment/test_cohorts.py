@@ -127,6 +127,7 @@ def test_other_members_may_not_open_a_cohort(client, login, make_member, role):
     ({"starts_on-day": "first"}, "Start date must be a real date, in numbers"),
     ({**date_parts("starts_on", (31, 2, 2027))}, "Start date must be a real date"),
     ({"starts_on-year": "27"}, "Start date must have a 4-digit year, like 2027"),
+    ({"starts_on-year": "9999"}, "Start date must be a year from 1900 to 2200"),
     ({**date_parts("ends_on", date(2027, 8, 31))},
      "The end date must be on or after the start date"),
     ({**date_parts("applications_close_on", date(2027, 5, 30))},

@@ -227,8 +227,8 @@ def test_a_small_anonymous_group_is_left_out_when_pooled_too(client, login, eval
     login(facilitator.user)
     query = f"?cohorts={cohort.id}"
     page = client.get(_url(tiny, query=query)).get_data(as_text=True)
-    assert "Not in the figures below: Tiny cohort. Fewer than 5 people answered there " \
-        "anonymously" in page
+    assert "Not in the figures below: Tiny cohort. The answers there are anonymous and fewer " \
+        "than 5 people gave them" in page
     assert "7 of 7 (100%)" in page  # counted in the response rate, not in the figures
     spread = page[page.index("Question 1:"):page.index("Question 2:")]
     assert re.search(r"Very good</th>\s*<td[^>]*>0<", spread)  # the one "5" is not there

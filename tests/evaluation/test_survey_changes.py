@@ -115,3 +115,67 @@ def test_a_finished_cohorts_survey_cannot_be_moved_or_removed(client, login, peo
     db.session.expire_all()
     assert db.session.get(Survey, survey.id) is not None
     assert (survey.opens_at, survey.closes_at) == before
+
+
+def _closing_reminder(cohort, fay):
+    from cohort.reminders.services import ReminderData, add_reminder
+
+    reminder = add_reminder(fay.user, cohort, ReminderData(
+        anchor="moment", moment_key="survey_closes", offset_minutes=-2 * 24 * 60,
+        subject="Closing soon: ((moment))", body="Hello ((name)), answer at ((link))."))
+    commit()
+    return reminder
+
+
+def _send(now) -> int:
+    from cohort.reminders.services import send_due_reminders
+
+    queued = send_due_reminders(now=now)
+    commit()
+    return queued
+
+
+def test_an_extended_survey_is_reminded_of_again_before_its_new_close(people, outbox):
+    cohort, fay, _ada, _ben = people
+    survey = _attach(cohort, fay, anonymous=False)
+    _closing_reminder(cohort, fay)
+    assert _send(survey.closes_at - timedelta(days=1)) == 2
+    assert _send(survey.closes_at - timedelta(hours=20)) == 0  # once a closing time
+    new_close = survey.closes_at + timedelta(days=10)
+    services.change_dates(fay.user, survey, survey.opens_at, new_close)
+    commit()
+    assert _send(new_close - timedelta(days=1)) == 2
+
+
+def test_a_survey_given_after_one_was_removed_gets_its_own_reminders(people, outbox):
+    cohort, fay, _ada, _ben = people
+    mistaken = _attach(cohort, fay, anonymous=False)
+    _closing_reminder(cohort, fay)
+    assert _send(mistaken.closes_at - timedelta(days=1)) == 2
+    services.remove_survey(fay.user, mistaken)
+    commit()
+    given = _attach(cohort, fay, "programme-evaluation", "post", anonymous=False)
+    assert _send(given.closes_at - timedelta(days=1)) == 2
+
+
+def test_the_count_asked_moves_with_no_ones_answer(people, make_member):
+    from cohort.enrolment.services import leave_place
+
+    cohort, fay, ada, ben = people
+    colin = make_member(cohort, "participant")
+    for member in (ada, ben, colin):
+        member.joined_at = utcnow() - timedelta(days=3)
+    survey = _attach(cohort, fay)
+    services.save_answers(ada.user, ada, survey, dict.fromkeys(KNOWLEDGE, "3"), submit=True)
+    commit()
+    assert services.tracking(survey)[:2] == (3, 1)
+    # Whoever leaves, the one who answered or one who did not, the count is the same.
+    for leaver in (ada, ben):
+        leave_place(leaver.user, leaver)
+        commit()
+        assert services.tracking(survey)[:2] == (3, 1)
+    # Once the survey has closed, someone joining later was never asked.
+    survey.closes_at = utcnow() - timedelta(minutes=1)
+    commit()
+    make_member(cohort, "participant")
+    assert services.tracking(survey)[:2] == (3, 1) and colin.status == "active"

@@ -15,7 +15,7 @@ import json
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from cohort.cohorts.models import Cohort, Membership
 from cohort.cohorts.services import ensure_changeable
@@ -233,15 +233,21 @@ def eligible(cohort: Cohort) -> list[Membership]:
 
 
 def asked(survey: Survey, submitted) -> int:
-    """How many were asked: who may answer now, and whoever submitted who no longer may (a
-    place's holder who answered before handing it over counts once, as does the successor).
-    `submitted` holds the respondent keys of the submitted responses."""
+    """How many were asked: every participant of the cohort while the survey was open (who
+    joined before it closed and had not left before it opened), so a handed-over place counts
+    each holder and a survey's count stops moving once it has closed. It depends on nobody's
+    answer, so in an anonymous survey it tells nothing of who answered; a named survey adds
+    anyone who submitted outside those dates. `submitted`: the submitted respondent keys."""
+    rows = db.session.execute(select(Membership.id, Membership.user_id).where(
+        Membership.cohort_id == survey.cohort_id, Membership.role.in_(RESPONDENT_ROLES),
+        Membership.approved.is_(True), Membership.status.in_(("active", "left")),
+        or_(Membership.joined_at.is_(None), Membership.joined_at < survey.closes_at),
+        or_(Membership.status == "active", Membership.left_at.is_(None),
+            Membership.left_at > survey.opens_at))).tuples().all()
+    if survey.anonymous:
+        return max(len(rows), len(submitted))
     key = _keys_for(survey)
-    now = {key(membership_id, user_id) for membership_id, user_id in db.session.execute(
-        select(Membership.id, Membership.user_id).where(
-            Membership.cohort_id == survey.cohort_id, Membership.status == "active",
-            Membership.approved.is_(True), Membership.role.in_(RESPONDENT_ROLES))).tuples()}
-    return len(now | set(submitted))
+    return len({key(membership_id, user_id) for membership_id, user_id in rows} | set(submitted))
 
 
 def tracking(survey: Survey) -> tuple[int, int, list[Membership] | None]:
