@@ -145,10 +145,16 @@ def _caution(n: int, changes: list[float]) -> str | None:
 
 def _wilcoxon(changes: list[float]) -> tuple[float, float, str, float]:
     """(statistic, two-sided p, method, signed z) for the changes, which are not all zero."""
-    # The test depends on the changes and not their order. Its exact permutation form runs
-    # every sign pattern (2**13 at most), a tenth of a second an item: a report shown again
-    # with the same answers reuses the result.
-    return _wilcoxon_of(tuple(sorted(round(change, 9) for change in changes)))
+    # The test depends on the changes and not their order. Its exact forms (up to 50 pairs)
+    # take up to a tenth of a second an item: a report shown again with the same answers
+    # reuses the result. Larger samples use the normal approximation, which is quick, and are
+    # not kept: a pooled report's thousands of changes would fill the memory.
+    changes = tuple(sorted(round(change, 9) for change in changes))
+    return _wilcoxon_of(changes) if len(changes) <= KEPT_UP_TO else \
+        _wilcoxon_of.__wrapped__(changes)
+
+
+KEPT_UP_TO = 50  # pairs: where SciPy's exact forms end
 
 
 @lru_cache(maxsize=1024)

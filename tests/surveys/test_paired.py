@@ -175,3 +175,17 @@ def test_decimal_changes_that_should_tie_do():
     assert floats.method == "exact permutation"
     assert floats.p_value == pytest.approx(
         stats.wilcoxon([0.2, 0.2, 0.5, 0.7], zero_method="pratt").pvalue)
+
+
+def test_a_small_sample_is_tested_once_and_a_large_one_is_not_kept():
+    from surveys.analysis import _wilcoxon_of
+
+    _wilcoxon_of.cache_clear()
+    small = {n: n % 3 for n in range(12)}
+    first = paired(small, {n: n % 3 + 1 + n % 2 for n in range(12)})
+    again = paired(dict(reversed(small.items())), {n: n % 3 + 1 + n % 2 for n in range(12)})
+    assert (first.p_value, first.statistic) == (again.p_value, again.statistic)
+    assert _wilcoxon_of.cache_info().hits == 1
+    large = paired({n: n % 5 for n in range(400)}, {n: n % 5 + n % 3 for n in range(400)})
+    assert large.method == "normal approximation" and large.p_value < 0.001
+    assert _wilcoxon_of.cache_info().currsize == 1
