@@ -46,11 +46,14 @@ def test_a_participant_answers_before_and_after_and_the_evaluator_reads_the_chan
     cohort = make_cohort(COHORT)
     fay = make_member(cohort, "facilitator", user=make_user("fay@example.org", "Fay Fox"))
     make_member(cohort, "evaluator", user=make_user("eve@example.org", "Eve Hartley"))
-    make_member(cohort, "participant", user=make_user("megan@example.org", "Megan Foster"))
+    megan = make_member(cohort, "participant",
+                        user=make_user("megan@example.org", "Megan Foster"))
     owen = make_member(cohort, "participant",
                        user=make_user("owen@example.org", "Owen Pritchard"))
-    make_member(cohort, "participant", user=make_user("priya@example.org", "Priya Shah"))
+    priya = make_member(cohort, "participant", user=make_user("priya@example.org", "Priya Shah"))
     now = utcnow()
+    for member in (megan, owen, priya):  # on the programme since before the first survey
+        member.joined_at = now - timedelta(days=2)
     before = services.attach_survey(fay.user, cohort, "knowledge", "pre",
                                     now - timedelta(days=1), now + timedelta(days=7), False)
     after = services.attach_survey(fay.user, cohort, "knowledge", "post",
