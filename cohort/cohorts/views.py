@@ -16,7 +16,7 @@ from cohort.cohorts.permissions import (
     is_member,
     load_cohort,
 )
-from cohort.core.forms import ascii_number, attempt
+from cohort.core.forms import attempt, seen_version
 from cohort.core.timeutil import to_local, zone
 
 bp = Blueprint("cohorts", __name__)
@@ -75,7 +75,7 @@ def edit_cohort(cohort_id: int):
             last_day = to_local(cohort.applications_close_at, cohort.timezone) - timedelta(seconds=1)
             form.applications_close_on.process(None, last_day.date())
     ok, _ = attempt(form, lambda: services.update_cohort(
-        current_user, cohort, seen_version=ascii_number(form.version.data),
+        current_user, cohort, seen_version=seen_version(form),
         **_cohort_fields(form, cohort.timezone)), versioned=cohort)
     if ok:
         flash("The cohort's settings have been saved.", "success")

@@ -53,6 +53,18 @@ class Form(FlaskForm):
             return field
 
 
+def seen_version(form) -> int | None:
+    """The version of the record the form was loaded with (its hidden `version` field): None
+    when it carries none, and 0, which no record has, when it carries something other than a
+    version, so that a tampered field is refused as a change made meanwhile rather than let
+    through as no version at all."""
+    raw = form.version.data
+    if raw is None or not str(raw).strip():
+        return None
+    number = ascii_number(raw, limit=2**31 - 1)
+    return 0 if number is None else number
+
+
 def ascii_number(text: str | int | None, limit: int = 10**18) -> int | None:
     """A whole number typed in ASCII digits (not '²' nor '٣'), at most `limit`; else None."""
     text = "" if text is None else str(text).strip()

@@ -12,7 +12,7 @@ from cohort.cohorts.permissions import (
     takes_part,
 )
 from cohort.cohorts.services import memberships_for
-from cohort.core.forms import ConfirmForm, ascii_number, attempt, grid_answers, radio_grid
+from cohort.core.forms import ConfirmForm, attempt, grid_answers, radio_grid, seen_version
 from cohort.core.timeutil import to_local, utcnow
 from cohort.programme import calendar, services
 from cohort.programme.forms import MaterialForm, ObjectivesForm, SessionForm, zone_choices
@@ -114,7 +114,7 @@ def edit_session(cohort_id: int, session_id: int):
         form.objectives.data = "\n".join(o.text for o in session.objectives)
     ok, _ = attempt(form, lambda: services.update_session(
         current_user, session, _session_data(form),
-        expected_version=ascii_number(form.version.data),
+        expected_version=seen_version(form),
         outside_dates_ok=form.confirm_dates.data), versioned=session)
     if ok:
         flash("The session has been updated. Calendars that subscribe will update too.", "success")

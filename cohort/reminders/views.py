@@ -15,7 +15,7 @@ from cohort.cohorts.permissions import (
 )
 from cohort.cohorts.services import cohort_members
 from cohort.core.errors import UserError
-from cohort.core.forms import ConfirmForm, ascii_number, attempt
+from cohort.core.forms import ConfirmForm, ascii_number, attempt, seen_version
 from cohort.core.timeutil import to_local
 from cohort.extensions import db
 from cohort.programme.models import ProgrammeSession
@@ -146,7 +146,7 @@ def edit(cohort_id: int, reminder_id: int):
         _fill(form, reminder)
     if form.action.data != "preview":
         ok, _ = attempt(form, lambda: services.update_reminder(
-            current_user, reminder, _data(form, cohort), ascii_number(form.version.data)),
+            current_user, reminder, _data(form, cohort), seen_version(form)),
             versioned=reminder)
         if ok:
             flash("The reminder is saved.", "success")

@@ -240,3 +240,18 @@ def test_the_cancel_page_of_a_cancelled_session_says_so(as_facilitator, programm
     assert response.status_code == 302
     assert "already been cancelled" in as_facilitator.get(response.headers["Location"]).get_data(
         as_text=True)
+
+
+@pytest.mark.parametrize("version", ["abc", "٣", "1\x00", "-1", "9" * 30])
+def test_a_tampered_version_is_refused_like_a_stale_one(as_facilitator, programme,
+                                                        make_session, version):
+    session = make_session(programme.cohort, "Workshop 1")
+    form_page = as_facilitator.get(_edit_url(session))
+    data = {"csrf_token": csrf_from(form_page), **session_form(title="My change"),
+            "version": version}
+    response = as_facilitator.post(_edit_url(session), data=data)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Someone else changed this a moment ago" in page and "\x00" not in page
+    assert _fresh(programme.cohort, session.id).title == "Workshop 1"
+    assert _version_in(page) == "1"  # saving again, knowingly, works

@@ -23,7 +23,7 @@ from cohort.board.views.common import (
     page_arg,
 )
 from cohort.core.database import commit_bookkeeping
-from cohort.core.forms import ConfirmForm, ascii_number, attempt
+from cohort.core.forms import ConfirmForm, ascii_number, attempt, seen_version
 from cohort.core.services import page_number
 from cohort.plans.permissions import can_view_plan
 
@@ -96,7 +96,7 @@ def edit_post(cohort_id: int, thread_id: int, post_id: int):
     if request.method == "GET":
         form.body.data, form.version.data = post.body, str(post.version)
     ok, _ = attempt(form, lambda: services.edit_post(
-        current_user, post, form.body.data, ascii_number(form.version.data)), versioned=post)
+        current_user, post, form.body.data, seen_version(form)), versioned=post)
     if ok:
         flash("Your post is changed.", "success")
         return _to_thread(cohort, thread, f"post-{post.number}")

@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from cohort.cohorts.permissions import can_facilitate, load_cohort, membership_in
-from cohort.core.forms import ConfirmForm, ascii_number, attempt
+from cohort.core.forms import ConfirmForm, attempt, seen_version
 from cohort.core.timeutil import format_local, utcnow
 from cohort.evaluation import services
 from cohort.evaluation.forms import PHASES, AttachForm, DatesForm, answer_form
@@ -119,10 +119,10 @@ def answer(cohort_id: int, survey_id: int):
     form = answer_form(items, submitting=submit)
     if request.method == "GET" and response is not None:
         form.fill(response)
-    seen = ascii_number(form.version.data)
+    seen = seen_version(form)
     if response is not None and seen is None:
-        # Answers saved since this form was loaded (in another tab), or a version tampered
-        # with: refuse rather than overwrite, and offer the current version to save over.
+        # The form was loaded before the first answers were saved (in another tab): refuse
+        # rather than overwrite, and offer the current version to save over.
         seen = 0
     ok, _ = attempt(form, lambda: services.save_answers(
         current_user, membership, given, form.answers(), submit=submit, seen_version=seen),

@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from cohort.cohorts.permissions import load_cohort
-from cohort.core.forms import ascii_number, attempt
+from cohort.core.forms import attempt, seen_version
 from cohort.plans import services
 from cohort.plans.forms import hallmark_form
 from cohort.plans.permissions import can_edit_plan, can_view_maturity
@@ -48,7 +48,7 @@ def my_assessment(cohort_id: int):
         form.version.data = str(own.version)
     ok, _ = attempt(form, lambda: services.save_assessment(
         current_user, current, membership, form.answers(framework), submit,
-        ascii_number(form.version.data)), versioned=own)
+        seen_version(form)), versioned=own)
     if ok and submit:
         flash("Your ratings are submitted. You can now see the others' and agree a level "
               "for each hallmark together.", "success")

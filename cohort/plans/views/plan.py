@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from cohort.cohorts.permissions import load_cohort
 from cohort.core.audit import record
 from cohort.core.database import commit
-from cohort.core.forms import ascii_number, attempt
+from cohort.core.forms import ascii_number, attempt, seen_version
 from cohort.plans import services
 from cohort.plans.forms import ItemForm, ProgressForm
 from cohort.plans.permissions import can_view_maturity
@@ -139,7 +139,7 @@ def edit_item(cohort_id: int, place_id: int, item_id: int):
         form.due_on.process(None, item.due_on)
         form.version.data = str(item.version)
     ok, _ = attempt(form, lambda: services.update_item(
-        current_user, item, framework, _item_data(form), ascii_number(form.version.data)),
+        current_user, item, framework, _item_data(form), seen_version(form)),
         versioned=item)
     if ok:
         flash("The item is saved.", "success")
