@@ -3,6 +3,7 @@
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from cohort.extensions import db
@@ -93,6 +94,15 @@ def init_app(app: Flask) -> None:
             app.logger.exception("Database error on %s", request.path)
             return render_error(500)
         app.logger.warning("Database busy on %s", request.path)
+        response, code = render_error(503)
+        return response, code, {"Retry-After": "2"}
+
+    @app.errorhandler(PoolTimeout)
+    def pool_exhausted(error: PoolTimeout):
+        """Every database connection stayed in use for the pool's whole timeout: the service
+        is busy, not broken; nothing of the request was saved."""
+        db.session.rollback()
+        app.logger.warning("No database connection free on %s", request.path)
         response, code = render_error(503)
         return response, code, {"Retry-After": "2"}
 

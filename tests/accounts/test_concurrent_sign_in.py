@@ -22,8 +22,12 @@ EDITS = 8
 def test_a_crowd_of_sign_ins_and_a_participants_edits(build_app, make_cohort, make_member,
                                                        make_user, capsys):
     # Production's argon2 settings, so each refused sign-in costs what it costs there.
+    # A connection for each request, as a server of single-threaded workers has: 120 threads in
+    # one process would otherwise queue for 15 pooled connections, and on a busy machine wait
+    # past the pool's timeout (answered 503, tested in tests/core/test_errors.py).
     app = build_app(ARGON2_TIME_COST=3, ARGON2_MEMORY_COST=65536, ARGON2_PARALLELISM=4,
-                    LOGIN_MAX_FAILURES_PER_ACCOUNT=10_000)
+                    LOGIN_MAX_FAILURES_PER_ACCOUNT=10_000,
+                    SQLALCHEMY_ENGINE_OPTIONS={"pool_size": SIGN_INS + 2, "max_overflow": 0})
     with app.app_context():
         cohort = make_cohort()
         participant = make_member(cohort, "participant", user=make_user())
@@ -83,3 +87,39 @@ def test_a_crowd_of_sign_ins_and_a_participants_edits(build_app, make_cohort, ma
         print(f"\n{SIGN_INS} concurrent sign-ins: the participant's saves took "
               f"{statistics.median(latencies) * 1000:.0f} ms median, "
               f"{max(latencies) * 1000:.0f} ms at most")
+
+
+def test_the_password_is_checked_with_no_database_connection_held(app, client, make_user,
+                                                                 monkeypatch):
+    """A slow hash holds no pooled connection, so a crowd of sign-ins cannot empty the pool
+    while the hashes run: for a wrong password, a right one, and an outdated hash."""
+    from cohort.accounts.services import passwords, sessions
+
+    held = []
+    real = passwords.check_password
+
+    def watched(stored, password):
+        held.append(db.engine.pool.checkedout())
+        return real(stored, password)
+
+    monkeypatch.setattr(sessions, "check_password", watched)
+    user = make_user("watched@example.org")
+    commit()
+    for password in ("not the password", DEFAULT_PASSWORD):
+        token = csrf_from(client.get("/login"))
+        client.post("/login", data={"csrf_token": token, "email": user.email,
+                                    "password": password})
+    assert held == [0, 0]
+
+
+def test_an_outdated_hash_is_brought_up_to_date_at_sign_in(app, client, make_user, monkeypatch):
+    user = make_user("outdated@example.org")
+    commit()
+    old = user.password_hash
+    monkeypatch.setitem(app.config, "ARGON2_TIME_COST", app.config["ARGON2_TIME_COST"] + 1)
+    token = csrf_from(client.get("/login"))
+    response = client.post("/login", data={"csrf_token": token, "email": user.email,
+                                           "password": DEFAULT_PASSWORD})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(type(user), user.id).password_hash != old

@@ -69,6 +69,25 @@ def test_an_unexpected_error_is_a_friendly_500(build_app, caplog):
     assert "secret internal detail" in caplog.text  # but it is logged
 
 
+def test_no_free_database_connection_is_a_busy_page_not_a_failure(build_app):
+    """Every pooled connection in use for the pool's whole wait: the person is told the service
+    is busy and to try again, as for a locked database."""
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    app = build_app()
+
+    @app.route("/crowded")
+    def crowded():
+        raise PoolTimeout("QueuePool limit of size 5 overflow 10 reached")
+
+    response = app.test_client().get("/crowded")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "2"
+    page = response.get_data(as_text=True)
+    assert "The service is busy" in page
+    assert "Nothing was saved" in page
+
+
 def test_wrong_method_is_a_friendly_405(client):
     response = client.get("/logout")
     assert response.status_code == 405

@@ -47,19 +47,27 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(user: User | None, password: str) -> bool:
+    """Whether the password is the user's; brings an outdated hash up to date (unflushed)."""
+    matched, rehash = check_password(user.password_hash if user is not None else None, password)
+    if matched and rehash:
+        user.password_hash = hash_password(password)
+    return matched
+
+
+def check_password(stored: str | None, password: str) -> tuple[bool, bool]:
+    """(matches, needs a new hash) for a stored hash, touching no database, so it can run with
+    no connection held. No stored hash costs the same time as a real check, so timing does not
+    reveal which emails exist."""
     hasher = _hasher()
-    if user is None or user.password_hash is None:
-        # Spend the same time as a real check, so timing does not reveal which emails exist.
+    if stored is None:
         with contextlib.suppress(VerificationError):
             hasher.verify(_dummy_hash(), password)
-        return False
+        return False, False
     try:
-        hasher.verify(user.password_hash, password)
+        hasher.verify(stored, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
-    if hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hasher.hash(password)
-    return True
+        return False, False
+    return True, hasher.check_needs_rehash(stored)
 
 
 def _dummy_hash() -> str:

@@ -15,7 +15,12 @@ from cohort.accounts.models import (
     User,
     UserSession,
 )
-from cohort.accounts.services.passwords import hash_password, password_problem, verify_password
+from cohort.accounts.services.passwords import (
+    check_password,
+    hash_password,
+    password_problem,
+    verify_password,
+)
 from cohort.accounts.services.users import AccountError, find_user_by_email, normalise_email
 from cohort.core.audit import record
 from cohort.core.database import end_read, read_before_write
@@ -75,15 +80,21 @@ def sign_in(email: str, password: str, address: str | None, user_agent: str | No
             "LOGIN_MAX_FAILURES_PER_ACCOUNT"]:
         return SignIn(refusal=too_many)
     user_id = user.id if user is not None else None
-    end_read()  # the hash below takes a while: hold no lock meanwhile
+    stored = user.password_hash if user is not None else None
+    end_read()  # the hash below takes a while: hold no lock and no connection meanwhile
+    matched, rehash = check_password(stored, password)
+    new_hash = hash_password(password) if matched and rehash else None
     user = db.session.get(User, user_id) if user_id is not None else None
-    if not verify_password(user, password) or not user.is_active_account:
+    matched = matched and user is not None and user.password_hash == stored
+    if not matched or not user.is_active_account:
         db.session.add(LoginFailure(scope="account", key=key[:320], address=address))
         if address:
             db.session.add(LoginFailure(scope="address", key=address))
         record(user, "sign_in_failed", subject=key[:255], address=address)
         db.session.flush()
         return SignIn(refusal=SIGN_IN_REFUSED)
+    if new_hash is not None:
+        user.password_hash = new_hash
     lift_lock_out(user)
     user.last_login_at = utcnow()
     if address:
