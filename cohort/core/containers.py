@@ -357,9 +357,11 @@ def _macro_reference(tag: str, attributes: dict[str, str]) -> str | None:
         kind = attributes.get("Type", "").rstrip("/").rpartition("/")[2].lower()
         target = attributes.get("Target", "")
         lower = target.lower().split("?")[0].split("#")[0]
-        if (kind.startswith("vbaproject") or kind == "wordvbadata"
-                or MACRO_PART.search(lower)
-                or posixpath.splitext(lower)[1].lstrip(".") in MACRO_EXTENSIONS):
+        if kind.startswith("vbaproject") or kind == "wordvbadata":
+            return target
+        # A link the reader may follow is no part of the file; a template or part is loaded.
+        if kind != "hyperlink" and (MACRO_PART.search(lower) or posixpath.splitext(lower)[1]
+                                    .lstrip(".") in MACRO_EXTENSIONS):
             return target
     elif tag in ("Default", "Override"):
         if any(word in attributes.get("ContentType", "").lower() for word in MACRO_TYPE_WORDS):

@@ -79,7 +79,8 @@ def docx(**extra: bytes) -> bytes:
         "word/_rels/document.xml.rels": relationships(
             (f"{OFFICE}/image", "media/image1.png"), (f"{OFFICE}/chart", "charts/chart1.xml"),
             (f"{OFFICE}/oleObject", "embeddings/oleObject1.bin"),
-            (f"{OFFICE}/hyperlink", "https://example.org/vbaProject")),
+            (f"{OFFICE}/hyperlink", "https://example.org/vbaProject.bin"),
+            (f"{OFFICE}/hyperlink", "https://example.org/Budget.xlsm")),
         "word/media/image1.png": png(),
         "word/charts/chart1.xml": b'<?xml version="1.0"?><c:chartSpace/>',
         "word/charts/_rels/chart1.xml.rels": relationships(
