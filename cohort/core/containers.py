@@ -311,11 +311,12 @@ def _check_inner_container(info: zipfile.ZipInfo, chunks: Iterator[bytes],
         for chunk in chunks:
             spool.write(chunk)
         size = spool.tell()
+        budget.where.append(info.filename)
         try:
             inner = _open(spool, size, budget)
         except Damaged as error:
+            budget.where.pop()
             raise _unreadable(budget, info.filename) from error
-        budget.where.append(info.filename)
         with inner:
             _check_parts(inner, budget)
         budget.where.pop()

@@ -241,6 +241,21 @@ def test_a_part_that_expands_like_a_zip_bomb_is_refused():
         "does, and cannot be shared.")
 
 
+def test_a_zip_bomb_inside_an_embedded_workbook_is_refused():
+    bomb = docx(**{"word/embeddings/Microsoft_Excel_Worksheet.xlsx": xlsx(
+        **{"xl/worksheets/sheet2.xml": bytes(5 * MB)})})
+    assert refusal("notes.docx", bomb, max_bytes=20 * MB) == (
+        "The file has a part that expands over 200 times (xl/worksheets/sheet2.xml in "
+        "word/embeddings/Microsoft_Excel_Worksheet.xlsx), as a zip bomb does, and cannot be "
+        "shared.")
+
+
+def test_a_program_inside_an_embedded_archive_is_refused():
+    package = zipped({"META-INF/MANIFEST.MF": b"Manifest-Version: 1.0\n", "a/Main": CLASS})
+    assert refusal("notes.docx", docx(**{"word/embeddings/package.zip": package}),
+                   max_bytes=20 * MB) == program("a/Main in word/embeddings/package.zip")
+
+
 def test_a_file_whose_parts_together_expand_like_a_zip_bomb_is_refused():
     """Each part is small enough to be let through on its own ratio; together they are not."""
     bomb = docx(**{f"word/media/image{n}.png": bytes(MB) for n in range(2, 40)})
