@@ -65,12 +65,19 @@ INSTALLER_CLASSES = {uuid.UUID(f"000C108{n}-0000-0000-C000-000000000046").bytes_
                      for n in (2, 4, 6)}
 # The stream every VBA project has, as an OLE2 directory names it (UTF-16).
 VBA_STREAM = "_VBA_PROJECT".encode("utf-16-le")
+# The stream in which Office's Packager embeds a file, and what in it shows a program: a file
+# name it is known by, or the words every Windows program's header carries, or Linux's header.
+PACKAGE_STREAM = "Ole10Native".encode("utf-16-le")
 # Kinds of program that have no first bytes to know them by, or that puremagic names.
 PROGRAM_EXTENSIONS = {
     "exe", "dll", "com", "scr", "pif", "cpl", "msi", "msp", "mst", "sys", "drv", "ocx",
     "bat", "cmd", "ps1", "psm1", "vbs", "vbe", "js", "jse", "wsf", "wsh", "hta", "lnk", "reg",
     "msc", "jar", "class", "sh", "bash", "elf", "so", "dylib", "app", "appimage", "apk", "py",
 }
+PACKAGED_PROGRAM = re.compile(
+    rb"\.(?:" + "|".join(sorted(PROGRAM_EXTENSIONS)).encode()
+    + rb")\x00|This program cannot be run in DOS mode|\x7fELF[\x01\x02][\x01\x02]",
+    re.IGNORECASE)
 MACRO_EXTENSIONS = {"docm", "dotm", "xlsm", "xltm", "xlam", "pptm", "potm", "ppsm", "ppam",
                     "sldm"}
 # Parts of an Office file that puremagic need not look at: the first-byte checks above are
@@ -284,19 +291,26 @@ def _puremagic_says_program(head: bytes) -> bool:
 
 
 def _check_ole(chunks: Iterator[bytes], budget: _Budget, name: str) -> None:
-    """An OLE2 part (an embedded object or old Office file): refused when it is an installer
-    or has a VBA project. Read a chunk at a time; the stream name may span two chunks."""
+    """An OLE2 part (an embedded object or old Office file): refused when it is an installer,
+    has a VBA project, or packages a program (an Ole10Native stream, which Office's Packager
+    uses to embed any file as an icon, holding a program's name or its first bytes). Read a
+    chunk at a time, the end of the last chunk kept so that nothing sought is split."""
     read, tail, root, root_bytes = 0, b"", None, b""
+    packaged = program = False
     for chunk in chunks:
         if root is None:
             root = _ole_root_offset(chunk) or -1
         if root >= 0 and read <= root + 0x60 and read + len(chunk) > root:
             root_bytes += chunk[max(root - read, 0):root + 0x60 - read]
-        if VBA_STREAM in tail + chunk:
+        window = tail + chunk
+        if VBA_STREAM in window:
             raise _macros(budget, name)
-        tail = chunk[-len(VBA_STREAM):]
+        packaged = packaged or PACKAGE_STREAM in window
+        program = program or bool(PACKAGED_PROGRAM.search(window))
+        tail = chunk[-300:]
         read += len(chunk)
-    if len(root_bytes) >= 0x60 and root_bytes[0x50:0x60] in INSTALLER_CLASSES:
+    if packaged and program or (len(root_bytes) >= 0x60
+                                and root_bytes[0x50:0x60] in INSTALLER_CLASSES):
         raise _program(budget, name)
 
 

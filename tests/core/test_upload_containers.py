@@ -177,6 +177,31 @@ def test_a_program_inside_a_document_is_refused_by_its_name_or_its_content(
     assert refusal(filename, data, max_bytes=20 * MB) == message
 
 
+def packaged(name: bytes, content: bytes) -> bytes:
+    """An embedded object as Office's Packager makes one: an OLE2 file whose Ole10Native stream
+    holds a file's name, its path and its content."""
+    native = b"\x02\x00" + name + b"\x00C:\\Users\\ada\\" + name + b"\x00" + content
+    return ole2(WORD_CLASS) + "Ole10Native".encode("utf-16-le") + bytes(64) \
+        + struct.pack("<I", len(native)) + native
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    (b"invoice.exe", MZ + b"This program cannot be run in DOS mode.\r\r\n$"),
+    (b"run.bat", b"@echo off\r\nformat c:\r\n"),
+    (b"notes", MZ + b"This program cannot be run in DOS mode.\r\r\n$"),
+    (b"notes.txt", b"\x7fELF\x02\x01\x01\x00" + bytes(64)),
+])
+def test_a_program_packaged_as_an_embedded_object_is_refused(name, content):
+    data = docx(**{"word/embeddings/oleObject2.bin": packaged(name, content)})
+    assert refusal("notes.docx", data, max_bytes=20 * MB) == program(
+        "word/embeddings/oleObject2.bin")
+
+
+def test_a_document_packaged_as_an_embedded_object_passes():
+    data = docx(**{"word/embeddings/oleObject2.bin": packaged(b"minutes.pdf", b"%PDF-1.4\n")})
+    assert check_upload("notes.docx", data, max_bytes=20 * MB).size == len(data)
+
+
 def plain_docx(**parts: bytes) -> bytes:
     """A Word document of five parts, with the given parts in place of or beside them."""
     base = {
