@@ -15,7 +15,8 @@ from xml.parsers import expat
 
 import puremagic
 
-__all__ = ["LIMITS", "Damaged", "Limits", "Refused", "check_archive", "ole_has_macros"]
+__all__ = ["LIMITS", "OLE2", "ZIP", "Damaged", "Limits", "Refused", "check_archive",
+           "check_parts", "is_program", "ole_has_macros", "ole_installer"]
 
 MB = 1024 * 1024
 
