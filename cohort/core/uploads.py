@@ -5,7 +5,6 @@ import hashlib
 import io
 import re
 import unicodedata
-import uuid
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable
@@ -13,6 +12,8 @@ from dataclasses import dataclass
 
 import puremagic
 
+from cohort.core import containers
+from cohort.core.containers import OLE2, ZIP
 from cohort.core.errors import UserError
 
 __all__ = ["KINDS", "Kind", "Upload", "UploadError", "check_upload", "safe_filename"]
@@ -53,39 +54,8 @@ class Kind:
     inspect: Callable[[bytes, "Kind"], None]
 
 
-# Programs are refused whatever their name. MZ counts only with the zero bytes every DOS/PE
-# header has, so a text file that happens to begin with "MZ" is not taken for one.
-EXECUTABLE_PREFIXES = (
-    b"\x7fELF",  # Linux and most Unix
-    b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe", b"\xcf\xfa\xed\xfe",  # Mach-O
-    b"\xca\xfe\xba\xbe",  # Mach-O universal binary, Java class
-    b"\x00asm",  # WebAssembly
-    b"#!/",  # a script for an interpreter
-)
-OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP = b"PK\x03\x04"
-# Windows Installer files (.msi, .msp, .mst) are OLE2 like old Office files; their root
-# storage carries one of these class ids.
-INSTALLER_CLASSES = {uuid.UUID(f"000C108{n}-0000-0000-C000-000000000046").bytes_le
-                     for n in (2, 4, 6)}
-
-
 def _is_program(data: bytes) -> bool:
-    if data.startswith(b"MZ") and b"\x00" in data[2:64]:
-        return True
-    return data.startswith(EXECUTABLE_PREFIXES) or _is_installer(data)
-
-
-def _is_installer(data: bytes) -> bool:
-    """Whether an OLE2 file's root entry names a Windows Installer class."""
-    if not data.startswith(OLE2) or len(data) < 512:
-        return False
-    shift = int.from_bytes(data[30:32], "little")
-    if shift not in (9, 12):
-        return False
-    first_directory_sector = int.from_bytes(data[48:52], "little")
-    root = (first_directory_sector + 1) * (1 << shift)
-    return data[root + 0x50:root + 0x60] in INSTALLER_CLASSES
+    return containers.is_program(data) or containers.ole_installer(data)
 
 
 def _magic(data: bytes) -> list:
@@ -115,30 +85,45 @@ def _by_magic(prefix: bytes, *extensions: str) -> Callable[[bytes, Kind], None]:
     return inspect
 
 
+def _by_ole_magic(*extensions: str) -> Callable[[bytes, Kind], None]:
+    """A check of an old Office file: an OLE2 file that puremagic takes for one of
+    `extensions`, with no VBA project in it."""
+    by_magic = _by_magic(OLE2, *extensions)
+
+    def inspect(data: bytes, kind: Kind) -> None:
+        by_magic(data, kind)
+        if containers.ole_has_macros(data):
+            raise containers.Refused("The file holds macros and cannot be shared: save it "
+                                     "without macros and try again.")
+    return inspect
+
+
 def _open_zip(data: bytes, kind: Kind) -> zipfile.ZipFile:
+    """The container opened once its parts are few and small enough (containers.LIMITS)."""
     if not data.startswith(ZIP):
         raise _Mismatch(_what_it_looks_like(data))
     try:
-        return zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
+        return containers.check_archive(io.BytesIO(data), len(data))
+    except containers.Damaged as error:
         raise _Mismatch(f"it is a damaged zip archive, not {kind.called}") from error
 
 
 def _office_open_xml(main_part: str) -> Callable[[bytes, Kind], None]:
     """A check of a .docx, .pptx or .xlsx: a zip with the package's content types and its main
-    part. Macros are refused: the macro-enabled kinds have names of their own."""
+    part, whose parts hold no program and no macros (the macro-enabled kinds have names of
+    their own)."""
     def inspect(data: bytes, kind: Kind) -> None:
         with _open_zip(data, kind) as archive:
             names = set(archive.namelist())
-        if "[Content_Types].xml" not in names or main_part not in names:
-            raise _Mismatch(f"it is a zip archive but not {kind.called}")
-        if any(name.lower().endswith("vbaproject.bin") for name in names):
-            raise _Mismatch("it contains macros, which are not accepted; save it without them")
+            if "[Content_Types].xml" not in names or main_part not in names:
+                raise _Mismatch(f"it is a zip archive but not {kind.called}")
+            containers.check_parts(archive)
     return inspect
 
 
 def _open_document(data: bytes, kind: Kind) -> None:
-    """A check of an OpenDocument file: a zip whose first entry, `mimetype`, names its kind."""
+    """A check of an OpenDocument file: a zip whose first entry, `mimetype`, names its kind, and
+    whose parts hold no program, macros or scripts."""
     with _open_zip(data, kind) as archive:
         entries = archive.infolist()
         if not entries or entries[0].filename != "mimetype":
@@ -149,9 +134,11 @@ def _open_document(data: bytes, kind: Kind) -> None:
         except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError,
                 ValueError, zlib.error) as error:
             raise _Mismatch(f"it is a damaged zip archive, not {kind.called}") from error
-    if declared != kind.content_type:
-        other = next((k.called for k in KINDS.values() if k.content_type == declared), None)
-        raise _Mismatch(f"it is {other}" if other else f"it is not {kind.called}")
+        if declared != kind.content_type:
+            other = next((k.called for k in KINDS.values() if k.content_type == declared),
+                         None)
+            raise _Mismatch(f"it is {other}" if other else f"it is not {kind.called}")
+        containers.check_parts(archive)
 
 
 TEXT_MESSAGE = "A text or CSV file must be UTF-8 text"
@@ -168,7 +155,7 @@ def _text(data: bytes, kind: Kind) -> None:
                           "binary file.")
 
 
-_OLE = _by_magic(OLE2, ".doc", ".xls", ".ppt")
+_OLE = _by_ole_magic(".doc", ".xls", ".ppt")
 _OPENDOCUMENT = "application/vnd.oasis.opendocument"
 _OPENXML = "application/vnd.openxmlformats-officedocument"
 
@@ -262,5 +249,7 @@ def check_upload(filename: str, data: bytes, allowed: Iterable[str] | None = Non
     except _Mismatch as mismatch:
         message = f"The file's content is not a .{extension} file: {mismatch}."
         raise UploadError(message) from None
+    except containers.Refused as refused:
+        raise UploadError(str(refused)) from None
     return Upload(filename=name, extension=extension, content_type=kind.content_type,
                   size=len(data), sha256=hashlib.sha256(data).hexdigest())

@@ -196,8 +196,8 @@ PROGRAM = "it is a program, and programs are never accepted."
      "The file's content is not a .pptx file: it is a damaged zip archive, not a PowerPoint "
      "presentation."),
     ("macro.docx", office_open_xml("word/document.xml", "word/vbaProject.bin"),
-     "The file's content is not a .docx file: it contains macros, which are not accepted; save "
-     "it without them."),
+     "The file holds macros (word/vbaProject.bin) and cannot be shared: save it without macros "
+     "and try again."),
     ("notes.odt", open_document(f"{OPENDOCUMENT}.spreadsheet"),
      "The file's content is not a .odt file: it is an OpenDocument spreadsheet."),
     ("notes.odt", zipped({"content.xml": b"<x/>", "mimetype": f"{OPENDOCUMENT}.text".encode()}),
