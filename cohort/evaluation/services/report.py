@@ -1,7 +1,8 @@
 """The evaluator's figures: for each instrument given in the cohorts asked for, the response
 rate of each survey, each item's distribution before and after, the paired change of items
-asked both times, the share agreeing, and the free-text answers. An anonymous survey with
-fewer than MIN_GROUP responses shows counts only: no breakdown that could point at a person.
+asked both times or asked at the end about now and, looking back, about the start, the share
+agreeing, and the free-text answers. An anonymous survey with fewer than MIN_GROUP responses
+shows counts only: no breakdown that could point at a person.
 """
 
 import dataclasses
@@ -84,7 +85,8 @@ def report(cohorts: list[Cohort]) -> list[InstrumentReport]:
 
 
 def _identity(item: Item) -> tuple:
-    return (item.key, item.text, item.type, item.choices, tuple(sorted(item.scale_labels.items())))
+    return (item.key, item.text, item.type, item.choices, tuple(sorted(item.scale_labels.items())),
+            item.pairs_with)
 
 
 def _pooled(surveys: list[Survey], found: dict[int, dict]) -> tuple[list[Item], dict]:
@@ -105,6 +107,11 @@ def _pooled(surveys: list[Survey], found: dict[int, dict]) -> tuple[list[Item], 
                     if same_key else item
                 place[identity] = (index, len(place))
             rename[item.key] = items[identity].key
+        for item in instrument_of(survey).items:  # a look back pairs with its own survey's item
+            kept = items[_identity(item)]
+            if item.pairs_with in rename and kept.pairs_with != rename[item.pairs_with]:
+                items[_identity(item)] = dataclasses.replace(kept,
+                                                             pairs_with=rename[item.pairs_with])
         given = found[survey.id]
         if any(old != new for old, new in rename.items()):
             given = {who: {rename.get(k, k): v for k, v in values.items()}
@@ -129,6 +136,12 @@ def _figures(item: Item, answers: dict[str, dict[str, dict]]) -> ItemFigures:
             setattr(figures, phase, distribution(item, list(values[phase].values())))
     if item.phase == "both":
         figures.change = paired(values["pre"], values["post"])
+    elif item.pairs_with is not None:
+        # Looking back and now, in the same response: each person's answer now against their
+        # own look back at the start.
+        now = {who: given[item.pairs_with] for who, given in answers["post"].items()
+               if item.pairs_with in given}
+        figures.change = paired(values["post"], now)
     if item.type == "agreement":
         figures.agreeing = share_agreeing(list(values["post"].values()))
     return figures
