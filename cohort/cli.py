@@ -1,5 +1,6 @@
 """The `flask --app wsgi cohort ...` commands. Each calls services and commits at the end."""
 
+import logging
 import time
 from pathlib import Path
 
@@ -96,6 +97,10 @@ def dispatch_command(batch: int, until_idle: bool) -> None:
 @click.option("--once", is_flag=True, help="Run one sweep and exit.")
 def scheduler_command(once: bool) -> None:
     """Run the scheduler process (one per deployment; a second one waits as a standby)."""
+    if current_app.logger.level == logging.NOTSET:
+        # Its start, standby and sweeps are reported at info, which is below the level a
+        # logger without one inherits (warning); a level set in the logging configuration wins.
+        current_app.logger.setLevel(logging.INFO)
     if once:
         click.echo(sweep())
         return
