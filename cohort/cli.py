@@ -1,6 +1,7 @@
 """The `flask --app wsgi cohort ...` commands. Each calls services and commits at the end."""
 
 import logging
+import re
 import time
 from pathlib import Path
 
@@ -67,9 +68,27 @@ def load_frameworks_command(files: tuple[str, ...]) -> None:
         except PlanError as error:
             db.session.rollback()
             raise click.ClickException(f"{path}: {error}") from None
-        click.echo(f"{framework.name} ({framework.key}): {len(framework.hallmarks)} hallmarks, "
+        click.echo(f"{framework.name} ({framework.key}): "
+                   f"{_hallmarks_counted([h.key for h in framework.hallmarks])}, "
                    f"{len(framework.levels)} levels.")
     commit()
+
+
+_PARTS = {2: "two", 3: "three", 4: "four", 5: "five"}
+
+
+def _hallmarks_counted(keys: list[str]) -> str:
+    """How many hallmarks, counting one in parts ("3a", "3b") once: "6 hallmarks (3 in two
+    parts)", as the framework's authors count them."""
+    numbers: dict[str, int] = {}
+    for key in keys:
+        part = re.fullmatch(r"(\d+)[a-z]", key)
+        number = part.group(1) if part else key
+        numbers[number] = numbers.get(number, 0) + 1
+    counted = f"{len(numbers)} hallmark{'' if len(numbers) == 1 else 's'}"
+    split = [f"{number} in {_PARTS.get(parts, parts)} parts"
+             for number, parts in numbers.items() if parts > 1]
+    return f"{counted} ({', '.join(split)})" if split else counted
 
 
 @cohort_cli.command("purge")
