@@ -3,12 +3,14 @@ the programme (November and December 2021), answered by all ten of the places' h
 every participant rating their knowledge of wellbeing higher at the end than, looking back, at
 the start, and 70% agreeing (30% neither) that they were able to connect with others."""
 
+import re
 from collections import Counter
 
-from cohort.core.timeutil import utcnow
+from cohort.core.timeutil import format_date, utcnow
 from cohort.evaluation import services
 from cohort.evaluation.models import Response
 from cohort.extensions import db
+from tests.conftest import DEMO_PASSWORD
 
 AREAS = ("wellbeing", "drivers", "measurement", "inequality", "what-works", "policy-making")
 
@@ -65,3 +67,21 @@ def test_the_running_cohort_has_its_pre_survey_answered_and_its_post_not_open(de
     total, submitted, _missing = services.tracking(pre)
     assert services.is_open(pre) and submitted == total - 1  # participant01 has not answered
     assert post.opens_at > utcnow()
+
+
+def test_the_running_cohorts_report_names_the_survey_too_small_and_when_it_opens(
+        demo_cohorts, client, login):
+    """Issue 28: the survey after the programme is not open yet, so it has no response rate
+    of 0%, and it is the one that has fewer than 5 answers, not the one before."""
+    _reference, running = demo_cohorts
+    pre, post = sorted(services.surveys_of(running), key=lambda s: s.phase != "pre")
+    total, submitted, _missing = services.tracking(pre)
+    opens = format_date(post.opens_at, running.timezone)
+    login("evaluator@example.org", DEMO_PASSWORD)
+    page = client.get(f"/cohorts/{running.id}/evaluation").get_data(as_text=True)
+    rates = page[page.index("Response rate"):page.index("</table>")]
+    assert re.search(r"After the programme</th>\s*<td[^>]*>0</td>\s*<td[^>]*>\d+</td>\s*"
+                     rf"<td[^>]*>Not open yet: opens on {opens}</td>", rates)
+    assert "(0%)" not in rates and f"{submitted} of {total} (" in rates and submitted >= 5
+    assert ("Fewer than 5 people have answered the survey after the programme, which opens on "
+            f"{opens}: the figures are not broken down") in page

@@ -7,8 +7,10 @@ shows counts only: no breakdown that could point at a person.
 
 import dataclasses
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from cohort.cohorts.models import Cohort
+from cohort.core.timeutil import utcnow
 from cohort.evaluation.models import Survey
 from cohort.evaluation.services.surveys import answers_of, asked, instrument_of, surveys_of
 from surveys.analysis import (
@@ -45,6 +47,8 @@ class InstrumentReport:
     anonymous: bool
     suppressed: bool  # nothing to break down: every group is anonymous and too small
     left_out: list[str] = field(default_factory=list)  # pooled cohorts too small to break down
+    small: list[str] = field(default_factory=list)  # the phases too small to break down
+    opens: dict[str, datetime] = field(default_factory=dict)  # phase -> when, if not open yet
 
 
 def report(cohorts: list[Cohort]) -> list[InstrumentReport]:
@@ -68,11 +72,12 @@ def report(cohorts: list[Cohort]) -> list[InstrumentReport]:
         by_cohort: dict[int, list[Survey]] = {}
         for survey in surveys:
             by_cohort.setdefault(survey.cohort_id, []).append(survey)
-        kept, left_out = [], []
+        kept, left_out, small = [], [], set()
         for cohort_id, group in by_cohort.items():
             if any(s.anonymous for s in group) and \
                     min(len(found[s.id]) for s in group) < MIN_GROUP:
                 left_out.append(titles[cohort_id])
+                small |= {s.phase for s in group if len(found[s.id]) < MIN_GROUP}
             else:
                 kept += group
         items, answers = _pooled(kept, found)
@@ -80,8 +85,18 @@ def report(cohorts: list[Cohort]) -> list[InstrumentReport]:
             instrument_of(surveys[-1]), surveys, dict(sorted(rates.items(), reverse=True)),
             [_figures(item, answers) for item in items],
             any(s.anonymous for s in surveys), not kept,
-            left_out if len(by_cohort) > 1 else []))
+            left_out if len(by_cohort) > 1 else [], sorted(small, reverse=True),
+            _not_open(surveys)))
     return sections
+
+
+def _not_open(surveys: list[Survey]) -> dict[str, datetime]:
+    """{phase: when its first survey opens} for each phase none of whose surveys is open yet."""
+    now = utcnow()
+    opening: dict[str, list[datetime]] = {}
+    for survey in surveys:
+        opening.setdefault(survey.phase, []).append(survey.opens_at)
+    return {phase: min(times) for phase, times in opening.items() if min(times) > now}
 
 
 def _identity(item: Item) -> tuple:
