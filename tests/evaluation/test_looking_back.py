@@ -9,6 +9,7 @@ import pytest
 from cohort.core.database import commit
 from cohort.core.timeutil import utcnow
 from cohort.evaluation import services
+from surveys.analysis import caution_looking_back
 
 
 @pytest.fixture
@@ -58,3 +59,24 @@ def test_the_report_page_shows_the_change_from_the_start_to_now(client, login, s
     means = page[page.index("Average answers before and after"):page.index("Question 1:")]
     assert re.search(r"Wellbeing<span.*?</th>\s*<td[^>]*>1\.00</td>\s*<td[^>]*>6</td>\s*"
                      r"<td[^>]*>3\.00</td>", means, re.S)
+
+
+def test_a_few_looks_back_are_cautioned_about_as_questions_not_surveys(surveyed):
+    cohort, survey, people = surveyed
+    survey.anonymous = False  # a named survey is broken down however few answer
+    for person in people[:3]:
+        _answer(person, survey, 2, 3)
+    commit()
+    (section,) = services.report([cohort])
+    change = {f.item.key: f for f in section.items}["knowledge-drivers-at-start"].change
+    assert change.caution.startswith("Only 3 people answered both questions. With fewer than 6")
+
+
+@pytest.mark.parametrize(("n", "changes", "start"), [
+    (0, [], "Nobody answered both about now and, looking back, about the start"),
+    (1, [1], "Only one person answered both about now and about the start"),
+    (7, [0] * 7, "No change: everyone gave the same answer about now as about the start"),
+])
+def test_the_caution_for_looks_back_speaks_of_questions(n, changes, start):
+    assert caution_looking_back(n, changes).startswith(start)
+    assert caution_looking_back(6, [1] * 6) is None

@@ -17,6 +17,7 @@ from surveys.analysis import (
     Agreement,
     Distribution,
     Paired,
+    caution_looking_back,
     distribution,
     paired,
     share_agreeing,
@@ -157,6 +158,8 @@ def _figures(item: Item, answers: dict[str, dict[str, dict]]) -> ItemFigures:
         now = {who: given[item.pairs_with] for who, given in answers["post"].items()
                if item.pairs_with in given}
         figures.change = paired(values["post"], now)
+        figures.change.caution = caution_looking_back(figures.change.n_pairs,
+                                                      figures.change.changes)
     if item.type == "agreement":
         figures.agreeing = share_agreeing(list(values["post"].values()))
     return figures
