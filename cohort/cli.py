@@ -1,5 +1,7 @@
 """The `flask --app wsgi cohort ...` commands. Each calls services and commits at the end."""
 
+import logging
+import re
 import time
 from pathlib import Path
 
@@ -66,9 +68,27 @@ def load_frameworks_command(files: tuple[str, ...]) -> None:
         except PlanError as error:
             db.session.rollback()
             raise click.ClickException(f"{path}: {error}") from None
-        click.echo(f"{framework.name} ({framework.key}): {len(framework.hallmarks)} hallmarks, "
+        click.echo(f"{framework.name} ({framework.key}): "
+                   f"{_hallmarks_counted([h.key for h in framework.hallmarks])}, "
                    f"{len(framework.levels)} levels.")
     commit()
+
+
+_PARTS = {2: "two", 3: "three", 4: "four", 5: "five"}
+
+
+def _hallmarks_counted(keys: list[str]) -> str:
+    """How many hallmarks, counting one in parts ("3a", "3b") once: "6 hallmarks (3 in two
+    parts)", as the framework's authors count them."""
+    numbers: dict[str, int] = {}
+    for key in keys:
+        part = re.fullmatch(r"(\d+)[a-z]", key)
+        number = part.group(1) if part else key
+        numbers[number] = numbers.get(number, 0) + 1
+    counted = f"{len(numbers)} hallmark{'' if len(numbers) == 1 else 's'}"
+    split = [f"{number} in {_PARTS.get(parts, parts)} parts"
+             for number, parts in numbers.items() if parts > 1]
+    return f"{counted} ({', '.join(split)})" if split else counted
 
 
 @cohort_cli.command("purge")
@@ -96,6 +116,10 @@ def dispatch_command(batch: int, until_idle: bool) -> None:
 @click.option("--once", is_flag=True, help="Run one sweep and exit.")
 def scheduler_command(once: bool) -> None:
     """Run the scheduler process (one per deployment; a second one waits as a standby)."""
+    if current_app.logger.level == logging.NOTSET:
+        # Its start, standby and sweeps are reported at info, which is below the level a
+        # logger without one inherits (warning); a level set in the logging configuration wins.
+        current_app.logger.setLevel(logging.INFO)
     if once:
         click.echo(sweep())
         return

@@ -143,6 +143,26 @@ def _caution(n: int, changes: list[float]) -> str | None:
     return None
 
 
+def caution_looking_back(n: int, changes: list[float]) -> str | None:
+    """The caution for pairs within one survey: an answer about now and a look back at the
+    start. Worded for questions rather than surveys; otherwise as for a pre and post survey."""
+    if n == 0:
+        return ("Nobody answered both about now and, looking back, about the start, so there is "
+                "no change to show or test.")
+    if n == 1:
+        return ("Only one person answered both about now and about the start: their change is "
+                "shown, but one answer cannot show a change across the cohort, so there is no "
+                "test.")
+    if all(change == 0 for change in changes):
+        return ("No change: everyone gave the same answer about now as about the start, so "
+                "there is nothing to test.")
+    if n < SMALLEST_TESTABLE:
+        return (f"Only {n} people answered both questions. With fewer than {SMALLEST_TESTABLE} "
+                "pairs no test of this kind can reach the usual threshold (p < 0.05), however "
+                "large the change: read the changes themselves rather than the p-value.")
+    return None
+
+
 def _wilcoxon(changes: list[float]) -> tuple[float, float, str, float]:
     """(statistic, two-sided p, method, signed z) for the changes, which are not all zero."""
     # The test depends on the changes and not their order. Its exact forms (up to 50 pairs)

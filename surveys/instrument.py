@@ -31,7 +31,7 @@ PROGRAMME_EVALUATION = "programme-evaluation"
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 _ITEM_FIELDS = {"key", "text", "type", "required", "phase", "retrospective", "measures",
-                "choices", "scale_labels"}
+                "choices", "scale_labels", "pairs_with"}
 _TOP_FIELDS = {"format", "key", "name", "description", "items"}
 
 
@@ -46,6 +46,9 @@ class Item:
     measures: str | None = None  # reaction, learning, behaviour or results
     choices: tuple[str, ...] = ()
     scale_labels: dict[int, str] = field(default_factory=dict)  # stored value -> words
+    # A retrospective item: the key of the item asking the same about now, in the same survey;
+    # each response's two answers are paired, so one survey at the end measures a change.
+    pairs_with: str | None = None
 
     @property
     def scale(self) -> range | None:
@@ -158,11 +161,16 @@ def _item(reader: Reader, node: Node) -> Item | None:
     choices = _choices(reader, entries, label, kind)
     labels = _scale_labels(reader, entries, label, kind)
     required = reader.flag(entries.get("required"), f"{label}'s required", True)
+    pairs_with = reader.text(entries.get("pairs_with"), f"{label}'s pairs_with", 60)
+    if pairs_with is not None and not retrospective:
+        reader.problem(entries["pairs_with"][0], f"{label}: only a retrospective item pairs "
+                       "with another (its answer about before, with the other's about now)")
+        pairs_with = None
     if None in (key, text, kind) or ("phase" in entries and phase is None) or (
             "measures" in entries and measures is None):
         return None
     return Item(key, text, kind, required, phase or "post", retrospective, measures, choices,
-                labels)
+                labels, pairs_with)
 
 
 def _decode(data: bytes | str) -> str:
@@ -216,9 +224,35 @@ def parse(data: bytes | str) -> Instrument:
         items.append(item)
     if "items" in top and not items and not reader.problems:
         reader.problem(top["items"][1], "An instrument needs at least one item")
+    _check_pairs(reader, items, seen)
     if reader.problems:
         raise InstrumentError(reader.problems)
     return Instrument(key, name, description, tuple(items))
+
+
+def _check_pairs(reader: Reader, items: list[Item], lines: dict[str, int]) -> None:
+    """Each retrospective item's pairs_with names an item asked after the programme about
+    now, on the same scale, which no other item pairs with."""
+    by_key = {item.key: item for item in items}
+    taken: dict[str, str] = {}
+    for item in items:
+        if item.pairs_with is None:
+            continue
+        other = by_key.get(item.pairs_with)
+        where = (lines[item.key], f"Item {item.key} pairs with '{item.pairs_with}'")
+        if other is None:
+            reader.problems.append((where[0], f"{where[1]}, which is not an item here"))
+        elif other.retrospective or not other.asked_at("post"):
+            reader.problems.append((where[0], f"{where[1]}, which must be asked after the "
+                                    "programme about now (not retrospective)"))
+        elif other.scale is None or other.type != item.type:
+            reader.problems.append((where[0], f"{where[1]}, which must be on the same scale "
+                                    f"({item.type})"))
+        elif other.key in taken:
+            reader.problems.append((where[0], f"{where[1]}, which item {taken[other.key]} "
+                                    "already pairs with"))
+        else:
+            taken[other.key] = item.key
 
 
 @lru_cache(maxsize=1)

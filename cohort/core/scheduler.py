@@ -56,7 +56,7 @@ def leader_lock(poll_seconds: float = 5.0):
             ).scalar():
                 conn.commit()
                 if not announced:
-                    current_app.logger.warning("Another scheduler is running; waiting as standby.")
+                    current_app.logger.info("Another scheduler is running; waiting as standby.")
                     announced = True
                 time.sleep(poll_seconds)
             conn.commit()
@@ -81,7 +81,7 @@ def leader_lock(poll_seconds: float = 5.0):
                 break
             except Timeout:
                 if not announced:
-                    current_app.logger.warning("Another scheduler is running; waiting as standby.")
+                    current_app.logger.info("Another scheduler is running; waiting as standby.")
                     announced = True
         try:
             yield
@@ -132,7 +132,7 @@ def run_scheduler() -> None:
                 app.logger.info("Dispatched %s messages", sent)
 
     with leader_lock():
-        app.logger.warning("Scheduler running: a sweep every %s seconds.", interval)
+        app.logger.info("Scheduler running: a sweep every %s seconds.", interval)
         scheduler = BlockingScheduler(timezone="UTC")
         scheduler.add_job(sweep_job, "interval", seconds=interval, id="sweep", coalesce=True,
                           max_instances=1)

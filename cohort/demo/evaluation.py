@@ -1,12 +1,14 @@
 """The evaluation's surveys and answers.
 
-The 2021 cohort: an anonymous knowledge self-assessment before (March) and after (December)
-the programme, and the programme evaluation after it. All ten participants answered both, as
-in the report: each rated their knowledge of wellbeing higher after; 7 of 10 agreed or
-strongly agreed they were able to connect with others and 3 neither agreed nor disagreed. The
-individual ratings and the free-text answers (in the product's own words, after the report's
-themes) are invented. The running cohort: its knowledge survey before the programme is open
-and answered by everyone but participant01; the one after it opens at the end.
+The 2021 cohort, as in the report: one online survey at the end of the programme (November to
+December 2021), answered by the places' holders at that time, all ten of them. It asks each
+participant to rate their knowledge now and, looking back, at the start (one survey, each
+person's two answers paired), and to evaluate the programme. Every participant rated their
+broad knowledge of wellbeing higher at the end; 7 of 10 agreed or strongly agreed they were
+able to connect with others and 3 neither agreed nor disagreed. The individual ratings and the
+free-text answers (in the product's own words, after the report's themes) are invented. The
+running cohort: its knowledge survey before the programme is open and answered by everyone but
+participant01; the one after it opens at the end.
 """
 
 from datetime import date, timedelta
@@ -20,10 +22,25 @@ from cohort.evaluation.models import Response
 from cohort.evaluation.services import attach_survey, eligible, instrument_of, save_answers
 from cohort.extensions import db
 
-PRE_OPENS, PRE_CLOSES = date(2021, 3, 1), date(2021, 3, 19)
-POST_OPENS, POST_CLOSES = date(2021, 12, 6), date(2021, 12, 20)
-# Knowledge of wellbeing before and after, per participant (1 none .. 5 very good).
-KNOWLEDGE = ((2, 4), (2, 3), (1, 3), (3, 4), (2, 4), (3, 5), (2, 3), (3, 4), (2, 4), (1, 3))
+# "Evaluation of the cohort programme took place during November/December 2021."
+SURVEY_OPENS, SURVEY_CLOSES = date(2021, 11, 15), date(2021, 12, 3)
+LOOKING_BACK = "knowledge-looking-back"
+# Each participant's knowledge at the start (looking back) and now, in each area (1 none ..
+# 5 very good), participant01 first. Everyone rated their broad knowledge higher at the end;
+# in the specific areas most did, some stayed where they were.
+KNOWLEDGE = {
+    "wellbeing": ((2, 4), (2, 3), (1, 3), (3, 4), (2, 4), (3, 5), (2, 3), (3, 4), (2, 4),
+                  (1, 3)),
+    "drivers": ((1, 3), (2, 3), (1, 2), (2, 4), (2, 3), (3, 4), (1, 3), (2, 3), (2, 4), (1, 2)),
+    "measurement": ((1, 3), (1, 2), (1, 3), (2, 4), (2, 2), (3, 5), (1, 3), (2, 4), (3, 4),
+                    (1, 2)),
+    "inequality": ((2, 3), (2, 2), (2, 3), (3, 4), (2, 3), (3, 3), (2, 3), (3, 4), (2, 3),
+                   (2, 3)),
+    "what-works": ((1, 2), (2, 3), (1, 2), (2, 3), (1, 3), (2, 4), (1, 2), (2, 3), (2, 3),
+                   (1, 2)),
+    "policy-making": ((2, 3), (1, 3), (1, 2), (2, 3), (2, 4), (3, 5), (2, 2), (2, 4), (2, 3),
+                      (1, 3)),
+}
 CONNECT = (5, 4, 3, 4, 5, 3, 4, 4, 5, 3)  # 7 agree or strongly agree, 3 neither
 EXPERIENCE = (9, 8, 7, 8, 9, 10, 7, 8, 9, 8)
 ADVICE = (
@@ -60,30 +77,25 @@ def _answers(survey, value_of) -> dict:
 
 
 def _reference(facilitator, cohort: Cohort) -> None:
+    """The survey at the end, answered by the ten who held the places then."""
     people = [m for m in eligible(cohort) if m.user.email.startswith("participant")]
     people.sort(key=lambda m: m.user.email)
-    pre = _open_now(facilitator, cohort, "knowledge", "pre")
-    post = _open_now(facilitator, cohort, "knowledge", "post")
+    knowledge = _open_now(facilitator, cohort, LOOKING_BACK, "post")
     evaluation = _open_now(facilitator, cohort, "programme-evaluation", "post")
     for n, person in enumerate(people):
-        before, after = KNOWLEDGE[n % len(KNOWLEDGE)]
-        save_answers(person.user, person, pre,
-                     _answers(pre, lambda i, b=before: _knowledge(i, b, b)), submit=True)
-        save_answers(person.user, person, post,
-                     _answers(post, lambda i, b=before, a=after: _knowledge(i, b, a)),
-                     submit=True)
+        save_answers(person.user, person, knowledge,
+                     _answers(knowledge, lambda i, n=n: _knowledge(i, n)), submit=True)
         save_answers(person.user, person, evaluation,
                      _answers(evaluation, lambda i, n=n: _evaluate(i, n)), submit=True)
-    _dated(pre, PRE_OPENS, PRE_CLOSES)
-    _dated(post, POST_OPENS, POST_CLOSES)
-    _dated(evaluation, POST_OPENS, POST_CLOSES)
+    _dated(knowledge, SURVEY_OPENS, SURVEY_CLOSES)
+    _dated(evaluation, SURVEY_OPENS, SURVEY_CLOSES)
 
 
-def _knowledge(item, before: int, now: int) -> str | None:
-    """A knowledge rating: the retrospective item looks back to `before`."""
-    if item.type != "knowledge":
-        return None
-    return str(before if item.retrospective else now)
+def _knowledge(item, n: int) -> str:
+    """Participant n's rating: at the start for a look back, else now."""
+    area = (item.pairs_with or item.key).removeprefix("knowledge-")
+    start, now = KNOWLEDGE[area][n % len(KNOWLEDGE[area])]
+    return str(start if item.retrospective else now)
 
 
 def _evaluate(item, n: int) -> str | None:

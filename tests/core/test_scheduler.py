@@ -1,5 +1,6 @@
 """The scheduler's sweep, its command, and the lock that keeps a second scheduler waiting."""
 
+import logging
 import threading
 from datetime import timedelta
 
@@ -104,3 +105,34 @@ def test_the_scheduler_reports_a_heartbeat(app, client, login, make_user):
     assert health["status"] == "ok" and health["scheduler"]["age_seconds"] <= 5
     assert "The scheduler, which sends the mail, last reported" in client.get(
         "/admin/mail").get_data(as_text=True)
+
+
+def test_the_scheduler_command_reports_its_start_at_info_and_shows_it(app, caplog, monkeypatch):
+    """Issue 28: starting is no warning, and an info message still shows in the command."""
+    started = []
+
+    class Scheduler:  # the real one would block until stopped
+        def __init__(self, **_options):
+            pass
+
+        def add_job(self, *_args, **_options):
+            pass
+
+        def start(self):
+            started.append(True)
+
+        def shutdown(self, wait=True):
+            pass
+
+    monkeypatch.setattr("cohort.core.scheduler.BlockingScheduler", Scheduler)
+    monkeypatch.setattr("cohort.core.scheduler.signal.signal", lambda *_args: None)
+    app.logger.setLevel(logging.NOTSET)  # as in a process whose logging nobody configured
+    try:
+        result = app.test_cli_runner().invoke(args=["cohort", "scheduler"])
+        assert result.exit_code == 0, result.output
+        assert started
+        (record,) = [r for r in caplog.records if r.getMessage().startswith("Scheduler running")]
+        assert record.levelname == "INFO"
+        assert record.getMessage() == "Scheduler running: a sweep every 60 seconds."
+    finally:
+        app.logger.setLevel(logging.NOTSET)

@@ -12,7 +12,7 @@ from conftest import IsolatedClient, csrf_from, post_form
 from sqlalchemy import func, select
 
 from cohort.core.database import commit
-from cohort.core.timeutil import utcnow, zone
+from cohort.core.timeutil import format_date, utcnow, zone
 from cohort.evaluation import services
 from cohort.evaluation.models import Answer, Response, Survey
 from cohort.extensions import db
@@ -78,6 +78,22 @@ def test_a_facilitator_gives_a_named_survey_and_sees_who_has_not_answered(
     assert "Ben Byron" in page and "Ada Lovelace" not in page
     assert "1 of the 2 people who may answer have not submitted" in page
     assert "1 of 2" in client.get(url).get_data(as_text=True)
+
+
+def test_giving_a_survey_says_plainly_when_it_opens(client, login, people):
+    """Issue 28: "is given to the cohort", with the day it opens, not "is attached"."""
+    cohort, fay, _ada, _ben = people
+    login(fay.user)
+    url = f"/cohorts/{cohort.id}/surveys"
+    later = post_form(client, url, _attach_form(phase="post", opens=3), follow_redirects=True)
+    opens = format_date(utcnow() + timedelta(days=3), cohort.timezone)
+    assert ("The survey “Knowledge self-assessment (after the programme)” is given to the "
+            f"cohort: it opens on {opens}.") in later.get_data(as_text=True)
+    now = post_form(client, url, _attach_form(), follow_redirects=True).get_data(as_text=True)
+    closes = format_date(utcnow() + timedelta(days=14), cohort.timezone)
+    assert ("The survey “Knowledge self-assessment (before the programme)” is given to the "
+            f"cohort: it is open now and closes on {closes}.") in now
+    assert "is attached" not in now
 
 
 def test_an_anonymous_survey_shows_counts_and_never_names(client, login, people):

@@ -21,8 +21,8 @@ from cohort.extensions import db
 from cohort.programme import services as services_programme
 
 PAGES = ("/evaluation", "/evaluation/print", "/evaluation.csv")
-SUPPRESSED = ("Fewer than 5 people have answered: the figures are not broken down, so nobody "
-              "can be recognised.")
+SUPPRESSED = ("Fewer than 5 people have answered the survey before the programme: the figures "
+              "are not broken down, so nobody can be recognised.")
 
 
 @pytest.fixture

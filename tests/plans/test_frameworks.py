@@ -158,3 +158,14 @@ def test_a_framework_downloads_as_a_file_that_imports_back_unchanged(framework, 
     shipped = parse((SHIPPED / "wellbeing-maturity.yaml").read_bytes())
     assert parse(text.encode()) == shipped
     assert "WISER" in text and "key: 3a" in text and "key: '1'" in text
+
+
+def test_load_frameworks_counts_the_hallmarks_as_the_model_does(app, db, tmp_path):
+    """Issue 28: six hallmarks, the third in two parts (3a and 3b), not seven."""
+    result = app.test_cli_runner().invoke(args=["cohort", "load-frameworks"])
+    assert result.exit_code == 0, result.output
+    assert "(wellbeing-maturity): 6 hallmarks (3 in two parts), 3 levels." in result.output
+    plain = tmp_path / "data-maturity.yaml"
+    plain.write_text(GOOD)
+    result = app.test_cli_runner().invoke(args=["cohort", "load-frameworks", str(plain)])
+    assert "Data maturity (data-maturity): 2 hallmarks, 2 levels." in result.output

@@ -113,12 +113,20 @@ def test_bad_yaml_names_its_line():
      "results"),
     (("key: a", "text: A", "type: agreement", "hint: Choose one"),
      "Line 8: An item: 'hint' is not a field of this format (the fields are choices, key, "
-     "measures, phase, required, retrospective, scale_labels, text, type)"),
+     "measures, pairs_with, phase, required, retrospective, scale_labels, text, type)"),
     (("key: a", "text: A", "type: agreement", "required: sometimes"),
      "Line 8: Item a's required must be true or false"),
     (("key: a", "text: A", "type: agreement", "retrospective: true", "phase: pre"),
      "Line 9: Item a is retrospective, so it is asked after the programme: its phase must be "
      "post"),
+    (("key: a", "text: A", "type: agreement", "pairs_with: b"),
+     "Line 8: Item a: only a retrospective item pairs with another (its answer about before, "
+     "with the other's about now)"),
+    (("key: a", "text: A", "type: agreement", "retrospective: true", "pairs_with: b"),
+     "Line 5: Item a pairs with 'b', which is not an item here"),
+    (("key: a", "text: A", "type: agreement", "retrospective: true", "pairs_with: a"),
+     "Line 5: Item a pairs with 'a', which must be asked after the programme about now (not "
+     "retrospective)"),
     (("key: a", "text: A", "type: rating_1_10", "scale_labels: {0: Nothing}"),
      "Line 8: Item a: the scale label '0' is not a point of the scale (1 to 10)"),
     (("key: a", "text: A", "type: agreement", "scale_labels: {1: Nope}"),
@@ -171,9 +179,25 @@ def test_a_file_over_256_kb_is_refused_before_it_is_read():
     assert parse(GOOD + padding * 200).key == "example"
 
 
+def test_a_look_back_pairs_with_one_item_about_now_on_its_scale():
+    head = "format: cohort-survey/1\nkey: x\nname: X\nitems:\n"
+    now = "  - {key: now, text: Now, type: knowledge, phase: both}\n"
+    back = "  - {key: %s, text: Then, type: %s, retrospective: true, pairs_with: now}\n"
+    instrument = parse(head + now + back % ("then", "knowledge"))
+    assert instrument.item("then").pairs_with == "now"
+    assert problems(head + now + back % ("then", "agreement")) == [
+        "Line 6: Item then pairs with 'now', which must be on the same scale (agreement)"]
+    assert problems(head + now + back % ("then", "knowledge") + back % ("again", "knowledge")) \
+        == ["Line 7: Item again pairs with 'now', which item then already pairs with"]
+    pre_only = "  - {key: now, text: Now, type: knowledge, phase: pre}\n"
+    assert problems(head + pre_only + back % ("then", "knowledge")) == [
+        "Line 6: Item then pairs with 'now', which must be asked after the programme about now "
+        "(not retrospective)"]
+
+
 def test_the_shipped_instruments_load():
     instruments = shipped()
-    assert set(instruments) == {"knowledge", "programme-evaluation"}
+    assert set(instruments) == {"knowledge", "knowledge-looking-back", "programme-evaluation"}
     knowledge = instruments["knowledge"]
     assert "What Works Centre for Wellbeing" in knowledge.description
     both = [item for item in knowledge.items if item.phase == "both"]
@@ -183,6 +207,13 @@ def test_the_shipped_instruments_load():
     assert all(item.type == "knowledge" and item.measures == "learning" for item in both)
     (retrospective,) = [item for item in knowledge.items if item.retrospective]
     assert retrospective.phase == "post" and "before the programme" in retrospective.text
+    assert retrospective.pairs_with == "knowledge-wellbeing"
+    looking_back = instruments["knowledge-looking-back"]
+    now = [item for item in looking_back.items if not item.retrospective]
+    assert [item.key for item in now] == [item.key for item in both]
+    assert all(item.phase == "post" for item in looking_back.items)
+    assert [(item.key, item.pairs_with) for item in looking_back.items if item.retrospective] \
+        == [(f"{item.key}-at-start", item.key) for item in now]
     evaluation = instruments["programme-evaluation"]
     assert all(item.phase == "post" for item in evaluation.items)
     kinds = {item.key: (item.type, item.measures, item.required) for item in evaluation.items}

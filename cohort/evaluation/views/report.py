@@ -95,14 +95,25 @@ def _item_charts(section: InstrumentReport) -> dict:
 
 
 def _means(section: InstrumentReport) -> list[dict]:
-    """The knowledge items asked before and after, with each phase's mean and count."""
-    rows = [f for f in section.items if f.item.type == "knowledge" and f.item.phase == "both"
-            and (f.pre is not None or f.post is not None)]
-    labels = charts.short_labels([f.item.key for f in rows])
-    return [{"label": label, "item": f.item,
-             "pre": f.pre.mean if f.pre else None, "n_pre": f.pre.n if f.pre else 0,
-             "post": f.post.mean if f.post else None, "n_post": f.post.n if f.post else 0}
-            for label, f in zip(labels, rows, strict=True)]
+    """The knowledge items asked before and after, with each phase's mean and count; an item
+    asked at the end about now gives its look back at the start as "before"."""
+    by_key = {f.item.key: f for f in section.items}
+    rows = []  # (item, before, after)
+    for f in section.items:
+        if f.item.type != "knowledge":
+            continue
+        if f.item.phase == "both":
+            rows.append((f.item, f.pre, f.post))
+        elif f.item.pairs_with in by_key:
+            now = by_key[f.item.pairs_with]
+            if now.item.phase != "both":
+                rows.append((now.item, f.post, now.post))
+    rows = [row for row in rows if row[1] is not None or row[2] is not None]
+    labels = charts.short_labels([item.key for item, _pre, _post in rows])
+    return [{"label": label, "item": item,
+             "pre": pre.mean if pre else None, "n_pre": pre.n if pre else 0,
+             "post": post.mean if post else None, "n_post": post.n if post else 0}
+            for label, (item, pre, post) in zip(labels, rows, strict=True)]
 
 
 def _context(cohort_id: int, with_charts: bool) -> dict:

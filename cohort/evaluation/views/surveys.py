@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from cohort.cohorts.permissions import can_facilitate, load_cohort, membership_in
 from cohort.core.forms import ConfirmForm, attempt, seen_version
-from cohort.core.timeutil import format_local, utcnow
+from cohort.core.timeutil import format_date, format_local, utcnow
 from cohort.evaluation import services
 from cohort.evaluation.forms import PHASES, AttachForm, DatesForm, answer_form
 from cohort.evaluation.permissions import can_answer_surveys
@@ -30,8 +30,10 @@ def surveys(cohort_id: int):
     # A finished cohort shows no form: a refusal is flashed above the list.
     ok, survey = attempt(form, attach, flash_errors=cohort.is_finished)
     if ok:
-        flash(f"{survey.title} is attached. It opens on "
-              f"{format_local(survey.opens_at, cohort.timezone)}.", "success")
+        when = (f"it is open now and closes on {format_date(survey.closes_at, cohort.timezone)}"
+                if survey.opens_at <= utcnow() else
+                f"it opens on {format_date(survey.opens_at, cohort.timezone)}")
+        flash(f"The survey “{survey.title}” is given to the cohort: {when}.", "success")
         return redirect(url_for("evaluation.survey", cohort_id=cohort.id, survey_id=survey.id))
     given = services.surveys_of(cohort)
     return render_template("evaluation/surveys.html", cohort=cohort, form=form,
