@@ -193,3 +193,26 @@ def test_the_list_and_the_log_take_the_same_queries_however_many_reminders(
     assert many_list[0] == few_list[0]
     assert many_log[0] == few_log[0]
     assert db.session.execute(select(func.count()).select_from(Reminder)).scalar_one() == 9
+
+
+def test_a_reminder_for_chosen_people_can_be_changed(as_facilitator, group, workshop):
+    """Issue 19 item 7: saving a reminder for chosen people answered 500."""
+    reminder = remind(group, session_id=workshop.id, audience="chosen", chosen=[group.pat.id])
+    url = f"/cohorts/{group.cohort.id}/reminders/{reminder.id}/edit"
+    fields = _form(session=str(workshop.id), audience="chosen", version="1",
+                   chosen=[str(group.pat.id), str(group.ny.id)])
+    response = post_form(as_facilitator, url, fields)
+    assert response.status_code == 302
+    assert sorted(c.membership_id for c in fresh(reminder).chosen) == [group.pat.id, group.ny.id]
+    fields = {**fields, "version": str(fresh(reminder).version), "chosen": [str(group.ny.id)]}
+    assert post_form(as_facilitator, url, fields).status_code == 302
+    assert [c.membership_id for c in fresh(reminder).chosen] == [group.ny.id]
+
+
+def test_a_person_chosen_twice_is_counted_once(as_facilitator, group, workshop):
+    url = f"/cohorts/{group.cohort.id}/reminders/new"
+    fields = _form(session=str(workshop.id), audience="chosen",
+                   chosen=[str(group.pat.id), str(group.pat.id)])
+    assert post_form(as_facilitator, url, fields).status_code == 302
+    (reminder,) = _reminders()
+    assert [c.membership_id for c in reminder.chosen] == [group.pat.id]

@@ -119,9 +119,18 @@ def _apply(reminder: Reminder, data: ReminderData, session) -> None:
     reminder.subject, reminder.body = data.subject.strip(), data.body.strip()
     reminder.session_id = session.id if session is not None else None
     reminder.is_default = data.anchor in ("session_start", "session_end") and session is None
-    reminder.chosen = [ReminderRecipient(membership_id=m) for m in data.chosen] \
-        if data.audience == "chosen" else []
+    _choose(reminder, data.chosen if data.audience == "chosen" else [])
     reminder.due_at = due_at_of(reminder, session)
+
+
+def _choose(reminder: Reminder, chosen: list[int]) -> None:
+    """Set the chosen people, each once: those still chosen keep their row, so no new row
+    meets an old one for the same person (the unique constraint checks inserts first)."""
+    wanted = list(dict.fromkeys(chosen))
+    kept = [c for c in reminder.chosen if c.membership_id in wanted]
+    have = {c.membership_id for c in kept}
+    reminder.chosen = kept + [ReminderRecipient(membership_id=m) for m in wanted
+                              if m not in have]
 
 
 def add_reminder(acting, cohort: Cohort, data: ReminderData) -> Reminder:
