@@ -14,7 +14,7 @@ from cohort.extensions import db
 from cohort.reminders import services
 from cohort.reminders.models import Reminder
 
-from .conftest import fresh, remind
+from .conftest import days_from, fresh, remind
 
 DAY = 24 * 60
 
@@ -51,7 +51,7 @@ def test_a_facilitator_adds_a_reminder_for_every_session(as_facilitator, group, 
     default, copy = _reminders()
     assert default.is_default and default.offset_minutes == -7 * DAY and default.essential
     assert copy.session_id == workshop.id
-    assert copy.due_at == workshop.starts_at - timedelta(days=7)
+    assert copy.due_at == days_from(workshop.starts_at, -7)
     page = as_facilitator.get(response.headers["Location"]).get_data(as_text=True)
     assert "The reminder is scheduled." in page
     assert "7 days before the session starts" in page
@@ -102,11 +102,11 @@ def test_editing_moves_the_reminder_and_a_stale_edit_is_refused(as_facilitator, 
     token = csrf_from(as_facilitator.get(url))
     fields = _form(session=str(workshop.id), days="2", version="1", csrf_token=token)
     assert as_facilitator.post(url, data=fields).status_code == 302
-    assert fresh(reminder).due_at == workshop.starts_at - timedelta(days=2)
+    assert fresh(reminder).due_at == days_from(workshop.starts_at, -2)
     stale = as_facilitator.post(url, data={**fields, "days": "3"})
     assert stale.status_code == 200
     assert "changed" in stale.get_data(as_text=True)
-    assert fresh(reminder).due_at == workshop.starts_at - timedelta(days=2)
+    assert fresh(reminder).due_at == days_from(workshop.starts_at, -2)
 
 
 def test_cancelling_a_reminder(as_facilitator, group, workshop):

@@ -3,7 +3,7 @@ a member sees (the timeline, the joining link)."""
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from cohort.cohorts.services import ensure_changeable
+from cohort.core import timeutil
 from cohort.core.audit import record
 from cohort.core.errors import check_version
 from cohort.core.timeutil import is_known_zone, utcnow, zone
@@ -51,19 +52,17 @@ def local_to_utc(day: date, clock: time, tz_name: str) -> datetime:
     happen twice because the clocks change."""
     if not tz_name or not is_known_zone(tz_name):
         raise ProgrammeError("Choose a time zone from the list, like Europe/London", "timezone")
-    tz = zone(tz_name)
-    naive = datetime.combine(day, clock)
-    first, second = naive.replace(tzinfo=tz, fold=0), naive.replace(tzinfo=tz, fold=1)
     shown = f"{clock:%H:%M} on {day.day} {day:%B %Y}"
-    if first.utcoffset() != second.utcoffset():
-        if first.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
-            raise ProgrammeError(
-                f"{shown} does not exist in {tz_name}: the clocks go forward that night. "
-                "Choose a time an hour later or earlier", "start_time")
+    try:
+        return timeutil.local_to_utc(datetime.combine(day, clock), tz_name, strict=True)
+    except timeutil.NonexistentTime:
+        raise ProgrammeError(
+            f"{shown} does not exist in {tz_name}: the clocks go forward that night. "
+            "Choose a time an hour later or earlier", "start_time") from None
+    except timeutil.AmbiguousTime:
         raise ProgrammeError(
             f"{shown} happens twice in {tz_name}: the clocks go back that night. "
-            "Choose a time outside that hour", "start_time")
-    return first.astimezone(UTC)
+            "Choose a time outside that hour", "start_time") from None
 
 
 # Sessions -----------------------------------------------------------------------------------

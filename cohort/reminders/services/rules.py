@@ -13,7 +13,7 @@ from cohort.cohorts.services import ensure_changeable
 from cohort.core.audit import record
 from cohort.core.errors import check_version
 from cohort.core.models import MailMessage
-from cohort.core.timeutil import utcnow
+from cohort.core.timeutil import shift_days, utcnow
 from cohort.extensions import db
 from cohort.programme.models import ProgrammeSession
 from cohort.reminders.models import (
@@ -31,7 +31,8 @@ __all__ = [
     "PLACEHOLDERS", "ReminderData", "add_reminder", "preview_reminder", "update_reminder",
     "cancel_reminder",
     "apply_defaults", "follow_session", "cancel_with_session", "reminders_of", "get_reminder",
-    "delivery_counts", "delivery_state", "DELIVERY_STATES", "set_reminders_off", "reminders_off", "due_at_of", "describe_when",
+    "delivery_counts", "delivery_state", "DELIVERY_STATES", "set_reminders_off", "reminders_off",
+    "due_at_of", "offset_from", "describe_when",
 ]
 
 PLACEHOLDERS = ("name", "session", "time", "join link", "session link", "moment", "link")
@@ -108,7 +109,16 @@ def due_at_of(reminder: Reminder, session: ProgrammeSession | None = None) -> da
     if session is None:
         return None
     base = session.starts_at if reminder.anchor == "session_start" else session.ends_at
-    return base + timedelta(minutes=reminder.offset_minutes)
+    return offset_from(base, reminder.offset_minutes, session.cohort.timezone)
+
+
+def offset_from(base: datetime, offset_minutes: int, tz: str) -> datetime:
+    """`base` moved by the offset: whole days in the cohort's wall-clock time (a reminder a
+    week before a 10:00 session goes at 10:00 though the clocks change between), the hours
+    left over as they pass."""
+    days, minutes = divmod(abs(offset_minutes), 24 * 60)
+    sign = -1 if offset_minutes < 0 else 1
+    return shift_days(base, sign * days, tz) + timedelta(minutes=sign * minutes)
 
 
 def _apply(reminder: Reminder, data: ReminderData, session) -> None:

@@ -20,12 +20,13 @@ from cohort.programme.models import LearningObjective, ProgrammeSession
 from cohort.programme.permissions import visible_audiences
 from cohort.reminders.models import Delivery, Reminder, ReminderOptOut
 from cohort.reminders.moments import Moment, kinds
-from cohort.reminders.services.rules import delivery_state
+from cohort.reminders.services.rules import delivery_state, offset_from
 
 __all__ = ["send_due_reminders", "recipients_for", "render", "send_test", "deliveries_of",
            "session_link", "session_calendar"]
 
 _PLACEHOLDER = re.compile(r"\(\(([^()]*)\)\)")
+_CLOCK_CHANGE = timedelta(hours=2)  # the most any zone's clocks move at once (Troll: 2 hours)
 
 
 def session_link(session: ProgrammeSession) -> str:
@@ -194,10 +195,12 @@ def _send_moment_reminders(now: datetime) -> int:
             continue
         offset = timedelta(minutes=reminder.offset_minutes)
         # Due (moment + offset <= now) and still useful: before a moment, until it happens;
-        # after one, within the grace.
-        since = now if reminder.offset_minutes < 0 else now - offset - grace
-        for moment in kind.moments(reminder.cohort, since, now - offset):
-            due = moment.at + offset
+        # after one, within the grace. Whole days keep the wall-clock time, so a change of
+        # the clocks between moves a moment's due time by up to an hour: look that much wider.
+        since = now if reminder.offset_minutes < 0 else now - offset - grace - _CLOCK_CHANGE
+        tz = reminder.cohort.timezone
+        for moment in kind.moments(reminder.cohort, since, now - offset + _CLOCK_CHANGE):
+            due = offset_from(moment.at, reminder.offset_minutes, tz)
             if due <= now and _useful(reminder, due, now, moment.at):
                 queued += _deliver(reminder, moment.recipients, moment.ref, None, moment)
     return queued
