@@ -1,12 +1,11 @@
 """Sessions: scheduled in a named zone, edited and cancelled; the programme's objectives; what
-a member sees (the timeline, the joining link)."""
+a member sees (the timeline)."""
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from urllib.parse import urlsplit
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -30,7 +29,7 @@ from cohort.programme.services.errors import ProgrammeError
 __all__ = [
     "parse_clock", "local_to_utc", "SessionData", "add_session", "update_session",
     "cancel_session", "set_programme_objectives", "programme_objectives", "sessions_for",
-    "Timeline", "timeline", "join_opens_at", "join_is_open", "next_sessions",
+    "Timeline", "timeline", "next_sessions",
     "session_count", "get_session",
 ]
 
@@ -265,17 +264,6 @@ def timeline(cohort, role: str | None, now: datetime | None = None) -> Timeline:
     past = [s for s in sessions if s.ends_at <= now][::-1]
     live = [s for s in upcoming if not s.is_cancelled]
     return Timeline(next=live[0] if live else None, upcoming=upcoming, past=past)
-
-
-def join_opens_at(session: ProgrammeSession) -> datetime:
-    return session.starts_at - timedelta(minutes=current_app.config["JOIN_LINK_OPENS_MINUTES"])
-
-
-def join_is_open(session: ProgrammeSession, now: datetime | None = None) -> bool:
-    """The joining link shows from JOIN_LINK_OPENS_MINUTES before the start until the end."""
-    now = now or utcnow()
-    return (not session.is_cancelled and bool(session.join_url)
-            and join_opens_at(session) <= now < session.ends_at)
 
 
 def next_sessions(cohort_ids: list[int]) -> dict[int, ProgrammeSession]:
