@@ -61,3 +61,9 @@ class ReminderForm(Form):
 
 class SettingsForm(Form):
     optional = BooleanField("Send me optional reminders from this cohort")
+
+
+class ResendForm(Form):
+    """The button that sends a failed delivery again: which delivery."""
+
+    delivery = HiddenField()

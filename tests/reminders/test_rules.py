@@ -59,7 +59,8 @@ def test_a_cancelled_default_is_not_given_to_new_sessions(group, make_session):
 def test_a_moved_session_takes_its_waiting_reminders_with_it(group, make_session):
     session = make_session(group.cohort, "Workshop 1", starts_in=timedelta(days=10))
     before = remind(group, session_id=session.id, offset_minutes=-24 * 60)
-    after = remind(group, session_id=session.id, anchor="session_end", offset_minutes=60)
+    after = remind(group, session_id=session.id, anchor="session_end", offset_minutes=60,
+                   body="Hello ((name)).")
     new_start = session.starts_at + timedelta(days=3, hours=2)
     session = programme.get_session(group.cohort, session.id)
     programme.update_session(None, session, _data_of(session, starts_at=new_start,
@@ -126,7 +127,8 @@ def test_a_default_stays_a_default(group, make_session):
 def test_how_a_reminder_is_described(group):
     assert services.describe_when(remind(group, offset_minutes=-(7 * 24 + 2) * 60)) == \
         "7 days and 2 hours before the session starts"
-    assert services.describe_when(remind(group, anchor="session_end", offset_minutes=60)) == \
+    assert services.describe_when(remind(group, anchor="session_end", offset_minutes=60,
+                                         body="Hello ((name)).")) == \
         "1 hour after the session ends"
     assert services.describe_when(remind(group, offset_minutes=0)) == "when the session starts"
 

@@ -99,7 +99,7 @@ def test_a_follow_up_is_sent_late_within_the_grace_but_not_after(app, group, mak
                                                                  outbox, late_by, sent):
     session = make_session(group.cohort, "Workshop 1", starts_in=timedelta(days=2))
     follow_up = remind(group, session_id=session.id, anchor="session_end", offset_minutes=60,
-                       subject="Slides for ((session))")
+                       subject="Slides for ((session))", body="Hello ((name)).")
     outbox.clear()
     now = session.ends_at + timedelta(minutes=60) + app.config["REMINDER_GRACE"] + late_by
     services.send_due_reminders(now=now)
