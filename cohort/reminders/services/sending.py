@@ -67,8 +67,9 @@ def render(reminder: Reminder, member: Membership, session: ProgrammeSession | N
     placeholders filled in: times in the recipient's own zone, named; the joining link by the
     one rule the session page follows."""
     session = session or reminder.session
-    values = {"name": member.user.name, "moment": moment.title if moment else "",
-              "link": (moment.link or "") if moment else ""}
+    values = {"name": member.user.name}
+    if moment is not None:
+        values |= {"moment": moment.title, "link": moment.link or ""}
     if session is not None:
         values |= {
             "session": session.title,
@@ -276,6 +277,7 @@ def send_test(reminder: Reminder, member: Membership) -> MailMessage:
     session = _example_session(reminder)
     at = _going_out(reminder, session) or utcnow()
     context = _mail_context(reminder, member, session, None, at)
+    context["subject"], context["body"] = map(_in_words, (context["subject"], context["body"]))
     context["subject"] = f"[Test] {context['subject']}"
     return send_mail(member.user.email, TEMPLATE, attachments=_attachments(session, at),
                      **context)
@@ -293,8 +295,9 @@ def preview_of(draft: Reminder, member: Membership) -> Preview:
     sends and saves nothing. One every session receives is shown with the next session."""
     session = _example_session(draft)
     at = _going_out(draft, session)
-    subject, body = render_mail(TEMPLATE, **_mail_context(draft, member, session, None,
-                                                          at or utcnow()))
+    context = _mail_context(draft, member, session, None, at or utcnow())
+    context["subject"], context["body"] = map(_in_words, (context["subject"], context["body"]))
+    subject, body = render_mail(TEMPLATE, **context)
     return Preview(subject, body, _summary(draft, member, session, at))
 
 
@@ -333,8 +336,11 @@ _IN_WORDS = {"session": "each session", "time": "its time", "moment": "each mome
 def title_of(reminder: Reminder, member: Membership) -> str:
     """The reminder's subject as its log shows it: filled in as `member` received it, and any
     placeholder no session or moment fills in put in words."""
-    subject, _ = render(reminder, member, reminder.session, None, reminder.due_at)
-    return _PLACEHOLDER.sub(lambda m: _IN_WORDS.get(m.group(1).strip(), m.group(0)), subject)
+    return _in_words(render(reminder, member, reminder.session, None, reminder.due_at)[0])
+
+
+def _in_words(text: str) -> str:
+    return _PLACEHOLDER.sub(lambda m: _IN_WORDS.get(m.group(1).strip(), m.group(0)), text)
 
 
 def deliveries_of(reminder: Reminder) -> list[tuple[Delivery, str]]:
