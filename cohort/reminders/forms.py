@@ -56,7 +56,7 @@ class ReminderForm(Form):
     version = HiddenField()
     action = HiddenField()  # "preview" or "save": which button was pressed
 
-    error_aliases = {"anchor": "when", "fixed_at": "fixed_day"}
+    error_aliases = {"anchor": "when", "fixed_at": "fixed_day", "start_time": "fixed_time"}
 
 
 class SettingsForm(Form):

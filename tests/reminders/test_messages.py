@@ -175,3 +175,13 @@ def test_the_preview_of_a_moment_reminder_puts_its_placeholders_in_words(as_faci
         moments.unregister("test_preview_due")
     assert "It will go out 1 day before an action item&#39;s due date, each time" in page
     assert "Due: each moment" in page and "Hello Fay Facilitator, see its page." in page
+
+
+def test_a_time_the_clocks_skip_is_refused_on_its_field(as_facilitator, group):
+    response = post_form(as_facilitator, f"/cohorts/{group.cohort.id}/reminders/new", {
+        "when": "fixed", "fixed_day-day": "28", "fixed_day-month": "3", "fixed_day-year": "2100",
+        "fixed_time": "01:30", "audience": "everyone", "subject": "Plans",
+        "body": "Hello ((name)).", "action": "save"})
+    text = response.get_data(as_text=True)
+    assert "01:30 on 28 March 2100 does not exist in Europe/London" in text
+    assert 'href="#fixed_time"' in text
