@@ -106,7 +106,6 @@ class Config:
     ARGON2_MEMORY_COST = 65536
     ARGON2_PARALLELISM = 4
 
-    JOIN_LINK_OPENS_MINUTES = int(os.environ.get("JOIN_LINK_OPENS_MINUTES", "60"))
     # The largest file a member may attach on the board; a request may be a little larger.
     BOARD_UPLOAD_MB = int(os.environ.get("BOARD_UPLOAD_MB", "20"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH",

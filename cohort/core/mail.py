@@ -13,6 +13,7 @@ from email.utils import make_msgid, parseaddr
 from urllib.parse import urlsplit
 
 from flask import current_app
+from sqlalchemy import update
 
 from cohort.core.models import MailAttachment, MailMessage
 from cohort.core.timeutil import utcnow
@@ -96,3 +97,19 @@ def queue_mail(recipient: str, subject: str, body: str, attachments=(),
     return message
 
 
+
+
+def requeue(message: MailMessage, recipient: str | None = None) -> bool:
+    """Give a failed message one more attempt: the same message, with the same Message-ID,
+    back in the outbox (to `recipient`, the person's address now, when given), sent once the
+    caller's transaction commits. False when it is no longer failed (queued again meanwhile).
+    Its earlier failure stays in `error` until the new attempt's outcome replaces it."""
+    queued = db.session.execute(
+        update(MailMessage).where(MailMessage.id == message.id, MailMessage.status == "failed")
+        .values(status="pending", next_attempt_at=utcnow(), claimed_at=None, claim_token=None,
+                recipient=recipient or MailMessage.recipient)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.expire(message)
+    if queued:
+        db.session.info.setdefault(QUEUED_KEY, []).append(message)
+    return bool(queued)

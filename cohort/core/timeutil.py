@@ -60,6 +60,35 @@ def to_local(value: datetime, tz: str) -> datetime:
     return value.astimezone(zone(tz))
 
 
+class NonexistentTime(ValueError):
+    """A wall-clock time the clocks skip when they go forward."""
+
+
+class AmbiguousTime(ValueError):
+    """A wall-clock time that happens twice when the clocks go back."""
+
+
+def local_to_utc(naive: datetime, tz: str, *, strict: bool = False) -> datetime:
+    """The UTC instant of a wall-clock time in a zone, by the one daylight-saving policy: a
+    time the clocks skip is read with the offset before the change (it lands as much later
+    as the clocks jump), and a time that happens twice is the first. With `strict` (a time a
+    person typed), either raises instead: NonexistentTime or AmbiguousTime."""
+    place = zone(tz)
+    first, second = naive.replace(tzinfo=place, fold=0), naive.replace(tzinfo=place, fold=1)
+    if strict and first.utcoffset() != second.utcoffset():
+        if first.astimezone(UTC).astimezone(place).replace(tzinfo=None) != naive:
+            raise NonexistentTime(f"{naive:%H:%M} on {naive:%Y-%m-%d} does not exist in {tz}")
+        raise AmbiguousTime(f"{naive:%H:%M} on {naive:%Y-%m-%d} happens twice in {tz}")
+    return first.astimezone(UTC)
+
+
+def shift_days(value: datetime, days: int, tz: str) -> datetime:
+    """The instant `days` calendar days before (negative) or after `value` at the same
+    wall-clock time in the zone, whatever the clocks do in between."""
+    local = to_local(value, tz).replace(tzinfo=None) + timedelta(days=days)
+    return local_to_utc(local, tz)
+
+
 def format_local(value: datetime | None, tz: str, with_zone: bool = True) -> str:
     """Format like '13 April 2021, 10:00am (BST)'."""
     if value is None:

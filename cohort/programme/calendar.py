@@ -3,8 +3,8 @@
 A session keeps its UID for ever; every change raises SEQUENCE; a cancellation is published
 with STATUS:CANCELLED, so calendar clients update or strike out the event they already have.
 Each event names its cohort, so a feed of two cohorts tells "Workshop 3" from "Workshop 3".
-The joining link is not put in the calendar: it is shown on the session page, to members, from
-shortly before the start.
+The joining link is not put in the calendar, which may be shared or published: it is on the
+session page and in reminders, to members (see permissions.shows_join_link).
 """
 
 from icalendar import Calendar, Event, vText

@@ -17,7 +17,7 @@ from cohort.core.timeutil import to_local, utcnow
 from cohort.programme import calendar, services
 from cohort.programme.forms import MaterialForm, ObjectivesForm, SessionForm, zone_choices
 from cohort.programme.models import ATTENDANCE, Material
-from cohort.programme.permissions import can_view_session
+from cohort.programme.permissions import can_see_join_link, can_view_session
 from cohort.programme.services import SessionData
 
 bp = Blueprint("programme", __name__)
@@ -41,7 +41,6 @@ def programme(cohort_id: int):
         "programme/programme.html", cohort=cohort, now=now,
         timeline=services.timeline(cohort, role_in(current_user, cohort), now),
         objectives=services.programme_objectives(cohort),
-        join_is_open=services.join_is_open, join_opens_at=services.join_opens_at,
     )
 
 
@@ -54,7 +53,7 @@ def session(cohort_id: int, session_id: int):
     manage = can_facilitate(current_user, cohort)
     return render_template(
         "programme/session.html", cohort=cohort, session=session, now=utcnow(),
-        join_open=services.join_is_open(session), opens_at=services.join_opens_at(session),
+        join_shown=can_see_join_link(current_user, session),
         spread=services.rating_spread(session) if manage else None,
         my_ratings=services.ratings_of(session, membership)
         if takes_part(current_user, cohort) else None,

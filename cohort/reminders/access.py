@@ -15,5 +15,6 @@ MATRIX = {
     "reminders.deliveries": Row(in_reminder, FACILITATORS),
     "reminders.cancel": Row(in_reminder, FACILITATORS_POST),
     "reminders.test": Row(in_reminder, FACILITATORS_POST),
+    "reminders.resend": Row(in_reminder, FACILITATORS_POST),
     "reminders.settings": Row(in_cohort_a, MEMBERS_ONLY),
 }

@@ -56,8 +56,14 @@ class ReminderForm(Form):
     version = HiddenField()
     action = HiddenField()  # "preview" or "save": which button was pressed
 
-    error_aliases = {"anchor": "when", "fixed_at": "fixed_day"}
+    error_aliases = {"anchor": "when", "fixed_at": "fixed_day", "start_time": "fixed_time"}
 
 
 class SettingsForm(Form):
     optional = BooleanField("Send me optional reminders from this cohort")
+
+
+class ResendForm(Form):
+    """The button that sends a failed delivery again: which delivery."""
+
+    delivery = HiddenField()

@@ -21,7 +21,7 @@ from cohort.extensions import db
 from cohort.programme.models import ProgrammeSession
 from cohort.programme.services import local_to_utc, parse_clock
 from cohort.reminders import services
-from cohort.reminders.forms import ReminderForm, SettingsForm
+from cohort.reminders.forms import ReminderForm, ResendForm, SettingsForm
 from cohort.reminders.moments import kinds
 from cohort.reminders.services import ReminderData
 
@@ -82,7 +82,7 @@ def _preview(form: ReminderForm, cohort, reminder=None):
     """The reminder as the facilitator would receive it, without saving anything."""
     data = _data(form, cohort)
     draft = services.preview_reminder(cohort, data)
-    return services.render(draft, membership_in(current_user, cohort), draft.session)
+    return services.preview_of(draft, membership_in(current_user, cohort))
 
 
 def _form_page(cohort, form, reminder=None):
@@ -94,7 +94,7 @@ def _form_page(cohort, form, reminder=None):
             problem = error
             form.form_errors.append(str(error))
     return render_template("reminders/form.html", cohort=cohort, form=form, reminder=reminder,
-                           preview=preview, problem=problem, placeholders=services.PLACEHOLDERS)
+                           preview=preview, problem=problem)
 
 
 @bp.route("/cohorts/<int:cohort_id>/reminders/new", methods=["GET", "POST"])
@@ -185,8 +185,23 @@ def deliveries(cohort_id: int, reminder_id: int):
     cohort = load_cohort(cohort_id, can_facilitate)
     reminder = services.get_reminder(cohort, reminder_id) or abort(404)
     return render_template("reminders/deliveries.html", cohort=cohort, reminder=reminder,
+                           title=services.title_of(reminder, membership_in(current_user, cohort)),
                            deliveries=services.deliveries_of(reminder),
                            describe=services.describe_when, confirm=ConfirmForm())
+
+
+@bp.post("/cohorts/<int:cohort_id>/reminders/<int:reminder_id>/resend")
+@login_required
+def resend(cohort_id: int, reminder_id: int):
+    cohort = load_cohort(cohort_id, can_facilitate)
+    reminder = services.get_reminder(cohort, reminder_id) or abort(404)
+    form = ResendForm()
+    ok, delivery = attempt(form, lambda: services.resend_delivery(
+        current_user, reminder, ascii_number(form.delivery.data)), flash_errors=True)
+    if ok:
+        flash(f"The reminder to {delivery.membership.user.name} is being sent again.", "success")
+    return redirect(url_for("reminders.deliveries", cohort_id=cohort.id,
+                            reminder_id=reminder.id))
 
 
 @bp.route("/cohorts/<int:cohort_id>/reminders/settings", methods=["GET", "POST"])

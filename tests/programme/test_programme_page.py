@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from conftest import count_queries, post_form
+from conftest import count_queries, csrf_from, post_form
 from sqlalchemy import update
 
 from cohort.core.database import commit
@@ -10,6 +10,7 @@ from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 from cohort.programme import services
 from cohort.programme.models import Material, ProgrammeSession
+from cohort.programme.permissions import shows_join_link
 
 JOIN = "https://meet.example.org/room-42"
 
@@ -67,37 +68,27 @@ def test_the_facilitator_gets_the_scheduling_links(as_facilitator, programme):
     assert f'href="/cohorts/{programme.cohort.id}/objectives"' in page
 
 
-def test_the_joining_link_shows_only_from_the_configured_time(app, monkeypatch, as_participant,
-                                                              programme, make_session):
-    monkeypatch.setitem(app.config, "JOIN_LINK_OPENS_MINUTES", 60)
-    soon = make_session(programme.cohort, "Soon", starts_in=timedelta(minutes=30),
-                        duration_minutes=60, join_url=JOIN, join_notes="Code 4242")
+def test_a_member_sees_the_joining_link_as_soon_as_it_is_set(as_participant, programme,
+                                                              make_session):
+    """Issue 19 item 21: the page hid the link until an hour before, while mail carried it."""
+    later = make_session(programme.cohort, "Later", starts_in=timedelta(days=6), join_url=JOIN,
+                         join_notes="Code 4242")
     page = _page(as_participant, programme.cohort)
-    assert f'href="{JOIN}"' in _next_panel(page) and "Join Soon now" in page
-    session_page = as_participant.get(f"/cohorts/{programme.cohort.id}/sessions/{soon.id}")
+    assert f'href="{JOIN}"' in _next_panel(page) and "Join Later" in _next_panel(page)
+    session_page = as_participant.get(f"/cohorts/{programme.cohort.id}/sessions/{later.id}")
     assert JOIN in session_page.get_data(as_text=True)
     assert "Code 4242" in session_page.get_data(as_text=True)
 
-    # With a shorter window the same session's link is not shown yet.
-    monkeypatch.setitem(app.config, "JOIN_LINK_OPENS_MINUTES", 15)
-    page = _page(as_participant, programme.cohort)
-    assert JOIN not in page and "The joining link appears here from" in page
-    session_page = as_participant.get(f"/cohorts/{programme.cohort.id}/sessions/{soon.id}")
-    assert JOIN not in session_page.get_data(as_text=True)
-    assert "Code 4242" not in session_page.get_data(as_text=True)
 
-
-def test_a_session_three_hours_away_shows_when_its_link_opens(app, monkeypatch, as_participant,
-                                                              programme, make_session):
-    monkeypatch.setitem(app.config, "JOIN_LINK_OPENS_MINUTES", 60)
-    later = make_session(programme.cohort, "Later", starts_in=timedelta(hours=3), join_url=JOIN)
-    page = _page(as_participant, programme.cohort)
-    assert JOIN not in page
-    opens = services.join_opens_at(later)
-    assert opens == later.starts_at - timedelta(hours=1)
-    assert "The joining link appears here from" in _next_panel(page)
-    session_page = as_participant.get(f"/cohorts/{programme.cohort.id}/sessions/{later.id}")
-    assert JOIN not in session_page.get_data(as_text=True)
+def test_the_facilitator_sees_the_joining_link_even_once_the_session_is_over(
+        client, login, programme, make_session):
+    held = make_session(programme.cohort, "Held", starts_in=timedelta(days=-2), join_url=JOIN)
+    url = f"/cohorts/{programme.cohort.id}/sessions/{held.id}"
+    login(programme.participant)
+    assert JOIN not in client.get(url).get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": csrf_from(client.get(url))})
+    login(programme.facilitator)
+    assert JOIN in client.get(url).get_data(as_text=True)
 
 
 def test_the_link_stays_until_the_end_and_then_goes(as_participant, programme, make_session):
@@ -111,19 +102,21 @@ def test_the_link_stays_until_the_end_and_then_goes(as_participant, programme, m
     assert JOIN not in page and "Running" in _section(page, "Past sessions")
 
 
-def test_join_is_open_window(app, programme, make_session):
-    session = make_session(programme.cohort, starts_in=timedelta(days=1), duration_minutes=60,
+def test_who_sees_the_joining_link_and_when(programme, make_session):
+    session = make_session(programme.cohort, starts_in=timedelta(days=7), duration_minutes=60,
                            join_url=JOIN)
-    start = session.starts_at
-    minutes = app.config["JOIN_LINK_OPENS_MINUTES"]
-    assert not services.join_is_open(session, start - timedelta(minutes=minutes, seconds=1))
-    assert services.join_is_open(session, start - timedelta(minutes=minutes))
-    assert services.join_is_open(session, start + timedelta(minutes=59))
-    assert not services.join_is_open(session, start + timedelta(minutes=60))
+    start, end = session.starts_at, session.ends_at
+    assert shows_join_link("participant", session, start - timedelta(days=7))
+    assert shows_join_link("participant", session, end - timedelta(seconds=1))
+    assert not shows_join_link("participant", session, end)
+    assert shows_join_link("facilitator", session, end + timedelta(days=30))
+    assert not shows_join_link(None, session, start)  # no role in the cohort
+    assert not shows_join_link("colleague", session, start)  # a members' session
     no_link = make_session(programme.cohort, starts_in=timedelta(days=1))
-    assert not services.join_is_open(no_link, no_link.starts_at)
+    assert not shows_join_link("facilitator", no_link, no_link.starts_at)
     services.cancel_session(None, session)
-    assert not services.join_is_open(session, start)
+    assert not shows_join_link("participant", session, start)
+    assert shows_join_link("facilitator", session, start)
 
 
 def test_a_cancelled_session_shows_no_joining_link(as_participant, programme, make_session):

@@ -69,10 +69,10 @@ def test_the_form_starts_in_the_cohorts_zone(as_facilitator, programme):
     assert '<option value="Europe/London" selected>' in page
 
 
-def test_the_form_says_when_members_see_the_link(app, monkeypatch, as_facilitator, programme):
-    monkeypatch.setitem(app.config, "JOIN_LINK_OPENS_MINUTES", 30)
+def test_the_form_says_when_members_see_the_link(as_facilitator, programme):
     page = as_facilitator.get(f"/cohorts/{programme.cohort.id}/sessions/new").get_data(as_text=True)
-    assert "Members see it from 30 minutes before the start" in page
+    assert "see it on its page and in its reminders from when you add it until the session ends" \
+        in page
 
 
 def _refused(client, cohort, message, **overrides):

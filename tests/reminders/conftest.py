@@ -2,12 +2,15 @@
 member, and helpers to read the reminders they receive."""
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
 from cohort.core.database import commit
+from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 from cohort.reminders import services
 from cohort.reminders.models import Delivery, Reminder
@@ -72,3 +75,22 @@ def deliveries() -> list[Delivery]:
 def fresh(reminder: Reminder) -> Reminder:
     db.session.rollback()
     return db.session.get(Reminder, reminder.id)
+
+
+def days_from(at: datetime, days: int, tz: str = "Europe/London") -> datetime:
+    """The same wall-clock time in the zone `days` days away, as a person counts days (the
+    hours between differ by one across a change of the clocks)."""
+    local = at.astimezone(ZoneInfo(tz)).replace(tzinfo=None) + timedelta(days=days)
+    return local.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC)
+
+
+def after_next_clock_change(tz: str, days_after: int, clock: time) -> datetime:
+    """A wall-clock time in the zone `days_after` days after its clocks next change."""
+    day = utcnow().astimezone(ZoneInfo(tz)).date() + timedelta(days=1)
+    while True:
+        before, after = (datetime.combine(d, time(12), tzinfo=ZoneInfo(tz))
+                         for d in (day, day + timedelta(days=1)))
+        if before.utcoffset() != after.utcoffset():
+            return datetime.combine(day + timedelta(days=days_after), clock,
+                                    tzinfo=ZoneInfo(tz))
+        day += timedelta(days=1)

@@ -14,7 +14,7 @@ from cohort.extensions import db
 from cohort.reminders import services
 from cohort.reminders.models import Reminder
 
-from .conftest import fresh, remind
+from .conftest import days_from, fresh, remind
 
 DAY = 24 * 60
 
@@ -51,7 +51,7 @@ def test_a_facilitator_adds_a_reminder_for_every_session(as_facilitator, group, 
     default, copy = _reminders()
     assert default.is_default and default.offset_minutes == -7 * DAY and default.essential
     assert copy.session_id == workshop.id
-    assert copy.due_at == workshop.starts_at - timedelta(days=7)
+    assert copy.due_at == days_from(workshop.starts_at, -7)
     page = as_facilitator.get(response.headers["Location"]).get_data(as_text=True)
     assert "The reminder is scheduled." in page
     assert "7 days before the session starts" in page
@@ -102,11 +102,11 @@ def test_editing_moves_the_reminder_and_a_stale_edit_is_refused(as_facilitator, 
     token = csrf_from(as_facilitator.get(url))
     fields = _form(session=str(workshop.id), days="2", version="1", csrf_token=token)
     assert as_facilitator.post(url, data=fields).status_code == 302
-    assert fresh(reminder).due_at == workshop.starts_at - timedelta(days=2)
+    assert fresh(reminder).due_at == days_from(workshop.starts_at, -2)
     stale = as_facilitator.post(url, data={**fields, "days": "3"})
     assert stale.status_code == 200
     assert "changed" in stale.get_data(as_text=True)
-    assert fresh(reminder).due_at == workshop.starts_at - timedelta(days=2)
+    assert fresh(reminder).due_at == days_from(workshop.starts_at, -2)
 
 
 def test_cancelling_a_reminder(as_facilitator, group, workshop):
@@ -193,3 +193,26 @@ def test_the_list_and_the_log_take_the_same_queries_however_many_reminders(
     assert many_list[0] == few_list[0]
     assert many_log[0] == few_log[0]
     assert db.session.execute(select(func.count()).select_from(Reminder)).scalar_one() == 9
+
+
+def test_a_reminder_for_chosen_people_can_be_changed(as_facilitator, group, workshop):
+    """Issue 19 item 7: saving a reminder for chosen people answered 500."""
+    reminder = remind(group, session_id=workshop.id, audience="chosen", chosen=[group.pat.id])
+    url = f"/cohorts/{group.cohort.id}/reminders/{reminder.id}/edit"
+    fields = _form(session=str(workshop.id), audience="chosen", version="1",
+                   chosen=[str(group.pat.id), str(group.ny.id)])
+    response = post_form(as_facilitator, url, fields)
+    assert response.status_code == 302
+    assert sorted(c.membership_id for c in fresh(reminder).chosen) == [group.pat.id, group.ny.id]
+    fields = {**fields, "version": str(fresh(reminder).version), "chosen": [str(group.ny.id)]}
+    assert post_form(as_facilitator, url, fields).status_code == 302
+    assert [c.membership_id for c in fresh(reminder).chosen] == [group.ny.id]
+
+
+def test_a_person_chosen_twice_is_counted_once(as_facilitator, group, workshop):
+    url = f"/cohorts/{group.cohort.id}/reminders/new"
+    fields = _form(session=str(workshop.id), audience="chosen",
+                   chosen=[str(group.pat.id), str(group.pat.id)])
+    assert post_form(as_facilitator, url, fields).status_code == 302
+    (reminder,) = _reminders()
+    assert [c.membership_id for c in reminder.chosen] == [group.pat.id]

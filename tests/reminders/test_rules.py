@@ -2,13 +2,13 @@
 session when it moves and go when it is cancelled, and settings refused with a reason."""
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, time, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from cohort.core.database import commit
-from cohort.core.timeutil import utcnow
+from cohort.core.timeutil import to_local, utcnow
 from cohort.extensions import db
 from cohort.programme import services as programme
 from cohort.programme.services import SessionData
@@ -16,7 +16,7 @@ from cohort.reminders import services
 from cohort.reminders.models import Reminder
 from cohort.reminders.services import ReminderData, ReminderError
 
-from .conftest import fresh, remind
+from .conftest import after_next_clock_change, days_from, fresh, remind
 
 
 def _session_reminders(session) -> list[Reminder]:
@@ -42,8 +42,8 @@ def test_a_default_reaches_sessions_to_come_and_sessions_scheduled_later(group, 
     for session in (coming, later):
         copies = _session_reminders(session)
         assert [c.offset_minutes for c in copies] == [-7 * 24 * 60, -24 * 60]
-        assert [c.due_at for c in copies] == [session.starts_at - timedelta(days=7),
-                                              session.starts_at - timedelta(days=1)]
+        assert [c.due_at for c in copies] == [days_from(session.starts_at, -7),
+                                              days_from(session.starts_at, -1)]
         assert [c.essential for c in copies] == [False, True]
         assert all(c.default_id is not None and not c.is_default for c in copies)
 
@@ -59,13 +59,14 @@ def test_a_cancelled_default_is_not_given_to_new_sessions(group, make_session):
 def test_a_moved_session_takes_its_waiting_reminders_with_it(group, make_session):
     session = make_session(group.cohort, "Workshop 1", starts_in=timedelta(days=10))
     before = remind(group, session_id=session.id, offset_minutes=-24 * 60)
-    after = remind(group, session_id=session.id, anchor="session_end", offset_minutes=60)
+    after = remind(group, session_id=session.id, anchor="session_end", offset_minutes=60,
+                   body="Hello ((name)).")
     new_start = session.starts_at + timedelta(days=3, hours=2)
     session = programme.get_session(group.cohort, session.id)
     programme.update_session(None, session, _data_of(session, starts_at=new_start,
                                                      duration_minutes=180))
     commit()
-    assert fresh(before).due_at == new_start - timedelta(days=1)
+    assert fresh(before).due_at == days_from(new_start, -1)
     assert fresh(after).due_at == new_start + timedelta(minutes=180 + 60)
 
 
@@ -126,6 +127,20 @@ def test_a_default_stays_a_default(group, make_session):
 def test_how_a_reminder_is_described(group):
     assert services.describe_when(remind(group, offset_minutes=-(7 * 24 + 2) * 60)) == \
         "7 days and 2 hours before the session starts"
-    assert services.describe_when(remind(group, anchor="session_end", offset_minutes=60)) == \
+    assert services.describe_when(remind(group, anchor="session_end", offset_minutes=60,
+                                         body="Hello ((name)).")) == \
         "1 hour after the session ends"
     assert services.describe_when(remind(group, offset_minutes=0)) == "when the session starts"
+
+
+def test_a_reminder_days_before_keeps_the_clock_time_when_the_clocks_change(group):
+    """Issue 19 item 22: a reminder 7 days before a 10:00 session went at 11:00 (or 9:00)."""
+    starts = after_next_clock_change("Europe/London", 3, time(10))
+    session = programme.add_session(None, group.cohort, "Workshop 1", kind="workshop",
+                                    starts_at=starts.astimezone(UTC), duration_minutes=120)
+    commit()
+    week = remind(group, session_id=session.id, offset_minutes=-7 * 24 * 60)
+    hours = remind(group, session_id=session.id, offset_minutes=-(7 * 24 + 2) * 60)
+    local = [to_local(fresh(r).due_at, "Europe/London") for r in (week, hours)]
+    assert [(at.date(), f"{at:%H:%M}") for at in local] == [
+        (starts.date() - timedelta(days=7), "10:00"), (starts.date() - timedelta(days=7), "08:00")]

@@ -2,7 +2,7 @@
 twice, not after a crash, not with two schedulers; too late is missed, not sent."""
 
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
@@ -15,7 +15,15 @@ from cohort.reminders import moments, services
 from cohort.reminders.jobs import send_reminders_job
 from cohort.reminders.moments import Moment
 
-from .conftest import by_recipient, calendar_of, deliveries, fresh, remind, text_of
+from .conftest import (
+    after_next_clock_change,
+    by_recipient,
+    calendar_of,
+    deliveries,
+    fresh,
+    remind,
+    text_of,
+)
 
 DAY = 24 * 60
 
@@ -91,7 +99,7 @@ def test_a_follow_up_is_sent_late_within_the_grace_but_not_after(app, group, mak
                                                                  outbox, late_by, sent):
     session = make_session(group.cohort, "Workshop 1", starts_in=timedelta(days=2))
     follow_up = remind(group, session_id=session.id, anchor="session_end", offset_minutes=60,
-                       subject="Slides for ((session))")
+                       subject="Slides for ((session))", body="Hello ((name)).")
     outbox.clear()
     now = session.ends_at + timedelta(minutes=60) + app.config["REMINDER_GRACE"] + late_by
     services.send_due_reminders(now=now)
@@ -287,3 +295,21 @@ def test_a_reminder_after_a_moment_goes_within_the_grace_and_not_after(app, grou
         assert [m["Subject"] for m in outbox] == ["Closed: Fresh"]
     finally:
         moments.unregister("test_survey_closed")
+
+
+def test_a_reminder_days_before_a_moment_keeps_its_clock_time_across_a_clock_change(group,
+                                                                                   outbox):
+    """Issue 19 item 22, for moments: 7 days before 10:00 is 10:00, not 9:00 or 11:00."""
+    at = after_next_clock_change("Europe/London", 3, time(10))
+    offered = [Moment(ref=1, at=at.astimezone(UTC), recipients=[group.pat], title="Due")]
+    moments.register("test_clock_change", "a due date",
+                     lambda cohort, since, until: [m for m in offered if since <= m.at <= until])
+    try:
+        remind(group, anchor="moment", moment_key="test_clock_change", offset_minutes=-7 * DAY,
+               subject="Due: ((moment))", body="Hello ((name)).")
+        due = datetime.combine(at.date() - timedelta(days=7), time(10),
+                               tzinfo=at.tzinfo).astimezone(UTC)
+        assert services.send_due_reminders(now=due - timedelta(minutes=1)) == 0
+        assert services.send_due_reminders(now=due + timedelta(minutes=1)) == 1
+    finally:
+        moments.unregister("test_clock_change")

@@ -1,16 +1,16 @@
 """Sessions: scheduled in a named zone, edited and cancelled; the programme's objectives; what
-a member sees (the timeline, the joining link)."""
+a member sees (the timeline)."""
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time
 from urllib.parse import urlsplit
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from cohort.cohorts.services import ensure_changeable
+from cohort.core import timeutil
 from cohort.core.audit import record
 from cohort.core.errors import check_version
 from cohort.core.timeutil import is_known_zone, utcnow, zone
@@ -29,7 +29,7 @@ from cohort.programme.services.errors import ProgrammeError
 __all__ = [
     "parse_clock", "local_to_utc", "SessionData", "add_session", "update_session",
     "cancel_session", "set_programme_objectives", "programme_objectives", "sessions_for",
-    "Timeline", "timeline", "join_opens_at", "join_is_open", "next_sessions",
+    "Timeline", "timeline", "next_sessions",
     "session_count", "get_session",
 ]
 
@@ -51,19 +51,17 @@ def local_to_utc(day: date, clock: time, tz_name: str) -> datetime:
     happen twice because the clocks change."""
     if not tz_name or not is_known_zone(tz_name):
         raise ProgrammeError("Choose a time zone from the list, like Europe/London", "timezone")
-    tz = zone(tz_name)
-    naive = datetime.combine(day, clock)
-    first, second = naive.replace(tzinfo=tz, fold=0), naive.replace(tzinfo=tz, fold=1)
     shown = f"{clock:%H:%M} on {day.day} {day:%B %Y}"
-    if first.utcoffset() != second.utcoffset():
-        if first.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
-            raise ProgrammeError(
-                f"{shown} does not exist in {tz_name}: the clocks go forward that night. "
-                "Choose a time an hour later or earlier", "start_time")
+    try:
+        return timeutil.local_to_utc(datetime.combine(day, clock), tz_name, strict=True)
+    except timeutil.NonexistentTime:
+        raise ProgrammeError(
+            f"{shown} does not exist in {tz_name}: the clocks go forward that night. "
+            "Choose a time an hour later or earlier", "start_time") from None
+    except timeutil.AmbiguousTime:
         raise ProgrammeError(
             f"{shown} happens twice in {tz_name}: the clocks go back that night. "
-            "Choose a time outside that hour", "start_time")
-    return first.astimezone(UTC)
+            "Choose a time outside that hour", "start_time") from None
 
 
 # Sessions -----------------------------------------------------------------------------------
@@ -266,17 +264,6 @@ def timeline(cohort, role: str | None, now: datetime | None = None) -> Timeline:
     past = [s for s in sessions if s.ends_at <= now][::-1]
     live = [s for s in upcoming if not s.is_cancelled]
     return Timeline(next=live[0] if live else None, upcoming=upcoming, past=past)
-
-
-def join_opens_at(session: ProgrammeSession) -> datetime:
-    return session.starts_at - timedelta(minutes=current_app.config["JOIN_LINK_OPENS_MINUTES"])
-
-
-def join_is_open(session: ProgrammeSession, now: datetime | None = None) -> bool:
-    """The joining link shows from JOIN_LINK_OPENS_MINUTES before the start until the end."""
-    now = now or utcnow()
-    return (not session.is_cancelled and bool(session.join_url)
-            and join_opens_at(session) <= now < session.ends_at)
 
 
 def next_sessions(cohort_ids: list[int]) -> dict[int, ProgrammeSession]:

@@ -13,7 +13,7 @@ from cohort.cohorts.services import ensure_changeable
 from cohort.core.audit import record
 from cohort.core.errors import check_version
 from cohort.core.models import MailMessage
-from cohort.core.timeutil import utcnow
+from cohort.core.timeutil import shift_days, utcnow
 from cohort.extensions import db
 from cohort.programme.models import ProgrammeSession
 from cohort.reminders.models import (
@@ -31,7 +31,8 @@ __all__ = [
     "PLACEHOLDERS", "ReminderData", "add_reminder", "preview_reminder", "update_reminder",
     "cancel_reminder",
     "apply_defaults", "follow_session", "cancel_with_session", "reminders_of", "get_reminder",
-    "delivery_counts", "delivery_state", "DELIVERY_STATES", "set_reminders_off", "reminders_off", "due_at_of", "describe_when",
+    "delivery_counts", "delivery_state", "DELIVERY_STATES", "set_reminders_off", "reminders_off",
+    "due_at_of", "offset_from", "describe_when", "kind_of", "FILLABLE",
 ]
 
 PLACEHOLDERS = ("name", "session", "time", "join link", "session link", "moment", "link")
@@ -96,7 +97,39 @@ def _check(cohort: Cohort, data: ReminderData) -> ProgrammeSession | None:
             raise ReminderError("Choose a time in the future", "fixed_day")
     if data.anchor == "moment" and data.moment_key not in kinds():
         raise ReminderError("Choose the moment the reminder is counted from", "moment_key")
+    _check_placeholders(data, session)
     return session
+
+
+def kind_of(anchor: str, offset_minutes: int, session: ProgrammeSession | None) -> str:
+    """Which placeholders a reminder can fill: "before" a session ends (its joining link still
+    helps), "after" it, "fixed" or "moment"."""
+    if anchor in ("fixed", "moment"):
+        return anchor
+    if anchor == "session_end":
+        return "after" if offset_minutes >= 0 else "before"
+    return "after" if session is not None and offset_minutes >= session.duration_minutes \
+        else "before"
+
+
+# What each kind of reminder can fill in, and how the refusal names the kind.
+FILLABLE = {
+    "before": (("name", "session", "time", "join link", "session link"), "a session reminder"),
+    "after": (("name", "session", "time", "session link"),
+              "a reminder after the session, when there is nothing left to join"),
+    "fixed": (("name",), "a reminder at a date and time, which belongs to no session"),
+    "moment": (("name", "moment", "time", "link"), "a reminder of a moment"),
+}
+
+
+def _check_placeholders(data: ReminderData, session: ProgrammeSession | None) -> None:
+    fillable, label = FILLABLE[kind_of(data.anchor, data.offset_minutes, session)]
+    for where in ("subject", "body"):
+        for name in _PLACEHOLDER.findall(getattr(data, where)):
+            if name.strip() not in fillable:
+                allowed = ", ".join(f"(({n}))" for n in fillable)
+                raise ReminderError(f"(({name.strip()})) cannot be filled in for {label}. "
+                                    f"Use {allowed}", where)
 
 
 def due_at_of(reminder: Reminder, session: ProgrammeSession | None = None) -> datetime | None:
@@ -108,7 +141,16 @@ def due_at_of(reminder: Reminder, session: ProgrammeSession | None = None) -> da
     if session is None:
         return None
     base = session.starts_at if reminder.anchor == "session_start" else session.ends_at
-    return base + timedelta(minutes=reminder.offset_minutes)
+    return offset_from(base, reminder.offset_minutes, session.cohort.timezone)
+
+
+def offset_from(base: datetime, offset_minutes: int, tz: str) -> datetime:
+    """`base` moved by the offset: whole days in the cohort's wall-clock time (a reminder a
+    week before a 10:00 session goes at 10:00 though the clocks change between), the hours
+    left over as they pass."""
+    days, minutes = divmod(abs(offset_minutes), 24 * 60)
+    sign = -1 if offset_minutes < 0 else 1
+    return shift_days(base, sign * days, tz) + timedelta(minutes=sign * minutes)
 
 
 def _apply(reminder: Reminder, data: ReminderData, session) -> None:
@@ -119,9 +161,18 @@ def _apply(reminder: Reminder, data: ReminderData, session) -> None:
     reminder.subject, reminder.body = data.subject.strip(), data.body.strip()
     reminder.session_id = session.id if session is not None else None
     reminder.is_default = data.anchor in ("session_start", "session_end") and session is None
-    reminder.chosen = [ReminderRecipient(membership_id=m) for m in data.chosen] \
-        if data.audience == "chosen" else []
+    _choose(reminder, data.chosen if data.audience == "chosen" else [])
     reminder.due_at = due_at_of(reminder, session)
+
+
+def _choose(reminder: Reminder, chosen: list[int]) -> None:
+    """Set the chosen people, each once: those still chosen keep their row, so no new row
+    meets an old one for the same person (the unique constraint checks inserts first)."""
+    wanted = list(dict.fromkeys(chosen))
+    kept = [c for c in reminder.chosen if c.membership_id in wanted]
+    have = {c.membership_id for c in kept}
+    reminder.chosen = kept + [ReminderRecipient(membership_id=m) for m in wanted
+                              if m not in have]
 
 
 def add_reminder(acting, cohort: Cohort, data: ReminderData) -> Reminder:
@@ -142,16 +193,12 @@ def add_reminder(acting, cohort: Cohort, data: ReminderData) -> Reminder:
 
 
 def preview_reminder(cohort: Cohort, data: ReminderData) -> Reminder:
-    """The reminder as it would be saved, not saved: for the form's preview. A reminder for
-    every session is shown with the next one. Raises ReminderError as add_reminder does."""
+    """The reminder as it would be saved, not saved: for the form's preview (see
+    sending.preview_of). Raises ReminderError as add_reminder does."""
     session = _check(cohort, data)
     draft = Reminder(cohort_id=cohort.id)
     _apply(draft, data, session)
-    draft.cohort = cohort
-    draft.session = session or db.session.execute(select(ProgrammeSession).where(
-        ProgrammeSession.cohort_id == cohort.id, ProgrammeSession.status == "scheduled",
-        ProgrammeSession.starts_at > utcnow()).order_by(ProgrammeSession.starts_at)
-    ).scalars().first()
+    draft.cohort, draft.session = cohort, session
     return draft
 
 

@@ -4,6 +4,7 @@ passed while nothing ran is still sent if it is useful (before its session start
 event, within REMINDER_GRACE) and never after."""
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -11,21 +12,30 @@ from sqlalchemy import inspect, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from cohort.cohorts.models import Membership, Place
-from cohort.core.mail import external_url, send_mail
+from cohort.core.audit import record
+from cohort.core.mail import external_url, render_mail, requeue, send_mail
 from cohort.core.models import MailMessage
 from cohort.core.timeutil import format_local, utcnow
 from cohort.extensions import db
 from cohort.programme.calendar import ics
 from cohort.programme.models import LearningObjective, ProgrammeSession
-from cohort.programme.permissions import visible_audiences
+from cohort.programme.permissions import shows_join_link, visible_audiences
 from cohort.reminders.models import Delivery, Reminder, ReminderOptOut
 from cohort.reminders.moments import Moment, kinds
-from cohort.reminders.services.rules import delivery_state
+from cohort.reminders.services.errors import ReminderError
+from cohort.reminders.services.rules import (
+    delivery_state,
+    describe_when,
+    due_at_of,
+    offset_from,
+)
 
 __all__ = ["send_due_reminders", "recipients_for", "render", "send_test", "deliveries_of",
-           "session_link", "session_calendar"]
+           "session_link", "session_calendar", "Preview", "preview_of", "title_of",
+           "resend_delivery"]
 
 _PLACEHOLDER = re.compile(r"\(\(([^()]*)\)\)")
+_CLOCK_CHANGE = timedelta(hours=2)  # the most any zone's clocks move at once (Troll: 2 hours)
 
 
 def session_link(session: ProgrammeSession) -> str:
@@ -52,17 +62,19 @@ def _zone(member: Membership) -> str:
 
 
 def render(reminder: Reminder, member: Membership, session: ProgrammeSession | None = None,
-           moment: Moment | None = None) -> tuple[str, str]:
-    """The reminder's subject and text for one recipient, placeholders filled in: times in
-    the recipient's own zone, named."""
+           moment: Moment | None = None, at: datetime | None = None) -> tuple[str, str]:
+    """The reminder's subject and text for one recipient as it goes out `at` (now by default),
+    placeholders filled in: times in the recipient's own zone, named; the joining link by the
+    one rule the session page follows."""
     session = session or reminder.session
-    values = {"name": member.user.name, "moment": moment.title if moment else "",
-              "link": (moment.link or "") if moment else ""}
+    values = {"name": member.user.name}
+    if moment is not None:
+        values |= {"moment": moment.title, "link": moment.link or ""}
     if session is not None:
         values |= {
             "session": session.title,
             "time": format_local(session.starts_at, _zone(member)),
-            "join link": session.join_url or "on the session page, shortly before it starts",
+            "join link": _join_link(session, member, at or utcnow()) or NO_JOIN_LINK,
             "session link": session_link(session),
         }
     elif moment is not None:
@@ -72,6 +84,13 @@ def render(reminder: Reminder, member: Membership, session: ProgrammeSession | N
         return _PLACEHOLDER.sub(lambda m: values.get(m.group(1).strip(), m.group(0)), text)
 
     return " ".join(fill(reminder.subject).split()), fill(reminder.body)
+
+
+NO_JOIN_LINK = "not added yet: it will be on the session page"
+
+
+def _join_link(session: ProgrammeSession, member: Membership, at: datetime) -> str | None:
+    return session.join_url if shows_join_link(member.role, session, at) else None
 
 
 def recipients_for(reminder: Reminder, session: ProgrammeSession | None = None) -> list[Membership]:
@@ -105,18 +124,15 @@ def _skip_reason(reminder: Reminder, member: Membership, opted_out: set[int]) ->
 
 
 def _deliver(reminder: Reminder, members: list[Membership], ref: int,
-             session: ProgrammeSession | None, moment: Moment | None) -> int:
+             session: ProgrammeSession | None, moment: Moment | None, now: datetime) -> int:
     """One delivery per member (queued, or skipped with its reason), except to those who have
     theirs already; return how many were queued. The unique (reminder, moment, person) row
     stands behind the check: a second writer's whole run would fail, not send twice."""
     done = set(db.session.execute(select(Delivery.membership_id).where(
         Delivery.reminder_id == reminder.id, Delivery.ref == ref)).scalars())
     opted_out = _opted_out(reminder.cohort_id)
-    settings = external_url("reminders.settings", cohort_id=reminder.cohort_id)
-    headers = None if reminder.essential else {"List-Unsubscribe": f"<{settings}>"}
     # The same calendar entry for everyone: made once.
-    attachments = [session_calendar(session, method="PUBLISH")] if session is not None else []
-    link = session_link(session) if session is not None else None
+    attachments, shared = _attachments(session, now), _shared(reminder, session, now)
     queued = 0
     for member in members:
         if member.id in done:
@@ -125,16 +141,48 @@ def _deliver(reminder: Reminder, members: list[Membership], ref: int,
         delivery = Delivery(reminder_id=reminder.id, ref=ref, membership_id=member.id,
                             status="skipped" if reason else "queued", reason=reason)
         if reason is None:
-            subject, body = render(reminder, member, session, moment)
             delivery.message = send_mail(
-                member.user.email, "emails/reminders/reminder.txt", subject=subject, body=body,
-                member=member, reminder=reminder, session=session, moment=moment,
-                when=_when(member, session, moment), link=link, settings_url=settings,
-                attachments=attachments, headers=headers)
+                member.user.email, TEMPLATE, attachments=attachments, headers=_headers(reminder),
+                **_mail_context(reminder, member, session, moment, now, shared))
             queued += 1
         db.session.add(delivery)
     db.session.flush()
     return queued
+
+
+TEMPLATE = "emails/reminders/reminder.txt"
+
+
+def _attachments(session: ProgrammeSession | None, at: datetime) -> list:
+    """The session's calendar entry, while there is a session to come to."""
+    return [session_calendar(session, method="PUBLISH")] \
+        if session is not None and at < session.ends_at else []
+
+
+def _headers(reminder: Reminder) -> dict | None:
+    settings = external_url("reminders.settings", cohort_id=reminder.cohort_id)
+    return None if reminder.essential else {"List-Unsubscribe": f"<{settings}>"}
+
+
+def _shared(reminder: Reminder, session: ProgrammeSession | None, at: datetime) -> dict:
+    """The part of the mail's context that is the same for every recipient: made once. The
+    template adds under the facilitator's text only what that text leaves out (`used`), and
+    nothing to join or add to a calendar once the session is over."""
+    return {"reminder": reminder, "session": session,
+            "link": session_link(session) if session is not None else None,
+            "over": session is not None and at >= session.ends_at,
+            "used": {name.strip() for name in
+                     _PLACEHOLDER.findall(reminder.subject + reminder.body)},
+            "settings_url": external_url("reminders.settings", cohort_id=reminder.cohort_id)}
+
+
+def _mail_context(reminder: Reminder, member: Membership, session: ProgrammeSession | None,
+                  moment: Moment | None, at: datetime, shared: dict | None = None) -> dict:
+    """What the reminder's mail template needs for one recipient, the mail going out `at`."""
+    subject, body = render(reminder, member, session, moment, at)
+    return {**(shared or _shared(reminder, session, at)), "subject": subject, "body": body,
+            "member": member, "moment": moment, "when": _when(member, session, moment),
+            "join": _join_link(session, member, at) if session is not None else None}
 
 
 def _when(member: Membership, session, moment) -> str | None:
@@ -177,7 +225,8 @@ def send_due_reminders(now: datetime | None = None) -> int:
             .execution_options(synchronize_session=False)).rowcount
         db.session.expire(reminder)
         if claimed and useful:
-            queued += _deliver(reminder, recipients_for(reminder, session), 0, session, None)
+            queued += _deliver(reminder, recipients_for(reminder, session), 0, session, None,
+                               now)
     return queued + _send_moment_reminders(now)
 
 
@@ -194,30 +243,104 @@ def _send_moment_reminders(now: datetime) -> int:
             continue
         offset = timedelta(minutes=reminder.offset_minutes)
         # Due (moment + offset <= now) and still useful: before a moment, until it happens;
-        # after one, within the grace.
-        since = now if reminder.offset_minutes < 0 else now - offset - grace
-        for moment in kind.moments(reminder.cohort, since, now - offset):
-            due = moment.at + offset
+        # after one, within the grace. Whole days keep the wall-clock time, so a change of
+        # the clocks between moves a moment's due time by up to an hour: look that much wider.
+        since = now if reminder.offset_minutes < 0 else now - offset - grace - _CLOCK_CHANGE
+        tz = reminder.cohort.timezone
+        for moment in kind.moments(reminder.cohort, since, now - offset + _CLOCK_CHANGE):
+            due = offset_from(moment.at, reminder.offset_minutes, tz)
             if due <= now and _useful(reminder, due, now, moment.at):
-                queued += _deliver(reminder, moment.recipients, moment.ref, None, moment)
+                queued += _deliver(reminder, moment.recipients, moment.ref, None, moment, now)
     return queued
 
 
+def _example_session(reminder: Reminder) -> ProgrammeSession | None:
+    """The reminder's session; for one every session receives, the next to come."""
+    if reminder.session is not None or not reminder.is_default:
+        return reminder.session
+    return db.session.execute(select(ProgrammeSession).where(
+        ProgrammeSession.cohort_id == reminder.cohort_id, ProgrammeSession.status == "scheduled",
+        ProgrammeSession.starts_at > utcnow()).order_by(ProgrammeSession.starts_at)
+    ).scalars().first()
+
+
+def _going_out(reminder: Reminder, session: ProgrammeSession | None) -> datetime | None:
+    """When the reminder goes out: its due time, or now if that has passed; None for a moment
+    reminder or a default with no session to come."""
+    due = reminder.fixed_at if reminder.anchor == "fixed" else (
+        due_at_of(reminder, session) if session is not None else None)
+    return max(due, utcnow()) if due is not None else None
+
+
 def send_test(reminder: Reminder, member: Membership) -> MailMessage:
-    """Send the reminder, as it would go out, to the facilitator alone (marked a test)."""
-    session = reminder.session
-    if session is None and reminder.is_default:
-        session = db.session.execute(select(ProgrammeSession).where(
-            ProgrammeSession.cohort_id == reminder.cohort_id,
-            ProgrammeSession.status == "scheduled").order_by(
-            ProgrammeSession.starts_at.desc())).scalars().first()
-    subject, body = render(reminder, member, session)
-    settings = external_url("reminders.settings", cohort_id=reminder.cohort_id)
-    return send_mail(member.user.email, "emails/reminders/reminder.txt", subject=f"[Test] {subject}",
-                     body=body, member=member, reminder=reminder, session=session, moment=None,
-                     settings_url=settings, when=_when(member, session, None),
-                     link=session_link(session) if session else None,
-                     attachments=[session_calendar(session, method="PUBLISH")] if session else [])
+    """Send the reminder, as it will go out, to the facilitator alone (marked a test)."""
+    session = _example_session(reminder)
+    at = _going_out(reminder, session) or utcnow()
+    context = _mail_context(reminder, member, session, None, at)
+    context["subject"], context["body"] = map(_in_words, (context["subject"], context["body"]))
+    context["subject"] = f"[Test] {context['subject']}"
+    return send_mail(member.user.email, TEMPLATE, attachments=_attachments(session, at),
+                     **context)
+
+
+@dataclass(frozen=True)
+class Preview:
+    subject: str
+    body: str  # the whole text, as the mail has it
+    summary: str  # when it goes out, and to how many people
+
+
+def preview_of(draft: Reminder, member: Membership) -> Preview:
+    """The reminder as `member` would receive it, when it will go out and to how many people;
+    sends and saves nothing. One every session receives is shown with the next session."""
+    session = _example_session(draft)
+    at = _going_out(draft, session)
+    context = _mail_context(draft, member, session, None, at or utcnow())
+    context["subject"], context["body"] = map(_in_words, (context["subject"], context["body"]))
+    subject, body = render_mail(TEMPLATE, **context)
+    return Preview(subject, body, _summary(draft, member, session, at))
+
+
+def _summary(draft: Reminder, member: Membership, session: ProgrammeSession | None,
+             at: datetime | None) -> str:
+    if draft.anchor == "moment":
+        return (f"It will go out {describe_when(draft)}, each time, to the people concerned.")
+    if at is None:
+        return f"It will go out {describe_when(draft)}, once a session is scheduled."
+    zone_name = _zone(member)
+    if at > utcnow():
+        when = f"It will go out at {format_local(at, zone_name)}"
+    elif _useful(draft, at, utcnow(), session.starts_at if session is not None else None):
+        when = "Its time has passed: it will go out as soon as it is saved"
+    else:
+        return "Its time has passed and its session has started: it would not be sent."
+    if draft.is_default:
+        when += f" for the next session, {session.title},"
+    opted_out = _opted_out(draft.cohort_id)
+    recipients = recipients_for(draft, session)
+    reached = [m for m in recipients if _skip_reason(draft, m, opted_out) is None]
+    people = f"{len(reached)} {'person' if len(reached) == 1 else 'people'}"
+    left_out = len(recipients) - len(reached)
+    if left_out:
+        people += (f" ({left_out} more {'is' if left_out == 1 else 'are'} left out: they "
+                   "turned optional reminders off or have left)")
+    return f"{when} to {people}."
+
+
+# What a placeholder stands for where no one session or moment fills it in.
+_IN_WORDS = {"session": "each session", "time": "its time", "moment": "each moment",
+             "join link": "the joining link", "session link": "the session's page",
+             "link": "its page"}
+
+
+def title_of(reminder: Reminder, member: Membership) -> str:
+    """The reminder's subject as its log shows it: filled in as `member` received it, and any
+    placeholder no session or moment fills in put in words."""
+    return _in_words(render(reminder, member, reminder.session, None, reminder.due_at)[0])
+
+
+def _in_words(text: str) -> str:
+    return _PLACEHOLDER.sub(lambda m: _IN_WORDS.get(m.group(1).strip(), m.group(0)), text)
 
 
 def deliveries_of(reminder: Reminder) -> list[tuple[Delivery, str]]:
@@ -226,3 +349,25 @@ def deliveries_of(reminder: Reminder) -> list[tuple[Delivery, str]]:
         select(Delivery, delivery_state()).outerjoin(
             MailMessage, MailMessage.id == Delivery.message_id)
         .where(Delivery.reminder_id == reminder.id).order_by(Delivery.id)).all()]
+
+
+def resend_delivery(acting, reminder: Reminder, delivery_id: int | None) -> Delivery:
+    """Give a failed delivery of the reminder one more attempt through the outbox: the same
+    message, to the person's address now; recorded in the audit log. Raises ReminderError for
+    a delivery that is not the reminder's, has not failed, or should no longer go."""
+    delivery = db.session.get(Delivery, delivery_id) if delivery_id is not None else None
+    if delivery is None or delivery.reminder_id != reminder.id:
+        raise ReminderError("Choose a delivery of this reminder to send again")
+    member, message = delivery.membership, delivery.message
+    if message is None or message.status != "failed":
+        raise ReminderError(f"The reminder to {member.user.name} has not failed: there is "
+                            "nothing to send again")
+    reason = _skip_reason(reminder, member, _opted_out(reminder.cohort_id))
+    if reason is not None:
+        raise ReminderError(f"{member.user.name} {reason}: it is not sent again")
+    error = message.error or ""
+    if not requeue(message, member.user.email):
+        raise ReminderError(f"The reminder to {member.user.name} is already being sent again")
+    record(acting, "reminder_resent", subject=reminder.cohort.slug,
+           detail=f"reminder {reminder.id} to {member.user.email}, which failed: {error}"[:200])
+    return delivery
