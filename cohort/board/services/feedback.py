@@ -43,6 +43,8 @@ def _ensure_author(acting, thread: Thread, what: str) -> Cohort:
         raise BoardError("Only a request for feedback has drafts and questions")
     if thread.author_id != acting.id:
         raise BoardError(f"Only the person who asked for feedback can {what}")
+    if thread.locked_at is not None:
+        raise BoardError("A facilitator has locked this request: it can no longer change")
     return cohort
 
 
