@@ -3,14 +3,16 @@
 A new post notifies each follower of its thread once (never its author): at once for those
 who chose immediate mail (the default), in the day's digest for those who chose a digest, not
 at all for those who chose none. An @mention notifies the member mentioned unless they chose
-none; a follower who is also mentioned gets one message, the mention.
+none, once per post however often it is edited; a follower who is also mentioned gets one
+message, the mention. Nothing in a hidden thread is mailed to anyone but the moderators.
 """
 
 from datetime import timedelta
 
 from sqlalchemy import select
 
-from cohort.board.models import BoardMember, Follow, Post, Thread
+from cohort.board.models import BoardMember, Follow, MentionSent, Post, Thread
+from cohort.board.permissions import can_moderate
 from cohort.board.services.errors import BoardError
 from cohort.board.services.members import handles
 from cohort.board.services.text import mentioned, plain
@@ -47,21 +49,35 @@ def _preferences(user_ids: set[int], cohort: Cohort) -> dict[int, str]:
     return dict(rows)
 
 
+def _recipients(cohort: Cohort, thread: Thread, user_ids: set[int]) -> dict[int, Membership]:
+    """{user id: membership} of those of `user_ids` active in the cohort; in a hidden thread,
+    only the moderators: nothing of it reaches anyone else."""
+    if not user_ids:
+        return {}
+    members = {m.user_id: m for m in db.session.execute(select(Membership).where(
+        Membership.cohort_id == cohort.id, Membership.status == "active",
+        Membership.user_id.in_(user_ids))).scalars()}
+    if thread.hidden_at is not None:
+        members = {k: m for k, m in members.items() if can_moderate(m.user, cohort)}
+    return members
+
+
 def notify_new_post(cohort: Cohort, thread: Thread, post: Post, acting,
                     mentions: list[Membership], edited: bool = False) -> int:
     """Queue the messages a post causes; returns how many. An edit tells only the members it
-    newly mentions."""
+    mentions who have not been told of this post before (board_mention_sent holds who was)."""
     link = external_url("board.thread", cohort_id=cohort.id, thread_id=thread.id,
                         _anchor=f"post-{post.number}")
     settings = external_url("board.settings", cohort_id=cohort.id)
     excerpt = plain(post.body)
     excerpt = excerpt if len(excerpt) <= EXCERPT else excerpt[:EXCERPT].rsplit(" ", 1)[0] + " …"
     mentioned_ids = {m.user_id for m in mentions} - {acting.id}
+    if mentioned_ids:
+        mentioned_ids -= set(db.session.execute(select(MentionSent.user_id).where(
+            MentionSent.post_id == post.id, MentionSent.user_id.in_(mentioned_ids))).scalars())
     followers = set() if edited else set(db.session.execute(select(Follow.user_id).where(
         Follow.thread_id == thread.id)).scalars()) - {acting.id}
-    members = {m.user_id: m for m in db.session.execute(select(Membership).where(
-        Membership.cohort_id == cohort.id, Membership.status == "active",
-        Membership.user_id.in_(followers | mentioned_ids))).scalars()}
+    members = _recipients(cohort, thread, followers | mentioned_ids)
     preferences = _preferences(set(members), cohort)
     sent = 0
     for user_id, membership in members.items():
@@ -73,7 +89,10 @@ def notify_new_post(cohort: Cohort, thread: Thread, post: Post, acting,
                   headers={"List-Unsubscribe": f"<{settings}>"}, user=membership.user,
                   cohort=cohort, thread=thread, author=acting, excerpt=excerpt, link=link,
                   settings=settings, mentioned=is_mentioned)
+        if is_mentioned:
+            db.session.add(MentionSent(post_id=post.id, user_id=user_id))
         sent += 1
+    db.session.flush()
     return sent
 
 

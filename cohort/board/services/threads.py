@@ -203,7 +203,9 @@ def edit_post(acting, post: Post, body: str, seen_version: int | None) -> Post:
     body = clean_text(body, "your post")
     if body == post.body:
         return post
-    earlier = set(mentioned(post.body))  # those already told are not told again
+    # A mention already in the text is not new; one taken out and put back is not told
+    # twice either (notify_new_post keeps who was told of each post).
+    earlier = set(mentioned(post.body))
     mentions = [m for m, handle in zip(resolve_mentions(cohort, body), mentioned(body),
                                        strict=True) if handle not in earlier]
     db.session.add(PostRevision(post_id=post.id, body=post.body,
