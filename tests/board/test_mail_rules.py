@@ -1,14 +1,18 @@
 """What the board mails and to whom: nothing of a hidden thread to anyone but the moderators;
 one mention mail per person per post, however often an edit takes the mention out and puts it
-back."""
+back; the author of a feedback request told of each answer (at once or in the digest, as they
+chose); and links that open the post itself."""
+
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from cohort.board import services
-from cohort.board.models import MentionSent, Post
+from cohort.board.models import MentionSent, Post, Thread
 from cohort.core.database import commit
+from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 
 from .conftest import mail_to, reply_as, start
@@ -70,3 +74,61 @@ def test_the_database_holds_one_mention_row_per_post_and_person(board):
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
+
+
+def _request(board):
+    return start(board.ada, kind="feedback", title="Draft strategy",
+                 questions=["Is the scope right?", "What is missing?"])
+
+
+def test_the_author_of_a_request_is_mailed_each_answer(board):
+    """issue 19 item 19"""
+    thread = _request(board)
+    first, second = (q.id for q in thread.questions)
+    services.answer(board.ben.user, board.ben, thread, {first: "Too wide", second: ""})
+    commit()
+    (told,) = mail_to(board.ada)
+    assert told.subject == 'Ben Byron gave feedback on "Draft strategy"'
+    assert "answered 1 of your 2 questions" in told.body
+    assert f"/board/threads/{thread.id}#questions" in told.body
+    services.answer(board.cy.user, board.cy, thread, {first: "Fine", second: "Costs"})
+    commit()
+    assert [m.subject for m in mail_to(board.ada)][1] == 'Cy Young gave feedback on "Draft strategy"'
+
+
+def test_feedback_on_a_new_version_is_mailed_too_but_an_unchanged_answer_is_not(board):
+    thread = _request(board)
+    first, second = (q.id for q in thread.questions)
+    services.answer(board.ben.user, board.ben, thread, {first: "Too wide", second: ""})
+    commit()
+    services.add_version(board.ada.user, db.session.get(Thread, thread.id), "Narrower", None,
+                         "Cut the scope")
+    commit()
+    services.answer(board.ben.user, board.ben, thread, {first: "Too wide", second: ""})
+    commit()
+    assert len(mail_to(board.ada)) == 1  # nothing changed, nothing to tell
+    services.answer(board.ben.user, board.ben, thread, {first: "Better now", second: ""})
+    commit()
+    assert [m.subject for m in mail_to(board.ada)] == [
+        'Ben Byron gave feedback on "Draft strategy"'] * 2
+    assert "changed 1 answer" in mail_to(board.ada)[1].body
+
+
+def test_feedback_reaches_a_digest_author_in_the_digest_and_no_author_who_chose_none(board):
+    services.set_notify(board.ada, "digest")
+    commit()
+    thread = _request(board)
+    first, _second = (q.id for q in thread.questions)
+    services.answer(board.ben.user, board.ben, thread, {first: "Too wide"})
+    commit()
+    assert mail_to(board.ada) == []
+    assert services.send_digests(now=utcnow() + timedelta(days=1, minutes=1)) == 1
+    commit()
+    (digest,) = mail_to(board.ada)
+    assert "Feedback on your requests" in digest.body
+    assert "- Draft strategy: 1 answer from Ben Byron" in digest.body
+    services.set_notify(board.ada, "none")
+    commit()
+    services.answer(board.cy.user, board.cy, thread, {first: "Fine"})
+    commit()
+    assert len(mail_to(board.ada)) == 1

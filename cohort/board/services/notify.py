@@ -4,14 +4,25 @@ A new post notifies each follower of its thread once (never its author): at once
 who chose immediate mail (the default), in the day's digest for those who chose a digest, not
 at all for those who chose none. An @mention notifies the member mentioned unless they chose
 none, once per post however often it is edited; a follower who is also mentioned gets one
-message, the mention. Nothing in a hidden thread is mailed to anyone but the moderators.
+message, the mention. An answer to a feedback request tells the request's author, at once or
+in the digest, as they chose. Nothing in a hidden thread is mailed to anyone but the
+moderators.
 """
 
 from datetime import timedelta
 
 from sqlalchemy import select
 
-from cohort.board.models import BoardMember, Follow, MentionSent, Post, Thread
+from cohort.accounts.models import User
+from cohort.board.models import (
+    BoardMember,
+    FeedbackAnswer,
+    FeedbackQuestion,
+    Follow,
+    MentionSent,
+    Post,
+    Thread,
+)
 from cohort.board.permissions import can_moderate
 from cohort.board.services.errors import BoardError
 from cohort.board.services.members import handles
@@ -21,7 +32,8 @@ from cohort.core.mail import external_url, send_mail
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 
-__all__ = ["resolve_mentions", "notify_new_post", "send_digests", "DIGEST_EVERY"]
+__all__ = ["resolve_mentions", "notify_new_post", "notify_feedback", "send_digests",
+           "DIGEST_EVERY"]
 
 DIGEST_EVERY = timedelta(hours=24)
 EXCERPT = 600
@@ -96,9 +108,46 @@ def notify_new_post(cohort: Cohort, thread: Thread, post: Post, acting,
     return sent
 
 
+def notify_feedback(cohort: Cohort, thread: Thread, acting, new: int, changed: int) -> int:
+    """Tell a request's author that a member answered (`new`) or changed (`changed`) answers:
+    at once if they chose immediate mail; their digest carries it if they chose one. Returns
+    how many messages were queued (0 or 1)."""
+    members = _recipients(cohort, thread, {thread.author_id} - {acting.id, None})
+    membership = members.get(thread.author_id)
+    if membership is None or _preferences({thread.author_id}, cohort).get(
+            thread.author_id, "immediate") != "immediate":
+        return 0
+    settings = external_url("board.settings", cohort_id=cohort.id)
+    send_mail(membership.user.email, "emails/board/feedback.txt",
+              headers={"List-Unsubscribe": f"<{settings}>"}, user=membership.user,
+              cohort=cohort, thread=thread, giver=acting, new=new, changed=changed,
+              questions=len(thread.questions))
+    return 1
+
+
+def _new_feedback(membership: Membership, since, now) -> list[tuple[Thread, int, list[str]]]:
+    """(request, answers, who gave them) for the member's own requests, since `since`."""
+    rows = db.session.execute(
+        select(Thread, User.name).join(FeedbackQuestion, FeedbackQuestion.thread_id == Thread.id)
+        .join(FeedbackAnswer, FeedbackAnswer.question_id == FeedbackQuestion.id)
+        .join(User, User.id == FeedbackAnswer.author_id)
+        .where(Thread.cohort_id == membership.cohort_id,
+               Thread.author_id == membership.user_id, Thread.hidden_at.is_(None),
+               FeedbackAnswer.author_id != membership.user_id,
+               FeedbackAnswer.updated_at > since, FeedbackAnswer.updated_at <= now)
+        .order_by(Thread.last_post_at.desc(), FeedbackAnswer.id)).all()
+    found: dict[int, list] = {}
+    for thread, name in rows:
+        entry = found.setdefault(thread.id, [thread, 0, []])
+        entry[1] += 1
+        if name not in entry[2]:
+            entry[2].append(name)
+    return [tuple(entry) for entry in found.values()]
+
+
 def send_digests(now=None) -> int:
     """One message to each member whose digest is due and who has something new in the
-    threads they follow; returns how many were queued."""
+    threads they follow or feedback on their own requests; returns how many were queued."""
     now = now or utcnow()
     due = db.session.execute(select(BoardMember).where(
         BoardMember.notify == "digest",
@@ -119,7 +168,8 @@ def send_digests(now=None) -> int:
                    Post.deleted_at.is_(None), Post.hidden_at.is_(None),
                    Thread.hidden_at.is_(None))
             .order_by(Thread.last_post_at.desc(), Post.number)).all()
-        if not rows:
+        feedback = _new_feedback(membership, since, now)
+        if not rows and not feedback:
             continue
         threads: dict[int, list] = {}
         for thread, _post in rows:
@@ -129,7 +179,7 @@ def send_digests(now=None) -> int:
                   headers={"List-Unsubscribe":
                            f"<{external_url('board.settings', cohort_id=cohort.id)}>"},
                   user=membership.user, cohort=cohort, threads=list(threads.values()),
-                  posts=len(rows))
+                  posts=len(rows), feedback=feedback)
         sent += 1
     db.session.flush()
     return sent
