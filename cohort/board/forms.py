@@ -11,9 +11,17 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from cohort.board.models import NOTIFY, THREAD_KINDS
+from cohort.board.services.errors import BoardError
+from cohort.board.services.feedback import answer_limit
 from cohort.board.services.text import MAX_POST
 from cohort.core.forms import Form, GovDateField
 
@@ -59,10 +67,25 @@ class VersionForm(Form):
                             validators=[Length(max=20_000)])
 
 
-def answers_form(thread):
+def _answer_check(number: int):
+    """The service's own rule for an answer, so each question's field carries its message
+    and the error summary names every question to put right, not just the first."""
+    def check(_form, field):
+        try:
+            answer_limit(field.data, number, field.name)
+        except BoardError as error:
+            raise ValidationError(str(error)) from None
+    return check
+
+
+def answers_form(thread, saved: dict[int, str] | None = None, **kwargs):
+    """One box a question; `saved` ({question id: text}) fills them with the member's answers,
+    so changing one does not mean typing the others again."""
     fields = {f"answer-{q.id}": TextAreaField(f"{n}. {q.text}", validators=[
-        Optional(), Length(max=FIELD_LIMIT)]) for n, q in enumerate(thread.questions, 1)}
-    return type("AnswersForm", (Form,), fields)()
+        Optional(), Length(max=FIELD_LIMIT), _answer_check(n)])
+        for n, q in enumerate(thread.questions, 1)}
+    data = {f"answer-{question_id}": text for question_id, text in (saved or {}).items()}
+    return type("AnswersForm", (Form,), fields)(data=data, **kwargs)
 
 
 class GroundRulesForm(Form):

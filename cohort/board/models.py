@@ -114,6 +114,19 @@ class PostRevision(IdMixin, db.Model):
     written_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class MentionSent(db.Model):
+    """A member told by mail that a post mentions them: one row, so one mail, per post and
+    person, however often an edit takes the mention out and puts it back."""
+
+    __tablename__ = "board_mention_sent"
+
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("board_post.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class DraftVersion(IdMixin, TimestampMixin, db.Model):
     """One version of the work a feedback request shares: text, a file, or both."""
 

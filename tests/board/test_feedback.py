@@ -52,8 +52,8 @@ def test_the_author_does_not_answer_their_own_questions(board, request_):
 
 @pytest.mark.parametrize(("answers", "message"), [
     (("", "  "), "Write an answer to at least one question"),
-    (("Fine\x00",), "Take out the control characters from your answer"),
-    (("x" * 5001,), "Keep your answer to 5,000 characters or fewer"),
+    (("Fine\x00",), "Question 1: take out the control characters from your answer"),
+    (("x" * 5001,), "Question 1: keep your answer to 5,000 characters or fewer"),
 ])
 def test_an_answer_that_cannot_stand_is_refused(board, request_, answers, message):
     with pytest.raises(BoardError, match=message):

@@ -148,6 +148,14 @@ def test_ordinary_markdown_survives():
     assert all("nofollow" in link["rel"].split() for link in links)
 
 
+def test_a_typed_line_break_is_kept_and_a_blank_line_still_makes_a_paragraph():
+    """issue 19 item 24"""
+    html = render("Dear all,\nthree things:\n\n- one\n- two\n\nThanks\nAda <b>x</b>")
+    assert html.startswith("<p>Dear all,<br>\nthree things:</p>")
+    assert "<p>Thanks<br>\nAda &lt;b&gt;x&lt;/b&gt;</p>" in html
+    assert plain("Dear all,\nthree things:") == "Dear all, three things:"
+
+
 def test_a_link_title_is_kept_as_an_attribute_value_only():
     html = render('[guide](https://ok.example "The \\"best\\" guide")')
     assert elements(html)[1][1]["title"] == 'The "best" guide'

@@ -30,6 +30,17 @@ def test_links_are_built_against_the_configured_address(build_app, make_user, ou
     assert re.search(r"https://cohort\.example\.org/programmes/reset-password/\S+", body)
 
 
+def test_an_anchor_ends_the_link_as_url_for_makes_it(build_app):
+    app = build_app(SERVER_BASE_URL="https://cohort.example.org")
+    with app.app_context(), app.test_request_context():
+        from flask import url_for
+        assert external_url("accounts.login", _anchor="the form") == \
+            "https://cohort.example.org/login#the%20form" == \
+            "https://cohort.example.org" + url_for("accounts.login", _anchor="the form")
+        assert external_url("accounts.login", next="/x", _anchor="a") == \
+            "https://cohort.example.org/login?next=/x#a"
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -50,7 +50,11 @@ def test_a_draft_is_shared_given_feedback_and_resolved(page, framework, make_coh
         "The ONS4 questions, so you can compare with national data.")
     audit(page, "thread with questions")
     page.get_by_role("button", name="Save your answers").click()
-    expect(page.get_by_text("The ONS4 questions, so you can compare")).to_be_visible()
+    expect(page.get_by_role("paragraph").filter(
+        has_text="The ONS4 questions, so you can compare")).to_be_visible()
+    # The answer is filled in on the form, so changing it needs no retyping.
+    expect(page.get_by_label("2. Which measures would you add?")).to_have_value(
+        "The ONS4 questions, so you can compare with national data.")
     page.get_by_role("button", name="Sign out").click()
 
     sign_in_browser(page, "megan@example.org", DEFAULT_PASSWORD)

@@ -14,6 +14,7 @@ from cohort.board.models import (
 from cohort.board.services import search
 from cohort.board.services.errors import BoardError
 from cohort.board.services.members import ensure_acknowledged
+from cohort.board.services.notify import notify_feedback
 from cohort.board.services.text import clean_text, plain, render
 from cohort.board.services.threads import FileIn, store_file
 from cohort.cohorts.models import Cohort, Membership
@@ -22,8 +23,10 @@ from cohort.core.audit import record
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 
-__all__ = ["versions_of", "get_version", "add_version", "answers_of", "answer",
-           "feedback_givers", "resolve", "reopen"]
+__all__ = ["versions_of", "get_version", "add_version", "answers_of", "answer", "own_answers",
+           "answer_limit", "feedback_givers", "resolve", "reopen", "MAX_ANSWER"]
+
+MAX_ANSWER = 5000
 
 
 def versions_of(thread: Thread) -> list[DraftVersion]:
@@ -43,6 +46,8 @@ def _ensure_author(acting, thread: Thread, what: str) -> Cohort:
         raise BoardError("Only a request for feedback has drafts and questions")
     if thread.author_id != acting.id:
         raise BoardError(f"Only the person who asked for feedback can {what}")
+    if thread.locked_at is not None:
+        raise BoardError("A facilitator has locked this request: it can no longer change")
     return cohort
 
 
@@ -80,9 +85,28 @@ def answers_of(thread: Thread) -> dict[int, list[FeedbackAnswer]]:
     return found
 
 
+def own_answers(thread: Thread, user) -> dict[int, str]:
+    """{question id: the text} of the member's answers to the request, to change them."""
+    return dict(db.session.execute(select(FeedbackAnswer.question_id, FeedbackAnswer.body)
+                                   .join(FeedbackQuestion).where(
+        FeedbackQuestion.thread_id == thread.id,
+        FeedbackAnswer.author_id == getattr(user, "id", None))).all())
+
+
+def answer_limit(text: str | None, number: int, field: str) -> str:
+    """An answer as it will be kept; BoardError names the question (by its number) when the
+    answer is too long or holds control characters."""
+    try:
+        return clean_text(text, "your answer", field, MAX_ANSWER, required=False)
+    except BoardError as error:
+        message = str(error)
+        raise BoardError(f"Question {number}: {message[0].lower()}{message[1:]}", field) from None
+
+
 def answer(acting, membership: Membership, thread: Thread, answers: dict[int, str]) -> int:
     """Save the member's answers ({question id: text}; an empty one is skipped). Returns how
-    many were saved; one answer a question a person, which they may change."""
+    many were saved; one answer a question a person, which they may change. The request's
+    author is told of the new and changed answers, as they chose to hear of the board."""
     cohort = db.session.get(Cohort, thread.cohort_id)
     ensure_changeable(cohort)
     ensure_acknowledged(membership, cohort.id)
@@ -92,27 +116,34 @@ def answer(acting, membership: Membership, thread: Thread, answers: dict[int, st
         raise BoardError("This is your own request: others answer its questions")
     if thread.hidden_at is not None or thread.locked_at is not None:
         raise BoardError("This request is closed to answers")
-    questions = {q.id: q for q in thread.questions}
-    saved = 0
-    for question_id, text in answers.items():
-        if question_id not in questions:
-            raise BoardError("Answer the questions this request asks")
-        text = clean_text(text, "your answer", f"answer-{question_id}", 5000, required=False)
-        if not text:
-            continue
-        existing = db.session.execute(select(FeedbackAnswer).where(
-            FeedbackAnswer.question_id == question_id, FeedbackAnswer.author_id == acting.id)
-        ).scalar_one_or_none()
-        if existing is None:
-            existing = FeedbackAnswer(question_id=question_id, author_id=acting.id)
-            db.session.add(existing)
-        existing.body, existing.html, existing.updated_at = text, render(text), utcnow()
-        saved += 1
-    if not saved:
+    numbers = {q.id: n for n, q in enumerate(thread.questions, 1)}
+    if any(question_id not in numbers for question_id in answers):
+        raise BoardError("Answer the questions this request asks")
+    texts = {question_id: answer_limit(text, numbers[question_id], f"answer-{question_id}")
+             for question_id, text in answers.items()}
+    texts = {question_id: text for question_id, text in texts.items() if text}
+    if not texts:
         raise BoardError("Write an answer to at least one question",
-                         f"answer-{next(iter(questions), 0)}")
+                         f"answer-{next(iter(numbers), 0)}")
+    existing = {row.question_id: row for row in db.session.execute(select(FeedbackAnswer).where(
+        FeedbackAnswer.question_id.in_(list(texts)), FeedbackAnswer.author_id == acting.id)
+    ).scalars()}
+    new = changed = 0
+    for question_id, text in texts.items():
+        row = existing.get(question_id)
+        if row is not None and row.body == text:
+            continue
+        if row is None:
+            row = FeedbackAnswer(question_id=question_id, author_id=acting.id)
+            db.session.add(row)
+            new += 1
+        else:
+            changed += 1
+        row.body, row.html, row.updated_at = text, render(text), utcnow()
     db.session.flush()
-    return saved
+    if new or changed:
+        notify_feedback(cohort, thread, acting, new, changed)
+    return len(texts)
 
 
 def feedback_givers(thread: Thread) -> list:

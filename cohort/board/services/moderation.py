@@ -24,9 +24,15 @@ def _cohort(thread: Thread) -> Cohort:
     return cohort
 
 
+def _ensure_not_deleted(post: Post) -> None:
+    if post.deleted_at is not None:
+        raise BoardError("Its author has deleted this post")
+
+
 def hide_post(acting, post: Post, reason: str | None) -> None:
     thread = db.session.get(Thread, post.thread_id)
     _cohort(thread)
+    _ensure_not_deleted(post)
     reason = " ".join((reason or "").split())
     if not reason:
         raise BoardError("Say why the post is hidden: its author will read it", "reason")
@@ -44,6 +50,7 @@ def hide_post(acting, post: Post, reason: str | None) -> None:
 def show_post(acting, post: Post) -> None:
     thread = db.session.get(Thread, post.thread_id)
     cohort = _cohort(thread)
+    _ensure_not_deleted(post)
     post.hidden_at = post.hidden_reason = post.hidden_by_id = None
     if post.deleted_at is None:
         search.index(cohort.id, "post", post.id, thread.title, plain(post.body), thread.id)

@@ -3,14 +3,27 @@
 A new post notifies each follower of its thread once (never its author): at once for those
 who chose immediate mail (the default), in the day's digest for those who chose a digest, not
 at all for those who chose none. An @mention notifies the member mentioned unless they chose
-none; a follower who is also mentioned gets one message, the mention.
+none, once per post however often it is edited; a follower who is also mentioned gets one
+message, the mention. An answer to a feedback request tells the request's author, at once or
+in the digest, as they chose. Nothing in a hidden thread is mailed to anyone but the
+moderators.
 """
 
 from datetime import timedelta
 
 from sqlalchemy import select
 
-from cohort.board.models import BoardMember, Follow, Post, Thread
+from cohort.accounts.models import User
+from cohort.board.models import (
+    BoardMember,
+    FeedbackAnswer,
+    FeedbackQuestion,
+    Follow,
+    MentionSent,
+    Post,
+    Thread,
+)
+from cohort.board.permissions import can_moderate
 from cohort.board.services.errors import BoardError
 from cohort.board.services.members import handles
 from cohort.board.services.text import mentioned, plain
@@ -19,7 +32,8 @@ from cohort.core.mail import external_url, send_mail
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 
-__all__ = ["resolve_mentions", "notify_new_post", "send_digests", "DIGEST_EVERY"]
+__all__ = ["resolve_mentions", "notify_new_post", "notify_feedback", "send_digests",
+           "DIGEST_EVERY"]
 
 DIGEST_EVERY = timedelta(hours=24)
 EXCERPT = 600
@@ -47,21 +61,35 @@ def _preferences(user_ids: set[int], cohort: Cohort) -> dict[int, str]:
     return dict(rows)
 
 
+def _recipients(cohort: Cohort, thread: Thread, user_ids: set[int]) -> dict[int, Membership]:
+    """{user id: membership} of those of `user_ids` active in the cohort; in a hidden thread,
+    only the moderators: nothing of it reaches anyone else."""
+    if not user_ids:
+        return {}
+    members = {m.user_id: m for m in db.session.execute(select(Membership).where(
+        Membership.cohort_id == cohort.id, Membership.status == "active",
+        Membership.user_id.in_(user_ids))).scalars()}
+    if thread.hidden_at is not None:
+        members = {k: m for k, m in members.items() if can_moderate(m.user, cohort)}
+    return members
+
+
 def notify_new_post(cohort: Cohort, thread: Thread, post: Post, acting,
                     mentions: list[Membership], edited: bool = False) -> int:
     """Queue the messages a post causes; returns how many. An edit tells only the members it
-    newly mentions."""
+    mentions who have not been told of this post before (board_mention_sent holds who was)."""
     link = external_url("board.thread", cohort_id=cohort.id, thread_id=thread.id,
                         _anchor=f"post-{post.number}")
     settings = external_url("board.settings", cohort_id=cohort.id)
     excerpt = plain(post.body)
     excerpt = excerpt if len(excerpt) <= EXCERPT else excerpt[:EXCERPT].rsplit(" ", 1)[0] + " …"
     mentioned_ids = {m.user_id for m in mentions} - {acting.id}
+    if mentioned_ids:
+        mentioned_ids -= set(db.session.execute(select(MentionSent.user_id).where(
+            MentionSent.post_id == post.id, MentionSent.user_id.in_(mentioned_ids))).scalars())
     followers = set() if edited else set(db.session.execute(select(Follow.user_id).where(
         Follow.thread_id == thread.id)).scalars()) - {acting.id}
-    members = {m.user_id: m for m in db.session.execute(select(Membership).where(
-        Membership.cohort_id == cohort.id, Membership.status == "active",
-        Membership.user_id.in_(followers | mentioned_ids))).scalars()}
+    members = _recipients(cohort, thread, followers | mentioned_ids)
     preferences = _preferences(set(members), cohort)
     sent = 0
     for user_id, membership in members.items():
@@ -73,13 +101,53 @@ def notify_new_post(cohort: Cohort, thread: Thread, post: Post, acting,
                   headers={"List-Unsubscribe": f"<{settings}>"}, user=membership.user,
                   cohort=cohort, thread=thread, author=acting, excerpt=excerpt, link=link,
                   settings=settings, mentioned=is_mentioned)
+        if is_mentioned:
+            db.session.add(MentionSent(post_id=post.id, user_id=user_id))
         sent += 1
+    db.session.flush()
     return sent
+
+
+def notify_feedback(cohort: Cohort, thread: Thread, acting, new: int, changed: int) -> int:
+    """Tell a request's author that a member answered (`new`) or changed (`changed`) answers:
+    at once if they chose immediate mail; their digest carries it if they chose one. Returns
+    how many messages were queued (0 or 1)."""
+    members = _recipients(cohort, thread, {thread.author_id} - {acting.id, None})
+    membership = members.get(thread.author_id)
+    if membership is None or _preferences({thread.author_id}, cohort).get(
+            thread.author_id, "immediate") != "immediate":
+        return 0
+    settings = external_url("board.settings", cohort_id=cohort.id)
+    send_mail(membership.user.email, "emails/board/feedback.txt",
+              headers={"List-Unsubscribe": f"<{settings}>"}, user=membership.user,
+              cohort=cohort, thread=thread, giver=acting, new=new, changed=changed,
+              questions=len(thread.questions))
+    return 1
+
+
+def _new_feedback(membership: Membership, since, now) -> list[tuple[Thread, int, list[str]]]:
+    """(request, answers, who gave them) for the member's own requests, since `since`."""
+    rows = db.session.execute(
+        select(Thread, User.name).join(FeedbackQuestion, FeedbackQuestion.thread_id == Thread.id)
+        .join(FeedbackAnswer, FeedbackAnswer.question_id == FeedbackQuestion.id)
+        .join(User, User.id == FeedbackAnswer.author_id)
+        .where(Thread.cohort_id == membership.cohort_id,
+               Thread.author_id == membership.user_id, Thread.hidden_at.is_(None),
+               FeedbackAnswer.author_id != membership.user_id,
+               FeedbackAnswer.updated_at > since, FeedbackAnswer.updated_at <= now)
+        .order_by(Thread.last_post_at.desc(), FeedbackAnswer.id)).all()
+    found: dict[int, list] = {}
+    for thread, name in rows:
+        entry = found.setdefault(thread.id, [thread, 0, []])
+        entry[1] += 1
+        if name not in entry[2]:
+            entry[2].append(name)
+    return [tuple(entry) for entry in found.values()]
 
 
 def send_digests(now=None) -> int:
     """One message to each member whose digest is due and who has something new in the
-    threads they follow; returns how many were queued."""
+    threads they follow or feedback on their own requests; returns how many were queued."""
     now = now or utcnow()
     due = db.session.execute(select(BoardMember).where(
         BoardMember.notify == "digest",
@@ -100,7 +168,8 @@ def send_digests(now=None) -> int:
                    Post.deleted_at.is_(None), Post.hidden_at.is_(None),
                    Thread.hidden_at.is_(None))
             .order_by(Thread.last_post_at.desc(), Post.number)).all()
-        if not rows:
+        feedback = _new_feedback(membership, since, now)
+        if not rows and not feedback:
             continue
         threads: dict[int, list] = {}
         for thread, _post in rows:
@@ -110,7 +179,7 @@ def send_digests(now=None) -> int:
                   headers={"List-Unsubscribe":
                            f"<{external_url('board.settings', cohort_id=cohort.id)}>"},
                   user=membership.user, cohort=cohort, threads=list(threads.values()),
-                  posts=len(rows))
+                  posts=len(rows), feedback=feedback)
         sent += 1
     db.session.flush()
     return sent

@@ -1,7 +1,8 @@
-"""What members write: Markdown (markdown-it-py, CommonMark with tables, strikethrough and
-bare links made links) with raw HTML off, then cleaned by nh3 to a short list of tags and to
-http, https and mailto links. Images become links to their address, so no post can load
-anything into another member's page. @mentions name members by their handle."""
+"""What members write: Markdown (markdown-it-py, CommonMark with tables, strikethrough, bare
+links made links and each typed line break kept) with raw HTML off, then cleaned by nh3 to a
+short list of tags and to http, https and mailto links. Images become links to their address,
+so no post can load anything into another member's page. @mentions name members by their
+handle."""
 
 import re
 import unicodedata
@@ -19,7 +20,10 @@ ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}, "ol": {"
 SCHEMES = {"http", "https", "mailto"}
 MENTION = re.compile(r"(?<![\w@/])@([a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?)\b", re.IGNORECASE)
 
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+# `breaks`: a line break the member typed stays a line break (as in most chat and forum
+# boxes), rather than CommonMark's joining of the lines into one paragraph.
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False,
+                                      "breaks": True})
 _markdown.enable(["table", "strikethrough", "linkify"])
 
 

@@ -25,6 +25,7 @@ from cohort.board.services.notify import notify_new_post, resolve_mentions
 from cohort.board.services.text import clean_text, mentioned, plain, render
 from cohort.cohorts.models import Cohort, Membership
 from cohort.cohorts.services import ensure_changeable
+from cohort.core.audit import record
 from cohort.core.errors import check_version
 from cohort.core.forms import has_control_characters
 from cohort.core.services import Page, page_number
@@ -202,7 +203,9 @@ def edit_post(acting, post: Post, body: str, seen_version: int | None) -> Post:
     body = clean_text(body, "your post")
     if body == post.body:
         return post
-    earlier = set(mentioned(post.body))  # those already told are not told again
+    # A mention already in the text is not new; one taken out and put back is not told
+    # twice either (notify_new_post keeps who was told of each post).
+    earlier = set(mentioned(post.body))
     mentions = [m for m, handle in zip(resolve_mentions(cohort, body), mentioned(body),
                                        strict=True) if handle not in earlier]
     db.session.add(PostRevision(post_id=post.id, body=post.body,
@@ -219,13 +222,22 @@ def delete_post(acting, post: Post) -> None:
     ensure_changeable(db.session.get(Cohort, thread.cohort_id))
     if post.author_id != acting.id:
         raise BoardError("Only the person who wrote a post can delete it")
+    if post.hidden_at is not None:
+        raise BoardError("A facilitator has hidden this post: it cannot be deleted")
+    if thread.locked_at is not None:
+        raise BoardError("This thread is locked: its posts can no longer change")
     if post.deleted_at is None:
         post.deleted_at = utcnow()
         search.unindex("post", post.id)
         db.session.flush()
+        # Gone from every page; the audit log keeps that it was, and by whom.
+        record(acting, "post_deleted", subject=f"post {post.id}")
 
 
 def revisions_of(post: Post) -> list[PostRevision]:
+    """A post's earlier texts, newest first; none for a deleted post."""
+    if post.deleted_at is not None:
+        return []
     return list(db.session.execute(select(PostRevision).where(PostRevision.post_id == post.id)
                                    .order_by(PostRevision.id.desc())).scalars())
 
@@ -258,8 +270,11 @@ def get_thread(cohort: Cohort, thread_id: int, user, moderator: bool = False) ->
 
 
 def get_post(thread: Thread, post_id: int) -> Post | None:
+    """The thread's post; None for one its author deleted (gone for everyone)."""
     post = db.session.get(Post, post_id)
-    return post if post is not None and post.thread_id == thread.id else None
+    if post is None or post.thread_id != thread.id or post.deleted_at is not None:
+        return None
+    return post
 
 
 def threads_page(cohort: Cohort, user, raw_page: str | None, kind: str | None = None,

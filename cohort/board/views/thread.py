@@ -61,8 +61,9 @@ def _render(cohort, membership, moderator, thread, reply=None, answers=None, sta
         versions=services.versions_of(thread) if feedback else [],
         answers=services.answers_of(thread) if feedback else {},
         givers=services.feedback_givers(thread) if feedback else [],
-        answer_form=answers if answers is not None else (answers_form(thread) if feedback
-                                                         else None)), status
+        answer_form=answers if answers is not None else (
+            answers_form(thread, services.own_answers(thread, current_user), formdata=None)
+            if feedback else None)), status
 
 
 @bp.route("/cohorts/<int:cohort_id>/board/threads/<int:thread_id>")

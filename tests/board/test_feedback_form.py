@@ -1,0 +1,78 @@
+"""The form a member answers a feedback request with: their earlier answers are in its boxes,
+so changing one keeps the others, and every answer that cannot stand is named in the error
+summary by its question."""
+
+import re
+from html import unescape
+
+from conftest import post_form
+
+from cohort.board import services
+from cohort.board.models import FeedbackAnswer
+from cohort.core.database import commit
+from cohort.extensions import db
+
+from .conftest import start
+
+
+def _request(board):
+    return start(board.ada, kind="feedback", title="Draft strategy",
+                 questions=["Is the scope right?", "What is missing?", "Who else to ask?"])
+
+
+def _box(html: str, question) -> str:
+    found = re.search(rf'<textarea[^>]*name="answer-{question.id}"[^>]*>(.*?)</textarea>',
+                      html, re.S)
+    assert found, f"no box for question {question.id}"
+    return unescape(found.group(1)).strip()
+
+
+def test_a_members_answers_are_filled_in_to_change_one(client, login, board):
+    """issue 19 item 25"""
+    thread = _request(board)
+    q1, q2, q3 = thread.questions
+    services.answer(board.ben.user, board.ben, thread, {q1.id: "Too wide", q2.id: "Costs & <risks>"})
+    commit()
+    login(board.ben.user)
+    url = f"/cohorts/{board.cohort.id}/board/threads/{thread.id}"
+    html = client.get(url).get_data(as_text=True)
+    assert [_box(html, q) for q in (q1, q2, q3)] == ["Too wide", "Costs & <risks>", ""]
+    response = post_form(client, f"{url}/answers", {
+        f"answer-{q1.id}": "About right now", f"answer-{q2.id}": _box(html, q2),
+        f"answer-{q3.id}": ""}, page=url)
+    assert response.status_code == 302
+    kept = dict(db.session.execute(db.select(FeedbackAnswer.question_id, FeedbackAnswer.body)
+                                   .where(FeedbackAnswer.author_id == board.ben.user_id)).all())
+    assert kept == {q1.id: "About right now", q2.id: "Costs & <risks>"}
+
+
+def test_another_members_answers_are_not_filled_in(client, login, board):
+    thread = _request(board)
+    q1 = thread.questions[0]
+    services.answer(board.ben.user, board.ben, thread, {q1.id: "Too wide"})
+    commit()
+    login(board.cy.user)
+    html = client.get(f"/cohorts/{board.cohort.id}/board/threads/{thread.id}").get_data(
+        as_text=True)
+    assert _box(html, q1) == ""
+
+
+def test_the_error_summary_names_each_question_to_put_right(client, login, board):
+    thread = _request(board)
+    q1, q2, q3 = thread.questions
+    login(board.ben.user)
+    url = f"/cohorts/{board.cohort.id}/board/threads/{thread.id}"
+    response = post_form(client, f"{url}/answers", {
+        f"answer-{q1.id}": "x" * 5001, f"answer-{q2.id}": "Fine", f"answer-{q3.id}": "Ask\x00me"},
+        page=url)
+    html = response.get_data(as_text=True)
+    summary = re.search(r'<ul class="govuk-list govuk-error-summary__list">(.*?)</ul>', html, re.S)
+    assert summary, "no error summary"
+    items = [unescape(re.sub(r"<[^>]+>", "", item)).strip()
+             for item in re.findall(r"<li>(.*?)</li>", summary.group(1), re.S)]
+    assert items == [
+        "Question 1: keep your answer to 5,000 characters or fewer: it has 5,001",
+        "Question 3: take out the control characters from your answer"]
+    assert f'href="#answer-{q1.id}"' in summary.group(1)
+    assert f'href="#answer-{q3.id}"' in summary.group(1)
+    assert db.session.execute(db.select(FeedbackAnswer)).first() is None
