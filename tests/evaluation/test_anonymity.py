@@ -127,3 +127,26 @@ def test_an_open_survey_takes_no_part_in_a_pooled_report_or_its_paired_change(
     page = client.get(f"/cohorts/{cohort.id}/evaluation?cohorts={other.id}").get_data(
         as_text=True)
     assert f"(after the programme) in Anonymous cohort {WAITING}" in page
+
+
+def test_a_closed_survey_whose_answers_show_cannot_open_again(surveyed, make_cohort,
+                                                              make_member):
+    from cohort.evaluation.services import EvaluationError
+
+    _cohort, facilitator, _people, pre, _post = surveyed
+    later = utcnow() + timedelta(days=3)
+    # Six answers were shown once it closed: one more answer, or a changed one, after that
+    # would stand out between two downloads.
+    with pytest.raises(EvaluationError, match="cannot open again"):
+        services.change_dates(facilitator.user, pre, pre.opens_at, later)
+    # With too few answers to show, nothing was shown: it may open again.
+    small = make_cohort("Small cohort")
+    make_member(small, "facilitator", user=facilitator.user)
+    few = [make_member(small, "participant") for _ in range(4)]
+    survey = _attach(small, facilitator, "pre")
+    for person in few:
+        _answer(person, survey, "2")
+    _close(facilitator, survey)
+    services.change_dates(facilitator.user, survey, survey.opens_at, later)
+    commit()
+    assert survey.closes_at == later

@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 from cohort.cohorts.models import Cohort
 from cohort.core.timeutil import utcnow
 from cohort.evaluation.models import Survey
-from cohort.evaluation.services.surveys import answers_of, asked, instrument_of, surveys_of
+from cohort.evaluation.services.surveys import (
+    MIN_GROUP,
+    answers_of,
+    asked,
+    instrument_of,
+    surveys_of,
+)
 from surveys.analysis import (
     Agreement,
     Distribution,
@@ -23,8 +29,6 @@ from surveys.analysis import (
 from surveys.instrument import Instrument, Item
 
 __all__ = ["MIN_GROUP", "ItemFigures", "InstrumentReport", "report", "screen"]
-
-MIN_GROUP = 5
 
 
 @dataclass
