@@ -10,10 +10,10 @@ from datetime import timedelta
 import pytest
 
 from cohort.core.database import commit
-from cohort.core.timeutil import utcnow
+from cohort.core.timeutil import format_local, utcnow
 from cohort.evaluation import services
 
-WAITING = "is anonymous and open until"
+WAITING = "is anonymous and closes on"
 
 
 @pytest.fixture
@@ -79,7 +79,8 @@ def test_two_downloads_around_one_submission_show_nothing_of_it(client, login, s
     assert "5 of 7" in page and "6 of 7" in again
     for shown in (page, again, client.get(f"/cohorts/{cohort.id}/evaluation/print")
                   .get_data(as_text=True)):
-        assert f"(after the programme) {WAITING}" in shown
+        assert f"(after the programme) {WAITING} {format_local(post.closes_at, cohort.timezone)}." \
+            in shown
         assert "will be shown once it has closed, if at least 5 people answered" in shown
         assert "spread after the programme" not in shown  # no chart of the answers after
         assert "People who answered both times" not in shown  # no paired change
