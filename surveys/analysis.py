@@ -2,12 +2,12 @@
 the paired change between the pre and the post survey with the Wilcoxon signed-rank test.
 
 Every result is a plain dataclass holding full-precision figures; round them only to show
-them (`shown`, `shown_p`). SciPy is imported when a test is run, not with this module: it takes
-about a second to load, which a page that never tests a change should not pay.
+them (`shown`, `shown_p`). NumPy is imported when a test is run, not with this module.
 """
 
 import math
 import statistics
+from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -17,10 +17,6 @@ from surveys.instrument import Item
 
 AGREEING = (4, 5)  # agree, strongly agree
 NEUTRAL = 3
-# With fewer pairs than this, no two-sided signed-rank test can give p < 0.05: the most
-# extreme result (every change in one direction) is 2 of the 2**n equally likely sign
-# patterns, and 2 / 2**5 = 0.0625 (tests/surveys/test_paired.py checks it with SciPy).
-SMALLEST_TESTABLE = 6
 
 
 @dataclass
@@ -77,7 +73,7 @@ class Paired:
     median_change: float | None
     statistic: float | None = None  # the smaller of the positive and negative rank sums
     p_value: float | None = None  # two-sided; None when no test was run
-    method: str | None = None  # "exact", "exact permutation" or "normal approximation"
+    method: str | None = None  # "exact" or "normal approximation"
     z: float | None = None  # normal approximation, positive for a rise
     effect_size: float | None = None  # r = z / sqrt(n_pairs)
     caution: str | None = None  # a plain-language warning for the reader, if one is needed
@@ -125,75 +121,158 @@ def share_agreeing(values: Iterable[int | None]) -> Agreement:
                      agreeing / len(answered) if answered else None)
 
 
-def _caution(n: int, changes: list[float]) -> str | None:
+def smallest_p(changes: int) -> float:
+    """The smallest two-sided p that `changes` non-zero changes can give, whatever their
+    sizes: every change in one direction is 2 of the 2**changes equally likely sign patterns
+    (unchanged answers have no sign, so they cannot add to it)."""
+    return math.ldexp(1.0, 1 - changes) if changes else 1.0
+
+
+def _caution(n: int, changes: list[float], looking_back: bool = False) -> str | None:
+    """A plain-language caution where the pairs cannot show a change, or no test of them can
+    reach p < 0.05: counted on the answers that changed, since unchanged answers have no sign.
+    `looking_back` words it for two questions of one survey rather than two surveys."""
+    if looking_back:
+        both, one, same = ("both about now and, looking back, about the start",
+                           "both about now and about the start",
+                           "everyone gave the same answer about now as about the start")
+        kept_same = "gave the same answer about now as about the start"
+    else:
+        both, one, same = ("both the pre and the post survey", "both the pre and the post survey",
+                           "everyone who answered both surveys gave the same answer both times")
+        kept_same = "gave the same answer both times"
     if n == 0:
-        return ("Nobody answered both the pre and the post survey, so there is no change to "
-                "show or test.")
+        return f"Nobody answered {both}, so there is no change to show or test."
     if n == 1:
-        return ("Only one person answered both the pre and the post survey: their change is "
-                "shown, but one answer cannot show a change across the cohort, so there is no "
-                "test.")
-    if all(change == 0 for change in changes):
-        return ("No change: everyone who answered both surveys gave the same answer both "
-                "times, so there is nothing to test.")
-    if n < SMALLEST_TESTABLE:
-        return (f"Only {n} people answered both surveys. With fewer than {SMALLEST_TESTABLE} "
-                "pairs no test of this kind can reach the usual threshold (p < 0.05), however "
-                "large the change: read the changes themselves rather than the p-value.")
+        return (f"Only one person answered {one}: their change is shown, but one answer cannot "
+                "show a change across the cohort, so there is no test.")
+    moved = sum(change != 0 for change in changes)
+    if moved == 0:
+        return f"No change: {same}, so there is nothing to test."
+    if smallest_p(moved) >= 0.05:
+        people = "Only 1 person's answer" if moved == 1 else f"Only {moved} people's answers"
+        unchanged = n - moved
+        kept = "" if not unchanged else (f" ({unchanged} of the {n} who answered both "
+                                         f"{kept_same})")
+        return (f"{people} changed{kept}. With {moved} change{'s' if moved > 1 else ''} the "
+                f"smallest p any result can reach is {shown(smallest_p(moved), 3)} (every "
+                "change in the same direction), so no result can be below the usual threshold "
+                "of 0.05, however large the change: read the changes themselves rather than "
+                "the p-value.")
     return None
 
 
 def caution_looking_back(n: int, changes: list[float]) -> str | None:
     """The caution for pairs within one survey: an answer about now and a look back at the
-    start. Worded for questions rather than surveys; otherwise as for a pre and post survey."""
-    if n == 0:
-        return ("Nobody answered both about now and, looking back, about the start, so there is "
-                "no change to show or test.")
-    if n == 1:
-        return ("Only one person answered both about now and about the start: their change is "
-                "shown, but one answer cannot show a change across the cohort, so there is no "
-                "test.")
-    if all(change == 0 for change in changes):
-        return ("No change: everyone gave the same answer about now as about the start, so "
-                "there is nothing to test.")
-    if n < SMALLEST_TESTABLE:
-        return (f"Only {n} people answered both questions. With fewer than {SMALLEST_TESTABLE} "
-                "pairs no test of this kind can reach the usual threshold (p < 0.05), however "
-                "large the change: read the changes themselves rather than the p-value.")
-    return None
+    start."""
+    return _caution(n, changes, looking_back=True)
 
 
 def _wilcoxon(changes: list[float]) -> tuple[float, float, str, float]:
     """(statistic, two-sided p, method, signed z) for the changes, which are not all zero."""
-    # The test depends on the changes and not their order. Its exact forms (up to 50 pairs)
-    # take up to a tenth of a second an item: a report shown again with the same answers
-    # reuses the result. Larger samples use the normal approximation, which is quick, and are
-    # not kept: a pooled report's thousands of changes would fill the memory.
-    changes = tuple(sorted(round(change, 9) for change in changes))
-    return _wilcoxon_of(changes) if len(changes) <= KEPT_UP_TO else \
-        _wilcoxon_of.__wrapped__(changes)
+    # The test depends on the changes and not their order, so a report shown again with the
+    # same answers reuses the result: the key is the multiset of changes, (change, count)
+    # pairs, which on an answer scale has a few entries however many people answered. A key
+    # of many distinct changes (decimals) is not kept, since it would fill the memory.
+    rounded = Counter(round(change, 9) + 0.0 for change in changes)  # + 0.0: -0.0 is 0.0
+    key = tuple(sorted(rounded.items()))
+    return _wilcoxon_of(key) if len(key) <= KEPT_UP_TO else _wilcoxon_of.__wrapped__(key)
 
 
-KEPT_UP_TO = 50  # pairs: where SciPy's exact forms end
+KEPT_UP_TO = 50  # distinct changes in a kept result's key
+# Exact counting is used while it takes at most about this many steps (a fifth of a second);
+# beyond, the normal approximation. Changes on a five-point scale are counted exactly up to
+# about a thousand pairs (many thousands when the changes are only -2 to 2); changes that all
+# differ, up to about 250.
+EXACT_BUDGET = 5_000_000
+EXACT = "exact"
+NORMAL = "normal approximation"
 
 
 @lru_cache(maxsize=1024)
-def _wilcoxon_of(changes: tuple[float, ...]) -> tuple[float, float, str, float]:
-    from scipy import stats
+def _wilcoxon_of(multiset: tuple[tuple[float, int], ...]) -> tuple[float, float, str, float]:
+    groups, observed = _signed_ranks(multiset)
+    total = sum(rank * count for rank, count in groups)
+    # Doubled ranks (integers): R+ = observed / 2, and R+ + R- = total / 2.
+    statistic = min(observed, total - observed) / 2
+    z = (2 * observed - total) / math.sqrt(sum(rank * rank * count for rank, count in groups))
+    low = min(observed, total - observed)
+    if 2 * low == total:  # the middle of the distribution: every result is as far out
+        return statistic, 1.0, EXACT, z
+    groups.sort(key=lambda group: group[1])
+    if _steps(groups, low) > EXACT_BUDGET:
+        return statistic, math.erfc(abs(z) / math.sqrt(2)), NORMAL, z
+    # The distribution is symmetric, so the two tails beyond |R+ - mean| are of equal weight.
+    return statistic, min(1.0, 2 * _lower_tail(groups, low)), EXACT, z
 
-    # Rounded (by the caller): 0.3 - 0.1 ties with 0.2.
-    test = stats.wilcoxon(changes, zero_method="pratt", alternative="two-sided",
-                          method="auto")
-    nonzero = [abs(c) for c in changes if c != 0]
-    tied = len(set(nonzero)) < len(nonzero) or len(nonzero) < len(changes)
-    if len(changes) > 50 or (tied and len(changes) > 13):
-        method = "normal approximation"
-    else:
-        method = "exact permutation" if tied else "exact"
-    # Signed z: with a one-sided alternative SciPy reports (R+ - mean) / se without folding it.
-    normal = stats.wilcoxon(changes, zero_method="pratt", alternative="greater",
-                            method="asymptotic", correction=False)
-    return float(test.statistic), float(test.pvalue), method, float(normal.zstatistic)
+
+def _signed_ranks(multiset) -> tuple[list[list[int]], int]:
+    """([doubled rank, how many non-zero changes have it], the doubled sum of the positive
+    changes' ranks). Ranks are of |change|, ties given their mean rank, with the zeros ranked
+    first and then dropped (Pratt); doubled, every mean rank is a whole number."""
+    sizes: Counter = Counter()
+    rising: Counter = Counter()
+    for change, count in multiset:
+        sizes[abs(change)] += count
+        if change > 0:
+            rising[change] += count
+    groups, observed, start = [], 0, 1
+    for size in sorted(sizes):
+        count = sizes[size]
+        rank = 2 * start + count - 1  # twice the mean of start .. start + count - 1
+        start += count
+        if size:
+            groups.append([rank, count])
+            observed += rank * rising[size]
+    return groups, observed
+
+
+def _steps(groups: list[list[int]], limit: int) -> int:
+    """About how many steps _lower_tail takes: each group but the last spreads every sum
+    reached so far (no more than the limit allows) over its counts."""
+    reached, steps = 1, 0
+    for _rank, count in groups[:-1]:
+        steps += reached * (count + 1)
+        reached = min(reached * (count + 1), limit + 1)
+    return steps + reached
+
+
+def _binomial(count: int):
+    """The chance that 0, 1, ... count of `count` signs are positive, each sign a coin toss."""
+    import numpy as np
+
+    if count <= 64:  # exactly rounded
+        return np.array([math.comb(count, k) / 2 ** count for k in range(count + 1)])
+    # Beyond, whole binomial coefficients grow slow to compute: their logarithms are quick
+    # and good to about twelve significant figures.
+    log_all, log_half = math.lgamma(count + 1), count * math.log(2)
+    return np.array([math.exp(log_all - math.lgamma(k + 1) - math.lgamma(count - k + 1)
+                              - log_half) for k in range(count + 1)])
+
+
+def _lower_tail(groups: list[list[int]], limit: int) -> float:
+    """P(R+ <= limit / 2) when every non-zero change is as likely to be positive as negative:
+    counted over every sign pattern. Within a group of equal ranks only how many are
+    positive matters (a binomial count), so the sums reached are spread group by group, and
+    the last group is read from its cumulative distribution."""
+    import numpy as np
+
+    sums, chances = np.zeros(1, dtype=np.int64), np.ones(1)
+    for rank, count in groups[:-1]:
+        spread = (sums[:, None] + rank * np.arange(count + 1)).ravel()
+        weight = (chances[:, None] * _binomial(count)).ravel()
+        kept = spread <= limit
+        spread, weight = spread[kept], weight[kept]
+        if spread.max() < 4 * spread.size:  # the sums reached are dense: count them in place
+            merged = np.bincount(spread, weights=weight)
+            sums = np.flatnonzero(merged)
+            chances = merged[sums]
+        else:
+            sums, where = np.unique(spread, return_inverse=True)
+            chances = np.bincount(where, weights=weight)
+    rank, count = groups[-1]
+    cumulative = np.cumsum(_binomial(count))
+    return float(chances @ cumulative[np.minimum((limit - sums) // rank, count)])
 
 
 def paired(pre: Mapping[Hashable, float | None],
@@ -206,21 +285,22 @@ def paired(pre: Mapping[Hashable, float | None],
     ranks are then dropped, so a cohort where most people stayed put is not read as one
     where everyone moved.
 
-    The p-value is SciPy's `wilcoxon(method="auto")`: with no ties and no zeros it is the
-    exact null distribution (up to 50 pairs); with ties or zeros, which is the usual case on
-    a five-point scale, `exact` no longer holds, and SciPy runs every one of the 2**n sign
-    patterns (a permutation test, exact given the ties and zeros) up to 13 pairs; beyond that
-    it uses the normal approximation, adjusted for zeros (Cureton) and ties. `method` says
-    which was used.
+    The p-value is exact: the chance, if the programme made no difference, of a rank sum at
+    least as far from its middle as the one observed, counted over every one of the 2**m
+    equally likely sign patterns of the m non-zero changes with their ranks as they are
+    (ties at their mean rank, zeros ranked and then dropped), so it holds with the ties and
+    zeros of a five-point scale at any size. Where counting would take too long (thousands of
+    pairs with many different changes) the normal approximation is used instead. `method`
+    says which was used.
 
-    The effect size is r = z / sqrt(n_pairs), with z from the normal approximation (SciPy's
-    `zstatistic` with `method="asymptotic"`, Pratt's zeros, the tie correction and no
-    continuity correction), signed positive for a rise, and n_pairs counting zero changes.
+    The effect size is r = z / sqrt(n_pairs), with z from the normal approximation (Pratt's
+    zeros, the tie correction and no continuity correction, as SciPy's `zstatistic`),
+    signed positive for a rise, and n_pairs counting zero changes.
 
     No test is run, and `caution` says why, when there are no pairs, one pair, or no change
-    at all. With every change zero there is nothing to rank, so p is left as None rather than
-    SciPy's own answer (1 by permutation, NaN by the normal approximation). `caution` also
-    warns when there are fewer than six pairs, since no result can then reach p < 0.05.
+    at all. With every change zero there is nothing to rank, so p is left as None. `caution`
+    also warns when there are too few non-zero changes for any result to reach p < 0.05
+    (fewer than six: `smallest_p`), however many pairs there are.
     """
     both = [key for key in pre if pre[key] is not None and post.get(key) is not None]
     pairs = [Pair(key, pre[key], post[key], post[key] - pre[key]) for key in both]
@@ -252,10 +332,52 @@ def shown(value: float | None, places: int = 1) -> str:
 
 
 def shown_p(p: float | None) -> str:
-    """A p-value as a report gives it: three places, or below 0.001."""
+    """A p-value as a report gives it: three places, or below 0.001; more places where three
+    would round a p just below 0.05 up to 0.050, so the figure never contradicts a sentence
+    that says whether p is below 0.05."""
     if p is None or math.isnan(p):
         return "no test"
-    return "p < 0.001" if p < 0.001 else f"p = {shown(p, 3)}"
+    if p < 0.001:
+        return "p < 0.001"
+    for places in range(3, 7):
+        figure = shown(p, places)
+        if (float(figure) < 0.05) == (p < 0.05):
+            return f"p = {figure}"
+    return "p < 0.05"  # a hair below: p >= 0.05 never rounds below 0.05
+
+
+def reading(result: Paired) -> list[str]:
+    """What the test of a change says, in words: what p is, with the counts of rises, falls
+    and no change and the effect size beside it, and how p was found. Empty with no test."""
+    if result.p_value is None:
+        return []
+    people = f"a group of {result.n_pairs} people"
+    if result.p_value < 0.05:
+        said = (f"If the programme had made no difference, a change at least this large, up or "
+                f"down, would turn up by chance in {people} less than 1 time in 20: p is that "
+                f"chance ({shown_p(result.p_value)}), below the usual threshold of 0.05, so "
+                "the change is called statistically significant. p is not the chance that the "
+                "change is down to chance.")
+    else:
+        said = (f"If the programme had made no difference, a change at least this large, up or "
+                f"down, would turn up by chance in {people} 1 time in 20 or more often: p is "
+                f"that chance ({shown_p(result.p_value)}), not below the usual threshold of "
+                "0.05, so the change is not statistically significant. That does not show that "
+                "the programme made no difference: in a small group only a large change can be "
+                "told from chance.")
+    size = (f"Read it with the size of the change: {result.increased} answered higher after, "
+            f"{result.decreased} lower and {result.unchanged} the same, and the effect size r "
+            f"is {shown(result.effect_size, 2)} (from −1 to 1: about 0.1 is small, 0.3 medium "
+            "and 0.5 large).")
+    moved = result.increased + result.decreased
+    if result.method == EXACT:
+        how = ("p was counted exactly, over every one of the equally likely patterns of rises "
+               "and falls among the answers that changed, with tied and unchanged answers "
+               "ranked as they are.")
+    else:
+        how = (f"p is a normal approximation: with {moved:,} answers that changed, counting "
+               "every pattern of rises and falls exactly would take too long.")
+    return [said, size, how]
 
 
 def shown_share(share: float | None) -> str:

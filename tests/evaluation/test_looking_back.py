@@ -69,7 +69,7 @@ def test_a_few_looks_back_are_cautioned_about_as_questions_not_surveys(surveyed)
     commit()
     (section,) = services.report([cohort])
     change = {f.item.key: f for f in section.items}["knowledge-drivers-at-start"].change
-    assert change.caution.startswith("Only 3 people answered both questions. With fewer than 6")
+    assert change.caution.startswith("Only 3 people's answers changed. With 3 changes the smallest p")
 
 
 @pytest.mark.parametrize(("n", "changes", "start"), [

@@ -7,7 +7,7 @@ import math
 import pytest
 from scipy import stats
 
-from surveys.analysis import SMALLEST_TESTABLE, paired
+from surveys.analysis import paired, smallest_p
 
 # Darwin's cross- and self-fertilised maize, as differences, in Wilcoxon (1945) and in SciPy's
 # documentation of wilcoxon: W = 24, exact two-sided p = 0.041259765625.
@@ -60,7 +60,7 @@ def test_ties_and_a_zero_worked_by_hand():
     assert result.median_change == 2
     assert result.statistic == 0
     assert result.p_value == pytest.approx(2 * 2 / 128)
-    assert result.method == "exact permutation"
+    assert result.method == "exact"
     # Cureton's adjustment: mean 7*8/4 - 1*2/4 = 13.5; variance (7*8*15 - 1*2*3 - (4**3 - 4)/2)
     # / 24 = 33.5 (ties of 2 corrected, the zero left out of the tie correction).
     assert result.z == pytest.approx((27 - 13.5) / math.sqrt(33.5))
@@ -69,17 +69,15 @@ def test_ties_and_a_zero_worked_by_hand():
     assert (result.mean_pre, result.mean_post) == (pytest.approx(12 / 7), pytest.approx(24 / 7))
 
 
-@pytest.mark.parametrize(("changes", "method", "scipy_method"), [
-    ([1, -2, 3, 4, 5, 6, 7, -8, 9, 10], "exact", "exact"),
-    ([-1, 3, 3, -1, 1, 3, 2, 3], "exact permutation", stats.PermutationMethod()),
-    ([2, 0, 1, -1, 1, 1, 2, 0, 3, 1, 1, -1, 2, 1, 0, 1, 2, 1, -2, 1], "normal approximation",
-     "asymptotic"),
-    (list(range(1, 61)), "normal approximation", "asymptotic"),
+@pytest.mark.parametrize(("changes", "scipy_method"), [
+    ([1, -2, 3, 4, 5, 6, 7, -8, 9, 10], "exact"),
+    ([-1, 3, 3, -1, 1, 3, 2, 3], stats.PermutationMethod()),
+    (list(range(1, 41)), "exact"),
 ])
-def test_p_values_match_scipy_and_the_method_is_named(changes, method, scipy_method):
+def test_p_values_match_scipy_and_the_method_is_named(changes, scipy_method):
     expected = stats.wilcoxon(changes, zero_method="pratt", method=scipy_method)
     result = from_changes(changes)
-    assert result.method == method
+    assert result.method == "exact"
     assert result.statistic == pytest.approx(expected.statistic)
     assert result.p_value == pytest.approx(expected.pvalue, abs=1e-12)
 
@@ -144,27 +142,30 @@ def test_a_missing_post_answer_leaves_that_person_unpaired():
     assert result.caution is None
 
 
-def test_fewer_than_six_pairs_can_never_reach_p_below_005():
-    # Every set of up to five changes from -2 to 2 (ties, zeros and mixed signs included).
+def test_fewer_than_six_changes_can_never_reach_p_below_005():
+    # Every set of up to five changes from -2 to 2 (ties, zeros and mixed signs included): the
+    # smallest p depends on how many changed, not on how many pairs there are.
     smallest = {}
-    for n in range(1, SMALLEST_TESTABLE):
+    for n in range(1, 8):
         for changes in itertools.combinations_with_replacement(range(-2, 3), n):
-            if any(changes):
+            moved = sum(c != 0 for c in changes)
+            if moved and moved < 6:
                 p = stats.wilcoxon(changes, zero_method="pratt").pvalue
-                smallest[n] = min(smallest.get(n, 1.0), p)
+                smallest[moved] = min(smallest.get(moved, 1.0), p)
     assert smallest == {1: 1.0, 2: 0.5, 3: 0.25, 4: 0.125, 5: 0.0625}
-    # Five distinct changes all one way is the most extreme case there is: 2 / 2**5.
-    assert stats.wilcoxon([1, 2, 3, 4, 5], zero_method="pratt").pvalue == 0.0625
-    # Six pairs can: 2 / 2**6.
-    assert stats.wilcoxon([1, 2, 3, 4, 5, 6], zero_method="pratt").pvalue == 0.03125
+    assert smallest == {moved: smallest_p(moved) for moved in range(1, 6)}
+    # Six changes can: 2 / 2**6.
+    assert stats.wilcoxon([1, 2, 3, 4, 5, 6], zero_method="pratt").pvalue == smallest_p(6)
 
 
-@pytest.mark.parametrize("n", [2, 3, 4, 5])
-def test_a_small_cohort_is_tested_with_a_caution(n):
+@pytest.mark.parametrize(("n", "smallest"), [(2, "0.500"), (3, "0.250"), (4, "0.125"),
+                                             (5, "0.063")])
+def test_a_small_cohort_is_tested_with_a_caution(n, smallest):
     result = from_changes(list(range(1, n + 1)))
     assert result.p_value == pytest.approx(2 / 2 ** n)
-    assert f"Only {n} people answered both surveys" in result.caution
-    assert "p < 0.05" in result.caution
+    assert f"Only {n} people's answers changed. With {n} changes the smallest p any result " \
+        f"can reach is {smallest}" in result.caution
+    assert "below the usual threshold of 0.05" in result.caution
     assert from_changes(list(range(1, 7))).caution is None
 
 
@@ -172,12 +173,12 @@ def test_decimal_changes_that_should_tie_do():
     # 0.3 - 0.1 is not 0.2 in floating point; the changes are rounded before ranking.
     floats = paired({"a": 0.1, "b": 0.0, "c": 0.0, "d": 0.0},
                     {"a": 0.3, "b": 0.2, "c": 0.5, "d": 0.7})
-    assert floats.method == "exact permutation"
+    assert floats.method == "exact"
     assert floats.p_value == pytest.approx(
         stats.wilcoxon([0.2, 0.2, 0.5, 0.7], zero_method="pratt").pvalue)
 
 
-def test_a_small_sample_is_tested_once_and_a_large_one_is_not_kept():
+def test_a_sample_is_tested_once_and_one_of_many_distinct_changes_is_not_kept():
     from surveys.analysis import _wilcoxon_of
 
     _wilcoxon_of.cache_clear()
@@ -186,6 +187,9 @@ def test_a_small_sample_is_tested_once_and_a_large_one_is_not_kept():
     again = paired(dict(reversed(small.items())), {n: n % 3 + 1 + n % 2 for n in range(12)})
     assert (first.p_value, first.statistic) == (again.p_value, again.statistic)
     assert _wilcoxon_of.cache_info().hits == 1
+    # A large pooled sample on a scale has a few distinct changes: its key is small, so kept.
     large = paired({n: n % 5 for n in range(400)}, {n: n % 5 + n % 3 for n in range(400)})
-    assert large.method == "normal approximation" and large.p_value < 0.001
-    assert _wilcoxon_of.cache_info().currsize == 1
+    assert large.method == "exact" and large.p_value < 0.001
+    assert _wilcoxon_of.cache_info().currsize == 2
+    spread = paired(dict.fromkeys(range(200), 0), {n: n / 7 - 10 for n in range(200)})
+    assert spread.p_value is not None and _wilcoxon_of.cache_info().currsize == 2

@@ -4,9 +4,11 @@
 "Respondent 1", "Respondent 2", ... numbered by a keyed hash of their pseudonym under a key
 made for that file alone and then forgotten: the same person keeps one number in the pre and
 the post survey of the file, while the number cannot be matched to the pseudonym, to the order
-the answers came in, or to the numbers in another download. An anonymous instrument the report
-does not break down (fewer than MIN_GROUP answers) is left out of the file as well. A cell a
-spreadsheet would run as a formula is kept as text (plans' safe_cell).
+the answers came in, or to the numbers in another download. What the report does not break
+down is left out of the file as well (services.report.screen): an anonymous survey until it
+has closed, so two downloads either side of one submission cannot single it out, and an
+anonymous instrument with fewer than MIN_GROUP answers. A cell a spreadsheet would run as a
+formula is kept as text (plans' safe_cell).
 
 `programme_figures` and `maturity_change` gather, for the report, the attendance and the
 confidence ratings of the cohort's sessions and the change in its places' maturity.
@@ -26,7 +28,7 @@ from cohort.accounts.models import User
 from cohort.cohorts.models import Cohort, Membership
 from cohort.core.timeutil import utcnow
 from cohort.evaluation.models import Answer, Response, Survey
-from cohort.evaluation.services.report import MIN_GROUP
+from cohort.evaluation.services.report import screen
 from cohort.evaluation.services.surveys import instrument_of, surveys_of
 from cohort.extensions import db
 from cohort.plans.models import Framework
@@ -99,21 +101,16 @@ def _answers(survey_ids: list[int]) -> dict[int, dict[str, tuple[str | None, dic
 
 
 def _suppressed(surveys: list[Survey], found: dict) -> set[int]:
-    """The surveys the report does not break down: in each cohort, every survey of an
-    instrument given anonymously where a phase has fewer than MIN_GROUP respondents (as
-    services.report), pooled or not."""
+    """The surveys the report does not break down, as services.report decides for each
+    cohort's surveys of an instrument, pooled or not."""
     by_key: dict[tuple[int, str], list[Survey]] = {}
     for survey in surveys:
         by_key.setdefault((survey.cohort_id, survey.instrument_key), []).append(survey)
+    counts = {survey.id: len(found.get(survey.id, {})) for survey in surveys}
     left_out: set[int] = set()
     for group in by_key.values():
-        if not any(survey.anonymous for survey in group):
-            continue
-        counts: dict[str, set[str]] = {}
-        for survey in group:
-            counts.setdefault(survey.phase, set()).update(found.get(survey.id, {}))
-        if min(len(people) for people in counts.values()) < MIN_GROUP:
-            left_out.update(survey.id for survey in group)
+        shown, _withheld = screen(group, counts)
+        left_out.update(survey.id for survey in group if survey not in shown)
     return left_out
 
 

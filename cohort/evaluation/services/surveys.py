@@ -44,6 +44,10 @@ __all__ = ["EvaluationError", "RESPONDENT_ROLES", "attach_survey", "change_dates
 RESPONDENT_ROLES = ("participant",)
 
 
+# An anonymous survey's answers are broken down only from this many responses (report.py).
+MIN_GROUP = 5
+
+
 class EvaluationError(UserError):
     pass
 
@@ -107,14 +111,27 @@ def started_count(survey: Survey) -> int:
         Response.survey_id == survey.id)).scalar_one()
 
 
+def _submitted_count(survey: Survey) -> int:
+    return db.session.execute(select(func.count(Response.id)).where(
+        Response.survey_id == survey.id, Response.submitted_at.is_not(None))).scalar_one()
+
+
 def change_dates(acting, survey: Survey, opens_at: datetime, closes_at: datetime) -> Survey:
     """Move a survey's opening and closing: extend it, close it sooner, open it later. Once
     someone has answered it cannot move to open in the future, which would hide their answers
-    from them."""
+    from them. An anonymous survey that has closed with enough answers to be shown cannot
+    open again: an answer given or changed after that could be picked out by comparing the
+    figures before and after."""
     cohort = db.session.get(Cohort, survey.cohort_id)
     ensure_changeable(cohort)
     if closes_at <= opens_at:
         raise EvaluationError("The survey must close after it opens", "closes_at")
+    if survey.anonymous and survey.closes_at <= utcnow() < closes_at and \
+            _submitted_count(survey) >= MIN_GROUP:
+        raise EvaluationError("This anonymous survey has closed and its answers can be read in "
+                              "the evaluation, so it cannot open again: an answer given or "
+                              "changed after that could be picked out by comparing the figures "
+                              "before and after", "closes_at")
     if opens_at > utcnow() and opens_at != survey.opens_at and started_count(survey):
         raise EvaluationError("People have already answered this survey, so it cannot open "
                               "later than today", "opens_at")

@@ -22,7 +22,7 @@ from cohort.evaluation.services.export import (
     programme_figures,
 )
 from cohort.evaluation.views import bp
-from surveys.analysis import shown, shown_p, shown_share
+from surveys.analysis import reading, shown, shown_p, shown_share
 from surveys.instrument import KNOWLEDGE
 
 MAX_POOLED = 20
@@ -128,7 +128,7 @@ def _context(cohort_id: int, with_charts: bool) -> dict:
         "maturity": [(c, maturity_change(c)) for c in cohorts],
         "pooled": _pooled_args(cohorts), "phases": PHASES, "min_group": MIN_GROUP,
         "texts_shown": TEXTS_SHOWN,
-        "shown": shown, "shown_p": shown_p, "shown_share": shown_share,
+        "shown": shown, "shown_p": shown_p, "shown_share": shown_share, "reading": reading,
     }
 
 
