@@ -69,10 +69,10 @@ def test_the_running_cohort_has_its_pre_survey_answered_and_its_post_not_open(de
     assert post.opens_at > utcnow()
 
 
-def test_the_running_cohorts_report_names_the_survey_too_small_and_when_it_opens(
+def test_the_running_cohorts_report_says_when_each_anonymous_survey_shows_its_answers(
         demo_cohorts, client, login):
-    """Issue 28: the survey after the programme is not open yet, so it has no response rate
-    of 0%, and it is the one that has fewer than 5 answers, not the one before."""
+    """The survey after the programme is not open yet, so it has no response rate of 0%; the
+    one before is open: both anonymous, so each says when its answers will be shown."""
     _reference, running = demo_cohorts
     pre, post = sorted(services.surveys_of(running), key=lambda s: s.phase != "pre")
     total, submitted, _missing = services.tracking(pre)
@@ -83,5 +83,8 @@ def test_the_running_cohorts_report_names_the_survey_too_small_and_when_it_opens
     assert re.search(r"After the programme</th>\s*<td[^>]*>0</td>\s*<td[^>]*>\d+</td>\s*"
                      rf"<td[^>]*>Not open yet: opens on {opens}</td>", rates)
     assert "(0%)" not in rates and f"{submitted} of {total} (" in rates and submitted >= 5
-    assert ("Fewer than 5 people have answered the survey after the programme, which opens on "
-            f"{opens}: the figures are not broken down") in page
+    # Both anonymous surveys are still to close: counts only, and each says when that ends.
+    for survey in (pre, post):
+        closes = format_date(survey.closes_at, running.timezone)
+        assert f"{survey.title} is anonymous and closes on {closes}" in page
+    assert "Fewer than 5 people have answered" not in page

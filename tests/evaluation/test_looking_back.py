@@ -36,6 +36,7 @@ def test_a_look_back_is_paired_with_the_same_persons_answer_about_now(surveyed):
     cohort, survey, people = surveyed
     for n, person in enumerate(people):  # five rise by one or two, one stays where they were
         _answer(person, survey, 2, 2 + min(n, 2))
+    survey.closes_at = utcnow() - timedelta(seconds=1)  # anonymous: shown once closed
     commit()
     (section,) = services.report([cohort])
     assert section.rates == {"post": (6, 6)}
@@ -51,6 +52,7 @@ def test_the_report_page_shows_the_change_from_the_start_to_now(client, login, s
     cohort, survey, people = surveyed
     for person in people:
         _answer(person, survey, 1, 3)
+    survey.closes_at = utcnow() - timedelta(seconds=1)  # anonymous: shown once closed
     commit()
     login("eve@example.org")
     page = client.get(f"/cohorts/{cohort.id}/evaluation").get_data(as_text=True)
