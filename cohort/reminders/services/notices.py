@@ -1,6 +1,7 @@
 """A session added, moved or cancelled: its reminders follow it, and its members get one
-message with the calendar update (METHOD:REQUEST, or METHOD:CANCEL with the same UID and a
-higher SEQUENCE), so calendar programs change the event they already have. These receive the
+message with the calendar entry: published (METHOD:PUBLISH, which asks for no reply) when it is
+added or moved, or METHOD:CANCEL when cancelled, always with the same UID and a higher SEQUENCE,
+so calendar programs add the event or change the one they already have. These receive the
 programme's signals; the programme knows nothing of them."""
 
 from flask import current_app
@@ -33,7 +34,7 @@ def _members_who_see(session: ProgrammeSession, acting) -> list[Membership]:
 def notify_members(session: ProgrammeSession, change: str, acting=None) -> int:
     """Mail each member who may see the session one message about the change ("added",
     "moved" or "cancelled"), with the calendar update attached; return how many."""
-    method = "CANCEL" if change == "cancelled" else "REQUEST"
+    method = "CANCEL" if change == "cancelled" else "PUBLISH"
     members = _members_who_see(session, acting)
     settings = external_url("reminders.settings", cohort_id=session.cohort_id)
     for member in members:

@@ -33,17 +33,21 @@ def session_link(session: ProgrammeSession) -> str:
 
 
 def session_calendar(session: ProgrammeSession, member: Membership | None = None,
-                     method: str = "REQUEST") -> tuple[str, str, bytes]:
-    """The session's .ics, as an attachment: calendar programs update the event in place.
-    REQUEST or CANCEL (with the member as attendee) for a notice of a change; PUBLISH (the
-    entry as the feed has it) for a reminder, the same for everyone."""
-    organizer = current_app.config["MAIL_DEFAULT_SENDER"].rpartition("<")[2].rstrip(">")
+                     method: str = "PUBLISH") -> tuple[str, str, bytes]:
+    """The session's .ics, as an attachment: calendar programs add the event, or update the
+    one they have (the same UID, a higher SEQUENCE). PUBLISH, the entry as the feed has it,
+    asks no one to reply (there is no organiser to answer: mail comes from a no-reply
+    address); CANCEL, with the member as attendee, removes a cancelled session."""
+    organizer = None
+    if method == "CANCEL":  # RFC 5546 needs the organiser on a CANCEL; nobody replies to one
+        organizer = current_app.config["MAIL_DEFAULT_SENDER"].rpartition("<")[2].rstrip(">")
     if "objectives" in inspect(session).unloaded:
         set_committed_value(session, "objectives", list(db.session.execute(
             select(LearningObjective).where(LearningObjective.session_id == session.id)
             .order_by(LearningObjective.position)).scalars()))
     body = ics([session], session.cohort.title, session_link, method=method,
-               organizer=organizer, attendee=member.user.email if member else None)
+               organizer=organizer,
+               attendee=member.user.email if member and organizer else None)
     return f"session-{session.id}.ics", f"text/calendar; method={method}", body
 
 
