@@ -10,7 +10,7 @@ admin's mail log.
 import json
 import re
 from email.utils import make_msgid, parseaddr
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from flask import current_app
 
@@ -20,16 +20,20 @@ from cohort.extensions import db
 
 # The ids of the messages queued in the session's current transaction (see core.outbox).
 QUEUED_KEY = "cohort_queued_mail"
+# What url_for leaves unquoted in an anchor (flask.app.Flask.url_for).
+_ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"
 
 
 def external_url(endpoint: str, **values) -> str:
     """An absolute link to an endpoint on the site as users reach it (SERVER_BASE_URL), the
     same inside a request, a job or a command."""
     values.pop("_external", None)
+    anchor = values.pop("_anchor", None)  # as url_for takes it: the part after "#"
     base = urlsplit(current_app.config["SERVER_BASE_URL"])
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/",
                                        url_scheme=base.scheme or "http")
-    return adapter.build(endpoint, values, force_external=True)
+    url = adapter.build(endpoint, values, force_external=True)
+    return f"{url}#{quote(anchor, safe=_ANCHOR_SAFE)}" if anchor else url
 
 
 def _token_patterns() -> list[re.Pattern]:

@@ -27,7 +27,7 @@ def test_members_hear_of_a_new_session_with_its_calendar_entry(group, outbox):
     message = mail["pat@example.org"]
     assert message["Subject"] == "New session: Workshop 2 (Data maturity 2026)"
     assert "Workshop 2 (workshop, 2 hours 30 minutes) is scheduled for" in text_of(message)
-    assert f"/cohorts/{group.cohort.id}/reminders/settings" in text_of(message)
+    assert f"/settings#cohort-{group.cohort.id}-reminders" in text_of(message)
     assert "open it to add the session to your calendar" in text_of(message)
     entry = calendar_of(message)
     assert f"UID:{session.uid}" in entry

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from cohort.accounts.services import unsubscribe_headers
 from cohort.board.models import BoardMember, Follow, Post, Thread
 from cohort.board.services.errors import BoardError
 from cohort.board.services.members import handles
@@ -53,7 +54,7 @@ def notify_new_post(cohort: Cohort, thread: Thread, post: Post, acting,
     newly mentions."""
     link = external_url("board.thread", cohort_id=cohort.id, thread_id=thread.id,
                         _anchor=f"post-{post.number}")
-    settings = external_url("board.settings", cohort_id=cohort.id)
+    settings = external_url("accounts.settings", _anchor=f"cohort-{cohort.id}-board")
     excerpt = plain(post.body)
     excerpt = excerpt if len(excerpt) <= EXCERPT else excerpt[:EXCERPT].rsplit(" ", 1)[0] + " …"
     mentioned_ids = {m.user_id for m in mentions} - {acting.id}
@@ -70,7 +71,8 @@ def notify_new_post(cohort: Cohort, thread: Thread, post: Post, acting,
         if choice == "none" or (not is_mentioned and choice != "immediate"):
             continue
         send_mail(membership.user.email, "emails/board/new_post.txt",
-                  headers={"List-Unsubscribe": f"<{settings}>"}, user=membership.user,
+                  headers=unsubscribe_headers(membership.user, cohort.id, "board"),
+                  user=membership.user,
                   cohort=cohort, thread=thread, author=acting, excerpt=excerpt, link=link,
                   settings=settings, mentioned=is_mentioned)
         sent += 1
@@ -107,10 +109,10 @@ def send_digests(now=None) -> int:
             threads.setdefault(thread.id, [thread, 0])[1] += 1
         cohort = membership.cohort
         send_mail(membership.user.email, "emails/board/digest.txt",
-                  headers={"List-Unsubscribe":
-                           f"<{external_url('board.settings', cohort_id=cohort.id)}>"},
+                  headers=unsubscribe_headers(membership.user, cohort.id, "board"),
                   user=membership.user, cohort=cohort, threads=list(threads.values()),
-                  posts=len(rows))
+                  posts=len(rows),
+                  settings=external_url("accounts.settings", _anchor=f"cohort-{cohort.id}-board"))
         sent += 1
     db.session.flush()
     return sent

@@ -8,14 +8,14 @@ from flask import current_app
 from sqlalchemy import select
 
 from cohort.cohorts.models import Membership
-from cohort.core.mail import external_url, send_mail
+from cohort.core.mail import send_mail
 from cohort.core.timeutil import format_local
 from cohort.extensions import db
 from cohort.programme import signals
 from cohort.programme.models import ProgrammeSession
 from cohort.programme.permissions import visible_audiences
 from cohort.reminders.services.rules import apply_defaults, cancel_with_session, follow_session
-from cohort.reminders.services.sending import session_calendar, session_link
+from cohort.reminders.services.sending import session_calendar, session_link, settings_link
 
 __all__ = ["notify_members"]
 
@@ -36,7 +36,7 @@ def notify_members(session: ProgrammeSession, change: str, acting=None) -> int:
     "moved" or "cancelled"), with the calendar update attached; return how many."""
     method = "CANCEL" if change == "cancelled" else "PUBLISH"
     members = _members_who_see(session, acting)
-    settings = external_url("reminders.settings", cohort_id=session.cohort_id)
+    settings = settings_link(session.cohort_id)
     for member in members:
         zone = member.user.timezone or current_app.config["TIMEZONE"]
         send_mail(member.user.email, "emails/reminders/session_notice.txt", member=member,

@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import inspect, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from cohort.accounts.services import unsubscribe_headers
 from cohort.cohorts.models import Membership, Place
 from cohort.core.mail import external_url, send_mail
 from cohort.core.models import MailMessage
@@ -23,9 +24,14 @@ from cohort.reminders.moments import Moment, kinds
 from cohort.reminders.services.rules import delivery_state
 
 __all__ = ["send_due_reminders", "recipients_for", "render", "send_test", "deliveries_of",
-           "session_link", "session_calendar"]
+           "session_link", "session_calendar", "settings_link"]
 
 _PLACEHOLDER = re.compile(r"\(\(([^()]*)\)\)")
+
+
+def settings_link(cohort_id: int) -> str:
+    """Where a member sets how reminders from the cohort reach them: their settings page."""
+    return external_url("accounts.settings", _anchor=f"cohort-{cohort_id}-reminders")
 
 
 def session_link(session: ProgrammeSession) -> str:
@@ -116,8 +122,7 @@ def _deliver(reminder: Reminder, members: list[Membership], ref: int,
     done = set(db.session.execute(select(Delivery.membership_id).where(
         Delivery.reminder_id == reminder.id, Delivery.ref == ref)).scalars())
     opted_out = _opted_out(reminder.cohort_id)
-    settings = external_url("reminders.settings", cohort_id=reminder.cohort_id)
-    headers = None if reminder.essential else {"List-Unsubscribe": f"<{settings}>"}
+    settings = settings_link(reminder.cohort_id)
     # The same calendar entry for everyone: made once.
     attachments = [session_calendar(session, method="PUBLISH")] if session is not None else []
     link = session_link(session) if session is not None else None
@@ -134,7 +139,8 @@ def _deliver(reminder: Reminder, members: list[Membership], ref: int,
                 member.user.email, "emails/reminders/reminder.txt", subject=subject, body=body,
                 member=member, reminder=reminder, session=session, moment=moment,
                 when=_when(member, session, moment), link=link, settings_url=settings,
-                attachments=attachments, headers=headers)
+                attachments=attachments, headers=None if reminder.essential else
+                unsubscribe_headers(member.user, reminder.cohort_id, "reminders"))
             queued += 1
         db.session.add(delivery)
     db.session.flush()
@@ -216,7 +222,7 @@ def send_test(reminder: Reminder, member: Membership) -> MailMessage:
             ProgrammeSession.status == "scheduled").order_by(
             ProgrammeSession.starts_at.desc())).scalars().first()
     subject, body = render(reminder, member, session)
-    settings = external_url("reminders.settings", cohort_id=reminder.cohort_id)
+    settings = settings_link(reminder.cohort_id)
     return send_mail(member.user.email, "emails/reminders/reminder.txt", subject=f"[Test] {subject}",
                      body=body, member=member, reminder=reminder, session=session, moment=None,
                      settings_url=settings, when=_when(member, session, None),
