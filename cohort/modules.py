@@ -11,6 +11,8 @@ place that reads them:
 - jobs.py            `JOBS`: functions the scheduler's sweep runs, each committing its own work
 - access.py          its rows of the route audit: PUBLIC, MATRIX and ROLE_RESTRICTED
 - signals.py         what it tells the modules above it (blinker); receivers connect on import
+- settings.py        `sections(user)`: its parts of a person's settings page, and OPTIONAL_MAIL:
+                     the kinds of mail a person can stop with one click (see core/sections.py)
 
 `demo` and `cli` sit above every module: they read them all and nothing imports them.
 """
@@ -63,10 +65,26 @@ def jobs() -> list:
     return [job for _module, found in parts("jobs") for job in found.JOBS]
 
 
+def settings_sections(user) -> list:
+    """Every module's sections of the person's settings page, in the registry's order."""
+    return [section for _module, found in parts("settings") for section in found.sections(user)]
+
+
+def optional_mail() -> dict:
+    """The kinds of mail a person can stop with one click, by name, from every module."""
+    found: dict = {}
+    for module, settings in parts("settings"):
+        for kind, mail in getattr(settings, "OPTIONAL_MAIL", {}).items():
+            if kind in found:
+                raise RuntimeError(f"optional mail {kind} is declared by two modules ({module})")
+            found[kind] = mail
+    return found
+
+
 def access() -> dict[str, dict]:
     """The modules' route-audit rows, merged: {"PUBLIC": ..., "MATRIX": ..., ...}."""
     merged: dict[str, dict] = {"PUBLIC": {}, "PUBLIC_ARGUMENTS": {}, "MATRIX": {},
-                               "ROLE_RESTRICTED": {}}
+                               "ROLE_RESTRICTED": {}, "CSRF_EXEMPT": {}}
     for module, found in parts("access"):
         for table, rows in merged.items():
             for endpoint, row in getattr(found, table, {}).items():

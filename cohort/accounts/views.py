@@ -1,11 +1,11 @@
-"""Sign-in, sign-out, password reset, invitations, preferences and the admin's mail log."""
+"""Sign-in, sign-out, password reset, invitations, a person's settings page, one-click
+unsubscribe and the admin's mail log."""
 
 from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -14,15 +14,14 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
-from wtforms.fields.choices import SelectChoice
 
+from cohort import modules
 from cohort.accounts import services
 from cohort.accounts.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
     LoginForm,
     NewPasswordForm,
-    PreferencesForm,
 )
 from cohort.accounts.models import UserSession
 from cohort.accounts.permissions import is_admin
@@ -31,9 +30,10 @@ from cohort.core import services as core_services
 from cohort.core.database import commit, commit_bookkeeping
 from cohort.core.forms import attempt, has_control_characters
 from cohort.core.scheduler import last_beat
+from cohort.core.sections import grouped
 from cohort.core.security import client_address
-from cohort.core.timeutil import current_zones, utcnow
-from cohort.extensions import db, login_manager
+from cohort.core.timeutil import utcnow
+from cohort.extensions import csrf, db, login_manager
 
 bp = Blueprint("accounts", __name__)
 
@@ -154,21 +154,51 @@ def account():
     return render_template("accounts/account.html")
 
 
-@bp.route("/account/preferences", methods=["GET", "POST"])
+@bp.route("/account/preferences")
 @login_required
 def preferences():
-    form = PreferencesForm()
-    default = current_app.config["TIMEZONE"]
-    form.timezone.choices = [SelectChoice("", f"The site's time zone ({default})")] + [
-        SelectChoice(z, z.replace("_", " ")) for z in current_zones()
-    ]
-    if request.method == "GET":
-        form.timezone.data = current_user.timezone or ""
-    ok, _ = attempt(form, lambda: services.set_timezone(current_user, form.timezone.data or None))
-    if ok:
-        flash("Your time zone has been saved: times are now shown in it.", "success")
-        return redirect(url_for("accounts.account"))
-    return render_template("accounts/preferences.html", form=form)
+    """The old time-zone page: its links (in mail, in bookmarks) land on the settings page."""
+    return redirect(url_for("accounts.settings", _anchor="time-zone"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    """The person's settings on one page: their time zone, then each cohort's mail. Each
+    section is its own form; a POST saves the one its `section` field names."""
+    sections = modules.settings_sections(current_user)
+    posted = None
+    if request.method == "POST":
+        posted = next((s for s in sections if s.key == request.form.get("section")), None)
+        if posted is None:
+            abort(404)  # a section the person does not have (a cohort they have left)
+    forms = {s.key: s.form(**({} if s is posted else {"formdata": None})) for s in sections}
+    if posted is not None:
+        ok, _ = attempt(forms[posted.key], lambda: posted.save(forms[posted.key]))
+        if ok:
+            flash(posted.saved(forms[posted.key]), "success")
+            return redirect(url_for("accounts.settings", _anchor=posted.key))
+    return render_template("accounts/settings.html", groups=grouped(sections), forms=forms,
+                           posted=posted)
+
+
+# RFC 8058: a mail program's one-click unsubscribe posts with no session and no form, so this
+# one route takes no CSRF token: the signed token is the credential, and it only turns mail off.
+@csrf.exempt
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+def unsubscribe(token: str):
+    """GET asks to confirm (a link checker opening it changes nothing); POST, from the page's
+    button or from a mail program, stops the kind of mail the link names in its cohort."""
+    done, found = False, None
+    if request.method == "POST":
+        done, found = attempt(None, lambda: services.unsubscribe(token))
+    if not done:
+        found = services.read_unsubscribe(token)
+    if found is None:
+        return render_template("accounts/unsubscribe.html", found=None), 404
+    mail, membership = found
+    return render_template("accounts/unsubscribe.html", found=found, mail=mail,
+                           cohort=membership.cohort, done=done)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -28,7 +28,8 @@ MATRIX = {
     "board.ground_rules": Row(in_cohort_a, BOARD),
     "board.new_thread": Row(in_cohort_a, BOARD),
     "board.search": Row(in_cohort_a, BOARD),
-    "board.settings": Row(in_cohort_a, BOARD),
+    # The old settings page: board members are sent on to their settings page.
+    "board.settings": Row(in_cohort_a, {**BOARD, "participant": 302, "facilitator": 302}),
     "board.attachment": Row(lambda w: in_cohort_a(w, attachment_id=w.attachment.id), BOARD),
     "board.thread": Row(in_thread, BOARD),
     "board.reply": Row(in_thread, BOARD_POST),

@@ -9,6 +9,8 @@ holds the words they are written in, and core's own routes.
   world, and the answer each actor gets.
 - ROLE_RESTRICTED: endpoints without arguments that not every signed-in user may see; every
   other one must answer 200 to every signed-in actor.
+- CSRF_EXEMPT: endpoints that take a POST without a CSRF token, with the reason (a mail
+  program's one-click unsubscribe); any other exempt POST is a defect the CSRF check reports.
 """
 
 from collections.abc import Callable

@@ -14,8 +14,9 @@ from cohort.core.timeutil import utcnow
 
 def ics(sessions, name: str, url_for_session, method: str = "PUBLISH",
         organizer: str | None = None, attendee: str | None = None) -> bytes:
-    """A calendar of the sessions. For a message that updates one person's calendar, `method`
-    is REQUEST (added or moved) or CANCEL (RFC 5546), with the organizer and the attendee."""
+    """A calendar of the sessions. PUBLISH (a feed, or a message adding or moving a session)
+    asks for no replies, so it names no organizer; a message cancelling a session to one
+    person is CANCEL (RFC 5546), with the organizer and the attendee."""
     calendar = Calendar()
     calendar.add("prodid", "-//Cohort//Programme//EN")
     calendar.add("version", "2.0")

@@ -16,5 +16,7 @@ MATRIX = {
     "reminders.cancel": Row(in_reminder, FACILITATORS_POST),
     "reminders.test": Row(in_reminder, FACILITATORS_POST),
     "reminders.resend": Row(in_reminder, FACILITATORS_POST),
-    "reminders.settings": Row(in_cohort_a, MEMBERS_ONLY),
+    # The old settings page: members are sent on to their settings page.
+    "reminders.settings": Row(in_cohort_a, {**MEMBERS_ONLY, "participant": 302,
+                                            "facilitator": 302, "evaluator": 302}),
 }

@@ -21,7 +21,7 @@ from cohort.extensions import db
 from cohort.programme.models import ProgrammeSession
 from cohort.programme.services import local_to_utc, parse_clock
 from cohort.reminders import services
-from cohort.reminders.forms import ReminderForm, ResendForm, SettingsForm
+from cohort.reminders.forms import ReminderForm, ResendForm
 from cohort.reminders.moments import kinds
 from cohort.reminders.services import ReminderData
 
@@ -204,18 +204,9 @@ def resend(cohort_id: int, reminder_id: int):
                             reminder_id=reminder.id))
 
 
-@bp.route("/cohorts/<int:cohort_id>/reminders/settings", methods=["GET", "POST"])
+@bp.route("/cohorts/<int:cohort_id>/reminders/settings")
 @login_required
 def settings(cohort_id: int):
-    cohort, membership = load_member_cohort(cohort_id)
-    form = SettingsForm()
-    if request.method == "GET":
-        form.optional.data = not services.reminders_off(membership)
-    ok, _ = attempt(form, lambda: services.set_reminders_off(membership, not form.optional.data))
-    if ok:
-        flash("Your reminder settings are saved." if form.optional.data else
-              "Optional reminders are off. Essential ones still reach you.", "success")
-        return redirect(url_for("reminders.settings", cohort_id=cohort.id))
-    return render_template("reminders/settings.html", cohort=cohort, form=form)
-
-
+    """The old reminder settings page: a member's settings are now on one page (accounts)."""
+    cohort, _membership = load_member_cohort(cohort_id)
+    return redirect(url_for("accounts.settings", _anchor=f"cohort-{cohort.id}-reminders"))

@@ -27,6 +27,7 @@ class World:
     mail: Any  # a message in the mail log
     invitation_token: str  # a live invitation link's token
     reset_token: str  # a live password reset link's token
+    unsubscribe_token: str  # the participant's one-click link out of cohort A's optional reminders
     # enrolment (see enrolment_objects)
     application: Any = None  # a submitted application to cohort A, whose call is open
     application_token: str = ""  # its status page's token
@@ -96,7 +97,7 @@ def enrolment_objects(cohort_a, participant) -> dict:
 
 @pytest.fixture
 def world(make_user, make_cohort, make_member, make_session) -> World:
-    from cohort.accounts.services import issue_token
+    from cohort.accounts.services import issue_token, unsubscribe_token
     from cohort.core.mail import queue_mail
     from cohort.programme.services import add_material
 
@@ -118,6 +119,7 @@ def world(make_user, make_cohort, make_member, make_session) -> World:
     invitee = make_user(password=None)
     invitation_token = issue_token(invitee, "invitation")
     reset_token = issue_token(users["participant"], "reset")
+    unsubscribe = unsubscribe_token(users["participant"], cohort_a.id, "reminders")
     mail = queue_mail(users["participant"].email, "Welcome", "Hello")
     enrolment = enrolment_objects(cohort_a, users["participant"])
     reminder = add_reminder(users["facilitator"], cohort_a, ReminderData(
@@ -128,6 +130,7 @@ def world(make_user, make_cohort, make_member, make_session) -> World:
     survey = evaluation_objects(cohort_a, users)
     commit()
     return World(cohort_a, cohort_b, users, session, material, mail, invitation_token, reset_token,
+                 unsubscribe,
                  **enrolment, reminder=reminder, **plans, **board, survey=survey)
 
 

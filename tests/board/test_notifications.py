@@ -37,7 +37,10 @@ def test_a_reply_tells_each_follower_once_and_never_its_author(board):
     assert "Ben Byron wrote in" in message.body and "The ONS has four measures." in message.body
     assert external_url("board.thread", cohort_id=board.cohort.id, thread_id=thread.id,
                         _anchor=f"post-{post.number}") in message.body
-    assert "List-Unsubscribe" in json.loads(message.headers)
+    headers = json.loads(message.headers)
+    assert "/unsubscribe/" in headers["List-Unsubscribe"]
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert f"/settings#cohort-{board.cohort.id}-board" in message.body
 
 
 def test_the_threads_author_replying_tells_the_others(board):
@@ -80,6 +83,8 @@ def test_a_digest_member_hears_nothing_at_once_and_one_digest_a_day_later(board)
     assert digest.subject == "3 new posts on the Wellbeing 2026 board"
     assert "- Measuring wellbeing: 3 new posts" in digest.body
     assert "Not followed by Cy" not in digest.body
+    assert f"/settings#cohort-{board.cohort.id}-board" in digest.body
+    assert json.loads(digest.headers)["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert services.send_digests(now=later + timedelta(hours=1)) == 0  # one a day
     assert len(mail_to(board.cy)) == 1
 

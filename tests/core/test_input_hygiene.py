@@ -126,6 +126,6 @@ def test_sent_mail_carries_a_date(outbox, make_user):
 
 def test_the_time_zone_list_offers_current_names_only(client, make_user, login):
     login(make_user())
-    page = client.get("/account/preferences").get_data(as_text=True)
+    page = client.get("/settings").get_data(as_text=True)
     assert 'value="Europe/London"' in page
     assert 'value="Africa/Asmera"' not in page and 'value="GB"' not in page

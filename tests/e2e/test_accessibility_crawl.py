@@ -55,17 +55,55 @@ FORMS_WITH_FIELDS = """
 
 
 PHONE_WIDTH = 375
+DESKTOP_WIDTH = 1280
+
+# The words of every table cell that the browser has laid out over more than one line ("202/6",
+# "Participan/t"): a Range over each word gives one rectangle per line it sits on. Words are
+# split at spaces, hyphens, dashes and slashes, where a break is normal.
+BROKEN_WORDS = """
+() => {
+  const broken = [];
+  for (const cell of document.querySelectorAll("main th, main td")) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.parentElement.closest(".govuk-visually-hidden")) continue;
+      for (const word of node.textContent.matchAll(/[^\\s\\-\u2010-\u2014/]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        const rects = Array.from(range.getClientRects()).filter(r => r.width > 0 && r.height > 0);
+        if (rects.some(r => Math.abs(r.top - rects[0].top) >= rects[0].height / 2)) {
+          broken.push(word[0]);
+        }
+      }
+    }
+  }
+  return broken;
+}
+"""
+
+
+def broken_word_problems(page, path: str) -> list[str]:
+    """No word in a table is broken across lines, at the window's current width."""
+    broken = page.evaluate(BROKEN_WORDS)
+    if broken:
+        width = page.viewport_size["width"]
+        shown = ", ".join(f'"{word}"' for word in dict.fromkeys(broken[:10]))
+        return [f"{path}: {len(broken)} word(s) broken across lines at {width} px: {shown}"]
+    return []
 
 
 def narrow_screen_problems(page, path: str) -> list[str]:
-    """The page on a 375 px phone must not scroll sideways (wide tables scroll within)."""
+    """The page on a 375 px phone must not scroll sideways (wide tables scroll within), and
+    no word in a table is broken across lines there."""
     wide = page.viewport_size
     page.set_viewport_size({"width": PHONE_WIDTH, "height": 800})
     width = page.evaluate("() => document.documentElement.scrollWidth")
+    problems = broken_word_problems(page, path)
     page.set_viewport_size(wide)
     if width > PHONE_WIDTH:
-        return [f"{path}: {width} px wide on a {PHONE_WIDTH} px screen"]
-    return []
+        problems.insert(0, f"{path}: {width} px wide on a {PHONE_WIDTH} px screen")
+    return problems
 
 
 def shape(path: str) -> str:
@@ -89,6 +127,7 @@ def crawl(page, base: str, axe_source: str, start: str = "/") -> tuple[list[str]
             problems.append(f"{path}: status {response.status}")
             continue
         problems += [f"{path} (normal):\n{line}" for line in axe_problems(page, axe_source)]
+        problems += broken_word_problems(page, path)
         problems += narrow_screen_problems(page, path)
         links = _same_site_links(page, base)
         for index in page.evaluate(FORMS_WITH_FIELDS) if shapes[shape(path)] == 1 else []:
@@ -122,6 +161,7 @@ ROLES = [
 
 @pytest.mark.parametrize("email", ROLES, ids=lambda e: e or "anonymous")
 def test_every_reachable_page_passes_axe(page, demo, axe_source, live_server, email):
+    page.set_viewport_size({"width": DESKTOP_WIDTH, "height": 800})
     if email:
         sign_in_browser(page, email)
         start = "/"
@@ -144,3 +184,14 @@ def test_the_narrow_screen_check_sees_a_page_that_scrolls_sideways(page):
     assert narrow_screen_problems(page, "/wide") == ["/wide: 600 px wide on a 375 px screen"]
     page.set_content("<p>A line that wraps</p>")
     assert narrow_screen_problems(page, "/narrow") == []
+
+
+def test_the_broken_word_check_sees_a_word_split_across_lines(page):
+    page.set_viewport_size({"width": DESKTOP_WIDTH, "height": 800})
+    page.set_content('<main><table><tr><td style="width: 3em; overflow-wrap: anywhere">'
+                     'Participant 2026</td></tr></table></main>')
+    problems = broken_word_problems(page, "/split")
+    assert len(problems) == 1 and '"Participant"' in problems[0], problems
+    page.set_content('<main><table><tr><td style="width: 3em">Participant 2026 self-assessed'
+                     '</td></tr></table></main>')
+    assert broken_word_problems(page, "/whole") == []

@@ -146,7 +146,8 @@ def test_times_are_shown_in_the_viewers_zone_with_the_zone_named(as_participant,
     assert "15 January 2030, 3:00pm (GMT)" in page
     assert "15 July 2030, 3:00pm (BST)" in page
 
-    response = post_form(as_participant, "/account/preferences", {"timezone": "America/New_York"})
+    response = post_form(as_participant, "/settings",
+                         {"section": "time-zone", "time-zone-timezone": "America/New_York"})
     assert response.status_code == 302
     page = _page(as_participant, programme.cohort)
     assert "Times are in America/New_York." in page
@@ -162,8 +163,10 @@ def test_times_are_shown_in_the_viewers_zone_with_the_zone_named(as_participant,
 
 
 def test_an_unknown_zone_preference_is_refused(as_participant, programme):
-    response = post_form(as_participant, "/account/preferences", {"timezone": "Mars/Base"})
+    response = post_form(as_participant, "/settings",
+                         {"section": "time-zone", "time-zone-timezone": "Mars/Base"})
     assert response.status_code == 200
+    assert "There is a problem" in response.get_data(as_text=True)
     db.session.rollback()
     assert db.session.get(type(programme.participant), programme.participant.id).timezone is None
 

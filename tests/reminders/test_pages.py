@@ -155,16 +155,23 @@ def test_a_test_send_goes_to_the_facilitator_alone(app, as_facilitator, group, w
 
 def test_a_member_turns_optional_reminders_off_and_on(client, login, group):
     login(group.pat.user)
-    url = f"/cohorts/{group.cohort.id}/reminders/settings"
-    page = client.get(url).get_data(as_text=True)
-    assert 'name="optional" type="checkbox" value="y" checked' in page
-    response = post_form(client, url, {}, follow_redirects=True)
-    assert "Optional reminders are off. Essential ones still reach you." in \
-        response.get_data(as_text=True)
+    key = f"cohort-{group.cohort.id}-reminders"
+    page = client.get("/settings").get_data(as_text=True)
+    assert f'name="{key}-optional" type="checkbox" value="y" checked' in page
+    response = post_form(client, "/settings", {"section": key}, follow_redirects=True)
+    assert "Essential reminders still reach you." in response.get_data(as_text=True)
     assert services.reminders_off(group.pat)
-    post_form(client, url, {"optional": "y"})
+    post_form(client, "/settings", {"section": key, f"{key}-optional": "y"})
     db.session.rollback()
     assert not services.reminders_off(group.pat)
+
+
+def test_the_old_reminder_settings_link_lands_on_the_settings_page(client, login, group):
+    """Links in mail already sent still work."""
+    login(group.pat.user)
+    response = client.get(f"/cohorts/{group.cohort.id}/reminders/settings")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/settings#cohort-{group.cohort.id}-reminders")
 
 
 def test_the_list_and_the_log_take_the_same_queries_however_many_reminders(

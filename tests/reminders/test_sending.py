@@ -122,10 +122,10 @@ def test_optional_reminders_can_be_turned_off_essential_ones_still_arrive(group,
     assert [(d.reminder_id, d.membership_id, d.reason) for d in skipped] == [
         (optional.id, group.pat.id, "turned optional reminders off")]
     nia = {m["Subject"]: m for m in outbox if m["To"] == "nia@example.org"}
-    settings = f"/cohorts/{group.cohort.id}/reminders/settings"
-    assert settings in nia["Optional"]["List-Unsubscribe"]
+    assert "/unsubscribe/" in nia["Optional"]["List-Unsubscribe"]
+    assert nia["Optional"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert nia["Essential"]["List-Unsubscribe"] is None
-    assert settings in text_of(nia["Essential"])
+    assert f"/settings#cohort-{group.cohort.id}-reminders" in text_of(nia["Essential"])
     assert essential.id in {d.reminder_id for d in deliveries()}
 
 

@@ -29,6 +29,13 @@ from cohort.accounts.services.tokens import (
     request_password_reset,
     send_welcome,
 )
+from cohort.accounts.services.unsubscribe import (
+    read_unsubscribe,
+    unsubscribe,
+    unsubscribe_headers,
+    unsubscribe_token,
+    unsubscribe_url,
+)
 from cohort.accounts.services.users import (
     AccountError,
     calendar_token_for,
@@ -50,5 +57,6 @@ __all__ = [
     "issue_token", "load_session", "normalise_email", "open_session", "password_problem",
     "purge_expired", "redeem_token", "request_password_reset", "reset_calendar_token",
     "send_welcome", "set_password", "set_timezone", "sign_in", "site_admin_names", "user_by_calendar_token",
-    "verify_password",
+    "verify_password", "read_unsubscribe", "unsubscribe", "unsubscribe_headers", "unsubscribe_token",
+    "unsubscribe_url",
 ]

@@ -14,6 +14,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from cohort.accounts.models import User
+from cohort.accounts.services import unsubscribe_headers
 from cohort.board.models import (
     BoardMember,
     FeedbackAnswer,
@@ -80,7 +81,7 @@ def notify_new_post(cohort: Cohort, thread: Thread, post: Post, acting,
     mentions who have not been told of this post before (board_mention_sent holds who was)."""
     link = external_url("board.thread", cohort_id=cohort.id, thread_id=thread.id,
                         _anchor=f"post-{post.number}")
-    settings = external_url("board.settings", cohort_id=cohort.id)
+    settings = external_url("accounts.settings", _anchor=f"cohort-{cohort.id}-board")
     excerpt = plain(post.body)
     excerpt = excerpt if len(excerpt) <= EXCERPT else excerpt[:EXCERPT].rsplit(" ", 1)[0] + " …"
     mentioned_ids = {m.user_id for m in mentions} - {acting.id}
@@ -98,7 +99,8 @@ def notify_new_post(cohort: Cohort, thread: Thread, post: Post, acting,
         if choice == "none" or (not is_mentioned and choice != "immediate"):
             continue
         send_mail(membership.user.email, "emails/board/new_post.txt",
-                  headers={"List-Unsubscribe": f"<{settings}>"}, user=membership.user,
+                  headers=unsubscribe_headers(membership.user, cohort.id, "board"),
+                  user=membership.user,
                   cohort=cohort, thread=thread, author=acting, excerpt=excerpt, link=link,
                   settings=settings, mentioned=is_mentioned)
         if is_mentioned:
@@ -117,11 +119,11 @@ def notify_feedback(cohort: Cohort, thread: Thread, acting, new: int, changed: i
     if membership is None or _preferences({thread.author_id}, cohort).get(
             thread.author_id, "immediate") != "immediate":
         return 0
-    settings = external_url("board.settings", cohort_id=cohort.id)
+    settings = external_url("accounts.settings", _anchor=f"cohort-{cohort.id}-board")
     send_mail(membership.user.email, "emails/board/feedback.txt",
-              headers={"List-Unsubscribe": f"<{settings}>"}, user=membership.user,
-              cohort=cohort, thread=thread, giver=acting, new=new, changed=changed,
-              questions=len(thread.questions))
+              headers=unsubscribe_headers(membership.user, cohort.id, "board"),
+              user=membership.user, cohort=cohort, thread=thread, giver=acting, new=new,
+              changed=changed, questions=len(thread.questions), settings=settings)
     return 1
 
 
@@ -176,10 +178,10 @@ def send_digests(now=None) -> int:
             threads.setdefault(thread.id, [thread, 0])[1] += 1
         cohort = membership.cohort
         send_mail(membership.user.email, "emails/board/digest.txt",
-                  headers={"List-Unsubscribe":
-                           f"<{external_url('board.settings', cohort_id=cohort.id)}>"},
+                  headers=unsubscribe_headers(membership.user, cohort.id, "board"),
                   user=membership.user, cohort=cohort, threads=list(threads.values()),
-                  posts=len(rows), feedback=feedback)
+                  posts=len(rows), feedback=feedback,
+                  settings=external_url("accounts.settings", _anchor=f"cohort-{cohort.id}-board"))
         sent += 1
     db.session.flush()
     return sent

@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from cohort.board import services
-from cohort.board.forms import GroundRulesForm, SearchForm, SettingsForm, ThreadForm
+from cohort.board.forms import GroundRulesForm, SearchForm, ThreadForm
 from cohort.board.models import THREAD_KINDS
 from cohort.board.permissions import can_post
 from cohort.board.views import bp
@@ -102,19 +102,12 @@ def search(cohort_id: int):
                                                                  10_000) or 1))
 
 
-@bp.route("/cohorts/<int:cohort_id>/board/settings", methods=["GET", "POST"])
+@bp.route("/cohorts/<int:cohort_id>/board/settings")
 @login_required
 def settings(cohort_id: int):
-    cohort, membership, _moderator = load_board(cohort_id)
-    member = services.board_member(membership)
-    form = SettingsForm()
-    if request.method == "GET":
-        form.notify.data = member.notify if member else "immediate"
-    ok, _ = attempt(form, lambda: services.set_notify(membership, form.notify.data))
-    if ok:
-        flash("Your choice is saved.", "success")
-        return redirect(url_for("board.settings", cohort_id=cohort.id))
-    return render_template("board/settings.html", cohort=cohort, form=form)
+    """The old board email settings: a member's settings are now on one page (accounts)."""
+    cohort, _membership, _moderator = load_board(cohort_id)
+    return redirect(url_for("accounts.settings", _anchor=f"cohort-{cohort.id}-board"))
 
 
 @bp.route("/cohorts/<int:cohort_id>/board/files/<int:attachment_id>")

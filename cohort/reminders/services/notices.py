@@ -1,20 +1,21 @@
 """A session added, moved or cancelled: its reminders follow it, and its members get one
-message with the calendar update (METHOD:REQUEST, or METHOD:CANCEL with the same UID and a
-higher SEQUENCE), so calendar programs change the event they already have. These receive the
+message with the calendar entry: published (METHOD:PUBLISH, which asks for no reply) when it is
+added or moved, or METHOD:CANCEL when cancelled, always with the same UID and a higher SEQUENCE,
+so calendar programs add the event or change the one they already have. These receive the
 programme's signals; the programme knows nothing of them."""
 
 from flask import current_app
 from sqlalchemy import select
 
 from cohort.cohorts.models import Membership
-from cohort.core.mail import external_url, send_mail
+from cohort.core.mail import send_mail
 from cohort.core.timeutil import format_local
 from cohort.extensions import db
 from cohort.programme import signals
 from cohort.programme.models import ProgrammeSession
 from cohort.programme.permissions import visible_audiences
 from cohort.reminders.services.rules import apply_defaults, cancel_with_session, follow_session
-from cohort.reminders.services.sending import session_calendar, session_link
+from cohort.reminders.services.sending import session_calendar, session_link, settings_link
 
 __all__ = ["notify_members"]
 
@@ -33,9 +34,9 @@ def _members_who_see(session: ProgrammeSession, acting) -> list[Membership]:
 def notify_members(session: ProgrammeSession, change: str, acting=None) -> int:
     """Mail each member who may see the session one message about the change ("added",
     "moved" or "cancelled"), with the calendar update attached; return how many."""
-    method = "CANCEL" if change == "cancelled" else "REQUEST"
+    method = "CANCEL" if change == "cancelled" else "PUBLISH"
     members = _members_who_see(session, acting)
-    settings = external_url("reminders.settings", cohort_id=session.cohort_id)
+    settings = settings_link(session.cohort_id)
     for member in members:
         zone = member.user.timezone or current_app.config["TIMEZONE"]
         send_mail(member.user.email, "emails/reminders/session_notice.txt", member=member,

@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import inspect, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from cohort.accounts.services import unsubscribe_headers
 from cohort.cohorts.models import Membership, Place
 from cohort.core.audit import record
 from cohort.core.mail import external_url, render_mail, requeue, send_mail
@@ -32,10 +33,15 @@ from cohort.reminders.services.rules import (
 
 __all__ = ["send_due_reminders", "recipients_for", "render", "send_test", "deliveries_of",
            "session_link", "session_calendar", "Preview", "preview_of", "title_of",
-           "resend_delivery"]
+           "resend_delivery", "settings_link"]
 
 _PLACEHOLDER = re.compile(r"\(\(([^()]*)\)\)")
 _CLOCK_CHANGE = timedelta(hours=2)  # the most any zone's clocks move at once (Troll: 2 hours)
+
+
+def settings_link(cohort_id: int) -> str:
+    """Where a member sets how reminders from the cohort reach them: their settings page."""
+    return external_url("accounts.settings", _anchor=f"cohort-{cohort_id}-reminders")
 
 
 def session_link(session: ProgrammeSession) -> str:
@@ -43,17 +49,21 @@ def session_link(session: ProgrammeSession) -> str:
 
 
 def session_calendar(session: ProgrammeSession, member: Membership | None = None,
-                     method: str = "REQUEST") -> tuple[str, str, bytes]:
-    """The session's .ics, as an attachment: calendar programs update the event in place.
-    REQUEST or CANCEL (with the member as attendee) for a notice of a change; PUBLISH (the
-    entry as the feed has it) for a reminder, the same for everyone."""
-    organizer = current_app.config["MAIL_DEFAULT_SENDER"].rpartition("<")[2].rstrip(">")
+                     method: str = "PUBLISH") -> tuple[str, str, bytes]:
+    """The session's .ics, as an attachment: calendar programs add the event, or update the
+    one they have (the same UID, a higher SEQUENCE). PUBLISH, the entry as the feed has it,
+    asks no one to reply (there is no organiser to answer: mail comes from a no-reply
+    address); CANCEL, with the member as attendee, removes a cancelled session."""
+    organizer = None
+    if method == "CANCEL":  # RFC 5546 needs the organiser on a CANCEL; nobody replies to one
+        organizer = current_app.config["MAIL_DEFAULT_SENDER"].rpartition("<")[2].rstrip(">")
     if "objectives" in inspect(session).unloaded:
         set_committed_value(session, "objectives", list(db.session.execute(
             select(LearningObjective).where(LearningObjective.session_id == session.id)
             .order_by(LearningObjective.position)).scalars()))
     body = ics([session], session.cohort.title, session_link, method=method,
-               organizer=organizer, attendee=member.user.email if member else None)
+               organizer=organizer,
+               attendee=member.user.email if member and organizer else None)
     return f"session-{session.id}.ics", f"text/calendar; method={method}", body
 
 
@@ -142,7 +152,7 @@ def _deliver(reminder: Reminder, members: list[Membership], ref: int,
                             status="skipped" if reason else "queued", reason=reason)
         if reason is None:
             delivery.message = send_mail(
-                member.user.email, TEMPLATE, attachments=attachments, headers=_headers(reminder),
+                member.user.email, TEMPLATE, attachments=attachments, headers=_headers(reminder, member),
                 **_mail_context(reminder, member, session, moment, now, shared))
             queued += 1
         db.session.add(delivery)
@@ -159,9 +169,10 @@ def _attachments(session: ProgrammeSession | None, at: datetime) -> list:
         if session is not None and at < session.ends_at else []
 
 
-def _headers(reminder: Reminder) -> dict | None:
-    settings = external_url("reminders.settings", cohort_id=reminder.cohort_id)
-    return None if reminder.essential else {"List-Unsubscribe": f"<{settings}>"}
+def _headers(reminder: Reminder, member: Membership) -> dict | None:
+    """An optional reminder's one-click unsubscribe, for that person in that cohort."""
+    return None if reminder.essential else unsubscribe_headers(member.user, reminder.cohort_id,
+                                                                "reminders")
 
 
 def _shared(reminder: Reminder, session: ProgrammeSession | None, at: datetime) -> dict:
@@ -173,7 +184,7 @@ def _shared(reminder: Reminder, session: ProgrammeSession | None, at: datetime) 
             "over": session is not None and at >= session.ends_at,
             "used": {name.strip() for name in
                      _PLACEHOLDER.findall(reminder.subject + reminder.body)},
-            "settings_url": external_url("reminders.settings", cohort_id=reminder.cohort_id)}
+            "settings_url": settings_link(reminder.cohort_id)}
 
 
 def _mail_context(reminder: Reminder, member: Membership, session: ProgrammeSession | None,
