@@ -1,6 +1,6 @@
 """How the evaluation report presents its figures: ordered answers as distributions with their
 medians, a mean only labelled as one; whose answers each figure counts; a title and a
-description of its own for each chart."""
+description of its own for each chart; the printable report with its charts."""
 
 import base64
 import html
@@ -124,3 +124,13 @@ def test_every_chart_of_the_2021_report_has_a_title_and_a_description_of_its_own
     assert len(set(descriptions)) == len(descriptions)
     assert any("Knowledge self-assessment, question 1:" in title for title in titles)
     assert any("Programme evaluation, question 1:" in title for title in titles)
+
+
+def test_the_printable_report_has_the_charts_and_a_print_button(client, login, surveyed):
+    """Issue 19 item 17."""
+    printed = _page(client, login, surveyed, "/evaluation/print")
+    shown = client.get(f"/cohorts/{surveyed.id}/evaluation").get_data(as_text=True)
+    assert len(CHART.findall(printed)) == len(CHART.findall(shown)) > 0
+    button = re.search(r"<button[^>]*data-cohort-print[^>]*>([^<]+)</button>", printed)
+    assert button and button[1] == "Print this report"
+    assert "hidden" in button[0]  # shown by the script, so it is never a button that does nothing
