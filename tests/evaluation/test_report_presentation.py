@@ -1,9 +1,12 @@
 """How the evaluation report presents its figures: ordered answers as distributions with their
 medians, a mean only labelled as one; whose answers each figure counts; a title and a
-description of its own for each chart; the printable report with its charts."""
+description of its own for each chart; the printable report with its charts; and the
+codebook that reads the CSV's codes."""
 
 import base64
+import csv
 import html
+import io
 import re
 import xml.etree.ElementTree as ET
 from datetime import timedelta
@@ -134,3 +137,30 @@ def test_the_printable_report_has_the_charts_and_a_print_button(client, login, s
     button = re.search(r"<button[^>]*data-cohort-print[^>]*>([^<]+)</button>", printed)
     assert button and button[1] == "Print this report"
     assert "hidden" in button[0]  # shown by the script, so it is never a button that does nothing
+
+
+def test_the_codebook_gives_each_questions_words_and_what_each_value_means(
+        client, login, surveyed, make_cohort):
+    """Issue 19 item 17: the CSV's numeric codes can be read."""
+    page = _page(client, login, surveyed)
+    link = f"/cohorts/{surveyed.id}/evaluation-codebook.csv"
+    assert f'href="{link}" download>Download the codebook (CSV)' in page
+    response = client.get(link)
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="evaluation-presented-cohort-codebook.csv"')
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0] == ["Item key", "Item", "Asked", "Answer type", "Value", "Meaning"]
+    wellbeing = [row for row in rows if row[0] == "knowledge-wellbeing"]
+    assert [(row[4], row[5]) for row in wellbeing] == [
+        ("1", "None"), ("2", "A little"), ("3", "Some"), ("4", "Good"), ("5", "Very good")]
+    assert wellbeing[0][1].startswith("How would you rate your knowledge of wellbeing")
+    assert wellbeing[0][2:4] == ["Before and after the programme", "Knowledge, 1 to 5"]
+    # Each question once, though it was asked in two surveys.
+    assert len(wellbeing) == 5
+    # Every item key the answers' CSV uses is in the codebook.
+    answers = list(csv.reader(io.StringIO(
+        client.get(f"/cohorts/{surveyed.id}/evaluation.csv").get_data(as_text=True))))
+    assert {row[4] for row in answers[1:]} <= {row[0] for row in rows[1:]}
+    refused = client.get(link + "?cohorts=abc")
+    assert refused.status_code == 400

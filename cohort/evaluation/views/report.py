@@ -19,6 +19,7 @@ from cohort.evaluation import charts, services
 from cohort.evaluation.permissions import can_view_evaluation
 from cohort.evaluation.services import MIN_GROUP, InstrumentReport
 from cohort.evaluation.services.export import (
+    evaluation_codebook,
     evaluation_csv,
     maturity_change,
     programme_figures,
@@ -225,3 +226,13 @@ def report_csv(cohort_id: int):
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="evaluation-{name}.csv"'})
 
+
+@bp.route("/cohorts/<int:cohort_id>/evaluation-codebook.csv")
+@login_required
+def report_codebook(cohort_id: int):
+    cohorts, notes = _cohorts(cohort_id)
+    if notes:
+        return render_error(400, " ".join(notes) + " Correct the link and download again.")
+    name = cohorts[0].slug + ("-pooled" if len(cohorts) > 1 else "")
+    return Response(evaluation_codebook(cohorts), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="evaluation-{name}-codebook.csv"'})
