@@ -21,6 +21,7 @@ import hmac
 import io
 import json
 import secrets
+import statistics
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -188,21 +189,30 @@ class SessionFigures:
     session: ProgrammeSession
     attended: int  # marked present
     members: int  # on the session's register
-    objectives: list[tuple[LearningObjective, float | None, int]] = field(default_factory=list)
-    # (objective, mean confidence 1-5 or None, how many rated it)
+    objectives: list[tuple[LearningObjective, float | None, float | None, int]] = field(
+        default_factory=list)
+    # (objective, median confidence 1-5, mean confidence, how many rated it); None unrated
 
 
 def programme_figures(cohort: Cohort) -> list[SessionFigures]:
     """Each session that has started and was not cancelled, in time order: how many of its
-    members attended, and the average confidence rating on each of its learning objectives.
+    members attended, and the middle (and the mean) confidence rating on each of its learning
+    objectives.
     The same few queries however many sessions there are and however many answered."""
     now = utcnow()
     held = [s for s in sessions_for(cohort) if not s.is_cancelled and s.starts_at <= now]
     present, registers, spread = present_counts(held), register_sizes(held), rating_spreads(held)
     return [SessionFigures(session, present[session.id], registers.get(session.id, 0),
-                           [(objective, spread[objective.id]["mean"], spread[objective.id]["n"])
+                           [(objective, _median(spread[objective.id]["counts"]),
+                             spread[objective.id]["mean"], spread[objective.id]["n"])
                             for objective in session.objectives])
             for session in held]
+
+
+def _median(counts: list[int]) -> float | None:
+    """The median of the ratings 1, 2, ... given `counts[i]` times each; None when none."""
+    ratings = [rating for rating, count in enumerate(counts, start=1) for _ in range(count)]
+    return float(statistics.median(ratings)) if ratings else None
 
 
 @dataclass
