@@ -116,24 +116,14 @@ def _item_charts(section: InstrumentReport) -> dict:
         asked = [phase for phase in ("pre", "post") if getattr(figures, phase) is not None]
         if not asked:
             continue
-        item, title = figures.item, f"{section.instrument.name}, question {number}: {figures.item.text}"
+        item = figures.item
+        title = f"{section.instrument.name}, question {number}: {item.text}"
         if item.scale is None:
             found[item.key] = [_choice_chart(f"{title} ({PHASES[phase]})", figures, phase)
                                for phase in asked]
             continue
-        spreads = [getattr(figures, phase) for phase in asked]
-        rows = tuple(f"{WHEN[phase]}: {answered(spread.n)}"
-                     for phase, spread in zip(asked, spreads, strict=True))
-        medians = " and ".join(f"{median_words(item, spread.median)} {WHEN[phase].lower()}"
-                               for phase, spread in zip(asked, spreads, strict=True))
-        found[item.key] = [{
-            "src": charts.diverging(title, rows, tuple(point_names(item, spreads[0])),
-                                    tuple(tuple(spread.counts) for spread in spreads)),
-            "alt": f"Chart: {_sentence(title)} How the answers were spread, as shares of "
-                   f"{' and of '.join(answered(s.n, p) for p, s in zip(asked, spreads, strict=True))}"
-                   f", from {point_names(item, spreads[0])[0]} on the left to "
-                   f"{point_names(item, spreads[0])[-1]} on the right. The middle answer "
-                   f"(median) was {medians}. The table below gives the figures."}]
+        found[item.key] = [_scale_chart(title, item, {
+            phase: getattr(figures, phase) for phase in asked})]
     overview = _overview(section)
     if overview:
         title = f"{section.instrument.name}: answers to each question before and after"
@@ -151,6 +141,22 @@ def _item_charts(section: InstrumentReport) -> dict:
                    "good on the right; the number answering is beside each bar. The table "
                    "below gives the middle answers."}]
     return found
+
+
+def _scale_chart(title: str, item: Item, spreads: dict[str, Distribution]) -> dict:
+    """A scale item's answers in each phase asked, as a diverging bar each, described with
+    whose answers they are and their medians."""
+    names = point_names(item, next(iter(spreads.values())))
+    rows = tuple(f"{WHEN[phase]}: {answered(spread.n)}" for phase, spread in spreads.items())
+    whose = " and of ".join(answered(spread.n, phase) for phase, spread in spreads.items())
+    medians = " and ".join(f"{median_words(item, spread.median)} {WHEN[phase].lower()}"
+                           for phase, spread in spreads.items() if spread.n)
+    return {"src": charts.diverging(title, rows, tuple(names),
+                                    tuple(tuple(spread.counts) for spread in spreads.values())),
+            "alt": f"Chart: {_sentence(title)} How the answers were spread, as shares of "
+                   f"{whose}, from {names[0]} on the left to {names[-1]} on the right."
+                   + (f" The middle answer (median) was {medians}." if medians else "")
+                   + " The table below gives the figures."}
 
 
 def _choice_chart(title: str, figures, phase: str) -> dict:
