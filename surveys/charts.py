@@ -5,6 +5,7 @@ dropped, so the chart shows the same inline under a Content-Security-Policy that
 inline style. A page shows a table of the same figures below each chart."""
 
 import io
+import math
 import re
 from collections.abc import Sequence
 
@@ -94,32 +95,71 @@ def distribution_svg(title: str, labels: Sequence[str], counts: Sequence[int],
     return _svg(figure)
 
 
-def before_after_svg(title: str, item_labels: Sequence[str],
-                     pre_means: Sequence[float | None], post_means: Sequence[float | None],
-                     scale: Sequence[str] = ("None", "A little", "Some", "Good", "Very good"),
-                     ) -> str:
-    """Paired bars per item: the mean answer before and after (a missing mean draws no bar),
-    on a scale whose points are named by `scale` from 1 up; raises ValueError when the
-    lengths differ."""
-    if not len(item_labels) == len(pre_means) == len(post_means):
-        raise ValueError("A before and an after figure are needed for each item")
-    figure = _figure(max(4.5, 2.0 + 1.0 * len(item_labels)), 3.6)
+def diverging_svg(title: str, row_labels: Sequence[str], labels: Sequence[str],
+                  rows: Sequence[Sequence[int]]) -> str:
+    """Ordered answers as a diverging stacked bar per row: each row's answers as shares of
+    those who answered it, lowest point on the left, centred on the middle of the scale (a
+    middle point straddles the centre), each share of a tenth or more with its count written
+    on it, and a legend naming the points. A row nobody answered is left empty. Raises
+    ValueError when a row's counts do not match the labels."""
+    if any(len(row) != len(labels) for row in rows) or len(row_labels) != len(rows):
+        raise ValueError("A count is needed for each answer of each row, and a label per row")
+    from matplotlib.patches import Patch
+
+    colours = _diverging_colours(len(labels))
+    figure = _figure(7.0, 1.4 + 0.5 * len(rows))
     axes = figure.add_subplot()
-    positions = list(range(len(item_labels)))
-    width = 0.38
-    axes.bar([p - width / 2 for p in positions], [v or 0 for v in pre_means], width,
-             label="Before", color=_BEFORE)
-    axes.bar([p + width / 2 for p in positions], [v or 0 for v in post_means], width,
-             label="After", color=_BAR)
-    axes.set_xticks(positions, [_wrap(label) for label in item_labels])
-    axes.set_yticks(range(1, len(scale) + 1), list(scale))
-    axes.set_ylim(0, len(scale))
-    axes.set_xlabel("Question", fontsize=8)
-    axes.set_ylabel("Average answer", fontsize=8)
-    axes.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
+    half = len(labels) // 2
+    for position, counts in enumerate(rows):
+        total = sum(counts)
+        if not total:
+            continue
+        shares = [100 * count / total for count in counts]
+        left = -sum(shares[:half]) - (shares[half] / 2 if len(labels) % 2 else 0)
+        for index, (share, count) in enumerate(zip(shares, counts, strict=True)):
+            if share:
+                axes.barh(position, share, 0.6, left=left, color=colours[index])
+                if share >= 10:
+                    axes.text(left + share / 2, position, str(count), ha="center",
+                              va="center", fontsize=8, color=_ink(colours[index]))
+            left += share
+    # Every point is in the legend, in the scale's order, whether anyone chose it or not.
+    # One row, or two for a long scale (0 to 10), read left to right: matplotlib fills a
+    # legend's columns top down, so the second row's entries are put between the first's.
+    across = len(labels) if len(labels) <= 7 else math.ceil(len(labels) / 2)
+    order = [n for column in range(across) for n in (column, column + across)
+             if n < len(labels)]
+    axes.legend([Patch(color=colours[n]) for n in order], [_wrap(labels[n], 14) for n in order],
+                fontsize=8, frameon=False, loc="upper center", ncol=across,
+                bbox_to_anchor=(0.5, -0.6 / (0.77 * figure.get_figheight())))  # 0.6 in below
+    axes.axvline(0, color="#0b0c0c", linewidth=0.8, zorder=0.5)  # behind the bars
+    axes.set_xlim(-100, 100)
+    axes.set_xticks(range(-100, 101, 25), [f"{abs(tick)}%" for tick in range(-100, 101, 25)])
+    axes.set_yticks(range(len(rows)), list(row_labels))
+    axes.set_ylim(len(rows) - 0.5, -0.5)
+    axes.set_xlabel("Share of the people who answered", fontsize=8)
     _tidy(axes)
-    axes.set_title(title, fontsize=11, loc="left")
+    axes.set_title(_wrap(title, 72), fontsize=11, loc="left")
     return _svg(figure)
+
+
+def _diverging_colours(points: int) -> list[str]:
+    """Oranges darkening towards the low end, blues darkening towards the high end, grey for
+    a middle point."""
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    side = points // 2
+    steps = [0.5 * n / max(1, side - 1) for n in range(side)]
+    low = [to_hex(colormaps["Oranges"](0.85 - step)) for step in steps]
+    high = [to_hex(colormaps["Blues"](0.35 + step)) for step in steps]
+    return low + (["#b1b4b6"] if points % 2 else []) + high
+
+
+def _ink(colour: str) -> str:
+    """Black or white, whichever reads better on the colour."""
+    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return "#0b0c0c" if 0.299 * red + 0.587 * green + 0.114 * blue > 140 else "#ffffff"
 
 
 def _wrap(label: str, width: int = 16) -> str:

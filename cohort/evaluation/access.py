@@ -23,5 +23,6 @@ MATRIX = {
     "evaluation.answer": Row(in_survey, RESPONDENTS),
     "evaluation.report": Row(in_cohort_a, EVALUATORS),
     "evaluation.report_csv": Row(in_cohort_a, EVALUATORS_FILE),
+    "evaluation.report_codebook": Row(in_cohort_a, EVALUATORS_FILE),
     "evaluation.report_print": Row(in_cohort_a, EVALUATORS),
 }

@@ -5,23 +5,23 @@ by their figures, so a report drawn again with the same answers draws nothing.""
 from functools import lru_cache
 
 from cohort.plans.charts import data_url
-from surveys.charts import before_after_svg, distribution_svg
+from surveys.charts import distribution_svg, diverging_svg
 
-__all__ = ["distribution", "before_after", "short_labels"]
+__all__ = ["distribution", "diverging", "short_labels"]
 
 
 @lru_cache(maxsize=256)
 def distribution(title: str, labels: tuple[str, ...], counts: tuple[int, ...],
                  axis_label: str = "Answer") -> str:
-    """A bar per scale point or choice, as an image source."""
+    """A bar per choice, as an image source."""
     return data_url(distribution_svg(title, labels, counts, axis_label))
 
 
-@lru_cache(maxsize=64)
-def before_after(title: str, labels: tuple[str, ...], pre: tuple[float | None, ...],
-                 post: tuple[float | None, ...], scale: tuple[str, ...]) -> str:
-    """The mean answer before and after for each item, as an image source."""
-    return data_url(before_after_svg(title, labels, pre, post, scale))
+@lru_cache(maxsize=256)
+def diverging(title: str, rows: tuple[str, ...], labels: tuple[str, ...],
+              counts: tuple[tuple[int, ...], ...]) -> str:
+    """Ordered answers as a diverging stacked bar for each row, as an image source."""
+    return data_url(diverging_svg(title, rows, labels, counts))
 
 
 def short_labels(keys: list[str]) -> list[str]:

@@ -120,15 +120,15 @@ def test_a_participant_answers_before_and_after_and_the_evaluator_reads_the_chan
            ).to_be_visible()
     # The first question's tables come first: how the answers spread, then the change.
     spread = page.get_by_role("table", name="How many people gave each answer").first
-    expect(cells(spread, "A little")).to_have_text(["1", "0"])
-    expect(cells(spread, "Some")).to_have_text(["1", "0"])
-    expect(cells(spread, "Good")).to_have_text(["0", "1"])
+    expect(cells(spread, "A little")).to_have_text(["1", "50%", "0", "0%"])
+    expect(cells(spread, "Some")).to_have_text(["1", "50%", "0", "0%"])
+    expect(cells(spread, "Good")).to_have_text(["0", "0%", "1", "100%"])
     change = page.get_by_role("table", name=re.compile("compared with their own answer")).first
     expect(cells(change, "People who answered both times")).to_have_text(["1"])
     expect(cells(change, "Answered only before")).to_have_text(["1"])
     expect(cells(change, "Answered higher after")).to_have_text(["1"])
-    expect(cells(change, "Average before, for the pairs")).to_have_text(["2.00"])
-    expect(cells(change, "Average after, for the pairs")).to_have_text(["4.00"])
+    expect(cells(change, "Mean score before, the pairs only")).to_have_text(["2.00"])
+    expect(cells(change, "Mean score after, the pairs only")).to_have_text(["4.00"])
     expect(cells(change, "Middle change (median)")).to_have_text(["2.0"])
     expect(cells(change, "p-value")).to_have_text(["no test"])
     expect(page.get_by_text("Only one person answered both the pre and the post survey")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from surveys.charts import before_after_svg, distribution_svg
+from surveys.charts import distribution_svg, diverging_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -32,19 +32,48 @@ def test_a_distribution_is_svg_with_its_title_labels_and_counts_as_text():
                                    ["Disagree", "Neither agree nor disagree", "Agree"], [0, 3, 7])
 
 
-def test_before_and_after_draws_both_series_with_a_legend():
-    svg = before_after_svg("Knowledge before and after", ["Wellbeing", "Measures"],
-                           [2.1, None], [3.9, 4.2])
+KNOWLEDGE = ["None", "A little", "Some", "Good", "Very good"]
+
+
+def _bars(svg: str) -> list[tuple[float, float, str]]:
+    """(x, width, colour) of each bar: matplotlib draws a bar as a closed four-point path."""
+    found = []
+    for path in parsed(svg).iter(f"{SVG}path"):
+        points = re.findall(r"[ML] ([-\d.]+) ([-\d.]+)", path.get("d", ""))
+        if len(points) == 4 and path.get("d", "").rstrip().endswith("z") and path.get("fill"):
+            xs = [float(x) for x, _y in points]
+            found.append((min(xs), max(xs) - min(xs), path.get("fill")))
+    return found
+
+
+def test_ordered_answers_are_a_diverging_stacked_bar_with_every_point_named():
+    """Issue 19 item 14: the answers themselves, not a mean, drawn from a centre line."""
+    svg = diverging_svg("Knowledge of wellbeing", ["Before: all 10 who answered",
+                                                   "After: all 9 who answered"],
+                        KNOWLEDGE, [[2, 5, 3, 0, 0], [0, 0, 4, 5, 0]])
     words = texts(svg)
-    assert words.count("Knowledge before and after") == 1
-    assert {"Before", "After", "Wellbeing", "Measures", "Very good", "Average answer"} <= set(words)
-    # Four series bars and two legend swatches, in the two colours.
-    assert len(re.findall(r'fill="#b1b4b6"', svg)) == 3
-    assert len(re.findall(r'fill="#1d70b8"', svg)) == 3
+    assert "Knowledge of wellbeing" in words
+    assert {"Before: all 10 who answered", "After: all 9 who answered"} <= set(words)
+    assert set(KNOWLEDGE) <= set(words)  # "Very good" is in the legend though nobody chose it
+    assert "Share of the people who answered" in words
+    assert {"2", "5", "3", "4"} <= set(words)  # each count on its share
+    assert "Average answer" not in words
+    assert svg == diverging_svg("Knowledge of wellbeing", ["Before: all 10 who answered",
+                                                           "After: all 9 who answered"],
+                                KNOWLEDGE, [[2, 5, 3, 0, 0], [0, 0, 4, 5, 0]])
+
+
+def test_the_middle_point_straddles_the_centre_and_shares_not_counts_set_lengths():
+    svg = diverging_svg("T", ["Few", "Many"], KNOWLEDGE, [[0, 0, 2, 0, 0], [0, 0, 20, 0, 0]])
+    grey = [bar for bar in _bars(svg) if bar[2] == "#b1b4b6" and bar[1] > 1]
+    # The legend's swatch is small; the two bars are both every answer, so the same length
+    # about the same centre, whatever the number of people.
+    few, many = sorted(grey, key=lambda bar: -bar[1])[:2]
+    assert few[1] == pytest.approx(many[1]) and few[0] == pytest.approx(many[0])
 
 
 @pytest.mark.parametrize("draw", [lambda: distribution_svg("T", ["A", "B"], [1, 2]),
-                                  lambda: before_after_svg("T", ["A"], [1.0], [2.0])])
+                                  lambda: diverging_svg("T", ["A"], ["x", "y"], [[1, 2]])])
 def test_charts_carry_no_css_and_keep_text_as_text(draw):
     svg = draw()
     assert 'style="' not in svg and "<style" not in svg
@@ -58,7 +87,9 @@ def test_mismatched_figures_are_refused():
     with pytest.raises(ValueError):
         distribution_svg("T", ["A", "B"], [1])
     with pytest.raises(ValueError):
-        before_after_svg("T", ["A", "B"], [1.0, 2.0], [3.0])
+        diverging_svg("T", ["A", "B"], ["x", "y"], [[1, 2]])
+    with pytest.raises(ValueError):
+        diverging_svg("T", ["A"], ["x", "y"], [[1, 2, 3]])
 
 
 def test_heavy_libraries_load_only_when_a_chart_is_drawn_or_a_change_tested():

@@ -10,6 +10,9 @@ has closed, so two downloads either side of one submission cannot single it out,
 anonymous instrument with fewer than MIN_GROUP answers. A cell a spreadsheet would run as a
 formula is kept as text (plans' safe_cell).
 
+`evaluation_codebook` is that file's key: each question's text and what each value in the
+Value column means, so the numbers of a scale can be read.
+
 `programme_figures` and `maturity_change` gather, for the report, the attendance and the
 confidence ratings of the cohort's sessions and the change in its places' maturity.
 """
@@ -20,6 +23,7 @@ import hmac
 import io
 import json
 import secrets
+import statistics
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -41,10 +45,17 @@ from cohort.programme.services import (
     sessions_for,
 )
 
-__all__ = ["CSV_HEADERS", "evaluation_csv", "SessionFigures", "programme_figures",
+__all__ = ["CSV_HEADERS", "CODEBOOK_HEADERS", "evaluation_csv", "evaluation_codebook", "SessionFigures", "programme_figures",
            "HallmarkChange", "MaturityChange", "maturity_change"]
 
 CSV_HEADERS = ("Cohort", "Survey", "Phase", "Respondent", "Item key", "Item", "Value")
+CODEBOOK_HEADERS = ("Item key", "Item", "Asked", "Answer type", "Value", "Meaning")
+ANSWER_TYPES = {"agreement": "Agreement, 1 to 5", "knowledge": "Knowledge, 1 to 5",
+                "rating_0_10": "Rating, 0 to 10", "rating_1_10": "Rating, 1 to 10",
+                "single": "One choice", "multiple": "Any number of choices, joined by \"; \"",
+                "text": "Free text"}
+ASKED = {"pre": "Before the programme", "post": "After the programme",
+         "both": "Before and after the programme"}
 
 
 def evaluation_csv(cohorts: list[Cohort]) -> str:
@@ -77,6 +88,38 @@ def evaluation_csv(cohorts: list[Cohort]) -> str:
                     cohort.title, survey.title, survey.phase, label, key, texts.get(key, ""),
                     _value(value))])
     return out.getvalue()
+
+
+def evaluation_codebook(cohorts: list[Cohort]) -> str:
+    """The questions of the cohorts' surveys, each once, with a row for each value its
+    answers can take in the CSV and what that value means."""
+    seen: set[tuple] = set()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CODEBOOK_HEADERS)
+    for cohort in cohorts:
+        for survey in surveys_of(cohort):
+            for item in instrument_of(survey).items:
+                identity = (item.key, item.text, item.type, item.choices,
+                            tuple(sorted(item.scale_labels.items())))
+                if identity in seen:
+                    continue
+                seen.add(identity)
+                for value, meaning in _meanings(item):
+                    writer.writerow([safe_cell(cell) for cell in (
+                        item.key, item.text, ASKED.get(item.phase, item.phase),
+                        ANSWER_TYPES.get(item.type, item.type), value, meaning)])
+    return out.getvalue()
+
+
+def _meanings(item) -> list[tuple[str, str]]:
+    """(value as the CSV gives it, what it means) for each answer the item offers."""
+    if item.scale is not None:
+        return [(str(value), item.label(value) if item.label(value) != str(value)
+                 else "A point between the named ends of the scale") for value in item.scale]
+    if item.choices:
+        return [(choice, "This choice") for choice in item.choices]
+    return [("", "The words the person wrote")]
 
 
 def _answers(survey_ids: list[int]) -> dict[int, dict[str, tuple[str | None, dict]]]:
@@ -143,21 +186,30 @@ class SessionFigures:
     session: ProgrammeSession
     attended: int  # marked present
     members: int  # on the session's register
-    objectives: list[tuple[LearningObjective, float | None, int]] = field(default_factory=list)
-    # (objective, mean confidence 1-5 or None, how many rated it)
+    objectives: list[tuple[LearningObjective, float | None, float | None, int]] = field(
+        default_factory=list)
+    # (objective, median confidence 1-5, mean confidence, how many rated it); None unrated
 
 
 def programme_figures(cohort: Cohort) -> list[SessionFigures]:
     """Each session that has started and was not cancelled, in time order: how many of its
-    members attended, and the average confidence rating on each of its learning objectives.
+    members attended, and the middle (and the mean) confidence rating on each of its learning
+    objectives.
     The same few queries however many sessions there are and however many answered."""
     now = utcnow()
     held = [s for s in sessions_for(cohort) if not s.is_cancelled and s.starts_at <= now]
     present, registers, spread = present_counts(held), register_sizes(held), rating_spreads(held)
     return [SessionFigures(session, present[session.id], registers.get(session.id, 0),
-                           [(objective, spread[objective.id]["mean"], spread[objective.id]["n"])
+                           [(objective, _median(spread[objective.id]["counts"]),
+                             spread[objective.id]["mean"], spread[objective.id]["n"])
                             for objective in session.objectives])
             for session in held]
+
+
+def _median(counts: list[int]) -> float | None:
+    """The median of the ratings 1, 2, ... given `counts[i]` times each; None when none."""
+    ratings = [rating for rating, count in enumerate(counts, start=1) for _ in range(count)]
+    return float(statistics.median(ratings)) if ratings else None
 
 
 @dataclass

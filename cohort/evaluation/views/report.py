@@ -3,6 +3,8 @@ item's chart with a table of its figures, the paired change with its test, the f
 answers; the attendance and confidence ratings of the sessions and the change in maturity.
 `?cohorts=2,3` pools other cohorts the user may read the evaluation of."""
 
+import math
+
 from flask import Response, abort, render_template, request
 from flask_login import current_user, login_required
 
@@ -17,18 +19,20 @@ from cohort.evaluation import charts, services
 from cohort.evaluation.permissions import can_view_evaluation
 from cohort.evaluation.services import MIN_GROUP, InstrumentReport
 from cohort.evaluation.services.export import (
+    evaluation_codebook,
     evaluation_csv,
     maturity_change,
     programme_figures,
 )
 from cohort.evaluation.views import bp
-from surveys.analysis import reading, shown, shown_p, shown_share
-from surveys.instrument import KNOWLEDGE
+from surveys.analysis import Distribution, reading, shown, shown_p, shown_share
+from surveys.instrument import KNOWLEDGE, Item
 
 MAX_POOLED = 20
 MAX_NOTED = 3  # entries of ?cohorts= named one by one when they are not cohort numbers
 TEXTS_SHOWN = 200  # free-text answers an item shows; the CSV has every one
 PHASES = {"pre": "before the programme", "post": "after the programme"}
+WHEN = {"pre": "Before", "post": "After"}
 AXES = {"agreement": "Answer", "knowledge": "Knowledge", "rating_0_10": "Rating",
         "rating_1_10": "Rating", "single": "Choice"}
 
@@ -73,61 +77,133 @@ def _pooled_args(cohorts: list) -> dict:
     return {"cohorts": ",".join(others)} if others else {}
 
 
+def answered(n: int, phase: str | None = None) -> str:
+    """Whose answers a figure counts: "all 10 who answered before" (or "all 10 who
+    answered" where the phase is said already)."""
+    when = {"pre": " before", "post": " after", "both": " both times", None: ""}[phase]
+    if n == 0:
+        return f"nobody answered{when}"
+    return f"the 1 person who answered{when}" if n == 1 else f"all {n:,} who answered{when}"
+
+
+def point_names(item: Item, spread: Distribution) -> list[str]:
+    """Each point's words, with its number where a rating names only some points."""
+    if item.type.startswith("rating"):
+        return [str(p.value) if p.label == str(p.value) else f"{p.value} ({p.label})"
+                for p in spread.points]
+    return spread.labels
+
+
+def median_words(item: Item, median: float | None) -> str:
+    """The middle answer in the scale's words: "Good (4)", or "between Some and Good (3.5)"
+    when it falls between two points."""
+    if median is None:
+        return "–"
+    low, high = math.floor(median), math.ceil(median)
+    if low == high:
+        words = item.label(low)
+        return words if words == str(low) else f"{words} ({low})"
+    return f"between {item.label(low)} and {item.label(high)} ({shown(median, 1)})"
+
+
 def _item_charts(section: InstrumentReport) -> dict:
-    """{item key: {phase: image source}} for each item with a distribution, and under
-    "means" the before-and-after chart of the knowledge items asked both times."""
+    """{item key: [{"src", "alt"}, ...]} for each item with answers: a scale item's answers
+    before and after as one diverging bar chart, a choice's as a bar chart per phase; and
+    under "overview" the chart of every knowledge question asked both times. Each title
+    names the instrument and the question, so no two charts share one."""
     found: dict = {}
     for number, figures in enumerate(section.items, start=1):
-        for phase in ("pre", "post"):
-            spread = getattr(figures, phase)
-            if spread is None:
-                continue
-            found.setdefault(figures.item.key, {})[phase] = charts.distribution(
-                f"Question {number}, {PHASES[phase]}", tuple(spread.labels),
-                tuple(spread.counts), AXES.get(figures.item.type, "Answer"))
-    means = _means(section)
-    if means:
-        found["means"] = charts.before_after(
-            f"{section.instrument.name}: average answer before and after",
-            tuple(row["label"] for row in means), tuple(row["pre"] for row in means),
-            tuple(row["post"] for row in means), KNOWLEDGE)
+        asked = [phase for phase in ("pre", "post") if getattr(figures, phase) is not None]
+        if not asked:
+            continue
+        item = figures.item
+        title = f"{section.instrument.name}, question {number}: {item.text}"
+        if item.scale is None:
+            found[item.key] = [_choice_chart(f"{title} ({PHASES[phase]})", figures, phase)
+                               for phase in asked]
+            continue
+        found[item.key] = [_scale_chart(title, item, {
+            phase: getattr(figures, phase) for phase in asked})]
+    overview = _overview(section)
+    if overview:
+        title = f"{section.instrument.name}: answers to each question before and after"
+        rows, counts = [], []
+        for row in overview:
+            for phase in ("pre", "post"):
+                spread = row[phase]
+                rows.append(f"{row['label']}, {WHEN[phase].lower()} "
+                            f"({spread.n if spread else 0})")
+                counts.append(tuple(spread.counts) if spread else (0,) * len(KNOWLEDGE))
+        found["overview"] = [{
+            "src": charts.diverging(title, tuple(rows), KNOWLEDGE, tuple(counts)),
+            "alt": f"Chart: {title}. For each of the {len(overview)} questions, how the "
+                   "answers before and after were spread, from None on the left to Very "
+                   "good on the right; the number answering is beside each bar. The table "
+                   "below gives the middle answers."}]
     return found
 
 
-def _means(section: InstrumentReport) -> list[dict]:
-    """The knowledge items asked before and after, with each phase's mean and count; an item
-    asked at the end about now gives its look back at the start as "before"."""
+def _scale_chart(title: str, item: Item, spreads: dict[str, Distribution]) -> dict:
+    """A scale item's answers in each phase asked, as a diverging bar each, described with
+    whose answers they are and their medians."""
+    names = point_names(item, next(iter(spreads.values())))
+    rows = tuple(f"{WHEN[phase]}: {answered(spread.n)}" for phase, spread in spreads.items())
+    whose = " and of ".join(answered(spread.n, phase) for phase, spread in spreads.items())
+    medians = " and ".join(f"{median_words(item, spread.median)} {WHEN[phase].lower()}"
+                           for phase, spread in spreads.items() if spread.n)
+    return {"src": charts.diverging(title, rows, tuple(names),
+                                    tuple(tuple(spread.counts) for spread in spreads.values())),
+            "alt": f"Chart: {_sentence(title)} How the answers were spread, as shares of "
+                   f"{whose}, from {names[0]} on the left to {names[-1]} on the right."
+                   + (f" The middle answer (median) was {medians}." if medians else "")
+                   + " The table below gives the figures."}
+
+
+def _choice_chart(title: str, figures, phase: str) -> dict:
+    spread = getattr(figures, phase)
+    return {"src": charts.distribution(title, tuple(spread.labels), tuple(spread.counts),
+                                       AXES.get(figures.item.type, "Answer")),
+            "alt": f"Chart: {_sentence(title)} How many of {answered(spread.n, phase)} chose each "
+                   "answer. The table below gives the figures."}
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def _overview(section: InstrumentReport) -> list[dict]:
+    """The knowledge items asked before and after, with each phase's distribution and the
+    paired change; an item asked at the end about now gives its look back at the start as
+    "before", and the change within each response."""
     by_key = {f.item.key: f for f in section.items}
-    rows = []  # (item, before, after)
+    rows = []  # (item, before, after, change)
     for f in section.items:
         if f.item.type != "knowledge":
             continue
         if f.item.phase == "both":
-            rows.append((f.item, f.pre, f.post))
+            rows.append((f.item, f.pre, f.post, f.change))
         elif f.item.pairs_with in by_key:
             now = by_key[f.item.pairs_with]
             if now.item.phase != "both":
-                rows.append((now.item, f.post, now.post))
+                rows.append((now.item, f.post, now.post, f.change))
     rows = [row for row in rows if row[1] is not None or row[2] is not None]
-    labels = charts.short_labels([item.key for item, _pre, _post in rows])
-    return [{"label": label, "item": item,
-             "pre": pre.mean if pre else None, "n_pre": pre.n if pre else 0,
-             "post": post.mean if post else None, "n_post": post.n if post else 0}
-            for label, (item, pre, post) in zip(labels, rows, strict=True)]
+    labels = charts.short_labels([item.key for item, *_rest in rows])
+    return [{"label": label, "item": item, "pre": pre, "post": post, "change": change}
+            for label, (item, pre, post, change) in zip(labels, rows, strict=True)]
 
 
-def _context(cohort_id: int, with_charts: bool) -> dict:
+def _context(cohort_id: int) -> dict:
     cohorts, notes = _cohorts(cohort_id)
     sections = services.report(cohorts)
     return {
         "cohort": cohorts[0], "cohorts": cohorts, "notes": notes, "sections": sections,
-        "charts": [_item_charts(s) if with_charts and not s.suppressed else {}
+        "charts": [_item_charts(s) if not s.suppressed else {}
                    for s in sections],
-        "means": [_means(s) for s in sections],
+        "overviews": [_overview(s) for s in sections],
         "programme": [(c, programme_figures(c)) for c in cohorts],
         "maturity": [(c, maturity_change(c)) for c in cohorts],
         "pooled": _pooled_args(cohorts), "phases": PHASES, "min_group": MIN_GROUP,
-        "texts_shown": TEXTS_SHOWN,
+        "texts_shown": TEXTS_SHOWN, "answered": answered, "median_words": median_words,
         "shown": shown, "shown_p": shown_p, "shown_share": shown_share, "reading": reading,
     }
 
@@ -141,7 +217,7 @@ def _poolable(cohorts: list) -> list:
 @bp.route("/cohorts/<int:cohort_id>/evaluation")
 @login_required
 def report(cohort_id: int):
-    context = _context(cohort_id, with_charts=True)
+    context = _context(cohort_id)
     return render_template("evaluation/report.html", poolable=_poolable(context["cohorts"]),
                            **context)
 
@@ -150,7 +226,7 @@ def report(cohort_id: int):
 @login_required
 def report_print(cohort_id: int):
     return render_template("evaluation/report_print.html", now=utcnow(),
-                           **_context(cohort_id, with_charts=False))
+                           **_context(cohort_id))
 
 
 @bp.route("/cohorts/<int:cohort_id>/evaluation.csv")
@@ -166,3 +242,14 @@ def report_csv(cohort_id: int):
     name = cohorts[0].slug + ("-pooled" if len(cohorts) > 1 else "")
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="evaluation-{name}.csv"'})
+
+
+@bp.route("/cohorts/<int:cohort_id>/evaluation-codebook.csv")
+@login_required
+def report_codebook(cohort_id: int):
+    cohorts, notes = _cohorts(cohort_id)
+    if notes:
+        return render_error(400, " ".join(notes) + " Correct the link and download again.")
+    name = cohorts[0].slug + ("-pooled" if len(cohorts) > 1 else "")
+    return Response(evaluation_codebook(cohorts), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="evaluation-{name}-codebook.csv"'})
