@@ -82,10 +82,10 @@ def test_two_downloads_around_one_submission_show_nothing_of_it(client, login, s
         assert f"(after the programme) {WAITING} {format_local(post.closes_at, cohort.timezone)}." \
             in shown
         assert "will be shown once it has closed, if at least 5 people answered" in shown
-        assert "spread after the programme" not in shown  # no chart of the answers after
+        assert "who answered after" not in shown  # no chart or table of the answers after
         assert "People who answered both times" not in shown  # no paired change
         assert "The change for the people who answered before and after will be shown" in shown
-        assert "spread before the programme" in page  # the closed survey's answers show
+        assert "who answered before" in page  # the closed survey's answers show
 
 
 def test_once_closed_with_five_or_more_the_answers_show(client, login, surveyed):
@@ -94,7 +94,7 @@ def test_once_closed_with_five_or_more_the_answers_show(client, login, surveyed)
     login("eve@example.org")
     page = client.get(f"/cohorts/{cohort.id}/evaluation").get_data(as_text=True)
     assert WAITING not in page
-    assert "spread after the programme" in page and "People who answered both times" in page
+    assert "who answered after" in page and "People who answered both times" in page
     rows = _rows(client, cohort)
     assert len({row[3] for row in rows if row[2] == "post"}) == 5
     assert {row[6] for row in rows if row[2] == "post"} == {"4"}
