@@ -1,9 +1,16 @@
 """Reading a YAML data file (a survey instrument, a maturity framework) node by node, so that
 each problem is reported with the line it is on. Pure Python: the web app reads its own data
-files with it too."""
+files with it too.
+
+The YAML is composed by a guarded loader that stops at the first anchor or alias, at nesting
+deeper than MAX_DEPTH and at more than MAX_NODES values: an alias repeated thousands of times
+makes a small file cost minutes to check, and deep nesting exhausts Python's recursion. No
+data file needs any of them, so they are refused before any work is done."""
 
 import re
 
+import yaml
+from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 # Control characters (C0 but tab, line feed and carriage return; DEL; C1) and the Unicode line
@@ -11,8 +18,66 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 
 
+MAX_DEPTH = 20  # a framework nests 6 deep (a factor in its list), an instrument less
+MAX_NODES = 20_000  # the shipped framework has about 300
+
+
 def line(node: Node) -> int:
     return node.start_mark.line + 1
+
+
+class NotReadable(ValueError):
+    """The text is not YAML a data file may use; `problem` is (line, message), line 0 for the
+    whole file."""
+
+    def __init__(self, line: int, message: str):
+        self.problem = (line, message)
+        super().__init__(message)
+
+
+class _GuardedLoader(yaml.SafeLoader):
+    """SafeLoader's composer, refusing anchors, aliases, deep nesting and too many values."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._nodes = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        where = event.start_mark.line + 1
+        if isinstance(event, AliasEvent) or (
+                isinstance(event, (ScalarEvent, CollectionStartEvent)) and event.anchor):
+            raise NotReadable(where, "The file uses a YAML anchor or alias (&name or *name): "
+                              "write each value out in full")
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise NotReadable(where, f"The file has more than {MAX_NODES:,} values")
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise NotReadable(where, f"The file nests lists or blocks more than "
+                                  f"{MAX_DEPTH} deep")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def compose(text: str) -> Node | None:
+    """The document's nodes (None for an empty file); raises NotReadable for text that is not
+    YAML, or that uses an anchor or alias, nests too deep or holds too many values."""
+    loader = _GuardedLoader(text)
+    try:
+        return loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        reason = error.problem or "the file is not valid YAML"
+        raise NotReadable(mark.line + 1 if mark else 0,
+                          f"This is not valid YAML here: {reason}") from None
+    except yaml.YAMLError as error:
+        raise NotReadable(0, f"The file is not valid YAML: {error}") from None
+    finally:
+        loader.dispose()
 
 
 class Reader:

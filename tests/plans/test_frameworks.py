@@ -158,3 +158,43 @@ def test_a_framework_downloads_as_a_file_that_imports_back_unchanged(framework, 
     shipped = parse((SHIPPED / "wellbeing-maturity.yaml").read_bytes())
     assert parse(text.encode()) == shipped
     assert "WISER" in text and "key: 3a" in text and "key: '1'" in text
+
+
+def alias_bomb() -> str:
+    """One anchored hallmark repeated 5,000 times, one anchored factor repeated 5,000 times:
+    about 45 KB."""
+    head = """\
+format: cohort-framework/1
+key: bomb
+name: Bomb
+levels:
+  - {key: a, name: A}
+  - {key: b, name: B}
+hallmarks:
+  - &h
+    key: "1"
+    name: One
+    descriptors: {a: x, b: y}
+    factors:
+      name: F
+      items: [&f factor, """
+    return head + ", ".join(["*f"] * 5000) + "]\n" + "  - *h\n" * 5000
+
+
+DEEP = "[" * 5000 + "]" * 5000
+
+
+def test_an_alias_bomb_is_refused_naming_the_anchor():
+    """Issue 19 item 2: 5,000 aliases took 36 s to refuse while holding the database."""
+    with pytest.raises(FrameworkFileError) as refused:
+        parse(alias_bomb().encode())
+    assert refused.value.messages() == [
+        "Line 8: The file uses a YAML anchor or alias (&name or *name): write each value out "
+        "in full"]
+
+
+def test_deep_nesting_is_refused_rather_than_exhausting_recursion():
+    """Issue 19 item 2: 5,000 nested lists raised RecursionError."""
+    with pytest.raises(FrameworkFileError) as refused:
+        parse(DEEP.encode())
+    assert refused.value.messages() == ["Line 1: The file nests lists or blocks more than 20 deep"]
