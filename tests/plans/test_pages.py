@@ -168,7 +168,8 @@ def test_importing_a_bad_framework_lists_each_problem_by_line(as_fay, group):
     good = as_fay.post(url, data={"csrf_token": token, "action": "import",
                                   "import-file": (BytesIO(GOOD.encode()), "data.yaml")},
                        content_type="multipart/form-data", follow_redirects=True)
-    assert "Data maturity is imported" in good.get_data(as_text=True)
+    assert "Data maturity (this cohort&#39;s own, version 1) is imported: choose it" in \
+        good.get_data(as_text=True)
 
 
 def test_the_csv_and_the_printable_page(as_ada, group):

@@ -10,6 +10,7 @@ from cohort.cohorts.models import Place
 from cohort.extensions import db
 from cohort.plans.models import AgreedRating, Framework, ItemUpdate, SelfAssessment
 from cohort.plans.services.assessments import rounds_of
+from cohort.plans.services.frameworks import versions_of
 from cohort.plans.services.items import items_of, plan_of
 
 __all__ = ["safe_cell", "place_csv"]
@@ -25,8 +26,9 @@ def safe_cell(value) -> str:
 def place_csv(place: Place, framework: Framework, label: str) -> str:
     """Two tables in one file: the plan's items with their latest update, then every rating
     (each person's and the agreed level) in every round."""
-    levels = {level.id: level.name for level in framework.levels}
-    hallmarks = {h.id: h for h in framework.hallmarks}
+    versions = versions_of(place.cohort, framework)  # what was made under earlier versions
+    levels = {level_id: level.name for level_id, level in versions.levels.items()}
+    hallmarks = versions.hallmarks
 
     def level(level_id, answered=True):
         return levels.get(level_id, "Not yet") if answered else ""
@@ -56,7 +58,7 @@ def place_csv(place: Place, framework: Framework, label: str) -> str:
     row("Self-assessments", label)
     row("Round", "Opened", "Person", "Hallmark", "Level", "Evidence or notes")
     for assessment_round in rounds_of(place.cohort):
-        if assessment_round.framework_id != framework.id:
+        if assessment_round.framework_id not in versions.ids:
             continue
         opened = assessment_round.opened_at.date().isoformat()
         for assessment in db.session.execute(select(SelfAssessment).where(

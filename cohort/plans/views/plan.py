@@ -30,13 +30,19 @@ def my_plan(cohort_id: int):
     abort(404)
 
 
+def _words(cohort, framework) -> dict:
+    """The levels and hallmarks by id in every version of the framework, so an item made
+    under an earlier version shows the words it was made with."""
+    versions = services.versions_of(cohort, framework)
+    return {"levels": versions.levels, "hallmarks": versions.hallmarks}
+
+
 def _page(cohort, place, framework, template: str, **context):
     plan = services.plan_of(place)
     latest = services.latest_agreed(cohort, place, framework)
     return render_template(template, cohort=cohort, place=place, framework=framework,
                            label=place_label(place), items=services.items_of(plan),
-                           levels={level.id: level for level in framework.levels},
-                           hallmarks={h.id: h for h in framework.hallmarks},
+                           **_words(cohort, framework),
                            latest=latest, today=services.local_today(cohort),
                            overdue_after=services.overdue_after(cohort), **context)
 
@@ -115,8 +121,7 @@ def item(cohort_id: int, place_id: int, item_id: int):
     return render_template("plans/item.html", cohort=cohort, place=place, item=item,
                            framework=framework, label=place_label(place), updates=updates,
                            changes=changes, progress=ProgressForm(),
-                           levels={level.id: level for level in framework.levels},
-                           hallmarks={h.id: h for h in framework.hallmarks},
+                           **_words(cohort, framework),
                            people={m.user_id for m in services.people_on(place)},
                            overdue_after=services.overdue_after(cohort))
 
@@ -129,8 +134,9 @@ def edit_item(cohort_id: int, place_id: int, item_id: int):
     form = ItemForm()
     form.set_choices(framework, services.people_on(place))
     if request.method == "GET":
-        levels = {level.id: level.key for level in framework.levels}
-        hallmarks = {h.id: h.key for h in framework.hallmarks}
+        words = _words(cohort, framework)
+        levels = {level_id: level.key for level_id, level in words["levels"].items()}
+        hallmarks = {h.id: h.key for h in words["hallmarks"].values()}
         form.title.data, form.details.data = item.title, item.details
         form.hallmarks.data = [hallmarks[h] for h in item.hallmark_ids if h in hallmarks]
         form.current_level.data = levels.get(item.current_level_id, services.NOT_YET)
@@ -164,7 +170,6 @@ def progress(cohort_id: int, place_id: int, item_id: int):
     return render_template("plans/item.html", cohort=cohort, place=place, item=item,
                            framework=framework, label=place_label(place), updates=updates,
                            changes=changes, progress=form,
-                           levels={level.id: level for level in framework.levels},
-                           hallmarks={h.id: h for h in framework.hallmarks},
+                           **_words(cohort, framework),
                            people={m.user_id for m in services.people_on(place)},
                            overdue_after=services.overdue_after(cohort)), 200
