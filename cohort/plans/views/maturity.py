@@ -11,6 +11,7 @@ from cohort.plans.forms import FrameworkChoiceForm, ImportForm, RoundForm
 from cohort.plans.permissions import can_view_maturity
 from cohort.plans.services import ROUND_NAMES, FrameworkFileError, place_label
 from cohort.plans.views import bp
+from cohort.plans.views.common import who
 
 
 def _charts(cohort, heatmap) -> dict:
@@ -40,7 +41,7 @@ def maturity(cohort_id: int):
     heatmap = services.heatmap(cohort, framework)
     return render_template("plans/maturity.html", cohort=cohort, framework=framework,
                            heatmap=heatmap, charts=_charts(cohort, heatmap),
-                           label=place_label)
+                           label=place_label, who=who(cohort, [p.id for p in heatmap.places]))
 
 
 @bp.route("/cohorts/<int:cohort_id>/maturity/rounds", methods=["GET", "POST"])

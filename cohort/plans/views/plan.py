@@ -13,7 +13,7 @@ from cohort.plans.forms import ItemForm, ProgressForm
 from cohort.plans.permissions import can_view_maturity
 from cohort.plans.services import ItemData, place_label
 from cohort.plans.views import bp
-from cohort.plans.views.common import load_place, own_membership
+from cohort.plans.views.common import load_place, own_membership, who
 
 
 @bp.route("/cohorts/<int:cohort_id>/plan")
@@ -44,7 +44,8 @@ def _page(cohort, place, framework, template: str, **context):
                            label=place_label(place), items=services.items_of(plan),
                            **_words(cohort, framework),
                            latest=latest, today=services.local_today(cohort),
-                           overdue_after=services.overdue_after(cohort), **context)
+                           overdue_after=services.overdue_after(cohort),
+                           who=who(cohort, [place.id]), **context)
 
 
 @bp.route("/cohorts/<int:cohort_id>/places/<int:place_id>/plan")
@@ -68,7 +69,7 @@ def plan_print(cohort_id: int, place_id: int):
 def plan_csv(cohort_id: int, place_id: int):
     cohort, place, framework = load_place(cohort_id, place_id)
     label = place_label(place)
-    body = services.place_csv(place, framework, label)
+    body = services.place_csv(place, framework, label, who(cohort, [place.id]))
     record(current_user, "plan_exported", subject=f"place {place.id}", detail=cohort.slug)
     commit()
     name = "".join(c if c.isalnum() else "-" for c in label.lower()).strip("-") or "place"
@@ -123,7 +124,8 @@ def item(cohort_id: int, place_id: int, item_id: int):
                            changes=changes, progress=ProgressForm(),
                            **_words(cohort, framework),
                            people={m.user_id for m in services.people_on(place)},
-                           overdue_after=services.overdue_after(cohort))
+                           overdue_after=services.overdue_after(cohort),
+                           who=who(cohort, [place.id]))
 
 
 @bp.route("/cohorts/<int:cohort_id>/places/<int:place_id>/plan/items/<int:item_id>/edit",
@@ -172,4 +174,5 @@ def progress(cohort_id: int, place_id: int, item_id: int):
                            changes=changes, progress=form,
                            **_words(cohort, framework),
                            people={m.user_id for m in services.people_on(place)},
-                           overdue_after=services.overdue_after(cohort)), 200
+                           overdue_after=services.overdue_after(cohort),
+                           who=who(cohort, [place.id])), 200
