@@ -1,16 +1,22 @@
 """Reading a YAML data file (a survey instrument, a maturity framework) node by node, so that
-each problem is reported with the line it is on. Pure Python: the web app reads its own data
+each problem is reported with the line it is on. No Flask: the web app reads its own data
 files with it too.
 
-The YAML is composed by a guarded loader that stops at the first anchor or alias, at nesting
-deeper than MAX_DEPTH and at more than MAX_NODES values: an alias repeated thousands of times
-makes a small file cost minutes to check, and deep nesting exhausts Python's recursion. No
-data file needs any of them, so they are refused before any work is done."""
+Before any node is built, the parser's events are checked: the first anchor or alias, nesting
+deeper than MAX_DEPTH and a value past MAX_NODES are refused. An alias repeated thousands of
+times makes a small file cost minutes to check, and deep nesting exhausts Python's recursion;
+no data file needs any of them."""
 
 import re
 
 import yaml
-from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+from yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    NodeEvent,
+    ScalarEvent,
+)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 # Control characters (C0 but tab, line feed and carriage return; DEL; C1) and the Unicode line
@@ -18,8 +24,11 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-MAX_DEPTH = 20  # a framework nests 6 deep (a factor in its list), an instrument less
+# libyaml's parser when PyYAML was built with it (ten times faster), else PyYAML's own.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_DEPTH = 20  # a framework nests 5 deep (a hallmark's list of factors), an instrument less
 MAX_NODES = 20_000  # the shipped framework has about 300
+_TOO_DEEP = f"The file nests lists or blocks more than {MAX_DEPTH} deep"
 
 
 def line(node: Node) -> int:
@@ -35,49 +44,43 @@ class NotReadable(ValueError):
         super().__init__(message)
 
 
-class _GuardedLoader(yaml.SafeLoader):
-    """SafeLoader's composer, refusing anchors, aliases, deep nesting and too many values."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
-        self._nodes = 0
-
-    def compose_node(self, parent, index):
-        event = self.peek_event()
+def _check(text: str) -> None:
+    """Walk the document's events (no nodes are built) and refuse the first anchor or alias,
+    nesting deeper than MAX_DEPTH, or a value past MAX_NODES."""
+    depth = nodes = 0
+    for event in yaml.parse(text, Loader=_Loader):
         where = event.start_mark.line + 1
-        if isinstance(event, AliasEvent) or (
-                isinstance(event, (ScalarEvent, CollectionStartEvent)) and event.anchor):
+        if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor):
             raise NotReadable(where, "The file uses a YAML anchor or alias (&name or *name): "
                               "write each value out in full")
-        self._nodes += 1
-        if self._nodes > MAX_NODES:
-            raise NotReadable(where, f"The file has more than {MAX_NODES:,} values")
-        self._depth += 1
-        try:
-            if self._depth > MAX_DEPTH:
-                raise NotReadable(where, f"The file nests lists or blocks more than "
-                                  f"{MAX_DEPTH} deep")
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+        if isinstance(event, (ScalarEvent, CollectionStartEvent)):
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise NotReadable(where, f"The file has more than {MAX_NODES:,} values")
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise NotReadable(where, _TOO_DEEP)
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
 
 
 def compose(text: str) -> Node | None:
     """The document's nodes (None for an empty file); raises NotReadable for text that is not
-    YAML, or that uses an anchor or alias, nests too deep or holds too many values."""
-    loader = _GuardedLoader(text)
+    YAML, or that uses an anchor or alias, nests too deep or holds too many values. The
+    checks run on the parser's events before any node is built."""
     try:
-        return loader.get_single_node()
+        _check(text)
+        return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        where = mark.line + 1 if mark else 0
         reason = error.problem or "the file is not valid YAML"
-        raise NotReadable(mark.line + 1 if mark else 0,
-                          f"This is not valid YAML here: {reason}") from None
+        if "nesting depth" in reason:  # libyaml's own limit, met while looking ahead
+            raise NotReadable(where, _TOO_DEEP) from None
+        raise NotReadable(where, f"This is not valid YAML here: {reason}") from None
     except yaml.YAMLError as error:
         raise NotReadable(0, f"The file is not valid YAML: {error}") from None
-    finally:
-        loader.dispose()
 
 
 class Reader:
