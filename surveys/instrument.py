@@ -8,10 +8,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from surveys.datafile import CONTROL, Reader, line
+from surveys.datafile import CONTROL, NotReadable, Reader, compose, line
 
 FORMAT = "cohort-survey/1"
 MAX_BYTES = 256 * 1024
@@ -189,14 +188,9 @@ def _decode(data: bytes | str) -> str:
 def parse(data: bytes | str) -> Instrument:
     """The instrument in a file; raises InstrumentError naming each problem's line."""
     try:
-        root = yaml.compose(_decode(data), Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        reason = error.problem or "the file is not valid YAML"
-        raise InstrumentError([(mark.line + 1 if mark else 0,
-                                f"This is not valid YAML here: {reason}")]) from None
-    except yaml.YAMLError as error:
-        raise InstrumentError([(0, f"The file is not valid YAML: {error}")]) from None
+        root = compose(_decode(data))
+    except NotReadable as error:
+        raise InstrumentError([error.problem]) from None
     if root is None:
         raise InstrumentError([(0, "The file is empty")])
     reader = Reader()

@@ -21,11 +21,18 @@ ITEM_STATUSES = {
 
 
 class Framework(IdMixin, TimestampMixin, db.Model):
-    """A maturity framework: ordered levels, ordered hallmarks, a descriptor for each pair."""
+    """A maturity framework: ordered levels, ordered hallmarks, a descriptor for each pair.
+
+    With no cohort it is in the site's library (the shipped frameworks), which any cohort may
+    choose and none may change. A cohort's own frameworks are the files its facilitators
+    imported: a version of one that something was recorded under is never changed again, so
+    an import makes the next version."""
 
     __tablename__ = "framework"
 
-    key: Mapped[str] = mapped_column(String(60), unique=True)
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(60))
+    version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
     citation: Mapped[str | None] = mapped_column(Text)
@@ -40,6 +47,12 @@ class Framework(IdMixin, TimestampMixin, db.Model):
     hallmarks: Mapped[list["Hallmark"]] = relationship(
         order_by="Hallmark.position", back_populates="framework", lazy="selectin",
         cascade="all, delete-orphan")
+
+    __table_args__ = (
+        UniqueConstraint("cohort_id", "key", "version"),
+        Index("uq_framework_library_key", "key", unique=True,
+              sqlite_where=text("cohort_id IS NULL"), postgresql_where=text("cohort_id IS NULL")),
+    )
 
 
 class FrameworkLevel(IdMixin, db.Model):

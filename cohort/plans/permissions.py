@@ -5,7 +5,7 @@ cohort's facilitators and evaluators read them; other participants do not see th
 from cohort.cohorts.models import Cohort, Place
 from cohort.cohorts.permissions import membership_in, role_in
 
-__all__ = ["can_view_maturity", "can_view_plan", "can_edit_plan", "on_place"]
+__all__ = ["can_view_maturity", "can_view_plan", "can_edit_plan", "on_place", "can_see_names"]
 
 STAFF = ("facilitator", "evaluator")
 
@@ -30,3 +30,9 @@ def can_edit_plan(user, cohort: Cohort, place: Place) -> bool:
     """Add and change items, record progress, rate and agree: the people on the place, while
     the cohort is not finished."""
     return on_place(user, cohort, place) and not cohort.is_finished
+
+
+def can_see_names(user, cohort: Cohort) -> bool:
+    """Who is who on a place's plan and ratings: the people on the place and the cohort's
+    facilitators, who follow each plan with its owners. The evaluator sees roles instead."""
+    return role_in(user, cohort) in ("facilitator", "participant", "colleague")

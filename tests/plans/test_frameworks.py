@@ -97,9 +97,10 @@ def test_files_that_are_not_yaml_text_are_refused():
 
 
 def test_an_imported_framework_sits_beside_the_shipped_one(framework, group):
-    imported = services.import_file(group.facilitator.user, GOOD.encode(), "data.yaml")
+    imported = services.import_file(group.facilitator.user, group.cohort, GOOD.encode(),
+                                    "data.yaml")
     commit()
-    assert {f.key for f in services.frameworks()} == {"wellbeing-maturity", "data-maturity"}
+    assert {f.key for f in services.frameworks(group.cohort)} == {"wellbeing-maturity", "data-maturity"}
     assert [level.name for level in imported.levels] == ["Emerging", "Established"]
     assert imported.hallmarks[1].descriptor_for(imported.levels[1].id) == \
         "It carries its quality."
@@ -108,40 +109,29 @@ def test_an_imported_framework_sits_beside_the_shipped_one(framework, group):
     assert services.cohort_framework(group.cohort).key == "data-maturity"
 
 
-def test_a_framework_in_use_keeps_its_levels_and_the_hallmarks_rated(group):
-    imported = services.import_file(None, GOOD.encode(), "data.yaml")
-    services.choose_framework(None, group.cohort, imported)
-    commit()
+def test_the_library_framework_in_use_keeps_its_levels_and_the_hallmarks_rated(group):
+    """The operator's load-frameworks may reword the library's framework and add hallmarks,
+    never drop what a cohort rated or change the levels."""
     assessment_round = open_round(group)
     services.save_assessment(group.cy.user, assessment_round, group.cy,
-                             all_at(imported, "emerging"), submit=True)
+                             all_at(group.framework, "assuring"), submit=True)
     commit()
-    # Words may change and a hallmark may be added.
-    reworded = GOOD.replace("Some teams share data.", "A few teams share data.") + """\
-  - key: "3"
-    name: Data is used
-    descriptors:
-      emerging: In reports.
-      established: In decisions.
-"""
-    services.import_file(None, reworded.encode(), "data-v2.yaml")
+    shipped = parse((SHIPPED / "wellbeing-maturity.yaml").read_bytes())
+    shipped.hallmarks[0].name = "Reworded"
+    services.install(None, shipped)
     commit()
-    assert db.session.execute(select(func.count()).select_from(Hallmark).where(
-        Hallmark.framework_id == imported.id)).scalar_one() == 3
-    # A hallmark with ratings may not go, nor may the levels change.
+    assert db.session.get(Framework, group.framework.id).hallmarks[0].name == "Reworded"
+    shipped.hallmarks.pop(1)
     with pytest.raises(PlanError, match="leaves out hallmark 2"):
-        services.import_file(None, GOOD.replace('  - key: "2"', '  - key: "9"').encode(), "x")
+        services.install(None, shipped)
     db.session.rollback()
-    with pytest.raises(PlanError, match="its levels cannot change"):
-        services.import_file(None, GOOD.replace("key: established", "key: mature")
-                             .replace("established:", "mature:").encode(), "x")
-    db.session.rollback()
-    assert db.session.get(Framework, imported.id).levels[1].key == "established"
+    assert db.session.execute(select(func.count()).select_from(Hallmark).where(
+        Hallmark.framework_id == group.framework.id)).scalar_one() == 7
 
 
 def test_the_cohort_keeps_its_framework_once_used(group):
     add_item(group)
-    imported = services.import_file(None, GOOD.encode(), "data.yaml")
+    imported = services.import_file(None, group.cohort, GOOD.encode(), "data.yaml")
     commit()
     with pytest.raises(PlanError, match="its framework cannot change"):
         services.choose_framework(group.facilitator.user, group.cohort, imported)
@@ -169,3 +159,43 @@ def test_load_frameworks_counts_the_hallmarks_as_the_model_does(app, db, tmp_pat
     plain.write_text(GOOD)
     result = app.test_cli_runner().invoke(args=["cohort", "load-frameworks", str(plain)])
     assert "Data maturity (data-maturity): 2 hallmarks, 2 levels." in result.output
+
+
+def alias_bomb() -> str:
+    """One anchored hallmark repeated 5,000 times, one anchored factor repeated 5,000 times:
+    about 45 KB."""
+    head = """\
+format: cohort-framework/1
+key: bomb
+name: Bomb
+levels:
+  - {key: a, name: A}
+  - {key: b, name: B}
+hallmarks:
+  - &h
+    key: "1"
+    name: One
+    descriptors: {a: x, b: y}
+    factors:
+      name: F
+      items: [&f factor, """
+    return head + ", ".join(["*f"] * 5000) + "]\n" + "  - *h\n" * 5000
+
+
+DEEP = "[" * 5000 + "]" * 5000
+
+
+def test_an_alias_bomb_is_refused_naming_the_anchor():
+    """Issue 19 item 2: 5,000 aliases took 36 s to refuse while holding the database."""
+    with pytest.raises(FrameworkFileError) as refused:
+        parse(alias_bomb().encode())
+    assert refused.value.messages() == [
+        "Line 8: The file uses a YAML anchor or alias (&name or *name): write each value out "
+        "in full"]
+
+
+def test_deep_nesting_is_refused_rather_than_exhausting_recursion():
+    """Issue 19 item 2: 5,000 nested lists raised RecursionError."""
+    with pytest.raises(FrameworkFileError) as refused:
+        parse(DEEP.encode())
+    assert refused.value.messages() == ["Line 1: The file nests lists or blocks more than 20 deep"]

@@ -16,7 +16,7 @@ from cohort.enrolment.services import hand_over
 from cohort.extensions import db
 from cohort.plans import services
 from cohort.plans.models import ActionItem, ItemChange
-from cohort.plans.services import PlanError, place_csv
+from cohort.plans.services import Naming, PlanError, place_csv
 from cohort.plans.services.moments import due_items
 
 from .conftest import add_item, item_data
@@ -162,7 +162,7 @@ def test_open_items_due_soon_are_moments_for_their_owners(group):
 
 def test_the_csv_export_neutralises_formulas(group):
     add_item(group, title="=HYPERLINK(\"https://evil.example\")", details="x")
-    text = place_csv(group.place, group.framework, "Anytown Council")
+    text = place_csv(group.place, group.framework, "Anytown Council", Naming(True))
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["Action plan", "Anytown Council"]
     assert rows[2][0] == "'=HYPERLINK(\"https://evil.example\")"

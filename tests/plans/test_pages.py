@@ -15,7 +15,7 @@ from cohort.plans import services
 from cohort.plans.models import ActionItem, AgreedRating, AssessmentRound
 
 from .conftest import add_item, all_at, open_round
-from .test_frameworks import GOOD
+from .test_frameworks import DEEP, GOOD, alias_bomb
 
 
 @pytest.fixture
@@ -168,7 +168,8 @@ def test_importing_a_bad_framework_lists_each_problem_by_line(as_fay, group):
     good = as_fay.post(url, data={"csrf_token": token, "action": "import",
                                   "import-file": (BytesIO(GOOD.encode()), "data.yaml")},
                        content_type="multipart/form-data", follow_redirects=True)
-    assert "Data maturity is imported" in good.get_data(as_text=True)
+    assert "Data maturity (this cohort&#39;s own, version 1) is imported: choose it" in \
+        good.get_data(as_text=True)
 
 
 def test_the_csv_and_the_printable_page(as_ada, group):
@@ -215,3 +216,20 @@ def test_the_heatmap_and_the_plan_take_the_same_queries_however_many(as_fay, gro
         as_fay.get(plan)
     assert many_heatmap[0] == few_heatmap[0]
     assert many_plan[0] == few_plan[0]
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("aliases", "Line 8: The file uses a YAML anchor or alias"),
+    ("nesting", "Line 1: The file nests lists or blocks more than 20 deep"),
+])
+def test_a_costly_framework_file_is_refused_on_the_page(as_fay, group, name, expected):
+    """Issue 19 item 2: the deep file answered 500; the aliases held the database for 36 s."""
+    url = f"/cohorts/{group.cohort.id}/maturity/framework"
+    data = alias_bomb() if name == "aliases" else DEEP
+    response = as_fay.post(url, data={"csrf_token": csrf_from(as_fay.get(url)), "action": "import",
+                                      "import-file": (BytesIO(data.encode()), "f.yaml")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "The file cannot be imported: 1 problem listed below. Nothing was saved." in text
+    assert expected in text

@@ -87,8 +87,10 @@ def test_a_good_file_reads_into_items_with_defaults():
 
 
 def test_bad_yaml_names_its_line():
-    assert problems("format: cohort-survey/1\nkey: x\nname: X: Y\nitems: []\n") == [
-        "Line 3: This is not valid YAML here: mapping values are not allowed here"]
+    # libyaml ends the reason with "in this context", PyYAML's own parser with "here"
+    found = problems("format: cohort-survey/1\nkey: x\nname: X: Y\nitems: []\n")
+    assert len(found) == 1 and found[0].startswith(
+        "Line 3: This is not valid YAML here: mapping values are not allowed "), found
 
 
 @pytest.mark.parametrize(("lines", "expected"), [

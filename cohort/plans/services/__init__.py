@@ -14,3 +14,4 @@ from cohort.plans.services.framework_file import (  # noqa: F401
 from cohort.plans.services.frameworks import *  # noqa: F403
 from cohort.plans.services.items import *  # noqa: F403
 from cohort.plans.services.overview import *  # noqa: F403
+from cohort.plans.services.people import *  # noqa: F403

@@ -23,7 +23,7 @@ from cohort.plans.models import (
     SelfRating,
 )
 from cohort.plans.services.errors import PlanError
-from cohort.plans.services.frameworks import cohort_framework
+from cohort.plans.services.frameworks import cohort_framework, versions_of
 
 __all__ = ["NOT_YET", "ROUND_NAMES", "rounds_of", "current_round", "get_round", "open_round",
            "close_round", "people_on", "assessment_of", "save_assessment", "team_view",
@@ -257,28 +257,35 @@ def agree(acting, assessment_round: AssessmentRound, place: Place, membership: M
 
 def latest_agreed(cohort: Cohort, place: Place, framework: Framework) -> dict[int, tuple]:
     """{hallmark id: (level or None for not yet, the round)}: the place's latest agreed level
-    on each hallmark (one query)."""
-    levels = {level.id: level for level in framework.levels}
+    on each of the framework's hallmarks, in any version of it, with the words of the version
+    it was agreed under (a fixed number of queries)."""
+    versions = versions_of(cohort, framework)
     latest: dict[int, tuple] = {}
     for agreed, assessment_round in db.session.execute(
             select(AgreedRating, AssessmentRound).join(
                 AssessmentRound, AssessmentRound.id == AgreedRating.round_id)
             .where(AgreedRating.place_id == place.id, AssessmentRound.cohort_id == cohort.id,
-                   AssessmentRound.framework_id == framework.id)
+                   AssessmentRound.framework_id.in_(versions.ids))
             .order_by(AssessmentRound.opened_at, AssessmentRound.id)).all():
-        latest[agreed.hallmark_id] = (levels.get(agreed.level_id), assessment_round)
+        hallmark_id = versions.current_id(agreed.hallmark_id)
+        if hallmark_id is not None:
+            latest[hallmark_id] = (versions.levels.get(agreed.level_id), assessment_round)
     return latest
 
 
 def place_rounds(cohort: Cohort, place: Place, framework: Framework
                  ) -> list[tuple[AssessmentRound, dict[int, AgreedRating]]]:
-    """Each round of the framework with the place's agreed ratings in it (two queries)."""
-    rounds = [r for r in rounds_of(cohort) if r.framework_id == framework.id]
+    """Each round of the framework (any version of it) with the place's agreed ratings in it,
+    by the current version's hallmark ids (a fixed number of queries)."""
+    versions = versions_of(cohort, framework)
+    rounds = [r for r in rounds_of(cohort) if r.framework_id in versions.ids]
     agreed: dict[int, dict[int, AgreedRating]] = {r.id: {} for r in rounds}
     for row in db.session.execute(select(AgreedRating).where(
             AgreedRating.place_id == place.id, AgreedRating.round_id.in_(list(agreed)))
             ).scalars():
-        agreed[row.round_id][row.hallmark_id] = row
+        hallmark_id = versions.current_id(row.hallmark_id)
+        if hallmark_id is not None:
+            agreed[row.round_id][hallmark_id] = row
     return [(r, agreed[r.id]) for r in rounds]
 
 

@@ -10,7 +10,9 @@ from cohort.cohorts.models import Place
 from cohort.extensions import db
 from cohort.plans.models import AgreedRating, Framework, ItemUpdate, SelfAssessment
 from cohort.plans.services.assessments import rounds_of
+from cohort.plans.services.frameworks import versions_of
 from cohort.plans.services.items import items_of, plan_of
+from cohort.plans.services.people import Naming
 
 __all__ = ["safe_cell", "place_csv"]
 
@@ -22,11 +24,13 @@ def safe_cell(value) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-def place_csv(place: Place, framework: Framework, label: str) -> str:
+def place_csv(place: Place, framework: Framework, label: str, who: Naming) -> str:
     """Two tables in one file: the plan's items with their latest update, then every rating
-    (each person's and the agreed level) in every round."""
-    levels = {level.id: level.name for level in framework.levels}
-    hallmarks = {h.id: h for h in framework.hallmarks}
+    (each person's and the agreed level) in every round; people as `who` names them (by
+    role for the evaluator)."""
+    versions = versions_of(place.cohort, framework)  # what was made under earlier versions
+    levels = {level_id: level.name for level_id, level in versions.levels.items()}
+    hallmarks = versions.hallmarks
 
     def level(level_id, answered=True):
         return levels.get(level_id, "Not yet") if answered else ""
@@ -49,14 +53,15 @@ def place_csv(place: Place, framework: Framework, label: str) -> str:
     for item in items:
         latest = latest_of.get(item.id)
         row(item.title, " ".join(hallmarks[h].key for h in item.hallmark_ids if h in hallmarks),
-            level(item.current_level_id), level(item.target_level_id), item.owner.name,
+            level(item.current_level_id), level(item.target_level_id), who(place.id, item.owner),
             item.due_on.isoformat() if item.due_on else "", item.status_label,
             latest.text if latest else "", " ".join(latest.links) if latest else "")
     row()
     row("Self-assessments", label)
-    row("Round", "Opened", "Person", "Hallmark", "Level", "Evidence or notes")
+    row("Round", "Opened", "Person" if who.names else "Role on the place", "Hallmark", "Level",
+        "Evidence or notes")
     for assessment_round in rounds_of(place.cohort):
-        if assessment_round.framework_id != framework.id:
+        if assessment_round.framework_id not in versions.ids:
             continue
         opened = assessment_round.opened_at.date().isoformat()
         for assessment in db.session.execute(select(SelfAssessment).where(
@@ -64,7 +69,7 @@ def place_csv(place: Place, framework: Framework, label: str) -> str:
                 SelfAssessment.place_id == place.id,
                 SelfAssessment.submitted_at.is_not(None)).order_by(SelfAssessment.id)).scalars():
             for rating in assessment.ratings:
-                row(assessment_round.name, opened, assessment.membership.user.name,
+                row(assessment_round.name, opened, who(place.id, assessment.membership.user),
                     hallmarks[rating.hallmark_id].key, level(rating.level_id, rating.answered),
                     rating.evidence or "")
         for agreed in db.session.execute(select(AgreedRating).where(

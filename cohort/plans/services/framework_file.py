@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import yaml
 from yaml.nodes import Node
 
-from surveys.datafile import Reader
+from surveys.datafile import NotReadable, Reader, compose
 
 FORMAT = "cohort-framework/1"
 MAX_BYTES = 512 * 1024
@@ -119,14 +119,9 @@ def parse(data: bytes | str) -> FrameworkSpec:
             line = data[:error.start].count(b"\n") + 1
             raise FrameworkFileError([(line, "The file is not UTF-8 text")]) from None
     try:
-        root = yaml.compose(data, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 0
-        reason = error.problem or "the file is not valid YAML"
-        raise FrameworkFileError([(line, f"This is not valid YAML here: {reason}")]) from None
-    except yaml.YAMLError as error:
-        raise FrameworkFileError([(0, f"The file is not valid YAML: {error}")]) from None
+        root = compose(data)
+    except NotReadable as error:
+        raise FrameworkFileError([error.problem]) from None
     if root is None:
         raise FrameworkFileError([(0, "The file is empty")])
     reader = Reader(unknown="one of")

@@ -1,7 +1,13 @@
-"""Frameworks in the database: the shipped maturity model, others imported from a file, and
-the cohort's choice. A framework in use may change its words and gain hallmarks, never lose a
-hallmark or change its levels: that would orphan ratings and plans."""
+"""Frameworks in the database: the site's library (the shipped maturity model, installed and
+updated by `flask cohort load-frameworks`), each cohort's own (imported from a file by its
+facilitators), and the cohort's choice. A cohort's import never reaches another cohort or the
+library: it changes the cohort's own framework in place while nothing is recorded under it,
+else it makes the next version, and what was recorded stays with the version it was made
+under. A framework with something recorded keeps its levels and the hallmarks rated or
+planned against, so each version can be matched to the next by key."""
 
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy import exists, func, or_, select
@@ -9,6 +15,7 @@ from sqlalchemy import exists, func, or_, select
 from cohort.cohorts.models import Cohort
 from cohort.cohorts.services import ensure_changeable
 from cohort.core.audit import record
+from cohort.core.database import end_read
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 from cohort.plans.models import (
@@ -22,6 +29,7 @@ from cohort.plans.models import (
     FrameworkLevel,
     Hallmark,
     ItemHallmark,
+    SelfAssessment,
     SelfRating,
 )
 from cohort.plans.services.errors import PlanError
@@ -34,9 +42,10 @@ from cohort.plans.services.framework_file import (
     parse,
 )
 
-__all__ = ["SHIPPED", "DEFAULT_FRAMEWORK", "install", "import_file", "ensure_shipped",
-           "frameworks", "get_framework", "cohort_framework", "choose_framework",
-           "framework_in_use", "FrameworkFileError", "framework_file"]
+__all__ = ["SHIPPED", "DEFAULT_FRAMEWORK", "install", "import_file", "import_spec",
+           "ensure_shipped", "frameworks", "cohort_framework", "choose_framework",
+           "framework_in_use", "FrameworkFileError", "framework_file", "Versions",
+           "versions_of"]
 
 SHIPPED = Path(__file__).resolve().parents[1] / "frameworks"
 DEFAULT_FRAMEWORK = "wellbeing-maturity"
@@ -52,47 +61,51 @@ def framework_in_use(framework: Framework) -> bool:
         | exists().where(ActionItem.target_level_id.in_(level_ids)))).scalar()
 
 
-def _hallmark_uses(hallmark_ids: list[int]) -> dict[int, int]:
-    """How many ratings and action items refer to each hallmark."""
+def _hallmark_uses(hallmark_ids: list[int], cohort: Cohort | None = None) -> dict[int, int]:
+    """How many ratings and action items refer to each hallmark (in `cohort` when given)."""
     if not hallmark_ids:
         return {}
+    in_cohort = {
+        SelfRating: lambda q: q.join(SelfAssessment).join(AssessmentRound).where(
+            AssessmentRound.cohort_id == cohort.id),
+        AgreedRating: lambda q: q.join(AssessmentRound).where(
+            AssessmentRound.cohort_id == cohort.id),
+        ItemHallmark: lambda q: q.join(ActionItem).join(ActionPlan).where(
+            ActionPlan.cohort_id == cohort.id),
+    }
     counts: dict[int, int] = {}
-    for model in (SelfRating, AgreedRating, ItemHallmark):
+    for model, scoped in in_cohort.items():
+        query = select(model.hallmark_id, func.count()).where(
+            model.hallmark_id.in_(hallmark_ids)).group_by(model.hallmark_id)
         for hallmark_id, count in db.session.execute(
-                select(model.hallmark_id, func.count()).where(model.hallmark_id.in_(hallmark_ids))
-                .group_by(model.hallmark_id)).all():
+                scoped(query) if cohort is not None else query).all():
             counts[hallmark_id] = counts.get(hallmark_id, 0) + count
     return counts
 
 
-def _check_change(framework: Framework, spec: FrameworkSpec) -> None:
-    """Refuse a new version of a framework in use that would orphan what refers to it."""
-    if not framework_in_use(framework):
-        return
+def _keep(framework: Framework, spec: FrameworkSpec, hallmarks: list[Hallmark],
+          cohort: Cohort | None) -> None:
+    """Refuse a spec that changes the framework's levels or leaves out one of `hallmarks`
+    that has ratings or items (in `cohort` when given): what refers to them would be lost."""
     if [level.key for level in framework.levels] != [level.key for level in spec.levels]:
         raise PlanError(f"{framework.name} is in use: its levels cannot change (it has "
                         f"{', '.join(level.key for level in framework.levels)})", "file")
     kept = {h.key for h in spec.hallmarks}
-    removed = [h for h in framework.hallmarks if h.key not in kept]
-    uses = _hallmark_uses([h.id for h in removed])
-    in_use = [h for h in removed if uses.get(h.id)]
-    if in_use:
-        names = ", ".join(f"hallmark {h.key} ({uses[h.id]} ratings or items)" for h in in_use)
+    uses: dict[str, int] = {}
+    counts = _hallmark_uses([h.id for h in hallmarks if h.key not in kept], cohort)
+    for hallmark in hallmarks:
+        if counts.get(hallmark.id):
+            uses[hallmark.key] = uses.get(hallmark.key, 0) + counts[hallmark.id]
+    if uses:
+        names = ", ".join(f"hallmark {key} ({count} ratings or items)"
+                          for key, count in uses.items())
         raise PlanError(f"{framework.name} is in use: the file leaves out {names}, which "
                         "cannot be removed", "file")
 
 
-def install(acting, spec: FrameworkSpec, source: str = "shipped") -> Framework:
-    """Add the framework, or bring the one with its key up to the spec."""
-    framework = db.session.execute(
-        select(Framework).where(Framework.key == spec.key)).scalar_one_or_none()
-    if framework is None:
-        framework = Framework(key=spec.key, name=spec.name, source=source,
-                              imported_by_id=getattr(acting, "id", None))
-        db.session.add(framework)
-    else:
-        _check_change(framework, spec)
-        framework.updated_at, framework.source = utcnow(), source
+def _write(framework: Framework, spec: FrameworkSpec) -> None:
+    """Bring the framework's words, levels and hallmarks to the spec's, keeping the rows of
+    the keys that stay."""
     framework.name, framework.description, framework.citation = (
         spec.name, spec.description, spec.citation)
     levels = {level.key: level for level in framework.levels}
@@ -117,18 +130,75 @@ def install(acting, spec: FrameworkSpec, source: str = "shipped") -> Framework:
         for descriptor, text in zip(hallmark.descriptors, s.descriptors.values(), strict=True):
             descriptor.text = text
     db.session.flush()
+
+
+def install(acting, spec: FrameworkSpec, source: str = "shipped") -> Framework:
+    """Add the framework to the site's library, or bring the library's one with its key up to
+    the spec (every cohort using it sees the change). For the operator's command, never for a
+    cohort's import."""
+    framework = db.session.execute(select(Framework).where(
+        Framework.key == spec.key, Framework.cohort_id.is_(None))).scalar_one_or_none()
+    if framework is None:
+        framework = Framework(key=spec.key, name=spec.name, source=source,
+                              imported_by_id=getattr(acting, "id", None))
+        db.session.add(framework)
+    else:
+        if framework_in_use(framework):
+            _keep(framework, spec, list(framework.hallmarks), None)
+        framework.updated_at, framework.source = utcnow(), source
+    _write(framework, spec)
     record(acting, "framework_installed", subject=framework.key, detail=source[:200])
     return framework
 
 
-def import_file(acting, data: bytes, filename: str) -> Framework:
-    """A framework from an uploaded file; raises FrameworkFileError or PlanError."""
-    return install(acting, parse(data), source=(filename or "upload")[:200])
+def import_file(acting, cohort: Cohort, data: bytes, filename: str) -> Framework:
+    """A framework from an uploaded file, as the cohort's own (see import_spec). The file is
+    read with no transaction open, so a slow file holds up nobody else's save. Raises
+    FrameworkFileError or PlanError."""
+    ensure_changeable(cohort)
+    cohort_id = cohort.id
+    end_read()
+    spec = parse(data)
+    return import_spec(acting, db.session.get(Cohort, cohort_id), spec,
+                       (filename or "upload")[:200])
+
+
+def import_spec(acting, cohort: Cohort, spec: FrameworkSpec, source: str) -> Framework:
+    """Make the framework the cohort's own: its own framework with the key changes in place
+    while nothing is recorded under it, else the file becomes the next version. When the
+    cohort uses a framework with that key, the import becomes the cohort's framework; what
+    was recorded stays with the version it was made under. Raises PlanError when the cohort
+    has finished, or when the file drops a level or a hallmark the cohort has recorded."""
+    ensure_changeable(cohort)
+    current = cohort_framework(cohort)
+    same_key = current is not None and current.key == spec.key
+    if same_key:
+        versions = versions_of(cohort, current)
+        if versions.recorded:
+            _keep(current, spec, list(versions.hallmarks.values()), cohort)
+    own = db.session.execute(select(Framework).where(
+        Framework.cohort_id == cohort.id, Framework.key == spec.key)
+        .order_by(Framework.version.desc()).limit(1)).scalar_one_or_none()
+    if own is not None and not framework_in_use(own):
+        framework = own
+        framework.updated_at, framework.source = utcnow(), source
+    else:
+        framework = Framework(cohort_id=cohort.id, key=spec.key, name=spec.name, source=source,
+                              version=own.version + 1 if own is not None else 1,
+                              imported_by_id=getattr(acting, "id", None))
+        db.session.add(framework)
+    _write(framework, spec)
+    if same_key and current.id != framework.id:
+        _set_choice(acting, cohort, framework)
+    record(acting, "framework_imported", subject=cohort.slug,
+           detail=f"{framework.key} version {framework.version} from {source}"[:200])
+    return framework
 
 
 def ensure_shipped() -> list[Framework]:
-    """Install the frameworks that ship with Cohort that are not in the database yet."""
-    installed = set(db.session.execute(select(Framework.key)).scalars())
+    """Install the frameworks that ship with Cohort that are not in the library yet."""
+    installed = set(db.session.execute(
+        select(Framework.key).where(Framework.cohort_id.is_(None))).scalars())
     added = []
     for path in sorted(SHIPPED.glob("*.yaml")):
         spec = parse(path.read_bytes())
@@ -137,12 +207,18 @@ def ensure_shipped() -> list[Framework]:
     return added
 
 
-def frameworks() -> list[Framework]:
-    return list(db.session.execute(select(Framework).order_by(Framework.name)).scalars())
-
-
-def get_framework(framework_id: int) -> Framework | None:
-    return db.session.get(Framework, framework_id)
+def frameworks(cohort: Cohort | None = None) -> list[Framework]:
+    """What the cohort may choose from: the library and the latest version of each of the
+    cohort's own frameworks (the library alone without a cohort)."""
+    owners = [Framework.cohort_id.is_(None)]
+    if cohort is not None:
+        owners.append(Framework.cohort_id == cohort.id)
+    found = db.session.execute(select(Framework).where(or_(*owners)).order_by(
+        Framework.cohort_id.is_not(None), Framework.name, Framework.version.desc())).scalars()
+    latest: dict[tuple, Framework] = {}
+    for framework in found:
+        latest.setdefault((framework.cohort_id, framework.key), framework)
+    return list(latest.values())
 
 
 def cohort_framework(cohort: Cohort) -> Framework | None:
@@ -150,14 +226,16 @@ def cohort_framework(cohort: Cohort) -> Framework | None:
     chosen = db.session.get(CohortFramework, cohort.id)
     if chosen is not None:
         return chosen.framework
-    return db.session.execute(
-        select(Framework).where(Framework.key == DEFAULT_FRAMEWORK)).scalar_one_or_none()
+    return db.session.execute(select(Framework).where(
+        Framework.key == DEFAULT_FRAMEWORK, Framework.cohort_id.is_(None))).scalar_one_or_none()
 
 
-def choose_framework(acting, cohort: Cohort, framework: Framework) -> None:
-    """Set the cohort's framework; refused once the cohort has rounds or plan items under
-    another one."""
+def choose_framework(acting, cohort: Cohort, framework: Framework | None) -> None:
+    """Set the cohort's framework (the library's or its own); refused once the cohort has
+    rounds or plan items under another one."""
     ensure_changeable(cohort)
+    if framework is None or framework.cohort_id not in (None, cohort.id):
+        raise PlanError("Choose one of the frameworks listed", "framework")
     current = cohort_framework(cohort)
     if current is not None and current.id == framework.id:
         return
@@ -172,6 +250,10 @@ def choose_framework(acting, cohort: Cohort, framework: Framework) -> None:
         raise PlanError("This cohort already has assessments or action items under "
                         f"{current.name if current else 'another framework'}: its framework "
                         "cannot change", "framework")
+    _set_choice(acting, cohort, framework)
+
+
+def _set_choice(acting, cohort: Cohort, framework: Framework) -> None:
     chosen = db.session.get(CohortFramework, cohort.id)
     if chosen is None:
         chosen = CohortFramework(cohort_id=cohort.id)
@@ -180,7 +262,49 @@ def choose_framework(acting, cohort: Cohort, framework: Framework) -> None:
     chosen.chosen_by_id = getattr(acting, "id", None)
     db.session.flush()
     db.session.expire(chosen, ["framework"])
-    record(acting, "cohort_framework_chosen", subject=cohort.slug, detail=framework.key)
+    record(acting, "cohort_framework_chosen", subject=cohort.slug,
+           detail=f"{framework.key} version {framework.version}")
+
+
+@dataclass
+class Versions:
+    """The cohort's framework with every version of it the cohort may have recorded under
+    (same key: the library's and the cohort's own), so a rating or an item shows the words it
+    was made with and is matched to the current version's hallmark by key."""
+
+    framework: Framework
+    ids: set[int]
+    levels: dict[int, FrameworkLevel]  # by id, every version's
+    hallmarks: dict[int, Hallmark]  # by id, every version's
+    recorded: bool  # the cohort has rounds or items under one of them
+
+    def current_id(self, hallmark_id: int) -> int | None:
+        """The id of the current version's hallmark with the key of `hallmark_id`'s."""
+        found = self.hallmarks.get(hallmark_id)
+        return self._current.get(found.key) if found is not None else None
+
+    @cached_property
+    def _current(self) -> dict[str, int]:
+        return {h.key: h.id for h in self.framework.hallmarks}
+
+
+def versions_of(cohort: Cohort, framework: Framework) -> Versions:
+    """The framework's versions for the cohort (a fixed number of queries)."""
+    found = list(db.session.execute(select(Framework).where(
+        Framework.key == framework.key,
+        or_(Framework.cohort_id.is_(None), Framework.cohort_id == cohort.id))).scalars())
+    if framework not in found:
+        found.append(framework)
+    ids = {f.id for f in found}
+    level_ids = select(FrameworkLevel.id).where(FrameworkLevel.framework_id.in_(ids))
+    recorded = db.session.execute(select(
+        exists().where(AssessmentRound.cohort_id == cohort.id,
+                       AssessmentRound.framework_id.in_(ids))
+        | exists().where(ActionItem.plan_id.in_(
+            select(ActionPlan.id).where(ActionPlan.cohort_id == cohort.id)),
+            ActionItem.target_level_id.in_(level_ids)))).scalar()
+    return Versions(framework, ids, {level.id: level for f in found for level in f.levels},
+                    {h.id: h for f in found for h in f.hallmarks}, bool(recorded))
 
 
 def framework_file(framework: Framework) -> str:

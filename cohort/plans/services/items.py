@@ -26,6 +26,7 @@ from cohort.plans.models import (
 )
 from cohort.plans.services.assessments import NOT_YET, level_by_key, people_on
 from cohort.plans.services.errors import PlanError
+from cohort.plans.services.frameworks import versions_of
 
 __all__ = ["ItemData", "plan_of", "items_of", "add_item", "update_item", "add_progress",
            "history_of", "get_item", "local_today", "overdue_after", "MAX_LINKS"]
@@ -146,8 +147,9 @@ def add_item(acting, place: Place, framework: Framework, data: ItemData) -> Acti
 def _describe(framework: Framework, item: ActionItem, data: ItemData, current,
               target) -> list[str]:
     """What the change does, in words: "Status: In progress → Done"."""
-    levels = {level.id: level.name for level in framework.levels}
-    hallmarks = {h.id: h.key for h in framework.hallmarks}
+    versions = versions_of(item.plan.place.cohort, framework)  # the item's may be earlier
+    levels = {level_id: level.name for level_id, level in versions.levels.items()}
+    hallmarks = {h.id: h.key for h in versions.hallmarks.values()}
 
     def level(level_id):
         return levels.get(level_id, "Not yet at the first level")

@@ -13,6 +13,7 @@ from cohort.cohorts.models import Cohort, Place
 from cohort.extensions import db
 from cohort.plans.models import ActionItem, ActionPlan, AgreedRating, AssessmentRound, Framework
 from cohort.plans.services.assessments import rounds_of
+from cohort.plans.services.frameworks import versions_of
 from cohort.plans.services.items import overdue_after
 
 __all__ = ["Cell", "Heatmap", "heatmap", "place_label"]
@@ -73,17 +74,24 @@ class Heatmap:
 
 
 def heatmap(cohort: Cohort, framework: Framework) -> Heatmap:
-    positions = {level.id: level.position for level in framework.levels}
+    """Rounds and items under an earlier version of the framework count too, each hallmark
+    matched to the current version's by key (a version keeps the levels and the hallmarks
+    in use)."""
+    versions = versions_of(cohort, framework)
+    positions = {level_id: level.position for level_id, level in versions.levels.items()}
     places = list(db.session.execute(select(Place).where(
         Place.cohort_id == cohort.id, Place.status == "active")
         .order_by(Place.slot, Place.id)).scalars())
-    rounds = [r for r in rounds_of(cohort) if r.framework_id == framework.id]
+    rounds = [r for r in rounds_of(cohort) if r.framework_id in versions.ids]
     order = {r.id: n for n, r in enumerate(rounds)}
     cells: dict[tuple[int, int], Cell] = {}
     agreed = db.session.execute(select(AgreedRating).where(
         AgreedRating.round_id.in_(list(order)))).scalars().all() if order else []
     for row in sorted(agreed, key=lambda a: order[a.round_id]):
-        cell = cells.setdefault((row.place_id, row.hallmark_id), Cell())
+        hallmark_id = versions.current_id(row.hallmark_id)
+        if hallmark_id is None:
+            continue
+        cell = cells.setdefault((row.place_id, hallmark_id), Cell())
         position = positions.get(row.level_id, 0)
         if cell.first is None:
             cell.first = position
@@ -104,7 +112,7 @@ def heatmap(cohort: Cohort, framework: Framework) -> Heatmap:
         place_id = plans[item.plan_id].id
         result.items_by_place[place_id] = result.items_by_place.get(place_id, 0) + 1
         target = positions.get(item.target_level_id)
-        for hallmark_id in item.hallmark_ids:
+        for hallmark_id in filter(None, map(versions.current_id, item.hallmark_ids)):
             cell = cells.setdefault((place_id, hallmark_id), Cell())
             cell.target = max(cell.target or 0, target or 0)
         if item.status == "blocked":

@@ -11,7 +11,7 @@ from cohort.plans.forms import hallmark_form
 from cohort.plans.permissions import can_edit_plan, can_view_maturity
 from cohort.plans.services import NOT_YET, place_label
 from cohort.plans.views import bp
-from cohort.plans.views.common import load_place, own_membership
+from cohort.plans.views.common import load_place, own_membership, who
 
 
 def _level_key(level_id, framework) -> str:
@@ -96,4 +96,5 @@ def team(cohort_id: int, round_id: int, place_id: int):
                            may_agree=may_agree, form=form, label=place_label(place),
                            level_names=level_names, staff=staff,
                            levels={level.id: level for level in framework.levels},
+                           who=who(cohort, [place.id]),
                            viewer_submitted=membership is not None and membership.id in submitted)

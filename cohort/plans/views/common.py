@@ -6,8 +6,8 @@ from flask_login import current_user
 
 from cohort.cohorts.models import Place
 from cohort.cohorts.permissions import load_cohort, load_in_cohort, membership_in
-from cohort.plans.permissions import can_edit_plan, can_view_plan
-from cohort.plans.services import cohort_framework
+from cohort.plans.permissions import can_edit_plan, can_see_names, can_view_plan
+from cohort.plans.services import Naming, cohort_framework, naming
 
 
 def load_place(cohort_id: int, place_id: int, edit: bool = False):
@@ -32,3 +32,9 @@ def own_membership(cohort):
             membership.role not in ("participant", "colleague"):
         return None
     return membership
+
+
+def who(cohort, place_ids: list[int]) -> Naming:
+    """How the pages name the people on these places for the current user: by name, or by
+    their role on the place for the evaluator."""
+    return naming(cohort, can_see_names(current_user, cohort), place_ids)

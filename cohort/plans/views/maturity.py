@@ -11,6 +11,7 @@ from cohort.plans.forms import FrameworkChoiceForm, ImportForm, RoundForm
 from cohort.plans.permissions import can_view_maturity
 from cohort.plans.services import ROUND_NAMES, FrameworkFileError, place_label
 from cohort.plans.views import bp
+from cohort.plans.views.common import who
 
 
 def _charts(cohort, heatmap) -> dict:
@@ -40,7 +41,7 @@ def maturity(cohort_id: int):
     heatmap = services.heatmap(cohort, framework)
     return render_template("plans/maturity.html", cohort=cohort, framework=framework,
                            heatmap=heatmap, charts=_charts(cohort, heatmap),
-                           label=place_label)
+                           label=place_label, who=who(cohort, [p.id for p in heatmap.places]))
 
 
 @bp.route("/cohorts/<int:cohort_id>/maturity/rounds", methods=["GET", "POST"])
@@ -83,22 +84,24 @@ def framework(cohort_id: int):
     if request.method == "POST" and not can_facilitate(current_user, cohort):
         abort(403)
     current = services.cohort_framework(cohort)
-    available = services.frameworks()
+    available = services.frameworks(cohort)
     choice = FrameworkChoiceForm(prefix="choose")
-    choice.framework.choices = [(str(f.id), f.name) for f in available]
+    choice.framework.choices = [(str(f.id), _name(f)) for f in available]
     upload = ImportForm(prefix="import")
     problems: list[str] = []
     if request.method == "GET" and current is not None:
         choice.framework.data = str(current.id)
     if request.form.get("action") == "import":
-        ok, installed = attempt(upload, lambda: _import(upload, problems))
+        ok, installed = attempt(upload, lambda: _import(cohort, upload, problems))
         if ok:
-            flash(f"{installed.name} is imported: choose it below to use it in this cohort.",
-                  "success")
+            used = services.cohort_framework(cohort).id == installed.id
+            flash(f"{_name(installed)} is imported" + (
+                " and is the framework this cohort uses." if used else
+                ": choose it below to use it in this cohort."), "success")
             return redirect(url_for("plans.framework", cohort_id=cohort.id))
     elif request.method == "POST":
         ok, _ = attempt(choice, lambda: services.choose_framework(
-            current_user, cohort, _chosen(choice.framework.data)))
+            current_user, cohort, _chosen(available, choice.framework.data)))
         if ok:
             flash("The cohort's framework is saved.", "success")
             return redirect(url_for("plans.framework", cohort_id=cohort.id))
@@ -117,20 +120,25 @@ def framework_file(cohort_id: int):
         "Content-Disposition": f'attachment; filename="{current.key}.yaml"'})
 
 
-def _chosen(value):
+def _name(framework) -> str:
+    if framework.cohort_id is None:
+        return framework.name
+    return f"{framework.name} (this cohort's own, version {framework.version})"
+
+
+def _chosen(available, value):
+    """One of the frameworks the cohort may choose (a number in the form; anything else,
+    another cohort's framework included, is None)."""
     number = ascii_number(value)
-    found = services.get_framework(number) if number is not None else None
-    if found is None:
-        raise services.PlanError("Choose one of the frameworks listed", "framework")
-    return found
+    return next((f for f in available if f.id == number), None)
 
 
-def _import(upload: ImportForm, problems: list[str]):
+def _import(cohort, upload: ImportForm, problems: list[str]):
     file = upload.file.data
     if file is None or not getattr(file, "filename", ""):
         raise services.PlanError("Choose a framework file to import", "file")
     try:
-        return services.import_file(current_user, file.read(services.MAX_BYTES + 1),
+        return services.import_file(current_user, cohort, file.read(services.MAX_BYTES + 1),
                                     file.filename)
     except FrameworkFileError as error:
         problems.extend(error.messages())

@@ -13,7 +13,7 @@ from cohort.plans.forms import ItemForm, ProgressForm
 from cohort.plans.permissions import can_view_maturity
 from cohort.plans.services import ItemData, place_label
 from cohort.plans.views import bp
-from cohort.plans.views.common import load_place, own_membership
+from cohort.plans.views.common import load_place, own_membership, who
 
 
 @bp.route("/cohorts/<int:cohort_id>/plan")
@@ -30,15 +30,22 @@ def my_plan(cohort_id: int):
     abort(404)
 
 
+def _words(cohort, framework) -> dict:
+    """The levels and hallmarks by id in every version of the framework, so an item made
+    under an earlier version shows the words it was made with."""
+    versions = services.versions_of(cohort, framework)
+    return {"levels": versions.levels, "hallmarks": versions.hallmarks}
+
+
 def _page(cohort, place, framework, template: str, **context):
     plan = services.plan_of(place)
     latest = services.latest_agreed(cohort, place, framework)
     return render_template(template, cohort=cohort, place=place, framework=framework,
                            label=place_label(place), items=services.items_of(plan),
-                           levels={level.id: level for level in framework.levels},
-                           hallmarks={h.id: h for h in framework.hallmarks},
+                           **_words(cohort, framework),
                            latest=latest, today=services.local_today(cohort),
-                           overdue_after=services.overdue_after(cohort), **context)
+                           overdue_after=services.overdue_after(cohort),
+                           who=who(cohort, [place.id]), **context)
 
 
 @bp.route("/cohorts/<int:cohort_id>/places/<int:place_id>/plan")
@@ -62,7 +69,7 @@ def plan_print(cohort_id: int, place_id: int):
 def plan_csv(cohort_id: int, place_id: int):
     cohort, place, framework = load_place(cohort_id, place_id)
     label = place_label(place)
-    body = services.place_csv(place, framework, label)
+    body = services.place_csv(place, framework, label, who(cohort, [place.id]))
     record(current_user, "plan_exported", subject=f"place {place.id}", detail=cohort.slug)
     commit()
     name = "".join(c if c.isalnum() else "-" for c in label.lower()).strip("-") or "place"
@@ -115,10 +122,10 @@ def item(cohort_id: int, place_id: int, item_id: int):
     return render_template("plans/item.html", cohort=cohort, place=place, item=item,
                            framework=framework, label=place_label(place), updates=updates,
                            changes=changes, progress=ProgressForm(),
-                           levels={level.id: level for level in framework.levels},
-                           hallmarks={h.id: h for h in framework.hallmarks},
+                           **_words(cohort, framework),
                            people={m.user_id for m in services.people_on(place)},
-                           overdue_after=services.overdue_after(cohort))
+                           overdue_after=services.overdue_after(cohort),
+                           who=who(cohort, [place.id]))
 
 
 @bp.route("/cohorts/<int:cohort_id>/places/<int:place_id>/plan/items/<int:item_id>/edit",
@@ -129,8 +136,9 @@ def edit_item(cohort_id: int, place_id: int, item_id: int):
     form = ItemForm()
     form.set_choices(framework, services.people_on(place))
     if request.method == "GET":
-        levels = {level.id: level.key for level in framework.levels}
-        hallmarks = {h.id: h.key for h in framework.hallmarks}
+        words = _words(cohort, framework)
+        levels = {level_id: level.key for level_id, level in words["levels"].items()}
+        hallmarks = {h.id: h.key for h in words["hallmarks"].values()}
         form.title.data, form.details.data = item.title, item.details
         form.hallmarks.data = [hallmarks[h] for h in item.hallmark_ids if h in hallmarks]
         form.current_level.data = levels.get(item.current_level_id, services.NOT_YET)
@@ -164,7 +172,7 @@ def progress(cohort_id: int, place_id: int, item_id: int):
     return render_template("plans/item.html", cohort=cohort, place=place, item=item,
                            framework=framework, label=place_label(place), updates=updates,
                            changes=changes, progress=form,
-                           levels={level.id: level for level in framework.levels},
-                           hallmarks={h.id: h for h in framework.hallmarks},
+                           **_words(cohort, framework),
                            people={m.user_id for m in services.people_on(place)},
-                           overdue_after=services.overdue_after(cohort)), 200
+                           overdue_after=services.overdue_after(cohort),
+                           who=who(cohort, [place.id])), 200
