@@ -47,7 +47,7 @@ def test_scheduler_once_runs_a_sweep_and_prints_it(app, outbox, make_user):
     assert _count(LoginFailure) == 0
 
     again = app.test_cli_runner().invoke(args=["cohort", "scheduler", "--once"])
-    assert "dispatch_mail_job: 0; purge_expired_job: 0" in again.output
+    assert "purge_expired_job: 0" in again.output and "dispatch_mail_job: 0" in again.output
     assert len(outbox) == 1
 
 
@@ -58,9 +58,9 @@ def test_a_failing_job_does_not_stop_the_others(app, outbox, make_user, monkeypa
         raise RuntimeError("mail retry broke")
 
     monkeypatch.setattr("cohort.core.jobs.dispatch_all", broken)
-    assert sweep() == ("dispatch_mail_job: failed; purge_expired_job: 2; "
-                       "purge_applications_job: 0; send_reminders_job: 0; send_digests_job: 0; "
-                       "session_threads_job: 0")
+    assert sweep() == ("purge_expired_job: 2; purge_applications_job: 0; "
+                       "send_reminders_job: 0; send_digests_job: 0; session_threads_job: 0; "
+                       "dispatch_mail_job: failed")
 
 
 def test_a_second_scheduler_waits_for_the_first(app):
