@@ -112,6 +112,9 @@ class Config:
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH",
                                             str((BOARD_UPLOAD_MB + 2) * 1024 * 1024)))
     HSTS = False
+    # How many proxies in front of the app set X-Forwarded-For, -Proto and -Host (Werkzeug's
+    # ProxyFix): with 0 those headers are ignored, as a client could write them itself.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     SCHEDULER_SWEEP_SECONDS = int(os.environ.get("SCHEDULER_SWEEP_SECONDS", "60"))
     DEMO_PASSWORD = os.environ.get("COHORT_DEMO_PASSWORD", "cohort-demo")
     # Where users reach this site: the start of every link in mail. Unless set, the local
