@@ -116,6 +116,8 @@ class Config:
     # ProxyFix): with 0 those headers are ignored, as a client could write them itself.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     SCHEDULER_SWEEP_SECONDS = int(os.environ.get("SCHEDULER_SWEEP_SECONDS", "60"))
+    # How often a standby scheduler tries to take the lock.
+    SCHEDULER_STANDBY_POLL_SECONDS = float(os.environ.get("SCHEDULER_STANDBY_POLL_SECONDS", "5"))
     DEMO_PASSWORD = os.environ.get("COHORT_DEMO_PASSWORD", "cohort-demo")
     # Where users reach this site: the start of every link in mail. Unless set, the local
     # address on PORT, the port `make run` serves on.
