@@ -111,7 +111,21 @@ class Config:
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH",
                                             str((BOARD_UPLOAD_MB + 2) * 1024 * 1024)))
     HSTS = False
+    # How many proxies in front of the app set X-Forwarded-For, -Proto and -Host (Werkzeug's
+    # ProxyFix): with 0 those headers are ignored, as a client could write them itself.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     SCHEDULER_SWEEP_SECONDS = int(os.environ.get("SCHEDULER_SWEEP_SECONDS", "60"))
+    # How often a standby scheduler tries to take the lock.
+    SCHEDULER_STANDBY_POLL_SECONDS = float(os.environ.get("SCHEDULER_STANDBY_POLL_SECONDS", "5"))
+    # /healthz answers 503 when the scheduler last reported longer ago than this, when mail
+    # that is due has waited longer than this, or when no scheduler has ever reported this
+    # long after the app started.
+    HEALTH_SCHEDULER_MAX_AGE = timedelta(
+        seconds=int(os.environ.get("HEALTH_SCHEDULER_MAX_AGE_SECONDS", "180")))
+    HEALTH_MAIL_MAX_WAIT = timedelta(
+        seconds=int(os.environ.get("HEALTH_MAIL_MAX_WAIT_SECONDS", "300")))
+    HEALTH_SCHEDULER_GRACE = timedelta(
+        seconds=int(os.environ.get("HEALTH_SCHEDULER_GRACE_SECONDS", "300")))
     DEMO_PASSWORD = os.environ.get("COHORT_DEMO_PASSWORD", "cohort-demo")
     # Where users reach this site: the start of every link in mail. Unless set, the local
     # address on PORT, the port `make run` serves on.
@@ -134,6 +148,7 @@ class TestingConfig(Config):
     ARGON2_MEMORY_COST = 8192
     ARGON2_PARALLELISM = 1
     SERVER_BASE_URL = "http://localhost"
+    HEALTH_SCHEDULER_GRACE = timedelta(days=1)  # no scheduler runs beside the tests
 
 
 class ProductionConfig(Config):

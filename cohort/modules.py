@@ -9,6 +9,7 @@ place that reads them:
 - views.py           `bp`, its blueprint
 - permissions.py     `__all__`: the predicates templates get as `can.<name>`
 - jobs.py            `JOBS`: functions the scheduler's sweep runs, each committing its own work
+                     (core's last, so the sweep sends what the others queued)
 - access.py          its rows of the route audit: PUBLIC, MATRIX and ROLE_RESTRICTED
 - signals.py         what it tells the modules above it (blinker); receivers connect on import
 - settings.py        `sections(user)`: its parts of a person's settings page, and OPTIONAL_MAIL:
@@ -62,7 +63,11 @@ def predicates() -> dict:
 
 
 def jobs() -> list:
-    return [job for _module, found in parts("jobs") for job in found.JOBS]
+    """Every module's jobs in registry order, but core's (the mail dispatcher) last: a sweep
+    then sends the mail the other jobs queued (a reminder that fell due) in the same run."""
+    found = [(module, job) for module, jobs_file in parts("jobs") for job in jobs_file.JOBS]
+    return [job for module, job in found if module != "core"] + [
+        job for module, job in found if module == "core"]
 
 
 def settings_sections(user) -> list:

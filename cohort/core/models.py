@@ -50,6 +50,8 @@ class MailMessage(IdMixin, TimestampMixin, db.Model):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Which dispatcher's claim this is: only its holder may record the outcome.
     claim_token: Mapped[str | None] = mapped_column(String(32))
+    # Who holds the claim: a scheduler's run ("scheduler host pid ..."), or a host and pid.
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
     headers: Mapped[str | None] = mapped_column(Text)  # extra headers, as JSON
 
     attachments: Mapped[list["MailAttachment"]] = relationship(

@@ -2,9 +2,11 @@
 
 A dispatcher claims a batch of due messages with a guarded update (PostgreSQL skips rows
 another dispatcher has locked; SQLite takes its write lock), so any number of dispatchers on
-any number of hosts never send one message twice. A claim carries a token and a lease: a
-dispatcher killed mid-batch leaves its claims to expire, and the message is sent again with
-the same Message-ID, so a receiver can recognise the repeat. A temporary failure is retried
+any number of hosts never send one message twice. A claim carries a token, a lease and the
+name of its holder: a dispatcher killed mid-batch leaves its claims to expire, and the message
+is sent again with the same Message-ID, so a receiver can recognise the repeat. A scheduler
+that takes over as leader takes back a stopped leader's claims at once (see
+reclaim_from_other_schedulers). A temporary failure is retried
 with growing waits; a permanent one (a 5xx answer), or too many temporary ones, marks the
 message failed with the server's reason.
 
@@ -15,9 +17,13 @@ messages it queued, so a test can read them at once.
 
 import contextlib
 import json
+import os
 import secrets
 import smtplib
+import socket
 import ssl
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 from email import encoders, message_from_bytes, policy
 from email.charset import QP, Charset
@@ -38,6 +44,28 @@ from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 
 _READY_KEY = "cohort_committed_mail"
+# Who claims: the scheduler names its claims, so the leader after it can take them back.
+_HOLDER: ContextVar[str | None] = ContextVar("cohort_mail_holder", default=None)
+SCHEDULER_HOLDER = "scheduler "
+
+
+def scheduler_holder() -> str:
+    """A name for one run of a scheduler process, unique on every host."""
+    return f"{SCHEDULER_HOLDER}{socket.gethostname()[:60]} {os.getpid()} {secrets.token_hex(4)}"
+
+
+@contextmanager
+def claiming_as(holder: str):
+    """Claims made inside the block are named `holder`."""
+    token = _HOLDER.set(holder)
+    try:
+        yield
+    finally:
+        _HOLDER.reset(token)
+
+
+def _holder() -> str:
+    return _HOLDER.get() or f"{socket.gethostname()[:60]} {os.getpid()}"
 
 
 _WIRE = policy.compat32.clone(linesep="\r\n")  # SMTP's line ends, as smtplib sends bytes
@@ -164,7 +192,7 @@ def claim(limit: int, only: list[int] | None = None) -> tuple[str, list[int]]:
                 update(MailMessage)
                 .where(MailMessage.id.in_(due), _due(now, lease_start))  # re-checked on a race
                 .values(status="sending", claimed_at=now, claim_token=token,
-                        attempts=MailMessage.attempts + 1)
+                        claimed_by=_holder(), attempts=MailMessage.attempts + 1)
             )
         ids = list(conn.execute(
             select(MailMessage.id).where(MailMessage.claim_token == token,
@@ -174,14 +202,32 @@ def claim(limit: int, only: list[int] | None = None) -> tuple[str, list[int]]:
     return token, ids
 
 
-def _record(conn, message_id: int, token: str, **values) -> None:
+def reclaim_from_other_schedulers(holder: str) -> int:
+    """Make due again the messages claimed by a scheduler other than `holder` and not yet
+    recorded; return how many. Only the leading scheduler claims as a scheduler, so the new
+    leader calls this: the holder of those claims has stopped (or lost the lock and steps
+    back, stopping at the message in flight), and their lease need not be waited out."""
+    with db.engine.connect() as conn:
+        conn.info["sqlite_begin"] = "IMMEDIATE"
+        with conn.begin():
+            return conn.execute(
+                update(MailMessage)
+                .where(MailMessage.status == "sending",
+                       MailMessage.claimed_by.startswith(SCHEDULER_HOLDER, autoescape=True),
+                       MailMessage.claimed_by != holder)
+                .values(status="pending", claim_token=None, claimed_by=None, claimed_at=None)
+            ).rowcount
+
+
+def _record(conn, message_id: int, token: str, **values) -> bool:
     """Record a send's outcome at once (a crash then repeats no more than the message in
-    flight), if the claim is still this dispatcher's."""
+    flight), if the claim is still this dispatcher's; False when it was taken back."""
     conn.info["sqlite_begin"] = "IMMEDIATE"
     with conn.begin():
-        conn.execute(update(MailMessage)
-                     .where(MailMessage.id == message_id, MailMessage.claim_token == token)
-                     .values(**values))
+        return conn.execute(update(MailMessage)
+                            .where(MailMessage.id == message_id,
+                                   MailMessage.claim_token == token)
+                            .values(**values)).rowcount == 1
 
 
 def dispatch(limit: int = 100, only: list[int] | None = None) -> int:
@@ -208,7 +254,10 @@ def _batch(limit: int, only: list[int] | None = None) -> tuple[int, int]:
             for message in messages:
                 outcome = _send_one(transport, message, config)
                 sent += outcome.get("status") == "sent"
-                _record(conn, message.id, token, **outcome)
+                if not _record(conn, message.id, token, **outcome):
+                    current_app.logger.warning("The rest of this batch was claimed by "
+                                               "another dispatcher: stopping it")
+                    break
     finally:
         transport.close()
     return len(ids), sent

@@ -9,11 +9,12 @@ import contextlib
 import os
 import signal
 import socket
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.schedulers.background import BackgroundScheduler
 from filelock import FileLock, Timeout
 from flask import current_app
 from sqlalchemy import text
@@ -21,7 +22,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from cohort.core.database import commit, write_intent
 from cohort.core.models import SchedulerBeat
-from cohort.core.outbox import dispatch_all
+from cohort.core.outbox import (
+    claiming_as,
+    dispatch_all,
+    reclaim_from_other_schedulers,
+    scheduler_holder,
+)
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 
@@ -43,12 +49,43 @@ def sweep() -> str:
     return "; ".join(results)
 
 
+_HOLDS_LOCK = text(
+    "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
+    " AND pid = pg_backend_pid() AND objsubid = 1"
+    " AND (classid::bigint << 32) + objid::bigint = :key)")
+
+
+def _wait(stop: threading.Event | None, seconds: float) -> bool:
+    """Sleep, or return True at once when `stop` is set."""
+    if stop is None:
+        time.sleep(seconds)
+        return False
+    return stop.wait(seconds)
+
+
 @contextmanager
-def leader_lock(poll_seconds: float = 5.0):
-    """Block until this process is the only scheduler, then hold the lock until exit."""
+def leader_lock(poll_seconds: float = 5.0, stop: threading.Event | None = None):
+    """Block until this process is the only scheduler, then hold the lock until the block
+    ends. Yields `held()`, which answers whether the lock is still this process's: a
+    PostgreSQL lock goes with the connection that took it (a failover or a network cut ends
+    it), a file lock with the file (removed or replaced, another process can take it). When
+    `stop` is set while waiting, yields None instead."""
     engine = db.engine
     if engine.dialect.name == "postgresql":
         conn = engine.connect()
+        guard = threading.Lock()  # sweeps and dispatches ask from their own threads
+
+        def held() -> bool:
+            with guard:
+                try:
+                    holds = conn.execute(_HOLDS_LOCK, {"key": ADVISORY_LOCK_KEY}).scalar()
+                    conn.commit()
+                    return bool(holds)
+                except SQLAlchemyError:  # the connection is gone, and the lock with it
+                    with contextlib.suppress(SQLAlchemyError):
+                        conn.rollback()
+                    return False
+
         try:
             announced = False
             while not conn.execute(
@@ -58,9 +95,14 @@ def leader_lock(poll_seconds: float = 5.0):
                 if not announced:
                     current_app.logger.info("Another scheduler is running; waiting as standby.")
                     announced = True
-                time.sleep(poll_seconds)
+                if _wait(stop, poll_seconds):
+                    break
+            else:
+                conn.commit()
+                yield held
+                return
             conn.commit()
-            yield
+            yield None
         finally:
             # close() returns the connection to the pool, still holding a session-level lock:
             # release it first (a broken connection has lost the lock with its session).
@@ -76,6 +118,9 @@ def leader_lock(poll_seconds: float = 5.0):
         lock = FileLock(str(path))
         announced = False
         while True:
+            if stop is not None and stop.is_set():
+                yield None
+                return
             try:
                 lock.acquire(timeout=poll_seconds)
                 break
@@ -83,8 +128,16 @@ def leader_lock(poll_seconds: float = 5.0):
                 if not announced:
                     current_app.logger.info("Another scheduler is running; waiting as standby.")
                     announced = True
+        taken = os.stat(path).st_ino
+
+        def held() -> bool:
+            try:
+                return os.stat(path).st_ino == taken
+            except OSError:
+                return False
+
         try:
-            yield
+            yield held
         finally:
             lock.release()
 
@@ -106,20 +159,49 @@ def last_beat() -> SchedulerBeat | None:
     return db.session.get(SchedulerBeat, 1)
 
 
-def run_scheduler() -> None:
+def run_scheduler(stop: threading.Event | None = None) -> None:
     """Hold the leader lock, then sweep every SCHEDULER_SWEEP_SECONDS and dispatch mail every
-    MAIL_DISPATCH_SECONDS until stopped."""
+    MAIL_DISPATCH_SECONDS until stopped (SIGTERM, or `stop` set). A leader checks that it
+    still holds the lock before each sweep and dispatch; once it does not, it stops, says so
+    in the log, and waits as a standby again."""
     app = current_app._get_current_object()
+    stop = stop or threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    while not stop.is_set():
+        with leader_lock(app.config["SCHEDULER_STANDBY_POLL_SECONDS"], stop) as held:
+            if held is not None:
+                _lead(app, held, stop)
+
+
+def _lead(app, held, stop: threading.Event) -> None:
+    """Run the sweeps and dispatches while `held()` and until `stop` is set."""
     interval = app.config["SCHEDULER_SWEEP_SECONDS"]
     started = utcnow()
+    holder = scheduler_holder()
+    lost = threading.Event()
+
+    def leading() -> bool:
+        if not lost.is_set() and not held():
+            lost.set()
+            app.logger.error("This scheduler no longer holds the scheduler lock (its database "
+                             "connection or lock file was lost): it stops sweeping and "
+                             "waits as a standby.")
+        return not lost.is_set()
 
     def sweep_job():
-        with app.app_context(), write_intent():
-            app.logger.info("Sweep: %s", sweep())
-            beat(started)
+        if not leading():
+            return
+        with app.app_context(), claiming_as(holder):
+            _reclaim(app, holder)
+            with write_intent():
+                app.logger.info("Sweep: %s", sweep())
+                beat(started)
 
     def dispatch_job():
-        with app.app_context():
+        if not leading():
+            return
+        with app.app_context(), claiming_as(holder):
             try:
                 sent = dispatch_all()
                 with write_intent():
@@ -131,13 +213,28 @@ def run_scheduler() -> None:
             if sent:
                 app.logger.info("Dispatched %s messages", sent)
 
-    with leader_lock():
-        app.logger.info("Scheduler running: a sweep every %s seconds.", interval)
-        scheduler = BlockingScheduler(timezone="UTC")
-        scheduler.add_job(sweep_job, "interval", seconds=interval, id="sweep", coalesce=True,
-                          max_instances=1)
-        scheduler.add_job(dispatch_job, "interval", seconds=app.config["MAIL_DISPATCH_SECONDS"],
-                          id="dispatch", coalesce=True, max_instances=1)
-        signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
-        sweep_job()  # a sweep at start: overdue work is done straight after a restart
-        scheduler.start()
+    app.logger.info("Scheduler running: a sweep every %s seconds.", interval)
+    scheduler = BackgroundScheduler(timezone="UTC")
+    scheduler.add_job(sweep_job, "interval", seconds=interval, id="sweep", coalesce=True,
+                      max_instances=1)
+    scheduler.add_job(dispatch_job, "interval", seconds=app.config["MAIL_DISPATCH_SECONDS"],
+                      id="dispatch", coalesce=True, max_instances=1)
+    sweep_job()  # a sweep at start: overdue work is done straight after a restart
+    scheduler.start()
+    try:
+        while not lost.is_set() and not stop.wait(0.2):
+            pass
+    finally:
+        scheduler.shutdown(wait=True)  # no job of this leader runs once it has stepped back
+
+
+def _reclaim(app, holder: str) -> None:
+    """Make the mail another scheduler claimed due again at once: this one leads, so that
+    one is gone (stopped, or cut off and stepping back) and its lease need not be waited out."""
+    try:
+        taken = reclaim_from_other_schedulers(holder)
+    except SQLAlchemyError:
+        app.logger.exception("Reclaiming another scheduler's mail failed")
+        return
+    if taken:
+        app.logger.warning("Took back %s messages claimed by a scheduler that stopped", taken)

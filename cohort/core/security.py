@@ -5,6 +5,7 @@ import secrets
 
 from flask import Flask, abort, current_app, flash, g, redirect, request
 from flask_login import AnonymousUserMixin, login_url
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from cohort.core.errors import render_error, wants_json
 from cohort.extensions import login_manager
@@ -22,7 +23,7 @@ def token_hash(token: str) -> str:
 
 
 def client_address() -> str | None:
-    """The client's address; behind a proxy, configure ProxyFix so this is the real one."""
+    """The client's address: behind proxies (TRUSTED_PROXIES), the one they forwarded."""
     return request.remote_addr
 
 
@@ -69,6 +70,9 @@ def _refuse_nul() -> None:
 
 
 def init_app(app: Flask) -> None:
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:  # the client's address, scheme and host as the proxies in front forwarded them
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     app.before_request(_refuse_nul)
     login_manager.unauthorized_handler(_unauthorized)
     login_manager.anonymous_user = Anonymous

@@ -1,20 +1,18 @@
-"""The health check a load balancer polls."""
+"""The health check a load balancer or a monitor polls."""
 
-from flask import Blueprint
+from flask import Blueprint, current_app
 
 from cohort.core import services
-from cohort.core.scheduler import last_beat
 from cohort.core.timeutil import utcnow
 
 bp = Blueprint("core", __name__)
+# From when the grace for a scheduler's first report counts: this app's start.
+bp.record_once(lambda state: state.app.extensions.setdefault("cohort_started_at", utcnow()))
 
 
 @bp.route("/healthz")
 def healthz():
-    """The database answers; and when the scheduler last reported (it sends the mail)."""
-    services.check_database()
-    beat = last_beat()
-    scheduler = None if beat is None else {
-        "beat_at": beat.beat_at.isoformat(), "host": beat.host,
-        "age_seconds": round((utcnow() - beat.beat_at).total_seconds())}
-    return {"status": "ok", "scheduler": scheduler}
+    """200 when the database answers and the scheduler, which sends the mail, is at work;
+    503 with the problems when it has stopped, has never run, or mail waits too long."""
+    report = services.health(current_app.config, current_app.extensions["cohort_started_at"])
+    return report, 503 if report["problems"] else 200

@@ -5,7 +5,7 @@ page, export or log can tell whose they are."""
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cohort.core.models import IdMixin, TimestampMixin, one_of
@@ -62,3 +62,14 @@ class Answer(db.Model):
     item_key: Mapped[str] = mapped_column(String(60), primary_key=True)
     number: Mapped[int | None] = mapped_column(Integer)
     text: Mapped[str | None] = mapped_column(Text)  # free text, a choice, or choices as JSON
+
+
+class PseudonymKey(db.Model):
+    """The key of anonymous surveys' pseudonyms: one row, made once and kept here, so every
+    host and the scheduler pair the same person the same way whatever their SECRET_KEY, and
+    rotating SECRET_KEY leaves pairing and "one response a person" as they were."""
+
+    __tablename__ = "pseudonym_key"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # always 1
+    key: Mapped[bytes] = mapped_column(LargeBinary)

@@ -1,9 +1,11 @@
 """The migrations upgrade a database that holds a programme in place, keeping every row, and
 the rules they add (statuses, one-per rules) are enforced by the database itself."""
 
+import hashlib
+
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text, update
+from sqlalchemy import create_engine, func, inspect, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
@@ -11,6 +13,8 @@ from cohort import create_app, demo
 from cohort.cohorts.models import Membership
 from cohort.core.database import commit
 from cohort.core.mail import queue_mail
+from cohort.evaluation.models import PseudonymKey, Response, Survey
+from cohort.evaluation.services import surveys as survey_services
 from cohort.extensions import db
 from config import TestingConfig
 
@@ -115,3 +119,46 @@ def test_the_database_refuses_a_status_it_does_not_know(make_member, outbox, tab
     with pytest.raises(IntegrityError):
         db.session.execute(text(f"UPDATE {table} SET {column} = 'bogus'"))  # noqa: S608
     db.session.rollback()
+
+
+def _found(survey_ids) -> int:
+    """How many anonymous responses a member of the survey's cohort is recognised as having."""
+    surveys = db.session.execute(select(Survey).where(Survey.id.in_(survey_ids))).scalars()
+    return sum(survey_services.response_of(survey, member) is not None for survey in surveys
+               for member in db.session.execute(select(Membership).where(
+                   Membership.cohort_id == survey.cohort_id)).scalars())
+
+
+def test_anonymous_responses_of_an_earlier_release_keep_pairing(migrating_app):
+    """An earlier release keyed pseudonyms by a key derived from SECRET_KEY: the migration that
+    keeps the key in the database keeps that one where responses use it."""
+    with migrating_app.app_context():
+        upgrade()
+        demo.load("migration-demo-password")
+        commit()
+        survey_ids = list(db.session.execute(select(Survey.id).where(Survey.anonymous)).scalars())
+        filed = db.session.execute(select(func.count(Response.id)).where(
+            Response.survey_id.in_(survey_ids))).scalar_one()
+        assert filed > 10 and _found(survey_ids) == filed
+        # Filed as the earlier release filed them: under the key it derived from SECRET_KEY.
+        earlier = hashlib.sha256(b"cohort-survey-pseudonym:" +
+                                 migrating_app.config["SECRET_KEY"].encode()).digest()
+        pairs = [(survey, member)
+                 for survey in db.session.execute(select(Survey).where(Survey.anonymous)).scalars()
+                 for member in db.session.execute(select(Membership).where(
+                     Membership.cohort_id == survey.cohort_id)).scalars()]
+        now_filed = [survey_services.respondent_key(s, m) for s, m in pairs]
+        db.session.execute(update(PseudonymKey).values(key=earlier))
+        db.session.expire_all()
+        for (survey, member), current in zip(pairs, now_filed, strict=True):
+            db.session.execute(update(Response).where(
+                Response.survey_id == survey.id, Response.respondent == current).values(
+                respondent=survey_services.respondent_key(survey, member)))
+        commit()
+        db.session.remove()
+
+        downgrade(revision="9a59a9851fa2")
+        upgrade()
+        db.session.remove()
+        assert _found(survey_ids) == filed
+        assert db.session.execute(select(PseudonymKey.key)).scalar_one() == earlier

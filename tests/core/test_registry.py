@@ -44,9 +44,9 @@ def test_a_predicate_declared_by_two_modules_is_refused(monkeypatch):
 
 
 def test_the_scheduler_runs_the_jobs_the_modules_declare(app):
-    assert app.extensions["cohort_jobs"] == [dispatch_mail_job, purge_expired_job,
-                                             purge_applications_job, send_reminders_job,
-                                             send_digests_job, session_threads_job]
+    assert app.extensions["cohort_jobs"] == [purge_expired_job, purge_applications_job,
+                                             send_reminders_job, send_digests_job,
+                                             session_threads_job, dispatch_mail_job]
 
 
 def test_every_table_comes_from_a_registered_module():

@@ -278,6 +278,18 @@ def test_the_scheduler_down_across_the_due_time_sends_once_when_started(app, gro
     assert fresh(reminder).status == "sent"
 
 
+def test_one_sweep_sends_the_reminders_it_finds_due(app, group, soon, outbox, monkeypatch):
+    """issue 19 item 9: `scheduler --once` turns due reminders into mail and sends it in the
+    same run, as it does where a commit does not send (every setting but the tests')."""
+    monkeypatch.setitem(app.config, "MAIL_SEND_AFTER_COMMIT", False)
+    remind(group, session_id=soon.id, offset_minutes=-DAY)
+    result = app.test_cli_runner().invoke(args=["cohort", "scheduler", "--once"])
+    assert "send_reminders_job: 3" in result.output
+    assert result.output.strip().endswith("dispatch_mail_job: 3"), result.output
+    assert sorted(m["To"] for m in outbox) == [
+        "fay@example.org", "nia@example.org", "pat@example.org"]
+
+
 def test_a_reminder_after_a_moment_goes_within_the_grace_and_not_after(app, group, outbox):
     now = utcnow()
     grace = app.config["REMINDER_GRACE"]

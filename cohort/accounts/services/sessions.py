@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, text, update
 
 from cohort.accounts.models import (
     AccountToken,
@@ -42,14 +42,51 @@ class SignIn:
 SIGN_IN_REFUSED = "Enter a correct email address and password"
 
 
-def _failures(scope: str, key: str, since: datetime, address: str | None = None) -> int:
+# Sign-ins of one account or address take turns counting on PostgreSQL: a transaction lock
+# in this class, keyed by a hash of the account or address.
+_SIGN_IN_LOCKS = 0x5349  # "SI"
+
+
+def _failures(conn, scope: str, key: str, since: datetime, address: str | None = None) -> int:
     """Failures in the window; with `address`, only the account's failures from there."""
     query = select(func.count(LoginFailure.id)).where(
         LoginFailure.scope == scope, LoginFailure.key == key, LoginFailure.created_at >= since
     )
     if address is not None:
         query = query.where(LoginFailure.address == address)
-    return db.session.execute(query).scalar_one()
+    return conn.execute(query).scalar_one()
+
+
+def _claim_attempt(key: str, address: str | None, known: bool) -> list[int] | None:
+    """Below the limits, record this attempt as a failure at once and return the rows (the
+    claim: a sign-in that succeeds deletes them); at a limit, return None.
+
+    Counting and recording are one short transaction of their own, committed before the
+    password is hashed, which no other sign-in of the account or address can interleave
+    with (SQLite: the write lock; PostgreSQL: a transaction lock per account and address):
+    however many attempts arrive at once, on however many hosts, no more than the limit are
+    checked."""
+    config = current_app.config
+    since = utcnow() - config["LOGIN_WINDOW"]
+    with db.engine.connect() as conn:
+        conn.info["sqlite_begin"] = "IMMEDIATE"  # SQLite: the write lock first, then count
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                for name in sorted({f"account {key}", f"address {address}" if address else ""}
+                                   - {""}):  # in one order, so two sign-ins cannot deadlock
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:kind, hashtext(:name))"),
+                                 {"kind": _SIGN_IN_LOCKS, "name": name})
+            if address and _failures(conn, "address", address, since) >= config[
+                    "LOGIN_MAX_FAILURES_PER_ADDRESS"]:
+                return None
+            # Failures from elsewhere do not hold back an address this account signs in from.
+            if key and _failures(conn, "account", key, since, address if known else None) >= \
+                    config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]:
+                return None
+            rows = [("account", key)] + ([("address", address)] if address else [])
+            return [conn.execute(insert(LoginFailure).values(
+                scope=scope, key=value, address=address, created_at=utcnow()))
+                .inserted_primary_key[0] for scope, value in rows]
 
 
 def sign_in(email: str, password: str, address: str | None, user_agent: str | None) -> SignIn:
@@ -57,42 +94,38 @@ def sign_in(email: str, password: str, address: str | None, user_agent: str | No
     the refusal.
 
     An unknown email gets the same answer as a wrong password. Failures are counted per
-    account and per address in the database, which every worker and host shares.
+    account and per address in the database, which every worker and host shares; each attempt
+    is counted before its password is checked (see _claim_attempt). Commits that count.
     """
     read_before_write()  # the checks below only read; the hash comes before any write
     config = current_app.config
-    since = utcnow() - config["LOGIN_WINDOW"]
     minutes = int(config["LOGIN_WINDOW"].total_seconds() // 60)
     try:  # count failures under the address as stored, however it was typed
         key = normalise_email(email)
     except AccountError:
         key = (email or "").strip().lower()
+    key = key[:320]
     too_many = (
         f"Too many failed attempts to sign in. Wait {minutes} minutes, then try again, "
         "or reset your password"
     )
-    if address and _failures("address", address, since) >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]:
-        return SignIn(refusal=too_many)
     user = find_user_by_email(email)
     known = user is not None and address is not None and _is_known(user, address)
-    # Failures from elsewhere do not hold back an address this account signs in from.
-    if key and _failures("account", key, since, address if known else None) >= config[
-            "LOGIN_MAX_FAILURES_PER_ACCOUNT"]:
-        return SignIn(refusal=too_many)
     user_id = user.id if user is not None else None
     stored = user.password_hash if user is not None else None
-    end_read()  # the hash below takes a while: hold no lock and no connection meanwhile
+    end_read()  # the claim commits on a connection of its own; the hash holds none
+    claim = _claim_attempt(key, address, known)
+    if claim is None:
+        return SignIn(refusal=too_many)
     matched, rehash = check_password(stored, password)
     new_hash = hash_password(password) if matched and rehash else None
     user = db.session.get(User, user_id) if user_id is not None else None
     matched = matched and user is not None and user.password_hash == stored
     if not matched or not user.is_active_account:
-        db.session.add(LoginFailure(scope="account", key=key[:320], address=address))
-        if address:
-            db.session.add(LoginFailure(scope="address", key=address))
         record(user, "sign_in_failed", subject=key[:255], address=address)
         db.session.flush()
         return SignIn(refusal=SIGN_IN_REFUSED)
+    db.session.execute(delete(LoginFailure).where(LoginFailure.id.in_(claim)))
     if new_hash is not None:
         user.password_hash = new_hash
     lift_lock_out(user)

@@ -4,25 +4,28 @@ A facilitator attaches an instrument (from surveys/) for a phase, with the dates
 and whether it is named or anonymous; the programme evaluation gets an item per programme
 objective. Participants (each place's holder) answer once per survey, may save and come back, and
 may change a submitted answer until the survey closes. In an anonymous survey the response
-holds only a pseudonym: an HMAC of the person and the instrument under a key derived from the
-app's secret, so a person's pre and post answers pair up and nothing shown can be traced back.
+holds only a pseudonym: an HMAC of the person and the instrument under a key kept in the
+database (made once, the same for every host, never rotated with SECRET_KEY), so a person's
+pre and post answers pair up and nothing shown can be traced back.
 """
 
 import dataclasses
 import hashlib
 import hmac
 import json
+import secrets
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import func, or_, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from cohort.cohorts.models import Cohort, Membership
 from cohort.cohorts.services import ensure_changeable
 from cohort.core.audit import record
 from cohort.core.errors import UserError, check_version
 from cohort.core.timeutil import format_local, utcnow
-from cohort.evaluation.models import Answer, Response, Survey
+from cohort.evaluation.models import Answer, PseudonymKey, Response, Survey
 from cohort.extensions import db
 from cohort.programme.services import programme_objectives
 from surveys.answers import check_answers
@@ -37,7 +40,7 @@ from surveys.instrument import (
 __all__ = ["EvaluationError", "RESPONDENT_ROLES", "attach_survey", "change_dates",
            "remove_survey", "started_count", "surveys_of", "get_survey",
            "instrument_of", "is_open", "respondent_key", "response_of", "save_answers",
-           "eligible", "asked", "tracking", "answers_of"]
+           "eligible", "asked", "tracking", "answers_of", "pseudonym_key"]
 
 # The evaluation asks the programme's participants: each place's holder (as the report
 # counted ten responses from ten councils); team members do not answer for the place.
@@ -101,6 +104,8 @@ def attach_survey(acting, cohort: Cohort, instrument_key: str, phase: str, opens
                     created_by_id=getattr(acting, "id", None))
     db.session.add(survey)
     db.session.flush()
+    if anonymous:
+        pseudonym_key()  # made now, in a change, rather than by the first page that asks
     record(acting, "survey_attached", subject=cohort.slug, detail=survey.title)
     return survey
 
@@ -180,11 +185,23 @@ def _keys_for(survey: Survey):
     """The respondent key of a (membership id, user id) in this survey."""
     if not survey.anonymous:
         return lambda membership_id, _user_id: f"m{membership_id}"
-    secret = hashlib.sha256(b"cohort-survey-pseudonym:" +
-                            current_app.config["SECRET_KEY"].encode()).digest()
+    secret = pseudonym_key()
     prefix = f"{survey.cohort_id}:{survey.instrument_key}:"
     return lambda _membership_id, user_id: hmac.new(
         secret, f"{prefix}{user_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def pseudonym_key() -> bytes:
+    """The key anonymous responses are filed under, made at first use (the migration that
+    added it kept the one earlier releases derived from SECRET_KEY, where responses used it)."""
+    row = db.session.get(PseudonymKey, 1)
+    if row is None:
+        dialect = db.session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        db.session.execute(insert(PseudonymKey).values(id=1, key=secrets.token_bytes(32))
+                           .on_conflict_do_nothing())  # another host may make it at once
+        row = db.session.get(PseudonymKey, 1)
+    return row.key
 
 
 def response_of(survey: Survey, membership: Membership) -> Response | None:
