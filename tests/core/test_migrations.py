@@ -157,7 +157,7 @@ def test_anonymous_responses_of_an_earlier_release_keep_pairing(migrating_app):
         commit()
         db.session.remove()
 
-        downgrade(revision="9a59a9851fa2")
+        downgrade(revision="4f1d2c7a9b3e")  # the revision before the key was kept
         upgrade()
         db.session.remove()
         assert _found(survey_ids) == filed
