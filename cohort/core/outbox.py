@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from cohort.core.mail import QUEUED_KEY, redact_links
 from cohort.core.models import MailMessage
+from cohort.core.signals import mail_status_changed
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 
@@ -179,9 +180,13 @@ def _record(conn, message_id: int, token: str, **values) -> None:
     flight), if the claim is still this dispatcher's."""
     conn.info["sqlite_begin"] = "IMMEDIATE"
     with conn.begin():
-        conn.execute(update(MailMessage)
-                     .where(MailMessage.id == message_id, MailMessage.claim_token == token)
-                     .values(**values))
+        recorded = conn.execute(update(MailMessage)
+                                .where(MailMessage.id == message_id,
+                                       MailMessage.claim_token == token)
+                                .values(**values)).rowcount
+        if recorded:
+            mail_status_changed.send(message_id, status=values["status"], was="sending",
+                                     connection=conn)
 
 
 def dispatch(limit: int = 100, only: list[int] | None = None) -> int:
