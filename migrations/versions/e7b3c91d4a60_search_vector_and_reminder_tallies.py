@@ -1,4 +1,5 @@
-"""Each reminder keeps a tally of its deliveries by state
+"""Board search ranks a stored weighted text vector (PostgreSQL); each reminder keeps a tally
+of its deliveries by state
 
 Revision ID: e7b3c91d4a60
 Revises: 4be1c0d7f5a2
@@ -24,6 +25,12 @@ FILL = ("UPDATE reminder SET " + ", ".join(
     f"ON m.id = d.message_id WHERE d.reminder_id = reminder.id "
     f"AND {_STATE} = '{name.removesuffix('_count')}')" for name in COUNTERS))
 
+# PostgreSQL: the title (weight A) and the body (weight B) parsed once, when written, and
+# indexed; SQLite's FTS5 table keeps its columns apart already and weighs them in bm25.
+VECTOR = ("ALTER TABLE board_search ADD COLUMN search_vector tsvector GENERATED ALWAYS AS "
+          "(setweight(to_tsvector('english', coalesce(title, '')), 'A') || "
+          "setweight(to_tsvector('english', coalesce(body, '')), 'B')) STORED")
+
 
 def upgrade():
     with op.batch_alter_table('reminder', schema=None) as batch_op:
@@ -31,9 +38,19 @@ def upgrade():
             batch_op.add_column(sa.Column(name, sa.Integer(), server_default=sa.text('0'),
                                           nullable=False))
     op.execute(FILL)
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(VECTOR)
+        op.execute("CREATE INDEX ix_board_search_vector ON board_search USING gin "
+                   "(search_vector)")
+        op.execute("DROP INDEX IF EXISTS ix_board_search_text")
 
 
 def downgrade():
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("CREATE INDEX ix_board_search_text ON board_search USING gin "
+                   "(to_tsvector('english', title || ' ' || body))")
+        op.execute("DROP INDEX IF EXISTS ix_board_search_vector")
+        op.execute("ALTER TABLE board_search DROP COLUMN search_vector")
     with op.batch_alter_table('reminder', schema=None) as batch_op:
         for name in reversed(COUNTERS):
             batch_op.drop_column(name)
