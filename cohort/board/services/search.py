@@ -99,7 +99,11 @@ def _marked(snippet: str) -> str:
 # text, on both databases (bm25's column weights; ts_rank's weights A and B). Nothing of a
 # hidden thread is found: its title is in every entry of its posts. `recent` takes the matches
 # newest first, one more than are ranked (to tell whether there were more); `kept` ranks
-# `bound` of them; only the page's rows get a snippet.
+# `bound` of them; only the page's rows get a snippet. On SQLite that is a second statement,
+# in which `+rowid` keeps FTS5 to one pass over the matches (a rowid list it would take as one
+# lookup per id, each reading the word's whole list again). On PostgreSQL the hidden threads
+# are a list the planner can weigh: for a common word it walks the newest entries backwards
+# and stops at `over`, for a rare one it takes the GIN index.
 _SQLITE_RANKED = text(
     "WITH recent AS (SELECT s.id AS id, bm25(board_search_fts, 4.0, 1.0) AS rank "
     "FROM board_search_fts JOIN board_search s ON s.id = board_search_fts.rowid "
@@ -115,25 +119,26 @@ _SQLITE_SNIPPETS = text(
     "SELECT s.id, s.kind, s.ref_id, s.thread_id, s.title, "
     "snippet(board_search_fts, -1, '\x02', '\x03', '…', 24) "
     "FROM board_search_fts JOIN board_search s ON s.id = board_search_fts.rowid "
-    "WHERE board_search_fts MATCH :match AND board_search_fts.rowid IN :ids"
+    "WHERE board_search_fts MATCH :match AND +board_search_fts.rowid IN :ids"
 ).bindparams(bindparam("ids", expanding=True))
 _POSTGRESQL = text(
-    "WITH q AS (SELECT plainto_tsquery('english', :query) AS q), "
-    "recent AS (SELECT s.id FROM board_search s, q "
-    "WHERE s.search_vector @@ q.q AND s.cohort_id IN :cohorts "
-    "AND NOT EXISTS (SELECT 1 FROM board_thread t WHERE t.id = s.thread_id "
-    "AND t.hidden_at IS NOT NULL) "
+    "WITH recent AS (SELECT s.id FROM board_search s "
+    "WHERE s.search_vector @@ plainto_tsquery('english', :query) AND s.cohort_id IN :cohorts "
+    "AND (s.thread_id IS NULL OR s.thread_id NOT IN (SELECT t.id FROM board_thread t "
+    "WHERE t.hidden_at IS NOT NULL)) "
     "ORDER BY s.id DESC LIMIT :over), "
-    "kept AS (SELECT s.id, ts_rank('{0.1, 0.2, 0.25, 1.0}', s.search_vector, q.q) AS rank "
+    "kept AS (SELECT s.id, ts_rank('{0.1, 0.2, 0.25, 1.0}', s.search_vector, "
+    "plainto_tsquery('english', :query)) AS rank "
     "FROM (SELECT id FROM recent ORDER BY id DESC LIMIT :bound) r "
-    "JOIN board_search s ON s.id = r.id, q), "
+    "JOIN board_search s ON s.id = r.id), "
     "page AS (SELECT id, rank FROM kept ORDER BY rank DESC, id DESC "
     "LIMIT :limit OFFSET :offset) "
     "SELECT s.kind, s.ref_id, s.thread_id, s.title, "
-    "ts_headline('english', translate(s.title || ' — ' || s.body, '<>', '\x04\x05'), q.q, "
+    "ts_headline('english', translate(s.title || ' — ' || s.body, '<>', '\x04\x05'), "
+    "plainto_tsquery('english', :query), "
     "'StartSel=\x02, StopSel=\x03, MaxWords=30, MinWords=12, MaxFragments=2'), "
     "(SELECT count(*) FROM recent) "
-    "FROM page JOIN board_search s ON s.id = page.id, q ORDER BY page.rank DESC, page.id DESC"
+    "FROM page JOIN board_search s ON s.id = page.id ORDER BY page.rank DESC, page.id DESC"
 ).bindparams(bindparam("cohorts", expanding=True))
 
 
