@@ -110,6 +110,8 @@ class Config:
     BOARD_UPLOAD_MB = int(os.environ.get("BOARD_UPLOAD_MB", "20"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH",
                                             str((BOARD_UPLOAD_MB + 2) * 1024 * 1024)))
+    # A board search ranks at most this many of the most recent matches (the page says so).
+    BOARD_SEARCH_RANKED = int(os.environ.get("BOARD_SEARCH_RANKED", "1000"))
     HSTS = False
     # How many proxies in front of the app set X-Forwarded-For, -Proto and -Host (Werkzeug's
     # ProxyFix): with 0 those headers are ignored, as a client could write them itself.

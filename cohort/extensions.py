@@ -21,9 +21,11 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-# Search structures each database builds its own way (an FTS5 table on SQLite, a GIN index
-# on PostgreSQL), made by hand in the migrations: Alembic's comparison leaves them alone.
-SEARCH_OBJECTS = ("board_search_fts", "ix_board_search_text")
+# Search structures each database builds its own way (an FTS5 table on SQLite; a stored text
+# vector column and its GIN index on PostgreSQL), made by hand in the migrations: Alembic's
+# comparison leaves them alone.
+SEARCH_OBJECTS = ("board_search_fts", "ix_board_search_text", "ix_board_search_vector",
+                  "search_vector")
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:

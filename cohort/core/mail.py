@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy import update
 
 from cohort.core.models import MailAttachment, MailMessage
+from cohort.core.signals import mail_status_changed
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 
@@ -116,4 +117,6 @@ def requeue(message: MailMessage, recipient: str | None = None) -> bool:
     db.session.expire(message)
     if queued:
         db.session.info.setdefault(QUEUED_KEY, []).append(message)
+        mail_status_changed.send(message.id, status="pending", was="failed",
+                                 connection=db.session.connection())
     return bool(queued)

@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from cohort.core.mail import QUEUED_KEY, redact_links
 from cohort.core.models import MailMessage
+from cohort.core.signals import mail_status_changed
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 
@@ -224,10 +225,14 @@ def _record(conn, message_id: int, token: str, **values) -> bool:
     flight), if the claim is still this dispatcher's; False when it was taken back."""
     conn.info["sqlite_begin"] = "IMMEDIATE"
     with conn.begin():
-        return conn.execute(update(MailMessage)
-                            .where(MailMessage.id == message_id,
-                                   MailMessage.claim_token == token)
-                            .values(**values)).rowcount == 1
+        recorded = conn.execute(update(MailMessage)
+                                .where(MailMessage.id == message_id,
+                                       MailMessage.claim_token == token)
+                                .values(**values)).rowcount
+        if recorded:
+            mail_status_changed.send(message_id, status=values["status"], was="sending",
+                                     connection=conn)
+        return recorded == 1
 
 
 def dispatch(limit: int = 100, only: list[int] | None = None) -> int:

@@ -11,7 +11,7 @@ from cohort.core.models import MailMessage
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 from cohort.reminders.models import Delivery, Reminder
-from cohort.reminders.services import ReminderData, add_reminder, send_due_reminders
+from cohort.reminders.services import ReminderData, add_reminder, recount, send_due_reminders
 
 DAY = 24 * 60
 DEFAULTS = (
@@ -69,6 +69,7 @@ def send_past(cohort) -> None:
         refused.status, refused.sent_at = "failed", None
         refused.error = REFUSED.format(email=refused.recipient)
     db.session.flush()
+    recount(cohort)  # the outcomes above were written straight onto the messages
 
 
 def _last_to_an_invented_participant(rows) -> MailMessage | None:

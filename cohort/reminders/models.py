@@ -28,6 +28,8 @@ AUDIENCES = {
 # or with its session; missed: its time passed while nothing ran, and it was no longer useful.
 REMINDER_STATUSES = ("active", "sent", "cancelled", "missed")
 DELIVERY_STATUSES = ("queued", "skipped")
+# A delivery's state as its log shows it: skipped, or its message's in the outbox.
+DELIVERY_STATES_SHOWN = ("pending", "sent", "failed", "skipped")
 
 
 class Reminder(IdMixin, TimestampMixin, db.Model):
@@ -56,6 +58,13 @@ class Reminder(IdMixin, TimestampMixin, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user.id", ondelete="SET NULL"), index=True)
     version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
+    # Its deliveries in each state (pending, sent, failed, skipped), kept in step by the
+    # services that change one, in the same transaction (reminders/services/tallies.py): the
+    # list shows them without counting every delivery.
+    pending_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    sent_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    failed_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    skipped_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
 
     cohort: Mapped[Cohort] = relationship()
     session: Mapped[ProgrammeSession | None] = relationship()
@@ -71,6 +80,13 @@ class Reminder(IdMixin, TimestampMixin, db.Model):
     @property
     def is_before(self) -> bool:
         return self.offset_minutes < 0
+
+    @property
+    def tally(self) -> dict[str, int] | None:
+        """How many of its deliveries are in each state; None before it has any."""
+        counts = {state: getattr(self, f"{state}_count") or 0
+                  for state in DELIVERY_STATES_SHOWN}
+        return counts if any(counts.values()) else None
 
 
 class ReminderRecipient(IdMixin, db.Model):

@@ -34,7 +34,6 @@ def index(cohort_id: int):
     cohort = load_cohort(cohort_id, can_facilitate)
     return render_template("reminders/index.html", cohort=cohort,
                            reminders=services.reminders_of(cohort),
-                           counts=services.delivery_counts(cohort),
                            describe=services.describe_when)
 
 

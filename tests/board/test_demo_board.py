@@ -112,7 +112,7 @@ def test_the_2021_discussion_and_question_follow_the_report(demo_cohorts):
     posts = _posts(westminster)
     assert any(p.author.email == "facilitator@example.org" and "@priya-shah" in p.body
                for p in posts)
-    hits, _more = services.search([reference.id], "household survey")
+    hits, _more, _limited = services.search([reference.id], "household survey")
     assert kirklees.id in {hit.thread_id for hit in hits}
 
 

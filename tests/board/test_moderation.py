@@ -96,10 +96,10 @@ def test_a_shown_feedback_request_is_found_by_its_draft_again(board):
     thread = start(board.ada, "feedback", title="Strategy", draft_text="The kestrel plan")
     services.hide_post(board.fay.user, _opening(thread), "Shared too early")
     commit()
-    assert services.search([board.cohort.id], "kestrel") == ([], False)
+    assert services.search([board.cohort.id], "kestrel") == ([], False, None)
     services.show_post(board.fay.user, db.session.get(Post, _opening(thread).id))
     commit()
-    hits, _more = services.search([board.cohort.id], "kestrel")
+    hits, _more, _limited = services.search([board.cohort.id], "kestrel")
     assert [(h.kind, h.thread_id) for h in hits] == [("thread", thread.id)]
 
 

@@ -33,7 +33,7 @@ def _library(board, membership, **filters) -> list[str]:
 
 
 def _found(board, words: str) -> list[int]:
-    hits, _more = services.search([board.cohort.id], words)
+    hits, _more, _limited = services.search([board.cohort.id], words)
     return [hit.ref_id for hit in hits if hit.kind == "resource"]
 
 

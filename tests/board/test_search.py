@@ -12,7 +12,7 @@ from .conftest import reply_as, start
 
 
 def _find(board, query: str, page: int = 1, cohort=None):
-    hits, _more = services.search([(cohort or board.cohort).id], query, page)
+    hits, _more, _limited = services.search([(cohort or board.cohort).id], query, page)
     return hits
 
 
@@ -66,7 +66,7 @@ def test_another_cohorts_board_is_never_searched(board):
     theirs = start(board.zed, title="Kestrel counts elsewhere")
     assert {h.thread_id for h in _find(board, "kestrel")} == {ours.id}
     assert {h.thread_id for h in _find(board, "kestrel", cohort=board.zed.cohort)} == {theirs.id}
-    assert services.search([], "kestrel") == ([], False)
+    assert services.search([], "kestrel") == ([], False, None)
 
 
 @pytest.mark.parametrize("query", ['"wellbeing', "wellbeing*", "-wellbeing", "^wellbeing",
@@ -82,7 +82,7 @@ def test_search_syntax_in_a_query_is_read_as_words(board, query):
                                    "a" * 500, "wellbeing " * 40, ""])
 def test_any_query_a_person_types_runs_without_error(board, query):
     start(board.ada, title="Wellbeing")
-    hits, more = services.search([board.cohort.id], query)
+    hits, more, _limited = services.search([board.cohort.id], query)
     assert isinstance(hits, list) and more in (True, False)
     assert _find(board, "wellbeing")  # the search still works after it
 
@@ -125,7 +125,7 @@ def test_results_come_a_page_at_a_time(board):
     thread = start(board.ada, title="Birds", body="kestrel 0")
     for n in range(1, 23):
         reply_as(board.ben, thread, f"kestrel {n}")
-    first, more = services.search([board.cohort.id], "kestrel", 1)
-    second, more_after = services.search([board.cohort.id], "kestrel", 2)
+    first, more, _ = services.search([board.cohort.id], "kestrel", 1)
+    second, more_after, _ = services.search([board.cohort.id], "kestrel", 2)
     assert (len(first), more, len(second), more_after) == (20, True, 3, False)
     assert not {h.ref_id for h in first} & {h.ref_id for h in second}

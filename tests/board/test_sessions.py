@@ -64,7 +64,7 @@ def test_renaming_a_session_renames_its_thread_everywhere_it_is_shown(board, mak
     reply_as(board.cy, thread, "Will the kestrel data be covered?")
     _update(board, session, title="Workshop 1: the kestrel data")
     assert _thread(session).title == "Workshop 1: the kestrel data"
-    hits, _more = services.search([board.cohort.id], "kestrel")
+    hits, _more, _limited = services.search([board.cohort.id], "kestrel")
     assert {h.title for h in hits} == {"Workshop 1: the kestrel data"}
     assert {h.kind for h in hits} == {"thread", "post"}
 

@@ -25,7 +25,7 @@ def _titles(board, membership, **kwargs) -> list[str]:
 
 
 def _search(board, words: str) -> list[int]:
-    hits, _more = services.search([board.cohort.id], words)
+    hits, _more, _limited = services.search([board.cohort.id], words)
     return [hit.ref_id for hit in hits if hit.kind == "post"]
 
 

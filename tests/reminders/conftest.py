@@ -1,6 +1,7 @@
 """A running cohort with a facilitator, two participants (one in New York) and a team
 member, and helpers to read the reminders they receive."""
 
+import smtplib
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -9,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from cohort.core import outbox as core_outbox
 from cohort.core.database import commit
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
@@ -39,6 +41,41 @@ def group(make_cohort, make_member, make_holder, make_user) -> Group:
         make_holder(cohort, user=abroad),
         make_member(cohort, "colleague", user=make_user("cal@example.org", "Cal Colleague")),
     )
+
+
+class _Refused(smtplib.SMTPResponseException):
+    def __str__(self) -> str:
+        return f"{self.smtp_code} {self.smtp_error}"
+
+
+@dataclass
+class MailServer:
+    refused: set[str]  # refused for good (550)
+    deferred: set[str]  # refused for now (451): the dispatcher tries again later
+
+
+@pytest.fixture
+def mail_server(monkeypatch) -> MailServer:
+    """The mail server's answers as the dispatcher meets them: add an address to a set to
+    have it refused, remove it to have it accepted again."""
+    server = MailServer(set(), set())
+    send = core_outbox.Transport.send
+
+    def _send(transport, message, data):
+        if message.recipient in server.refused:
+            raise _Refused(550, "5.1.1 Mailbox unavailable")
+        if message.recipient in server.deferred:
+            raise _Refused(451, "4.3.0 Try again later")
+        return send(transport, message, data)
+
+    monkeypatch.setattr(core_outbox.Transport, "send", _send)
+    return server
+
+
+@pytest.fixture
+def refusing(mail_server) -> set[str]:
+    """The addresses the mail server refuses for good (550)."""
+    return mail_server.refused
 
 
 def remind(group: Group, **fields) -> Reminder:

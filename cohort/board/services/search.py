@@ -2,21 +2,25 @@
 
 The services keep `board_search` up to date (one row per thread title, visible post and
 approved resource; a hidden or deleted post leaves it). SQLite searches it through an FTS5
-table (porter stemming, ranked by bm25, matches marked by snippet()); PostgreSQL through an
-expression GIN index (English stemming, ranked by ts_rank, marked by ts_headline). A search
-only ever reads the cohorts it is given, which the view limits to the searcher's own.
+table (porter stemming, ranked by bm25, matches marked by snippet()); PostgreSQL through a
+stored, weighted text vector with a GIN index (English stemming, ranked by ts_rank, marked by
+ts_headline). Only the most recent matches (BOARD_SEARCH_RANKED) are ranked, and only the
+page's rows are marked. A search only ever reads the cohorts it is given, which the view
+limits to the searcher's own.
 """
 
 import re
 from dataclasses import dataclass
 from html import escape
+from typing import NamedTuple
 
+from flask import current_app
 from sqlalchemy import bindparam, delete, select, text, update
 
 from cohort.board.models import SearchEntry
 from cohort.extensions import db
 
-__all__ = ["index", "unindex", "retitle", "search", "SearchHit", "MAX_QUERY"]
+__all__ = ["index", "unindex", "retitle", "search", "SearchHit", "Found", "MAX_QUERY"]
 
 MAX_QUERY = 200
 PAGE_SIZE = 20
@@ -61,19 +65,29 @@ def words(query: str) -> list[str]:
     return _WORD.findall(query or "")[:12]
 
 
-def search(cohort_ids: list[int], query: str, page: int = 1) -> tuple[list[SearchHit], bool]:
-    """The best matches first, PAGE_SIZE a page; and whether there are more."""
+class Found(NamedTuple):
+    hits: list[SearchHit]
+    more: bool  # another page follows
+    limited: int | None  # how many matches were ranked, when there were more than that
+
+
+def search(cohort_ids: list[int], query: str, page: int = 1) -> Found:
+    """The best matches first, PAGE_SIZE a page. Only the BOARD_SEARCH_RANKED most recent
+    matches are ranked, so a common word costs no more than a rare one; `limited` says so."""
     terms = words(query)
     if not terms or not cohort_ids:
-        return [], False
-    offset = (max(1, page) - 1) * PAGE_SIZE
+        return Found([], False, None)
+    bound = current_app.config["BOARD_SEARCH_RANKED"]
+    values = {"cohorts": list(cohort_ids), "over": bound + 1, "bound": bound,
+              "limit": PAGE_SIZE + 1, "offset": (max(1, page) - 1) * PAGE_SIZE}
     if db.engine.dialect.name == "postgresql":
-        rows = _postgresql(cohort_ids, " ".join(terms), offset)
+        rows = db.session.execute(_POSTGRESQL, {**values, "query": " ".join(terms)}).all()
     else:
-        rows = _sqlite(cohort_ids, terms, offset)
+        rows = _sqlite(terms, values)
     hits = [SearchHit(kind, ref_id, thread_id, title, _marked(snippet))
-            for kind, ref_id, thread_id, title, snippet in rows[:PAGE_SIZE]]
-    return hits, len(rows) > PAGE_SIZE
+            for kind, ref_id, thread_id, title, snippet, _found in rows[:PAGE_SIZE]]
+    found = rows[0][-1] if rows else 0
+    return Found(hits, len(rows) > PAGE_SIZE, bound if found > bound else None)
 
 
 def _marked(snippet: str) -> str:
@@ -82,39 +96,59 @@ def _marked(snippet: str) -> str:
 
 
 # The marks \x02 and \x03 (_START, _STOP) round each match. A title counts four times its
-# text, on both databases (bm25's column weights; ts_rank's weights B and D). Nothing of a
-# hidden thread is found: its title is in every entry of its posts.
-_SQLITE = text(
-    "SELECT s.kind, s.ref_id, s.thread_id, s.title, "
-    "snippet(board_search_fts, -1, '\x02', '\x03', '…', 24) "
+# text, on both databases (bm25's column weights; ts_rank's weights A and B). Nothing of a
+# hidden thread is found: its title is in every entry of its posts. `recent` takes the matches
+# newest first, one more than are ranked (to tell whether there were more); `kept` ranks
+# `bound` of them; only the page's rows get a snippet. On SQLite that is a second statement,
+# in which `+rowid` keeps FTS5 to one pass over the matches (a rowid list it would take as one
+# lookup per id, each reading the word's whole list again). On PostgreSQL the hidden threads
+# are a list the planner can weigh: for a common word it walks the newest entries backwards
+# and stops at `over`, for a rare one it takes the GIN index.
+_SQLITE_RANKED = text(
+    "WITH recent AS (SELECT s.id AS id, bm25(board_search_fts, 4.0, 1.0) AS rank "
     "FROM board_search_fts JOIN board_search s ON s.id = board_search_fts.rowid "
     "WHERE board_search_fts MATCH :match AND s.cohort_id IN :cohorts "
     "AND NOT EXISTS (SELECT 1 FROM board_thread t WHERE t.id = s.thread_id "
     "AND t.hidden_at IS NOT NULL) "
-    "ORDER BY bm25(board_search_fts, 4.0, 1.0), s.id DESC LIMIT :limit OFFSET :offset"
-).bindparams(bindparam("cohorts", expanding=True))
-_POSTGRESQL = text(
-    "SELECT s.kind, s.ref_id, s.thread_id, s.title, "
-    "ts_headline('english', translate(s.title || ' — ' || s.body, '<>', '\x04\x05'), q, "
-    "'StartSel=\x02, StopSel=\x03, MaxWords=30, MinWords=12, MaxFragments=2') "
-    "FROM board_search s, plainto_tsquery('english', :query) q "
-    "WHERE to_tsvector('english', s.title || ' ' || s.body) @@ q "
-    "AND s.cohort_id IN :cohorts "
-    "AND NOT EXISTS (SELECT 1 FROM board_thread t WHERE t.id = s.thread_id "
-    "AND t.hidden_at IS NOT NULL) "
-    "ORDER BY ts_rank(setweight(to_tsvector('english', s.title), 'B') "
-    "|| setweight(to_tsvector('english', s.body), 'D'), q) DESC, s.id DESC "
+    "ORDER BY board_search_fts.rowid DESC LIMIT :over), "
+    "kept AS (SELECT id, rank FROM recent ORDER BY id DESC LIMIT :bound) "
+    "SELECT id, (SELECT count(*) FROM recent) FROM kept ORDER BY rank, id DESC "
     "LIMIT :limit OFFSET :offset"
 ).bindparams(bindparam("cohorts", expanding=True))
+_SQLITE_SNIPPETS = text(
+    "SELECT s.id, s.kind, s.ref_id, s.thread_id, s.title, "
+    "snippet(board_search_fts, -1, '\x02', '\x03', '…', 24) "
+    "FROM board_search_fts JOIN board_search s ON s.id = board_search_fts.rowid "
+    "WHERE board_search_fts MATCH :match AND +board_search_fts.rowid IN :ids"
+).bindparams(bindparam("ids", expanding=True))
+_POSTGRESQL = text(
+    "WITH recent AS (SELECT s.id FROM board_search s "
+    "WHERE s.search_vector @@ plainto_tsquery('english', :query) AND s.cohort_id IN :cohorts "
+    "AND (s.thread_id IS NULL OR s.thread_id NOT IN (SELECT t.id FROM board_thread t "
+    "WHERE t.hidden_at IS NOT NULL)) "
+    "ORDER BY s.id DESC LIMIT :over), "
+    "kept AS (SELECT s.id, ts_rank('{0.1, 0.2, 0.25, 1.0}', s.search_vector, "
+    "plainto_tsquery('english', :query)) AS rank "
+    "FROM (SELECT id FROM recent ORDER BY id DESC LIMIT :bound) r "
+    "JOIN board_search s ON s.id = r.id), "
+    "page AS (SELECT id, rank FROM kept ORDER BY rank DESC, id DESC "
+    "LIMIT :limit OFFSET :offset) "
+    "SELECT s.kind, s.ref_id, s.thread_id, s.title, "
+    "ts_headline('english', translate(s.title || ' — ' || s.body, '<>', '\x04\x05'), "
+    "plainto_tsquery('english', :query), "
+    "'StartSel=\x02, StopSel=\x03, MaxWords=30, MinWords=12, MaxFragments=2'), "
+    "(SELECT count(*) FROM recent) "
+    "FROM page JOIN board_search s ON s.id = page.id ORDER BY page.rank DESC, page.id DESC"
+).bindparams(bindparam("cohorts", expanding=True))
 
 
-def _sqlite(cohort_ids: list[int], terms: list[str], offset: int) -> list:
+def _sqlite(terms: list[str], values: dict) -> list:
     # Each word quoted (FTS5 syntax in a query is never the searcher's), the last a prefix.
-    match = " ".join(f'"{t}"' for t in terms[:-1]) + f' "{terms[-1]}"*'
-    return db.session.execute(_SQLITE, {"match": match.strip(), "cohorts": list(cohort_ids),
-                                        "limit": PAGE_SIZE + 1, "offset": offset}).all()
-
-
-def _postgresql(cohort_ids: list[int], query: str, offset: int) -> list:
-    return db.session.execute(_POSTGRESQL, {"query": query, "cohorts": list(cohort_ids),
-                                            "limit": PAGE_SIZE + 1, "offset": offset}).all()
+    match = (" ".join(f'"{t}"' for t in terms[:-1]) + f' "{terms[-1]}"*').strip()
+    ranked = db.session.execute(_SQLITE_RANKED, {**values, "match": match}).all()
+    if not ranked:
+        return []
+    found = ranked[0][1]
+    entries = {row[0]: row[1:] for row in db.session.execute(
+        _SQLITE_SNIPPETS, {"match": match, "ids": [entry_id for entry_id, _ in ranked]})}
+    return [(*entries[entry_id], found) for entry_id, _ in ranked if entry_id in entries]

@@ -92,14 +92,13 @@ def new_thread(cohort_id: int):
 def search(cohort_id: int):
     cohort, _membership, _moderator = load_board(cohort_id)
     form = SearchForm(request.args)
-    hits, more, query = [], False, ""
+    found, query = services.Found([], False, None), ""
+    page = max(1, ascii_number(request.args.get("page"), 10_000) or 1)
     if request.args.get("q") is not None and form.validate():
         query = form.q.data or ""
-        page = max(1, ascii_number(request.args.get("page"), 10_000) or 1)
-        hits, more = services.search([cohort.id], query, page)
-    return render_template("board/search.html", cohort=cohort, form=form, hits=hits, more=more,
-                           query=query, page=max(1, ascii_number(request.args.get("page"),
-                                                                 10_000) or 1))
+        found = services.search([cohort.id], query, page)
+    return render_template("board/search.html", cohort=cohort, form=form, hits=found.hits,
+                           more=found.more, limited=found.limited, query=query, page=page)
 
 
 @bp.route("/cohorts/<int:cohort_id>/board/settings")

@@ -6,3 +6,4 @@ from cohort.reminders.services.errors import ReminderError  # noqa: F401
 from cohort.reminders.services.notices import *  # noqa: F403
 from cohort.reminders.services.rules import *  # noqa: F403
 from cohort.reminders.services.sending import *  # noqa: F403
+from cohort.reminders.services.tallies import *  # noqa: F403

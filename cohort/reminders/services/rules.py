@@ -5,21 +5,19 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from cohort.cohorts.models import Cohort, Membership
 from cohort.cohorts.services import ensure_changeable
 from cohort.core.audit import record
 from cohort.core.errors import check_version
-from cohort.core.models import MailMessage
 from cohort.core.timeutil import shift_days, utcnow
 from cohort.extensions import db
 from cohort.programme.models import ProgrammeSession
 from cohort.reminders.models import (
     ANCHORS,
     AUDIENCES,
-    Delivery,
     Reminder,
     ReminderOptOut,
     ReminderRecipient,
@@ -31,7 +29,7 @@ __all__ = [
     "PLACEHOLDERS", "ReminderData", "add_reminder", "preview_reminder", "update_reminder",
     "cancel_reminder",
     "apply_defaults", "follow_session", "cancel_with_session", "reminders_of", "get_reminder",
-    "delivery_counts", "delivery_state", "DELIVERY_STATES", "set_reminders_off", "reminders_off",
+    "set_reminders_off", "reminders_off",
     "due_at_of", "offset_from", "describe_when", "kind_of", "FILLABLE",
 ]
 
@@ -283,32 +281,6 @@ def reminders_of(cohort: Cohort) -> list[Reminder]:
 def get_reminder(cohort: Cohort, reminder_id: int) -> Reminder | None:
     reminder = db.session.get(Reminder, reminder_id)
     return reminder if reminder is not None and reminder.cohort_id == cohort.id else None
-
-
-DELIVERY_STATES = ("pending", "sent", "failed", "skipped")
-
-
-def delivery_state():
-    """A delivery's state as the log shows it: skipped, or its message's in the outbox."""
-    return case((Delivery.status == "skipped", "skipped"),
-                (MailMessage.status == "sent", "sent"),
-                (MailMessage.status == "failed", "failed"), else_="pending")
-
-
-def delivery_counts(cohort: Cohort) -> dict[int, dict[str, int]]:
-    """For each reminder of the cohort, how many deliveries are in each state (one query)."""
-    state = delivery_state()
-    rows = db.session.execute(
-        select(Delivery.reminder_id, state, func.count())
-        .join(Reminder, Reminder.id == Delivery.reminder_id)
-        .outerjoin(MailMessage, MailMessage.id == Delivery.message_id)
-        .where(Reminder.cohort_id == cohort.id)
-        .group_by(Delivery.reminder_id, state)
-    ).all()
-    counts: dict[int, dict[str, int]] = {}
-    for reminder_id, name, count in rows:
-        counts.setdefault(reminder_id, dict.fromkeys(DELIVERY_STATES, 0))[name] += count
-    return counts
 
 
 def set_reminders_off(membership: Membership, off: bool) -> None:

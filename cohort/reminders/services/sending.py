@@ -24,12 +24,8 @@ from cohort.programme.permissions import shows_join_link, visible_audiences
 from cohort.reminders.models import Delivery, Reminder, ReminderOptOut
 from cohort.reminders.moments import Moment, kinds
 from cohort.reminders.services.errors import ReminderError
-from cohort.reminders.services.rules import (
-    delivery_state,
-    describe_when,
-    due_at_of,
-    offset_from,
-)
+from cohort.reminders.services.rules import describe_when, due_at_of, offset_from
+from cohort.reminders.services.tallies import count_new, delivery_state
 
 __all__ = ["send_due_reminders", "recipients_for", "render", "send_test", "deliveries_of",
            "session_link", "session_calendar", "Preview", "preview_of", "title_of",
@@ -143,11 +139,12 @@ def _deliver(reminder: Reminder, members: list[Membership], ref: int,
     opted_out = _opted_out(reminder.cohort_id)
     # The same calendar entry for everyone: made once.
     attachments, shared = _attachments(session, now), _shared(reminder, session, now)
-    queued = 0
+    queued = skipped = 0
     for member in members:
         if member.id in done:
             continue
         reason = _skip_reason(reminder, member, opted_out)
+        skipped += reason is not None
         delivery = Delivery(reminder_id=reminder.id, ref=ref, membership_id=member.id,
                             status="skipped" if reason else "queued", reason=reason)
         if reason is None:
@@ -157,6 +154,7 @@ def _deliver(reminder: Reminder, members: list[Membership], ref: int,
             queued += 1
         db.session.add(delivery)
     db.session.flush()
+    count_new(reminder, queued, skipped)
     return queued
 
 
