@@ -189,12 +189,16 @@ def claim(limit: int, only: list[int] | None = None) -> tuple[str, list[int]]:
     with db.engine.connect() as conn:
         conn.info["sqlite_begin"] = "IMMEDIATE"  # SQLite: the write lock first, then read
         with conn.begin():
-            conn.execute(
-                update(MailMessage)
-                .where(MailMessage.id.in_(due), _due(now, lease_start))  # re-checked on a race
-                .values(status="sending", claimed_at=now, claim_token=token,
-                        claimed_by=_holder(), attempts=MailMessage.attempts + 1)
-            )
+            # The ids are read (and on PostgreSQL locked) first: as a subquery of the update,
+            # PostgreSQL may run the LIMIT more than once and claim more than `limit`.
+            picked = list(conn.execute(due).scalars())
+            if picked:
+                conn.execute(
+                    update(MailMessage)
+                    .where(MailMessage.id.in_(picked), _due(now, lease_start))  # on a race
+                    .values(status="sending", claimed_at=now, claim_token=token,
+                            claimed_by=_holder(), attempts=MailMessage.attempts + 1)
+                )
         ids = list(conn.execute(
             select(MailMessage.id).where(MailMessage.claim_token == token,
                                          MailMessage.status == "sending")

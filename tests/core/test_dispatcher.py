@@ -220,3 +220,25 @@ def test_what_the_server_receives_is_a_well_formed_message(app, smtp, monkeypatc
     assert attachment.get_content_type() == "text/calendar"
     assert attachment.get_param("method") == "REQUEST"
     assert attachment.get_payload(decode=True) == b"BEGIN:VCALENDAR"
+
+
+def test_claims_at_once_never_take_more_than_asked_or_the_same_message(app):
+    """Eight dispatchers claiming 30 each from 200 due messages at the same moment: each gets
+    at most 30, and no message is claimed twice."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from cohort.core.outbox import claim
+
+    _queue(200)
+    start = threading.Barrier(8)
+
+    def one():
+        with app.app_context():
+            start.wait()
+            return claim(30)[1]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        claims = list(pool.map(lambda _n: one(), range(8)))
+    assert all(len(ids) <= 30 for ids in claims), [len(ids) for ids in claims]
+    every = [message_id for ids in claims for message_id in ids]
+    assert len(every) == len(set(every)) == min(200, 8 * 30)
