@@ -109,6 +109,13 @@ def _room_for(figure, left: float) -> None:
     figure.subplots_adjust(left=left / figure.get_figwidth(), right=0.97)
 
 
+def _title_over_rows(axes, title: str, left: float) -> None:
+    """The title from the figure's left edge, over the row labels as well as the bars, so
+    that it has the page's width."""
+    across = axes.get_position().width * axes.figure.get_figwidth()
+    axes.set_title(title, fontsize=TITLE, loc="left", x=-(left - 0.05) / across)
+
+
 def distribution_svg(title: str, labels: Sequence[str], counts: Sequence[int],
                      axis_label: str = "Answer") -> str:
     """A bar per scale point or choice with its count written on it, its labels under the bars
@@ -121,6 +128,7 @@ def distribution_svg(title: str, labels: Sequence[str], counts: Sequence[int],
     # Under the bars each label has the page's width shared out, less the count axis.
     room = (PAGE_WIDTH - 1.6) / max(len(labels), 1)
     wrapped = [_wrap(label, min(16, max(6, int(room / _CHAR) - 1))) for label in labels]
+    left = 0.0  # labels under the bars: the title starts over the axes
     if _widest(wrapped) * _CHAR <= room:
         title = _title(title, PAGE_WIDTH - 1.6)
         tall = max([_lines(label) for label in wrapped] + [1])
@@ -138,7 +146,7 @@ def distribution_svg(title: str, labels: Sequence[str], counts: Sequence[int],
         # Too many long labels to stand side by side: one row each, read down the page.
         wrapped = [_wrap(label, 28) for label in labels]
         left = _left(wrapped, 0.8)
-        title = _title(title, PAGE_WIDTH * 0.97 - left)
+        title = _title(title, PAGE_WIDTH * 0.97)
         rows = sum(max(1.0, _LINE * _lines(label) + 0.15) for label in wrapped)
         figure = _figure(PAGE_WIDTH, 1.6 + rows * 0.55 + _LINE * _lines(title))
         _room_for(figure, left)
@@ -152,7 +160,10 @@ def distribution_svg(title: str, labels: Sequence[str], counts: Sequence[int],
         axes.set_xlabel("Number of people", fontsize=TEXT)
     axes.bar_label(bars, labels=[str(count) for count in counts], fontsize=TEXT, padding=2)
     _tidy(axes)
-    axes.set_title(title, fontsize=TITLE, loc="left")
+    if left:
+        _title_over_rows(axes, title, left)
+    else:
+        axes.set_title(title, fontsize=TITLE, loc="left")
     return _svg(figure)
 
 
@@ -168,8 +179,8 @@ def diverging_svg(title: str, row_labels: Sequence[str], labels: Sequence[str],
     from matplotlib.patches import Patch
 
     names = [_wrap(label, 28) for label in row_labels]
-    left = _left(names, 0.3)
-    title = _title(title, PAGE_WIDTH * 0.97 - left)
+    margin = _left(names, 0.3)
+    title = _title(title, PAGE_WIDTH * 0.97)
     points = [_wrap(label, 12) for label in labels]
     # As many legend entries across as fit the page (a swatch and a gap each, besides its
     # words), read left to right: matplotlib fills a legend's columns top down, so the later
@@ -181,7 +192,7 @@ def diverging_svg(title: str, row_labels: Sequence[str], labels: Sequence[str],
     key = down * _LINE * max(_lines(point) for point in points) + 0.3 * down
     bars = sum(max(0.8, _LINE * _lines(name) + 0.3) for name in names)
     figure = _figure(PAGE_WIDTH, 1.2 + _LINE * _lines(title) + bars + key)
-    _room_for(figure, left)
+    _room_for(figure, margin)
     axes = figure.add_subplot()
     colours = _diverging_colours(len(labels))
     half = len(labels) // 2
@@ -202,7 +213,7 @@ def diverging_svg(title: str, row_labels: Sequence[str], labels: Sequence[str],
     # The key goes under the axis title, centred on the figure (not the bars, which the row
     # labels push to the right), so that it stays inside the page's width.
     height = figure.get_figheight()
-    figure.subplots_adjust(bottom=(key + 0.9) / height, top=1 - (0.3 + _LINE * _lines(title))
+    figure.subplots_adjust(bottom=(key + 0.8) / height, top=1 - (0.3 + _LINE * _lines(title))
                            / height)
     axes.legend([Patch(color=colours[n]) for n in order], [points[n] for n in order],
                 fontsize=TEXT, frameon=False, loc="lower center", ncol=across,
@@ -215,7 +226,7 @@ def diverging_svg(title: str, row_labels: Sequence[str], labels: Sequence[str],
     axes.set_ylim(len(rows) - 0.5, -0.5)
     axes.set_xlabel("Share of the people who answered", fontsize=TEXT)
     _tidy(axes)
-    axes.set_title(title, fontsize=TITLE, loc="left")
+    _title_over_rows(axes, title, margin)
     return _svg(figure)
 
 
