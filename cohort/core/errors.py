@@ -1,5 +1,7 @@
 """Friendly error pages; non-HTML clients get JSON."""
 
+from collections.abc import Iterable
+
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
@@ -10,11 +12,20 @@ from cohort.extensions import db
 
 
 class UserError(ValueError):
-    """A refusal to show the user: the message says what to do; `field` names the form field."""
+    """A refusal to show the user: the message says what to do; `field` names the form field.
+    `also` carries further (message, field) refusals found at the same time, so that a form
+    with several things wrong names each of them at once."""
 
-    def __init__(self, message: str, field: str | None = None):
+    def __init__(self, message: str, field: str | None = None,
+                 also: Iterable[tuple[str, str | None]] = ()):
         super().__init__(message)
         self.field = field
+        self.also = tuple(also)
+
+    @property
+    def refusals(self) -> list[tuple[str, str | None]]:
+        """Every (message, field) refusal, the first one first."""
+        return [(str(self), self.field), *self.also]
 
 
 class ChangedMeanwhile(UserError):

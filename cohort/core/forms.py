@@ -75,14 +75,16 @@ def ascii_number(text: str | int | None, limit: int = 10**18) -> int | None:
 
 
 def show_error(form, error, aliases: dict | None = None) -> None:
-    """Put a service's refusal on its form field (`error.field`, renamed by `aliases`), or at
-    the top of the form when it names no field of this form."""
-    name = (aliases or {}).get(error.field, error.field) if getattr(error, "field", None) else None
-    field = getattr(form, name, None) if name else None
-    if field is not None:
-        field.errors = [*field.errors, str(error)]
-    else:
-        form.form_errors.append(str(error))
+    """Put each of a service's refusals on its form field (its `field`, renamed by `aliases`),
+    or at the top of the form when it names no field of this form."""
+    refusals = getattr(error, "refusals", None) or [(str(error), getattr(error, "field", None))]
+    for message, name in refusals:
+        name = (aliases or {}).get(name, name) if name else None
+        field = getattr(form, name, None) if name else None
+        if field is not None:
+            field.errors = [*field.errors, message]
+        else:
+            form.form_errors.append(message)
 
 
 class GovDateField(Field):
@@ -224,7 +226,8 @@ def grid_answers(form) -> dict[str, str]:
 
 def _report(form, message: str, flash_errors: bool, error: UserError | None = None) -> None:
     if flash_errors or form is None:
-        flash(message, "error")
+        for text, _field_name in (error.refusals if error is not None else [(message, None)]):
+            flash(text, "error")
     elif error is not None:
         show_error(form, error, getattr(form, "error_aliases", None))
     else:

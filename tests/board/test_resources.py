@@ -2,6 +2,8 @@
 approval; a link or a file (not both); hallmarks of the cohort's framework; filters by topic
 and hallmark; search finds only what is approved."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -12,6 +14,7 @@ from cohort.board.services import BoardError, ResourceData
 from cohort.core.database import commit
 from cohort.core.models import AuditEvent
 from cohort.extensions import db
+from cohort.plans import services as plans
 
 from .conftest import count, pdf
 
@@ -125,3 +128,31 @@ def test_another_cohorts_resource_is_not_found(board):
     commit()
     assert services.get_resource(board.cohort, theirs.id) is None
     assert _found(board, "kestrel") == [] and _library(board, board.fay) == []
+
+
+def test_hallmark_tags_stay_when_the_framework_gets_a_new_version(board, client, login):
+    """A rating makes the next import a new version with new hallmark rows: the resource keeps
+    its tag, shown on the library page, and the filter by that hallmark still finds it."""
+    _add(board, board.fay, title="Budgets", topic="Money", hallmarks=["2"])
+    _add(board, board.fay, title="Measures", topic="Measuring wellbeing", hallmarks=["1"])
+    assessment_round = plans.open_round(board.fay.user, board.cohort, "Start of the programme")
+    plans.save_assessment(board.cy.user, assessment_round, board.cy,
+                          {h.key: ("assuring", None) for h in board.framework.hallmarks},
+                          submit=True)
+    commit()
+    spec = plans.parse(plans.framework_file(board.framework).encode())
+    spec.hallmarks[1].name = "Money follows wellbeing"
+    plans.import_spec(board.fay.user, board.cohort, spec, "edited.yaml")
+    commit()
+    current = plans.cohort_framework(board.cohort)
+    assert current.id != board.framework.id  # a new version, with hallmark rows of its own
+    second = next(h for h in current.hallmarks if h.key == "2")
+    assert second.id != _hallmark(board, "2").id
+
+    assert _library(board, board.cy, hallmark_id=second.id) == ["Budgets"]
+    login(board.cy.user)
+    page = client.get(f"/cohorts/{board.cohort.id}/resources").get_data(as_text=True)
+    assert re.search(r"Money · Hallmark 2 ·", page)
+    assert re.search(r"Measuring wellbeing · Hallmark 1 ·", page)
+    page = client.get(f"/cohorts/{board.cohort.id}/resources?hallmark=2").get_data(as_text=True)
+    assert "Budgets" in page and "Measures" not in page

@@ -131,3 +131,26 @@ def test_a_token_from_another_session_is_refused(client, new_client, make_user):
     response = client.post("/login", data={"csrf_token": token, "email": user.email,
                                            "password": DEFAULT_PASSWORD})
     assert response.status_code == 400
+
+
+def test_a_refusal_of_several_fields_puts_each_message_on_its_own(app):
+    """A service may refuse several fields at once (UserError's `also`): the form helper shows
+    each message on its field, and one naming no field of the form at the top."""
+    from wtforms import StringField
+
+    from cohort.core.errors import UserError
+    from cohort.core.forms import Form, attempt
+
+    class TwoFields(Form):
+        title = StringField("Title")
+        topic = StringField("Topic")
+
+    def refuse():
+        raise UserError("Enter a title", "title", also=[("Enter a topic", "topic"),
+                                                        ("Try again later", "elsewhere")])
+
+    with app.test_request_context(method="POST", data={"title": "", "topic": ""}):
+        form = TwoFields(meta={"csrf": False})
+        assert attempt(form, refuse) == (False, None)
+        assert (form.title.errors, form.topic.errors) == (["Enter a title"], ["Enter a topic"])
+        assert form.form_errors == ["Try again later"]

@@ -5,6 +5,7 @@ while the others stay; a closed survey takes no answers; another cohort's survey
 
 import dataclasses
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -94,6 +95,22 @@ def test_giving_a_survey_says_plainly_when_it_opens(client, login, people):
     assert ("The survey “Knowledge self-assessment (before the programme)” is given to the "
             f"cohort: it is open now and closes on {closes}.") in now
     assert "is attached" not in now
+
+
+def test_the_list_says_a_survey_is_not_open_yet_rather_than_none_submitted(
+        client, login, people):
+    """A survey that opens later shows "Not open yet" under Submitted, not "0 of 2"."""
+    cohort, fay, _ada, _ben = people
+    login(fay.user)
+    url = f"/cohorts/{cohort.id}/surveys"
+    post_form(client, url, _attach_form(phase="pre"))
+    post_form(client, url, _attach_form(phase="post", opens=3))
+    page = client.get(url).get_data(as_text=True)
+    rows = {re.search(r"\((before|after) the programme\)", row).group(1):
+            re.findall(r'<td class="govuk-table__cell">(.*?)</td>', row, re.S)[-1].strip()
+            for row in re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', page, re.S)
+            if "the programme)" in row}
+    assert rows == {"before": "0 of 2", "after": "Not open yet"}
 
 
 def test_an_anonymous_survey_shows_counts_and_never_names(client, login, people):

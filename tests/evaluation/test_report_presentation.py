@@ -17,6 +17,7 @@ from conftest import DEMO_PASSWORD
 from cohort.core.database import commit
 from cohort.core.timeutil import utcnow
 from cohort.evaluation import services
+from surveys.charts import TITLE
 
 SVG = "{http://www.w3.org/2000/svg}"
 CHART = re.compile(r'<img class="cohort-chart" src="data:image/svg\+xml;base64,([^"]+)" '
@@ -110,7 +111,7 @@ def test_each_figure_says_whose_answers_it_counts(client, login, surveyed):
 def _title(source: str) -> str:
     """A chart's title: its text at the title's size, its lines joined."""
     root = ET.fromstring(base64.b64decode(source))  # noqa: S314  (drawn by the app under test)
-    return " ".join(t.text for t in root.iter(f"{SVG}text") if t.get("font-size") == "11px")
+    return " ".join(t.text for t in root.iter(f"{SVG}text") if t.get("font-size") == f"{TITLE:g}px")
 
 
 def test_every_chart_of_the_2021_report_has_a_title_and_a_description_of_its_own(

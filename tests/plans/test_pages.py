@@ -2,6 +2,7 @@
 editor sees), recording progress, the facilitator's heatmap, rounds and framework, the exports;
 and query counts that do not grow with places or items."""
 
+import re
 from datetime import timedelta
 from io import BytesIO
 
@@ -69,6 +70,27 @@ def test_an_incomplete_submission_keeps_what_was_entered(as_ada, group):
     assert "Choose where your work stands on hallmark 2 before submitting" in text
     assert 'value="maximising" checked' in text and "Our data is open" in text
 
+
+def test_the_error_summary_names_every_unrated_hallmark(as_ada, group):
+    """Submitting with three hallmarks unrated lists all three, each linked to its question."""
+    open_round(group)
+    url = f"/cohorts/{group.cohort.id}/assessment"
+    rated = {f"level-{h.key}": "assuring" for h in group.framework.hallmarks}
+    unrated = [h.key for h in group.framework.hallmarks][1:4]
+    response = post_form(as_ada, url, {**_ratings(group.framework, ""), **rated,
+                                       **{f"level-{key}": "" for key in unrated},
+                                       "action": "submit"})
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    summary = text[text.index("govuk-error-summary__list"):]
+    summary = summary[:summary.index("</ul>")]
+    links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', summary)
+    assert [href for href, _ in links] == [f"#level-{key}" for key in unrated]
+    for (_href, message), key in zip(links, unrated, strict=True):
+        assert f"on hallmark {key} before submitting" in message
+        assert f'name="level-{key}"' in text
+        error = re.search(rf'id="level-{key}-error">(.*?)</p>', text, re.S)
+        assert error and f"on hallmark {key} before submitting" in error.group(1)
 
 def test_adding_changing_and_recording_progress_on_an_item(as_ada, group):
     plan = f"/cohorts/{group.cohort.id}/places/{group.place.id}/plan"

@@ -98,3 +98,46 @@ def test_heavy_libraries_load_only_when_a_chart_is_drawn_or_a_change_tested():
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=Path(__file__).resolve().parents[2])
     assert run.stdout.strip() == "[]"
+
+
+BODY_PX = 19
+COLUMN_PX = 960  # the page's column on a desktop screen (govuk-width-container)
+AGREEMENT = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree",
+             "Strongly agree"]
+SESSIONS = ["Introduction to wellbeing economics and policy",
+            "Deep dive: the evidence of wellbeing need across local authorities",
+            "Data and measurement", "Peer learning with other places in the cohort",
+            "One to one support from the facilitator", "Writing the action plan"]
+
+
+def smallest_text_px(svg: str) -> float:
+    """The smallest text of the chart in CSS pixels as a desktop page shows it: matplotlib
+    writes sizes in points (4/3 px), and an image wider than the column is scaled to fit."""
+    width_pt = float(re.search(r'<svg[^>]* width="([\d.]+)pt"', svg).group(1))
+    sizes = [float(size) for size in re.findall(r'font-size="([\d.]+)px"', svg)]
+    assert sizes, "the chart has no text"
+    shown = min(1.0, COLUMN_PX / (width_pt * 4 / 3))
+    return min(sizes) * 4 / 3 * shown
+
+
+@pytest.mark.parametrize("draw", [
+    lambda: distribution_svg("I was able to connect with other participants", AGREEMENT,
+                             [0, 3, 7, 2, 1]),
+    lambda: distribution_svg("How likely are you to recommend the programme to a colleague",
+                             [str(n) for n in range(11)], list(range(11)), "Score"),
+    lambda: distribution_svg("Which sessions did you find most useful", SESSIONS,
+                             [3, 4, 5, 6, 7, 1]),
+    lambda: diverging_svg("Knowledge of wellbeing", ["Before: all 10 who answered",
+                                                     "After: all 9 who answered"],
+                          KNOWLEDGE, [[2, 5, 3, 0, 0], [0, 0, 4, 5, 0]]),
+    lambda: diverging_svg("The sessions", ["The sessions were useful to my work",
+                                           "I was able to connect with other participants"],
+                          AGREEMENT, [[1, 2, 3, 4, 5], [5, 4, 3, 2, 1]]),
+    lambda: diverging_svg("Confidence after each session", ["Session 1: Introduction",
+                                                           "Session 2: Evidence", "Data"],
+                          [str(n) for n in range(11)], [[1] * 11, [2] * 11, list(range(11))]),
+], ids=["agreement", "zero-to-ten", "long-choices", "knowledge", "agreement-rows", "eleven"])
+def test_evaluation_chart_text_is_at_least_the_body_size(draw):
+    """Every word and number of an evaluation chart reads at 19 px or more on a desktop page."""
+    svg = draw()
+    assert smallest_text_px(svg) >= BODY_PX

@@ -17,10 +17,10 @@ from cohort.core.audit import record
 from cohort.core.forms import has_control_characters
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
-from cohort.plans.services import cohort_framework
+from cohort.plans.services import cohort_framework, versions_of
 
 __all__ = ["ResourceData", "add_resource", "approve_resource", "remove_resource",
-           "resources_of", "topics_of", "get_resource"]
+           "resources_of", "topics_of", "get_resource", "hallmark_tags"]
 
 _LINK = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 
@@ -104,9 +104,27 @@ def get_resource(cohort: Cohort, resource_id: int) -> Resource | None:
     return found if found is not None and found.cohort_id == cohort.id else None
 
 
+def hallmark_tags(cohort: Cohort) -> dict[int, object]:
+    """{id of a hallmark of any version of the cohort's framework: the current version's
+    hallmark with its key}. A resource is tagged with the hallmark of the version current when
+    it was added; when the framework gets a new version, its tags are read through this, so
+    they stay on the resource (a fixed number of queries)."""
+    framework = cohort_framework(cohort)
+    if framework is None:
+        return {}
+    current = {h.id: h for h in framework.hallmarks}
+    versions = versions_of(cohort, framework)
+    tags = {hallmark_id: current.get(versions.current_id(hallmark_id))
+            for hallmark_id in versions.hallmarks}
+    return {hallmark_id: hallmark for hallmark_id, hallmark in tags.items()
+            if hallmark is not None}
+
+
 def resources_of(cohort: Cohort, user, moderator: bool, topic: str | None = None,
                  hallmark_id: int | None = None) -> list[Resource]:
-    """The library, filtered; proposals show to moderators and to whoever proposed them."""
+    """The library, filtered; proposals show to moderators and to whoever proposed them. The
+    hallmark filter (a hallmark of the current version) finds resources tagged with that
+    hallmark in any version of the framework."""
     statement = select(Resource).where(Resource.cohort_id == cohort.id)
     if not moderator:
         statement = statement.where((Resource.status == "approved")
@@ -114,8 +132,10 @@ def resources_of(cohort: Cohort, user, moderator: bool, topic: str | None = None
     if topic:
         statement = statement.where(Resource.topic == topic)
     if hallmark_id is not None:
+        same = [tagged for tagged, hallmark in hallmark_tags(cohort).items()
+                if hallmark.id == hallmark_id] or [hallmark_id]
         statement = statement.where(Resource.id.in_(select(ResourceHallmark.resource_id).where(
-            ResourceHallmark.hallmark_id == hallmark_id)))
+            ResourceHallmark.hallmark_id.in_(same))))
     return list(db.session.execute(statement.order_by(Resource.topic, Resource.title)).scalars())
 
 

@@ -26,7 +26,8 @@ def resources(cohort_id: int):
                                   hallmark.id if hallmark else None)
     return render_template("board/resources.html", cohort=cohort, resources=found,
                            topics=services.topics_of(cohort), topic=topic, hallmark=hallmark,
-                           hallmarks=hallmarks, moderator=moderator, confirm=ConfirmForm(),
+                           hallmarks=hallmarks, tags=services.hallmark_tags(cohort),
+                           moderator=moderator, confirm=ConfirmForm(),
                            manage=can_manage_resources(current_user, cohort))
 
 

@@ -138,15 +138,18 @@ def save_assessment(acting, assessment_round: AssessmentRound, membership: Membe
     else:
         check_version(assessment, seen_version)
     existing = {r.hallmark_id: r for r in assessment.ratings}
-    kept, missing = [], []
+    kept, refusals = [], []
     for hallmark in framework.hallmarks:
         level_key, evidence = answers.get(hallmark.key, (None, None))
         evidence = (evidence or "").strip() or None
         if evidence and len(evidence) > MAX_EVIDENCE:
-            raise PlanError(f"Keep the evidence for hallmark {hallmark.key} to {MAX_EVIDENCE} "
-                            "characters or fewer", f"evidence-{hallmark.key}")
+            refusals.append((f"Keep the evidence for hallmark {hallmark.key} to "
+                             f"{MAX_EVIDENCE} characters or fewer", f"notes-{hallmark.key}"))
+            continue
         if level_key is None:
-            missing.append(hallmark)
+            if submit:
+                refusals.append((f"Choose where your work stands on hallmark {hallmark.key} "
+                                 "before submitting (or save a draft)", f"level-{hallmark.key}"))
             if evidence is None:
                 continue
         rating = existing.get(hallmark.id) or SelfRating(hallmark_id=hallmark.id)
@@ -154,10 +157,9 @@ def save_assessment(acting, assessment_round: AssessmentRound, membership: Membe
             level_by_key(framework, level_key, hallmark.key), "id", None)
         rating.evidence, rating.answered = evidence, level_key is not None
         kept.append(rating)
-    if submit and missing:
-        first = missing[0]
-        raise PlanError(f"Choose where your work stands on hallmark {first.key} before "
-                        "submitting (or save a draft)", f"level-{first.key}")
+    if refusals:
+        # Every hallmark left unrated (or with too long a note) is named on its own field.
+        raise PlanError(*refusals[0], also=refusals[1:])
     # An unanswered hallmark with notes is kept as a draft note: no level chosen yet.
     assessment.ratings = kept
     assessment.updated_at = utcnow()
