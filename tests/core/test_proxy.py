@@ -1,5 +1,8 @@
 """Cohort behind a TLS-terminating proxy: the documented nginx setup, and the ways it goes wrong."""
 
+import re
+from pathlib import Path
+
 from conftest import DEFAULT_PASSWORD, IsolatedClient, csrf_from
 
 import config
@@ -31,12 +34,29 @@ def _sign_in(client, user, host: str, forwarded_host: str | None):
         "csrf_token": csrf_from(page), "email": user.email, "password": DEFAULT_PASSWORD})
 
 
+def _nginx_headers() -> dict[str, str]:
+    """The headers deploy/nginx.conf sets, for a browser at https://PUBLIC/ on 203.0.113.7."""
+    values = {"$host": PUBLIC, "$scheme": "https", "$proxy_add_x_forwarded_for": "203.0.113.7"}
+    text = (Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf").read_text()
+    return {name: values[value] for name, value in re.findall(
+        r"^\s*proxy_set_header\s+(\S+)\s+(\S+);", text, re.MULTILINE)}
+
+
 def test_the_documented_nginx_setup_accepts_a_form(build_app, make_user):
-    """issue 20 item 6: Host and X-Forwarded-Host the public name, X-Forwarded-Proto https,
-    TRUSTED_PROXIES=1: a form posted from the public address signs the person in."""
+    """issue 20 item 6: the headers deploy/nginx.conf sets (Host and X-Forwarded-Host the
+    public name, X-Forwarded-Proto https) and TRUSTED_PROXIES=1: a form posted from the
+    public address signs the person in."""
+    headers = _nginx_headers()
+    assert set(headers) == {"Host", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-For"}
     app = build_app(TRUSTED_PROXIES=1, ALLOWED_HOSTS=[PUBLIC])
     client = _client(app)
-    response = _sign_in(client, make_user(), PUBLIC, PUBLIC)
+    sent = {"headers": {**headers, "Referer": f"https://{PUBLIC}/login"},
+            "environ_base": {"REMOTE_ADDR": "127.0.0.1"}}
+    page = client.get("/login", **sent)
+    assert page.status_code == 200
+    response = client.post("/login", data={"csrf_token": csrf_from(page),
+                                           "email": make_user().email,
+                                           "password": DEFAULT_PASSWORD}, **sent)
     assert response.status_code == 302, response.get_data(as_text=True)
     assert response.headers["Location"] == "/"
 
