@@ -67,7 +67,9 @@ def test_runs_skipped_while_a_slow_dispatch_runs_are_reported_once(
     caplog.set_level(logging.INFO)
     thread = threading.Thread(target=scheduler, daemon=True)
     thread.start()
-    time.sleep(2)
+    deadline = time.monotonic() + 15  # a busy machine may be slow to start the scheduler
+    while len(batches) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
     stop.set()
     thread.join(timeout=15)
     assert not thread.is_alive()
