@@ -13,7 +13,7 @@ PYTEST_TMP := --basetemp=.pytest-tmp
 PYTEST = $(BIN)/python -m pytest $(PYTEST_WORKERS) $(PYTEST_TMP)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test test-fast lint assets install install-test scheduler migrate demo bench clean
+.PHONY: run test test-fast lint assets install install-test deploy scheduler migrate demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,9 +35,19 @@ cohort/static/dist/.built: node_modules/.installed assets/build.mjs assets/cohor
 	node assets/build.mjs
 	touch $@
 
+$(VENV)/.installed-serve: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[serve]'
+	touch $@
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 assets: cohort/static/dist/.built
+
+## make deploy: what each web or scheduler host needs, from a fresh clone or after pulling a
+## release: the virtual environment, the packages with gunicorn, and the front-end assets.
+## It loads no demo and changes no database: `make migrate` does that, once a release, from
+## one host, before the new code starts (README, "Setting up the hosts").
+deploy: $(VENV)/.installed-serve assets
 
 migrate: install
 	$(FLASK) db upgrade

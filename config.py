@@ -4,6 +4,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 INSTANCE = Path(os.environ.get("COHORT_INSTANCE_PATH", Path(__file__).parent / "instance")).resolve()
 
@@ -23,6 +24,16 @@ def _dev_secret_key() -> str:
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _allowed_hosts(default_url: str | None = None) -> list[str] | None:
+    """ALLOWED_HOSTS, comma-separated; unset, the host of `default_url` when given; `*` or
+    nothing at all: any host."""
+    value = os.environ.get("ALLOWED_HOSTS")
+    if value is None and default_url:
+        value = urlsplit(default_url).hostname or ""
+    names = [name.strip() for name in (value or "").split(",") if name.strip()]
+    return None if not names or "*" in names else names
 
 
 def _database_url() -> str:
@@ -116,6 +127,10 @@ class Config:
     # How many proxies in front of the app set X-Forwarded-For, -Proto and -Host (Werkzeug's
     # ProxyFix): with 0 those headers are ignored, as a client could write them itself.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    # The names the site answers to (the request's Host, or X-Forwarded-Host from a trusted
+    # proxy): another gets a 400 page saying what to configure, rather than every form
+    # failing its CSRF check. None: any name.
+    ALLOWED_HOSTS = _allowed_hosts()
     SCHEDULER_SWEEP_SECONDS = int(os.environ.get("SCHEDULER_SWEEP_SECONDS", "60"))
     # How often a standby scheduler tries to take the lock.
     SCHEDULER_STANDBY_POLL_SECONDS = float(os.environ.get("SCHEDULER_STANDBY_POLL_SECONDS", "5"))
@@ -150,6 +165,7 @@ class TestingConfig(Config):
     ARGON2_MEMORY_COST = 8192
     ARGON2_PARALLELISM = 1
     SERVER_BASE_URL = "http://localhost"
+    ALLOWED_HOSTS = None  # whatever the environment says: tests choose their own
     HEALTH_SCHEDULER_GRACE = timedelta(days=1)  # no scheduler runs beside the tests
 
 
@@ -158,6 +174,8 @@ class ProductionConfig(Config):
     HSTS = True
     MAIL_LOG_REDACTS_LINKS = _bool("MAIL_LOG_REDACTS_LINKS", True)
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    # Unless ALLOWED_HOSTS says otherwise, the name in SERVER_BASE_URL, where users reach it.
+    ALLOWED_HOSTS = _allowed_hosts(os.environ.get("SERVER_BASE_URL"))
 
     def __init__(self) -> None:
         key = os.environ.get("SECRET_KEY")

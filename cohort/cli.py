@@ -99,6 +99,14 @@ def purge_command() -> None:
     click.echo(f"Removed {removed} expired rows.")
 
 
+def _log_at_info() -> None:
+    """A long-running command reports its start, standby, sweeps and sends at info, which is
+    below the level a logger without one inherits (warning); a level set in the logging
+    configuration wins."""
+    if current_app.logger.level == logging.NOTSET:
+        current_app.logger.setLevel(logging.INFO)
+
+
 @cohort_cli.command("dispatch")
 @click.option("--batch", default=100, show_default=True, help="Messages claimed at a time.")
 @click.option("--until-idle", is_flag=True, help="Stop when nothing is left to send.")
@@ -107,19 +115,22 @@ def dispatch_command(batch: int, until_idle: bool) -> None:
     if until_idle:
         click.echo(f"Sent {dispatch_all(batch)} messages.")
         return
+    _log_at_info()
+    interval = current_app.config["MAIL_DISPATCH_SECONDS"]
+    current_app.logger.info("Dispatcher running: sending the mail that is due every %s seconds.",
+                            interval)
     while True:
-        dispatch_all(batch)
-        time.sleep(current_app.config["MAIL_DISPATCH_SECONDS"])
+        sent = dispatch_all(batch)
+        if sent:
+            current_app.logger.info("Dispatched %s messages", sent)
+        time.sleep(interval)
 
 
 @cohort_cli.command("scheduler")
 @click.option("--once", is_flag=True, help="Run one sweep and exit.")
 def scheduler_command(once: bool) -> None:
     """Run the scheduler process (one per deployment; a second one waits as a standby)."""
-    if current_app.logger.level == logging.NOTSET:
-        # Its start, standby and sweeps are reported at info, which is below the level a
-        # logger without one inherits (warning); a level set in the logging configuration wins.
-        current_app.logger.setLevel(logging.INFO)
+    _log_at_info()
     if once:
         click.echo(sweep())
         return

@@ -65,6 +65,14 @@ MESSAGES = {
 }
 
 
+# Flask-WTF's refusals of a form sent over HTTPS whose Referer is not this site's address.
+CSRF_ORIGIN_REFUSALS = ("The referrer does not match the host.", "The referrer header is missing.")
+CSRF_ORIGIN_ADVICE = (
+    "The form was not sent from this service's own address ({host}), so it was refused. Go "
+    "back, reload the page and submit it again. If this happens on every form, the service's "
+    "proxy is not passing on the name people use: with nginx, proxy_set_header Host $host; and "
+    "proxy_set_header X-Forwarded-Host $host; with TRUSTED_PROXIES=1 (see ALLOWED_HOSTS).")
+
 NON_HTML_SUFFIXES = (".ics", ".json", ".csv", ".yaml")
 
 
@@ -83,6 +91,10 @@ def render_error(code: int, detail: str | None = None):
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        if error.description in CSRF_ORIGIN_REFUSALS:  # over HTTPS, the Referer is checked too
+            app.logger.warning("Refused a form for %s: %s (Referer %r)", request.host,
+                               error.description, request.referrer)
+            return render_error(400, CSRF_ORIGIN_ADVICE.format(host=request.host))
         return render_error(
             400,
             "The form had expired or was sent without its security token. Go back, reload the "

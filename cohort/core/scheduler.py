@@ -6,6 +6,7 @@ SQLite database; a second process waits on the lock as a hot standby.
 """
 
 import contextlib
+import logging
 import os
 import signal
 import socket
@@ -14,6 +15,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MAX_INSTANCES
 from apscheduler.schedulers.background import BackgroundScheduler
 from filelock import FileLock, Timeout
 from flask import current_app
@@ -159,6 +161,32 @@ def last_beat() -> SchedulerBeat | None:
     return db.session.get(SchedulerBeat, 1)
 
 
+class SkippedRuns(logging.Filter):
+    """APScheduler warns at every run skipped because the job's previous run is still going
+    (a slow sweep, a long mail batch): dropped from its log, as `report(event)` says it
+    once at info when a job starts being skipped and once when the slow run ends."""
+
+    def __init__(self, logger: logging.Logger):
+        super().__init__()
+        self.logger = logger
+        self.skipped: dict[str, int] = {}
+        self.lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "maximum number of running instances reached" not in str(record.msg)
+
+    def report(self, event) -> None:
+        with self.lock:
+            if event.code == EVENT_JOB_MAX_INSTANCES:
+                self.skipped[event.job_id] = self.skipped.get(event.job_id, 0) + 1
+                if self.skipped[event.job_id] == 1:
+                    self.logger.info("The %s is still running: its next runs are skipped until "
+                                     "it ends.", event.job_id)
+            elif event.job_id in self.skipped:
+                self.logger.info("The slow %s ended; %s runs were skipped meanwhile.",
+                                 event.job_id, self.skipped.pop(event.job_id))
+
+
 def run_scheduler(stop: threading.Event | None = None) -> None:
     """Hold the leader lock, then sweep every SCHEDULER_SWEEP_SECONDS and dispatch mail every
     MAIL_DISPATCH_SECONDS until stopped (SIGTERM, or `stop` set). A leader checks that it
@@ -219,6 +247,11 @@ def _lead(app, held, stop: threading.Event) -> None:
                       max_instances=1)
     scheduler.add_job(dispatch_job, "interval", seconds=app.config["MAIL_DISPATCH_SECONDS"],
                       id="dispatch", coalesce=True, max_instances=1)
+    skipped = SkippedRuns(app.logger)
+    scheduler.add_listener(skipped.report,
+                           EVENT_JOB_MAX_INSTANCES | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+    apscheduler_log = logging.getLogger("apscheduler.scheduler")
+    apscheduler_log.addFilter(skipped)
     sweep_job()  # a sweep at start: overdue work is done straight after a restart
     scheduler.start()
     try:
@@ -226,6 +259,7 @@ def _lead(app, held, stop: threading.Event) -> None:
             pass
     finally:
         scheduler.shutdown(wait=True)  # no job of this leader runs once it has stepped back
+        apscheduler_log.removeFilter(skipped)
 
 
 def _reclaim(app, holder: str) -> None:

@@ -6,6 +6,7 @@ import secrets
 from flask import Flask, abort, current_app, flash, g, redirect, request
 from flask_login import AnonymousUserMixin, login_url
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.sansio.utils import host_is_trusted
 
 from cohort.core.errors import render_error, wants_json
 from cohort.extensions import login_manager
@@ -61,6 +62,27 @@ def _unauthorized():
     return redirect(login_url(login_manager.login_view, next_url=request.url))
 
 
+UNKNOWN_HOST = (
+    "This service does not answer to the name {host}. If you typed the address, check it. "
+    "If you run this service behind a proxy, the proxy must pass on the name people use "
+    "(with nginx: proxy_set_header Host $host; and proxy_set_header X-Forwarded-Host $host; "
+    "with TRUSTED_PROXIES=1), or add {host} to ALLOWED_HOSTS.")
+
+
+def _refuse_unknown_host():
+    """A request for a name the site does not serve (ALLOWED_HOSTS), usually a proxy passing on
+    its upstream address as Host: a 400 page saying what to configure, before the CSRF check
+    would refuse every form for a Referer that does not match. The health probe answers under
+    any name, so a load balancer can probe each host by its address."""
+    allowed = current_app.config["ALLOWED_HOSTS"]
+    if not allowed or request.endpoint == "core.healthz" or host_is_trusted(request.host,
+                                                                             allowed):
+        return None
+    current_app.logger.warning("Refused a request for host %r, not in ALLOWED_HOSTS %s",
+                               request.host, ",".join(allowed))
+    return render_error(400, UNKNOWN_HOST.format(host=request.host))
+
+
 def _refuse_nul() -> None:
     """A NUL byte in the address is never meant; PostgreSQL cannot even store one."""
     if "\x00" in request.path or "\x00" in request.query_string.decode("latin-1"):
@@ -73,6 +95,8 @@ def init_app(app: Flask) -> None:
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:  # the client's address, scheme and host as the proxies in front forwarded them
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    # First of all, before Flask-WTF's CSRF check that csrf.init_app registered.
+    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_unknown_host)
     app.before_request(_refuse_nul)
     login_manager.unauthorized_handler(_unauthorized)
     login_manager.anonymous_user = Anonymous

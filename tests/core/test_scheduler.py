@@ -118,6 +118,9 @@ def test_the_scheduler_command_reports_its_start_at_info_and_shows_it(app, caplo
         def add_job(self, *_args, **_options):
             pass
 
+        def add_listener(self, *_args):
+            pass
+
         def start(self):
             started.append(True)
             stops[0]()  # as if SIGTERM came straight after the start
@@ -136,5 +139,8 @@ def test_the_scheduler_command_reports_its_start_at_info_and_shows_it(app, caplo
         (record,) = [r for r in caplog.records if r.getMessage().startswith("Scheduler running")]
         assert record.levelname == "INFO"
         assert record.getMessage() == "Scheduler running: a sweep every 60 seconds."
+        (sweep_record,) = [r for r in caplog.records if r.getMessage().startswith("Sweep: ")]
+        assert sweep_record.levelname == "INFO"
+        assert "purge_expired_job: " in sweep_record.getMessage()
     finally:
         app.logger.setLevel(logging.NOTSET)

@@ -1,0 +1,85 @@
+"""What the scheduler and the dispatcher write to their logs: what they did, at info, and a
+slow batch reported once rather than a warning at every run it holds up."""
+
+import logging
+import threading
+import time
+
+import pytest
+
+from cohort.core import mail
+from cohort.core.scheduler import run_scheduler
+from cohort.extensions import db
+
+SKIPPED = "maximum number of running instances reached"
+
+
+@pytest.fixture
+def unconfigured_logging(app):
+    """As in a process whose logging nobody configured: the app's logger has no level."""
+    app.logger.setLevel(logging.NOTSET)
+    yield
+    app.logger.setLevel(logging.NOTSET)
+
+
+def test_the_dispatch_command_logs_what_it_sent_at_info(app, make_user, caplog, monkeypatch,
+                                                        unconfigured_logging):
+    """issue 20 item 8: `flask cohort dispatch` said nothing of what it sent."""
+    app.config["MAIL_SEND_AFTER_COMMIT"] = False
+    try:
+        mail.queue_mail(make_user().email, "Queued", "Body")
+        db.session.commit()
+
+        def stop(_seconds):  # one round, then the process is stopped
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr("cohort.cli.time.sleep", stop)
+        app.test_cli_runner().invoke(args=["cohort", "dispatch"])
+    finally:
+        app.config["MAIL_SEND_AFTER_COMMIT"] = True
+    lines = [(r.levelname, r.getMessage()) for r in caplog.records
+             if r.name == app.logger.name]
+    assert ("INFO", "Dispatched 1 messages") in lines
+    assert lines[0][1].startswith("Dispatcher running")
+
+
+def test_runs_skipped_while_a_slow_dispatch_runs_are_reported_once(
+        build_app, caplog, monkeypatch, unconfigured_logging):
+    """issue 20 item 8: APScheduler warned at every run a slow batch held up, flooding the
+    log; now one line at info says the runs are skipped, and one how many when it ends."""
+    app = build_app(MAIL_DISPATCH_SECONDS=0.05, SCHEDULER_SWEEP_SECONDS=60,
+                    SCHEDULER_STANDBY_POLL_SECONDS=0.1)
+    app.logger.setLevel(logging.INFO)
+    batches = []
+
+    def slow_batch(*_args):
+        batches.append(time.monotonic())
+        time.sleep(0.8)
+        return 0
+
+    monkeypatch.setattr("cohort.core.scheduler.dispatch_all", slow_batch)
+    stop = threading.Event()
+
+    def scheduler():
+        with app.app_context():
+            run_scheduler(stop)
+
+    caplog.set_level(logging.INFO)
+    thread = threading.Thread(target=scheduler, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15  # a busy machine may be slow to start the scheduler
+    while len(batches) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stop.set()
+    thread.join(timeout=15)
+    assert not thread.is_alive()
+    assert len(batches) >= 2  # a run was held up, then a later one went ahead
+    assert not [r for r in caplog.records if SKIPPED in r.getMessage()]
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], [
+        r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    started = [r.getMessage() for r in caplog.records
+               if r.getMessage().startswith("The dispatch is still running")]
+    ended = [r.getMessage() for r in caplog.records
+             if r.getMessage().startswith("The slow dispatch ended")]
+    assert 1 <= len(started) <= len(batches)  # once a slow batch, not once a skipped run
+    assert len(ended) >= 1 and all("runs were skipped meanwhile" in m for m in ended)
