@@ -1,11 +1,12 @@
 """The plans pages with a national programme's data: the heatmap counts in the database and
-lists the first overdue and blocked items with a link to the rest."""
+lists the first overdue and blocked items with a link to the rest; the evaluation's maturity
+change reads the agreed ratings alone."""
 
 from datetime import timedelta
 
 import pytest
 from conftest import count_queries
-from sqlalchemy import insert, select
+from sqlalchemy import event, insert, select
 
 from cohort.core.database import commit
 from cohort.extensions import db
@@ -94,3 +95,37 @@ def test_every_overdue_item_is_a_page_away(as_fay, group):
     assert ">Stuck</a>" in blocked and rows(blocked, "that are blocked") == 1
     assert "fewer than this page" in as_fay.get(f"{url}?page=9").get_data(as_text=True)
     assert as_fay.get(f"/cohorts/{group.cohort.id}/maturity/late").status_code == 404
+
+
+def test_the_maturity_change_reads_the_agreed_ratings_only(group):
+    """The evaluation report's maturity change: the same figures as the heatmap's, without
+    loading the action items or their hallmarks."""
+    from cohort.evaluation.services.export import maturity_change
+
+    open_round(group)
+    for name, level in (("Start", group.framework.levels[0]), ("End", group.framework.levels[2])):
+        if name == "End":
+            services.close_round(group.facilitator.user, services.current_round(group.cohort))
+            open_round(group, name)
+        services.agree(None, services.current_round(group.cohort), group.place, None,
+                       {h.id: (level.id, None) for h in group.framework.hallmarks}, by_id=True)
+    commit()
+    with count_queries() as few:
+        maturity_change(group.cohort)
+    bulk_items(group, group.place, group.ada.user, MANY)
+    statements = []
+
+    def _seen(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", _seen)
+    try:
+        change = maturity_change(group.cohort)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", _seen)
+    assert len(statements) == few[0]
+    loaded = [s for s in statements if "action_item.title" in s or "action_item_hallmark" in s]
+    assert not loaded  # the framework's versions only ask whether any item exists
+    assert change.rounds == 2
+    assert (change.hallmarks[0].first, change.hallmarks[0].latest,
+            change.hallmarks[0].rated_in_both) == (1.0, 3.0, 1)
