@@ -1,7 +1,10 @@
 """The plans pages with a national programme's data: the heatmap counts in the database and
-lists the first overdue and blocked items with a link to the rest; the evaluation's maturity
-change reads the agreed ratings alone."""
+lists the first overdue and blocked items with a link to the rest, the action plan shows a
+page of its items, the evaluation's maturity change reads the agreed ratings alone, and no
+page's query count grows with the items (hallmark links are read in one query, not in
+batches of 500)."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -129,3 +132,50 @@ def test_the_maturity_change_reads_the_agreed_ratings_only(group):
     assert change.rounds == 2
     assert (change.hallmarks[0].first, change.hallmarks[0].latest,
             change.hallmarks[0].rated_in_both) == (1.0, 3.0, 1)
+
+
+def test_the_action_plan_shows_a_page_of_its_items_open_ones_first(as_fay, group):
+    """A plan of 1,100 items shows 50 on a page, open ones first, in as many queries as a plan
+    of one; the printable page and the CSV keep them all, in a fixed number of queries too."""
+    add_item(group, title="Finished", status="done")
+    add_item(group, title="Open one")
+    plan = f"/cohorts/{group.cohort.id}/places/{group.place.id}/plan"
+    pages = (plan, f"{plan}/print", f"{plan}.csv")
+    for url in pages:
+        as_fay.get(url)
+    few = []
+    for url in pages:
+        with count_queries() as n:
+            as_fay.get(url)
+        few.append(n[0])
+    bulk_items(group, group.place, group.ada.user, MANY, due_on=services.local_today(group.cohort) + timedelta(days=9))
+    many = []
+    for url in pages:
+        with count_queries() as n:
+            response = as_fay.get(url)
+        many.append(n[0])
+        if url == plan:
+            page = response.get_data(as_text=True)
+        elif url.endswith(".csv"):
+            csv = response.get_data(as_text=True)
+        else:
+            printed = response.get_data(as_text=True)
+    assert many == few
+    shown = services.PLAN_PAGE_SIZE
+    assert rows(page, "Each item:") == shown and ">Finished</a>" not in page
+    assert f"{MANY + 2} items, open ones first by due date: items 1 to {shown} below" in page
+    assert re.search(r"Bulk 0</a>\s*</td>\s*<td[^>]*>1, 4</td>", page)  # its hallmarks
+    assert f'href="{plan}?page=2"' in page
+    last = (MANY + 2 - 1) // shown + 1
+    final = as_fay.get(f"{plan}?page={last}").get_data(as_text=True)
+    assert ">Finished</a>" in final and 'rel="next"' not in final
+    assert printed.count(">Bulk ") == MANY and "Finished" in printed
+    assert csv.count("Bulk ") == MANY and "Finished" in csv
+
+
+def test_a_short_plan_has_no_pages(as_fay, group):
+    add_item(group, title="Only one")
+    page = as_fay.get(f"/cohorts/{group.cohort.id}/places/{group.place.id}/plan"
+                      ).get_data(as_text=True)
+    assert ">Only one</a>" in page and "govuk-pagination" not in page
+    assert "open ones first by due date: items" not in page
