@@ -179,3 +179,17 @@ def test_a_short_plan_has_no_pages(as_fay, group):
                       ).get_data(as_text=True)
     assert ">Only one</a>" in page and "govuk-pagination" not in page
     assert "open ones first by due date: items" not in page
+
+
+def test_a_freed_places_items_stay_out_of_the_counts_and_lists(as_fay, group):
+    last_week = services.local_today(group.cohort) - timedelta(days=7)
+    bulk_items(group, group.place, group.ada.user, 3, due_on=last_week, title="Ada's")
+    bulk_items(group, group.other_place, group.cy.user, 2, due_on=last_week, title="Cy's")
+    bulk_items(group, group.other_place, group.cy.user, 1, status="blocked", title="Cy stuck")
+    group.other_place.status = "freed"
+    commit()
+    page = as_fay.get(f"/cohorts/{group.cohort.id}/maturity").get_data(as_text=True)
+    assert "3 items overdue" in page and "item blocked" not in page
+    assert "Cy's" not in page and "Cy stuck" not in page
+    overdue = as_fay.get(f"/cohorts/{group.cohort.id}/maturity/overdue").get_data(as_text=True)
+    assert "3 items overdue" in overdue and "Cy's" not in overdue
