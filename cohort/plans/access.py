@@ -43,6 +43,7 @@ MATRIX = {
     "plans.my_assessment": Row(in_cohort_a, {**REDIRECTS, "participant": 200}),
     "plans.team": Row(in_round, PLACE_AND_STAFF),
     "plans.maturity": Row(in_cohort_a, STAFF),
+    "plans.attention": Row(lambda w: in_cohort_a(w, which="overdue"), STAFF),
     "plans.rounds": Row(in_cohort_a, STAFF),
     "plans.close_round": Row(lambda w: in_cohort_a(w, round_id=w.assessment_round.id),
                              FACILITATORS_POST),

@@ -69,8 +69,8 @@ def dummy_value(converter) -> Any:
         return 999999.0
     if isinstance(converter, UUIDConverter):
         return "00000000-0000-0000-0000-000000000000"
-    items = getattr(converter, "items", None)  # AnyConverter
-    return items[0] if items else "x"
+    items = getattr(converter, "items", None)  # AnyConverter (Werkzeug keeps a set)
+    return sorted(items)[0] if items else "x"
 
 
 def dummy_arguments(rule: Rule) -> dict:

@@ -36,7 +36,7 @@ from cohort.evaluation.services.report import screen
 from cohort.evaluation.services.surveys import instrument_of, surveys_of
 from cohort.extensions import db
 from cohort.plans.models import Framework
-from cohort.plans.services import cohort_framework, heatmap, safe_cell
+from cohort.plans.services import agreed_levels, cohort_framework, safe_cell
 from cohort.programme.models import LearningObjective, ProgrammeSession
 from cohort.programme.services import (
     present_counts,
@@ -229,11 +229,12 @@ class MaturityChange:
 
 def maturity_change(cohort: Cohort) -> MaturityChange | None:
     """The mean agreed level on each hallmark in the first round and the latest, with the
-    places rated in both; None when the cohort has no self-assessment round."""
+    places rated in both; None when the cohort has no self-assessment round. Reads the agreed
+    ratings only, however many action items the places keep."""
     framework = cohort_framework(cohort)
     if framework is None:
         return None
-    overview = heatmap(cohort, framework)
+    overview = agreed_levels(cohort, framework)
     if not overview.rounds:
         return None
     return MaturityChange(framework, len(overview.rounds), [

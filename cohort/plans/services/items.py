@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from cohort.cohorts.models import Cohort, Membership, Place
 from cohort.cohorts.services import ensure_changeable
 from cohort.core.errors import ChangedMeanwhile
+from cohort.core.services import Page, paginate
 from cohort.core.timeutil import format_local, to_local, utcnow
 from cohort.extensions import db
 from cohort.plans.models import (
@@ -28,7 +30,7 @@ from cohort.plans.services.assessments import NOT_YET, level_by_key, people_on
 from cohort.plans.services.errors import PlanError
 from cohort.plans.services.frameworks import versions_of
 
-__all__ = ["ItemData", "plan_of", "items_of", "add_item", "update_item", "add_progress",
+__all__ = ["ItemData", "plan_of", "items_of", "items_page", "PLAN_PAGE_SIZE", "add_item", "update_item", "add_progress",
            "history_of", "get_item", "local_today", "overdue_after", "MAX_LINKS"]
 
 MAX_LINKS = 10
@@ -71,15 +73,49 @@ def plan_of(place: Place, create: bool = False) -> ActionPlan | None:
     return plan
 
 
+PLAN_PAGE_SIZE = 50  # items on a page of the plan (the printable page and the CSV hold all)
+
+
+def _plan_items(plan: ActionPlan):
+    """The plan's items, open ones first by due date, the undated after them."""
+    return (select(ActionItem).where(ActionItem.plan_id == plan.id)
+            .options(lazyload(ActionItem.hallmark_links))
+            .order_by(ActionItem.status == "done", ActionItem.due_on.is_(None),
+                      ActionItem.due_on, ActionItem.id))
+
+
+def _with_hallmarks(items: list[ActionItem], which) -> list[ActionItem]:
+    """Fills in the items' hallmark links from one query of the link table (`which`: the
+    items' ids, or a select of them), however many items there are."""
+    links: dict[int, list[ItemHallmark]] = {item.id: [] for item in items}
+    if items:
+        for link in db.session.execute(select(ItemHallmark).where(
+                ItemHallmark.item_id.in_(which)).order_by(ItemHallmark.item_id,
+                                                          ItemHallmark.hallmark_id)).scalars():
+            if link.item_id in links:
+                links[link.item_id].append(link)
+    for item in items:
+        set_committed_value(item, "hallmark_links", links[item.id])
+    return items
+
+
 def items_of(plan: ActionPlan | None) -> list[ActionItem]:
-    """The plan's items, open ones first by due date (two queries, however many)."""
+    """All the plan's items, open ones first by due date (two queries, however many)."""
     if plan is None:
         return []
-    return list(db.session.execute(select(ActionItem).where(ActionItem.plan_id == plan.id)
-                                   .options(selectinload(ActionItem.hallmark_links))
-                                   .order_by(ActionItem.status == "done",
-                                             ActionItem.due_on.is_(None), ActionItem.due_on,
-                                             ActionItem.id)).scalars())
+    statement = _plan_items(plan)
+    items = list(db.session.execute(statement).scalars())
+    return _with_hallmarks(items, select(ActionItem.id).where(ActionItem.plan_id == plan.id))
+
+
+def items_page(plan: ActionPlan | None, raw_page: str | None,
+               size: int = PLAN_PAGE_SIZE) -> Page:
+    """One page of the plan's items in the order of `items_of` (three queries)."""
+    if plan is None:
+        return Page(items=[], number=1, total=0, size=size)
+    page = paginate(_plan_items(plan), raw_page, size)
+    _with_hallmarks(page.items, [item.id for item in page.items])
+    return page
 
 
 def get_item(place: Place, item_id: int) -> ActionItem | None:

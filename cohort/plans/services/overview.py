@@ -1,22 +1,34 @@
 """The cohort's maturity at a glance, for the facilitator and the evaluator: hallmark by
 place, the agreed level in the latest round with the target the place's items aim for, the
-change since the first round; and the items overdue or blocked across the cohort. A fixed
-number of queries however many places and items."""
+change since the first round; and the items overdue or blocked across the cohort, the first
+few of each with how many there are. A fixed number of queries however many places and
+items: items are counted and their targets taken in the database, never loaded one by one."""
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload
 
 from cohort.cohorts.models import Cohort, Place
+from cohort.core.services import Page, paginate
 from cohort.extensions import db
-from cohort.plans.models import ActionItem, ActionPlan, AgreedRating, AssessmentRound, Framework
+from cohort.plans.models import (
+    ActionItem,
+    ActionPlan,
+    AgreedRating,
+    AssessmentRound,
+    Framework,
+    ItemHallmark,
+)
 from cohort.plans.services.assessments import rounds_of
 from cohort.plans.services.frameworks import versions_of
 from cohort.plans.services.items import overdue_after
 
-__all__ = ["Cell", "Heatmap", "heatmap", "place_label"]
+__all__ = ["ATTENTION_SHOWN", "AgreedLevels", "Cell", "Heatmap", "agreed_levels", "attention_page",
+           "heatmap", "place_label"]
+
+ATTENTION_SHOWN = 20  # overdue or blocked items listed on the heatmap's page, of each kind
 
 
 def place_label(place: Place) -> str:
@@ -40,19 +52,13 @@ class Cell:
 
 
 @dataclass
-class Heatmap:
+class AgreedLevels:
+    """The levels the cohort's active places agreed, by place and hallmark, in each round."""
+
     framework: Framework
     places: list[Place]
     cells: dict[tuple[int, int], Cell]
     rounds: list[AssessmentRound]
-    overdue: list[ActionItem] = field(default_factory=list)
-    blocked: list[ActionItem] = field(default_factory=list)
-    items_by_place: dict[int, int] = field(default_factory=dict)
-    place_of_plan: dict[int, Place] = field(default_factory=dict)
-    today: date | None = None
-
-    def place_of(self, item: ActionItem) -> Place:
-        return self.place_of_plan[item.plan_id]
 
     def cell(self, place: Place, hallmark) -> Cell:
         return self.cells.get((place.id, hallmark.id), Cell())
@@ -73,50 +79,122 @@ class Heatmap:
         return round(sum(values) / len(values), 2) if values else None
 
 
-def heatmap(cohort: Cohort, framework: Framework) -> Heatmap:
-    """Rounds and items under an earlier version of the framework count too, each hallmark
-    matched to the current version's by key (a version keeps the levels and the hallmarks
-    in use)."""
-    versions = versions_of(cohort, framework)
-    positions = {level_id: level.position for level_id, level in versions.levels.items()}
-    places = list(db.session.execute(select(Place).where(
+@dataclass
+class Heatmap(AgreedLevels):
+    overdue: list[ActionItem] = field(default_factory=list)  # the most overdue first
+    blocked: list[ActionItem] = field(default_factory=list)  # the earliest due first
+    overdue_total: int = 0
+    blocked_total: int = 0
+    items_by_place: dict[int, int] = field(default_factory=dict)
+    place_of_plan: dict[int, Place] = field(default_factory=dict)
+    today: date | None = None
+
+    def place_of(self, item: ActionItem) -> Place:
+        return self.place_of_plan[item.plan_id]
+
+
+def _active_places(cohort: Cohort) -> list[Place]:
+    return list(db.session.execute(select(Place).where(
         Place.cohort_id == cohort.id, Place.status == "active")
         .order_by(Place.slot, Place.id)).scalars())
+
+
+def _agreed(cohort: Cohort, framework: Framework, versions) -> AgreedLevels:
+    positions = {level_id: level.position for level_id, level in versions.levels.items()}
     rounds = [r for r in rounds_of(cohort) if r.framework_id in versions.ids]
     order = {r.id: n for n, r in enumerate(rounds)}
     cells: dict[tuple[int, int], Cell] = {}
-    agreed = db.session.execute(select(AgreedRating).where(
-        AgreedRating.round_id.in_(list(order)))).scalars().all() if order else []
-    for row in sorted(agreed, key=lambda a: order[a.round_id]):
-        hallmark_id = versions.current_id(row.hallmark_id)
+    agreed = db.session.execute(select(
+        AgreedRating.round_id, AgreedRating.place_id, AgreedRating.hallmark_id,
+        AgreedRating.level_id).where(AgreedRating.round_id.in_(list(order)))
+    ).all() if order else []
+    for _round, place_id, hallmark_id, level_id in sorted(agreed, key=lambda a: order[a[0]]):
+        hallmark_id = versions.current_id(hallmark_id)
         if hallmark_id is None:
             continue
-        cell = cells.setdefault((row.place_id, hallmark_id), Cell())
-        position = positions.get(row.level_id, 0)
+        cell = cells.setdefault((place_id, hallmark_id), Cell())
+        position = positions.get(level_id, 0)
         if cell.first is None:
             cell.first = position
         cell.position, cell.rounds = position, cell.rounds + 1
-    items = list(db.session.execute(
-        select(ActionItem).join(ActionPlan).where(ActionPlan.cohort_id == cohort.id)
-        .options(selectinload(ActionItem.hallmark_links))
-        .order_by(ActionItem.due_on, ActionItem.id)).scalars())
+    return AgreedLevels(framework, _active_places(cohort), cells, rounds)
+
+
+def agreed_levels(cohort: Cohort, framework: Framework) -> AgreedLevels:
+    """The agreed levels alone (no action items read). Rounds under an earlier version of the
+    framework count too, each hallmark matched to the current version's by key."""
+    return _agreed(cohort, framework, versions_of(cohort, framework))
+
+
+def _attention(cohort: Cohort, which: str, today: date):
+    """The statement of the active places' items overdue (the most overdue first) or blocked
+    (the earliest due first, then the undated); the owner comes with each, the hallmarks not."""
+    statement = (select(ActionItem).join(ActionPlan).join(Place, Place.id == ActionPlan.place_id)
+                 .where(ActionPlan.cohort_id == cohort.id, Place.status == "active")
+                 .options(lazyload(ActionItem.hallmark_links)))
+    if which == "blocked":
+        statement = statement.where(ActionItem.status == "blocked")
+    else:
+        statement = statement.where(ActionItem.status.not_in(("blocked", "done")),
+                                    ActionItem.due_on < today)
+    return statement.order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
+
+
+def _plan_places(cohort: Cohort, places: list[Place]) -> dict[int, Place]:
+    """The active places by their plan's id (a place given up keeps its plan, out of the
+    cohort's picture)."""
     by_id = {place.id: place for place in places}
-    plans = {plan_id: by_id[place_id] for plan_id, place_id in db.session.execute(
+    return {plan_id: by_id[place_id] for plan_id, place_id in db.session.execute(
         select(ActionPlan.id, ActionPlan.place_id).where(ActionPlan.cohort_id == cohort.id)
     ).all() if place_id in by_id}
+
+
+def attention_page(cohort: Cohort, which: str, raw_page: str | None
+                   ) -> tuple[Page, list[Place], dict[int, Place]]:
+    """One page of the cohort's items overdue or blocked (`which`) as the heatmap lists them,
+    with the active places and the place of each plan."""
+    places = _active_places(cohort)
+    page = paginate(_attention(cohort, which, overdue_after(cohort)), raw_page)
+    return page, places, _plan_places(cohort, places)
+
+
+def heatmap(cohort: Cohort, framework: Framework, shown: int | None = None) -> Heatmap:
+    """Rounds and items under an earlier version of the framework count too, each hallmark
+    matched to the current version's by key (a version keeps the levels and the hallmarks
+    in use). Lists the first `shown` (ATTENTION_SHOWN) items overdue and blocked."""
+    shown = ATTENTION_SHOWN if shown is None else shown
+    versions = versions_of(cohort, framework)
+    positions = {level_id: level.position for level_id, level in versions.levels.items()}
+    agreed = _agreed(cohort, framework, versions)
+    plans = _plan_places(cohort, agreed.places)
     today = overdue_after(cohort)
-    result = Heatmap(framework, places, cells, rounds, place_of_plan=plans, today=today)
-    for item in items:
-        if item.plan_id not in plans:
-            continue  # a place given up: its plan stays, out of the cohort's picture
-        place_id = plans[item.plan_id].id
-        result.items_by_place[place_id] = result.items_by_place.get(place_id, 0) + 1
-        target = positions.get(item.target_level_id)
-        for hallmark_id in filter(None, map(versions.current_id, item.hallmark_ids)):
-            cell = cells.setdefault((place_id, hallmark_id), Cell())
-            cell.target = max(cell.target or 0, target or 0)
-        if item.status == "blocked":
-            result.blocked.append(item)
-        elif item.status != "done" and item.due_on is not None and item.due_on < today:
-            result.overdue.append(item)
+    result = Heatmap(framework, agreed.places, agreed.cells, agreed.rounds,
+                     place_of_plan=plans, today=today)
+    in_cohort = select(ActionPlan.id).where(ActionPlan.cohort_id == cohort.id)
+    late = (ActionItem.status.not_in(("blocked", "done"))) & (ActionItem.due_on < today)
+    for plan_id, items, blocked, overdue in db.session.execute(select(
+            ActionItem.plan_id, func.count(),
+            func.count().filter(ActionItem.status == "blocked"), func.count().filter(late))
+            .where(ActionItem.plan_id.in_(in_cohort)).group_by(ActionItem.plan_id)).all():
+        if plan_id in plans:
+            result.items_by_place[plans[plan_id].id] = items
+            result.blocked_total += blocked
+            result.overdue_total += overdue
+    # The highest target on each hallmark: one row per plan, hallmark and target level.
+    for plan_id, hallmark_id, level_id in db.session.execute(select(
+            ActionItem.plan_id, ItemHallmark.hallmark_id, ActionItem.target_level_id)
+            .join(ItemHallmark, ItemHallmark.item_id == ActionItem.id)
+            .where(ActionItem.plan_id.in_(in_cohort)).distinct()).all():
+        hallmark_id = versions.current_id(hallmark_id)
+        if plan_id not in plans or hallmark_id is None:
+            continue
+        cell = result.cells.setdefault((plans[plan_id].id, hallmark_id), Cell())
+        cell.target = max(cell.target or 0, positions.get(level_id) or 0)
+    if shown:
+        if result.overdue_total:
+            result.overdue = list(db.session.execute(
+                _attention(cohort, "overdue", today).limit(shown)).unique().scalars())
+        if result.blocked_total:
+            result.blocked = list(db.session.execute(
+                _attention(cohort, "blocked", today).limit(shown)).unique().scalars())
     return result

@@ -44,6 +44,17 @@ def maturity(cohort_id: int):
                            label=place_label, who=who(cohort, [p.id for p in heatmap.places]))
 
 
+@bp.route("/cohorts/<int:cohort_id>/maturity/<any(overdue, blocked):which>")
+@login_required
+def attention(cohort_id: int, which: str):
+    """Every item of the cohort overdue or blocked, a page at a time."""
+    cohort = load_cohort(cohort_id, can_view_maturity)
+    page, places, place_of = services.attention_page(cohort, which, request.args.get("page"))
+    return render_template("plans/attention.html", cohort=cohort, which=which, page=page,
+                           place_of=place_of, label=place_label,
+                           who=who(cohort, [p.id for p in places]))
+
+
 @bp.route("/cohorts/<int:cohort_id>/maturity/rounds", methods=["GET", "POST"])
 @login_required
 def rounds(cohort_id: int):

@@ -37,11 +37,10 @@ def _words(cohort, framework) -> dict:
     return {"levels": versions.levels, "hallmarks": versions.hallmarks}
 
 
-def _page(cohort, place, framework, template: str, **context):
-    plan = services.plan_of(place)
+def _page(cohort, place, framework, template: str, items, **context):
     latest = services.latest_agreed(cohort, place, framework)
     return render_template(template, cohort=cohort, place=place, framework=framework,
-                           label=place_label(place), items=services.items_of(plan),
+                           label=place_label(place), items=items,
                            **_words(cohort, framework),
                            latest=latest, today=services.local_today(cohort),
                            overdue_after=services.overdue_after(cohort),
@@ -52,7 +51,8 @@ def _page(cohort, place, framework, template: str, **context):
 @login_required
 def plan(cohort_id: int, place_id: int):
     cohort, place, framework = load_place(cohort_id, place_id)
-    return _page(cohort, place, framework, "plans/plan.html",
+    page = services.items_page(services.plan_of(place), request.args.get("page"))
+    return _page(cohort, place, framework, "plans/plan.html", page.items, page=page,
                  people=services.people_on(place))
 
 
@@ -61,6 +61,7 @@ def plan(cohort_id: int, place_id: int):
 def plan_print(cohort_id: int, place_id: int):
     cohort, place, framework = load_place(cohort_id, place_id)
     return _page(cohort, place, framework, "plans/print.html",
+                 services.items_of(services.plan_of(place)),
                  rounds=services.place_rounds(cohort, place, framework))
 
 
