@@ -26,7 +26,7 @@ def _planned(target: str) -> str:
 
 
 def test_make_deploy_sets_up_a_host_without_the_demo():
-    """issue 20 item 8: a host set up from a fresh clone had no virtual environment, no
+    """issue 23 item 8: a host set up from a fresh clone had no virtual environment, no
     gunicorn and no /static/dist/cohort.css."""
     plan = _planned("deploy")
     assert "-m venv .venv" in plan

@@ -27,7 +27,7 @@ def _failures(app, scope: str) -> list[str]:
 
 def test_eight_wrong_passwords_at_once_on_two_hosts_check_no_more_than_five(
         build_app, make_user, monkeypatch):
-    """issue 19 item 1: four wrong passwords sent to each host at the same moment. No more
+    """issue 23 item 1: four wrong passwords sent to each host at the same moment. No more
     than the limit of five are checked and counted; the others are told to wait."""
     hosts = [build_app(SECRET_KEY="host-a-key"), build_app(SECRET_KEY="host-b-key")]
     email = make_user("target@example.org").email
@@ -69,7 +69,7 @@ def _fail_from(client, email: str, forwarded_for: str) -> str:
 
 def test_behind_a_trusted_proxy_each_client_address_is_throttled_on_its_own(build_app,
                                                                             make_user):
-    """issue 19 item 5: with TRUSTED_PROXIES set, failures count against the address the
+    """issue 23 item 5: with TRUSTED_PROXIES set, failures count against the address the
     proxy forwarded, not the proxy's own."""
     app = build_app(TRUSTED_PROXIES=1, LOGIN_MAX_FAILURES_PER_ADDRESS=3,
                     LOGIN_MAX_FAILURES_PER_ACCOUNT=100)

@@ -1,6 +1,6 @@
 """Search at a national programme's scale: only the most recent matches are ranked (at most
 BOARD_SEARCH_RANKED), the page says when results were limited, and a search's queries do not
-grow with the matches (issue 19 item 10)."""
+grow with the matches (issue 23 item 10)."""
 
 import re
 

@@ -1,5 +1,5 @@
 """/healthz tells a monitor when mail is not going out: the scheduler stopped, never started,
-or due mail waiting too long (issue 19 item 3)."""
+or due mail waiting too long (issue 23 item 3)."""
 
 from datetime import timedelta
 

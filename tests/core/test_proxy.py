@@ -43,7 +43,7 @@ def _nginx_headers() -> dict[str, str]:
 
 
 def test_the_documented_nginx_setup_accepts_a_form(build_app, make_user):
-    """issue 20 item 6: the headers deploy/nginx.conf sets (Host and X-Forwarded-Host the
+    """issue 23 item 6: the headers deploy/nginx.conf sets (Host and X-Forwarded-Host the
     public name, X-Forwarded-Proto https) and TRUSTED_PROXIES=1: a form posted from the
     public address signs the person in."""
     headers = _nginx_headers()
@@ -71,7 +71,7 @@ def test_a_proxy_passing_the_public_name_only_as_x_forwarded_host_is_accepted(bu
 
 def test_a_proxy_passing_its_upstream_address_gets_a_page_saying_what_to_configure(
         build_app, make_user, caplog):
-    """issue 20 item 6: with no X-Forwarded-Host and Host the upstream address, every page
+    """issue 23 item 6: with no X-Forwarded-Host and Host the upstream address, every page
     answers 400 naming the fix, rather than each form failing its CSRF check."""
     app = build_app(TRUSTED_PROXIES=1, ALLOWED_HOSTS=[PUBLIC])
     client = _client(app)

@@ -24,7 +24,7 @@ def unconfigured_logging(app):
 
 def test_the_dispatch_command_logs_what_it_sent_at_info(app, make_user, caplog, monkeypatch,
                                                         unconfigured_logging):
-    """issue 20 item 8: `flask cohort dispatch` said nothing of what it sent."""
+    """issue 23 item 8: `flask cohort dispatch` said nothing of what it sent."""
     app.config["MAIL_SEND_AFTER_COMMIT"] = False
     try:
         mail.queue_mail(make_user().email, "Queued", "Body")
@@ -45,7 +45,7 @@ def test_the_dispatch_command_logs_what_it_sent_at_info(app, make_user, caplog, 
 
 def test_runs_skipped_while_a_slow_dispatch_runs_are_reported_once(
         build_app, caplog, monkeypatch, unconfigured_logging):
-    """issue 20 item 8: APScheduler warned at every run a slow batch held up, flooding the
+    """issue 23 item 8: APScheduler warned at every run a slow batch held up, flooding the
     log; now one line at info says the runs are skipped, and one how many when it ends."""
     app = build_app(MAIL_DISPATCH_SECONDS=0.05, SCHEDULER_SWEEP_SECONDS=60,
                     SCHEDULER_STANDBY_POLL_SECONDS=0.1)

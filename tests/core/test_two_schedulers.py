@@ -71,7 +71,7 @@ def _cut_the_lock(app) -> None:
 
 def test_a_leader_that_loses_its_lock_stops_sweeping_and_says_so(build_app, monkeypatch,
                                                                    caplog):
-    """issue 19 item 2: once the standby has taken over, only one scheduler sweeps."""
+    """issue 23 item 2: once the standby has taken over, only one scheduler sweeps."""
     hosts = [build_app(**QUICK), build_app(**QUICK)]
     sweeps: list[tuple[float, int]] = []
 
@@ -128,7 +128,7 @@ def _queue(n: int) -> list[int]:
 
 
 def test_a_new_leader_sends_at_once_what_a_stopped_one_had_claimed(build_app, make_user):
-    """issue 19 item 4: thirty messages claimed by a scheduler that then stopped are sent by
+    """issue 23 item 4: thirty messages claimed by a scheduler that then stopped are sent by
     the next leader within seconds, not after the five-minute lease; a claim by a dispatcher
     that is not a scheduler (it may be sending now) is left to its lease."""
     host = build_app(**QUICK)

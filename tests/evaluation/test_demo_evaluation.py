@@ -32,7 +32,7 @@ def test_the_2021_report_shows_the_published_figures(demo_cohorts):
 
 def test_the_2021_evaluation_is_one_survey_at_the_end_answered_by_the_holders_then(
         demo_cohorts):
-    """Issue 16: no survey before the programme, whose answers would have come from people
+    """Issue 19 item 16: no survey before the programme, whose answers would have come from people
     who took their places over months later; the end's survey pairs within each response."""
     reference, _running = demo_cohorts
     surveys = services.surveys_of(reference)

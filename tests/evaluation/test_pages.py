@@ -82,7 +82,7 @@ def test_a_facilitator_gives_a_named_survey_and_sees_who_has_not_answered(
 
 
 def test_giving_a_survey_says_plainly_when_it_opens(client, login, people):
-    """Issue 28: "is given to the cohort", with the day it opens, not "is attached"."""
+    """Issue 19 item 28: "is given to the cohort", with the day it opens, not "is attached"."""
     cohort, fay, _ada, _ben = people
     login(fay.user)
     url = f"/cohorts/{cohort.id}/surveys"

@@ -1,6 +1,6 @@
 """An anonymous survey's pseudonyms are keyed by a key kept in the database, not by a host's
 SECRET_KEY: hosts with keys of their own, or a rotated key, still give a person one response
-that pairs pre with post (issue 19 item 7)."""
+that pairs pre with post (issue 23 item 7)."""
 
 from datetime import timedelta
 

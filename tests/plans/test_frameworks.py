@@ -151,7 +151,7 @@ def test_a_framework_downloads_as_a_file_that_imports_back_unchanged(framework, 
 
 
 def test_load_frameworks_counts_the_hallmarks_as_the_model_does(app, db, tmp_path):
-    """Issue 28: six hallmarks, the third in two parts (3a and 3b), not seven."""
+    """Issue 19 item 28: six hallmarks, the third in two parts (3a and 3b), not seven."""
     result = app.test_cli_runner().invoke(args=["cohort", "load-frameworks"])
     assert result.exit_code == 0, result.output
     assert "(wellbeing-maturity): 6 hallmarks (3 in two parts), 3 levels." in result.output

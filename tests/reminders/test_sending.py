@@ -279,7 +279,7 @@ def test_the_scheduler_down_across_the_due_time_sends_once_when_started(app, gro
 
 
 def test_one_sweep_sends_the_reminders_it_finds_due(app, group, soon, outbox, monkeypatch):
-    """issue 19 item 9: `scheduler --once` turns due reminders into mail and sends it in the
+    """issue 23 item 9: `scheduler --once` turns due reminders into mail and sends it in the
     same run, as it does where a commit does not send (every setting but the tests')."""
     monkeypatch.setitem(app.config, "MAIL_SEND_AFTER_COMMIT", False)
     remind(group, session_id=soon.id, offset_minutes=-DAY)
