@@ -52,7 +52,7 @@ def test_assess_plan_record_progress_and_see_it_in_the_heatmap(page, demo, audit
     row = table.get_by_role("row", name=re.compile("Southampton City Council"))
     expect(row).to_contain_text("Optimising wellbeing")
     expect(row).to_contain_text("Target: Maximising wellbeing")
-    attention = page.get_by_role("table", name=re.compile("blocked or past their due date"))
+    attention = page.get_by_role("table", name=re.compile("across the cohort that are blocked$"))
     expect(attention.get_by_role("row", name=re.compile(ACTION))).to_contain_text("Blocked")
     expect(page.get_by_role("img", name=re.compile("."))).not_to_have_count(0)
     audit(page, "heatmap")
