@@ -7,7 +7,8 @@ place that reads them:
 
 - models.py          its tables (Alembic and create_app import them from here)
 - views.py           `bp`, its blueprint
-- permissions.py     `__all__`: the predicates templates get as `can.<name>`
+- permissions.py     `__all__`: the predicates routes declare and templates get as `can.<name>`;
+                     `LOADERS`: how each URL argument it owns loads (see core/guard.py)
 - jobs.py            `JOBS`: functions the scheduler's sweep runs, each committing its own work
                      (core's last, so the sweep sends what the others queued)
 - access.py          its rows of the route audit: PUBLIC, MATRIX and ROLE_RESTRICTED
@@ -23,6 +24,8 @@ import importlib.util
 from types import ModuleType
 
 from flask import Flask
+
+from cohort.core.guard import needs
 
 MODULES = ("core", "accounts", "cohorts", "enrolment", "programme", "reminders", "plans",
            "board", "evaluation", "home")
@@ -59,6 +62,17 @@ def predicates() -> dict:
             if name in found:
                 raise RuntimeError(f"predicate {name} is declared by two modules ({module})")
             found[name] = getattr(permissions, name)
+    return found
+
+
+def loaders() -> dict:
+    """Every module's URL-argument loaders by argument; an argument declared twice is an error."""
+    found: dict = {}
+    for module, permissions in parts("permissions"):
+        for loader in getattr(permissions, "LOADERS", ()):
+            if loader.argument in found:
+                raise RuntimeError(f"{loader.argument} is loaded by two modules ({module})")
+            found[loader.argument] = loader
     return found
 
 
@@ -106,3 +120,24 @@ def init_app(app: Flask) -> None:
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
     app.extensions["cohort_jobs"] = jobs()
+    app.extensions["cohort_loaders"] = loaders()
+    declaration_problems = unmet_declarations(app)
+    if declaration_problems:
+        raise RuntimeError("; ".join(declaration_problems))
+
+
+def unmet_declarations(app: Flask) -> list[str]:
+    """Guarded routes whose rules need an object their URL does not load."""
+    known = app.extensions["cohort_loaders"]
+    problems = []
+    for rule in app.url_map.iter_rules():
+        access = getattr(app.view_functions.get(rule.endpoint), "access", None)
+        if access is None:
+            continue
+        loaded = {known[name].name for name in rule.arguments if name in known}
+        for check in access.rules:
+            missing = set(needs(check)) - loaded
+            if missing:
+                problems.append(f"{rule.endpoint}: {check.__name__} needs "
+                                f"{', '.join(sorted(missing))}, which {rule.rule} does not load")
+    return problems

@@ -2,7 +2,7 @@
 (see cohort/core/access.py). The world's cohort A has a participant, a facilitator and an
 evaluator; the outsider is a participant of cohort B; the admin is in no cohort."""
 
-from cohort.core.access import ADMIN_ONLY, Row, expect
+from cohort.core.access import expect
 
 # A cohort's content: its members and site admins see it; anyone else gets 404.
 COHORT_MEMBERS = expect(outsider=404, participant=200, facilitator=200, evaluator=200, admin=200)
@@ -17,14 +17,3 @@ CREATORS = expect(outsider=403, participant=403, facilitator=200, evaluator=403,
 
 def in_cohort_a(world, **arguments) -> dict:
     return {"cohort_id": world.cohort_a.id, **arguments}
-
-
-MATRIX = {
-    "cohorts.edit_cohort": Row(in_cohort_a, FACILITATORS),
-    "cohorts.staff": Row(in_cohort_a, FACILITATORS),
-    "cohorts.members": Row(in_cohort_a, MEMBERS_ONLY),
-}
-ROLE_RESTRICTED = {
-    "cohorts.invite": ADMIN_ONLY,
-    "cohorts.new_cohort": CREATORS,
-}

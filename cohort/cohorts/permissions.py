@@ -14,6 +14,7 @@ from sqlalchemy import select
 from cohort.accounts.permissions import is_admin
 from cohort.cohorts.models import Cohort, Membership
 from cohort.cohorts.services import cohort_with_membership, membership_of
+from cohort.core.guard import Loader, hides
 from cohort.extensions import db
 
 __all__ = ["can_view_cohort", "is_member", "can_facilitate", "can_change", "takes_part",
@@ -43,8 +44,10 @@ def can_view_cohort(user, cohort: Cohort) -> bool:
     return is_admin(user) or role_in(user, cohort) is not None
 
 
+@hides
 def is_member(user, cohort: Cohort) -> bool:
-    """Pages with members' personal details (the directory, your place): members only."""
+    """Pages with members' personal details (the directory, your place): members only. A site
+    admin who is no member sees the cohort's overview but none of its people."""
     return role_in(user, cohort) is not None
 
 
@@ -84,6 +87,20 @@ def can_create_cohort(user) -> bool:
 
 
 # Loaders for views --------------------------------------------------------------------------
+
+
+def find_cohort(user, cohort_id: int, _parent=None) -> Cohort | None:
+    """The cohort, when the user may see it; the user's membership is looked up with it (one
+    query) and kept for the request."""
+    cohort, membership = cohort_with_membership(cohort_id, user)
+    if cohort is not None and getattr(user, "is_authenticated", False):
+        g.setdefault("cohort_memberships", {})[(user.id, cohort.id)] = membership
+    if cohort is None or not can_view_cohort(user, cohort):
+        return None
+    return cohort
+
+
+LOADERS = (Loader("cohort_id", "cohort", find_cohort),)
 
 
 def load_cohort(cohort_id: int, *rules: Callable) -> Cohort:

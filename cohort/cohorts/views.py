@@ -3,20 +3,16 @@ admin's invitation page."""
 
 from datetime import datetime, time, timedelta
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from cohort.accounts.permissions import is_admin
 from cohort.cohorts import services
 from cohort.cohorts.forms import CohortForm, InviteForm, StaffForm
-from cohort.cohorts.permissions import (
-    can_create_cohort,
-    can_facilitate,
-    is_member,
-    load_cohort,
-)
+from cohort.cohorts.permissions import can_create_cohort, can_facilitate, is_member
 from cohort.core.forms import attempt, seen_version
+from cohort.core.guard import guard
 from cohort.core.timeutil import to_local, zone
 
 bp = Blueprint("cohorts", __name__)
@@ -48,10 +44,8 @@ def _cohort_fields(form, cohort_tz: str) -> dict:
 
 
 @bp.route("/cohorts/new", methods=["GET", "POST"])
-@login_required
+@guard(can_create_cohort)
 def new_cohort():
-    if not can_create_cohort(current_user):
-        abort(403)
     form = CohortForm()
     tz = current_app.config["TIMEZONE"]  # the cohort is planned in the site's zone
     ok, cohort = attempt(form, lambda: services.create_cohort(
@@ -63,9 +57,8 @@ def new_cohort():
 
 
 @bp.route("/cohorts/<int:cohort_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit_cohort(cohort_id: int):
-    cohort = load_cohort(cohort_id, can_facilitate)
+@guard(can_facilitate)
+def edit_cohort(cohort):
     form = CohortForm(obj=cohort)
     if request.method == "GET":
         if cohort.applications_open_at:
@@ -84,9 +77,8 @@ def edit_cohort(cohort_id: int):
 
 
 @bp.route("/cohorts/<int:cohort_id>/staff", methods=["GET", "POST"])
-@login_required
-def staff(cohort_id: int):
-    cohort = load_cohort(cohort_id, can_facilitate)
+@guard(can_facilitate)
+def staff(cohort):
     form = StaffForm()
     ok, user = attempt(form, lambda: services.add_staff(
         current_user, cohort, form.email.data, form.name.data, form.role.data))
@@ -97,20 +89,15 @@ def staff(cohort_id: int):
 
 
 @bp.route("/cohorts/<int:cohort_id>/members")
-@login_required
-def members(cohort_id: int):
-    cohort = load_cohort(cohort_id)
-    if not is_member(current_user, cohort):
-        abort(404)  # a site admin who is no member: personal details
+@guard(is_member)
+def members(cohort):
     return render_template("cohorts/directory.html", cohort=cohort,
                            members=services.directory(cohort))
 
 
 @bp.route("/admin/invite", methods=["GET", "POST"])
-@login_required
+@guard(is_admin)
 def invite():
-    if not is_admin(current_user):
-        abort(403)
     form = InviteForm()
     form.cohort.choices = [SelectChoice("", "No cohort")] + [
         SelectChoice(str(c.id), c.title) for c in services.all_cohorts()

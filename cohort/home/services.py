@@ -31,3 +31,12 @@ def next_step(membership: Membership, next_session) -> NextStep:
         return NextStep(message="The programme has not started yet. Read the ground rules "
                                 "before the first session.")
     return NextStep(message="No session is scheduled yet.")
+
+
+def counts_by_role(members: list[Membership]) -> list[tuple[str, int]]:
+    """How many members hold each role, in the order roles first appear: what a site admin who
+    is no member sees of a cohort's people."""
+    counts: dict[str, int] = {}
+    for member in members:
+        counts[member.role_label] = counts.get(member.role_label, 0) + 1
+    return list(counts.items())

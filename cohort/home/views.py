@@ -1,10 +1,11 @@
 """The home page (your cohorts and what to do next) and a cohort's overview."""
 
 from flask import Blueprint, render_template
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from cohort.cohorts.permissions import load_cohort, membership_in
+from cohort.cohorts.permissions import can_view_cohort, is_member, membership_in
 from cohort.cohorts.services import cohort_members, memberships_for, open_calls
+from cohort.core.guard import guard, public
 from cohort.home import services
 from cohort.programme.services import next_sessions, session_count
 
@@ -12,6 +13,7 @@ bp = Blueprint("home", __name__)
 
 
 @bp.route("/")
+@public("the front page: the open calls for a visitor, your cohorts once signed in")
 def home():
     """Your cohorts; to a visitor who is not signed in, the calls open for applications."""
     if not current_user.is_authenticated:
@@ -23,14 +25,17 @@ def home():
 
 
 @bp.route("/cohorts/<int:cohort_id>")
-@login_required
-def cohort(cohort_id: int):
-    cohort = load_cohort(cohort_id)
+@guard(can_view_cohort)
+def cohort(cohort):
+    """The overview; its members' names, organisations and areas of focus to members only (a
+    site admin who is no member sees how many there are, as on the member list's 404)."""
+    members = cohort_members(cohort)
     return render_template(
         "home/cohort.html",
         cohort=cohort,
         membership=membership_in(current_user, cohort),
-        members=cohort_members(cohort),
+        members=members if is_member(current_user, cohort) else None,
+        member_counts=services.counts_by_role(members),
         next_session=next_sessions([cohort.id]).get(cohort.id),
         session_count=session_count(cohort),
     )

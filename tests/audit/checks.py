@@ -22,11 +22,14 @@ from werkzeug.routing import Rule
 from werkzeug.routing.converters import FloatConverter, IntegerConverter, UUIDConverter
 
 from cohort import modules
-from cohort.core.access import ACTORS, LOGIN, SIGNED_IN, Row
+from cohort.core.access import SIGNED_IN
 from cohort.core.errors import MESSAGES, NON_HTML_SUFFIXES
+from cohort.core.guard import Access
 from cohort.extensions import db
 
-SIGNED_IN_ACTORS = ACTORS[1:]
+from . import expectations
+from .expectations import ACTORS, COHORT_VISIBLE, LOGIN, SIGNED_IN_ACTORS, Row
+
 REFUSALS = {LOGIN, 401, 403, 404}
 REDIRECTS = {301, 302, 303, 307, 308}
 STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
@@ -34,7 +37,8 @@ STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
 # The rows every module declares in its access.py, read through the registry.
 _TABLES = modules.access()
 PUBLIC: dict[str, str] = _TABLES["PUBLIC"]
-PUBLIC_ARGUMENTS: dict[str, Callable[[Any], dict]] = _TABLES["PUBLIC_ARGUMENTS"]
+PUBLIC_ARGUMENTS: dict[str, Callable[[Any], dict]] = {**_TABLES["PUBLIC_ARGUMENTS"],
+                                                      **expectations.PUBLIC_ARGUMENTS}
 MATRIX: dict[str, Row] = _TABLES["MATRIX"]
 ROLE_RESTRICTED: dict[str, dict] = _TABLES["ROLE_RESTRICTED"]
 CSRF_EXEMPT: dict[str, str] = _TABLES["CSRF_EXEMPT"]
@@ -47,6 +51,30 @@ SNAPSHOT_IGNORED_COLUMNS = {"user_session": {"last_seen_at"}}
 
 
 # Routes and URLs ------------------------------------------------------------------------------
+
+
+def declared(app: Flask, rule: Rule) -> Access | None:
+    """What the route declares (cohort/core/guard.py), or None for an undeclared one."""
+    return getattr(app.view_functions.get(rule.endpoint), "access", None)
+
+
+def is_public(app: Flask, rule: Rule) -> bool:
+    access = declared(app, rule)
+    return rule.endpoint in PUBLIC or bool(access and access.public)
+
+
+def derived(app: Flask, rule: Rule) -> tuple[Callable[[Any], dict], dict]:
+    """A declared route's arguments from the world and each actor's answer (see
+    expectations.py); KeyError names a rule or an argument the expectations lack."""
+    access = declared(app, rule)
+    arguments = {name: expectations.ARGUMENTS[name] for name in rule.arguments}
+    answers = ([COHORT_VISIBLE] if "cohort_id" in rule.arguments else []) + [
+        expectations.RULES[check.__name__] for check in access.rules]
+    expected = {"anonymous": 401 if is_non_html(rule.rule) else LOGIN}
+    for actor in SIGNED_IN_ACTORS:
+        expected[actor] = next((row[actor] for row in answers if row[actor] != 200), 200)
+    expected.update(expectations.OVERRIDES.get(rule.endpoint, {}))
+    return (lambda world: {name: value(world) for name, value in arguments.items()}), expected
 
 
 def rules(app: Flask) -> list[Rule]:
@@ -193,7 +221,7 @@ def route_problems(app: Flask) -> list[str]:
         path = build(rule, dummy_arguments(rule))
         method = "GET" if "GET" in methods(rule) else (state_changing(rule) or ["GET"])[0]
         where = f"{rule.endpoint} ({method} {path})"
-        if rule.endpoint in PUBLIC:
+        if is_public(app, rule):
             for each in methods(rule):  # an empty form included: a public route never fails
                 response = send(app, new_client(app), each, path)
                 if response.status_code >= 500:
@@ -224,7 +252,17 @@ def matrix_gaps(app: Flask) -> list[str]:
     problems = []
     endpoints = {rule.endpoint for rule in rules(app)}
     for rule in rules(app):
-        if rule.arguments and rule.endpoint not in PUBLIC and rule.endpoint not in MATRIX:
+        access = declared(app, rule)
+        if access is not None and not access.public:
+            if rule.endpoint in MATRIX or rule.endpoint in ROLE_RESTRICTED:
+                problems.append(f"{rule.endpoint} is declared on its route and has a row too")
+            try:
+                derived(app, rule)
+            except KeyError as missing:
+                problems.append(f"{rule.endpoint}: tests/audit/expectations.py has no row for "
+                                f"{missing}")
+            continue
+        if rule.arguments and not is_public(app, rule) and rule.endpoint not in MATRIX:
             problems.append(f"{rule.endpoint} ({rule.rule}) takes arguments but has no row in "
                             "MATRIX (tests/audit/checks.py)")
     for name, table in (("MATRIX", MATRIX), ("ROLE_RESTRICTED", ROLE_RESTRICTED)):
@@ -239,10 +277,15 @@ def matrix_gaps(app: Flask) -> list[str]:
     return problems
 
 
-def expectation(rule: Rule) -> tuple[Callable[[Any], dict], dict] | None:
+def expectation(app: Flask, rule: Rule) -> tuple[Callable[[Any], dict], dict] | None:
     """How to fill a guarded rule's arguments, and each actor's answer; None for public ones."""
-    if rule.endpoint in PUBLIC:
+    if is_public(app, rule):
         return None
+    if declared(app, rule) is not None:
+        try:
+            return derived(app, rule)
+        except KeyError:
+            return None  # reported by matrix_gaps
     if rule.arguments:
         row = MATRIX.get(rule.endpoint)
         return (row.arguments, row.expected) if row else None
@@ -258,7 +301,7 @@ def matrix_problems(app: Flask, world, clients: dict) -> list[str]:
     """
     problems = matrix_gaps(app)
     for rule in rules(app):
-        found = expectation(rule)
+        found = expectation(app, rule)
         if found is None:
             continue
         arguments, expected = found
@@ -322,12 +365,12 @@ def reachable(app: Flask, world) -> Iterator[tuple[str, str, str]]:
         for rule in rules(app):
             if "GET" not in methods(rule):
                 continue
-            if rule.endpoint in PUBLIC:
+            if is_public(app, rule):
                 resolve = PUBLIC_ARGUMENTS.get(rule.endpoint)
                 arguments = resolve(world) if resolve else dummy_arguments(rule)
                 yield actor, rule.endpoint, build(rule, arguments)
                 continue
-            found = expectation(rule)
+            found = expectation(app, rule)
             if found is not None and found[1][actor] not in REFUSALS:
                 yield actor, rule.endpoint, build(rule, found[0](world))
 

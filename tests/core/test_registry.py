@@ -57,9 +57,8 @@ def test_every_table_comes_from_a_registered_module():
         assert module in owners, f"{table.name} is defined in cohort.{module}"
 
 
-def test_the_audit_rows_come_from_the_modules():
-    tables = modules.access()
-    assert "accounts.login" in tables["PUBLIC"] and "core.healthz" in tables["PUBLIC"]
-    assert {endpoint.split(".")[0] for endpoint in tables["MATRIX"]} == {
-        "accounts", "cohorts", "enrolment", "programme", "reminders", "plans", "board",
-        "evaluation", "home"}
+def test_the_loaders_come_from_the_modules(app):
+    loaders = app.extensions["cohort_loaders"]
+    assert loaders["cohort_id"].name == "cohort"
+    assert all(loader.parent is None or loader.parent in {
+        other.name for other in loaders.values()} for loader in loaders.values())

@@ -1,0 +1,85 @@
+"""What each actor of the audit's world may reach: the rows the route audit and the permission
+matrix hold the routes to.
+
+Each route declares what it loads and the rules that must hold (cohort/core/guard.py). The
+rows below say, for the world of tests/audit/conftest.py, how to fill each URL argument and
+what answer each rule gives each actor; a route's expected answers are derived from its
+declaration: anonymous users are sent to sign in (401 for a non-HTML path); an actor who may
+not see the route's cohort gets 404; otherwise the first of its rules that refuses the actor
+answers, and 200 when none does. OVERRIDES holds what cannot be derived (a route that answers
+by redirecting), and PUBLIC_ARGUMENTS fills public routes with real objects.
+
+The world: cohort A has a participant (holding a place, with a plan item, a feedback request
+on the board with its draft, a suggested resource), a facilitator and an evaluator; the
+outsider is a participant of cohort B; the admin is a site admin in no cohort.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+ACTORS = ("anonymous", "outsider", "participant", "facilitator", "evaluator", "admin")
+SIGNED_IN_ACTORS = ACTORS[1:]
+LOGIN = "login"  # expected answer: a redirect to the sign-in page
+
+
+def expect(*, anonymous=LOGIN, outsider, participant, facilitator, evaluator, admin) -> dict:
+    """The answer each actor gets: a status code, or LOGIN for a redirect to sign-in."""
+    return {"anonymous": anonymous, "outsider": outsider, "participant": participant,
+            "facilitator": facilitator, "evaluator": evaluator, "admin": admin}
+
+
+@dataclass(frozen=True)
+class Row:
+    """URL arguments taken from the world (objects in cohort A), and each actor's answer."""
+
+    arguments: Callable[[Any], dict]
+    expected: dict
+
+
+EVERYONE = expect(outsider=200, participant=200, facilitator=200, evaluator=200, admin=200)
+# Who may see cohort A at all (its members and site admins): the cohort loader's answer.
+COHORT_VISIBLE = expect(outsider=404, participant=200, facilitator=200, evaluator=200, admin=200)
+
+# URL arguments: the world's object each names.
+ARGUMENTS: dict[str, Callable[[Any], Any]] = {
+    "cohort_id": lambda w: w.cohort_a.id,
+    "session_id": lambda w: w.session.id,
+    "material_id": lambda w: w.material.id,
+    "message_id": lambda w: w.mail.id,
+    "application_id": lambda w: w.application.id,
+    "place_id": lambda w: w.place.id,
+    "request_id": lambda w: w.handover.id,
+    "membership_id": lambda w: w.colleague.id,
+    "reminder_id": lambda w: w.reminder.id,
+    "item_id": lambda w: w.item.id,
+    "round_id": lambda w: w.assessment_round.id,
+    "which": lambda w: "overdue",
+    "thread_id": lambda w: w.thread.id,
+    "post_id": lambda w: w.post.id,
+    "version_id": lambda w: w.version.id,
+    "attachment_id": lambda w: w.attachment.id,
+    "resource_id": lambda w: w.resource.id,
+    "survey_id": lambda w: w.survey.id,
+}
+
+# Each rule's answer to each signed-in actor, for the world's objects.
+RULES: dict[str, dict] = {
+    # accounts
+    "is_admin": expect(outsider=403, participant=403, facilitator=403, evaluator=403, admin=200),
+    # cohorts
+    "can_view_cohort": EVERYONE,
+    "is_member": expect(outsider=404, participant=200, facilitator=200, evaluator=200,
+                        admin=404),
+    "can_facilitate": expect(outsider=404, participant=403, facilitator=200, evaluator=403,
+                             admin=403),
+    "can_create_cohort": expect(outsider=403, participant=403, facilitator=200, evaluator=403,
+                                admin=200),
+}
+
+# Routes whose answers cannot be derived from their declaration: each actor's answer.
+OVERRIDES: dict[str, dict] = {}
+
+PUBLIC_ARGUMENTS: dict[str, Callable[[Any], dict]] = {
+    "static": lambda world: {"filename": "dist/cohort.css"},
+}
