@@ -38,6 +38,14 @@ def _new_uid() -> str:
     return f"{uuid.uuid4()}@cohort"
 
 
+def visible_audiences(role: str | None) -> tuple[str, ...]:
+    """Team members see the sessions open to colleagues; everyone else who may see the cohort
+    sees them all."""
+    if role == "colleague":
+        return ("members_and_colleagues",)
+    return tuple(AUDIENCES)
+
+
 class ProgrammeSession(IdMixin, TimestampMixin, db.Model):
     """A scheduled session. Start is stored in UTC; `timezone` is the zone it was planned in."""
 

@@ -4,18 +4,12 @@
 from datetime import datetime
 
 from cohort.cohorts.permissions import role_in
+from cohort.core.guard import Loader
 from cohort.core.timeutil import utcnow
-from cohort.programme.models import AUDIENCES
+from cohort.programme.models import visible_audiences
+from cohort.programme.services import get_material, get_session
 
 __all__ = ["can_view_session", "can_see_join_link"]
-
-
-def visible_audiences(role: str | None) -> tuple[str, ...]:
-    """Team members see the sessions open to colleagues; everyone else who may see the cohort
-    sees them all."""
-    if role == "colleague":
-        return ("members_and_colleagues",)
-    return tuple(AUDIENCES)
 
 
 def can_view_session(user, session) -> bool:
@@ -36,3 +30,17 @@ def shows_join_link(role: str | None, session, now: datetime | None = None) -> b
 
 def can_see_join_link(user, session, now: datetime | None = None) -> bool:
     return shows_join_link(role_in(user, session.cohort), session, now)
+
+
+def find_session(user, session_id: int, cohort):
+    """The cohort's session with its objectives and materials; a session whose audience does
+    not include the user is not shown to exist."""
+    session = get_session(cohort, session_id)
+    return session if session is not None and can_view_session(user, session) else None
+
+
+LOADERS = (
+    Loader("session_id", "session", find_session, parent="cohort"),
+    Loader("material_id", "material", lambda _user, material_id, session: get_material(
+        session, material_id), parent="session"),
+)

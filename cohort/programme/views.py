@@ -1,41 +1,33 @@
 """The programme: timeline, sessions, materials, attendance, ratings and calendar feeds."""
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from cohort.accounts.services import reset_calendar_token, user_by_calendar_token
 from cohort.cohorts.permissions import (
     can_facilitate,
-    load_cohort,
+    can_view_cohort,
     membership_in,
     role_in,
     takes_part,
 )
 from cohort.cohorts.services import memberships_for
 from cohort.core.forms import ConfirmForm, attempt, grid_answers, radio_grid, seen_version
+from cohort.core.guard import guard, public
 from cohort.core.timeutil import to_local, utcnow
 from cohort.programme import calendar, services
 from cohort.programme.forms import MaterialForm, ObjectivesForm, SessionForm, zone_choices
-from cohort.programme.models import ATTENDANCE, Material
-from cohort.programme.permissions import can_see_join_link, can_view_session
+from cohort.programme.models import ATTENDANCE
+from cohort.programme.permissions import can_see_join_link
 from cohort.programme.services import SessionData
 
 bp = Blueprint("programme", __name__)
 RATINGS = {str(n): str(n) for n in range(1, 6)}
 
 
-def _session(cohort, session_id: int):
-    """The cohort's session, when the current user may see it; 404 otherwise."""
-    session = services.get_session(cohort, session_id)
-    if session is None or not can_view_session(current_user, session):
-        abort(404)
-    return session
-
-
 @bp.route("/cohorts/<int:cohort_id>/programme")
-@login_required
-def programme(cohort_id: int):
-    cohort = load_cohort(cohort_id)
+@guard(can_view_cohort)
+def programme(cohort):
     now = utcnow()
     return render_template(
         "programme/programme.html", cohort=cohort, now=now,
@@ -45,10 +37,8 @@ def programme(cohort_id: int):
 
 
 @bp.route("/cohorts/<int:cohort_id>/sessions/<int:session_id>")
-@login_required
-def session(cohort_id: int, session_id: int):
-    cohort = load_cohort(cohort_id)
-    session = _session(cohort, session_id)
+@guard(can_view_cohort)
+def session(cohort, session):
     membership = membership_in(current_user, cohort)
     manage = can_facilitate(current_user, cohort)
     return render_template(
@@ -77,9 +67,8 @@ def _session_data(form) -> SessionData:
 
 
 @bp.route("/cohorts/<int:cohort_id>/sessions/new", methods=["GET", "POST"])
-@login_required
-def new_session(cohort_id: int):
-    cohort = load_cohort(cohort_id, can_facilitate)
+@guard(can_facilitate)
+def new_session(cohort):
     form = SessionForm()
     form.timezone.choices = zone_choices(cohort.timezone)
     if request.method == "GET":
@@ -94,10 +83,8 @@ def new_session(cohort_id: int):
 
 
 @bp.route("/cohorts/<int:cohort_id>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit_session(cohort_id: int, session_id: int):
-    cohort = load_cohort(cohort_id, can_facilitate)
-    session = _session(cohort, session_id)
+@guard(can_facilitate)
+def edit_session(cohort, session):
     if session.is_cancelled:
         flash("This session has been cancelled: it cannot be edited.", "error")
         return redirect(url_for("programme.session", cohort_id=cohort.id, session_id=session.id))
@@ -122,10 +109,8 @@ def edit_session(cohort_id: int, session_id: int):
 
 
 @bp.route("/cohorts/<int:cohort_id>/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
-@login_required
-def cancel_session(cohort_id: int, session_id: int):
-    cohort = load_cohort(cohort_id, can_facilitate)
-    session = _session(cohort, session_id)
+@guard(can_facilitate)
+def cancel_session(cohort, session):
     if session.is_cancelled:
         flash("This session has already been cancelled.", "info")
         return redirect(url_for("programme.session", cohort_id=cohort.id, session_id=session.id))
@@ -139,9 +124,8 @@ def cancel_session(cohort_id: int, session_id: int):
 
 
 @bp.route("/cohorts/<int:cohort_id>/objectives", methods=["GET", "POST"])
-@login_required
-def objectives(cohort_id: int):
-    cohort = load_cohort(cohort_id, can_facilitate)
+@guard(can_facilitate)
+def objectives(cohort):
     form = ObjectivesForm()
     if request.method == "GET":
         form.objectives.data = "\n".join(o.text for o in services.programme_objectives(cohort))
@@ -154,10 +138,8 @@ def objectives(cohort_id: int):
 
 
 @bp.post("/cohorts/<int:cohort_id>/sessions/<int:session_id>/materials")
-@login_required
-def add_material(cohort_id: int, session_id: int):
-    cohort = load_cohort(cohort_id, can_facilitate)
-    session = _session(cohort, session_id)
+@guard(can_facilitate)
+def add_material(cohort, session):
     form = MaterialForm()
     upload = form.file.data
     ok, _ = attempt(form, lambda: services.add_material(
@@ -169,17 +151,9 @@ def add_material(cohort_id: int, session_id: int):
     return redirect(url_for("programme.session", cohort_id=cohort.id, session_id=session.id))
 
 
-def _material(session, material_id: int) -> Material:
-    """The session's material; 404 for another session's."""
-    return services.get_material(session, material_id) or abort(404)
-
-
 @bp.route("/cohorts/<int:cohort_id>/sessions/<int:session_id>/materials/<int:material_id>")
-@login_required
-def material(cohort_id: int, session_id: int, material_id: int):
-    cohort = load_cohort(cohort_id)
-    session = _session(cohort, session_id)
-    material = _material(session, material_id)
+@guard(can_view_cohort)
+def material(cohort, session, material):
     if material.url:
         return redirect(material.url)
     return Response(material.data, mimetype=material.content_type, headers={
@@ -189,11 +163,8 @@ def material(cohort_id: int, session_id: int, material_id: int):
 
 
 @bp.post("/cohorts/<int:cohort_id>/sessions/<int:session_id>/materials/<int:material_id>/delete")
-@login_required
-def remove_material(cohort_id: int, session_id: int, material_id: int):
-    cohort = load_cohort(cohort_id, can_facilitate)
-    session = _session(cohort, session_id)
-    material = _material(session, material_id)
+@guard(can_facilitate)
+def remove_material(cohort, session, material):
     ok, _ = attempt(ConfirmForm(), lambda: services.remove_material(current_user, material),
                     flash_errors=True)
     if ok:
@@ -202,10 +173,8 @@ def remove_material(cohort_id: int, session_id: int, material_id: int):
 
 
 @bp.route("/cohorts/<int:cohort_id>/sessions/<int:session_id>/attendance", methods=["GET", "POST"])
-@login_required
-def attendance(cohort_id: int, session_id: int):
-    cohort = load_cohort(cohort_id, can_facilitate)
-    session = _session(cohort, session_id)
+@guard(can_facilitate)
+def attendance(cohort, session):
     people = services.attendees(session)
     form = radio_grid([(m.id, m.user.name) for m in people], ATTENDANCE,
                       invalid="Choose present, apologies or absent for each member",
@@ -225,12 +194,8 @@ def attendance(cohort_id: int, session_id: int):
 
 
 @bp.route("/cohorts/<int:cohort_id>/sessions/<int:session_id>/confidence", methods=["GET", "POST"])
-@login_required
-def confidence(cohort_id: int, session_id: int):
-    cohort = load_cohort(cohort_id)
-    session = _session(cohort, session_id)
-    if not takes_part(current_user, cohort):
-        abort(403)
+@guard(takes_part)
+def confidence(cohort, session):
     membership = membership_in(current_user, cohort)
     form = radio_grid([(o.id, o.text) for o in session.objectives], RATINGS,
                       required="Rate your confidence on every objective",
@@ -255,10 +220,8 @@ def _ics_response(body: bytes, filename: str) -> Response:
 
 
 @bp.route("/cohorts/<int:cohort_id>/sessions/<int:session_id>.ics")
-@login_required
-def session_ics(cohort_id: int, session_id: int):
-    cohort = load_cohort(cohort_id)
-    session = _session(cohort, session_id)
+@guard(can_view_cohort)
+def session_ics(cohort, session):
     body = calendar.ics([session], cohort.title, _session_link)
     return _ics_response(body, f"session-{session.id}.ics")
 
@@ -269,6 +232,7 @@ def _session_link(session) -> str:
 
 
 @bp.route("/calendar/<token>.ics")
+@public("a calendar app's subscription; the secret token in the URL is the credential")
 def feed(token: str):
     """A personal feed for calendar apps: its secret URL is the credential."""
     user = user_by_calendar_token(token)
@@ -281,7 +245,7 @@ def feed(token: str):
 
 
 @bp.route("/account/calendar")
-@login_required
+@guard()
 def calendar_page():
     token = current_user.calendar_token
     return render_template("programme/calendar.html", form=ConfirmForm(), feed_url=url_for(
@@ -289,7 +253,7 @@ def calendar_page():
 
 
 @bp.post("/account/calendar/reset")
-@login_required
+@guard()
 def reset_calendar():
     ok, _ = attempt(ConfirmForm(), lambda: reset_calendar_token(current_user), flash_errors=True)
     if ok:

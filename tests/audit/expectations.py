@@ -75,6 +75,8 @@ RULES: dict[str, dict] = {
                              admin=403),
     "can_create_cohort": expect(outsider=403, participant=403, facilitator=200, evaluator=403,
                                 admin=200),
+    "takes_part": expect(outsider=404, participant=200, facilitator=403, evaluator=403,
+                         admin=403),
 }
 
 # Routes whose answers cannot be derived from their declaration: each actor's answer.
@@ -82,4 +84,5 @@ OVERRIDES: dict[str, dict] = {}
 
 PUBLIC_ARGUMENTS: dict[str, Callable[[Any], dict]] = {
     "static": lambda world: {"filename": "dist/cohort.css"},
+    "programme.feed": lambda world: {"token": world.users["participant"].calendar_token},
 }

@@ -22,8 +22,8 @@ from cohort.programme.models import (
     LearningObjective,
     ProgrammeObjective,
     ProgrammeSession,
+    visible_audiences,
 )
-from cohort.programme.permissions import visible_audiences
 from cohort.programme.services.errors import ProgrammeError
 
 __all__ = [

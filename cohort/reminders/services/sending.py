@@ -19,8 +19,8 @@ from cohort.core.models import MailMessage
 from cohort.core.timeutil import format_local, utcnow
 from cohort.extensions import db
 from cohort.programme.calendar import ics
-from cohort.programme.models import LearningObjective, ProgrammeSession
-from cohort.programme.permissions import shows_join_link, visible_audiences
+from cohort.programme.models import LearningObjective, ProgrammeSession, visible_audiences
+from cohort.programme.permissions import shows_join_link
 from cohort.reminders.models import Delivery, Reminder, ReminderOptOut
 from cohort.reminders.moments import Moment, kinds
 from cohort.reminders.services.errors import ReminderError
