@@ -13,7 +13,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from cohort import modules
 from cohort.accounts import services
@@ -29,6 +29,7 @@ from cohort.accounts.services import AccountError
 from cohort.core import services as core_services
 from cohort.core.database import commit, commit_bookkeeping
 from cohort.core.forms import attempt, has_control_characters
+from cohort.core.guard import guard, public
 from cohort.core.scheduler import last_beat
 from cohort.core.sections import grouped
 from cohort.core.security import client_address
@@ -70,6 +71,7 @@ def _start_session(user) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@public("the sign-in page")
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.home"))
@@ -85,6 +87,7 @@ def login():
 
 
 @bp.post("/logout")
+@public("signing out needs no session; an anonymous POST only goes to sign-in")
 def logout():
     if current_user.is_authenticated:
         services.end_session(current_user.session_token)
@@ -96,6 +99,7 @@ def logout():
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
+@public("asking for a reset link")
 def forgot_password():
     form = ForgotPasswordForm()
     ok, _ = attempt(form, lambda: services.request_password_reset(form.email.data,
@@ -116,6 +120,7 @@ def _link_problem(token: str, purpose: str):
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@public("the emailed reset link; the token is the credential")
 def reset_password(token: str):
     row, problem = _link_problem(token, "reset")
     if problem:
@@ -129,6 +134,7 @@ def reset_password(token: str):
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
+@public("the emailed invitation link; the token is the credential")
 def accept_invitation(token: str):
     row, problem = _link_problem(token, "invitation")
     if problem:
@@ -149,20 +155,20 @@ def accept_invitation(token: str):
 
 
 @bp.route("/account")
-@login_required
+@guard()
 def account():
     return render_template("accounts/account.html")
 
 
 @bp.route("/account/preferences")
-@login_required
+@guard()
 def preferences():
     """The old time-zone page: its links (in mail, in bookmarks) land on the settings page."""
     return redirect(url_for("accounts.settings", _anchor="time-zone"))
 
 
 @bp.route("/settings", methods=["GET", "POST"])
-@login_required
+@guard()
 def settings():
     """The person's settings on one page: their time zone, then each cohort's mail. Each
     section is its own form; a POST saves the one its `section` field names."""
@@ -186,6 +192,8 @@ def settings():
 # one route takes no CSRF token: the signed token is the credential, and it only turns mail off.
 @csrf.exempt
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@public("a mail's one-click unsubscribe link; the signed token is the credential, and it "
+        "only turns one kind of mail off")
 def unsubscribe(token: str):
     """GET asks to confirm (a link checker opening it changes nothing); POST, from the page's
     button or from a mail program, stops the kind of mail the link names in its cohort."""
@@ -202,7 +210,7 @@ def unsubscribe(token: str):
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
-@login_required
+@guard()
 def change_password():
     form = ChangePasswordForm()
     ok, _ = attempt(form, lambda: services.change_password(
@@ -220,18 +228,13 @@ def change_password():
 
 
 @bp.route("/admin/mail")
-@login_required
+@guard(is_admin)
 def mail_log():
-    if not is_admin(current_user):
-        abort(403)
     page = core_services.mail_page(request.args.get("page", "1"))
     return render_template("accounts/mail_log.html", page=page, beat=last_beat(), now=utcnow())
 
 
 @bp.route("/admin/mail/<int:message_id>")
-@login_required
-def mail_message(message_id: int):
-    if not is_admin(current_user):
-        abort(403)
-    message = core_services.get_mail(message_id) or abort(404)
+@guard(is_admin)
+def mail_message(message):
     return render_template("accounts/mail_message.html", message=message)

@@ -9,6 +9,9 @@ what belongs to it), and refuses the same way everywhere:
   marked `@hides` (membership of a cohort, a place's people);
 - 403 for what the user may see but not do: any other rule that does not hold.
 
+Rules about the user alone (`is_admin(user)`) are checked before anything is loaded; rules
+about the loaded objects after them, in the order declared.
+
     @bp.route("/cohorts/<int:cohort_id>/board/threads/<int:thread_id>")
     @guard(can_view_board)
     def thread(cohort, thread): ...
@@ -117,13 +120,19 @@ def check(rules: tuple[Callable, ...], user, objects: dict) -> None:
 def guard(*rules: Callable) -> Callable:
     """A signed-in route that loads its URL's objects and requires every rule (see above)."""
 
+    # Rules about the user alone come first, so nothing is looked up for someone they refuse
+    # (a probe for which ids exist learns nothing); then the objects load and the rest apply.
+    first = tuple(rule for rule in rules if not needs(rule))
+    then = tuple(rule for rule in rules if needs(rule))
+
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def guarded(**arguments):
             if not current_user.is_authenticated:
                 return current_app.login_manager.unauthorized()
+            check(first, current_user, {})
             objects = load(arguments, current_user)
-            check(rules, current_user, objects)
+            check(then, current_user, objects)
             return view(**objects)
 
         guarded.access = Access(rules=rules)

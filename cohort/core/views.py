@@ -3,6 +3,7 @@
 from flask import Blueprint, current_app
 
 from cohort.core import services
+from cohort.core.guard import public
 from cohort.core.timeutil import utcnow
 
 bp = Blueprint("core", __name__)
@@ -11,6 +12,7 @@ bp.record_once(lambda state: state.app.extensions.setdefault("cohort_started_at"
 
 
 @bp.route("/healthz")
+@public("load balancer probe")
 def healthz():
     """200 when the database answers and the scheduler, which sends the mail, is at work;
     503 with the problems when it has stopped, has never run, or mail waits too long."""

@@ -24,7 +24,7 @@ from werkzeug.routing.converters import FloatConverter, IntegerConverter, UUIDCo
 from cohort import modules
 from cohort.core.access import SIGNED_IN
 from cohort.core.errors import MESSAGES, NON_HTML_SUFFIXES
-from cohort.core.guard import Access
+from cohort.core.guard import Access, needs
 from cohort.extensions import db
 
 from . import expectations
@@ -41,7 +41,7 @@ PUBLIC_ARGUMENTS: dict[str, Callable[[Any], dict]] = {**_TABLES["PUBLIC_ARGUMENT
                                                       **expectations.PUBLIC_ARGUMENTS}
 MATRIX: dict[str, Row] = _TABLES["MATRIX"]
 ROLE_RESTRICTED: dict[str, dict] = _TABLES["ROLE_RESTRICTED"]
-CSRF_EXEMPT: dict[str, str] = _TABLES["CSRF_EXEMPT"]
+CSRF_EXEMPT: dict[str, str] = {**_TABLES["CSRF_EXEMPT"], **expectations.CSRF_EXEMPT}
 
 # Rows the GET-safety snapshot leaves out: bookkeeping that a read may legitimately write.
 # Bookkeeping a page view writes: sign-in failures, the audit log, what a member has read on
@@ -68,8 +68,9 @@ def derived(app: Flask, rule: Rule) -> tuple[Callable[[Any], dict], dict]:
     expectations.py); KeyError names a rule or an argument the expectations lack."""
     access = declared(app, rule)
     arguments = {name: expectations.ARGUMENTS[name] for name in rule.arguments}
-    answers = ([COHORT_VISIBLE] if "cohort_id" in rule.arguments else []) + [
-        expectations.RULES[check.__name__] for check in access.rules]
+    first = [expectations.RULES[check.__name__] for check in access.rules if not needs(check)]
+    then = [expectations.RULES[check.__name__] for check in access.rules if needs(check)]
+    answers = first + ([COHORT_VISIBLE] if "cohort_id" in rule.arguments else []) + then
     expected = {"anonymous": 401 if is_non_html(rule.rule) else LOGIN}
     for actor in SIGNED_IN_ACTORS:
         expected[actor] = next((row[actor] for row in answers if row[actor] != 200), 200)

@@ -80,9 +80,22 @@ RULES: dict[str, dict] = {
 }
 
 # Routes whose answers cannot be derived from their declaration: each actor's answer.
-OVERRIDES: dict[str, dict] = {}
+OVERRIDES: dict[str, dict] = {
+    # The old time-zone page: everyone signed in is sent on to their settings page.
+    "accounts.preferences": expect(outsider=302, participant=302, facilitator=302,
+                                   evaluator=302, admin=302),
+}
+
+# Endpoints that take a POST without a CSRF token, with the reason; any other exempt POST is a
+# defect the CSRF check reports.
+CSRF_EXEMPT = {
+    "accounts.unsubscribe": "RFC 8058: the mail program posts with no session and no form",
+}
 
 PUBLIC_ARGUMENTS: dict[str, Callable[[Any], dict]] = {
     "static": lambda world: {"filename": "dist/cohort.css"},
+    "accounts.reset_password": lambda world: {"token": world.reset_token},
+    "accounts.accept_invitation": lambda world: {"token": world.invitation_token},
+    "accounts.unsubscribe": lambda world: {"token": world.unsubscribe_token},
     "programme.feed": lambda world: {"token": world.users["participant"].calendar_token},
 }
