@@ -185,7 +185,7 @@ def deliveries(cohort_id: int, reminder_id: int):
     reminder = services.get_reminder(cohort, reminder_id) or abort(404)
     return render_template("reminders/deliveries.html", cohort=cohort, reminder=reminder,
                            title=services.title_of(reminder, membership_in(current_user, cohort)),
-                           deliveries=services.deliveries_of(reminder),
+                           deliveries=services.deliveries_of(reminder, request.args.get("page")),
                            describe=services.describe_when, confirm=ConfirmForm())
 
 
