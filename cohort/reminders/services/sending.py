@@ -17,7 +17,7 @@ from cohort.core.audit import record
 from cohort.core.mail import external_url, render_mail, requeue, send_mail
 from cohort.core.models import MailMessage
 from cohort.core.pages import Page, paginate
-from cohort.core.timeutil import format_local, utcnow
+from cohort.core.timeutil import format_local, utcnow, zone_for
 from cohort.extensions import db
 from cohort.programme.calendar import ics
 from cohort.programme.models import LearningObjective, ProgrammeSession
@@ -66,7 +66,7 @@ def session_calendar(session: ProgrammeSession, member: Membership | None = None
 
 
 def _zone(member: Membership) -> str:
-    return member.user.timezone or current_app.config["TIMEZONE"]
+    return zone_for(member.user)
 
 
 def render(reminder: Reminder, member: Membership, session: ProgrammeSession | None = None,
