@@ -7,23 +7,23 @@ from flask_login import current_user
 
 from cohort.core import hooks
 from cohort.core.security import csp_nonce
-from cohort.core.timeutil import format_date, format_deadline, format_local
+from cohort.core.timeutil import format_date, format_deadline, format_local, zone_for
 
 
 def init_app(app: Flask, predicates: dict) -> None:
     """Give templates the modules' declared predicates as `can.<name>`, built once per app."""
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    default_zone = app.config["TIMEZONE"]
 
     def viewer_timezone() -> str:
-        return getattr(current_user, "timezone", None) or default_zone
+        return zone_for(current_user)
 
     app.jinja_env.globals.update(
         can=SimpleNamespace(**predicates),
         csp_nonce=csp_nonce,
         service_name=app.config["SERVICE_NAME"],
         extra_links=lambda kind, obj: hooks.extra_links(kind, obj, current_user),
+        viewer_zone=viewer_timezone,  # the zone the page's times are shown in
     )
 
     @app.template_filter("local_time")

@@ -3,10 +3,14 @@
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from importlib import resources
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from flask import current_app
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
+
+from cohort.core.errors import UserError
 
 
 def utcnow() -> datetime:
@@ -60,33 +64,69 @@ def to_local(value: datetime, tz: str) -> datetime:
     return value.astimezone(zone(tz))
 
 
-class NonexistentTime(ValueError):
-    """A wall-clock time the clocks skip when they go forward."""
+class NonexistentTime(UserError):
+    """A wall-clock time the clocks skip when they go forward. `reason` says which and why
+    ('01:30 on 28 March 2027 does not exist in Europe/London: the clocks go forward from 01:00
+    to 02:00'), the message adds what to do; `field` names the form field it came from."""
+
+    def __init__(self, naive: datetime, tz: str, gap: tuple[datetime, datetime],
+                 field: str | None = None):
+        across = gap[0].date() != gap[1].date()  # a day skipped (Samoa, 30 December 2011)
+        start, end = (f"{moment:%H:%M}" + (f" on {moment.day} {moment:%B %Y}" if across else "")
+                      for moment in gap)
+        self.reason = (f"{naive:%H:%M} on {naive.day} {naive:%B %Y} does not exist in {tz}: "
+                       f"the clocks go forward from {start} to {end}")
+        super().__init__(f"{self.reason}. Choose a time before {start} or from {end}", field)
 
 
-class AmbiguousTime(ValueError):
-    """A wall-clock time that happens twice when the clocks go back."""
-
-
-def local_to_utc(naive: datetime, tz: str, *, strict: bool = False) -> datetime:
-    """The UTC instant of a wall-clock time in a zone, by the one daylight-saving policy: a
-    time the clocks skip is read with the offset before the change (it lands as much later
-    as the clocks jump), and a time that happens twice is the first. With `strict` (a time a
-    person typed), either raises instead: NonexistentTime or AmbiguousTime."""
+def local_to_utc(naive: datetime, tz: str, *, fold: Literal["earlier", "later"] = "earlier",
+                 field: str | None = None) -> datetime:
+    """The UTC instant of a wall-clock time someone chose, by the one daylight-saving policy.
+    A time the clocks skip does not exist: it is refused (NonexistentTime, a UserError on
+    `field`, naming the gap). A time that happens twice, when the clocks go back, is the
+    earlier of the two by default, as a start should be; fold="later" takes the later, as a
+    closing time should (a survey closing at 23:59 stays open until the last 23:59)."""
     place = zone(tz)
-    first, second = naive.replace(tzinfo=place, fold=0), naive.replace(tzinfo=place, fold=1)
-    if strict and first.utcoffset() != second.utcoffset():
-        if first.astimezone(UTC).astimezone(place).replace(tzinfo=None) != naive:
-            raise NonexistentTime(f"{naive:%H:%M} on {naive:%Y-%m-%d} does not exist in {tz}")
-        raise AmbiguousTime(f"{naive:%H:%M} on {naive:%Y-%m-%d} happens twice in {tz}")
-    return first.astimezone(UTC)
+    local = naive.replace(tzinfo=place, fold={"earlier": 0, "later": 1}[fold])
+    if local.astimezone(UTC).astimezone(place).replace(tzinfo=None) != naive:
+        raise NonexistentTime(naive, tz, _gap(naive, place), field)
+    return local.astimezone(UTC)
+
+
+def _gap(naive: datetime, place: ZoneInfo) -> tuple[datetime, datetime]:
+    """The wall-clock times the clocks jump from and to, round a time in the gap."""
+    before = naive.replace(tzinfo=place, fold=0).utcoffset()
+    after = naive.replace(tzinfo=place, fold=1).utcoffset()
+    # The change is at a whole second between these two instants: find it by halving.
+    low = int((naive - after).replace(tzinfo=UTC).timestamp())
+    high = int((naive - before).replace(tzinfo=UTC).timestamp())
+    while high - low > 1:
+        middle = (low + high) // 2
+        if datetime.fromtimestamp(middle, UTC).astimezone(place).utcoffset() == before:
+            low = middle
+        else:
+            high = middle
+    change = datetime.fromtimestamp(high, UTC).replace(tzinfo=None)
+    return change + before, change + after
 
 
 def shift_days(value: datetime, days: int, tz: str) -> datetime:
     """The instant `days` calendar days before (negative) or after `value` at the same
-    wall-clock time in the zone, whatever the clocks do in between."""
+    wall-clock time in the zone, whatever the clocks do in between. A time worked out, not
+    chosen, cannot be refused: one the clocks skip lands as much later as they jump, and one
+    that happens twice is the earlier."""
     local = to_local(value, tz).replace(tzinfo=None) + timedelta(days=days)
-    return local_to_utc(local, tz)
+    return local.replace(tzinfo=zone(tz)).astimezone(UTC)
+
+
+def zone_for(user) -> str:
+    """The zone a person's times are shown in: their own, else the site's (TIMEZONE)."""
+    return getattr(user, "timezone", None) or current_app.config["TIMEZONE"]
+
+
+def format_clock(value: datetime, tz: str) -> str:
+    """The wall-clock time of an instant in the zone, as a time field takes it: '09:30'."""
+    return f"{to_local(value, tz):%H:%M}"
 
 
 def format_local(value: datetime | None, tz: str, with_zone: bool = True) -> str:

@@ -6,14 +6,14 @@ every refused answer is shown on its own question at once, while the others stay
 
 import dataclasses
 import json
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 
 from wtforms import Field, HiddenField, RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
 
 from cohort.core.forms import Form, GovDateField
-from cohort.core.timeutil import utcnow, zone
+from cohort.core.timeutil import NonexistentTime, local_to_utc, utcnow, zone
 from cohort.evaluation.services import EvaluationError
 from surveys.answers import AnswerError, check_answer
 from surveys.instrument import Instrument, Item
@@ -34,14 +34,6 @@ class ChoiceField(RadioField):
     def pre_validate(self, form):
         if self.data not in {choice.value for choice in self.iter_choices()}:
             raise StopValidation(self.message)
-
-
-def local_instant(day: date, clock: time, tz_name: str, later: bool = False) -> datetime:
-    """The UTC instant of a wall-clock time in the zone. A time the clocks skip (a zone that
-    moves them at midnight) becomes the first moment of that day that exists; a time they pass
-    twice (going back at midnight) is the first pass, or the second with `later`, so that a
-    survey closing at 23:59 stays open until the last 23:59 of its day."""
-    return datetime.combine(day, clock.replace(fold=int(later)), tzinfo=zone(tz_name)).astimezone(UTC)
 
 
 def _opens() -> GovDateField:
@@ -72,8 +64,21 @@ class DatesForm(Form):
         if self.closes_on.data < self.opens_on.data:
             raise EvaluationError("The closing date must be the same as or after the opening "
                                   "date", "closes_at")
-        return (local_instant(self.opens_on.data, OPENS_AT, tz_name),
-                local_instant(self.closes_on.data, CLOSES_AT, tz_name, later=True))
+        return (_instant(self.opens_on.data, OPENS_AT, tz_name, "opens_at"),
+                _instant(self.closes_on.data, CLOSES_AT, tz_name, "closes_at"))
+
+
+def _instant(day: date, clock: time, tz_name: str, field: str) -> datetime:
+    """The UTC instant a survey opens or closes, by core's daylight-saving policy: a day whose
+    midnight (or 23:59) the clocks skip is refused, naming the change; a closing time that
+    happens twice is the later, so the survey stays open until the last 23:59 of its day."""
+    try:
+        return local_to_utc(datetime.combine(day, clock), tz_name,
+                            fold="later" if field == "closes_at" else "earlier")
+    except NonexistentTime as gap:
+        which = "open" if field == "opens_at" else "close"
+        raise EvaluationError(f"A survey would {which} at {clock:%H:%M}, and {gap.reason}. "
+                              f"Choose another date", field) from None
 
 
 class AttachForm(DatesForm):

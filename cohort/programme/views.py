@@ -14,7 +14,7 @@ from cohort.cohorts.permissions import (
 from cohort.cohorts.services import memberships_for
 from cohort.core.forms import ConfirmForm, attempt, grid_answers, radio_grid, seen_version
 from cohort.core.guard import guard, public
-from cohort.core.timeutil import to_local, utcnow
+from cohort.core.timeutil import format_clock, to_local, utcnow
 from cohort.programme import calendar, services
 from cohort.programme.forms import MaterialForm, ObjectivesForm, SessionForm, zone_choices
 from cohort.programme.models import ATTENDANCE
@@ -95,7 +95,7 @@ def edit_session(cohort, session):
     if request.method == "GET":
         local = to_local(session.starts_at, session.timezone)
         form.day.process(None, local.date())
-        form.start_time.data = f"{local:%H:%M}"
+        form.start_time.data = format_clock(session.starts_at, session.timezone)
         form.topics.data = "\n".join(session.topic_list)
         form.objectives.data = "\n".join(o.text for o in session.objectives)
     ok, _ = attempt(form, lambda: services.update_session(

@@ -16,7 +16,7 @@ from cohort.cohorts.permissions import (
 from cohort.cohorts.services import cohort_members
 from cohort.core.errors import UserError
 from cohort.core.forms import ConfirmForm, ascii_number, attempt, seen_version
-from cohort.core.timeutil import to_local
+from cohort.core.timeutil import format_clock, format_date, to_local, zone_for
 from cohort.extensions import db
 from cohort.programme.models import ProgrammeSession
 from cohort.programme.services import local_to_utc, parse_clock
@@ -42,7 +42,8 @@ def _choices(form: ReminderForm, cohort) -> None:
         ProgrammeSession.cohort_id == cohort.id, ProgrammeSession.status == "scheduled")
         .order_by(ProgrammeSession.starts_at)).scalars().all()
     form.session.choices = [SelectChoice("", "Every session, including those scheduled later")] + [
-        SelectChoice(str(s.id), f"{s.title} ({s.starts_at:%d %B %Y})") for s in sessions]
+        SelectChoice(str(s.id), f"{s.title} ({format_date(s.starts_at, zone_for(current_user))})")
+        for s in sessions]
     registered = kinds()
     form.moment_key.choices = [SelectChoice(k, v.label) for k, v in registered.items()]
     if not registered:
@@ -126,7 +127,7 @@ def _fill(form: ReminderForm, reminder) -> None:
     if reminder.fixed_at:
         local = to_local(reminder.fixed_at, reminder.cohort.timezone)
         form.fixed_day.process(None, local.date())
-        form.fixed_time.data = f"{local:%H:%M}"
+        form.fixed_time.data = format_clock(reminder.fixed_at, reminder.cohort.timezone)
     form.moment_key.data = reminder.moment_key
     form.audience.data = reminder.audience
     form.chosen.data = [str(c.membership_id) for c in reminder.chosen]
@@ -185,7 +186,7 @@ def deliveries(cohort_id: int, reminder_id: int):
     reminder = services.get_reminder(cohort, reminder_id) or abort(404)
     return render_template("reminders/deliveries.html", cohort=cohort, reminder=reminder,
                            title=services.title_of(reminder, membership_in(current_user, cohort)),
-                           deliveries=services.deliveries_of(reminder),
+                           deliveries=services.deliveries_of(reminder, request.args.get("page")),
                            describe=services.describe_when, confirm=ConfirmForm())
 
 

@@ -82,11 +82,10 @@ def test_the_list_is_paginated_by_25(client, reviewing, apply_to):
     page_two = client.get(f"/cohorts/{cohort.id}/applications?page=2")
     assert "30 applications" in text_of(page_two)
     assert page_two.get_data(as_text=True).count(rows) == 5
-    for bad in ("abc", "-1", "0", "1.5", "99999999999999999999"):
+    for bad in ("abc", "-1", "0", "1.5", "99999999999999999999", "٢", "²"):
         response = client.get(f"/cohorts/{cohort.id}/applications?page={bad}")
         assert response.status_code == 200, bad
-    first_page = client.get(f"/cohorts/{cohort.id}/applications?page=abc")
-    assert first_page.get_data(as_text=True).count(rows) == 25
+        assert response.get_data(as_text=True).count(rows) == 25, bad  # the first page
 
 
 def test_the_list_page_filters_and_searches(client, reviewing, apply_to):

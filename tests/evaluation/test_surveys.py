@@ -174,19 +174,28 @@ def test_an_objective_with_no_words_is_named_rather_than_breaking_the_survey(
     assert db.session.execute(select(Survey)).first() is None
 
 
-def test_a_survey_closing_on_the_night_the_clocks_go_back_stays_open_until_the_last_2359():
+def test_a_survey_closing_on_the_night_the_clocks_go_back_stays_open_until_the_last_2359(app):
     from datetime import date
 
-    from cohort.evaluation.forms import CLOSES_AT, OPENS_AT, local_instant
+    from cohort.evaluation.forms import DatesForm
+
+    def window(opens: date, closes: date):
+        with app.test_request_context():
+            form = DatesForm(formdata=None)
+            form.opens_on.data, form.closes_on.data = opens, closes
+            return form.window("America/Santiago")
 
     # Santiago turns its clocks back at midnight on 3-4 April 2027: 23:59 comes twice.
-    assert local_instant(date(2027, 4, 3), CLOSES_AT, "America/Santiago", later=True) == \
-        datetime(2027, 4, 4, 3, 59, tzinfo=UTC)
-    assert local_instant(date(2027, 4, 3), OPENS_AT, "America/Santiago") == \
-        datetime(2027, 4, 3, 3, 0, tzinfo=UTC)
-    # Santiago skips midnight on 5 September 2027: the day starts at 01:00.
-    assert local_instant(date(2027, 9, 5), OPENS_AT, "America/Santiago") == \
-        datetime(2027, 9, 5, 4, 0, tzinfo=UTC)
+    assert window(date(2027, 4, 3), date(2027, 4, 3)) == (
+        datetime(2027, 4, 3, 3, 0, tzinfo=UTC), datetime(2027, 4, 4, 3, 59, tzinfo=UTC))
+    # Santiago skips midnight on 5 September 2027: a survey cannot open at its start. (It
+    # used to open at 01:00 instead; core's one policy refuses a time that does not exist.)
+    with pytest.raises(EvaluationError) as refused:
+        window(date(2027, 9, 5), date(2027, 9, 6))
+    assert str(refused.value) == (
+        "A survey would open at 00:00, and 00:00 on 5 September 2027 does not exist in "
+        "America/Santiago: the clocks go forward from 00:00 to 01:00. Choose another date")
+    assert refused.value.field == "opens_at"
 
 
 def test_an_anonymous_group_under_five_is_not_broken_down(cohort_with_people):

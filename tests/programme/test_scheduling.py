@@ -124,11 +124,12 @@ def test_a_start_in_the_spring_gap_does_not_exist(as_facilitator, programme):
              **{"day-day": "28", "day-month": "3", "start_time": "01:30"})
 
 
-def test_a_start_in_the_autumn_hour_happens_twice(as_facilitator, programme):
-    # The clocks go back at 02:00 on Sunday 31 October 2021 in London.
-    _refused(as_facilitator, programme.cohort,
-             "01:30 on 31 October 2021 happens twice in Europe/London: the clocks go back",
-             **{"day-day": "31", "day-month": "10", "start_time": "01:30"})
+def test_a_start_in_the_autumn_hour_that_happens_twice_is_the_first(as_facilitator, programme):
+    # The clocks go back at 02:00 on Sunday 31 October 2021 in London: 01:30 BST comes first.
+    response = schedule(as_facilitator, programme.cohort, **{
+        "day-day": "31", "day-month": "10", "start_time": "01:30"})
+    assert response.status_code == 302
+    assert latest_session().starts_at == datetime(2021, 10, 31, 0, 30, tzinfo=UTC)
 
 
 def test_the_hours_either_side_of_a_change_are_accepted(as_facilitator, programme):

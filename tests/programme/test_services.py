@@ -47,18 +47,27 @@ def test_local_to_utc(day, clock, zone, expected):
 
 
 @pytest.mark.parametrize(("day", "clock", "zone", "message"), [
-    (date(2021, 3, 28), time(1, 30), "Europe/London", "does not exist in Europe/London"),
+    (date(2021, 3, 28), time(1, 30), "Europe/London",
+     "01:30 on 28 March 2021 does not exist in Europe/London: the clocks go forward from 01:00 "
+     "to 02:00"),
     (date(2021, 3, 28), time(1, 0), "Europe/London", "does not exist"),
-    (date(2021, 10, 31), time(1, 30), "Europe/London", "happens twice in Europe/London"),
-    (date(2021, 10, 31), time(1, 0), "Europe/London", "happens twice"),
-    (date(2021, 3, 14), time(2, 30), "America/New_York", "does not exist"),
-    (date(2021, 11, 7), time(1, 30), "America/New_York", "happens twice"),
-    (date(2021, 4, 4), time(2, 30), "Australia/Sydney", "happens twice"),
+    (date(2021, 3, 14), time(2, 30), "America/New_York", "from 02:00 to 03:00"),
 ])
-def test_local_to_utc_refuses_gaps_and_repeats(day, clock, zone, message):
+def test_local_to_utc_refuses_a_time_the_clocks_skip(day, clock, zone, message):
     with pytest.raises(ProgrammeError, match=message) as caught:
         local_to_utc(day, clock, zone)
     assert caught.value.field == "start_time"
+
+
+@pytest.mark.parametrize(("day", "clock", "zone", "expected"), [
+    (date(2021, 10, 31), time(1, 30), "Europe/London", datetime(2021, 10, 31, 0, 30, tzinfo=UTC)),
+    (date(2021, 10, 31), time(1, 0), "Europe/London", datetime(2021, 10, 31, 0, 0, tzinfo=UTC)),
+    (date(2021, 11, 7), time(1, 30), "America/New_York", datetime(2021, 11, 7, 5, 30, tzinfo=UTC)),
+    (date(2021, 4, 4), time(2, 30), "Australia/Sydney", datetime(2021, 4, 3, 15, 30, tzinfo=UTC)),
+])
+def test_a_session_starting_at_a_time_that_happens_twice_starts_at_the_first(day, clock, zone,
+                                                                             expected):
+    assert local_to_utc(day, clock, zone) == expected
 
 
 @pytest.mark.parametrize("zone", ["", "Mars/Olympus_Mons", "europe/london", "GMT+1", "../etc"])

@@ -18,9 +18,10 @@ from flask import current_app
 from sqlalchemy import bindparam, delete, select, text, update
 
 from cohort.board.models import SearchEntry
+from cohort.core.pages import Page, fetch_page
 from cohort.extensions import db
 
-__all__ = ["index", "unindex", "retitle", "search", "SearchHit", "Found", "MAX_QUERY"]
+__all__ = ["index", "unindex", "retitle", "search", "search_page", "SearchHit", "Found", "MAX_QUERY"]
 
 MAX_QUERY = 200
 PAGE_SIZE = 20
@@ -71,23 +72,35 @@ class Found(NamedTuple):
     limited: int | None  # how many matches were ranked, when there were more than that
 
 
-def search(cohort_ids: list[int], query: str, page: int = 1) -> Found:
-    """The best matches first, PAGE_SIZE a page. Only the BOARD_SEARCH_RANKED most recent
-    matches are ranked, so a common word costs no more than a rare one; `limited` says so."""
+def search(cohort_ids: list[int], query: str, page: str | int | None = 1) -> Found:
+    """The hits of one page (see search_page), as a tuple."""
+    found, limited = search_page(cohort_ids, query, page)
+    return Found(found.items, found.has_next, limited)
+
+
+def search_page(cohort_ids: list[int], query: str, raw_page: str | int | None
+                ) -> tuple[Page, int | None]:
+    """The best matches first, PAGE_SIZE a page of SearchHit. Only the BOARD_SEARCH_RANKED
+    most recent matches are ranked, so a common word costs no more than a rare one: the
+    second value is that number when there were more matches, else None. The matches are not
+    counted: the page fetches one more, which tells whether another page follows."""
     terms = words(query)
-    if not terms or not cohort_ids:
-        return Found([], False, None)
     bound = current_app.config["BOARD_SEARCH_RANKED"]
-    values = {"cohorts": list(cohort_ids), "over": bound + 1, "bound": bound,
-              "limit": PAGE_SIZE + 1, "offset": (max(1, page) - 1) * PAGE_SIZE}
-    if db.engine.dialect.name == "postgresql":
-        rows = db.session.execute(_POSTGRESQL, {**values, "query": " ".join(terms)}).all()
-    else:
-        rows = _sqlite(terms, values)
-    hits = [SearchHit(kind, ref_id, thread_id, title, _marked(snippet))
-            for kind, ref_id, thread_id, title, snippet, _found in rows[:PAGE_SIZE]]
-    found = rows[0][-1] if rows else 0
-    return Found(hits, len(rows) > PAGE_SIZE, bound if found > bound else None)
+    values = {"cohorts": list(cohort_ids), "over": bound + 1, "bound": bound}
+
+    def fetch(limit: int, offset: int) -> list:
+        if not terms or not cohort_ids:
+            return []
+        if db.engine.dialect.name == "postgresql":
+            return db.session.execute(_POSTGRESQL, {
+                **values, "limit": limit, "offset": offset, "query": " ".join(terms)}).all()
+        return _sqlite(terms, {**values, "limit": limit, "offset": offset})
+
+    page = fetch_page(fetch, raw_page, PAGE_SIZE)
+    found = page.items[0][-1] if page.items else 0
+    page.items = [SearchHit(kind, ref_id, thread_id, title, _marked(snippet))
+                  for kind, ref_id, thread_id, title, snippet, _found in page.items]
+    return page, bound if found > bound else None
 
 
 def _marked(snippet: str) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from cohort.board.models import (
     Attachment,
@@ -28,7 +28,7 @@ from cohort.cohorts.services import ensure_changeable
 from cohort.core.audit import record
 from cohort.core.errors import check_version
 from cohort.core.forms import has_control_characters
-from cohort.core.services import Page, page_number
+from cohort.core.pages import Page, paginate
 from cohort.core.timeutil import to_local, utcnow
 from cohort.core.uploads import UploadError, check_upload
 from cohort.extensions import db
@@ -286,27 +286,21 @@ def threads_page(cohort: Cohort, user, raw_page: str | None, kind: str | None = 
         statement = statement.where(Thread.kind == kind)
     if not moderator:
         statement = statement.where((Thread.hidden_at.is_(None)) | (Thread.author_id == user.id))
-    number = page_number(raw_page)
-    total = db.session.execute(select(func.count()).select_from(statement.subquery())
-                               ).scalar_one()
-    threads = list(db.session.execute(
-        statement.order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
-        .limit(THREADS_A_PAGE).offset((number - 1) * THREADS_A_PAGE)).scalars())
+    threads = paginate(statement.order_by(Thread.pinned.desc(), Thread.last_post_at.desc(),
+                                          Thread.id.desc()), raw_page, THREADS_A_PAGE)
     read = dict(db.session.execute(select(ThreadRead.thread_id, ThreadRead.last_number).where(
-        ThreadRead.user_id == user.id, ThreadRead.thread_id.in_([t.id for t in threads]))
-    ).all()) if threads else {}
+        ThreadRead.user_id == user.id, ThreadRead.thread_id.in_([t.id for t in threads.items]))
+    ).all()) if threads.items else {}
     rows = [ThreadRow(t, max(0, t.post_count - read.get(t.id, 0)),
-                      since is not None and t.last_post_at > since) for t in threads]
-    return rows, Page(items=rows, number=number, total=total, size=THREADS_A_PAGE)
+                      since is not None and t.last_post_at > since) for t in threads.items]
+    threads.items = rows
+    return rows, threads
 
 
 def posts_page(thread: Thread, raw_page: str | None) -> Page:
     """A page of the thread's posts, in order: one query, whatever the thread's length."""
-    number = page_number(raw_page)
-    posts = list(db.session.execute(select(Post).where(Post.thread_id == thread.id)
-                                    .order_by(Post.number).limit(POSTS_A_PAGE)
-                                    .offset((number - 1) * POSTS_A_PAGE)).scalars())
-    return Page(items=posts, number=number, total=thread.post_count, size=POSTS_A_PAGE)
+    return paginate(select(Post).where(Post.thread_id == thread.id).order_by(Post.number),
+                    raw_page, POSTS_A_PAGE, total=thread.post_count)
 
 
 def mark_read(user, thread: Thread, up_to: int) -> None:

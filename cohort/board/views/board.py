@@ -92,13 +92,11 @@ def new_thread(cohort_id: int):
 def search(cohort_id: int):
     cohort, _membership, _moderator = load_board(cohort_id)
     form = SearchForm(request.args)
-    found, query = services.Found([], False, None), ""
-    page = max(1, ascii_number(request.args.get("page"), 10_000) or 1)
-    if request.args.get("q") is not None and form.validate():
-        query = form.q.data or ""
-        found = services.search([cohort.id], query, page)
-    return render_template("board/search.html", cohort=cohort, form=form, hits=found.hits,
-                           more=found.more, limited=found.limited, query=query, page=page)
+    asked = request.args.get("q") is not None and form.validate()
+    query = (form.q.data or "") if asked else ""
+    page, limited = services.search_page([cohort.id], query, request.args.get("page"))
+    return render_template("board/search.html", cohort=cohort, form=form, page=page,
+                           limited=limited, query=query)
 
 
 @bp.route("/cohorts/<int:cohort_id>/board/settings")

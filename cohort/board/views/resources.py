@@ -9,7 +9,7 @@ from cohort.board.forms import ResourceForm
 from cohort.board.permissions import can_manage_resources, can_post
 from cohort.board.views import bp
 from cohort.board.views.common import file_in, load_board
-from cohort.core.forms import ConfirmForm, ascii_number, attempt
+from cohort.core.forms import ConfirmForm, attempt
 from cohort.plans.services import cohort_framework
 
 
@@ -82,5 +82,4 @@ def remove_resource(cohort_id: int, resource_id: int):
                     flash_errors=True)
     if ok:
         flash(f"{title} is removed from the library.", "success")
-    return redirect(url_for("board.resources", cohort_id=cohort.id,
-                            page=ascii_number(request.args.get("page"))))
+    return redirect(url_for("board.resources", cohort_id=cohort.id))

@@ -24,7 +24,7 @@ from cohort.board.views.common import (
 )
 from cohort.core.database import commit_bookkeeping
 from cohort.core.forms import ConfirmForm, ascii_number, attempt, seen_version
-from cohort.core.services import page_number
+from cohort.core.pages import page_number
 from cohort.plans.permissions import can_view_plan
 
 

@@ -11,8 +11,8 @@ from cohort.cohorts.models import Cohort, Membership, PlaceHolding
 from cohort.cohorts.services import add_member, ensure_changeable, free_places
 from cohort.core.audit import record
 from cohort.core.mail import send_mail
+from cohort.core.pages import Page, paginate
 from cohort.core.security import token_hash
-from cohort.core.services import Page, paginate
 from cohort.core.timeutil import format_deadline, utcnow
 from cohort.enrolment.models import APPLICATION_STATUSES, Application
 from cohort.enrolment.services.errors import EnrolmentError

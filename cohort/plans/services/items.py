@@ -14,7 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from cohort.cohorts.models import Cohort, Membership, Place
 from cohort.cohorts.services import ensure_changeable
 from cohort.core.errors import ChangedMeanwhile
-from cohort.core.services import Page, paginate
+from cohort.core.pages import Page, paginate
 from cohort.core.timeutil import format_local, to_local, utcnow
 from cohort.extensions import db
 from cohort.plans.models import (

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import lazyload
 
 from cohort.cohorts.models import Cohort, Place
-from cohort.core.services import Page, paginate
+from cohort.core.pages import Page, paginate
 from cohort.extensions import db
 from cohort.plans.models import (
     ActionItem,

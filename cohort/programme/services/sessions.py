@@ -47,21 +47,15 @@ def parse_clock(text: str) -> time:
 
 
 def local_to_utc(day: date, clock: time, tz_name: str) -> datetime:
-    """The UTC instant of a wall-clock time in a zone; refuses times that do not exist or that
-    happen twice because the clocks change."""
+    """The UTC instant a session starts, typed as a wall-clock time in a zone, by core's one
+    daylight-saving policy: a time the clocks skip is refused; one that happens twice is the
+    earlier."""
     if not tz_name or not is_known_zone(tz_name):
         raise ProgrammeError("Choose a time zone from the list, like Europe/London", "timezone")
-    shown = f"{clock:%H:%M} on {day.day} {day:%B %Y}"
     try:
-        return timeutil.local_to_utc(datetime.combine(day, clock), tz_name, strict=True)
-    except timeutil.NonexistentTime:
-        raise ProgrammeError(
-            f"{shown} does not exist in {tz_name}: the clocks go forward that night. "
-            "Choose a time an hour later or earlier", "start_time") from None
-    except timeutil.AmbiguousTime:
-        raise ProgrammeError(
-            f"{shown} happens twice in {tz_name}: the clocks go back that night. "
-            "Choose a time outside that hour", "start_time") from None
+        return timeutil.local_to_utc(datetime.combine(day, clock), tz_name)
+    except timeutil.NonexistentTime as gap:
+        raise ProgrammeError(str(gap), "start_time") from None
 
 
 # Sessions -----------------------------------------------------------------------------------

@@ -4,12 +4,11 @@ added or moved, or METHOD:CANCEL when cancelled, always with the same UID and a 
 so calendar programs add the event or change the one they already have. These receive the
 programme's signals; the programme knows nothing of them."""
 
-from flask import current_app
 from sqlalchemy import select
 
 from cohort.cohorts.models import Membership
 from cohort.core.mail import send_mail
-from cohort.core.timeutil import format_local
+from cohort.core.timeutil import format_local, zone_for
 from cohort.extensions import db
 from cohort.programme import signals
 from cohort.programme.models import ProgrammeSession, visible_audiences
@@ -37,7 +36,7 @@ def notify_members(session: ProgrammeSession, change: str, acting=None) -> int:
     members = _members_who_see(session, acting)
     settings = settings_link(session.cohort_id)
     for member in members:
-        zone = member.user.timezone or current_app.config["TIMEZONE"]
+        zone = zone_for(member.user)
         send_mail(member.user.email, "emails/reminders/session_notice.txt", member=member,
                   session=session, change=change, link=session_link(session),
                   when=format_local(session.starts_at, zone), settings_url=settings,

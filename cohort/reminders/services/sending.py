@@ -16,7 +16,8 @@ from cohort.cohorts.models import Membership, Place
 from cohort.core.audit import record
 from cohort.core.mail import external_url, render_mail, requeue, send_mail
 from cohort.core.models import MailMessage
-from cohort.core.timeutil import format_local, utcnow
+from cohort.core.pages import Page, paginate
+from cohort.core.timeutil import format_local, utcnow, zone_for
 from cohort.extensions import db
 from cohort.programme.calendar import ics
 from cohort.programme.models import LearningObjective, ProgrammeSession, visible_audiences
@@ -32,6 +33,7 @@ __all__ = ["send_due_reminders", "recipients_for", "render", "send_test", "deliv
            "resend_delivery", "settings_link"]
 
 _PLACEHOLDER = re.compile(r"\(\(([^()]*)\)\)")
+DELIVERIES_A_PAGE = 50
 _CLOCK_CHANGE = timedelta(hours=2)  # the most any zone's clocks move at once (Troll: 2 hours)
 
 
@@ -64,7 +66,7 @@ def session_calendar(session: ProgrammeSession, member: Membership | None = None
 
 
 def _zone(member: Membership) -> str:
-    return member.user.timezone or current_app.config["TIMEZONE"]
+    return zone_for(member.user)
 
 
 def render(reminder: Reminder, member: Membership, session: ProgrammeSession | None = None,
@@ -352,12 +354,13 @@ def _in_words(text: str) -> str:
     return _PLACEHOLDER.sub(lambda m: _IN_WORDS.get(m.group(1).strip(), m.group(0)), text)
 
 
-def deliveries_of(reminder: Reminder) -> list[tuple[Delivery, str]]:
-    """Every delivery of the reminder with its state (pending, sent, failed, skipped)."""
-    return [(delivery, state) for delivery, state in db.session.execute(
-        select(Delivery, delivery_state()).outerjoin(
-            MailMessage, MailMessage.id == Delivery.message_id)
-        .where(Delivery.reminder_id == reminder.id).order_by(Delivery.id)).all()]
+def deliveries_of(reminder: Reminder, raw_page: str | None = None) -> Page:
+    """A page of the reminder's deliveries, each (delivery, its state: pending, sent, failed
+    or skipped), DELIVERIES_A_PAGE a page in the order they were made."""
+    return paginate(select(Delivery, delivery_state()).outerjoin(
+        MailMessage, MailMessage.id == Delivery.message_id)
+        .where(Delivery.reminder_id == reminder.id).order_by(Delivery.id),
+        raw_page, DELIVERIES_A_PAGE)
 
 
 def resend_delivery(acting, reminder: Reminder, delivery_id: int | None) -> Delivery:

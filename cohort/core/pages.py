@@ -1,0 +1,100 @@
+"""Pagination, the one way: a page number read from a query string, a page of rows, and the
+Page every paged list hands its template (whose links macros/pages.html draws).
+
+A page number is ASCII digits only ('٣' and '²' are not numbers here): anything else, 0, or a
+number past MAX_PAGE is page 1. A page past the last is shown empty, with its number, so a
+template can say there are fewer items than that page would start at.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from cohort.core.forms import ascii_number
+from cohort.extensions import db
+
+PAGE_SIZE = 25
+MAX_PAGE = 100_000
+
+
+@dataclass
+class Page:
+    """One page of a list. `total` is None when only whether another page follows is known
+    (`more`: a list counted by fetching one row past the page)."""
+
+    items: list[Any]
+    number: int
+    total: int | None
+    size: int
+    more: bool = False
+
+    @property
+    def pages(self) -> int:
+        if self.total is None:
+            return self.number + int(self.more)
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.more if self.total is None else self.number < self.pages
+
+    @property
+    def start(self) -> int:
+        """The position in the whole list of the page's first item, counting from 1."""
+        return (self.number - 1) * self.size + 1
+
+    def numbers(self) -> list[int | None]:
+        """The pages to link to: the first, the last, and those next to this one; None where
+        pages are left out. Only the previous and next when the total is not known."""
+        if self.total is None:
+            return []
+        last = self.pages
+        near = sorted({1, last, *range(max(1, self.number - 1), min(last, self.number + 1) + 1)})
+        shown: list[int | None] = []
+        for number in near:
+            if shown and number - shown[-1] == 2:
+                shown.append(number - 1)  # one page left out is shown rather than "…"
+            elif shown and number - shown[-1] > 2:
+                shown.append(None)
+            shown.append(number)
+        return shown
+
+
+def page_number(raw: str | int | None) -> int:
+    """A page number from a query string: ASCII digits from 1 to MAX_PAGE; anything else is 1."""
+    return ascii_number(raw, limit=MAX_PAGE) or 1
+
+
+def fetch_page(fetch: Callable[[int, int], Sequence], raw_page: str | int | None,
+               size: int = PAGE_SIZE, total: int | None = None) -> Page:
+    """A page of rows that `fetch(limit, offset)` reads, for a query built as text (the
+    search's ranked SQL). With `total` known, fetch is asked for one page; without, for one
+    row more, which tells whether another page follows."""
+    number = page_number(raw_page)
+    offset = (number - 1) * size
+    if total is not None:
+        return Page(items=list(fetch(size, offset)), number=number, total=total, size=size)
+    rows = list(fetch(size + 1, offset))
+    return Page(items=rows[:size], number=number, total=None, size=size, more=len(rows) > size)
+
+
+def paginate(statement, raw_page: str | int | None, size: int = PAGE_SIZE,
+             total: int | None = None) -> Page:
+    """A page of an ordered select: its objects (a select of one entity or column) or its rows.
+    The rows are counted unless the caller knows `total` (a thread's post count)."""
+    if total is None:
+        total = db.session.execute(select(func.count()).select_from(statement.order_by(None).subquery())
+                                   ).scalar_one()
+    one = len(statement.column_descriptions) == 1
+
+    def fetch(limit: int, offset: int) -> list:
+        result = db.session.execute(statement.limit(limit).offset(offset))
+        return list(result.scalars() if one else result.all())
+
+    return fetch_page(fetch, raw_page, size, total)
