@@ -117,10 +117,14 @@ class Config:
     ARGON2_MEMORY_COST = 65536
     ARGON2_PARALLELISM = 4
 
-    # The largest file a member may attach on the board; a request may be a little larger.
+    # The largest file each kind of upload takes, read only by cohort/core/uploads.py: one a
+    # member attaches on the board, a session's material, a framework file. A request may be
+    # a little larger than the largest.
     BOARD_UPLOAD_MB = int(os.environ.get("BOARD_UPLOAD_MB", "20"))
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH",
-                                            str((BOARD_UPLOAD_MB + 2) * 1024 * 1024)))
+    MATERIAL_UPLOAD_MB = int(os.environ.get("MATERIAL_UPLOAD_MB", "5"))
+    FRAMEWORK_UPLOAD_KB = int(os.environ.get("FRAMEWORK_UPLOAD_KB", "512"))
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(
+        (max(BOARD_UPLOAD_MB, MATERIAL_UPLOAD_MB, FRAMEWORK_UPLOAD_KB // 1024) + 2) * 1024 * 1024)))
     # A board search ranks at most this many of the most recent matches (the page says so).
     BOARD_SEARCH_RANKED = int(os.environ.get("BOARD_SEARCH_RANKED", "1000"))
     HSTS = False

@@ -1,80 +1,21 @@
-"""Survey charts drawn as SVG text with matplotlib (imported only when a chart is drawn), with a
-title, axis labels and real text, the same bytes for the same figures, and no CSS: matplotlib's
-`style` attributes are rewritten as SVG presentation attributes and its `<style>` block is
-dropped, so the chart shows the same inline under a Content-Security-Policy that allows no
-inline style. A page shows a table of the same figures below each chart."""
+"""Survey charts: a bar per answer, or a diverging stacked bar per row of ordered answers,
+drawn through the charts' one pipeline (surveys/drawing.py: the figure, the text sizes, SVG
+with no CSS and the same bytes each time, the title and description, the cache). A page shows
+a table of the same figures below each chart."""
 
-import io
 import math
-import re
 from collections.abc import Sequence
 
+from surveys import drawing
+from surveys.drawing import PAGE_WIDTH, TEXT, TITLE, cached
+from surveys.drawing import wrap as _wrap
+
+__all__ = ["TEXT", "TITLE", "distribution_svg", "diverging_svg"]
+
 _BAR = "#1d70b8"  # GOV.UK blue
-_BEFORE = "#b1b4b6"  # GOV.UK mid grey
-_STYLE_ATTRIBUTE = re.compile(r' style="([^"]*)"')
-_STYLE_ELEMENT = re.compile(r"\s*<style[^>]*>.*?</style>", re.DOTALL)
-# Text sizes in points. An SVG point is 4/3 of a CSS pixel, so 14.5 pt is 19 px, GOV.UK's body
-# size, as long as the chart is shown at its own width: each chart is drawn no wider than a
-# desktop page's column (960 px, 10 inches), so it is not scaled down there. Labels are wrapped
-# and the figure sized to what its text needs, within that width.
-TEXT = 14.5
-TITLE = 16
-PAGE_WIDTH = 9.6  # inches: the column's 10, less a margin for the tight crop
+# Labels are wrapped and the figure sized to what its text needs, within the page's width.
 _CHAR = 0.6 * TEXT / 72  # inches: a generous average width of a character at TEXT
 _LINE = 1.25 * TEXT / 72  # inches: a line of text at TEXT
-_FONT = re.compile(r"^(?:(?P<style>italic|oblique|normal) )?(?:(?P<weight>bold|normal|\d+) )?"
-                   r"(?P<size>[\d.]+px) (?P<family>.+)$")
-
-
-def _figure(width: float, height: float):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    # Agg, attached to the figure itself: pyplot's global backend is left alone.
-    figure = Figure(figsize=(width, height), dpi=100)
-    FigureCanvasAgg(figure)
-    return figure
-
-
-def _declarations(style: str) -> list[tuple[str, str]]:
-    found = []
-    for declaration in style.split(";"):
-        name, _, value = declaration.partition(":")
-        name, value = name.strip(), value.strip()
-        if not name:
-            continue
-        font = _FONT.match(value) if name == "font" else None
-        if font:
-            found += [("font-size", font["size"]), ("font-family", font["family"])]
-            found += [(f"font-{part}", font[part]) for part in ("style", "weight") if font[part]]
-        else:
-            found.append((name, value))
-    return found
-
-
-def _presentation(match: re.Match) -> str:
-    attributes = "".join(f' {name}="{value.replace(chr(34), chr(39))}"'
-                         for name, value in _declarations(match[1]))
-    return attributes
-
-
-def _without_css(svg: str) -> str:
-    """The SVG with presentation attributes where matplotlib wrote CSS; its <style> block
-    (round joins, butt caps for everything) becomes the same two attributes on the root,
-    which every shape inherits."""
-    svg = _STYLE_ELEMENT.sub("", svg)
-    svg = svg.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
-    return _STYLE_ATTRIBUTE.sub(_presentation, svg)
-
-
-def _svg(figure) -> str:
-    import matplotlib
-
-    buffer = io.StringIO()
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "cohort-surveys",
-                                "font.family": "sans-serif"}):
-        figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    return _without_css(buffer.getvalue())
 
 
 def _tidy(axes) -> None:
@@ -116,6 +57,7 @@ def _title_over_rows(axes, title: str, left: float) -> None:
     axes.set_title(title, fontsize=TITLE, loc="left", x=-(left - 0.05) / across)
 
 
+@cached
 def distribution_svg(title: str, labels: Sequence[str], counts: Sequence[int],
                      axis_label: str = "Answer") -> str:
     """A bar per scale point or choice with its count written on it, its labels under the bars
@@ -123,6 +65,7 @@ def distribution_svg(title: str, labels: Sequence[str], counts: Sequence[int],
     ValueError when labels and counts differ in length."""
     if len(labels) != len(counts):
         raise ValueError("A label is needed for each count")
+    heading = title
     positions = list(range(len(labels)))
     top = max([*counts, 1]) * 1.15
     # Under the bars each label has the page's width shared out, less the count axis.
@@ -132,7 +75,7 @@ def distribution_svg(title: str, labels: Sequence[str], counts: Sequence[int],
     if _widest(wrapped) * _CHAR <= room:
         title = _title(title, PAGE_WIDTH - 1.6)
         tall = max([_lines(label) for label in wrapped] + [1])
-        figure = _figure(min(PAGE_WIDTH, max(4.5, 1.6 + 1.1 * len(labels),
+        figure = drawing.figure(min(PAGE_WIDTH, max(4.5, 1.6 + 1.1 * len(labels),
                                              1.6 + room * len(labels) * 0.8)),
                          3.2 + _LINE * (tall + _lines(title)))
         axes = figure.add_subplot()
@@ -148,7 +91,7 @@ def distribution_svg(title: str, labels: Sequence[str], counts: Sequence[int],
         left = _left(wrapped, 0.8)
         title = _title(title, PAGE_WIDTH * 0.97)
         rows = sum(max(1.0, _LINE * _lines(label) + 0.15) for label in wrapped)
-        figure = _figure(PAGE_WIDTH, 1.6 + rows * 0.55 + _LINE * _lines(title))
+        figure = drawing.figure(PAGE_WIDTH, 1.6 + rows * 0.55 + _LINE * _lines(title))
         _room_for(figure, left)
         axes = figure.add_subplot()
         bars = axes.barh(positions, list(counts), 0.6, color=_BAR)
@@ -164,9 +107,10 @@ def distribution_svg(title: str, labels: Sequence[str], counts: Sequence[int],
         _title_over_rows(axes, title, left)
     else:
         axes.set_title(title, fontsize=TITLE, loc="left")
-    return _svg(figure)
+    return drawing.svg(figure, heading)
 
 
+@cached
 def diverging_svg(title: str, row_labels: Sequence[str], labels: Sequence[str],
                   rows: Sequence[Sequence[int]]) -> str:
     """Ordered answers as a diverging stacked bar per row: each row's answers as shares of
@@ -176,8 +120,7 @@ def diverging_svg(title: str, row_labels: Sequence[str], labels: Sequence[str],
     ValueError when a row's counts do not match the labels."""
     if any(len(row) != len(labels) for row in rows) or len(row_labels) != len(rows):
         raise ValueError("A count is needed for each answer of each row, and a label per row")
-    from matplotlib.patches import Patch
-
+    heading = title
     names = [_wrap(label, 28) for label in row_labels]
     margin = _left(names, 0.3)
     title = _title(title, PAGE_WIDTH * 0.97)
@@ -191,7 +134,7 @@ def diverging_svg(title: str, row_labels: Sequence[str], labels: Sequence[str],
     order = [n for column in range(across) for n in range(column, len(labels), across)]
     key = down * _LINE * max(_lines(point) for point in points) + 0.3 * down
     bars = sum(max(0.8, _LINE * _lines(name) + 0.3) for name in names)
-    figure = _figure(PAGE_WIDTH, 1.2 + _LINE * _lines(title) + bars + key)
+    figure = drawing.figure(PAGE_WIDTH, 1.2 + _LINE * _lines(title) + bars + key)
     _room_for(figure, margin)
     axes = figure.add_subplot()
     colours = _diverging_colours(len(labels))
@@ -215,7 +158,7 @@ def diverging_svg(title: str, row_labels: Sequence[str], labels: Sequence[str],
     height = figure.get_figheight()
     figure.subplots_adjust(bottom=(key + 0.8) / height, top=1 - (0.3 + _LINE * _lines(title))
                            / height)
-    axes.legend([Patch(color=colours[n]) for n in order], [points[n] for n in order],
+    axes.legend([drawing.patch(color=colours[n]) for n in order], [points[n] for n in order],
                 fontsize=TEXT, frameon=False, loc="lower center", ncol=across,
                 handlelength=1.2, columnspacing=1.0, bbox_to_anchor=(0.5, 0.05 / height),
                 bbox_transform=figure.transFigure)
@@ -227,19 +170,16 @@ def diverging_svg(title: str, row_labels: Sequence[str], labels: Sequence[str],
     axes.set_xlabel("Share of the people who answered", fontsize=TEXT)
     _tidy(axes)
     _title_over_rows(axes, title, margin)
-    return _svg(figure)
+    return drawing.svg(figure, heading)
 
 
 def _diverging_colours(points: int) -> list[str]:
     """Oranges darkening towards the low end, blues darkening towards the high end, grey for
     a middle point."""
-    from matplotlib import colormaps
-    from matplotlib.colors import to_hex
-
     side = points // 2
     steps = [0.5 * n / max(1, side - 1) for n in range(side)]
-    low = [to_hex(colormaps["Oranges"](0.85 - step)) for step in steps]
-    high = [to_hex(colormaps["Blues"](0.35 + step)) for step in steps]
+    low = [drawing.colormap_hex("Oranges", 0.85 - step) for step in steps]
+    high = [drawing.colormap_hex("Blues", 0.35 + step) for step in steps]
     return low + (["#b1b4b6"] if points % 2 else []) + high
 
 
@@ -247,14 +187,3 @@ def _ink(colour: str) -> str:
     """Black or white, whichever reads better on the colour."""
     red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
     return "#0b0c0c" if 0.299 * red + 0.587 * green + 0.114 * blue > 140 else "#ffffff"
-
-
-def _wrap(label: str, width: int = 16) -> str:
-    """A tick label broken into lines of about `width` characters, so long labels stay apart."""
-    lines: list[str] = []
-    for word in label.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return "\n".join(lines)

@@ -1,4 +1,4 @@
-"""Template helpers: time formatting, permission predicates and the CSP nonce."""
+"""Template helpers: time formatting, permission predicates, the CSP nonce and upload limits."""
 
 from types import SimpleNamespace
 
@@ -8,6 +8,7 @@ from flask_login import current_user
 from cohort.core import hooks
 from cohort.core.security import csp_nonce
 from cohort.core.timeutil import format_date, format_deadline, format_local, zone_for
+from cohort.core.uploads import limit_text
 
 
 def init_app(app: Flask, predicates: dict) -> None:
@@ -24,6 +25,7 @@ def init_app(app: Flask, predicates: dict) -> None:
         service_name=app.config["SERVICE_NAME"],
         extra_links=lambda kind, obj: hooks.extra_links(kind, obj, current_user),
         viewer_zone=viewer_timezone,  # the zone the page's times are shown in
+        upload_limit=limit_text,  # upload_limit("board"): "20 MB"
     )
 
     @app.template_filter("local_time")

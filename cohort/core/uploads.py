@@ -1,5 +1,11 @@
-"""Upload checks shared by every module: a safe name, a known kind, a size limit, and content
-that matches the name (DESIGN.md section 6: type checked by content as well as by name)."""
+"""Stored files' one way in: every uploaded file (a board attachment, a session's material, a
+framework file) passes accept_upload(), which checks a safe name, a kind allowed for what the
+file is for, the size limit, and content that matches the name, its containers' contents
+included (DESIGN.md section 6: type checked by content as well as by name).
+
+The size limits are in one place: config keys (PURPOSES names them) whose defaults are
+declared in config.py's Config, read here and nowhere else; pages show them with
+limit_text()."""
 
 import hashlib
 import io
@@ -11,14 +17,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import puremagic
+from flask import current_app
 
 from cohort.core import containers
 from cohort.core.containers import OLE2, ZIP
+from cohort.core.database import end_read
 from cohort.core.errors import UserError
 
-__all__ = ["KINDS", "Kind", "Upload", "UploadError", "check_upload", "safe_filename"]
+__all__ = ["KINDS", "PURPOSES", "CheckedFile", "Kind", "Purpose", "UploadError",
+           "accept_upload", "check_upload", "limit_text", "safe_filename", "upload_limit"]
 
 MAX_NAME = 200
+KB = 1024
+MB = 1024 * KB
 
 
 class UploadError(UserError):
@@ -29,14 +40,15 @@ class UploadError(UserError):
 
 
 @dataclass(frozen=True)
-class Upload:
-    """A file that passed check_upload: the name to store and show, and what it is."""
+class CheckedFile:
+    """A file that passed the checks: the name to store and show, what it is, and its bytes."""
 
     filename: str
     extension: str
     content_type: str
     size: int
     sha256: str
+    data: bytes = b""
 
 
 class _Mismatch(Exception):
@@ -186,15 +198,60 @@ KINDS: dict[str, Kind] = {
     "webp": Kind("image/webp", "image", "a WebP image", _by_magic(b"", ".webp")),
     "txt": Kind("text/plain", "text", "a text file", _text),
     "csv": Kind("text/csv", "CSV", "a CSV file", _text),
+    # Read by its own parser, which names each problem's line (a framework file).
+    "yaml": Kind("application/yaml", "YAML", "a YAML file", lambda data, kind: None),
+    "yml": Kind("application/yaml", "YAML", "a YAML file", lambda data, kind: None),
 }
+
+
+@dataclass(frozen=True)
+class Purpose:
+    """What an upload is for: the kinds of file it takes, and the config key of its size limit
+    in `unit`s of bytes."""
+
+    allowed: tuple[str, ...]
+    limit_key: str
+    unit: int
+
+
+DOCUMENTS = ("pdf", "doc", "docx", "ppt", "pptx", "xls", "xlsx", "odt", "ods", "odp", "png",
+             "jpg", "jpeg", "gif", "webp")
+PURPOSES: dict[str, Purpose] = {
+    "board": Purpose(DOCUMENTS, "BOARD_UPLOAD_MB", MB),  # attachments, drafts, resources
+    "material": Purpose((*DOCUMENTS, "txt", "csv"), "MATERIAL_UPLOAD_MB", MB),  # sessions'
+    "framework": Purpose(("yaml", "yml"), "FRAMEWORK_UPLOAD_KB", KB),  # a maturity framework
+}
+
+
+def upload_limit(purpose: str) -> int:
+    """The largest file in bytes that `purpose` takes, from the app's config."""
+    found = PURPOSES[purpose]
+    return int(current_app.config[found.limit_key]) * found.unit
+
+
+def limit_text(purpose: str) -> str:
+    """The limit as pages and messages give it: "20 MB", "512 KB"."""
+    return _size(upload_limit(purpose))
+
+
+def accept_upload(filename: str, data: bytes, *, purpose: str) -> CheckedFile:
+    """The one check of an uploaded file, for one of PURPOSES: its name, kind, size and
+    content; raises UploadError with the user's message. Call it before anything is written:
+    a transaction that has only read is ended first (core.database.end_read), so the check,
+    which can take a second on a large container, holds no database lock."""
+    end_read()
+    return check_upload(filename, data, PURPOSES[purpose].allowed,
+                        max_bytes=upload_limit(purpose))
 
 
 def _either(words: list[str]) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 
-def _megabytes(size: int) -> str:
-    return f"{round(size / (1024 * 1024), 1):g}"
+def _size(size: int) -> str:
+    if size >= MB:
+        return f"{round(size / MB, 1):g} MB"
+    return f"{round(size / KB, 1):g} KB"
 
 
 def safe_filename(filename: str) -> str | None:
@@ -220,9 +277,10 @@ def safe_filename(filename: str) -> str | None:
 
 
 def check_upload(filename: str, data: bytes, allowed: Iterable[str] | None = None, *,
-                 max_bytes: int) -> Upload:
-    """Check an uploaded file by name, size and content against the `allowed` extensions
-    (every kind in KINDS when None); raises UploadError with the user's message."""
+                 max_bytes: int) -> CheckedFile:
+    """accept_upload's checks, with the limit given: by name, size and content against the
+    `allowed` extensions (every kind in KINDS when None); raises UploadError with the user's
+    message. Modules use accept_upload, which knows each purpose's limit."""
     kinds = list(KINDS) if allowed is None else [e.lower().lstrip(".") for e in allowed]
     unknown = set(kinds) - set(KINDS)
     if unknown:
@@ -240,7 +298,7 @@ def check_upload(filename: str, data: bytes, allowed: Iterable[str] | None = Non
         raise UploadError(f"The file must be a {_either(families)} file: its name must end in "
                           f"{_either(['.' + e for e in kinds])}.")
     if len(data) > max_bytes:
-        raise UploadError(f"The file must be {_megabytes(max_bytes)} MB or smaller.")
+        raise UploadError(f"The file must be {_size(max_bytes)} or smaller.")
     kind = KINDS[extension]
     try:
         if _is_program(data):
@@ -251,5 +309,5 @@ def check_upload(filename: str, data: bytes, allowed: Iterable[str] | None = Non
         raise UploadError(message) from None
     except containers.Refused as refused:
         raise UploadError(str(refused)) from None
-    return Upload(filename=name, extension=extension, content_type=kind.content_type,
-                  size=len(data), sha256=hashlib.sha256(data).hexdigest())
+    return CheckedFile(filename=name, extension=extension, content_type=kind.content_type,
+                       size=len(data), sha256=hashlib.sha256(data).hexdigest(), data=data)

@@ -1,23 +1,19 @@
-"""The report's charts: surveys/charts.py draws them as SVG with no CSS, and these give them as
-image sources (the page's Content-Security-Policy allows no inline style). Results are cached
-by their figures, so a report drawn again with the same answers draws nothing."""
+"""The report's charts: surveys/charts.py draws them through the charts' one pipeline (SVG with
+no CSS, cached by their figures, so a report drawn again with the same answers draws nothing),
+and these give them as image sources."""
 
-from functools import lru_cache
-
-from cohort.plans.charts import data_url
 from surveys.charts import distribution_svg, diverging_svg
+from surveys.drawing import data_url
 
 __all__ = ["distribution", "diverging", "short_labels"]
 
 
-@lru_cache(maxsize=256)
 def distribution(title: str, labels: tuple[str, ...], counts: tuple[int, ...],
                  axis_label: str = "Answer") -> str:
     """A bar per choice, as an image source."""
     return data_url(distribution_svg(title, labels, counts, axis_label))
 
 
-@lru_cache(maxsize=256)
 def diverging(title: str, rows: tuple[str, ...], labels: tuple[str, ...],
               counts: tuple[tuple[int, ...], ...]) -> str:
     """Ordered answers as a diverging stacked bar for each row, as an image source."""

@@ -1,63 +1,34 @@
-"""Charts drawn on the server as SVG with matplotlib (imported only when a chart is drawn),
-with a title and real text; each page shows a table of the same figures below its chart.
-Results are cached by their figures, so a page that shows the same data draws nothing."""
+"""The maturity charts, drawn through the charts' one pipeline (surveys/drawing.py: the
+figure, the text sizes, SVG with no CSS and the same bytes each time, the title, the cache);
+each page shows a table of the same figures below its chart."""
 
-import base64
-import io
-import textwrap
-from functools import lru_cache
+from surveys import drawing
+from surveys.drawing import PAGE_WIDTH, TEXT, TITLE, cached, data_url
+
+__all__ = ["change_svg", "data_url", "heatmap_svg"]
 
 # Light to dark: not assessed, not yet, then each level (GOV.UK colours, text readable on each).
 _FILLS = ("#f3f2f1", "#ffffff", "#d2e2f1", "#5694ca", "#1d70b8", "#003078")
 _INKS = ("#505a5f", "#0b0c0c", "#0b0c0c", "#0b0c0c", "#ffffff", "#ffffff")
-# Text sizes in points. An SVG point is 4/3 of a CSS pixel, so 14.5 pt is 19 px, GOV.UK's body
-# size, as long as the chart is shown at its own width: each chart is drawn no wider than a
-# desktop page's column (960 px, 10 inches), so it is not scaled down there.
-TEXT = 14.5
-TITLE = 16
-PAGE_WIDTH = 10.0  # inches
 
 
 def _wrap(text: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(text, width, break_long_words=False)) or text
+    return drawing.wrap(text, width) or text
 
 
-def _figure(width: float, height: float):
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=(width, height), dpi=100)
-
-
-def _svg(figure) -> str:
-    import matplotlib
-
-    buffer = io.StringIO()
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "cohort",
-                                "font.family": "sans-serif"}):
-        figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    return buffer.getvalue()
-
-
-def data_url(svg: str) -> str:
-    """The chart as an image source: its own document, so its styles need no page rule."""
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-
-
-@lru_cache(maxsize=64)
+@cached
 def heatmap_svg(title: str, places: tuple[str, ...], hallmarks: tuple[str, ...],
                 cells: tuple[tuple[int | None, ...], ...], levels: tuple[str, ...]) -> str:
     """Hallmark by place; each cell is coloured by its level and gives its number (0 for not
     yet, a dash for not assessed), which the key under the grid names: a level's name in
     every cell would not fit seven hallmarks across a page at the body text size."""
-    from matplotlib.patches import Patch
-
     names = ("Not assessed", "Not yet", *levels)
     marks = ("–", *(str(n) for n in range(len(levels) + 1)))
     rows = [_wrap(place, 18) for place in places]
     lines = max([row.count("\n") + 1 for row in rows] + [1])
     height = (0.22 * lines + 0.12) * max(len(places), 1)
     key = 0.35 * ((len(names) + 1) // 2)
-    figure = _figure(2.6 + 0.75 * len(hallmarks), 1.4 + height + key + 0.4)
+    figure = drawing.figure(2.6 + 0.75 * len(hallmarks), 1.4 + height + key + 0.4)
     figure.subplots_adjust(left=2.4 / figure.get_figwidth(), right=0.99,
                            top=1 - 1.2 / figure.get_figheight(),
                            bottom=(key + 0.5) / figure.get_figheight())
@@ -78,26 +49,24 @@ def heatmap_svg(title: str, places: tuple[str, ...], hallmarks: tuple[str, ...],
     axes.tick_params(length=0)
     for spine in axes.spines.values():
         spine.set_visible(False)
-    axes.legend(handles=[Patch(facecolor=_FILLS[min(n, len(_FILLS) - 1)], edgecolor="#b1b4b6",
-                               label=f"{mark}  {name}")
+    axes.legend(handles=[drawing.patch(facecolor=_FILLS[min(n, len(_FILLS) - 1)],
+                                       edgecolor="#b1b4b6", label=f"{mark}  {name}")
                          for n, (mark, name) in enumerate(zip(marks, names, strict=True))],
                 fontsize=TEXT, frameon=False, ncols=2, loc="upper left",
                 bbox_to_anchor=(-2.4 / (0.75 * len(hallmarks) + 0.2), -0.02))
     axes.set_title(_wrap(title, 60), fontsize=TITLE, loc="left", pad=12)
-    return _svg(figure)
+    return drawing.svg(figure, title)
 
 
 def _rectangle(column: int, row: int, colour: str):
-    from matplotlib.patches import Rectangle
-
-    return Rectangle((column, row), 1, 1, facecolor=colour, edgecolor="#ffffff", linewidth=2)
+    return drawing.rectangle((column, row), 1, 1, facecolor=colour, edgecolor="#ffffff", linewidth=2)
 
 
-@lru_cache(maxsize=64)
+@cached
 def change_svg(title: str, hallmarks: tuple[str, ...], first: tuple[float | None, ...],
                latest: tuple[float | None, ...], levels: tuple[str, ...]) -> str:
     """The cohort's average level per hallmark, in the first round and the latest."""
-    figure = _figure(min(PAGE_WIDTH - 0.2, 3.5 + 0.8 * len(hallmarks)), 4.6)
+    figure = drawing.figure(min(PAGE_WIDTH, 3.5 + 0.8 * len(hallmarks)), 4.6)
     axes = figure.add_subplot()
     positions = range(len(hallmarks))
     width = 0.38
@@ -116,4 +85,4 @@ def change_svg(title: str, hallmarks: tuple[str, ...], first: tuple[float | None
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     axes.set_title(_wrap(title, 60), fontsize=TITLE, loc="left", pad=40)
-    return _svg(figure)
+    return drawing.svg(figure, title)

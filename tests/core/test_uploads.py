@@ -21,9 +21,9 @@ GIF = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"
 ELF = b"\x7fELF\x02\x01\x01\x00" + bytes(120)
 MZ = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + bytes(120)
 ALLOWED = (".pdf, .doc, .docx, .ppt, .pptx, .xls, .xlsx, .odt, .ods, .odp, .png, .jpg, .jpeg, "
-           ".gif, .webp, .txt or .csv")
-UNKNOWN_KIND = ("The file must be a PDF, Word, PowerPoint, Excel, OpenDocument, image, text or "
-                f"CSV file: its name must end in {ALLOWED}.")
+           ".gif, .webp, .txt, .csv, .yaml or .yml")
+UNKNOWN_KIND = ("The file must be a PDF, Word, PowerPoint, Excel, OpenDocument, image, text, "
+                f"CSV or YAML file: its name must end in {ALLOWED}.")
 OPENDOCUMENT = "application/vnd.oasis.opendocument"
 
 

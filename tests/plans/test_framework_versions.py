@@ -173,18 +173,19 @@ def test_an_import_once_rated_makes_a_new_version(group, client, login):
     assert "Established" in plan  # the latest agreed level, made under version 1
 
     # Nothing is recorded under version 2 yet: another import changes it in place.
-    third = services.import_file(None, group.cohort,
-                                 REWORDED.replace("In reports.", "In a report.").encode(), "v3")
+    third = services.import_file(None, group.cohort, REWORDED.replace(
+        "In reports.", "In a report.").encode(), "v3.yaml")
     commit()
     assert third.id == second.id and third.hallmarks[2].descriptors[0].text == "In a report."
     # Whatever the version, the levels and the hallmarks rated under any of them stay.
     with pytest.raises(PlanError, match="leaves out hallmark 2"):
-        services.import_file(None, group.cohort,
-                             REWORDED.replace('  - key: "2"', '  - key: "9"').encode(), "x")
+        services.import_file(None, group.cohort, REWORDED.replace(
+            '  - key: "2"', '  - key: "9"').encode(), "x.yaml")
     db.session.rollback()
     with pytest.raises(PlanError, match="its levels cannot change"):
         services.import_file(None, group.cohort, REWORDED.replace(
-            "key: established", "key: mature").replace("established:", "mature:").encode(), "x")
+            "key: established", "key: mature").replace("established:", "mature:").encode(),
+            "x.yaml")
 
 
 def test_the_file_is_read_with_no_transaction_open(group, client, login, monkeypatch):

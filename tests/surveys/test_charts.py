@@ -141,3 +141,10 @@ def test_evaluation_chart_text_is_at_least_the_body_size(draw):
     """Every word and number of an evaluation chart reads at 19 px or more on a desktop page."""
     svg = draw()
     assert smallest_text_px(svg) >= BODY_PX
+
+
+def test_a_chart_names_itself_and_is_drawn_once_for_the_same_figures():
+    svg = distribution_svg("Skills & confidence", ["Low", "High"], [1, 2])
+    assert parsed(svg).find(f"{SVG}title").text == "Skills & confidence"
+    # Lists or tuples, the same figures are the same chart, drawn once.
+    assert distribution_svg("Skills & confidence", ("Low", "High"), (1, 2)) is svg

@@ -16,7 +16,7 @@ from cohort.board.services.errors import BoardError
 from cohort.board.services.members import ensure_acknowledged
 from cohort.board.services.notify import notify_feedback
 from cohort.board.services.text import clean_text, plain, render
-from cohort.board.services.threads import FileIn, store_file
+from cohort.board.services.threads import FileIn, check_file, store_file
 from cohort.cohorts.models import Cohort, Membership
 from cohort.cohorts.services import ensure_changeable
 from cohort.core.audit import record
@@ -59,9 +59,10 @@ def add_version(acting, thread: Thread, text: str | None, upload: FileIn | None,
     if not text and upload is None:
         raise BoardError("Share the new version: paste its text, attach the file, or both",
                          "text")
+    checked = check_file(upload)
     number = (db.session.execute(select(func.max(DraftVersion.number)).where(
         DraftVersion.thread_id == thread.id)).scalar_one() or 0) + 1
-    attachment = store_file(cohort, acting, upload) if upload else None
+    attachment = store_file(cohort, acting, checked) if checked else None
     version = DraftVersion(thread_id=thread.id, number=number, text=text or None,
                            html=render(text) if text else None, changes=changes,
                            attachment_id=getattr(attachment, "id", None))

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from cohort.board.models import Resource, ResourceHallmark
 from cohort.board.services import search
 from cohort.board.services.errors import BoardError
-from cohort.board.services.threads import FileIn, store_file
+from cohort.board.services.threads import FileIn, check_file, store_file
 from cohort.cohorts.models import Cohort
 from cohort.cohorts.services import ensure_changeable
 from cohort.core.audit import record
@@ -62,7 +62,8 @@ def add_resource(acting, cohort: Cohort, data: ResourceData, approved: bool) -> 
     by_key = {h.key: h.id for h in framework.hallmarks} if framework else {}
     if any(key not in by_key for key in data.hallmarks):
         raise BoardError("Choose hallmarks of the cohort's framework", "hallmarks")
-    attachment = store_file(cohort, acting, data.upload) if data.upload else None
+    checked = check_file(data.upload)
+    attachment = store_file(cohort, acting, checked) if checked else None
     resource = Resource(cohort_id=cohort.id, title=title, topic=topic, description=description,
                         url=url, attachment_id=getattr(attachment, "id", None),
                         added_by_id=acting.id, status="approved" if approved else "proposed",

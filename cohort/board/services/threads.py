@@ -5,7 +5,6 @@ read them a page at a time with what is new to the reader."""
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from flask import current_app
 from sqlalchemy import select, update
 
 from cohort.board.models import (
@@ -30,10 +29,10 @@ from cohort.core.errors import check_version
 from cohort.core.forms import has_control_characters
 from cohort.core.pages import Page, paginate
 from cohort.core.timeutil import to_local, utcnow
-from cohort.core.uploads import UploadError, check_upload
+from cohort.core.uploads import CheckedFile, UploadError, accept_upload
 from cohort.extensions import db
 
-__all__ = ["FileIn", "BOARD_FILES", "NewThread", "ThreadRow", "store_file", "create_thread", "reply", "edit_post",
+__all__ = ["FileIn", "NewThread", "ThreadRow", "check_file", "store_file", "create_thread", "reply", "edit_post",
            "delete_post", "follow", "unfollow", "is_following", "threads_page", "get_thread",
            "get_post", "posts_page", "mark_read", "POSTS_A_PAGE", "THREADS_A_PAGE",
            "clean_title", "revisions_of", "local_today"]
@@ -42,13 +41,11 @@ POSTS_A_PAGE = 20
 THREADS_A_PAGE = 25
 MAX_QUESTIONS = 8
 USER_KINDS = ("discussion", "question", "feedback")
-BOARD_FILES = ("pdf", "doc", "docx", "ppt", "pptx", "xls", "xlsx", "odt", "ods", "odp", "png",
-               "jpg", "jpeg", "gif", "webp")
 
 
 @dataclass
 class FileIn:
-    """A file as it arrived: checked by store_file before anything is kept."""
+    """A file as it arrived: checked by check_file before anything is written."""
 
     filename: str
     data: bytes
@@ -89,18 +86,26 @@ def clean_title(title: str | None) -> str:
     return title
 
 
-def store_file(cohort: Cohort, acting, file: FileIn, field: str = "file") -> Attachment:
-    """Keep a file that passes the upload checks (type by content and name, the size limit
-    BOARD_UPLOAD_MB); UploadError says what is wrong."""
-    limit = int(current_app.config.get("BOARD_UPLOAD_MB", 20)) * 1024 * 1024
+def check_file(file: FileIn | None, field: str = "file") -> CheckedFile | None:
+    """The file checked as a board upload (core.uploads.accept_upload: name, kind, content,
+    the BOARD_UPLOAD_MB limit), before anything is written, so that the check holds no
+    database lock; UploadError, on `field`, says what is wrong."""
+    if file is None:
+        return None
     try:
-        upload = check_upload(file.filename, file.data, BOARD_FILES, max_bytes=limit)
+        return accept_upload(file.filename, file.data, purpose="board")
     except UploadError as error:
         error.field = field
         raise
+
+
+def store_file(cohort: Cohort, acting, file: CheckedFile | FileIn,
+               field: str = "file") -> Attachment:
+    """Keep a file, checked by check_file first unless it has been."""
+    checked = file if isinstance(file, CheckedFile) else check_file(file, field)
     attachment = Attachment(cohort_id=cohort.id, uploaded_by_id=getattr(acting, "id", None),
-                            filename=upload.filename, content_type=upload.content_type,
-                            size=upload.size, sha256=upload.sha256, data=file.data)
+                            filename=checked.filename, content_type=checked.content_type,
+                            size=checked.size, sha256=checked.sha256, data=checked.data)
     db.session.add(attachment)
     db.session.flush()
     return attachment
@@ -136,6 +141,8 @@ def create_thread(acting, membership: Membership, cohort: Cohort, data: NewThrea
     questions = _check_feedback(cohort, data) if data.kind == "feedback" else []
     draft_text = clean_text(data.draft_text, "the draft", "draft_text", 100_000, False) \
         if data.kind == "feedback" else ""
+    draft_file = check_file(data.draft_file, "draft_file") if data.kind == "feedback" else None
+    attachment = check_file(data.attachment)
     now = utcnow()
     thread = Thread(cohort_id=cohort.id, kind=data.kind, title=title, author_id=acting.id,
                     feedback_by=data.feedback_by if data.kind == "feedback" else None,
@@ -145,18 +152,17 @@ def create_thread(acting, membership: Membership, cohort: Cohort, data: NewThrea
     db.session.add(thread)
     db.session.flush()
     if data.kind == "feedback":
-        attachment = store_file(cohort, acting, data.draft_file, "draft_file") \
-            if data.draft_file else None
+        stored = store_file(cohort, acting, draft_file) if draft_file else None
         db.session.add(DraftVersion(thread_id=thread.id, number=1, text=draft_text or None,
                                     html=render(draft_text) if draft_text else None,
-                                    attachment_id=getattr(attachment, "id", None)))
+                                    attachment_id=getattr(stored, "id", None)))
     search.index(cohort.id, "thread", thread.id, title, plain(draft_text) if draft_text else "",
                  thread.id)
-    _add_post(acting, cohort, thread, body, data.attachment, mentions, now)
+    _add_post(acting, cohort, thread, body, attachment, mentions, now)
     return thread
 
 
-def _add_post(acting, cohort: Cohort, thread: Thread, body: str, upload: FileIn | None,
+def _add_post(acting, cohort: Cohort, thread: Thread, body: str, upload: CheckedFile | None,
               mentions: list[Membership], now: datetime) -> Post:
     # The number comes from one guarded update, so two replies at once get two numbers.
     number = db.session.execute(
@@ -185,8 +191,9 @@ def reply(acting, membership: Membership, thread: Thread, body: str,
     if thread.locked_at is not None:
         raise BoardError("This thread is locked: it takes no more replies", "body")
     body = clean_text(body, "your reply")
-    return _add_post(acting, cohort, thread, body, attachment,
-                     resolve_mentions(cohort, body), utcnow())
+    mentions = resolve_mentions(cohort, body)
+    checked = check_file(attachment)
+    return _add_post(acting, cohort, thread, body, checked, mentions, utcnow())
 
 
 def edit_post(acting, post: Post, body: str, seen_version: int | None) -> Post:

@@ -7,7 +7,6 @@ from cohort.plans.services.assessments import *  # noqa: F403
 from cohort.plans.services.errors import PlanError  # noqa: F401
 from cohort.plans.services.export import *  # noqa: F403
 from cohort.plans.services.framework_file import (  # noqa: F401
-    MAX_BYTES,
     FrameworkFileError,
     parse,
 )

@@ -11,7 +11,6 @@ from yaml.nodes import Node
 from surveys.datafile import NotReadable, Reader, compose
 
 FORMAT = "cohort-framework/1"
-MAX_BYTES = 512 * 1024
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 _SHORT_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]{0,19}$")
 
@@ -111,8 +110,6 @@ def _hallmark(reader: Reader, node: Node, level_keys: list[str]) -> HallmarkSpec
 def parse(data: bytes | str) -> FrameworkSpec:
     """The framework in a file; raises FrameworkFileError naming each problem's line."""
     if isinstance(data, bytes):
-        if len(data) > MAX_BYTES:
-            raise FrameworkFileError([(0, "The file is larger than 512 KB")])
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:

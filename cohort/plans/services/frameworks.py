@@ -17,6 +17,7 @@ from cohort.cohorts.services import ensure_changeable
 from cohort.core.audit import record
 from cohort.core.database import end_read
 from cohort.core.timeutil import utcnow
+from cohort.core.uploads import accept_upload
 from cohort.extensions import db
 from cohort.plans.models import (
     ActionItem,
@@ -153,12 +154,13 @@ def install(acting, spec: FrameworkSpec, source: str = "shipped") -> Framework:
 
 def import_file(acting, cohort: Cohort, data: bytes, filename: str) -> Framework:
     """A framework from an uploaded file, as the cohort's own (see import_spec). The file is
-    read with no transaction open, so a slow file holds up nobody else's save. Raises
+    checked (core.uploads.accept_upload: its name and the FRAMEWORK_UPLOAD_KB limit) and read
+    with no transaction open, so a slow file holds up nobody else's save. Raises UploadError,
     FrameworkFileError or PlanError."""
     ensure_changeable(cohort)
     cohort_id = cohort.id
     end_read()
-    spec = parse(data)
+    spec = parse(accept_upload(filename or "", data, purpose="framework").data)
     return import_spec(acting, db.session.get(Cohort, cohort_id), spec,
                        (filename or "upload")[:200])
 

@@ -149,8 +149,7 @@ def _import(cohort, upload: ImportForm, problems: list[str]):
     if file is None or not getattr(file, "filename", ""):
         raise services.PlanError("Choose a framework file to import", "file")
     try:
-        return services.import_file(current_user, cohort, file.read(services.MAX_BYTES + 1),
-                                    file.filename)
+        return services.import_file(current_user, cohort, file.read(), file.filename)
     except FrameworkFileError as error:
         problems.extend(error.messages())
         raise services.PlanError(f"The file cannot be imported: {len(error.problems)} "

@@ -1,20 +1,15 @@
-"""Materials: a link or a small file (type checked by name and content) on a session."""
+"""Materials: a link or a small file (checked by core.uploads.accept_upload: name, kind,
+content and the MATERIAL_UPLOAD_MB limit) on a session."""
 
 from urllib.parse import urlsplit
 
 from cohort.cohorts.services import ensure_changeable
-from cohort.core.uploads import KINDS, check_upload
+from cohort.core.uploads import accept_upload
 from cohort.extensions import db
 from cohort.programme.models import Material, ProgrammeSession
 from cohort.programme.services.errors import ProgrammeError
 
-__all__ = [
-    "ALLOWED_FILES", "MAX_MATERIAL_BYTES", "add_material", "get_material", "remove_material",
-]
-
-# A material may be any kind of file the upload checks know.
-ALLOWED_FILES = tuple(KINDS)
-MAX_MATERIAL_BYTES = 5 * 1024 * 1024
+__all__ = ["add_material", "get_material", "remove_material"]
 
 
 def add_material(acting, session: ProgrammeSession, title: str, url: str | None = None,
@@ -27,16 +22,18 @@ def add_material(acting, session: ProgrammeSession, title: str, url: str | None 
         raise ProgrammeError("Enter a title for the material", "title")
     if bool(url) == bool(data):
         raise ProgrammeError("Give either a link or a file", "url")
-    material = Material(session_id=session.id, title=title[:200])
     if url:
         parts = urlsplit(url.strip())
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ProgrammeError("Enter a link that starts with https:// or http://", "url")
+    # Checked before anything is written, so the check holds no database lock.
+    checked = accept_upload(filename or "", data, purpose="material") if data else None
+    material = Material(session_id=session.id, title=title[:200])
+    if url:
         material.url = url.strip()
     else:
-        upload = check_upload(filename or "", data, ALLOWED_FILES, max_bytes=MAX_MATERIAL_BYTES)
-        material.filename, material.content_type = upload.filename, upload.content_type
-        material.size, material.data = upload.size, data
+        material.filename, material.content_type = checked.filename, checked.content_type
+        material.size, material.data = checked.size, checked.data
     db.session.add(material)
     db.session.flush()
     return material
