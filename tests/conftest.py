@@ -239,9 +239,8 @@ def make_holder(db, make_user, make_cohort):
     def _make_holder(cohort=None, user=None, since=timedelta(days=365), organisation=None,
                      **fields):
         from cohort.cohorts.models import PlaceHolding
-        from cohort.cohorts.services import add_member
+        from cohort.cohorts.services import add_member, take_place
         from cohort.core.timeutil import utcnow
-        from cohort.enrolment.services import take_place
 
         cohort = cohort or make_cohort()
         user = user or make_user()

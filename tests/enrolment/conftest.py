@@ -58,8 +58,7 @@ def holder(db, make_user):
     """holder(cohort, user=None, organisation=..., area_of_focus=...) -> the Membership of a
     participant holding a place, as accepting an application leaves it."""
     from cohort.cohorts.models import PlaceHolding
-    from cohort.cohorts.services import add_member
-    from cohort.enrolment.services import take_place
+    from cohort.cohorts.services import add_member, take_place
 
     def _holder(cohort, user=None, organisation="Northshire County Council",
                 area_of_focus="Employee wellbeing"):

@@ -5,7 +5,14 @@ from sqlalchemy import func, select
 
 from cohort.accounts.models import User
 from cohort.cohorts.models import Membership, Place, PlaceHolding
-from cohort.cohorts.services import holder_of, places_taken, team_of
+from cohort.cohorts.services import (
+    CohortError,
+    hand_over,
+    holder_of,
+    leave_place,
+    places_taken,
+    team_of,
+)
 from cohort.core.database import commit
 from cohort.core.errors import UserError
 from cohort.enrolment.models import HandoverRequest
@@ -13,8 +20,6 @@ from cohort.enrolment.services import (
     EnrolmentError,
     decide_colleague,
     decide_handover,
-    hand_over,
-    leave_place,
     propose_colleague,
     request_handover,
 )
@@ -333,7 +338,7 @@ def test_a_given_up_place_cannot_be_handed_over(make_cohort, facilitator, holder
     boss = facilitator(cohort)
     asha = holder(cohort)
     leave_place(asha.user, asha)
-    with pytest.raises(EnrolmentError, match="This place has been given up"):
+    with pytest.raises(CohortError, match="This place has been given up"):
         hand_over(boss, asha.place, "nia@example.org", "Nia")
 
 
