@@ -18,8 +18,7 @@ from cohort.enrolment.services import (
 )
 from cohort.extensions import db
 from tests.conftest import csrf_from, post_form
-
-from .helpers import answers, body, fresh, link_path, mail_to, text_of
+from tests.helpers import answers, body, fresh, link_path, mail_to, text_of
 
 
 def application_count() -> int:

@@ -18,8 +18,7 @@ from cohort.enrolment.services import (
 )
 from cohort.extensions import db
 from tests.conftest import post_form
-
-from .helpers import body, fresh, link_path, mail_to, text_of
+from tests.helpers import body, fresh, link_path, mail_to, text_of
 
 
 def count(model) -> int:

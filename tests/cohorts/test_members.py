@@ -11,8 +11,7 @@ from cohort.core.timeutil import format_date, utcnow
 from cohort.enrolment.services import decide_colleague, propose_colleague
 from cohort.extensions import db
 from tests.conftest import DEFAULT_PASSWORD, count_queries, post_form
-
-from .helpers import fresh, link_path, mail_to, text_of
+from tests.helpers import fresh, link_path, mail_to, text_of
 
 # Staff ------------------------------------------------------------------------------------------
 
