@@ -239,9 +239,8 @@ def make_holder(db, make_user, make_cohort):
     def _make_holder(cohort=None, user=None, since=timedelta(days=365), organisation=None,
                      **fields):
         from cohort.cohorts.models import PlaceHolding
-        from cohort.cohorts.services import add_member
+        from cohort.cohorts.services import add_member, take_place
         from cohort.core.timeutil import utcnow
-        from cohort.enrolment.services import take_place
 
         cohort = cohort or make_cohort()
         user = user or make_user()
@@ -255,6 +254,69 @@ def make_holder(db, make_user, make_cohort):
         return membership
 
     return _make_holder
+
+
+# A recruiting cohort, its applications, its facilitator and a place holder (the cohort and
+# enrolment tests).
+
+
+@pytest.fixture
+def open_cohort(make_cohort):
+    """open_cohort(title=None, capacity=12, **fields) -> a recruiting cohort whose call is open."""
+
+    def _open_cohort(title=None, capacity=12, **fields):
+        from cohort.core.timeutil import utcnow
+
+        now = utcnow()
+        fields.setdefault("status", "recruiting")
+        fields.setdefault("applications_open_at", now - timedelta(days=1))
+        fields.setdefault("applications_close_at", now + timedelta(days=30))
+        return make_cohort(title, capacity=capacity, **fields)
+
+    return _open_cohort
+
+
+@pytest.fixture
+def apply_to():
+    """apply_to(cohort, email, **answers) -> (application, token): a committed application."""
+    from cohort.enrolment.services import submit_application
+    from tests.helpers import answers
+
+    counter = iter(range(1, 10_000))
+
+    def _apply_to(cohort, email=None, **changes):
+        n = next(counter)
+        application, token, _created = submit_application(
+            cohort, email or f"applicant{n}@example.org",
+            **answers(name=changes.pop("name", f"Applicant {n}"), **changes),
+        )
+        commit()
+        return application, token
+
+    return _apply_to
+
+
+@pytest.fixture
+def facilitator(make_member):
+    """facilitator(cohort) -> the User who facilitates it."""
+
+    def _facilitator(cohort, user=None):
+        return make_member(cohort, "facilitator", user=user).user
+
+    return _facilitator
+
+
+@pytest.fixture
+def holder(make_holder):
+    """holder(cohort, user=None, organisation=..., area_of_focus=...) -> the Membership of a
+    participant who took a place just now, as accepting an application leaves it."""
+
+    def _holder(cohort, user=None, organisation="Northshire County Council",
+                area_of_focus="Employee wellbeing"):
+        return make_holder(cohort, user, since=timedelta(0), organisation=organisation,
+                           area_of_focus=area_of_focus)
+
+    return _holder
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from cohort import demo
 from cohort.accounts.models import AccountToken, User
 from cohort.cohorts.models import Cohort, Membership, Organisation, Place, PlaceHolding
-from cohort.cohorts.services import free_places, holder_of, memberships_for, team_of
+from cohort.cohorts.services import free_places, holder_of, memberships_for, roster, team_of
 from cohort.core.database import commit
 from cohort.core.models import MailMessage
 from cohort.core.timeutil import utcnow
@@ -19,7 +19,6 @@ from cohort.enrolment.services import (
     EnrolmentError,
     accept_application,
     application_counts,
-    roster,
     waitlist_offer,
 )
 from cohort.extensions import db as database

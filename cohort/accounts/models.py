@@ -106,7 +106,7 @@ class LoginFailure(IdMixin, TimestampMixin, db.Model):
 
 class KnownAddress(TimestampMixin, db.Model):
     """An address the account signed in from successfully: failures from other addresses do
-    not lock it out (see accounts.services.sessions.sign_in)."""
+    not lock it out (see accounts.services.signin.sign_in)."""
 
     __tablename__ = "known_address"
 

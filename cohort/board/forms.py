@@ -22,14 +22,11 @@ from wtforms.validators import (
 from cohort.board.models import NOTIFY, THREAD_KINDS
 from cohort.board.services.errors import BoardError
 from cohort.board.services.feedback import answer_limit
-from cohort.board.services.text import MAX_POST
 from cohort.core.forms import Form, GovDateField
 
 # A form field's limit sits above the services' own, so the service's message (which says how
 # long the text is) is the one a person reads.
 FIELD_LIMIT = 200_000
-BODY_HINT = ("Markdown: **bold**, *italic*, - lists, > quotes, [links](https://...). Mention a "
-             f"member with @ and their handle. Up to {MAX_POST:,} characters.")
 
 
 class ThreadForm(Form):

@@ -18,6 +18,7 @@ ROLE_LABELS = {
     "evaluator": "Evaluator",
     "colleague": "Team member",
 }
+STAFF_ROLES = ("facilitator", "evaluator")
 # left: left the cohort (or handed the place on); declined: a team member the facilitator refused.
 MEMBERSHIP_STATUSES = ("active", "left", "declined")
 PLACE_STATUSES = ("active", "freed")

@@ -12,14 +12,13 @@ from sqlalchemy import select
 
 from cohort.accounts.services import create_user, hash_password
 from cohort.cohorts.models import Membership, Place, PlaceHolding
-from cohort.cohorts.services import add_member
+from cohort.cohorts.services import add_member, hand_over
 from cohort.core.timeutil import zone
 from cohort.enrolment.services import (
     accept_application,
     decide_colleague,
     decide_handover,
     decline_application,
-    hand_over,
     propose_colleague,
     request_handover,
     submit_application,

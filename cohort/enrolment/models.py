@@ -23,10 +23,9 @@ OPEN_STATUSES = ("submitted", "waitlisted")
 HANDOVER_STATUSES = ("pending", "approved", "declined")
 
 
-class Application(IdMixin, TimestampMixin, db.Model):
-    """An application to a cohort's call. One per email per cohort; one waitlist position each."""
-
-    __tablename__ = "application"
+class ApplicationAnswers:
+    """The cohort, the address and the answers to the call's questions: an application holds
+    them, and so does a submission waiting for its address's owner to confirm them."""
 
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))
     email: Mapped[str] = mapped_column(String(320))
@@ -37,6 +36,13 @@ class Application(IdMixin, TimestampMixin, db.Model):
     area_of_focus: Mapped[str] = mapped_column(String(200))
     strategy: Mapped[str] = mapped_column(Text)
     motivation: Mapped[str] = mapped_column(Text)
+
+
+class Application(ApplicationAnswers, IdMixin, TimestampMixin, db.Model):
+    """An application to a cohort's call. One per email per cohort; one waitlist position each."""
+
+    __tablename__ = "application"
+
     status: Mapped[str] = one_of(tuple(APPLICATION_STATUSES), default="submitted")
     waitlist_position: Mapped[int | None]
     decision_message: Mapped[str | None] = mapped_column(Text)
@@ -71,22 +77,13 @@ class Application(IdMixin, TimestampMixin, db.Model):
         return self.status in OPEN_STATUSES
 
 
-class ApplicationSubmission(IdMixin, TimestampMixin, db.Model):
+class ApplicationSubmission(ApplicationAnswers, IdMixin, TimestampMixin, db.Model):
     """Answers sent through the public call, waiting for the owner of the address to confirm
     them through the link mailed to it. Nothing changes until they do, so nobody can apply in
     another person's name or rewrite their application."""
 
     __tablename__ = "application_submission"
 
-    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))
-    email: Mapped[str] = mapped_column(String(320))
-    name: Mapped[str] = mapped_column(String(200))
-    organisation_name: Mapped[str] = mapped_column(String(200))
-    job_title: Mapped[str] = mapped_column(String(200))
-    professional_background: Mapped[str] = mapped_column(Text)
-    area_of_focus: Mapped[str] = mapped_column(String(200))
-    strategy: Mapped[str] = mapped_column(Text)
-    motivation: Mapped[str] = mapped_column(Text)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from cohort.cohorts import services as cohort_services
 from cohort.cohorts.forms import PersonForm, WorkingOnForm
 from cohort.cohorts.models import Membership, Place
 from cohort.cohorts.permissions import (
@@ -144,7 +145,7 @@ def offer_next(cohort_id: int):
 @login_required
 def roster(cohort_id: int):
     cohort = load_cohort(cohort_id, can_facilitate)
-    roster = services.roster(cohort)
+    roster = cohort_services.roster(cohort)
     free = roster.free(cohort)
     return render_template(
         "enrolment/roster.html", cohort=cohort, rows=roster.rows,
@@ -160,7 +161,7 @@ def handover(cohort_id: int, place_id: int):
     cohort = load_cohort(cohort_id, can_facilitate)
     place = load_in_cohort(cohort, Place, place_id)
     form = PersonForm()
-    ok, successor = attempt(form, lambda: services.hand_over(
+    ok, successor = attempt(form, lambda: cohort_services.hand_over(
         current_user, place, form.email.data, form.name.data))
     if ok:
         flash(f"The place now belongs to {successor.user.name}.", "success")
@@ -205,7 +206,7 @@ def remove_member(cohort_id: int, membership_id: int):
     cohort = load_cohort(cohort_id, can_facilitate)
     membership = load_in_cohort(cohort, Membership, membership_id)
     form = ConfirmForm()
-    ok, place = attempt(form, lambda: services.leave_place(current_user, membership, how="removed"),
+    ok, place = attempt(form, lambda: cohort_services.leave_place(current_user, membership, how="removed"),
                         flash_errors=True)
     if ok:
         flash(f"{membership.user.name} has left the cohort."
@@ -294,7 +295,7 @@ def propose_handover(cohort_id: int):
 def leave(cohort_id: int):
     cohort, membership = load_member_cohort(cohort_id)
     form = ConfirmForm()
-    ok, _ = attempt(form, lambda: services.leave_place(current_user, membership, how="withdrew"))
+    ok, _ = attempt(form, lambda: cohort_services.leave_place(current_user, membership, how="withdrew"))
     if ok:
         flash(f"You have left {cohort.title}.", "success")
         return redirect(url_for("home.home"))

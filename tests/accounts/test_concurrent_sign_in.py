@@ -95,7 +95,7 @@ def test_the_password_is_checked_with_no_database_connection_held(app, client, m
                                                                  monkeypatch):
     """A slow hash holds no pooled connection, so a crowd of sign-ins cannot empty the pool
     while the hashes run: for a wrong password, a right one, and an outdated hash."""
-    from cohort.accounts.services import passwords, sessions
+    from cohort.accounts.services import passwords, signin
 
     held = []
     real = passwords.check_password
@@ -104,7 +104,7 @@ def test_the_password_is_checked_with_no_database_connection_held(app, client, m
         held.append(db.engine.pool.checkedout())
         return real(stored, password)
 
-    monkeypatch.setattr(sessions, "check_password", watched)
+    monkeypatch.setattr(signin, "check_password", watched)
     user = make_user("watched@example.org")
     commit()
     for password in ("not the password", DEFAULT_PASSWORD):

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from cohort.accounts import services
 from cohort.accounts.models import LoginFailure, UserSession
-from cohort.accounts.services import sessions
+from cohort.accounts.services import signin
 from cohort.extensions import db
 
 TOO_MANY = "Too many failed attempts"
@@ -123,7 +123,7 @@ def test_simultaneous_refusals_both_get_an_answer(client, new_client, make_user,
     first_has_read = threading.Event()
     second_done = threading.Event()
     first_thread = {}
-    real_find = sessions.find_user_by_email
+    real_find = signin.find_user_by_email
 
     def find_user_by_email(email):
         if threading.get_ident() == first_thread.get("id"):
@@ -131,7 +131,7 @@ def test_simultaneous_refusals_both_get_an_answer(client, new_client, make_user,
             second_done.wait(timeout=0.5)  # with SQLite locked, the second waits for the first
         return real_find(email)
 
-    monkeypatch.setattr(sessions, "find_user_by_email", find_user_by_email)
+    monkeypatch.setattr(signin, "find_user_by_email", find_user_by_email)
     results = {}
 
     def first():

@@ -8,7 +8,7 @@ from conftest import IsolatedClient, csrf_from
 from sqlalchemy import func, select
 
 from cohort.accounts.models import LoginFailure
-from cohort.accounts.services import sessions
+from cohort.accounts.services import signin
 from cohort.extensions import db
 
 TOO_MANY = "Too many failed attempts"
@@ -32,14 +32,14 @@ def test_eight_wrong_passwords_at_once_on_two_hosts_check_no_more_than_five(
     hosts = [build_app(SECRET_KEY="host-a-key"), build_app(SECRET_KEY="host-b-key")]
     email = make_user("target@example.org").email
     checked = []
-    real = sessions.check_password
+    real = signin.check_password
 
     def slow_check(stored, password):  # as a real hash takes a while, on a busy host more
         checked.append(password)
         time.sleep(0.5)
         return real(stored, password)
 
-    monkeypatch.setattr(sessions, "check_password", slow_check)
+    monkeypatch.setattr(signin, "check_password", slow_check)
     clients = [(host, _client(host)) for host in hosts for _ in range(4)]
     tokens = [csrf_from(one.get("/login")) for _host, one in clients]
     start = threading.Barrier(len(clients))

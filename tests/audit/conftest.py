@@ -58,7 +58,7 @@ def enrolment_objects(cohort_a, participant) -> dict:
     from datetime import timedelta
 
     from cohort.cohorts.models import PlaceHolding
-    from cohort.cohorts.services import membership_of
+    from cohort.cohorts.services import membership_of, take_place
     from cohort.core.timeutil import utcnow
     from cohort.enrolment.services import (
         invite_colleague,
@@ -66,7 +66,6 @@ def enrolment_objects(cohort_a, participant) -> dict:
         request_application,
         request_handover,
         submit_application,
-        take_place,
     )
     from cohort.extensions import db
 

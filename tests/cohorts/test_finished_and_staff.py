@@ -9,12 +9,12 @@ from conftest import post_form
 from sqlalchemy import select
 
 from cohort.cohorts.models import Cohort
-from cohort.cohorts.services import CohortError, update_cohort
+from cohort.cohorts.services import CohortError, hand_over, leave_place, update_cohort
 from cohort.core.database import commit
 from cohort.core.errors import UserError
 from cohort.core.models import AuditEvent
 from cohort.core.timeutil import utcnow
-from cohort.enrolment.services import hand_over, leave_place, request_handover
+from cohort.enrolment.services import request_handover
 from cohort.extensions import db
 from cohort.programme.services import add_session, set_programme_objectives
 

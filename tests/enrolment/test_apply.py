@@ -18,8 +18,7 @@ from cohort.enrolment.services import (
 )
 from cohort.extensions import db
 from tests.conftest import csrf_from, post_form
-
-from .helpers import answers, body, fresh, link_path, mail_to, text_of
+from tests.helpers import answers, body, fresh, link_path, mail_to, text_of
 
 
 def application_count() -> int:
@@ -226,6 +225,28 @@ def test_a_decided_application_is_not_changed_by_a_confirmation(client, open_coh
     fresh()
     application = db.session.get(Application, application.id)
     assert (application.status, application.job_title) == ("declined", "Policy officer")
+
+
+def test_a_link_confirmed_after_the_call_closed_is_refused_and_stays_unused(client, open_cohort,
+                                                                            outbox):
+    cohort = open_cohort("Wellbeing 2027")
+    post_form(client, f"/apply/{cohort.slug}", form(email="asha@example.org"))
+    path = _confirmation(outbox, "asha@example.org")
+    cohort.applications_close_at = utcnow() - timedelta(minutes=1)
+    commit()
+    closed = format_deadline(cohort.applications_close_at, cohort.timezone)
+    response = _confirm(client, path)
+    assert f"Applications to Wellbeing 2027 closed at {closed}" in text_of(response)
+    assert "already been used" not in text_of(response)
+    fresh()
+    assert application_count() == 0
+    # Reopened, the same link still confirms: the refusal did not spend it.
+    cohort = db.session.get(type(cohort), cohort.id)
+    cohort.applications_close_at = utcnow() + timedelta(days=1)
+    commit()
+    assert _confirm(client, path).status_code == 302
+    fresh()
+    assert application_count() == 1
 
 
 @pytest.mark.parametrize(("field", "message"), [

@@ -14,10 +14,11 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from cohort.accounts.models import User
 from cohort.cohorts.models import Membership, Place
-from cohort.cohorts.services import places_taken
+from cohort.cohorts.services import CohortError, places_taken
 from cohort.core.database import commit, write_intent
+from cohort.core.errors import UserError
 from cohort.enrolment.models import Application
-from cohort.enrolment.services import EnrolmentError, accept_application
+from cohort.enrolment.services import accept_application
 from cohort.extensions import db
 
 TIMEOUT = 30  # seconds: a thread that hangs fails the test instead of the run
@@ -39,7 +40,7 @@ def accept_all_at_once(app, facilitator_id: int, application_ids: list[int]) -> 
                     accept_application(acting, db.session.get(Application, application_id))
                     commit()
                 outcomes[index] = "accepted"
-            except (EnrolmentError, StaleDataError, IntegrityError) as error:
+            except (UserError, StaleDataError, IntegrityError) as error:
                 db.session.rollback()
                 outcomes[index] = error
             except Exception as error:  # anything else is reported by the assertions
@@ -78,7 +79,7 @@ def test_two_acceptances_for_the_last_place(app, open_cohort, apply_to, holder, 
 
     assert outcomes.count("accepted") == 1, outcomes
     [refused] = [outcome for outcome in outcomes if outcome != "accepted"]
-    assert isinstance(refused, EnrolmentError), repr(refused)
+    assert isinstance(refused, CohortError), repr(refused)
     assert "The cohort is full" in str(refused)
     assert places_taken(cohort) == 3
     assert active_slots(cohort) == [1, 2, 3]
@@ -94,7 +95,7 @@ def test_ten_acceptances_for_three_places(app, open_cohort, apply_to, facilitato
     outcomes = accept_all_at_once(app, facilitator(cohort).id, ids)
 
     assert outcomes.count("accepted") == 3, outcomes
-    assert all(isinstance(o, EnrolmentError) for o in outcomes if o != "accepted"), outcomes
+    assert all(isinstance(o, CohortError) for o in outcomes if o != "accepted"), outcomes
     assert active_slots(cohort) == [1, 2, 3]
     assert sorted(statuses(ids)) == ["accepted"] * 3 + ["submitted"] * 7
     holders = db.session.execute(select(Membership.place_id).where(

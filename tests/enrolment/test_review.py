@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from cohort.accounts.models import User
 from cohort.cohorts.models import Membership, Place, PlaceHolding
-from cohort.cohorts.services import places_taken
+from cohort.cohorts.services import CohortError, leave_place, places_taken
 from cohort.core.database import commit
 from cohort.enrolment.models import Application
 from cohort.enrolment.services import (
@@ -13,14 +13,12 @@ from cohort.enrolment.services import (
     accept_application,
     applications_page,
     decline_application,
-    leave_place,
     next_on_waitlist,
     waitlist_application,
 )
 from cohort.extensions import db
 from tests.conftest import post_form
-
-from .helpers import body, fresh, link_path, mail_to, text_of
+from tests.helpers import body, fresh, link_path, mail_to, text_of
 
 
 def count(model) -> int:
@@ -205,7 +203,7 @@ def test_the_service_refuses_past_capacity(open_cohort, apply_to, holder, make_u
     cohort = open_cohort(capacity=1)
     application, _ = apply_to(cohort)
     holder(cohort)
-    with pytest.raises(EnrolmentError, match="The cohort is full"):
+    with pytest.raises(CohortError, match="The cohort is full"):
         accept_application(make_user(), application)
 
 

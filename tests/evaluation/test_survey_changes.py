@@ -159,7 +159,7 @@ def test_a_survey_given_after_one_was_removed_gets_its_own_reminders(people, out
 
 
 def test_the_count_asked_moves_with_no_ones_answer(people, make_member):
-    from cohort.enrolment.services import leave_place
+    from cohort.cohorts.services import leave_place
 
     cohort, fay, ada, ben = people
     colin = make_member(cohort, "participant")

@@ -9,10 +9,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from cohort.cohorts.services import hand_over
 from cohort.core.database import commit
 from cohort.core.errors import ChangedMeanwhile
 from cohort.core.timeutil import utcnow
-from cohort.enrolment.services import hand_over
 from cohort.extensions import db
 from cohort.plans import services
 from cohort.plans.models import ActionItem, ItemChange

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from cohort.cohorts.models import Membership
+from cohort.cohorts.services import hand_over, leave_place
 from cohort.core.database import commit, write_intent
 from cohort.core.timeutil import format_local, utcnow
-from cohort.enrolment.services import hand_over, leave_place
 from cohort.extensions import db
 from cohort.reminders import moments, services
 from cohort.reminders.jobs import send_reminders_job

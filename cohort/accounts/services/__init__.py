@@ -3,6 +3,7 @@
 Services take the acting user as a parameter, never touch the request, and only flush.
 """
 
+from cohort.accounts.services.errors import AccountError
 from cohort.accounts.services.passwords import (
     PASSWORD_MAX,
     PASSWORD_MIN,
@@ -10,7 +11,7 @@ from cohort.accounts.services.passwords import (
     password_problem,
     verify_password,
 )
-from cohort.accounts.services.sessions import (
+from cohort.accounts.services.signin import (
     SIGN_IN_REFUSED,
     SignIn,
     change_password,
@@ -37,7 +38,6 @@ from cohort.accounts.services.unsubscribe import (
     unsubscribe_url,
 )
 from cohort.accounts.services.users import (
-    AccountError,
     calendar_token_for,
     create_user,
     find_or_create_user,

@@ -6,8 +6,9 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from cohort.accounts.models import AccountToken, ResetRequest, User
-from cohort.accounts.services.sessions import apply_password, hash_new_password, lift_lock_out
-from cohort.accounts.services.users import AccountError, normalise_email
+from cohort.accounts.services.errors import AccountError
+from cohort.accounts.services.signin import apply_password, hash_new_password, lift_lock_out
+from cohort.accounts.services.users import normalise_email
 from cohort.accounts.signals import invitation_accepted
 from cohort.core.audit import record
 from cohort.core.mail import send_mail

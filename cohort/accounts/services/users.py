@@ -6,15 +6,11 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
 from cohort.accounts.models import User
+from cohort.accounts.services.errors import AccountError
 from cohort.accounts.services.passwords import hash_password, password_problem
 from cohort.core.audit import record
-from cohort.core.errors import UserError
 from cohort.core.timeutil import is_known_zone
 from cohort.extensions import db
-
-
-class AccountError(UserError):
-    """A refusal by the account services; the message is shown on the form."""
 
 
 def normalise_email(email: str) -> str:

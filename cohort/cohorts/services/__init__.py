@@ -3,7 +3,55 @@
 Services take the acting user, never touch the request, and only flush.
 """
 
-from cohort.cohorts.services.cohorts import *  # noqa: F403
-from cohort.cohorts.services.errors import *  # noqa: F403
-from cohort.cohorts.services.members import *  # noqa: F403
-from cohort.cohorts.services.places import *  # noqa: F403
+from cohort.cohorts.services.cohorts import (
+    EDITABLE_FIELDS,
+    all_cohorts,
+    cohort_by_slug,
+    cohort_with_membership,
+    create_cohort,
+    get_cohort,
+    open_calls,
+    slugify,
+    update_cohort,
+    validate_cohort_fields,
+)
+from cohort.cohorts.services.errors import CohortError
+from cohort.cohorts.services.members import (
+    add_member,
+    add_staff,
+    cohort_members,
+    directory,
+    facilitators_of,
+    invite,
+    membership_of,
+    memberships_for,
+    organisation_named,
+    places_and_members,
+    staff_of,
+    update_working_on,
+)
+from cohort.cohorts.services.places import (
+    Roster,
+    current_holding,
+    free_places,
+    hand_over,
+    holder_of,
+    leave_place,
+    places_taken,
+    roster,
+    start_holding,
+    successor_membership,
+    take_place,
+    team_of,
+)
+from cohort.cohorts.services.rules import ensure_changeable
+
+__all__ = [
+    "add_member", "add_staff", "all_cohorts", "cohort_by_slug", "cohort_members",
+    "cohort_with_membership", "CohortError", "create_cohort", "current_holding", "directory",
+    "EDITABLE_FIELDS", "ensure_changeable", "facilitators_of", "free_places", "get_cohort",
+    "hand_over", "holder_of", "invite", "leave_place", "membership_of", "memberships_for",
+    "open_calls", "organisation_named", "places_and_members", "places_taken", "Roster", "roster",
+    "slugify", "staff_of", "start_holding", "successor_membership", "take_place", "team_of",
+    "update_cohort", "update_working_on", "validate_cohort_fields",
+]

@@ -9,12 +9,14 @@ from cohort.accounts.models import User
 from cohort.accounts.services import find_or_create_user, grant_admin, send_welcome
 from cohort.cohorts.models import (
     ROLES,
+    STAFF_ROLES,
     Cohort,
     Membership,
     Organisation,
     Place,
 )
-from cohort.cohorts.services.errors import STAFF_ROLES, CohortError, ensure_changeable
+from cohort.cohorts.services.errors import CohortError
+from cohort.cohorts.services.rules import ensure_changeable
 from cohort.core.audit import record
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db

@@ -7,8 +7,14 @@ from sqlalchemy.exc import IntegrityError
 
 from cohort.accounts.models import User
 from cohort.accounts.services import AccountError, create_user, normalise_email, send_welcome
-from cohort.cohorts.models import Cohort, Membership, PlaceHolding
-from cohort.cohorts.services import add_member, ensure_changeable, free_places
+from cohort.cohorts.models import Cohort, Membership
+from cohort.cohorts.services import (
+    add_member,
+    ensure_changeable,
+    free_places,
+    start_holding,
+    take_place,
+)
 from cohort.core.audit import record
 from cohort.core.mail import send_mail
 from cohort.core.pages import Page, paginate
@@ -16,11 +22,10 @@ from cohort.core.security import token_hash
 from cohort.core.timeutil import format_deadline, utcnow
 from cohort.enrolment.models import APPLICATION_STATUSES, Application
 from cohort.enrolment.services.errors import EnrolmentError
-from cohort.enrolment.services.places import take_place
 from cohort.extensions import db
 
 __all__ = [
-    "APPLICATION_FIELDS", "submit_application", "application_by_token", "applications_page",
+    "APPLICATION_FIELDS", "check_call_open", "submit_application", "application_by_token", "applications_page",
     "application_counts", "accept_application", "waitlist_application", "decline_application",
     "next_on_waitlist", "waitlist_offer", "get_application",
 ]
@@ -53,18 +58,25 @@ def _join_waitlist(application: Application) -> None:
     raise EnrolmentError("Many people are joining the waitlist at once: try again in a moment")
 
 
+def check_call_open(cohort: Cohort) -> None:
+    """Raise EnrolmentError unless the cohort's call is taking applications now."""
+    now = utcnow()
+    if cohort.call_is_open(now):
+        return
+    if cohort.call_has_closed(now):
+        closed = format_deadline(cohort.applications_close_at, cohort.timezone)
+        raise EnrolmentError(f"Applications to {cohort.title} closed at {closed}")
+    raise EnrolmentError(f"{cohort.title} is not taking applications now")
+
+
 def submit_application(cohort: Cohort, email: str, **answers) -> tuple[Application, str, bool]:
     """Apply to a cohort's call, or update the same email's open application.
 
     Returns (application, status-page token, created). When every place is taken, a new
     application goes straight on the waitlist and the applicant is told so.
     """
+    check_call_open(cohort)
     now = utcnow()
-    if not cohort.call_is_open(now):
-        if cohort.call_has_closed(now):
-            closed = format_deadline(cohort.applications_close_at, cohort.timezone)
-            raise EnrolmentError(f"Applications to {cohort.title} closed at {closed}")
-        raise EnrolmentError(f"{cohort.title} is not taking applications now")
     try:
         email = normalise_email(email)
     except AccountError as error:
@@ -192,8 +204,7 @@ def accept_application(acting, application: Application, message: str | None = N
                             organisation=application.organisation_name,
                             area_of_focus=application.area_of_focus,
                             professional_background=application.professional_background)
-    db.session.add(PlaceHolding(place_id=place.id, user_id=user.id, started_at=utcnow(),
-                                how_started="accepted"))
+    start_holding(place, user, "accepted")
     application.place_id = place.id
     application.waitlist_position = None
     db.session.flush()

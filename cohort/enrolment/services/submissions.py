@@ -12,9 +12,13 @@ from cohort.cohorts.models import Cohort
 from cohort.core.audit import record
 from cohort.core.mail import send_mail
 from cohort.core.security import token_hash
-from cohort.core.timeutil import format_deadline, utcnow
+from cohort.core.timeutil import utcnow
 from cohort.enrolment.models import Application, ApplicationSubmission
-from cohort.enrolment.services.applications import APPLICATION_FIELDS, submit_application
+from cohort.enrolment.services.applications import (
+    APPLICATION_FIELDS,
+    check_call_open,
+    submit_application,
+)
 from cohort.enrolment.services.errors import EnrolmentError
 from cohort.extensions import db
 
@@ -22,22 +26,12 @@ __all__ = ["request_application", "submission_by_token", "confirm_submission",
            "withdraw_application"]
 
 
-def _check_call_open(cohort: Cohort) -> None:
-    now = utcnow()
-    if cohort.call_is_open(now):
-        return
-    if cohort.call_has_closed(now):
-        closed = format_deadline(cohort.applications_close_at, cohort.timezone)
-        raise EnrolmentError(f"Applications to {cohort.title} closed at {closed}")
-    raise EnrolmentError(f"{cohort.title} is not taking applications now")
-
-
 def request_application(cohort: Cohort, email: str, **answers) -> str | None:
     """Keep the answers aside and mail the address a link to confirm them; return the link's
     token (for the mail only: no page shows it). Raises EnrolmentError for a closed call, an
     invalid address or a missing answer. Beyond APPLY_LIMIT_PER_EMAIL requests for one address
     in APPLY_LIMIT_WINDOW, nothing more is mailed (and None is returned)."""
-    _check_call_open(cohort)
+    check_call_open(cohort)
     try:
         email = normalise_email(email)
     except AccountError as error:
@@ -80,11 +74,11 @@ def confirm_submission(submission: ApplicationSubmission) -> tuple[Application, 
     if submission.confirmed_at is not None:
         raise EnrolmentError("This link has already been used. Your application's own page "
                              "is linked from the email we sent when you confirmed")
-    _check_call_open(submission.cohort)
-    submission.confirmed_at = utcnow()
-    return submit_application(
+    applied = submit_application(  # checks that the call is still open
         submission.cohort, submission.email,
         **{name: getattr(submission, name) for name in APPLICATION_FIELDS})
+    submission.confirmed_at = utcnow()
+    return applied
 
 
 def withdraw_application(application: Application) -> None:

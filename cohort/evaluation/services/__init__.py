@@ -2,5 +2,37 @@
 evaluator's figures (the analysis itself is in surveys/, which knows no Flask)."""
 
 from cohort.evaluation.services import moments  # noqa: F401  (registers the closing moment)
-from cohort.evaluation.services.report import *  # noqa: F403
-from cohort.evaluation.services.surveys import *  # noqa: F403
+from cohort.evaluation.services.errors import EvaluationError
+from cohort.evaluation.services.report import (
+    MIN_GROUP,
+    InstrumentReport,
+    ItemFigures,
+    report,
+    screen,
+)
+from cohort.evaluation.services.surveys import (
+    RESPONDENT_ROLES,
+    answers_of,
+    asked,
+    attach_survey,
+    change_dates,
+    eligible,
+    get_survey,
+    instrument_of,
+    is_open,
+    pseudonym_key,
+    remove_survey,
+    respondent_key,
+    response_of,
+    save_answers,
+    started_count,
+    surveys_of,
+    tracking,
+)
+
+__all__ = [
+    "answers_of", "asked", "attach_survey", "change_dates", "eligible", "EvaluationError",
+    "get_survey", "instrument_of", "InstrumentReport", "is_open", "ItemFigures", "MIN_GROUP",
+    "pseudonym_key", "remove_survey", "report", "respondent_key", "RESPONDENT_ROLES",
+    "response_of", "save_answers", "screen", "started_count", "surveys_of", "tracking",
+]

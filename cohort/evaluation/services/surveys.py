@@ -23,9 +23,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from cohort.cohorts.models import Cohort, Membership
 from cohort.cohorts.services import ensure_changeable
 from cohort.core.audit import record
-from cohort.core.errors import UserError, check_version
+from cohort.core.errors import check_version
 from cohort.core.timeutil import format_local, utcnow
 from cohort.evaluation.models import Answer, PseudonymKey, Response, Survey
+from cohort.evaluation.services.errors import EvaluationError
 from cohort.extensions import db
 from cohort.programme.services import programme_objectives
 from surveys.answers import check_answers
@@ -37,7 +38,7 @@ from surveys.instrument import (
     shipped,
 )
 
-__all__ = ["EvaluationError", "RESPONDENT_ROLES", "attach_survey", "change_dates",
+__all__ = ["RESPONDENT_ROLES", "attach_survey", "change_dates",
            "remove_survey", "started_count", "surveys_of", "get_survey",
            "instrument_of", "is_open", "respondent_key", "response_of", "save_answers",
            "eligible", "asked", "tracking", "answers_of", "pseudonym_key"]
@@ -49,10 +50,6 @@ RESPONDENT_ROLES = ("participant",)
 
 # An anonymous survey's answers are broken down only from this many responses (report.py).
 MIN_GROUP = 5
-
-
-class EvaluationError(UserError):
-    pass
 
 
 def _as_json(instrument: Instrument) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from cohort.cohorts.models import Cohort, Membership, Place
+from cohort.cohorts.models import Cohort, Place
 from cohort.cohorts.services import ensure_changeable
 from cohort.core.errors import ChangedMeanwhile
 from cohort.core.pages import Page, paginate
@@ -296,9 +296,3 @@ def history_of(item: ActionItem) -> tuple[list[ItemUpdate], list[ItemChange]]:
     changes = list(db.session.execute(select(ItemChange).where(ItemChange.item_id == item.id)
                                       .order_by(ItemChange.version.desc())).scalars())
     return updates, changes
-
-
-def owners_memberships(cohort: Cohort, user_ids: set[int]) -> dict[int, Membership]:
-    return {m.user_id: m for m in db.session.execute(select(Membership).where(
-        Membership.cohort_id == cohort.id, Membership.user_id.in_(user_ids),
-        Membership.status == "active")).scalars()}

@@ -15,13 +15,14 @@ from cohort.accounts.models import (
     User,
     UserSession,
 )
+from cohort.accounts.services.errors import AccountError
 from cohort.accounts.services.passwords import (
     check_password,
     hash_password,
     password_problem,
     verify_password,
 )
-from cohort.accounts.services.users import AccountError, find_user_by_email, normalise_email
+from cohort.accounts.services.users import find_user_by_email, normalise_email
 from cohort.core.audit import record
 from cohort.core.database import end_read, read_before_write
 from cohort.core.security import token_hash

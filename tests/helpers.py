@@ -1,4 +1,5 @@
-"""Helpers for the enrolment tests: form answers, page text, mail links, date boxes."""
+"""Helpers for the tests of the cohort and enrolment modules: form answers, page text, mail
+links, date boxes."""
 
 import html
 import re

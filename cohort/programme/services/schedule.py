@@ -1,5 +1,5 @@
-"""Sessions: scheduled in a named zone, edited and cancelled; the programme's objectives; what
-a member sees (the timeline)."""
+"""The programme's schedule: sessions scheduled in a named zone, edited and cancelled; the
+programme's objectives; what a member sees (the timeline)."""
 
 import re
 from dataclasses import dataclass, field

@@ -5,14 +5,13 @@ from sqlalchemy import select
 
 from cohort.accounts.models import User
 from cohort.cohorts.models import Membership
-from cohort.cohorts.services import CohortError, update_working_on
+from cohort.cohorts.services import CohortError, hand_over, update_working_on
 from cohort.core.database import commit
 from cohort.core.timeutil import format_date, utcnow
-from cohort.enrolment.services import decide_colleague, hand_over, propose_colleague
+from cohort.enrolment.services import decide_colleague, propose_colleague
 from cohort.extensions import db
 from tests.conftest import DEFAULT_PASSWORD, count_queries, post_form
-
-from .helpers import fresh, link_path, mail_to, text_of
+from tests.helpers import fresh, link_path, mail_to, text_of
 
 # Staff ------------------------------------------------------------------------------------------
 
