@@ -77,6 +77,10 @@ RULES: dict[str, dict] = {
                                 admin=200),
     "takes_part": expect(outsider=404, participant=200, facilitator=403, evaluator=403,
                          admin=403),
+    # enrolment
+    # Bringing colleagues, proposing a handover: the holder of a place (the world's participant).
+    "holds_place": expect(outsider=404, participant=200, facilitator=403, evaluator=403,
+                          admin=403),
 }
 
 # Routes whose answers cannot be derived from their declaration: each actor's answer.
@@ -85,4 +89,9 @@ OVERRIDES: dict[str, dict] = {}
 PUBLIC_ARGUMENTS: dict[str, Callable[[Any], dict]] = {
     "static": lambda world: {"filename": "dist/cohort.css"},
     "programme.feed": lambda world: {"token": world.users["participant"].calendar_token},
+    # enrolment
+    "enrolment.apply": lambda world: {"slug": world.cohort_a.slug},
+    "enrolment.application_status": lambda world: {"token": world.application_token},
+    "enrolment.confirm_application": lambda world: {"token": world.submission_token},
+    "enrolment.join_team": lambda world: {"token": world.team_token},
 }
