@@ -81,6 +81,13 @@ RULES: dict[str, dict] = {
     # Bringing colleagues, proposing a handover: the holder of a place (the world's participant).
     "holds_place": expect(outsider=404, participant=200, facilitator=403, evaluator=403,
                           admin=403),
+    # evaluation
+    # Answering surveys: the cohort's participants (the places' holders); staff are refused.
+    "can_answer_surveys": expect(outsider=404, participant=200, facilitator=403, evaluator=403,
+                                 admin=403),
+    # The evaluator's report and its exports: the evaluator and the facilitators.
+    "can_view_evaluation": expect(outsider=404, participant=403, facilitator=200, evaluator=200,
+                                  admin=403),
 }
 
 # Routes whose answers cannot be derived from their declaration: each actor's answer.
