@@ -91,7 +91,11 @@ RULES: dict[str, dict] = {
 }
 
 # Routes whose answers cannot be derived from their declaration: each actor's answer.
-OVERRIDES: dict[str, dict] = {}
+OVERRIDES: dict[str, dict] = {
+    # reminders
+    # The old reminder settings page: members are sent on to their settings page.
+    "reminders.settings": {"participant": 302, "facilitator": 302, "evaluator": 302},
+}
 
 PUBLIC_ARGUMENTS: dict[str, Callable[[Any], dict]] = {
     "static": lambda world: {"filename": "dist/cohort.css"},

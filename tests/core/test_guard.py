@@ -70,4 +70,4 @@ def test_every_route_but_static_declares_its_access(app):
                         if rule.endpoint != "static"
                         and getattr(app.view_functions[rule.endpoint], "access", None) is None)
     assert not [e for e in undeclared if e.split(".")[0] in {"cohorts", "home", "enrolment",
-                                                                "evaluation"}]
+                                                                "evaluation", "reminders"}]
