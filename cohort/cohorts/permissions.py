@@ -121,16 +121,6 @@ def load_cohort(cohort_id: int, *rules: Callable) -> Cohort:
     return cohort
 
 
-def load_member_cohort(cohort_id: int) -> tuple[Cohort, Membership]:
-    """The cohort and the current user's membership of it; 404 for anyone not a member (a site
-    admin included: member pages hold personal details)."""
-    cohort = load_cohort(cohort_id)
-    membership = membership_in(current_user, cohort)
-    if membership is None:
-        abort(404)
-    return cohort, membership
-
-
 def load_in_cohort(cohort: Cohort, model, object_id: int,
                    cohort_id_of: Callable = lambda obj: obj.cohort_id):
     """The object with this id, when it belongs to the cohort; 404 otherwise."""
