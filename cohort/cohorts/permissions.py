@@ -12,9 +12,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from cohort.accounts.permissions import is_admin
-from cohort.cohorts.models import Cohort, Membership
+from cohort.cohorts.models import Cohort, Membership, Place
 from cohort.cohorts.services import cohort_with_membership, membership_of
-from cohort.core.guard import Loader, hides
+from cohort.core.guard import Loader, child, hides
 from cohort.extensions import db
 
 __all__ = ["can_view_cohort", "is_member", "can_facilitate", "can_change", "takes_part",
@@ -100,7 +100,12 @@ def find_cohort(user, cohort_id: int, _parent=None) -> Cohort | None:
     return cohort
 
 
-LOADERS = (Loader("cohort_id", "cohort", find_cohort),)
+LOADERS = (
+    Loader("cohort_id", "cohort", find_cohort),
+    # A member of the cohort (any role or state), and a place of it: existence and belonging.
+    Loader("membership_id", "membership", child(Membership, "cohort_id"), parent="cohort"),
+    Loader("place_id", "place", child(Place, "cohort_id"), parent="cohort"),
+)
 
 
 def load_cohort(cohort_id: int, *rules: Callable) -> Cohort:
@@ -114,16 +119,6 @@ def load_cohort(cohort_id: int, *rules: Callable) -> Cohort:
     if not all(rule(current_user, cohort) for rule in rules):
         abort(403)
     return cohort
-
-
-def load_member_cohort(cohort_id: int) -> tuple[Cohort, Membership]:
-    """The cohort and the current user's membership of it; 404 for anyone not a member (a site
-    admin included: member pages hold personal details)."""
-    cohort = load_cohort(cohort_id)
-    membership = membership_in(current_user, cohort)
-    if membership is None:
-        abort(404)
-    return cohort, membership
 
 
 def load_in_cohort(cohort: Cohort, model, object_id: int,

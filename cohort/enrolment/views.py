@@ -1,18 +1,11 @@
 """Enrolment pages: the public call, review and the waitlist, the roster, handovers, your place."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from cohort.cohorts import services as cohort_services
 from cohort.cohorts.forms import PersonForm, WorkingOnForm
-from cohort.cohorts.models import Membership, Place
-from cohort.cohorts.permissions import (
-    can_facilitate,
-    load_cohort,
-    load_in_cohort,
-    load_member_cohort,
-    takes_part,
-)
+from cohort.cohorts.permissions import can_facilitate, is_member, membership_in, takes_part
 from cohort.cohorts.services import (
     cohort_by_slug,
     free_places,
@@ -21,10 +14,12 @@ from cohort.cohorts.services import (
     update_working_on,
 )
 from cohort.core.forms import ConfirmForm, attempt
+from cohort.core.guard import guard, public
 from cohort.core.timeutil import utcnow
 from cohort.enrolment import services
 from cohort.enrolment.forms import ApplicationForm, ChoiceForm, DecisionForm, HandoverForm
-from cohort.enrolment.models import APPLICATION_STATUSES, HandoverRequest
+from cohort.enrolment.models import APPLICATION_STATUSES
+from cohort.enrolment.permissions import holds_place
 
 bp = Blueprint("enrolment", __name__)
 
@@ -33,6 +28,7 @@ bp = Blueprint("enrolment", __name__)
 
 
 @bp.route("/apply/<slug>", methods=["GET", "POST"])
+@public("the public call for applications (a draft cohort's answers 404)")
 def apply(slug: str):
     cohort = cohort_by_slug(slug)
     if cohort is None or cohort.status == "draft":
@@ -49,6 +45,7 @@ def apply(slug: str):
 
 
 @bp.route("/applications/confirm/<token>", methods=["GET", "POST"])
+@public("the emailed link that confirms an application; the token is the credential")
 def confirm_application(token: str):
     """The link mailed to the address: its owner confirms the answers sent with it."""
     submission = services.submission_by_token(token)
@@ -66,6 +63,7 @@ def confirm_application(token: str):
 
 
 @bp.route("/applications/<token>", methods=["GET", "POST"])
+@public("an applicant's status page; the emailed token is the credential")
 def application_status(token: str):
     """The applicant's own page (its secret link is the credential): the answers as sent, the
     decision, and a way to withdraw."""
@@ -84,9 +82,8 @@ def application_status(token: str):
 
 
 @bp.route("/cohorts/<int:cohort_id>/applications")
-@login_required
-def applications(cohort_id: int):
-    cohort = load_cohort(cohort_id, can_facilitate)
+@guard(can_facilitate)
+def applications(cohort):
     status = request.args.get("status") or None
     query = request.args.get("q", "")[:200]
     page = services.applications_page(cohort, status, query, request.args.get("page"))
@@ -108,10 +105,8 @@ DECISIONS = {
 
 
 @bp.route("/cohorts/<int:cohort_id>/applications/<int:application_id>", methods=["GET", "POST"])
-@login_required
-def application(cohort_id: int, application_id: int):
-    cohort = load_cohort(cohort_id, can_facilitate)
-    application = services.get_application(cohort, application_id) or abort(404)
+@guard(can_facilitate)
+def application(cohort, application):
     form = DecisionForm()
     decide, done = DECISIONS.get(form.decision.data, DECISIONS["decline"])
     ok, _ = attempt(form, lambda: decide(current_user, application, form.message.data))
@@ -124,9 +119,8 @@ def application(cohort_id: int, application_id: int):
 
 
 @bp.post("/cohorts/<int:cohort_id>/waitlist/offer-next")
-@login_required
-def offer_next(cohort_id: int):
-    cohort = load_cohort(cohort_id, can_facilitate)
+@guard(can_facilitate)
+def offer_next(cohort):
     waiting = services.next_on_waitlist(cohort)
     if waiting is None:
         flash("Nobody is on the waitlist.", "info")
@@ -142,9 +136,8 @@ def offer_next(cohort_id: int):
 
 
 @bp.route("/cohorts/<int:cohort_id>/roster")
-@login_required
-def roster(cohort_id: int):
-    cohort = load_cohort(cohort_id, can_facilitate)
+@guard(can_facilitate)
+def roster(cohort):
     roster = cohort_services.roster(cohort)
     free = roster.free(cohort)
     return render_template(
@@ -156,10 +149,8 @@ def roster(cohort_id: int):
 
 
 @bp.route("/cohorts/<int:cohort_id>/places/<int:place_id>/handover", methods=["GET", "POST"])
-@login_required
-def handover(cohort_id: int, place_id: int):
-    cohort = load_cohort(cohort_id, can_facilitate)
-    place = load_in_cohort(cohort, Place, place_id)
+@guard(can_facilitate)
+def handover(cohort, place):
     form = PersonForm()
     ok, successor = attempt(form, lambda: cohort_services.hand_over(
         current_user, place, form.email.data, form.name.data))
@@ -171,11 +162,8 @@ def handover(cohort_id: int, place_id: int):
 
 
 @bp.post("/cohorts/<int:cohort_id>/handovers/<int:request_id>")
-@login_required
-def decide_handover(cohort_id: int, request_id: int):
-    cohort = load_cohort(cohort_id, can_facilitate)
-    proposal = load_in_cohort(cohort, HandoverRequest, request_id,
-                              cohort_id_of=lambda found: found.place.cohort_id)
+@guard(can_facilitate)
+def decide_handover(cohort, proposal):
     form = ChoiceForm()
     approve = form.decision.data == "approve"
     ok, _ = attempt(form, lambda: services.decide_handover(current_user, proposal, approve),
@@ -186,10 +174,8 @@ def decide_handover(cohort_id: int, request_id: int):
 
 
 @bp.post("/cohorts/<int:cohort_id>/team/<int:membership_id>")
-@login_required
-def decide_colleague(cohort_id: int, membership_id: int):
-    cohort = load_cohort(cohort_id, can_facilitate)
-    membership = load_in_cohort(cohort, Membership, membership_id)
+@guard(can_facilitate)
+def decide_colleague(cohort, membership):
     form = ChoiceForm()
     approve = form.decision.data == "approve"
     ok, _ = attempt(form, lambda: services.decide_colleague(current_user, membership, approve),
@@ -201,10 +187,8 @@ def decide_colleague(cohort_id: int, membership_id: int):
 
 
 @bp.route("/cohorts/<int:cohort_id>/members/<int:membership_id>/remove", methods=["GET", "POST"])
-@login_required
-def remove_member(cohort_id: int, membership_id: int):
-    cohort = load_cohort(cohort_id, can_facilitate)
-    membership = load_in_cohort(cohort, Membership, membership_id)
+@guard(can_facilitate)
+def remove_member(cohort, membership):
     form = ConfirmForm()
     ok, place = attempt(form, lambda: cohort_services.leave_place(current_user, membership, how="removed"),
                         flash_errors=True)
@@ -222,9 +206,9 @@ def remove_member(cohort_id: int, membership_id: int):
 
 
 @bp.route("/cohorts/<int:cohort_id>/me", methods=["GET", "POST"])
-@login_required
-def my_place(cohort_id: int):
-    cohort, membership = load_member_cohort(cohort_id)
+@guard(is_member)
+def my_place(cohort):
+    membership = membership_in(current_user, cohort)
     if request.method == "POST" and not takes_part(current_user, cohort):
         abort(403)  # staff have no line in the directory
     form = WorkingOnForm(obj=membership)
@@ -232,7 +216,7 @@ def my_place(cohort_id: int):
     if ok:
         flash("Saved: your peers now see what you are working on.", "success")
         return redirect(url_for("enrolment.my_place", cohort_id=cohort.id))
-    place = membership.place if membership.holds_place else None
+    place = membership.place if holds_place(current_user, cohort) else None
     return render_template(
         "enrolment/my_place.html", cohort=cohort, membership=membership, form=form, place=place,
         team=team_of(place, include_pending=True) if place else [],
@@ -241,21 +225,10 @@ def my_place(cohort_id: int):
     )
 
 
-def _own_place(cohort_id: int):
-    """The cohort and the current user's membership, which must hold a place.
-
-    A non-member (a site admin) gets 404, as on /me; a member without a place, 403.
-    """
-    cohort, membership = load_member_cohort(cohort_id)
-    if not membership.holds_place:
-        abort(403)
-    return cohort, membership
-
-
 @bp.post("/cohorts/<int:cohort_id>/me/team")
-@login_required
-def invite_colleague(cohort_id: int):
-    cohort, membership = _own_place(cohort_id)
+@guard(is_member, holds_place)  # a non-member (a site admin) gets 404, as on /me
+def invite_colleague(cohort):
+    membership = membership_in(current_user, cohort)
     form = PersonForm(prefix="team")
     ok, _ = attempt(form, lambda: services.invite_colleague(
         current_user, membership.place, form.email.data, form.name.data), flash_errors=True)
@@ -266,6 +239,8 @@ def invite_colleague(cohort_id: int):
 
 
 @bp.route("/team/<token>", methods=["GET", "POST"])
+@public("the emailed link a colleague confirms a team invitation with; the token is the "
+        "credential")
 def join_team(token: str):
     """The link mailed to a colleague: they confirm they will join the team."""
     invitation = services.team_invitation_by_token(token)
@@ -278,9 +253,9 @@ def join_team(token: str):
 
 
 @bp.post("/cohorts/<int:cohort_id>/me/handover")
-@login_required
-def propose_handover(cohort_id: int):
-    cohort, membership = _own_place(cohort_id)
+@guard(is_member, holds_place)
+def propose_handover(cohort):
+    membership = membership_in(current_user, cohort)
     form = HandoverForm(prefix="handover")
     ok, _ = attempt(form, lambda: services.request_handover(
         current_user, membership.place, form.email.data, form.name.data, form.note.data),
@@ -291,9 +266,9 @@ def propose_handover(cohort_id: int):
 
 
 @bp.route("/cohorts/<int:cohort_id>/me/leave", methods=["GET", "POST"])
-@login_required
-def leave(cohort_id: int):
-    cohort, membership = load_member_cohort(cohort_id)
+@guard(is_member)
+def leave(cohort):
+    membership = membership_in(current_user, cohort)
     form = ConfirmForm()
     ok, _ = attempt(form, lambda: cohort_services.leave_place(current_user, membership, how="withdrew"))
     if ok:

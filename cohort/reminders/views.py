@@ -2,20 +2,16 @@
 member's reminder settings."""
 
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from cohort.cohorts.permissions import (
-    can_facilitate,
-    load_cohort,
-    load_member_cohort,
-    membership_in,
-)
+from cohort.cohorts.permissions import can_facilitate, is_member, membership_in
 from cohort.cohorts.services import cohort_members
 from cohort.core.errors import UserError
 from cohort.core.forms import ConfirmForm, ascii_number, attempt, seen_version
+from cohort.core.guard import guard
 from cohort.core.timeutil import format_clock, format_date, to_local, zone_for
 from cohort.extensions import db
 from cohort.programme.models import ProgrammeSession
@@ -29,9 +25,8 @@ bp = Blueprint("reminders", __name__)
 
 
 @bp.route("/cohorts/<int:cohort_id>/reminders")
-@login_required
-def index(cohort_id: int):
-    cohort = load_cohort(cohort_id, can_facilitate)
+@guard(can_facilitate)
+def index(cohort):
     return render_template("reminders/index.html", cohort=cohort,
                            reminders=services.reminders_of(cohort),
                            describe=services.describe_when)
@@ -98,9 +93,8 @@ def _form_page(cohort, form, reminder=None):
 
 
 @bp.route("/cohorts/<int:cohort_id>/reminders/new", methods=["GET", "POST"])
-@login_required
-def new(cohort_id: int):
-    cohort = load_cohort(cohort_id, can_facilitate)
+@guard(can_facilitate)
+def new(cohort):
     form = ReminderForm()
     _choices(form, cohort)
     if request.method == "GET":
@@ -136,10 +130,8 @@ def _fill(form: ReminderForm, reminder) -> None:
 
 
 @bp.route("/cohorts/<int:cohort_id>/reminders/<int:reminder_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit(cohort_id: int, reminder_id: int):
-    cohort = load_cohort(cohort_id, can_facilitate)
-    reminder = services.get_reminder(cohort, reminder_id) or abort(404)
+@guard(can_facilitate)
+def edit(cohort, reminder):
     form = ReminderForm()
     _choices(form, cohort)
     if request.method == "GET":
@@ -155,10 +147,8 @@ def edit(cohort_id: int, reminder_id: int):
 
 
 @bp.post("/cohorts/<int:cohort_id>/reminders/<int:reminder_id>/cancel")
-@login_required
-def cancel(cohort_id: int, reminder_id: int):
-    cohort = load_cohort(cohort_id, can_facilitate)
-    reminder = services.get_reminder(cohort, reminder_id) or abort(404)
+@guard(can_facilitate)
+def cancel(cohort, reminder):
     ok, _ = attempt(ConfirmForm(), lambda: services.cancel_reminder(current_user, reminder),
                     flash_errors=True)
     if ok:
@@ -167,10 +157,8 @@ def cancel(cohort_id: int, reminder_id: int):
 
 
 @bp.post("/cohorts/<int:cohort_id>/reminders/<int:reminder_id>/test")
-@login_required
-def test(cohort_id: int, reminder_id: int):
-    cohort = load_cohort(cohort_id, can_facilitate)
-    reminder = services.get_reminder(cohort, reminder_id) or abort(404)
+@guard(can_facilitate)
+def test(cohort, reminder):
     ok, _ = attempt(ConfirmForm(), lambda: services.send_test(
         reminder, membership_in(current_user, cohort)), flash_errors=True)
     if ok:
@@ -180,10 +168,8 @@ def test(cohort_id: int, reminder_id: int):
 
 
 @bp.route("/cohorts/<int:cohort_id>/reminders/<int:reminder_id>")
-@login_required
-def deliveries(cohort_id: int, reminder_id: int):
-    cohort = load_cohort(cohort_id, can_facilitate)
-    reminder = services.get_reminder(cohort, reminder_id) or abort(404)
+@guard(can_facilitate)
+def deliveries(cohort, reminder):
     return render_template("reminders/deliveries.html", cohort=cohort, reminder=reminder,
                            title=services.title_of(reminder, membership_in(current_user, cohort)),
                            deliveries=services.deliveries_of(reminder, request.args.get("page")),
@@ -191,10 +177,8 @@ def deliveries(cohort_id: int, reminder_id: int):
 
 
 @bp.post("/cohorts/<int:cohort_id>/reminders/<int:reminder_id>/resend")
-@login_required
-def resend(cohort_id: int, reminder_id: int):
-    cohort = load_cohort(cohort_id, can_facilitate)
-    reminder = services.get_reminder(cohort, reminder_id) or abort(404)
+@guard(can_facilitate)
+def resend(cohort, reminder):
     form = ResendForm()
     ok, delivery = attempt(form, lambda: services.resend_delivery(
         current_user, reminder, ascii_number(form.delivery.data)), flash_errors=True)
@@ -205,8 +189,7 @@ def resend(cohort_id: int, reminder_id: int):
 
 
 @bp.route("/cohorts/<int:cohort_id>/reminders/settings")
-@login_required
-def settings(cohort_id: int):
+@guard(is_member)
+def settings(cohort):
     """The old reminder settings page: a member's settings are now on one page (accounts)."""
-    cohort, _membership = load_member_cohort(cohort_id)
     return redirect(url_for("accounts.settings", _anchor=f"cohort-{cohort.id}-reminders"))

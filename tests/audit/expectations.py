@@ -77,6 +77,17 @@ RULES: dict[str, dict] = {
                                 admin=200),
     "takes_part": expect(outsider=404, participant=200, facilitator=403, evaluator=403,
                          admin=403),
+    # enrolment
+    # Bringing colleagues, proposing a handover: the holder of a place (the world's participant).
+    "holds_place": expect(outsider=404, participant=200, facilitator=403, evaluator=403,
+                          admin=403),
+    # evaluation
+    # Answering surveys: the cohort's participants (the places' holders); staff are refused.
+    "can_answer_surveys": expect(outsider=404, participant=200, facilitator=403, evaluator=403,
+                                 admin=403),
+    # The evaluator's report and its exports: the evaluator and the facilitators.
+    "can_view_evaluation": expect(outsider=404, participant=403, facilitator=200, evaluator=200,
+                                  admin=403),
 }
 
 # Routes whose answers cannot be derived from their declaration: each actor's answer.
@@ -84,6 +95,9 @@ OVERRIDES: dict[str, dict] = {
     # The old time-zone page: everyone signed in is sent on to their settings page.
     "accounts.preferences": expect(outsider=302, participant=302, facilitator=302,
                                    evaluator=302, admin=302),
+    # reminders
+    # The old reminder settings page: members are sent on to their settings page.
+    "reminders.settings": {"participant": 302, "facilitator": 302, "evaluator": 302},
 }
 
 # Endpoints that take a POST without a CSRF token, with the reason; any other exempt POST is a
@@ -98,4 +112,9 @@ PUBLIC_ARGUMENTS: dict[str, Callable[[Any], dict]] = {
     "accounts.accept_invitation": lambda world: {"token": world.invitation_token},
     "accounts.unsubscribe": lambda world: {"token": world.unsubscribe_token},
     "programme.feed": lambda world: {"token": world.users["participant"].calendar_token},
+    # enrolment
+    "enrolment.apply": lambda world: {"slug": world.cohort_a.slug},
+    "enrolment.application_status": lambda world: {"token": world.application_token},
+    "enrolment.confirm_application": lambda world: {"token": world.submission_token},
+    "enrolment.join_team": lambda world: {"token": world.team_token},
 }

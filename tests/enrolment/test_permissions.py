@@ -120,3 +120,18 @@ def test_members_without_a_place_cannot_bring_colleagues_or_hand_over(client, lo
     actions = [a for a in MEMBER_PAGES if a[1] in ("/cohorts/{c}/me/team", "/cohorts/{c}/me/handover")]
     problems = refusals(client, ids, actions, 403)
     assert not problems, "\n".join(problems)
+
+
+def test_a_facilitator_reaches_no_object_of_another_cohort_through_their_own(
+        client, login, scene, open_cohort, facilitator):
+    """Each application, place, handover proposal and member loads only as one of the URL's
+    cohort: another cohort's facilitator naming them under their own cohort gets 404."""
+    _asha, ids = scene
+    elsewhere = open_cohort("Elsewhere")
+    login(facilitator(elsewhere))
+    actions = [(method, url.replace("{c}", str(elsewhere.id)), data)
+               for method, url, data in FACILITATOR_ACTIONS
+               if any(f"{{{key}}}" in url for key in "aprmh")]
+    assert len(actions) == 8
+    problems = refusals(client, ids, actions, 404)  # nothing of the first cohort changes
+    assert not problems, "\n".join(problems)

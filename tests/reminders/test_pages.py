@@ -218,3 +218,18 @@ def test_a_person_chosen_twice_is_counted_once(as_facilitator, group, workshop):
     assert post_form(as_facilitator, url, fields).status_code == 302
     (reminder,) = _reminders()
     assert [c.membership_id for c in reminder.chosen] == [group.pat.id]
+
+
+def test_another_cohorts_reminder_is_not_found(client, login, group, workshop, make_cohort,
+                                               make_member):
+    """A reminder loads only as one of the URL's cohort: another cohort's facilitator naming
+    it under their own cohort gets 404, and it stays as it was."""
+    reminder = remind(group, session_id=workshop.id)
+    elsewhere = make_cohort("Elsewhere")
+    login(make_member(elsewhere, "facilitator").user)
+    base = f"/cohorts/{elsewhere.id}/reminders/{reminder.id}"
+    assert client.get(base).status_code == 404
+    assert client.get(f"{base}/edit").status_code == 404
+    for action in ("cancel", "test"):
+        assert post_form(client, f"{base}/{action}", {}, page="/account").status_code == 404
+    assert fresh(reminder).status == "active"

@@ -27,7 +27,7 @@ from cohort.extensions import db
 __all__ = [
     "APPLICATION_FIELDS", "check_call_open", "submit_application", "application_by_token", "applications_page",
     "application_counts", "accept_application", "waitlist_application", "decline_application",
-    "next_on_waitlist", "waitlist_offer", "get_application",
+    "next_on_waitlist", "waitlist_offer",
 ]
 
 APPLICATION_FIELDS = (
@@ -128,11 +128,6 @@ def application_by_token(token: str) -> Application | None:
     return db.session.execute(
         select(Application).where(Application.status_token_hash == token_hash(token))
     ).scalar_one_or_none()
-
-
-def get_application(cohort: Cohort, application_id: int) -> Application | None:
-    application = db.session.get(Application, application_id)
-    return application if application and application.cohort_id == cohort.id else None
 
 
 def applications_page(cohort: Cohort, status: str | None, query: str | None,

@@ -17,7 +17,6 @@ from cohort.evaluation.services.surveys import (
     attach_survey,
     change_dates,
     eligible,
-    get_survey,
     instrument_of,
     is_open,
     pseudonym_key,
@@ -32,7 +31,7 @@ from cohort.evaluation.services.surveys import (
 
 __all__ = [
     "answers_of", "asked", "attach_survey", "change_dates", "eligible", "EvaluationError",
-    "get_survey", "instrument_of", "InstrumentReport", "is_open", "ItemFigures", "MIN_GROUP",
+    "instrument_of", "InstrumentReport", "is_open", "ItemFigures", "MIN_GROUP",
     "pseudonym_key", "remove_survey", "report", "respondent_key", "RESPONDENT_ROLES",
     "response_of", "save_answers", "screen", "started_count", "surveys_of", "tracking",
 ]

@@ -39,7 +39,7 @@ from surveys.instrument import (
 )
 
 __all__ = ["RESPONDENT_ROLES", "attach_survey", "change_dates",
-           "remove_survey", "started_count", "surveys_of", "get_survey",
+           "remove_survey", "started_count", "surveys_of",
            "instrument_of", "is_open", "respondent_key", "response_of", "save_answers",
            "eligible", "asked", "tracking", "answers_of", "pseudonym_key"]
 
@@ -160,11 +160,6 @@ def remove_survey(acting, survey: Survey) -> None:
 def surveys_of(cohort: Cohort) -> list[Survey]:
     return list(db.session.execute(select(Survey).where(Survey.cohort_id == cohort.id)
                                    .order_by(Survey.opens_at, Survey.id)).scalars())
-
-
-def get_survey(cohort: Cohort, survey_id: int) -> Survey | None:
-    found = db.session.get(Survey, survey_id)
-    return found if found is not None and found.cohort_id == cohort.id else None
 
 
 def is_open(survey: Survey, now: datetime | None = None) -> bool:

@@ -6,14 +6,14 @@ answers; the attendance and confidence ratings of the sessions and the change in
 import math
 
 from flask import Response, abort, render_template, request
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from cohort.cohorts.permissions import load_cohort
 from cohort.cohorts.services import get_cohort, memberships_for
 from cohort.core.audit import record
 from cohort.core.database import commit
 from cohort.core.errors import render_error
 from cohort.core.forms import ascii_number
+from cohort.core.guard import guard
 from cohort.core.timeutil import utcnow
 from cohort.evaluation import charts, services
 from cohort.evaluation.permissions import can_view_evaluation
@@ -37,10 +37,10 @@ AXES = {"agreement": "Answer", "knowledge": "Knowledge", "rating_0_10": "Rating"
         "rating_1_10": "Rating", "single": "Choice"}
 
 
-def _cohorts(cohort_id: int) -> tuple[list, list[str]]:
+def _cohorts(cohort) -> tuple[list, list[str]]:
     """The cohort, then those `?cohorts=` adds (each one the user may read the evaluation of,
     else 404), and a note for each entry that is not a number."""
-    cohorts = [load_cohort(cohort_id, can_view_evaluation)]
+    cohorts = [cohort]
     notes: list[str] = []
     unknown = 0
     for entry in ",".join(request.args.getlist("cohorts")).split(","):
@@ -192,8 +192,8 @@ def _overview(section: InstrumentReport) -> list[dict]:
             for label, (item, pre, post, change) in zip(labels, rows, strict=True)]
 
 
-def _context(cohort_id: int) -> dict:
-    cohorts, notes = _cohorts(cohort_id)
+def _context(cohort) -> dict:
+    cohorts, notes = _cohorts(cohort)
     sections = services.report(cohorts)
     return {
         "cohort": cohorts[0], "cohorts": cohorts, "notes": notes, "sections": sections,
@@ -215,24 +215,24 @@ def _poolable(cohorts: list) -> list:
 
 
 @bp.route("/cohorts/<int:cohort_id>/evaluation")
-@login_required
-def report(cohort_id: int):
-    context = _context(cohort_id)
+@guard(can_view_evaluation)
+def report(cohort):
+    context = _context(cohort)
     return render_template("evaluation/report.html", poolable=_poolable(context["cohorts"]),
                            **context)
 
 
 @bp.route("/cohorts/<int:cohort_id>/evaluation/print")
-@login_required
-def report_print(cohort_id: int):
+@guard(can_view_evaluation)
+def report_print(cohort):
     return render_template("evaluation/report_print.html", now=utcnow(),
-                           **_context(cohort_id))
+                           **_context(cohort))
 
 
 @bp.route("/cohorts/<int:cohort_id>/evaluation.csv")
-@login_required
-def report_csv(cohort_id: int):
-    cohorts, notes = _cohorts(cohort_id)
+@guard(can_view_evaluation)
+def report_csv(cohort):
+    cohorts, notes = _cohorts(cohort)
     if notes:  # a file cannot say what it left out: refuse, saying why
         return render_error(400, " ".join(notes) + " Correct the link and download again.")
     body = evaluation_csv(cohorts)
@@ -245,9 +245,9 @@ def report_csv(cohort_id: int):
 
 
 @bp.route("/cohorts/<int:cohort_id>/evaluation-codebook.csv")
-@login_required
-def report_codebook(cohort_id: int):
-    cohorts, notes = _cohorts(cohort_id)
+@guard(can_view_evaluation)
+def report_codebook(cohort):
+    cohorts, notes = _cohorts(cohort)
     if notes:
         return render_error(400, " ".join(notes) + " Correct the link and download again.")
     name = cohorts[0].slug + ("-pooled" if len(cohorts) > 1 else "")

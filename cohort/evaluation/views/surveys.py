@@ -1,10 +1,11 @@
 """Giving surveys (facilitators) and answering them (the cohort's participants)."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
-from cohort.cohorts.permissions import can_facilitate, load_cohort, membership_in
+from cohort.cohorts.permissions import can_facilitate, membership_in
 from cohort.core.forms import ConfirmForm, attempt, seen_version
+from cohort.core.guard import guard
 from cohort.core.timeutil import format_date, format_local, utcnow
 from cohort.evaluation import services
 from cohort.evaluation.forms import PHASES, AttachForm, DatesForm, answer_form
@@ -14,9 +15,8 @@ from surveys.instrument import shipped
 
 
 @bp.route("/cohorts/<int:cohort_id>/surveys", methods=["GET", "POST"])
-@login_required
-def surveys(cohort_id: int):
-    cohort = load_cohort(cohort_id, can_facilitate)
+@guard(can_facilitate)
+def surveys(cohort):
     instruments = shipped()
     form = AttachForm()
     form.set_instruments(instruments)
@@ -42,10 +42,9 @@ def surveys(cohort_id: int):
 
 
 @bp.route("/cohorts/<int:cohort_id>/surveys/<int:survey_id>", methods=["GET", "POST"])
-@login_required
-def survey(cohort_id: int, survey_id: int):
-    cohort = load_cohort(cohort_id, can_facilitate)
-    given = services.get_survey(cohort, survey_id) or abort(404)
+@guard(can_facilitate)
+def survey(cohort, survey):
+    given = survey
     form = DatesForm()
     if request.method == "GET":
         form.fill(given.opens_at, given.closes_at, cohort.timezone)
@@ -65,10 +64,9 @@ def survey(cohort_id: int, survey_id: int):
 
 
 @bp.post("/cohorts/<int:cohort_id>/surveys/<int:survey_id>/remove")
-@login_required
-def remove_survey(cohort_id: int, survey_id: int):
-    cohort = load_cohort(cohort_id, can_facilitate)
-    given = services.get_survey(cohort, survey_id) or abort(404)
+@guard(can_facilitate)
+def remove_survey(cohort, survey):
+    given = survey
     title = given.title
     ok, _ = attempt(ConfirmForm(), lambda: services.remove_survey(current_user, given),
                     flash_errors=True)
@@ -90,9 +88,8 @@ def _state(survey, response, now) -> str:
 
 
 @bp.route("/cohorts/<int:cohort_id>/my-surveys")
-@login_required
-def my_surveys(cohort_id: int):
-    cohort = load_cohort(cohort_id, can_answer_surveys)
+@guard(can_answer_surveys)
+def my_surveys(cohort):
     membership = membership_in(current_user, cohort)
     now = utcnow()
     rows = []
@@ -104,10 +101,9 @@ def my_surveys(cohort_id: int):
 
 
 @bp.route("/cohorts/<int:cohort_id>/surveys/<int:survey_id>/answer", methods=["GET", "POST"])
-@login_required
-def answer(cohort_id: int, survey_id: int):
-    cohort = load_cohort(cohort_id, can_answer_surveys)
-    given = services.get_survey(cohort, survey_id) or abort(404)
+@guard(can_answer_surveys)
+def answer(cohort, survey):
+    given = survey
     membership = membership_in(current_user, cohort)
     response = services.response_of(given, membership)
     now = utcnow()

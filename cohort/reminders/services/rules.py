@@ -28,7 +28,7 @@ from cohort.reminders.services.errors import ReminderError
 __all__ = [
     "PLACEHOLDERS", "ReminderData", "add_reminder", "preview_reminder", "update_reminder",
     "cancel_reminder",
-    "apply_defaults", "follow_session", "cancel_with_session", "reminders_of", "get_reminder",
+    "apply_defaults", "follow_session", "cancel_with_session", "reminders_of",
     "set_reminders_off", "reminders_off",
     "due_at_of", "offset_from", "describe_when", "kind_of", "FILLABLE",
 ]
@@ -276,11 +276,6 @@ def reminders_of(cohort: Cohort) -> list[Reminder]:
         .order_by(Reminder.is_default.desc(), Reminder.due_at.is_(None), Reminder.due_at,
                   Reminder.id)
     ).scalars())
-
-
-def get_reminder(cohort: Cohort, reminder_id: int) -> Reminder | None:
-    reminder = db.session.get(Reminder, reminder_id)
-    return reminder if reminder is not None and reminder.cohort_id == cohort.id else None
 
 
 def set_reminders_off(membership: Membership, off: bool) -> None:
