@@ -9,7 +9,6 @@ from cohort.enrolment.services.applications import (
     applications_page,
     check_call_open,
     decline_application,
-    get_application,
     next_on_waitlist,
     submit_application,
     waitlist_application,
@@ -39,7 +38,7 @@ from cohort.enrolment.services.teams import (
 __all__ = [
     "accept_application", "application_by_token", "application_counts", "APPLICATION_FIELDS",
     "applications_page", "check_call_open", "confirm_submission", "decide_colleague",
-    "decide_handover", "decline_application", "EnrolmentError", "get_application",
+    "decide_handover", "decline_application", "EnrolmentError",
     "invite_colleague", "join_team", "next_on_waitlist", "pending_handovers", "propose_colleague",
     "request_application", "request_handover", "submission_by_token", "submit_application",
     "team_invitation_by_token", "waiting_invitations", "waitlist_application", "waitlist_offer",

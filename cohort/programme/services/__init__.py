@@ -14,8 +14,6 @@ from cohort.programme.services.attendance import (
 )
 from cohort.programme.services.errors import ProgrammeError
 from cohort.programme.services.materials import (
-    ALLOWED_FILES,
-    MAX_MATERIAL_BYTES,
     add_material,
     get_material,
     remove_material,
@@ -38,8 +36,8 @@ from cohort.programme.services.schedule import (
 )
 
 __all__ = [
-    "add_material", "add_session", "ALLOWED_FILES", "attendance_of", "attendees", "can_rate",
-    "cancel_session", "get_material", "get_session", "local_to_utc", "MAX_MATERIAL_BYTES",
+    "add_material", "add_session", "attendance_of", "attendees", "can_rate",
+    "cancel_session", "get_material", "get_session", "local_to_utc",
     "next_sessions", "parse_clock", "present_counts", "programme_objectives", "ProgrammeError",
     "rate_objectives", "rating_spread", "rating_spreads", "ratings_of", "record_attendance",
     "register_sizes", "remove_material", "session_count", "SessionData", "sessions_for",
