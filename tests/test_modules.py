@@ -50,20 +50,24 @@ def test_a_scheduled_session_gets_its_thread_through_the_declared_receiver(make_
     assert session_threads.session_thread(session).title == "Data sharing clinic"
 
 
-def test_links_come_from_the_modules_links_files(monkeypatch):
+def test_links_come_from_the_modules_links_files(app, monkeypatch, make_member, make_session):
     found = modules.links()
     assert found["programme_session"] == [session_threads.session_links]
     assert found["action_item"] == [session_threads.item_links]
+    member = make_member(role="facilitator")
+    session = make_session(cohort=member.cohort, title="Data sharing clinic")
     declared = modules.parts
 
     def parts(name):
         offer = SimpleNamespace(LINKS=[("programme_session", lambda obj, user: [
-            (f"More on {obj}", "/more")])])
+            (f"Notes on {obj.title}", "/notes")])])
         return [*declared(name), ("extra", offer)] if name == "links" else declared(name)
 
     monkeypatch.setattr(modules, "parts", parts)
-    assert ("More on a session", "/more") in hooks.extra_links("programme_session",
-                                                               "a session", None)
+    with app.test_request_context():
+        links = hooks.extra_links("programme_session", session, member.user)
+    assert [text.split(" (")[0] for text, _href in links] == [
+        "Questions, slides and follow-up on the board", "Notes on Data sharing clinic"]
 
 
 def test_reminders_find_the_moments_plans_and_evaluation_declare():
@@ -73,17 +77,18 @@ def test_reminders_find_the_moments_plans_and_evaluation_declare():
     assert offered[SURVEY_CLOSES].moments is closing_surveys
 
 
-def test_a_site_administrator_gets_the_invitation_card_on_their_home_page(client, make_user,
-                                                                          make_member):
+def test_a_site_administrator_gets_the_invitation_card_on_their_home_page(app, client,
+                                                                          make_user, make_member):
     admin = make_user("root@example.org", "Site Admin")
     admin.is_admin = True
     member = make_member(role="participant").user
     commit()
-    assert modules.home_cards(member) == []
     card = Card(title="Invitations",
                 text="Bring a facilitator or a participant into Cohort with a sign-in link.",
                 link_text="Invite a facilitator or participant", href="/admin/invite")
-    assert modules.home_cards(admin) == cohort_cards.cards(admin) == [card]
+    with app.test_request_context():
+        assert modules.home_cards(member) == []
+        assert modules.home_cards(admin) == cohort_cards.cards(admin) == [card]
     make_member(role="facilitator", user=admin)  # shown to an admin who is in a cohort too
     sign_in(client, "root@example.org")
     page = client.get("/").get_data(as_text=True)
