@@ -1,15 +1,31 @@
 """Cohort: run a peer-learning cohort of public-sector policy makers."""
 
+import importlib
 from pathlib import Path
 
+import click
 from flask import Flask
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
-from cohort import cli, modules
+from cohort import modules
 from cohort.core import database, errors, security, templating
 from cohort.core.routing import DatabaseId
 from cohort.extensions import csrf, db, login_manager, migrate
 from config import INSTANCE, config_for
+
+
+class _Commands(click.Group):
+    """`flask cohort ...`: the commands of cohort/cli.py, which is imported only when the
+    command line asks for them, so the app (and a web worker) never loads it or the demo."""
+
+    def _group(self) -> click.Group:
+        return importlib.import_module("cohort.cli").cohort_cli
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return self._group().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return self._group().get_command(ctx, cmd_name)
 
 
 def create_app(config=None) -> Flask:
@@ -33,5 +49,5 @@ def create_app(config=None) -> Flask:
     errors.init_app(app)
     modules.init_app(app)
     templating.init_app(app, modules.predicates())
-    cli.register(app)
+    app.cli.add_command(_Commands("cohort", help="Cohort's operations commands."))
     return app

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import AppGroup
 
 from cohort import demo
@@ -136,6 +136,3 @@ def scheduler_command(once: bool) -> None:
         return
     run_scheduler()
 
-
-def register(app: Flask) -> None:
-    app.cli.add_command(cohort_cli)

@@ -3,7 +3,8 @@
 A module may import the modules listed before it, never one listed after it (a test holds
 this: tests/test_structure.py). A new module is a package under cohort/ plus one line here.
 Each package declares what it brings in files of fixed names, and this registry is the only
-place that reads them:
+place that reads them; nothing connects or registers because a file happened to be imported
+(tests/test_structure_extensions.py holds this):
 
 - models.py          its tables (Alembic and create_app import them from here)
 - views.py           `bp`, its blueprint
@@ -12,13 +13,22 @@ place that reads them:
 - jobs.py            `JOBS`: functions the scheduler's sweep runs, each committing its own work
                      (core's last, so the sweep sends what the others queued)
 - access.py          its rows of the route audit: PUBLIC, MATRIX and ROLE_RESTRICTED
-- signals.py         what it tells the modules above it (blinker); receivers connect on import
+- signals.py         what it tells the modules above it (blinker); it connects nothing
+- receivers.py       `RECEIVERS`: [(signal, function), ...], the signals of modules below it
+                     that it acts on; init_app connects them (strong references, once each)
+- links.py           `LINKS`: [(kind, offer), ...], links it offers on a lower module's pages
+                     (see core/hooks.py: `offer(obj, user)` returns [(text, href)])
+- moments.py         `MOMENTS`: [MomentKind, ...], moments a reminder can be set relative to
+                     (reminders/moments.py holds the words and reads them through moments())
+- home.py            `cards(user)`: its cards on the person's home page (core/cards.py)
+- personal_data.py   `export(user) -> dict`: its part of a person's data for a download, and
+                     `erase(user)`: what it does when the person is erased (core/personal.py)
 - settings.py        `sections(user)`: its parts of a person's settings page, and OPTIONAL_MAIL:
                      the kinds of mail a person can stop with one click (see core/sections.py)
 
-`demo` and `cli` sit above every module: they read them all and nothing imports them.
+`demo` and `cli` sit above every module: they read them all and nothing imports them, and
+create_app loads neither (the `flask cohort` commands import cli.py when they run).
 """
-
 import importlib
 import importlib.util
 from types import ModuleType
@@ -113,10 +123,56 @@ def access() -> dict[str, dict]:
     return merged
 
 
+def receivers() -> list[tuple]:
+    """Every module's (signal, function) pairs, in the registry's order."""
+    return [pair for _module, found in parts("receivers") for pair in found.RECEIVERS]
+
+
+def connect_receivers() -> None:
+    """Connect every declared receiver to its signal. Blinker keys a receiver by the function,
+    so connecting again (create_app runs many times in one test process) adds nothing; a strong
+    reference keeps it connected however the function is held."""
+    for signal, function in receivers():
+        signal.connect(function, weak=False)
+
+
+def links() -> dict[str, list]:
+    """The offers of links on other modules' pages, by kind of object, in registry order."""
+    found: dict[str, list] = {}
+    for _module, declared in parts("links"):
+        for kind, offer in declared.LINKS:
+            found.setdefault(kind, []).append(offer)
+    return found
+
+
+def moments() -> dict:
+    """The kinds of moment the modules offer to reminders, by key; a key declared twice is an
+    error."""
+    found: dict = {}
+    for module, declared in parts("moments"):
+        for kind in getattr(declared, "MOMENTS", ()):
+            if kind.key in found:
+                raise RuntimeError(f"the moment {kind.key} is declared twice ({module})")
+            found[kind.key] = kind
+    return found
+
+
+def home_cards(user) -> list:
+    """Every module's cards for the person's home page, in the registry's order."""
+    return [card for _module, found in parts("home") for card in found.cards(user)]
+
+
+def personal_data_parts() -> list[tuple[str, ModuleType]]:
+    """(module, its personal_data.py) for every module that keeps some of a person's data:
+    each has `export(user) -> dict` and `erase(user)` (see core/personal.py)."""
+    return parts("personal_data")
+
+
 def init_app(app: Flask) -> None:
-    """Import every module's parts, register its blueprint, and hand the scheduler its jobs."""
+    """Import every module's parts, register its blueprint, connect the declared receivers, and
+    hand the scheduler its jobs."""
     load_models()
-    parts("signals")
+    connect_receivers()
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
     app.extensions["cohort_jobs"] = jobs()

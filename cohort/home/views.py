@@ -3,6 +3,7 @@
 from flask import Blueprint, render_template
 from flask_login import current_user
 
+from cohort import modules
 from cohort.cohorts.permissions import can_view_cohort, is_member, membership_in
 from cohort.cohorts.services import cohort_members, memberships_for, open_calls
 from cohort.core.guard import guard, public
@@ -15,13 +16,15 @@ bp = Blueprint("home", __name__)
 @bp.route("/")
 @public("the front page: the open calls for a visitor, your cohorts once signed in")
 def home():
-    """Your cohorts; to a visitor who is not signed in, the calls open for applications."""
+    """Your cohorts and the cards the modules offer you (cohort/modules.py, home.py); to a
+    visitor who is not signed in, the calls open for applications."""
     if not current_user.is_authenticated:
         return render_template("home/welcome.html", calls=open_calls())
     memberships = memberships_for(current_user)
     upcoming = next_sessions([m.cohort_id for m in memberships])
     steps = {m.id: services.next_step(m, upcoming.get(m.cohort_id)) for m in memberships}
-    return render_template("home/home.html", memberships=memberships, steps=steps)
+    return render_template("home/home.html", memberships=memberships, steps=steps,
+                           cards=modules.home_cards(current_user))
 
 
 @bp.route("/cohorts/<int:cohort_id>")

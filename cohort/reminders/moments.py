@@ -1,11 +1,14 @@
-"""The hook other modules offer moments through: an action item's due date, a survey's closing
-date. A module above this one registers a kind of moment once, at import; a facilitator can then
-schedule a reminder relative to every moment of that kind (before or after it), and it goes to
-the people the moment names (the item's owner, the survey's non-responders)."""
+"""The words modules above this one offer moments in: an action item's due date, a survey's
+closing date. A module declares its kinds of moment in its moments.py (`MOMENTS = [MomentKind,
+...]`, read by cohort/modules.py; this file declares none); a facilitator can then schedule a
+reminder relative to every moment of that kind (before or after it), and it goes to the people
+the moment names (the item's owner, the survey's non-responders)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+
+from cohort import modules
 
 
 @dataclass(frozen=True)
@@ -25,19 +28,6 @@ class MomentKind:
     moments: Callable
 
 
-_KINDS: dict[str, MomentKind] = {}
-
-
-def register(key: str, label: str, moments: Callable) -> None:
-    """Offer a kind of moment to reminders; a key registered twice is an error."""
-    if key in _KINDS and _KINDS[key].moments is not moments:
-        raise RuntimeError(f"the moment {key} is registered twice")
-    _KINDS[key] = MomentKind(key, label, moments)
-
-
-def unregister(key: str) -> None:
-    _KINDS.pop(key, None)
-
-
 def kinds() -> dict[str, MomentKind]:
-    return dict(_KINDS)
+    """Every kind of moment the modules declare, by key."""
+    return modules.moments()

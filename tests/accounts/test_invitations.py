@@ -7,8 +7,6 @@ from conftest import csrf_from, post_form
 from sqlalchemy import func, select
 
 from cohort.accounts.models import AccountToken, User
-from cohort.accounts.services import issue_token, redeem_token
-from cohort.accounts.signals import invitation_accepted
 from cohort.cohorts.models import Membership
 from cohort.cohorts.services import invite
 from cohort.core.database import commit
@@ -214,21 +212,3 @@ def test_reinviting_someone_who_never_accepted_sends_a_new_link(admin, make_user
     commit()
     assert (user.id, created) == (pending.id, False)
     assert "/invitation/" in outbox[-1].get_content()
-
-
-def test_accepting_an_invitation_is_announced(make_user):
-    """Modules above accounts hear of it through a signal, not an import."""
-    invitee = make_user(password=None)
-    token = issue_token(invitee, "invitation")
-    commit()
-    heard = []
-
-    def receiver(user, **_extra):
-        heard.append(user.id)
-
-    invitation_accepted.connect(receiver)
-    try:
-        redeem_token(token, "invitation", "a fresh passphrase")
-    finally:
-        invitation_accepted.disconnect(receiver)
-    assert heard == [invitee.id]

@@ -4,18 +4,21 @@ member, and helpers to read the reminders they receive."""
 import smtplib
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
+from cohort import modules
 from cohort.core import outbox as core_outbox
 from cohort.core.database import commit
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 from cohort.reminders import services
 from cohort.reminders.models import Delivery, Reminder
+from cohort.reminders.moments import MomentKind
 from cohort.reminders.services import ReminderData
 
 
@@ -26,6 +29,21 @@ class Group:
     pat: Any  # Membership: a participant in London
     ny: Any  # Membership: a participant whose own zone is America/New_York
     colleague: Any  # Membership: a team member
+
+
+@pytest.fixture
+def offer_moment(monkeypatch):
+    """offer(key, label, moments): a kind of moment for one test, declared as a module's
+    moments.py declares one, so the registry finds it beside the modules' own."""
+    offered: list[MomentKind] = []
+    declared = modules.parts
+
+    def parts(name: str):
+        found = declared(name)
+        return [*found, ("test", SimpleNamespace(MOMENTS=offered))] if name == "moments" else found
+
+    monkeypatch.setattr(modules, "parts", parts)
+    return lambda key, label, moments: offered.append(MomentKind(key, label, moments))
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from cohort.core.database import commit
 from cohort.core.models import AuditEvent, MailMessage
 from cohort.core.timeutil import format_local, utcnow
 from cohort.extensions import db
-from cohort.reminders import moments, services
+from cohort.reminders import services
 from cohort.reminders.services import ReminderError
 
 from .conftest import by_recipient, days_from, deliveries, remind, text_of
@@ -163,15 +163,12 @@ def test_the_mail_and_the_session_page_agree_on_the_joining_link(client, login, 
 
 
 def test_the_preview_of_a_moment_reminder_puts_its_placeholders_in_words(as_facilitator,
-                                                                         group):
-    moments.register("test_preview_due", "an action item's due date", lambda *_args: [])
-    try:
-        page = post_form(as_facilitator, f"/cohorts/{group.cohort.id}/reminders/new", {
-            "when": "before_moment", "moment_key": "test_preview_due", "days": "1",
-            "hours": "0", "audience": "everyone", "subject": "Due: ((moment))",
-            "body": "Hello ((name)), see ((link)).", "action": "preview"}).get_data(as_text=True)
-    finally:
-        moments.unregister("test_preview_due")
+                                                                         group, offer_moment):
+    offer_moment("test_preview_due", "an action item's due date", lambda *_args: [])
+    page = post_form(as_facilitator, f"/cohorts/{group.cohort.id}/reminders/new", {
+        "when": "before_moment", "moment_key": "test_preview_due", "days": "1",
+        "hours": "0", "audience": "everyone", "subject": "Due: ((moment))",
+        "body": "Hello ((name)), see ((link)).", "action": "preview"}).get_data(as_text=True)
     assert "It will go out 1 day before an action item&#39;s due date, each time" in page
     assert "Due: each moment" in page and "Hello Fay Facilitator, see its page." in page
 

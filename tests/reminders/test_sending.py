@@ -205,7 +205,7 @@ def test_two_schedulers_at_once_send_each_reminder_once(app, group, make_session
     assert len(set(pairs)) == len(pairs)
 
 
-def test_a_module_can_offer_moments_to_remind_of(group, outbox):
+def test_a_module_can_offer_moments_to_remind_of(group, outbox, offer_moment):
     due = utcnow() + timedelta(hours=20)
     offered = [Moment(ref=41, at=due, recipients=[group.pat], title="Action: map your data",
                       link="https://cohort.example.org/plans/41")]
@@ -214,35 +214,26 @@ def test_a_module_can_offer_moments_to_remind_of(group, outbox):
         assert cohort.id == group.cohort.id
         return [m for m in offered if since <= m.at <= until]
 
-    moments.register("test_action_due", "an action item's due date", action_items)
-    try:
-        reminder = remind(group, anchor="moment", moment_key="test_action_due",
-                          offset_minutes=-DAY, subject="Due soon: ((moment))",
-                          body="Hello ((name)), see ((link)) by ((time)).")
-        assert services.describe_when(reminder) == "1 day before an action item's due date"
-        assert _run() == 1
-        assert _run() == 0
-        message = by_recipient(outbox)["pat@example.org"]
-        assert message["Subject"] == "Due soon: Action: map your data"
-        assert "see https://cohort.example.org/plans/41 by " + format_local(
-            due, "Europe/London") in text_of(message)
-        offered.append(Moment(ref=42, at=due, recipients=[group.pat, group.ny], title="Next"))
-        assert _run() == 2
-        assert fresh(reminder).status == "active"  # it keeps reminding of moments to come
-    finally:
-        moments.unregister("test_action_due")
+    offer_moment("test_action_due", "an action item's due date", action_items)
+    reminder = remind(group, anchor="moment", moment_key="test_action_due",
+                      offset_minutes=-DAY, subject="Due soon: ((moment))",
+                      body="Hello ((name)), see ((link)) by ((time)).")
+    assert services.describe_when(reminder) == "1 day before an action item's due date"
+    assert _run() == 1
+    assert _run() == 0
+    message = by_recipient(outbox)["pat@example.org"]
+    assert message["Subject"] == "Due soon: Action: map your data"
+    assert "see https://cohort.example.org/plans/41 by " + format_local(
+        due, "Europe/London") in text_of(message)
+    offered.append(Moment(ref=42, at=due, recipients=[group.pat, group.ny], title="Next"))
+    assert _run() == 2
+    assert fresh(reminder).status == "active"  # it keeps reminding of moments to come
 
 
-def test_a_moment_kind_cannot_be_registered_twice():
-    def one(*_args):
-        return []
-
-    moments.register("test_twice", "one", one)
-    try:
-        with pytest.raises(RuntimeError, match="registered twice"):
-            moments.register("test_twice", "other", lambda *_args: [])
-    finally:
-        moments.unregister("test_twice")
+def test_a_moment_kind_cannot_be_declared_twice(offer_moment):
+    offer_moment("action_item_due", "another", lambda *_args: [])  # plans declares this key
+    with pytest.raises(RuntimeError, match="action_item_due is declared twice"):
+        moments.kinds()
 
 
 def test_deliveries_are_tallied_by_state(group, soon, outbox):
@@ -290,7 +281,8 @@ def test_one_sweep_sends_the_reminders_it_finds_due(app, group, soon, outbox, mo
         "fay@example.org", "nia@example.org", "pat@example.org"]
 
 
-def test_a_reminder_after_a_moment_goes_within_the_grace_and_not_after(app, group, outbox):
+def test_a_reminder_after_a_moment_goes_within_the_grace_and_not_after(app, group, outbox,
+                                                                      offer_moment):
     now = utcnow()
     grace = app.config["REMINDER_GRACE"]
     offered = [Moment(ref=1, at=now - timedelta(hours=3), recipients=[group.pat], title="Fresh"),
@@ -298,30 +290,24 @@ def test_a_reminder_after_a_moment_goes_within_the_grace_and_not_after(app, grou
                       title="Stale"),
                Moment(ref=3, at=now - timedelta(hours=1), recipients=[group.pat],
                       title="Not yet")]
-    moments.register("test_survey_closed", "a survey's closing date",
-                     lambda cohort, since, until: [m for m in offered if since <= m.at <= until])
-    try:
-        remind(group, anchor="moment", moment_key="test_survey_closed", offset_minutes=120,
-               subject="Closed: ((moment))", body="Hello ((name)).")
-        assert _run() == 1
-        assert [m["Subject"] for m in outbox] == ["Closed: Fresh"]
-    finally:
-        moments.unregister("test_survey_closed")
+    offer_moment("test_survey_closed", "a survey's closing date",
+                 lambda cohort, since, until: [m for m in offered if since <= m.at <= until])
+    remind(group, anchor="moment", moment_key="test_survey_closed", offset_minutes=120,
+           subject="Closed: ((moment))", body="Hello ((name)).")
+    assert _run() == 1
+    assert [m["Subject"] for m in outbox] == ["Closed: Fresh"]
 
 
-def test_a_reminder_days_before_a_moment_keeps_its_clock_time_across_a_clock_change(group,
-                                                                                   outbox):
+def test_a_reminder_days_before_a_moment_keeps_its_clock_time_across_a_clock_change(
+        group, outbox, offer_moment):
     """Issue 19 item 22, for moments: 7 days before 10:00 is 10:00, not 9:00 or 11:00."""
     at = after_next_clock_change("Europe/London", 3, time(10))
     offered = [Moment(ref=1, at=at.astimezone(UTC), recipients=[group.pat], title="Due")]
-    moments.register("test_clock_change", "a due date",
-                     lambda cohort, since, until: [m for m in offered if since <= m.at <= until])
-    try:
-        remind(group, anchor="moment", moment_key="test_clock_change", offset_minutes=-7 * DAY,
-               subject="Due: ((moment))", body="Hello ((name)).")
-        due = datetime.combine(at.date() - timedelta(days=7), time(10),
-                               tzinfo=at.tzinfo).astimezone(UTC)
-        assert services.send_due_reminders(now=due - timedelta(minutes=1)) == 0
-        assert services.send_due_reminders(now=due + timedelta(minutes=1)) == 1
-    finally:
-        moments.unregister("test_clock_change")
+    offer_moment("test_clock_change", "a due date",
+                 lambda cohort, since, until: [m for m in offered if since <= m.at <= until])
+    remind(group, anchor="moment", moment_key="test_clock_change", offset_minutes=-7 * DAY,
+           subject="Due: ((moment))", body="Hello ((name)).")
+    due = datetime.combine(at.date() - timedelta(days=7), time(10),
+                           tzinfo=at.tzinfo).astimezone(UTC)
+    assert services.send_due_reminders(now=due - timedelta(minutes=1)) == 0
+    assert services.send_due_reminders(now=due + timedelta(minutes=1)) == 1

@@ -9,7 +9,6 @@ from cohort.accounts.models import AccountToken, ResetRequest, User
 from cohort.accounts.services.errors import AccountError
 from cohort.accounts.services.signin import apply_password, hash_new_password, lift_lock_out
 from cohort.accounts.services.users import normalise_email
-from cohort.accounts.signals import invitation_accepted
 from cohort.core.audit import record
 from cohort.core.mail import send_mail
 from cohort.core.security import token_hash
@@ -71,8 +70,6 @@ def redeem_token(token: str, purpose: str, password: str) -> User:
     if purpose == "reset":
         lift_lock_out(user)
     record(user, f"{purpose}_redeemed", subject=user.email)
-    if purpose == "invitation":
-        invitation_accepted.send(user)
     return user
 
 

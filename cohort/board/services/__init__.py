@@ -2,15 +2,85 @@
 moderation, notifications through core's outbox, search, the resource library, and each
 session's thread."""
 
-from cohort.board.services import sessions  # noqa: F401  (receives the programme's signals)
-from cohort.board.services.errors import BoardError  # noqa: F401
-from cohort.board.services.feedback import *  # noqa: F403
-from cohort.board.services.files import *  # noqa: F403
-from cohort.board.services.members import *  # noqa: F403
-from cohort.board.services.moderation import *  # noqa: F403
-from cohort.board.services.notify import *  # noqa: F403
-from cohort.board.services.resources import *  # noqa: F403
-from cohort.board.services.search import *  # noqa: F403
-from cohort.board.services.sessions import *  # noqa: F403
-from cohort.board.services.text import handle_for, quote  # noqa: F401
-from cohort.board.services.threads import *  # noqa: F403
+from cohort.board.services.errors import BoardError
+from cohort.board.services.feedback import (
+    add_version,
+    answer,
+    answers_of,
+    feedback_givers,
+    get_version,
+    own_answers,
+    reopen,
+    resolve,
+    versions_of,
+)
+from cohort.board.services.files import visible_attachment
+from cohort.board.services.members import (
+    acknowledge,
+    board_member,
+    board_people,
+    handles,
+    note_visit,
+    previous_visit,
+    set_notify,
+)
+from cohort.board.services.moderation import (
+    hide_post,
+    move_thread,
+    set_locked,
+    set_pinned,
+    show_post,
+)
+from cohort.board.services.notify import send_digests
+from cohort.board.services.resources import (
+    ResourceData,
+    add_resource,
+    approve_resource,
+    get_resource,
+    hallmark_tags,
+    remove_resource,
+    resources_of,
+    topics_of,
+)
+from cohort.board.services.search import Found, search
+from cohort.board.services.session_threads import (
+    ensure_session_threads,
+    item_of,
+    own_item,
+    session_thread,
+)
+from cohort.board.services.text import handle_for, quote
+from cohort.board.services.threads import (
+    POSTS_A_PAGE,
+    THREADS_A_PAGE,
+    FileIn,
+    NewThread,
+    create_thread,
+    delete_post,
+    edit_post,
+    follow,
+    get_post,
+    get_thread,
+    is_following,
+    local_today,
+    mark_read,
+    posts_page,
+    reply,
+    revisions_of,
+    store_file,
+    threads_page,
+    unfollow,
+)
+
+__all__ = [
+    "POSTS_A_PAGE", "THREADS_A_PAGE", "BoardError", "FileIn", "Found", "NewThread",
+    "ResourceData", "acknowledge", "add_resource", "add_version", "answer", "answers_of",
+    "approve_resource", "board_member", "board_people", "create_thread", "delete_post",
+    "edit_post", "ensure_session_threads", "feedback_givers", "follow", "get_post",
+    "get_resource", "get_thread", "get_version", "hallmark_tags", "handle_for", "handles",
+    "hide_post", "is_following", "item_of", "local_today", "mark_read", "move_thread",
+    "note_visit", "own_answers", "own_item", "posts_page", "previous_visit", "quote",
+    "remove_resource", "reopen", "reply", "resolve", "resources_of", "revisions_of", "search",
+    "send_digests", "session_thread", "set_locked", "set_notify", "set_pinned", "show_post",
+    "store_file", "threads_page", "topics_of", "unfollow", "versions_of", "visible_attachment",
+]

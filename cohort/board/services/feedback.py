@@ -11,10 +11,10 @@ from cohort.board.models import (
     Post,
     Thread,
 )
-from cohort.board.services import search
 from cohort.board.services.errors import BoardError
 from cohort.board.services.members import ensure_acknowledged
 from cohort.board.services.notify import notify_feedback
+from cohort.board.services.search import index
 from cohort.board.services.text import clean_text, plain, render
 from cohort.board.services.threads import FileIn, check_file, store_file
 from cohort.cohorts.models import Cohort, Membership
@@ -70,7 +70,7 @@ def add_version(acting, thread: Thread, text: str | None, upload: FileIn | None,
     if thread.resolved_at is not None:
         thread.resolved_at = None  # a new version asks again
     db.session.flush()
-    search.index(cohort.id, "thread", thread.id, thread.title, plain(text) if text else "",
+    index(cohort.id, "thread", thread.id, thread.title, plain(text) if text else "",
                  thread.id)
     return version
 

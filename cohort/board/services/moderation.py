@@ -3,8 +3,8 @@ reason; hiding a thread's opening post hides the thread), show it again, lock, p
 thread between discussion and questions. Every action is written to the audit log."""
 
 from cohort.board.models import Post, Thread
-from cohort.board.services import search
 from cohort.board.services.errors import BoardError
+from cohort.board.services.search import index, unindex
 from cohort.board.services.text import plain
 from cohort.cohorts.models import Cohort
 from cohort.cohorts.services import ensure_changeable
@@ -40,7 +40,7 @@ def hide_post(acting, post: Post, reason: str | None) -> None:
         raise BoardError("Keep the reason to one line of 500 characters or fewer", "reason")
     now = utcnow()
     post.hidden_at, post.hidden_reason, post.hidden_by_id = now, reason, acting.id
-    search.unindex("post", post.id)
+    unindex("post", post.id)
     if post.number == 1:
         thread.hidden_at = now  # search leaves out all of a hidden thread
     db.session.flush()
@@ -53,7 +53,7 @@ def show_post(acting, post: Post) -> None:
     _ensure_not_deleted(post)
     post.hidden_at = post.hidden_reason = post.hidden_by_id = None
     if post.deleted_at is None:
-        search.index(cohort.id, "post", post.id, thread.title, plain(post.body), thread.id)
+        index(cohort.id, "post", post.id, thread.title, plain(post.body), thread.id)
     if post.number == 1 and thread.hidden_at is not None:
         thread.hidden_at = None
     db.session.flush()

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from cohort.board.models import Resource, ResourceHallmark
-from cohort.board.services import search
 from cohort.board.services.errors import BoardError
+from cohort.board.services.search import index, unindex
 from cohort.board.services.threads import FileIn, check_file, store_file
 from cohort.cohorts.models import Cohort
 from cohort.cohorts.services import ensure_changeable
@@ -78,7 +78,7 @@ def add_resource(acting, cohort: Cohort, data: ResourceData, approved: bool) -> 
 
 
 def _index(resource: Resource) -> None:
-    search.index(resource.cohort_id, "resource", resource.id, resource.title,
+    index(resource.cohort_id, "resource", resource.id, resource.title,
                   f"{resource.topic}. {resource.description or ''}")
 
 
@@ -93,7 +93,7 @@ def approve_resource(acting, resource: Resource) -> None:
 
 def remove_resource(acting, resource: Resource) -> None:
     ensure_changeable(db.session.get(Cohort, resource.cohort_id))
-    search.unindex("resource", resource.id)
+    unindex("resource", resource.id)
     db.session.delete(resource)
     db.session.flush()
     record(acting, "resource_removed", subject=f"resource {resource.id}",

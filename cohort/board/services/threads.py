@@ -17,10 +17,10 @@ from cohort.board.models import (
     Thread,
     ThreadRead,
 )
-from cohort.board.services import search
 from cohort.board.services.errors import BoardError
 from cohort.board.services.members import ensure_acknowledged
 from cohort.board.services.notify import notify_new_post, resolve_mentions
+from cohort.board.services.search import index, unindex
 from cohort.board.services.text import clean_text, mentioned, plain, render
 from cohort.cohorts.models import Cohort, Membership
 from cohort.cohorts.services import ensure_changeable
@@ -156,7 +156,7 @@ def create_thread(acting, membership: Membership, cohort: Cohort, data: NewThrea
         db.session.add(DraftVersion(thread_id=thread.id, number=1, text=draft_text or None,
                                     html=render(draft_text) if draft_text else None,
                                     attachment_id=getattr(stored, "id", None)))
-    search.index(cohort.id, "thread", thread.id, title, plain(draft_text) if draft_text else "",
+    index(cohort.id, "thread", thread.id, title, plain(draft_text) if draft_text else "",
                  thread.id)
     _add_post(acting, cohort, thread, body, attachment, mentions, now)
     return thread
@@ -176,7 +176,7 @@ def _add_post(acting, cohort: Cohort, thread: Thread, body: str, upload: Checked
     db.session.add(post)
     db.session.flush()
     follow(acting, thread)
-    search.index(cohort.id, "post", post.id, thread.title, plain(body), thread.id)
+    index(cohort.id, "post", post.id, thread.title, plain(body), thread.id)
     notify_new_post(cohort, thread, post, acting, mentions)
     return post
 
@@ -219,7 +219,7 @@ def edit_post(acting, post: Post, body: str, seen_version: int | None) -> Post:
                                 written_at=post.edited_at or post.created_at))
     post.body, post.html, post.edited_at = body, render(body), utcnow()
     db.session.flush()
-    search.index(cohort.id, "post", post.id, thread.title, plain(body), thread.id)
+    index(cohort.id, "post", post.id, thread.title, plain(body), thread.id)
     notify_new_post(cohort, thread, post, acting, mentions, edited=True)
     return post
 
@@ -235,7 +235,7 @@ def delete_post(acting, post: Post) -> None:
         raise BoardError("This thread is locked: its posts can no longer change")
     if post.deleted_at is None:
         post.deleted_at = utcnow()
-        search.unindex("post", post.id)
+        unindex("post", post.id)
         db.session.flush()
         # Gone from every page; the audit log keeps that it was, and by whom.
         record(acting, "post_deleted", subject=f"post {post.id}")

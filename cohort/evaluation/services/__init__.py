@@ -1,7 +1,6 @@
 """Evaluation services: surveys given in a cohort and answered by its participants, and the
 evaluator's figures (the analysis itself is in surveys/, which knows no Flask)."""
 
-from cohort.evaluation.services import moments  # noqa: F401  (registers the closing moment)
 from cohort.evaluation.services.errors import EvaluationError
 from cohort.evaluation.services.report import (
     MIN_GROUP,

@@ -13,7 +13,7 @@ from cohort.core.mail import external_url
 from cohort.evaluation.models import Survey
 from cohort.evaluation.services.surveys import eligible, tracking
 from cohort.extensions import db
-from cohort.reminders.moments import Moment, register
+from cohort.reminders.moments import Moment
 
 __all__ = ["SURVEY_CLOSES", "closing_ref", "closing_surveys"]
 
@@ -42,6 +42,3 @@ def closing_surveys(cohort: Cohort, since: datetime, until: datetime) -> list[Mo
                                   survey_id=survey.id)))
     return moments
 
-
-register(SURVEY_CLOSES, "a survey's closing time (to those who may not have answered)",
-         closing_surveys)

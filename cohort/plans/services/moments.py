@@ -1,5 +1,6 @@
 """Action items' due dates, offered to reminders as moments: a facilitator can remind an
-item's owner before it is due. A done item is not a moment any more."""
+item's owner before it is due (declared in plans/moments.py). A done item is not a moment any
+more."""
 
 from datetime import datetime, time, timedelta
 
@@ -10,7 +11,7 @@ from cohort.core.mail import external_url
 from cohort.core.timeutil import zone
 from cohort.extensions import db
 from cohort.plans.models import ActionItem, ActionPlan
-from cohort.reminders.moments import Moment, register
+from cohort.reminders.moments import Moment
 
 __all__ = ["ITEM_DUE", "due_items"]
 
@@ -42,5 +43,3 @@ def due_items(cohort: Cohort, since: datetime, until: datetime) -> list[Moment]:
                                   item_id=item.id)))
     return moments
 
-
-register(ITEM_DUE, "an action item's due date (to its owner)", due_items)

@@ -1,8 +1,9 @@
 """A session added, moved or cancelled: its reminders follow it, and its members get one
 message with the calendar entry: published (METHOD:PUBLISH, which asks for no reply) when it is
 added or moved, or METHOD:CANCEL when cancelled, always with the same UID and a higher SEQUENCE,
-so calendar programs add the event or change the one they already have. These receive the
-programme's signals; the programme knows nothing of them."""
+so calendar programs add the event or change the one they already have. The receivers below
+are connected to the programme's signals by reminders/receivers.py; the programme knows
+nothing of them."""
 
 from sqlalchemy import select
 
@@ -10,7 +11,6 @@ from cohort.cohorts.models import Membership
 from cohort.core.mail import send_mail
 from cohort.core.timeutil import format_local, zone_for
 from cohort.extensions import db
-from cohort.programme import signals
 from cohort.programme.models import ProgrammeSession, visible_audiences
 from cohort.reminders.services.rules import apply_defaults, cancel_with_session, follow_session
 from cohort.reminders.services.sending import session_calendar, session_link, settings_link
@@ -44,20 +44,17 @@ def notify_members(session: ProgrammeSession, change: str, acting=None) -> int:
     return len(members)
 
 
-@signals.session_scheduled.connect
-def _scheduled(session: ProgrammeSession, acting=None, **_extra) -> None:
+def on_session_scheduled(session: ProgrammeSession, acting=None, **_extra) -> None:
     apply_defaults(session)
     notify_members(session, "added", acting)
 
 
-@signals.session_changed.connect
-def _changed(session: ProgrammeSession, acting=None, moved: bool = False, **_extra) -> None:
+def on_session_changed(session: ProgrammeSession, acting=None, moved: bool = False, **_extra) -> None:
     if moved:
         follow_session(session)
         notify_members(session, "moved", acting)
 
 
-@signals.session_cancelled.connect
-def _cancelled(session: ProgrammeSession, acting=None, **_extra) -> None:
+def on_session_cancelled(session: ProgrammeSession, acting=None, **_extra) -> None:
     cancel_with_session(session)
     notify_members(session, "cancelled", acting)

@@ -4,14 +4,14 @@ the list of a cohort's reminders never counts its deliveries afresh.
 A delivery is skipped, or pending, sent or failed as its message in the outbox is. The counts
 move in the transaction that moves a delivery: when deliveries are made (sending.py), and when
 the outbox records a message's outcome or a failed message is queued again (core's
-`mail_status_changed` signal, received here). `recount` sets them from a fresh count, for data
-changed behind the services' back (the demo)."""
+`mail_status_changed` signal, which reminders/receivers.py connects to follow_the_outbox).
+`recount` sets them from a fresh count, for data changed behind the services' back (the
+demo)."""
 
 from sqlalchemy import bindparam, case, func, select, update
 
 from cohort.cohorts.models import Cohort
 from cohort.core.models import MailMessage
-from cohort.core.signals import mail_status_changed
 from cohort.extensions import db
 from cohort.reminders.models import DELIVERY_STATES_SHOWN as DELIVERY_STATES
 from cohort.reminders.models import Delivery, Reminder
@@ -59,8 +59,7 @@ def count_new(reminder: Reminder, pending: int, skipped: int) -> None:
         db.session.expire(reminder, list(_COUNTERS.values()))
 
 
-@mail_status_changed.connect
-def _follow_the_outbox(message_id: int, status: str, was: str, connection) -> None:
+def follow_the_outbox(message_id: int, status: str, was: str, connection) -> None:
     """Move the delivery whose message this is (if any) from its old state to its new one,
     in the transaction that changed the message."""
     old, new = _STATE_OF_MAIL.get(was), _STATE_OF_MAIL.get(status)

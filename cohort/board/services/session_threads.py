@@ -1,23 +1,22 @@
 """Each session has its thread on the board (questions before it, slides and follow-up after),
 made when the session is scheduled, renamed when it changes, locked when it is cancelled; a
-sweep makes the threads of sessions scheduled before the board existed. The session page and
-an action item's page link here through core's link hook."""
+sweep makes the threads of sessions scheduled before the board existed. The board receives the
+programme's signals through board/receivers.py, and the session page and an action item's page
+link here through board/links.py."""
 
 from flask import url_for
 from sqlalchemy import select
 
 from cohort.board.models import Post, Thread
 from cohort.board.permissions import can_post, can_view_board
-from cohort.board.services import search
+from cohort.board.services.search import index, retitle
 from cohort.board.services.text import plain, render
 from cohort.cohorts.models import Cohort
-from cohort.core.hooks import register_links
 from cohort.core.mail import external_url
 from cohort.core.timeutil import format_date, utcnow
 from cohort.extensions import db
 from cohort.plans.models import ActionItem
 from cohort.plans.services import people_on
-from cohort.programme import signals
 from cohort.programme.models import ProgrammeSession
 
 __all__ = ["session_thread", "ensure_session_thread", "ensure_session_threads",
@@ -52,8 +51,8 @@ def ensure_session_thread(session: ProgrammeSession, acting=None) -> Thread:
                 html=render(body), created_at=now)
     db.session.add(post)
     db.session.flush()
-    search.index(session.cohort_id, "thread", thread.id, thread.title, "", thread.id)
-    search.index(session.cohort_id, "post", post.id, thread.title, plain(body), thread.id)
+    index(session.cohort_id, "thread", thread.id, thread.title, "", thread.id)
+    index(session.cohort_id, "post", post.id, thread.title, plain(body), thread.id)
     return thread
 
 
@@ -68,17 +67,15 @@ def ensure_session_threads() -> int:
     return len(missing)
 
 
-@signals.session_scheduled.connect
-def _scheduled(session: ProgrammeSession, acting=None, **_extra) -> None:
+def on_session_scheduled(session: ProgrammeSession, acting=None, **_extra) -> None:
     ensure_session_thread(session, acting)
 
 
-@signals.session_changed.connect
-def _changed(session: ProgrammeSession, acting=None, **_extra) -> None:
+def on_session_changed(session: ProgrammeSession, acting=None, **_extra) -> None:
     thread = ensure_session_thread(session, acting)
     if thread.title != session.title[:200]:
         thread.title = session.title[:200]
-        search.retitle(thread.id, thread.title)
+        retitle(thread.id, thread.title)
         db.session.flush()
     # The opening post says when the session is: it follows a move unless someone edited it.
     opening = db.session.execute(select(Post).where(Post.thread_id == thread.id,
@@ -87,18 +84,17 @@ def _changed(session: ProgrammeSession, acting=None, **_extra) -> None:
     if opening is not None and opening.edited_at is None and opening.body != body:
         opening.body, opening.html = body, render(body)
         db.session.flush()
-        search.index(session.cohort_id, "post", opening.id, thread.title, plain(body), thread.id)
+        index(session.cohort_id, "post", opening.id, thread.title, plain(body), thread.id)
 
 
-@signals.session_cancelled.connect
-def _cancelled(session: ProgrammeSession, acting=None, **_extra) -> None:
+def on_session_cancelled(session: ProgrammeSession, acting=None, **_extra) -> None:
     thread = ensure_session_thread(session, acting)
     if thread.locked_at is None:
         thread.locked_at = utcnow()
         db.session.flush()
 
 
-def _session_links(session: ProgrammeSession, user) -> list[tuple[str, str]]:
+def session_links(session: ProgrammeSession, user) -> list[tuple[str, str]]:
     cohort = db.session.get(Cohort, session.cohort_id)
     thread = session_thread(session) if can_view_board(user, cohort) else None
     if thread is None or thread.hidden_at is not None:
@@ -109,7 +105,7 @@ def _session_links(session: ProgrammeSession, user) -> list[tuple[str, str]]:
              url_for("board.thread", cohort_id=cohort.id, thread_id=thread.id))]
 
 
-def _item_links(item, user) -> list[tuple[str, str]]:
+def item_links(item, user) -> list[tuple[str, str]]:
     cohort = db.session.get(Cohort, item.plan.cohort_id)
     if not can_view_board(user, cohort):
         return []
@@ -143,6 +139,3 @@ def item_of(thread: Thread) -> ActionItem | None:
 def _people_on(item) -> set[int]:
     return {m.user_id for m in people_on(item.plan.place)}
 
-
-register_links("programme_session", _session_links)
-register_links("action_item", _item_links)
