@@ -75,10 +75,28 @@ RULES: dict[str, dict] = {
                              admin=403),
     "can_create_cohort": expect(outsider=403, participant=403, facilitator=200, evaluator=403,
                                 admin=200),
+    # board: its participants and facilitators; the evaluator and site admins see no board.
+    # The thread is the participant's request for feedback; the post is its opening post.
+    "can_view_board": expect(outsider=404, participant=200, facilitator=200, evaluator=403,
+                             admin=403),
+    "can_post": expect(outsider=404, participant=200, facilitator=200, evaluator=403,
+                       admin=403),
+    "can_moderate": expect(outsider=404, participant=403, facilitator=200, evaluator=403,
+                           admin=403),
+    "can_manage_resources": expect(outsider=404, participant=403, facilitator=200,
+                                   evaluator=403, admin=403),
+    "wrote_post": expect(outsider=403, participant=200, facilitator=403, evaluator=403,
+                         admin=403),
+    "started_thread": expect(outsider=403, participant=200, facilitator=403, evaluator=403,
+                             admin=403),
+    "is_feedback_request": EVERYONE,
 }
 
 # Routes whose answers cannot be derived from their declaration: each actor's answer.
-OVERRIDES: dict[str, dict] = {}
+OVERRIDES: dict[str, dict] = {
+    # board: the old settings page sends board members on to their settings page
+    "board.settings": {"participant": 302, "facilitator": 302},
+}
 
 PUBLIC_ARGUMENTS: dict[str, Callable[[Any], dict]] = {
     "static": lambda world: {"filename": "dist/cohort.css"},

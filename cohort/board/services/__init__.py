@@ -5,7 +5,6 @@ session's thread."""
 from cohort.board.services import sessions  # noqa: F401  (receives the programme's signals)
 from cohort.board.services.errors import BoardError  # noqa: F401
 from cohort.board.services.feedback import *  # noqa: F403
-from cohort.board.services.files import *  # noqa: F403
 from cohort.board.services.members import *  # noqa: F403
 from cohort.board.services.moderation import *  # noqa: F403
 from cohort.board.services.notify import *  # noqa: F403
