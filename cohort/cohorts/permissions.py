@@ -12,9 +12,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from cohort.accounts.permissions import is_admin
-from cohort.cohorts.models import Cohort, Membership
+from cohort.cohorts.models import Cohort, Membership, Place
 from cohort.cohorts.services import cohort_with_membership, membership_of
-from cohort.core.guard import Loader, hides
+from cohort.core.guard import Loader, child, hides
 from cohort.extensions import db
 
 __all__ = ["can_view_cohort", "is_member", "can_facilitate", "can_change", "takes_part",
@@ -100,7 +100,12 @@ def find_cohort(user, cohort_id: int, _parent=None) -> Cohort | None:
     return cohort
 
 
-LOADERS = (Loader("cohort_id", "cohort", find_cohort),)
+LOADERS = (
+    Loader("cohort_id", "cohort", find_cohort),
+    # A place of the cohort, whoever may know of it; who sees its plan or its people is each
+    # route's rule (plans, enrolment).
+    Loader("place_id", "place", child(Place, "cohort_id"), parent="cohort"),
+)
 
 
 def load_cohort(cohort_id: int, *rules: Callable) -> Cohort:

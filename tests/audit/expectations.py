@@ -90,12 +90,22 @@ RULES: dict[str, dict] = {
     "started_thread": expect(outsider=403, participant=200, facilitator=403, evaluator=403,
                              admin=403),
     "is_feedback_request": EVERYONE,
+    # plans: a place's plan to the people on it (the participant) and the cohort's staff
+    "can_view_plan": expect(outsider=404, participant=200, facilitator=200, evaluator=200,
+                            admin=404),
+    "can_edit_plan": expect(outsider=404, participant=200, facilitator=403, evaluator=403,
+                            admin=404),
+    "can_view_maturity": expect(outsider=404, participant=403, facilitator=200, evaluator=200,
+                                admin=403),
 }
 
 # Routes whose answers cannot be derived from their declaration: each actor's answer.
 OVERRIDES: dict[str, dict] = {
     # board: the old settings page sends board members on to their settings page
     "board.settings": {"participant": 302, "facilitator": 302},
+    # plans: your plan and your assessment send you to your place's (staff: the cohort's) page
+    "plans.my_plan": {"participant": 302, "facilitator": 302, "evaluator": 302},
+    "plans.my_assessment": {"facilitator": 302, "evaluator": 302},
 }
 
 PUBLIC_ARGUMENTS: dict[str, Callable[[Any], dict]] = {
