@@ -102,8 +102,10 @@ def find_cohort(user, cohort_id: int, _parent=None) -> Cohort | None:
 
 LOADERS = (
     Loader("cohort_id", "cohort", find_cohort),
-    # A member of the cohort (any role or state), and a place of it: existence and belonging.
+    # A member of the cohort (any role or state): existence and belonging.
     Loader("membership_id", "membership", child(Membership, "cohort_id"), parent="cohort"),
+    # A place of the cohort, whoever may know of it; who sees its plan or its people is each
+    # route's rule (plans, enrolment).
     Loader("place_id", "place", child(Place, "cohort_id"), parent="cohort"),
 )
 

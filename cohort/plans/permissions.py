@@ -1,9 +1,15 @@
 """Who sees and changes maturity assessments and action plans. A place's plan and ratings
 belong to the people on it (its holder and approved team members), who change them; the
-cohort's facilitators and evaluators read them; other participants do not see them."""
+cohort's facilitators and evaluators read them; other participants do not see them (404: to
+them, a place's plan does not exist).
+
+The module's URL arguments load here (LOADERS): an item of the place's plan, a self-assessment
+round of the cohort. The place itself loads with the cohort (cohorts/permissions.py)."""
 
 from cohort.cohorts.models import Cohort, Place
 from cohort.cohorts.permissions import membership_in, role_in
+from cohort.core.guard import Loader, hides
+from cohort.plans.services import get_item, get_round
 
 __all__ = ["can_view_maturity", "can_view_plan", "can_edit_plan", "on_place", "can_see_names"]
 
@@ -22,6 +28,7 @@ def on_place(user, cohort: Cohort, place: Place) -> bool:
             and membership.role in ("participant", "colleague"))
 
 
+@hides
 def can_view_plan(user, cohort: Cohort, place: Place) -> bool:
     return on_place(user, cohort, place) or can_view_maturity(user, cohort)
 
@@ -36,3 +43,17 @@ def can_see_names(user, cohort: Cohort) -> bool:
     """Who is who on a place's plan and ratings: the people on the place and the cohort's
     facilitators, who follow each plan with its owners. The evaluator sees roles instead."""
     return role_in(user, cohort) in ("facilitator", "participant", "colleague")
+
+
+def find_item(_user, item_id: int, place: Place):
+    return get_item(place, item_id)
+
+
+def find_round(_user, round_id: int, cohort: Cohort):
+    return get_round(cohort, round_id)
+
+
+LOADERS = (
+    Loader("item_id", "item", find_item, parent="place"),
+    Loader("round_id", "assessment_round", find_round, parent="cohort"),
+)

@@ -88,6 +88,28 @@ RULES: dict[str, dict] = {
     # The evaluator's report and its exports: the evaluator and the facilitators.
     "can_view_evaluation": expect(outsider=404, participant=403, facilitator=200, evaluator=200,
                                   admin=403),
+    # board: its participants and facilitators; the evaluator and site admins see no board.
+    # The thread is the participant's request for feedback; the post is its opening post.
+    "can_view_board": expect(outsider=404, participant=200, facilitator=200, evaluator=403,
+                             admin=403),
+    "can_post": expect(outsider=404, participant=200, facilitator=200, evaluator=403,
+                       admin=403),
+    "can_moderate": expect(outsider=404, participant=403, facilitator=200, evaluator=403,
+                           admin=403),
+    "can_manage_resources": expect(outsider=404, participant=403, facilitator=200,
+                                   evaluator=403, admin=403),
+    "wrote_post": expect(outsider=403, participant=200, facilitator=403, evaluator=403,
+                         admin=403),
+    "started_thread": expect(outsider=403, participant=200, facilitator=403, evaluator=403,
+                             admin=403),
+    "is_feedback_request": EVERYONE,
+    # plans: a place's plan to the people on it (the participant) and the cohort's staff
+    "can_view_plan": expect(outsider=404, participant=200, facilitator=200, evaluator=200,
+                            admin=404),
+    "can_edit_plan": expect(outsider=404, participant=200, facilitator=403, evaluator=403,
+                            admin=404),
+    "can_view_maturity": expect(outsider=404, participant=403, facilitator=200, evaluator=200,
+                                admin=403),
 }
 
 # Routes whose answers cannot be derived from their declaration: each actor's answer.
@@ -98,6 +120,11 @@ OVERRIDES: dict[str, dict] = {
     # reminders
     # The old reminder settings page: members are sent on to their settings page.
     "reminders.settings": {"participant": 302, "facilitator": 302, "evaluator": 302},
+    # board: the old settings page sends board members on to their settings page
+    "board.settings": {"participant": 302, "facilitator": 302},
+    # plans: your plan and your assessment send you to your place's (staff: the cohort's) page
+    "plans.my_plan": {"participant": 302, "facilitator": 302, "evaluator": 302},
+    "plans.my_assessment": {"facilitator": 302, "evaluator": 302},
 }
 
 # Endpoints that take a POST without a CSRF token, with the reason; any other exempt POST is a

@@ -10,6 +10,7 @@ from conftest import count_queries
 
 from cohort.board import services
 from cohort.board.models import Post, Thread
+from cohort.board.permissions import find_thread
 from cohort.board.services import BoardError
 from cohort.cohorts.services import update_cohort
 from cohort.core.database import commit
@@ -269,5 +270,5 @@ def test_a_threads_page_takes_the_same_queries_however_long_the_thread(board):
 
 def test_a_thread_of_another_cohort_is_not_found(board):
     elsewhere = start(board.zed)
-    assert services.get_thread(board.cohort, elsewhere.id, board.ada.user) is None
-    assert services.get_thread(board.zed.cohort, elsewhere.id, board.zed.user).id == elsewhere.id
+    assert find_thread(board.ada.user, elsewhere.id, board.cohort) is None
+    assert find_thread(board.zed.user, elsewhere.id, board.zed.cohort).id == elsewhere.id

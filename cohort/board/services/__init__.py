@@ -14,7 +14,6 @@ from cohort.board.services.feedback import (
     resolve,
     versions_of,
 )
-from cohort.board.services.files import visible_attachment
 from cohort.board.services.members import (
     acknowledge,
     board_member,
@@ -60,7 +59,6 @@ from cohort.board.services.threads import (
     edit_post,
     follow,
     get_post,
-    get_thread,
     is_following,
     local_today,
     mark_read,
@@ -77,10 +75,10 @@ __all__ = [
     "ResourceData", "acknowledge", "add_resource", "add_version", "answer", "answers_of",
     "approve_resource", "board_member", "board_people", "create_thread", "delete_post",
     "edit_post", "ensure_session_threads", "feedback_givers", "follow", "get_post",
-    "get_resource", "get_thread", "get_version", "hallmark_tags", "handle_for", "handles",
+    "get_resource", "get_version", "hallmark_tags", "handle_for", "handles",
     "hide_post", "is_following", "item_of", "local_today", "mark_read", "move_thread",
     "note_visit", "own_answers", "own_item", "posts_page", "previous_visit", "quote",
     "remove_resource", "reopen", "reply", "resolve", "resources_of", "revisions_of", "search",
     "send_digests", "session_thread", "set_locked", "set_notify", "set_pinned", "show_post",
-    "store_file", "threads_page", "topics_of", "unfollow", "versions_of", "visible_attachment",
+    "store_file", "threads_page", "topics_of", "unfollow", "versions_of",
 ]

@@ -33,7 +33,7 @@ from cohort.core.uploads import CheckedFile, UploadError, accept_upload
 from cohort.extensions import db
 
 __all__ = ["FileIn", "NewThread", "ThreadRow", "check_file", "store_file", "create_thread", "reply", "edit_post",
-           "delete_post", "follow", "unfollow", "is_following", "threads_page", "get_thread",
+           "delete_post", "follow", "unfollow", "is_following", "threads_page",
            "get_post", "posts_page", "mark_read", "POSTS_A_PAGE", "THREADS_A_PAGE",
            "clean_title", "revisions_of", "local_today"]
 
@@ -264,16 +264,6 @@ def unfollow(user, thread: Thread) -> None:
     if found is not None:
         db.session.delete(found)
         db.session.flush()
-
-
-def get_thread(cohort: Cohort, thread_id: int, user, moderator: bool = False) -> Thread | None:
-    """The cohort's thread; a hidden one only for its author and the moderators."""
-    thread = db.session.get(Thread, thread_id)
-    if thread is None or thread.cohort_id != cohort.id:
-        return None
-    if thread.hidden_at is not None and not moderator and thread.author_id != user.id:
-        return None
-    return thread
 
 
 def get_post(thread: Thread, post_id: int) -> Post | None:

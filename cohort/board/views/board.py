@@ -1,24 +1,27 @@
 """The board's front page (threads, newest activity first, with what is new to the reader),
 the ground rules, starting a thread, search, notification settings and file downloads."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from cohort.board import services
 from cohort.board.forms import GroundRulesForm, SearchForm, ThreadForm
 from cohort.board.models import THREAD_KINDS
-from cohort.board.permissions import can_post
+from cohort.board.permissions import can_moderate, can_post, can_view_board
 from cohort.board.views import bp
-from cohort.board.views.common import download, file_in, load_board, page_arg
+from cohort.board.views.common import download, file_in, page_arg
 from cohort.cohorts.models import Cohort
+from cohort.cohorts.permissions import membership_in
 from cohort.core.database import commit_bookkeeping
 from cohort.core.forms import ascii_number, attempt
+from cohort.core.guard import guard
 
 
 @bp.route("/cohorts/<int:cohort_id>/board")
-@login_required
-def index(cohort_id: int):
-    cohort, membership, moderator = load_board(cohort_id)
+@guard(can_view_board)
+def index(cohort):
+    membership = membership_in(current_user, cohort)
+    moderator = can_moderate(current_user, cohort)
     kind = request.args.get("kind") if request.args.get("kind") in THREAD_KINDS else None
     member = services.board_member(membership)
     since = services.previous_visit(membership)
@@ -31,9 +34,9 @@ def index(cohort_id: int):
 
 
 @bp.route("/cohorts/<int:cohort_id>/board/ground-rules", methods=["GET", "POST"])
-@login_required
-def ground_rules(cohort_id: int):
-    cohort, membership, _moderator = load_board(cohort_id)
+@guard(can_view_board)
+def ground_rules(cohort):
+    membership = membership_in(current_user, cohort)
     form = GroundRulesForm()
     member = services.board_member(membership)
     ok, _ = attempt(form, lambda: services.acknowledge(membership))
@@ -52,11 +55,9 @@ def _item(cohort: Cohort, raw):
 
 
 @bp.route("/cohorts/<int:cohort_id>/board/new", methods=["GET", "POST"])
-@login_required
-def new_thread(cohort_id: int):
-    cohort, membership, _moderator = load_board(cohort_id)
-    if not can_post(current_user, cohort):
-        abort(403)
+@guard(can_post)
+def new_thread(cohort):
+    membership = membership_in(current_user, cohort)
     member = services.board_member(membership)
     if member is None or member.acknowledged_at is None:
         return redirect(url_for("board.ground_rules", cohort_id=cohort.id))
@@ -88,9 +89,8 @@ def new_thread(cohort_id: int):
 
 
 @bp.route("/cohorts/<int:cohort_id>/board/search")
-@login_required
-def search(cohort_id: int):
-    cohort, _membership, _moderator = load_board(cohort_id)
+@guard(can_view_board)
+def search(cohort):
     form = SearchForm(request.args)
     asked = request.args.get("q") is not None and form.validate()
     query = (form.q.data or "") if asked else ""
@@ -100,16 +100,13 @@ def search(cohort_id: int):
 
 
 @bp.route("/cohorts/<int:cohort_id>/board/settings")
-@login_required
-def settings(cohort_id: int):
+@guard(can_view_board)
+def settings(cohort):
     """The old board email settings: a member's settings are now on one page (accounts)."""
-    cohort, _membership, _moderator = load_board(cohort_id)
     return redirect(url_for("accounts.settings", _anchor=f"cohort-{cohort.id}-board"))
 
 
 @bp.route("/cohorts/<int:cohort_id>/board/files/<int:attachment_id>")
-@login_required
-def attachment(cohort_id: int, attachment_id: int):
-    cohort, _membership, moderator = load_board(cohort_id)
-    found = services.visible_attachment(cohort, attachment_id, current_user, moderator)
-    return download(found or abort(404))
+@guard(can_view_board)
+def attachment(cohort, attachment):
+    return download(attachment)

@@ -1,22 +1,28 @@
 """The resource library: filter by topic and hallmark; facilitators add resources, members
 propose them for a facilitator to approve."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from cohort.board import services
 from cohort.board.forms import ResourceForm
-from cohort.board.permissions import can_manage_resources, can_post
+from cohort.board.permissions import (
+    can_manage_resources,
+    can_moderate,
+    can_post,
+    can_view_board,
+)
 from cohort.board.views import bp
-from cohort.board.views.common import file_in, load_board
+from cohort.board.views.common import file_in
 from cohort.core.forms import ConfirmForm, attempt
+from cohort.core.guard import guard
 from cohort.plans.services import cohort_framework
 
 
 @bp.route("/cohorts/<int:cohort_id>/resources")
-@login_required
-def resources(cohort_id: int):
-    cohort, _membership, moderator = load_board(cohort_id)
+@guard(can_view_board)
+def resources(cohort):
+    moderator = can_moderate(current_user, cohort)
     framework = cohort_framework(cohort)
     hallmarks = {h.id: h for h in framework.hallmarks} if framework else {}
     by_key = {h.key: h for h in hallmarks.values()}
@@ -32,11 +38,9 @@ def resources(cohort_id: int):
 
 
 @bp.route("/cohorts/<int:cohort_id>/resources/new", methods=["GET", "POST"])
-@login_required
-def new_resource(cohort_id: int):
-    cohort, _membership, moderator = load_board(cohort_id)
-    if not can_post(current_user, cohort):
-        abort(403)
+@guard(can_post)
+def new_resource(cohort):
+    moderator = can_moderate(current_user, cohort)
     framework = cohort_framework(cohort)
     form = ResourceForm()
     form.hallmarks.choices = [(h.key, h.label) for h in framework.hallmarks] if framework else []
@@ -54,17 +58,9 @@ def new_resource(cohort_id: int):
                            topics=services.topics_of(cohort), moderator=moderator)
 
 
-def _resource(cohort, resource_id: int):
-    if not can_manage_resources(current_user, cohort):
-        abort(403)
-    return services.get_resource(cohort, resource_id) or abort(404)
-
-
 @bp.post("/cohorts/<int:cohort_id>/resources/<int:resource_id>/approve")
-@login_required
-def approve_resource(cohort_id: int, resource_id: int):
-    cohort, _membership, _moderator = load_board(cohort_id)
-    resource = _resource(cohort, resource_id)
+@guard(can_manage_resources)
+def approve_resource(cohort, resource):
     ok, _ = attempt(ConfirmForm(), lambda: services.approve_resource(current_user, resource),
                     flash_errors=True)
     if ok:
@@ -73,10 +69,8 @@ def approve_resource(cohort_id: int, resource_id: int):
 
 
 @bp.post("/cohorts/<int:cohort_id>/resources/<int:resource_id>/remove")
-@login_required
-def remove_resource(cohort_id: int, resource_id: int):
-    cohort, _membership, _moderator = load_board(cohort_id)
-    resource = _resource(cohort, resource_id)
+@guard(can_manage_resources)
+def remove_resource(cohort, resource):
     title = resource.title
     ok, _ = attempt(ConfirmForm(), lambda: services.remove_resource(current_user, resource),
                     flash_errors=True)

@@ -2,7 +2,7 @@
 own posts, following; a feedback request's drafts, questions and answers; and moderation."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from cohort.board import services
 from cohort.board.forms import (
@@ -13,17 +13,20 @@ from cohort.board.forms import (
     VersionForm,
     answers_form,
 )
-from cohort.board.permissions import can_post
-from cohort.board.views import bp
-from cohort.board.views.common import (
-    download,
-    file_in,
-    load_post,
-    load_thread,
-    page_arg,
+from cohort.board.permissions import (
+    can_moderate,
+    can_post,
+    can_view_board,
+    is_feedback_request,
+    started_thread,
+    wrote_post,
 )
+from cohort.board.views import bp
+from cohort.board.views.common import download, file_in, page_arg
+from cohort.cohorts.permissions import membership_in
 from cohort.core.database import commit_bookkeeping
 from cohort.core.forms import ConfirmForm, ascii_number, attempt, seen_version
+from cohort.core.guard import guard
 from cohort.core.pages import page_number
 from cohort.plans.permissions import can_view_plan
 
@@ -33,7 +36,7 @@ def _to_thread(cohort, thread, anchor: str | None = None, page: int | None = Non
                             page=page, _anchor=anchor))
 
 
-def _render(cohort, membership, moderator, thread, reply=None, answers=None, status=200):
+def _render(cohort, thread, reply=None, answers=None, status=200):
     # Bookkeeping first (how far the member has read), so the commit expires nothing shown.
     number = page_number(page_arg())
     up_to = min(thread.post_count, number * services.POSTS_A_PAGE)
@@ -46,7 +49,7 @@ def _render(cohort, membership, moderator, thread, reply=None, answers=None, sta
             and not reply.body.data:
         reply.body.data = services.quote(quoted.author.name if quoted.author else "Someone",
                                          quoted.body)
-    member = services.board_member(membership)
+    member = services.board_member(membership_in(current_user, cohort))
     feedback = thread.kind == "feedback"
     item = services.item_of(thread)
     item_link = url_for("plans.item", cohort_id=cohort.id, place_id=item.plan.place_id,
@@ -54,7 +57,7 @@ def _render(cohort, membership, moderator, thread, reply=None, answers=None, sta
         current_user, cohort, item.plan.place) else None
     return render_template(
         "board/thread.html", cohort=cohort, thread=thread, page=page, reply=reply,
-        moderator=moderator, can_write=can_post(current_user, cohort),
+        moderator=can_moderate(current_user, cohort), can_write=can_post(current_user, cohort),
         acknowledged=member is not None and member.acknowledged_at is not None,
         following=services.is_following(current_user, thread), confirm=ConfirmForm(),
         handles=services.handles(cohort), item=item, item_link=item_link,
@@ -67,32 +70,29 @@ def _render(cohort, membership, moderator, thread, reply=None, answers=None, sta
 
 
 @bp.route("/cohorts/<int:cohort_id>/board/threads/<int:thread_id>")
-@login_required
-def thread(cohort_id: int, thread_id: int):
-    return _render(*load_thread(cohort_id, thread_id))
+@guard(can_view_board)
+def thread(cohort, thread):
+    return _render(cohort, thread)
 
 
 @bp.post("/cohorts/<int:cohort_id>/board/threads/<int:thread_id>/reply")
-@login_required
-def reply(cohort_id: int, thread_id: int):
-    cohort, membership, moderator, thread = load_thread(cohort_id, thread_id)
+@guard(can_view_board)
+def reply(cohort, thread):
     form = ReplyForm()
+    membership = membership_in(current_user, cohort)
     ok, post = attempt(form, lambda: services.reply(current_user, membership, thread,
                                                     form.body.data, file_in(form.attachment)))
     if ok:
         flash("Your reply is posted.", "success")
         last = -(-post.number // services.POSTS_A_PAGE)
         return _to_thread(cohort, thread, f"post-{post.number}", last if last > 1 else None)
-    return _render(cohort, membership, moderator, thread, reply=form, status=200)
+    return _render(cohort, thread, reply=form, status=200)
 
 
 @bp.route("/cohorts/<int:cohort_id>/board/threads/<int:thread_id>/posts/<int:post_id>/edit",
           methods=["GET", "POST"])
-@login_required
-def edit_post(cohort_id: int, thread_id: int, post_id: int):
-    cohort, _membership, _moderator, thread, post = load_post(cohort_id, thread_id, post_id)
-    if post.author_id != current_user.id:
-        abort(403)
+@guard(can_view_board, wrote_post)
+def edit_post(cohort, thread, post):
     form = EditForm()
     if request.method == "GET":
         form.body.data, form.version.data = post.body, str(post.version)
@@ -106,11 +106,8 @@ def edit_post(cohort_id: int, thread_id: int, post_id: int):
 
 
 @bp.post("/cohorts/<int:cohort_id>/board/threads/<int:thread_id>/posts/<int:post_id>/delete")
-@login_required
-def delete_post(cohort_id: int, thread_id: int, post_id: int):
-    cohort, _membership, _moderator, thread, post = load_post(cohort_id, thread_id, post_id)
-    if post.author_id != current_user.id:
-        abort(403)
+@guard(can_view_board, wrote_post)
+def delete_post(cohort, thread, post):
     ok, _ = attempt(ConfirmForm(), lambda: services.delete_post(current_user, post),
                     flash_errors=True)
     if ok:
@@ -119,9 +116,8 @@ def delete_post(cohort_id: int, thread_id: int, post_id: int):
 
 
 @bp.post("/cohorts/<int:cohort_id>/board/threads/<int:thread_id>/follow")
-@login_required
-def follow(cohort_id: int, thread_id: int):
-    cohort, _membership, _moderator, thread = load_thread(cohort_id, thread_id)
+@guard(can_view_board)
+def follow(cohort, thread):
     following = services.is_following(current_user, thread)
     ok, _ = attempt(ConfirmForm(), lambda: (services.unfollow if following else services.follow)(
         current_user, thread), flash_errors=True)
@@ -132,27 +128,22 @@ def follow(cohort_id: int, thread_id: int):
 
 
 @bp.post("/cohorts/<int:cohort_id>/board/threads/<int:thread_id>/answers")
-@login_required
-def answer(cohort_id: int, thread_id: int):
-    cohort, membership, moderator, thread = load_thread(cohort_id, thread_id)
+@guard(can_view_board)
+def answer(cohort, thread):
     form = answers_form(thread)
     answers = {q.id: form[f"answer-{q.id}"].data for q in thread.questions}
+    membership = membership_in(current_user, cohort)
     ok, _ = attempt(form, lambda: services.answer(current_user, membership, thread, answers))
     if ok:
         flash("Thank you: your feedback is saved.", "success")
         return _to_thread(cohort, thread, "questions")
-    return _render(cohort, membership, moderator, thread, answers=form)
+    return _render(cohort, thread, answers=form)
 
 
 @bp.route("/cohorts/<int:cohort_id>/board/threads/<int:thread_id>/versions/new",
           methods=["GET", "POST"])
-@login_required
-def new_version(cohort_id: int, thread_id: int):
-    cohort, _membership, _moderator, thread = load_thread(cohort_id, thread_id)
-    if thread.kind != "feedback":
-        abort(404)
-    if thread.author_id != current_user.id:
-        abort(403)
+@guard(can_view_board, is_feedback_request, started_thread)
+def new_version(cohort, thread):
     form = VersionForm()
     ok, version = attempt(form, lambda: services.add_version(
         current_user, thread, form.text.data, file_in(form.file), form.changes.data))
@@ -163,19 +154,14 @@ def new_version(cohort_id: int, thread_id: int):
 
 
 @bp.route("/cohorts/<int:cohort_id>/board/threads/<int:thread_id>/versions/<int:version_id>")
-@login_required
-def version_file(cohort_id: int, thread_id: int, version_id: int):
-    _cohort, _membership, _moderator, thread = load_thread(cohort_id, thread_id)
-    version = services.get_version(thread, version_id) or abort(404)
+@guard(can_view_board)
+def version_file(cohort, thread, version):
     return download(version.attachment or abort(404))
 
 
 @bp.post("/cohorts/<int:cohort_id>/board/threads/<int:thread_id>/resolve")
-@login_required
-def resolve(cohort_id: int, thread_id: int):
-    cohort, _membership, _moderator, thread = load_thread(cohort_id, thread_id)
-    if thread.author_id != current_user.id:
-        abort(403)
+@guard(can_view_board, started_thread)
+def resolve(cohort, thread):
     resolved = thread.resolved_at is not None
     ok, _ = attempt(ConfirmForm(), lambda: (services.reopen if resolved else services.resolve)(
         current_user, thread), flash_errors=True)
@@ -188,11 +174,8 @@ def resolve(cohort_id: int, thread_id: int):
 
 @bp.route("/cohorts/<int:cohort_id>/board/threads/<int:thread_id>/posts/<int:post_id>/hide",
           methods=["GET", "POST"])
-@login_required
-def hide_post(cohort_id: int, thread_id: int, post_id: int):
-    cohort, _membership, moderator, thread, post = load_post(cohort_id, thread_id, post_id)
-    if not moderator:
-        abort(403)
+@guard(can_moderate)
+def hide_post(cohort, thread, post):
     form = HideForm()
     ok, _ = attempt(form, lambda: services.hide_post(current_user, post, form.reason.data))
     if ok:
@@ -203,11 +186,8 @@ def hide_post(cohort_id: int, thread_id: int, post_id: int):
 
 
 @bp.post("/cohorts/<int:cohort_id>/board/threads/<int:thread_id>/posts/<int:post_id>/show")
-@login_required
-def show_post(cohort_id: int, thread_id: int, post_id: int):
-    cohort, _membership, moderator, thread, post = load_post(cohort_id, thread_id, post_id)
-    if not moderator:
-        abort(403)
+@guard(can_moderate)
+def show_post(cohort, thread, post):
     ok, _ = attempt(ConfirmForm(), lambda: services.show_post(current_user, post),
                     flash_errors=True)
     if ok:
@@ -217,12 +197,9 @@ def show_post(cohort_id: int, thread_id: int, post_id: int):
 
 @bp.route("/cohorts/<int:cohort_id>/board/threads/<int:thread_id>/moderate",
           methods=["GET", "POST"])
-@login_required
-def moderate(cohort_id: int, thread_id: int):
+@guard(can_moderate)
+def moderate(cohort, thread):
     """Lock or unlock, pin or unpin, and move a thread: one page of a facilitator's actions."""
-    cohort, _membership, moderator, thread = load_thread(cohort_id, thread_id)
-    if not moderator:
-        abort(403)
     action = request.form.get("action")
     move = MoveForm(formdata=request.form if action == "move" else None)
     if request.method == "POST":

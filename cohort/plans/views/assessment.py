@@ -2,16 +2,17 @@
 submitted, they see the others' ratings and the place agrees a level per hallmark."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from cohort.cohorts.permissions import load_cohort
+from cohort.cohorts.permissions import is_member
 from cohort.core.forms import attempt, seen_version
+from cohort.core.guard import guard
 from cohort.plans import services
 from cohort.plans.forms import hallmark_form
-from cohort.plans.permissions import can_edit_plan, can_view_maturity
+from cohort.plans.permissions import can_edit_plan, can_view_maturity, can_view_plan
 from cohort.plans.services import NOT_YET, place_label
 from cohort.plans.views import bp
-from cohort.plans.views.common import load_place, own_membership, who
+from cohort.plans.views.common import own_membership, who
 
 
 def _level_key(level_id, framework) -> str:
@@ -19,9 +20,8 @@ def _level_key(level_id, framework) -> str:
 
 
 @bp.route("/cohorts/<int:cohort_id>/assessment", methods=["GET", "POST"])
-@login_required
-def my_assessment(cohort_id: int):
-    cohort = load_cohort(cohort_id)
+@guard(is_member)
+def my_assessment(cohort):
     membership = own_membership(cohort)
     if membership is None:
         if can_view_maturity(current_user, cohort):
@@ -63,11 +63,9 @@ def my_assessment(cohort_id: int):
 
 @bp.route("/cohorts/<int:cohort_id>/rounds/<int:round_id>/places/<int:place_id>",
           methods=["GET", "POST"])
-@login_required
-def team(cohort_id: int, round_id: int, place_id: int):
+@guard(can_view_plan)
+def team(cohort, assessment_round, place):
     """The place's ratings in a round, and the levels it agrees."""
-    cohort, place, _framework = load_place(cohort_id, place_id)
-    assessment_round = services.get_round(cohort, round_id) or abort(404)
     framework = assessment_round.framework
     membership = own_membership(cohort)
     staff = can_view_maturity(current_user, cohort)
@@ -88,8 +86,8 @@ def team(cohort_id: int, round_id: int, place_id: int):
         {key: answer for key, answer in form.answers(framework).items() if answer[0]}))
     if ok:
         flash("The agreed levels are saved.", "success")
-        return redirect(url_for("plans.team", cohort_id=cohort.id, round_id=round_id,
-                                place_id=place.id))
+        return redirect(url_for("plans.team", cohort_id=cohort.id,
+                                round_id=assessment_round.id, place_id=place.id))
     level_names = {level.position: level.name for level in framework.levels} | {0: "Not yet"}
     return render_template("plans/team.html", cohort=cohort, place=place, round=assessment_round,
                            framework=framework, rows=rows, people=people, submitted=submitted,

@@ -1,28 +1,20 @@
-"""What the plans pages share: loading a place of the cohort the user may see, and the
-cohort's framework."""
+"""What the plans pages share: the cohort's framework, the current user's place, and how the
+pages name people."""
 
 from flask import abort
 from flask_login import current_user
 
-from cohort.cohorts.models import Place
-from cohort.cohorts.permissions import load_cohort, load_in_cohort, membership_in
-from cohort.plans.permissions import can_edit_plan, can_see_names, can_view_plan
+from cohort.cohorts.permissions import membership_in
+from cohort.plans.permissions import can_see_names
 from cohort.plans.services import Naming, cohort_framework, naming
 
 
-def load_place(cohort_id: int, place_id: int, edit: bool = False):
-    """(cohort, place, framework) when the user may see the place's plan (else 404), and change
-    it when `edit` (else 403)."""
-    cohort = load_cohort(cohort_id)
-    place = load_in_cohort(cohort, Place, place_id)
-    if not can_view_plan(current_user, cohort, place):
-        abort(404)
-    if edit and not can_edit_plan(current_user, cohort, place):
-        abort(403)
+def framework_of(cohort):
+    """The cohort's framework; a plan has nothing to show before the cohort has one (404)."""
     framework = cohort_framework(cohort)
     if framework is None:
         abort(404)
-    return cohort, place, framework
+    return framework
 
 
 def own_membership(cohort):

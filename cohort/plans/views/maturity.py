@@ -2,10 +2,11 @@
 tables, the items overdue or blocked; the facilitator's rounds and framework."""
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from cohort.cohorts.permissions import can_facilitate, load_cohort
+from cohort.cohorts.permissions import can_facilitate
 from cohort.core.forms import ConfirmForm, ascii_number, attempt
+from cohort.core.guard import guard
 from cohort.plans import charts, services
 from cohort.plans.forms import FrameworkChoiceForm, ImportForm, RoundForm
 from cohort.plans.permissions import can_view_maturity
@@ -32,9 +33,8 @@ def _charts(cohort, heatmap) -> dict:
 
 
 @bp.route("/cohorts/<int:cohort_id>/maturity")
-@login_required
-def maturity(cohort_id: int):
-    cohort = load_cohort(cohort_id, can_view_maturity)
+@guard(can_view_maturity)
+def maturity(cohort):
     framework = services.cohort_framework(cohort)
     if framework is None:
         return render_template("plans/maturity.html", cohort=cohort, framework=None)
@@ -45,10 +45,9 @@ def maturity(cohort_id: int):
 
 
 @bp.route("/cohorts/<int:cohort_id>/maturity/<any(overdue, blocked):which>")
-@login_required
-def attention(cohort_id: int, which: str):
+@guard(can_view_maturity)
+def attention(cohort, which: str):
     """Every item of the cohort overdue or blocked, a page at a time."""
-    cohort = load_cohort(cohort_id, can_view_maturity)
     page, places, place_of = services.attention_page(cohort, which, request.args.get("page"))
     return render_template("plans/attention.html", cohort=cohort, which=which, page=page,
                            place_of=place_of, label=place_label,
@@ -56,9 +55,8 @@ def attention(cohort_id: int, which: str):
 
 
 @bp.route("/cohorts/<int:cohort_id>/maturity/rounds", methods=["GET", "POST"])
-@login_required
-def rounds(cohort_id: int):
-    cohort = load_cohort(cohort_id, can_view_maturity)
+@guard(can_view_maturity)
+def rounds(cohort):
     if request.method == "POST" and not can_facilitate(current_user, cohort):
         abort(403)
     form = RoundForm()
@@ -77,10 +75,8 @@ def rounds(cohort_id: int):
 
 
 @bp.post("/cohorts/<int:cohort_id>/maturity/rounds/<int:round_id>/close")
-@login_required
-def close_round(cohort_id: int, round_id: int):
-    cohort = load_cohort(cohort_id, can_facilitate)
-    assessment_round = services.get_round(cohort, round_id) or abort(404)
+@guard(can_facilitate)
+def close_round(cohort, assessment_round):
     ok, _ = attempt(ConfirmForm(), lambda: services.close_round(current_user, assessment_round),
                     flash_errors=True)
     if ok:
@@ -89,9 +85,8 @@ def close_round(cohort_id: int, round_id: int):
 
 
 @bp.route("/cohorts/<int:cohort_id>/maturity/framework", methods=["GET", "POST"])
-@login_required
-def framework(cohort_id: int):
-    cohort = load_cohort(cohort_id, can_view_maturity)
+@guard(can_view_maturity)
+def framework(cohort):
     if request.method == "POST" and not can_facilitate(current_user, cohort):
         abort(403)
     current = services.cohort_framework(cohort)
@@ -122,10 +117,9 @@ def framework(cohort_id: int):
 
 
 @bp.route("/cohorts/<int:cohort_id>/maturity/framework.yaml")
-@login_required
-def framework_file(cohort_id: int):
+@guard(can_view_maturity)
+def framework_file(cohort):
     """The cohort's framework as a file: a starting point for writing another one."""
-    cohort = load_cohort(cohort_id, can_view_maturity)
     current = services.cohort_framework(cohort) or abort(404)
     return Response(services.framework_file(current), mimetype="application/yaml", headers={
         "Content-Disposition": f'attachment; filename="{current.key}.yaml"'})

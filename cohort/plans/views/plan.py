@@ -2,25 +2,25 @@
 changing items, recording progress, the CSV export and the printable page."""
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from cohort.cohorts.permissions import load_cohort
+from cohort.cohorts.permissions import is_member
 from cohort.core.audit import record
 from cohort.core.database import commit
 from cohort.core.forms import ascii_number, attempt, seen_version
+from cohort.core.guard import guard
 from cohort.plans import services
 from cohort.plans.forms import ItemForm, ProgressForm
-from cohort.plans.permissions import can_view_maturity
+from cohort.plans.permissions import can_edit_plan, can_view_maturity, can_view_plan
 from cohort.plans.services import ItemData, place_label
 from cohort.plans.views import bp
-from cohort.plans.views.common import load_place, own_membership, who
+from cohort.plans.views.common import framework_of, own_membership, who
 
 
 @bp.route("/cohorts/<int:cohort_id>/plan")
-@login_required
-def my_plan(cohort_id: int):
+@guard(is_member)
+def my_plan(cohort):
     """Your place's plan; the facilitator and evaluator go to the cohort's overview."""
-    cohort = load_cohort(cohort_id)
     membership = own_membership(cohort)
     if membership is not None:
         return redirect(url_for("plans.plan", cohort_id=cohort.id,
@@ -48,27 +48,27 @@ def _page(cohort, place, framework, template: str, items, **context):
 
 
 @bp.route("/cohorts/<int:cohort_id>/places/<int:place_id>/plan")
-@login_required
-def plan(cohort_id: int, place_id: int):
-    cohort, place, framework = load_place(cohort_id, place_id)
+@guard(can_view_plan)
+def plan(cohort, place):
+    framework = framework_of(cohort)
     page = services.items_page(services.plan_of(place), request.args.get("page"))
     return _page(cohort, place, framework, "plans/plan.html", page.items, page=page,
                  people=services.people_on(place))
 
 
 @bp.route("/cohorts/<int:cohort_id>/places/<int:place_id>/plan/print")
-@login_required
-def plan_print(cohort_id: int, place_id: int):
-    cohort, place, framework = load_place(cohort_id, place_id)
+@guard(can_view_plan)
+def plan_print(cohort, place):
+    framework = framework_of(cohort)
     return _page(cohort, place, framework, "plans/print.html",
                  services.items_of(services.plan_of(place)),
                  rounds=services.place_rounds(cohort, place, framework))
 
 
 @bp.route("/cohorts/<int:cohort_id>/places/<int:place_id>/plan.csv")
-@login_required
-def plan_csv(cohort_id: int, place_id: int):
-    cohort, place, framework = load_place(cohort_id, place_id)
+@guard(can_view_plan)
+def plan_csv(cohort, place):
+    framework = framework_of(cohort)
     label = place_label(place)
     body = services.place_csv(place, framework, label, who(cohort, [place.id]))
     record(current_user, "plan_exported", subject=f"place {place.id}", detail=cohort.slug)
@@ -88,9 +88,9 @@ def _item_data(form: ItemForm) -> ItemData:
 
 @bp.route("/cohorts/<int:cohort_id>/places/<int:place_id>/plan/items/new",
           methods=["GET", "POST"])
-@login_required
-def new_item(cohort_id: int, place_id: int):
-    cohort, place, framework = load_place(cohort_id, place_id, edit=True)
+@guard(can_view_plan, can_edit_plan)
+def new_item(cohort, place):
+    framework = framework_of(cohort)
     people = services.people_on(place)
     form = ItemForm()
     form.set_choices(framework, people)
@@ -109,16 +109,10 @@ def new_item(cohort_id: int, place_id: int):
                            label=place_label(place), item=None, framework=framework)
 
 
-def _load_item(cohort_id: int, place_id: int, item_id: int, edit: bool = False):
-    cohort, place, framework = load_place(cohort_id, place_id, edit=edit)
-    item = services.get_item(place, item_id) or abort(404)
-    return cohort, place, framework, item
-
-
 @bp.route("/cohorts/<int:cohort_id>/places/<int:place_id>/plan/items/<int:item_id>")
-@login_required
-def item(cohort_id: int, place_id: int, item_id: int):
-    cohort, place, framework, item = _load_item(cohort_id, place_id, item_id)
+@guard(can_view_plan)
+def item(cohort, place, item):
+    framework = framework_of(cohort)
     updates, changes = services.history_of(item)
     return render_template("plans/item.html", cohort=cohort, place=place, item=item,
                            framework=framework, label=place_label(place), updates=updates,
@@ -131,9 +125,9 @@ def item(cohort_id: int, place_id: int, item_id: int):
 
 @bp.route("/cohorts/<int:cohort_id>/places/<int:place_id>/plan/items/<int:item_id>/edit",
           methods=["GET", "POST"])
-@login_required
-def edit_item(cohort_id: int, place_id: int, item_id: int):
-    cohort, place, framework, item = _load_item(cohort_id, place_id, item_id, edit=True)
+@guard(can_view_plan, can_edit_plan)
+def edit_item(cohort, place, item):
+    framework = framework_of(cohort)
     form = ItemForm()
     form.set_choices(framework, services.people_on(place))
     if request.method == "GET":
@@ -159,9 +153,9 @@ def edit_item(cohort_id: int, place_id: int, item_id: int):
 
 
 @bp.post("/cohorts/<int:cohort_id>/places/<int:place_id>/plan/items/<int:item_id>/progress")
-@login_required
-def progress(cohort_id: int, place_id: int, item_id: int):
-    cohort, place, framework, item = _load_item(cohort_id, place_id, item_id, edit=True)
+@guard(can_view_plan, can_edit_plan)
+def progress(cohort, place, item):
+    framework = framework_of(cohort)
     form = ProgressForm()
     ok, _ = attempt(form, lambda: services.add_progress(
         current_user, item, form.text.data, form.evidence.data, form.status.data or None))
