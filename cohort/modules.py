@@ -12,7 +12,6 @@ place that reads them; nothing connects or registers because a file happened to 
                      `LOADERS`: how each URL argument it owns loads (see core/guard.py)
 - jobs.py            `JOBS`: functions the scheduler's sweep runs, each committing its own work
                      (core's last, so the sweep sends what the others queued)
-- access.py          its rows of the route audit: PUBLIC, MATRIX and ROLE_RESTRICTED
 - signals.py         what it tells the modules above it (blinker); it connects nothing
 - receivers.py       `RECEIVERS`: [(signal, function), ...], the signals of modules below it
                      that it acts on; init_app connects them (strong references, once each)
@@ -108,19 +107,6 @@ def optional_mail() -> dict:
                 raise RuntimeError(f"optional mail {kind} is declared by two modules ({module})")
             found[kind] = mail
     return found
-
-
-def access() -> dict[str, dict]:
-    """The modules' route-audit rows, merged: {"PUBLIC": ..., "MATRIX": ..., ...}."""
-    merged: dict[str, dict] = {"PUBLIC": {}, "PUBLIC_ARGUMENTS": {}, "MATRIX": {},
-                               "ROLE_RESTRICTED": {}, "CSRF_EXEMPT": {}}
-    for module, found in parts("access"):
-        for table, rows in merged.items():
-            for endpoint, row in getattr(found, table, {}).items():
-                if endpoint in rows:
-                    raise RuntimeError(f"{table} has {endpoint} twice ({module})")
-                rows[endpoint] = row
-    return merged
 
 
 def receivers() -> list[tuple]:

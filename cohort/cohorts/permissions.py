@@ -5,10 +5,8 @@ A cohort's content is visible to its members only; everyone else gets 404, so it
 is not revealed.
 """
 
-from collections.abc import Callable
 
-from flask import abort, g, has_request_context
-from flask_login import current_user
+from flask import g, has_request_context
 from sqlalchemy import select
 
 from cohort.accounts.permissions import is_admin
@@ -108,25 +106,3 @@ LOADERS = (
     # route's rule (plans, enrolment).
     Loader("place_id", "place", child(Place, "cohort_id"), parent="cohort"),
 )
-
-
-def load_cohort(cohort_id: int, *rules: Callable) -> Cohort:
-    """The cohort, when the current user may see it (else 404) and every rule allows them
-    (else 403). The user's membership is looked up with it and kept for the request."""
-    cohort, membership = cohort_with_membership(cohort_id, current_user)
-    if cohort is not None and getattr(current_user, "is_authenticated", False):
-        g.setdefault("cohort_memberships", {})[(current_user.id, cohort.id)] = membership
-    if cohort is None or not can_view_cohort(current_user, cohort):
-        abort(404)
-    if not all(rule(current_user, cohort) for rule in rules):
-        abort(403)
-    return cohort
-
-
-def load_in_cohort(cohort: Cohort, model, object_id: int,
-                   cohort_id_of: Callable = lambda obj: obj.cohort_id):
-    """The object with this id, when it belongs to the cohort; 404 otherwise."""
-    found = db.session.get(model, object_id)
-    if found is None or cohort_id_of(found) != cohort.id:
-        abort(404)
-    return found

@@ -4,9 +4,9 @@ Each check is a plain function that takes an app (and, for the signed-in checks,
 test objects and one signed-in test client per actor) and returns a list of human-readable
 problems; an empty list means the app passes.
 
-Each module declares who may reach its routes in its own access.py (the words are in
-cohort/core/access.py); the registry merges them into PUBLIC, PUBLIC_ARGUMENTS, MATRIX and
-ROLE_RESTRICTED below, so a new module's routes are described next to its views.
+Every route declares who may reach it (cohort/core/guard.py: `@guard(rules...)` or
+`@public(reason)`); the answers each actor of the audit's world should get are derived from the
+declaration with the rows of expectations.py. Only Flask's own `static` route declares nothing.
 """
 
 import contextvars
@@ -21,27 +21,21 @@ from sqlalchemy import select
 from werkzeug.routing import Rule
 from werkzeug.routing.converters import FloatConverter, IntegerConverter, UUIDConverter
 
-from cohort import modules
-from cohort.core.access import SIGNED_IN
 from cohort.core.errors import MESSAGES, NON_HTML_SUFFIXES
 from cohort.core.guard import Access, needs
 from cohort.extensions import db
 
 from . import expectations
-from .expectations import ACTORS, COHORT_VISIBLE, LOGIN, SIGNED_IN_ACTORS, Row
+from .expectations import ACTORS, COHORT_VISIBLE, LOGIN, SIGNED_IN_ACTORS
 
 REFUSALS = {LOGIN, 401, 403, 404}
 REDIRECTS = {301, 302, 303, 307, 308}
 STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
 
-# The rows every module declares in its access.py, read through the registry.
-_TABLES = modules.access()
-PUBLIC: dict[str, str] = _TABLES["PUBLIC"]
-PUBLIC_ARGUMENTS: dict[str, Callable[[Any], dict]] = {**_TABLES["PUBLIC_ARGUMENTS"],
-                                                      **expectations.PUBLIC_ARGUMENTS}
-MATRIX: dict[str, Row] = _TABLES["MATRIX"]
-ROLE_RESTRICTED: dict[str, dict] = _TABLES["ROLE_RESTRICTED"]
-CSRF_EXEMPT: dict[str, str] = {**_TABLES["CSRF_EXEMPT"], **expectations.CSRF_EXEMPT}
+# Flask's route for the built assets, which cannot carry a declaration.
+PUBLIC: dict[str, str] = {"static": "built assets"}
+PUBLIC_ARGUMENTS = expectations.PUBLIC_ARGUMENTS
+CSRF_EXEMPT = expectations.CSRF_EXEMPT
 
 # Rows the GET-safety snapshot leaves out: bookkeeping that a read may legitimately write.
 # Bookkeeping a page view writes: sign-in failures, the audit log, what a member has read on
@@ -249,52 +243,43 @@ def route_problems(app: Flask) -> list[str]:
 
 
 def matrix_gaps(app: Flask) -> list[str]:
-    """Every non-public endpoint with arguments has a complete MATRIX row; no row is stale."""
+    """Every route but Flask's `static` declares its access, and every guarded route's
+    answers can be derived: each of its rules and URL arguments has a row in expectations.py;
+    no override is stale."""
     problems = []
     endpoints = {rule.endpoint for rule in rules(app)}
     for rule in rules(app):
         access = declared(app, rule)
-        if access is not None and not access.public:
-            if rule.endpoint in MATRIX or rule.endpoint in ROLE_RESTRICTED:
-                problems.append(f"{rule.endpoint} is declared on its route and has a row too")
-            try:
-                derived(app, rule)
-            except KeyError as missing:
-                problems.append(f"{rule.endpoint}: tests/audit/expectations.py has no row for "
-                                f"{missing}")
+        if access is None:
+            if rule.endpoint not in PUBLIC:
+                problems.append(f"{rule.endpoint} ({rule.rule}) declares nothing: give it "
+                                "@guard(rules...) or @public(reason) (cohort/core/guard.py)")
             continue
-        if rule.arguments and not is_public(app, rule) and rule.endpoint not in MATRIX:
-            problems.append(f"{rule.endpoint} ({rule.rule}) takes arguments but has no row in "
-                            "MATRIX (tests/audit/checks.py)")
-    for name, table in (("MATRIX", MATRIX), ("ROLE_RESTRICTED", ROLE_RESTRICTED)):
-        for endpoint in sorted(set(table) - endpoints):
-            problems.append(f"{name} has a row for {endpoint}, which is no longer a route")
-    for endpoint, row in MATRIX.items():
-        if set(row.expected) != set(ACTORS):
-            problems.append(f"MATRIX row {endpoint} must give an answer for each of {ACTORS}")
-    for endpoint in ROLE_RESTRICTED:
-        if endpoint in MATRIX:
-            problems.append(f"{endpoint} is in both MATRIX and ROLE_RESTRICTED")
+        if access.public:
+            continue
+        try:
+            derived(app, rule)
+        except KeyError as missing:
+            problems.append(f"{rule.endpoint}: tests/audit/expectations.py has no row for "
+                            f"{missing}")
+    for endpoint in sorted(set(expectations.OVERRIDES) - endpoints):
+        problems.append(f"OVERRIDES has a row for {endpoint}, which is no longer a route")
     return problems
 
 
 def expectation(app: Flask, rule: Rule) -> tuple[Callable[[Any], dict], dict] | None:
-    """How to fill a guarded rule's arguments, and each actor's answer; None for public ones."""
-    if is_public(app, rule):
+    """How to fill a guarded rule's arguments, and each actor's answer; None for public and
+    undeclared ones (matrix_gaps reports the latter)."""
+    if is_public(app, rule) or declared(app, rule) is None:
         return None
-    if declared(app, rule) is not None:
-        try:
-            return derived(app, rule)
-        except KeyError:
-            return None  # reported by matrix_gaps
-    if rule.arguments:
-        row = MATRIX.get(rule.endpoint)
-        return (row.arguments, row.expected) if row else None
-    return (lambda world: {}), ROLE_RESTRICTED.get(rule.endpoint, SIGNED_IN)
+    try:
+        return derived(app, rule)
+    except KeyError:
+        return None  # reported by matrix_gaps
 
 
 def matrix_problems(app: Flask, world, clients: dict) -> list[str]:
-    """Each actor gets the MATRIX answer on every guarded route; report every mismatch.
+    """Each actor gets the derived answer on every guarded route; report every mismatch.
 
     A GET route is requested by every actor. A refused actor must get the same refusal from
     every state-changing method of the route (so a view cannot authorize its GET only). A

@@ -1,6 +1,6 @@
 """The world the signed-in audits run in, and one signed-in client per actor.
 
-A new MATRIX row whose URL needs an object the world lacks (a thread, a survey, ...) adds that
+A new route whose URL needs an object the world lacks (a thread, a survey, ...) adds that
 object here, in cohort A, so members of A may see it and the outsider (of cohort B) may not.
 """
 

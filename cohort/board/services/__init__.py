@@ -41,7 +41,7 @@ from cohort.board.services.resources import (
     resources_of,
     topics_of,
 )
-from cohort.board.services.search import Found, search
+from cohort.board.services.search import Found, search, search_page
 from cohort.board.services.session_threads import (
     ensure_session_threads,
     item_of,
@@ -78,7 +78,7 @@ __all__ = [
     "get_resource", "get_version", "hallmark_tags", "handle_for", "handles",
     "hide_post", "is_following", "item_of", "local_today", "mark_read", "move_thread",
     "note_visit", "own_answers", "own_item", "posts_page", "previous_visit", "quote",
-    "remove_resource", "reopen", "reply", "resolve", "resources_of", "revisions_of", "search",
+    "remove_resource", "reopen", "reply", "resolve", "resources_of", "revisions_of", "search", "search_page",
     "send_digests", "session_thread", "set_locked", "set_notify", "set_pinned", "show_post",
     "store_file", "threads_page", "topics_of", "unfollow", "versions_of",
 ]

@@ -1,1 +1,0 @@
-"""Who may reach the home module's routes: declared on the routes (cohort/core/guard.py)."""
