@@ -1,10 +1,11 @@
 """The cohort's maturity for its facilitators and evaluators: the heatmap with its charts and
 tables, the items overdue or blocked; the facilitator's rounds and framework."""
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from cohort.cohorts.permissions import can_facilitate, load_cohort
+from cohort.core.downloads import send_download
 from cohort.core.forms import ConfirmForm, ascii_number, attempt
 from cohort.plans import charts, services
 from cohort.plans.forms import FrameworkChoiceForm, ImportForm, RoundForm
@@ -127,8 +128,8 @@ def framework_file(cohort_id: int):
     """The cohort's framework as a file: a starting point for writing another one."""
     cohort = load_cohort(cohort_id, can_view_maturity)
     current = services.cohort_framework(cohort) or abort(404)
-    return Response(services.framework_file(current), mimetype="application/yaml", headers={
-        "Content-Disposition": f'attachment; filename="{current.key}.yaml"'})
+    return send_download(services.framework_file(current), f"{current.key}.yaml",
+                         "application/yaml")
 
 
 def _name(framework) -> str:
