@@ -1,14 +1,13 @@
 """What the board's pages share: loading a cohort's board, a thread and a post for the
 signed-in member, and reading an uploaded file from a form."""
 
-from urllib.parse import quote
-
-from flask import Response, abort, request
+from flask import abort, request
 from flask_login import current_user
 
 from cohort.board import services
 from cohort.board.permissions import can_moderate, can_view_board
 from cohort.cohorts.permissions import load_cohort, membership_in
+from cohort.core.downloads import send_download
 
 
 def load_board(cohort_id: int):
@@ -38,13 +37,8 @@ def file_in(field) -> services.FileIn | None:
 
 
 def download(attachment):
-    """The file as a download, never shown inline; its name safe in the header."""
-    fallback = attachment.filename.encode("ascii", "replace").decode().replace('"', "'")
-    disposition = (f'attachment; filename="{fallback}"; '
-                   f"filename*=UTF-8''{quote(attachment.filename, safe='')}")
-    return Response(attachment.data, mimetype=attachment.content_type, headers={
-        "Content-Disposition": disposition,
-        "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"})
+    """The attached file as a download (core's send_download), never shown inline."""
+    return send_download(attachment.data, attachment.filename, attachment.content_type)
 
 
 def page_arg() -> str | None:
