@@ -27,7 +27,7 @@ from cohort.accounts.models import UserSession
 from cohort.accounts.permissions import is_admin
 from cohort.accounts.services import AccountError
 from cohort.core import services as core_services
-from cohort.core.database import commit, commit_bookkeeping
+from cohort.core.database import commit_bookkeeping
 from cohort.core.forms import attempt, has_control_characters
 from cohort.core.guard import guard, public
 from cohort.core.scheduler import last_beat
@@ -90,8 +90,10 @@ def login():
 @public("signing out needs no session; an anonymous POST only goes to sign-in")
 def logout():
     if current_user.is_authenticated:
-        services.end_session(current_user.session_token)
-        commit()
+        token = current_user.session_token
+        ok, _ = attempt(None, lambda: services.end_session(token), flash_errors=True)
+        if not ok:  # the database stayed busy: still signed in, and the message says why
+            return redirect(url_for("home.home"))
     logout_user()
     session.clear()
     flash("You have signed out.", "success")

@@ -1,6 +1,6 @@
 """The programme: timeline, sessions, materials, attendance, ratings and calendar feeds."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from cohort.accounts.services import reset_calendar_token, user_by_calendar_token
@@ -12,6 +12,7 @@ from cohort.cohorts.permissions import (
     takes_part,
 )
 from cohort.cohorts.services import memberships_for
+from cohort.core.downloads import send_download
 from cohort.core.forms import ConfirmForm, attempt, grid_answers, radio_grid, seen_version
 from cohort.core.guard import guard, public
 from cohort.core.timeutil import format_clock, to_local, utcnow
@@ -156,10 +157,7 @@ def add_material(cohort, session):
 def material(cohort, session, material):
     if material.url:
         return redirect(material.url)
-    return Response(material.data, mimetype=material.content_type, headers={
-        "Content-Disposition": f'attachment; filename="{material.filename}"',
-        "X-Content-Type-Options": "nosniff",
-    })
+    return send_download(material.data, material.filename, material.content_type)
 
 
 @bp.post("/cohorts/<int:cohort_id>/sessions/<int:session_id>/materials/<int:material_id>/delete")
@@ -212,11 +210,9 @@ def confidence(cohort, session):
                            form=form, can_rate=services.can_rate(session))
 
 
-def _ics_response(body: bytes, filename: str) -> Response:
-    return Response(body, mimetype="text/calendar", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"',
-        "Cache-Control": "private, max-age=300",
-    })
+def _ics_response(body: bytes, filename: str):
+    """A calendar file; a calendar app polling the feed may keep it for five minutes."""
+    return send_download(body, filename, "text/calendar", max_age=300)
 
 
 @bp.route("/cohorts/<int:cohort_id>/sessions/<int:session_id>.ics")

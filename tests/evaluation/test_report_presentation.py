@@ -151,7 +151,8 @@ def test_the_codebook_gives_each_questions_words_and_what_each_value_means(
     response = client.get(link)
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"] == (
-        'attachment; filename="evaluation-presented-cohort-codebook.csv"')
+        'attachment; filename="evaluation-presented-cohort-codebook.csv"; '
+        "filename*=UTF-8''evaluation-presented-cohort-codebook.csv")
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0] == ["Item key", "Item", "Asked", "Answer type", "Value", "Meaning"]
     wellbeing = [row for row in rows if row[0] == "knowledge-wellbeing"]

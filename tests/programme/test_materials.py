@@ -66,7 +66,8 @@ def test_a_pdf_is_uploaded_and_downloaded_as_an_attachment(as_facilitator, new_c
     assert response.status_code == 200
     assert response.get_data() == PDF
     assert response.mimetype == "application/pdf"
-    assert response.headers["Content-Disposition"] == 'attachment; filename="slides 1.pdf"'
+    assert response.headers["Content-Disposition"] == (
+        "attachment; filename=\"slides 1.pdf\"; filename*=UTF-8''slides%201.pdf")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 

@@ -1,11 +1,11 @@
 """What the board's pages share: reading an uploaded file from a form, sending a file, the
 page asked for."""
 
-from urllib.parse import quote
 
-from flask import Response, request
+from flask import request
 
 from cohort.board import services
+from cohort.core.downloads import send_download
 
 
 def file_in(field) -> services.FileIn | None:
@@ -17,13 +17,8 @@ def file_in(field) -> services.FileIn | None:
 
 
 def download(attachment):
-    """The file as a download, never shown inline; its name safe in the header."""
-    fallback = attachment.filename.encode("ascii", "replace").decode().replace('"', "'")
-    disposition = (f'attachment; filename="{fallback}"; '
-                   f"filename*=UTF-8''{quote(attachment.filename, safe='')}")
-    return Response(attachment.data, mimetype=attachment.content_type, headers={
-        "Content-Disposition": disposition,
-        "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"})
+    """The attached file as a download (core's send_download), never shown inline."""
+    return send_download(attachment.data, attachment.filename, attachment.content_type)
 
 
 def page_arg() -> str | None:

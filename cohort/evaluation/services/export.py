@@ -7,8 +7,9 @@ the post survey of the file, while the number cannot be matched to the pseudonym
 the answers came in, or to the numbers in another download. What the report does not break
 down is left out of the file as well (services.report.screen): an anonymous survey until it
 has closed, so two downloads either side of one submission cannot single it out, and an
-anonymous instrument with fewer than MIN_GROUP answers. A cell a spreadsheet would run as a
-formula is kept as text (plans' safe_cell).
+anonymous instrument with fewer than MIN_GROUP answers. Both files are written by core's
+csv_lines, which keeps a cell a spreadsheet would run as a formula as text. `export_answers`
+notes the download in the audit log.
 
 `evaluation_codebook` is that file's key: each question's text and what each value in the
 Value column means, so the numbers of a scale can be read.
@@ -17,26 +18,27 @@ Value column means, so the numbers of a scale can be read.
 confidence ratings of the cohort's sessions and the change in its places' maturity.
 """
 
-import csv
 import hashlib
 import hmac
-import io
 import json
 import secrets
 import statistics
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
 from cohort.accounts.models import User
 from cohort.cohorts.models import Cohort, Membership
+from cohort.core.audit import record
+from cohort.core.csvfile import csv_lines
 from cohort.core.timeutil import utcnow
 from cohort.evaluation.models import Answer, Response, Survey
 from cohort.evaluation.services.report import screen
 from cohort.evaluation.services.surveys import instrument_of, surveys_of
 from cohort.extensions import db
 from cohort.plans.models import Framework
-from cohort.plans.services import agreed_levels, cohort_framework, safe_cell
+from cohort.plans.services import agreed_levels, cohort_framework
 from cohort.programme.models import LearningObjective, ProgrammeSession
 from cohort.programme.services import (
     present_counts,
@@ -45,8 +47,9 @@ from cohort.programme.services import (
     sessions_for,
 )
 
-__all__ = ["CSV_HEADERS", "CODEBOOK_HEADERS", "evaluation_csv", "evaluation_codebook", "SessionFigures", "programme_figures",
-           "HallmarkChange", "MaturityChange", "maturity_change"]
+__all__ = ["CSV_HEADERS", "CODEBOOK_HEADERS", "export_answers", "evaluation_csv",
+           "evaluation_codebook", "SessionFigures", "programme_figures", "HallmarkChange",
+           "MaturityChange", "maturity_change"]
 
 CSV_HEADERS = ("Cohort", "Survey", "Phase", "Respondent", "Item key", "Item", "Value")
 CODEBOOK_HEADERS = ("Item key", "Item", "Asked", "Answer type", "Value", "Meaning")
@@ -58,17 +61,27 @@ ASKED = {"pre": "Before the programme", "post": "After the programme",
          "both": "Before and after the programme"}
 
 
-def evaluation_csv(cohorts: list[Cohort]) -> str:
-    """The submitted answers to the cohorts' surveys: one row per response and item."""
+def export_answers(user, cohorts: list[Cohort]) -> Iterator[str]:
+    """The answers' CSV (evaluation_csv), noted in the audit log as downloaded by `user`
+    (flushed with the caller's work)."""
+    record(user, "evaluation_exported", subject=cohorts[0].slug,
+           detail=", ".join(c.slug for c in cohorts[1:]) or None)
+    return evaluation_csv(cohorts)
+
+
+def evaluation_csv(cohorts: list[Cohort]) -> Iterator[str]:
+    """The lines of a CSV file of the submitted answers to the cohorts' surveys: one row per
+    response and item. The rows are read now; their lines are written as they are taken."""
+    return csv_lines(list(_answer_rows(cohorts)), header=CSV_HEADERS)
+
+
+def _answer_rows(cohorts: list[Cohort]) -> Iterator[tuple]:
     surveys = [(cohort, survey) for cohort in cohorts for survey in surveys_of(cohort)]
     found = _answers([survey.id for _cohort, survey in surveys])
     left_out = _suppressed([survey for _cohort, survey in surveys], found)
     labels = _anonymous_labels(
         {who for _cohort, survey in surveys if survey.anonymous and survey.id not in left_out
          for who in found.get(survey.id, {})})
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_HEADERS)
     for cohort, survey in surveys:
         if survey.id in left_out:
             continue
@@ -84,19 +97,19 @@ def evaluation_csv(cohorts: list[Cohort]) -> str:
                      for who, (name, given) in people.items()]
         for _sort, label, given in sorted(named, key=lambda row: row[0]):
             for key, value in sorted(given.items(), key=lambda kv: order.get(kv[0], len(order))):
-                writer.writerow([safe_cell(cell) for cell in (
-                    cohort.title, survey.title, survey.phase, label, key, texts.get(key, ""),
-                    _value(value))])
-    return out.getvalue()
+                yield (cohort.title, survey.title, survey.phase, label, key,
+                       texts.get(key, ""), _value(value))
 
 
-def evaluation_codebook(cohorts: list[Cohort]) -> str:
-    """The questions of the cohorts' surveys, each once, with a row for each value its
-    answers can take in the CSV and what that value means."""
+def evaluation_codebook(cohorts: list[Cohort]) -> Iterator[str]:
+    """The lines of a CSV file of the questions of the cohorts' surveys, each once, with a row
+    for each value its answers can take in the answers' CSV and what that value means. The
+    rows are read now; their lines are written as they are taken."""
+    return csv_lines(list(_codebook_rows(cohorts)), header=CODEBOOK_HEADERS)
+
+
+def _codebook_rows(cohorts: list[Cohort]) -> Iterator[tuple]:
     seen: set[tuple] = set()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CODEBOOK_HEADERS)
     for cohort in cohorts:
         for survey in surveys_of(cohort):
             for item in instrument_of(survey).items:
@@ -106,10 +119,8 @@ def evaluation_codebook(cohorts: list[Cohort]) -> str:
                     continue
                 seen.add(identity)
                 for value, meaning in _meanings(item):
-                    writer.writerow([safe_cell(cell) for cell in (
-                        item.key, item.text, ASKED.get(item.phase, item.phase),
-                        ANSWER_TYPES.get(item.type, item.type), value, meaning)])
-    return out.getvalue()
+                    yield (item.key, item.text, ASKED.get(item.phase, item.phase),
+                           ANSWER_TYPES.get(item.type, item.type), value, meaning)
 
 
 def _meanings(item) -> list[tuple[str, str]]:

@@ -5,14 +5,13 @@ answers; the attendance and confidence ratings of the sessions and the change in
 
 import math
 
-from flask import Response, abort, render_template, request
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from cohort.cohorts.services import get_cohort, memberships_for
-from cohort.core.audit import record
-from cohort.core.database import commit
+from cohort.core.downloads import send_download
 from cohort.core.errors import render_error
-from cohort.core.forms import ascii_number
+from cohort.core.forms import ascii_number, attempt
 from cohort.core.guard import guard
 from cohort.core.timeutil import utcnow
 from cohort.evaluation import charts, services
@@ -20,7 +19,7 @@ from cohort.evaluation.permissions import can_view_evaluation
 from cohort.evaluation.services import MIN_GROUP, InstrumentReport
 from cohort.evaluation.services.export import (
     evaluation_codebook,
-    evaluation_csv,
+    export_answers,
     maturity_change,
     programme_figures,
 )
@@ -235,13 +234,12 @@ def report_csv(cohort):
     cohorts, notes = _cohorts(cohort)
     if notes:  # a file cannot say what it left out: refuse, saying why
         return render_error(400, " ".join(notes) + " Correct the link and download again.")
-    body = evaluation_csv(cohorts)
-    record(current_user, "evaluation_exported", subject=cohorts[0].slug,
-           detail=", ".join(c.slug for c in cohorts[1:]) or None)
-    commit()
+    ok, lines = attempt(None, lambda: export_answers(current_user, cohorts))
+    if not ok:  # the database stayed busy: the message is flashed on the report
+        return redirect(url_for("evaluation.report", cohort_id=cohorts[0].id,
+                                **_pooled_args(cohorts)))
     name = cohorts[0].slug + ("-pooled" if len(cohorts) > 1 else "")
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="evaluation-{name}.csv"'})
+    return send_download(lines, f"evaluation-{name}.csv", "text/csv")
 
 
 @bp.route("/cohorts/<int:cohort_id>/evaluation-codebook.csv")
@@ -251,5 +249,5 @@ def report_codebook(cohort):
     if notes:
         return render_error(400, " ".join(notes) + " Correct the link and download again.")
     name = cohorts[0].slug + ("-pooled" if len(cohorts) > 1 else "")
-    return Response(evaluation_codebook(cohorts), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="evaluation-{name}-codebook.csv"'})
+    return send_download(evaluation_codebook(cohorts), f"evaluation-{name}-codebook.csv",
+                         "text/csv")

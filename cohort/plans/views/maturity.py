@@ -1,10 +1,11 @@
 """The cohort's maturity for its facilitators and evaluators: the heatmap with its charts and
 tables, the items overdue or blocked; the facilitator's rounds and framework."""
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from cohort.cohorts.permissions import can_facilitate
+from cohort.core.downloads import send_download
 from cohort.core.forms import ConfirmForm, ascii_number, attempt
 from cohort.core.guard import guard
 from cohort.plans import charts, services
@@ -121,8 +122,8 @@ def framework(cohort):
 def framework_file(cohort):
     """The cohort's framework as a file: a starting point for writing another one."""
     current = services.cohort_framework(cohort) or abort(404)
-    return Response(services.framework_file(current), mimetype="application/yaml", headers={
-        "Content-Disposition": f'attachment; filename="{current.key}.yaml"'})
+    return send_download(services.framework_file(current), f"{current.key}.yaml",
+                         "application/yaml")
 
 
 def _name(framework) -> str:

@@ -1,12 +1,11 @@
 """A place's action plan: the list, an item with its progress and history, adding and
 changing items, recording progress, the CSV export and the printable page."""
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from cohort.cohorts.permissions import is_member
-from cohort.core.audit import record
-from cohort.core.database import commit
+from cohort.core.downloads import send_download
 from cohort.core.forms import ascii_number, attempt, seen_version
 from cohort.core.guard import guard
 from cohort.plans import services
@@ -70,12 +69,12 @@ def plan_print(cohort, place):
 def plan_csv(cohort, place):
     framework = framework_of(cohort)
     label = place_label(place)
-    body = services.place_csv(place, framework, label, who(cohort, [place.id]))
-    record(current_user, "plan_exported", subject=f"place {place.id}", detail=cohort.slug)
-    commit()
+    ok, lines = attempt(None, lambda: services.export_plan(
+        current_user, place, framework, label, who(cohort, [place.id])))
+    if not ok:  # the database stayed busy: the message is flashed on the plan
+        return redirect(url_for("plans.plan", cohort_id=cohort.id, place_id=place.id))
     name = "".join(c if c.isalnum() else "-" for c in label.lower()).strip("-") or "place"
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="action-plan-{name}.csv"'})
+    return send_download(lines, f"action-plan-{name}.csv", "text/csv")
 
 
 def _item_data(form: ItemForm) -> ItemData:
