@@ -2,13 +2,13 @@
 
 import threading
 
-from conftest import DEFAULT_PASSWORD, sign_in
 from sqlalchemy import func, select
 
 from cohort.accounts import services
 from cohort.accounts.models import LoginFailure, UserSession
 from cohort.accounts.services import sessions
 from cohort.extensions import db
+from tests.helpers import DEFAULT_PASSWORD, sign_in
 
 TOO_MANY = "Too many failed attempts"
 REFUSED = "Enter a correct email address and password"

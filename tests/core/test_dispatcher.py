@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import post_form
 from sqlalchemy import func, insert, select, update
 
 from cohort.core.models import MailMessage
 from cohort.core.outbox import dispatch_all
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
+from tests.helpers import post_form
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -5,7 +5,6 @@ from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import post_form
 from sqlalchemy import func, insert, select, update
 
 from cohort.accounts import services
@@ -16,6 +15,7 @@ from cohort.core.database import commit
 from cohort.core.models import MailMessage
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
+from tests.helpers import post_form
 
 
 class Collector:

@@ -17,7 +17,7 @@ from cohort.enrolment.services import (
     submit_application,
 )
 from cohort.extensions import db
-from tests.conftest import csrf_from, post_form
+from tests.helpers import csrf_from, post_form
 
 from .helpers import answers, body, fresh, link_path, mail_to, text_of
 

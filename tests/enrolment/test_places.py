@@ -19,7 +19,7 @@ from cohort.enrolment.services import (
     request_handover,
 )
 from cohort.extensions import db
-from tests.conftest import post_form
+from tests.helpers import post_form
 
 from .helpers import fresh, link_path, mail_to, text_of
 

@@ -18,7 +18,7 @@ from cohort.enrolment.services import (
     waitlist_application,
 )
 from cohort.extensions import db
-from tests.conftest import post_form
+from tests.helpers import post_form
 
 from .helpers import body, fresh, link_path, mail_to, text_of
 
