@@ -1,27 +1,29 @@
-"""Fixtures: app, database, client, sign-in helpers and callable factories.
+"""Fixtures: app, database, client, sign-in, the demo and callable factories (the helpers they
+use, which tests import too, are in tests/helpers.py).
 
 The suite runs on SQLite by default. With COHORT_TEST_BACKEND=url it runs on the database at
 COHORT_TEST_DATABASE_URL instead (`make test` does both when that variable is set).
 """
 
-import contextvars
 import os
-import re
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from flask import has_app_context
-from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from cohort import create_app
 from cohort.core.database import commit
 from cohort.extensions import db as _db
 from config import TestingConfig
-
-DEFAULT_PASSWORD = "correct horse battery"
+from tests.helpers import (
+    DEFAULT_PASSWORD,
+    DEMO_PASSWORD,
+    IsolatedClient,
+    copy_rows,
+    put_back,
+    sign_in,
+)
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -99,23 +101,6 @@ def client(app):
     return IsolatedClient(app, app.response_class, use_cookies=True)
 
 
-class IsolatedClient(FlaskClient):
-    """A test client whose every request runs in its own app context, as a real request does.
-
-    The `db` fixture keeps an app context open for the test, and Flask reuses an open context
-    of the same app for a request: `g` (the signed-in user, the CSRF token) and the database
-    session would carry over from one request to the next. Running each request in an empty
-    context gives it a fresh app context, `g` and session. The test's own transaction is
-    committed first, so the request sees the test's data and the test then sees the
-    request's (on SQLite a transaction that has read cannot write after another has).
-    """
-
-    def open(self, *args, **kwargs):
-        if has_app_context():
-            _db.session.commit()
-        return contextvars.Context().run(super().open, *args, **kwargs)
-
-
 @pytest.fixture
 def new_client(app):
     """new_client() -> a test client (its own cookies) whose requests do not share `g` or the session."""
@@ -130,26 +115,6 @@ def new_client(app):
 def outbox(app):
     """Messages sent through the in-memory mail backend during the test."""
     return app.extensions.setdefault("cohort_mail_outbox", [])
-
-
-_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def csrf_from(response) -> str:
-    match = _CSRF.search(response.get_data(as_text=True))
-    assert match, "the page has no CSRF token"
-    return match.group(1)
-
-
-def post_form(client, url: str, data: dict, page: str | None = None, **kwargs):
-    """GET the form page (or `page`) for its CSRF token, then POST the data to `url`."""
-    token = csrf_from(client.get(page or url))
-    return client.post(url, data={"csrf_token": token, **data}, **kwargs)
-
-
-def sign_in(client, email: str, password: str = DEFAULT_PASSWORD, **kwargs):
-    """POST the sign-in form (extra arguments, like environ_base, go to the POST)."""
-    return post_form(client, "/login", {"email": email, "password": password}, **kwargs)
 
 
 @pytest.fixture
@@ -197,18 +162,33 @@ def make_cohort(db):
     return _make_cohort
 
 
-DEMO_PASSWORD = "demo password 2021"
+@pytest.fixture(scope="session")
+def demo_rows(app):
+    """The demo, loaded once for the whole run: (its rows, the accounts load() listed)."""
+    from cohort import demo
+
+    with app.app_context():
+        accounts = demo.load(DEMO_PASSWORD)
+        commit()
+        rows = copy_rows()
+        _clear_tables()
+    return rows, accounts
 
 
 @pytest.fixture
-def demo_cohorts(db):
-    """The demo loaded (every account's password DEMO_PASSWORD): (the 2021 reference cohort,
-    the running cohort)."""
-    from cohort import demo
+def demo_loaded(db, demo_rows):
+    """The demo as `flask cohort demo` leaves it (every account's password DEMO_PASSWORD), put
+    back for this test alone, which may change it: the accounts load() listed."""
+    rows, accounts = demo_rows
+    put_back(rows)
+    return accounts
+
+
+@pytest.fixture
+def demo_cohorts(db, demo_loaded):
+    """The demo (see demo_loaded): (the 2021 reference cohort, the running cohort)."""
     from cohort.cohorts.models import Cohort
 
-    demo.load(DEMO_PASSWORD)
-    commit()
     by_title = {c.title: c for c in db.session.execute(db.select(Cohort)).scalars()}
     return (by_title["Local authority wellbeing policy making cohort 2021"],
             by_title["Workplace wellbeing cohort"])
@@ -343,22 +323,6 @@ def framework(db):
     ensure_shipped()
     commit()
     return next(f for f in frameworks() if f.key == DEFAULT_FRAMEWORK)
-
-
-@contextmanager
-def count_queries():
-    """Count the SQL statements run inside the block: `with count_queries() as n: ...; n[0]`."""
-    counter = [0]
-
-    def _count(*_args, **_kwargs):
-        counter[0] += 1
-
-    engine = _db.engine
-    event.listen(engine, "before_cursor_execute", _count)
-    try:
-        yield counter
-    finally:
-        event.remove(engine, "before_cursor_execute", _count)
 
 
 @pytest.fixture

@@ -1,8 +1,104 @@
-"""Helpers for the tests of the cohort and enrolment modules: form answers, page text, mail
-links, date boxes."""
+"""Helpers the tests share: passwords, forms with their CSRF token, signing in, the isolated
+test client, counting queries, the demo's rows copied once and put back for each test, and
+for the cohort and enrolment tests form answers, page text, mail links and date boxes.
+tests/conftest.py holds the fixtures and uses these."""
 
+import contextvars
 import html
 import re
+from contextlib import contextmanager
+
+from flask import has_app_context
+from flask.testing import FlaskClient
+from sqlalchemy import Integer, event, func, select
+
+from cohort.extensions import db as _db
+
+DEFAULT_PASSWORD = "correct horse battery"
+DEMO_PASSWORD = "demo password 2021"
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as a real request does.
+
+    The `db` fixture keeps an app context open for the test, and Flask reuses an open context
+    of the same app for a request: `g` (the signed-in user, the CSRF token) and the database
+    session would carry over from one request to the next. Running each request in an empty
+    context gives it a fresh app context, `g` and session. The test's own transaction is
+    committed first, so the request sees the test's data and the test then sees the
+    request's (on SQLite a transaction that has read cannot write after another has).
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            _db.session.commit()
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_from(response) -> str:
+    match = _CSRF.search(response.get_data(as_text=True))
+    assert match, "the page has no CSRF token"
+    return match.group(1)
+
+
+def post_form(client, url: str, data: dict, page: str | None = None, **kwargs):
+    """GET the form page (or `page`) for its CSRF token, then POST the data to `url`."""
+    token = csrf_from(client.get(page or url))
+    return client.post(url, data={"csrf_token": token, **data}, **kwargs)
+
+
+def sign_in(client, email: str, password: str = DEFAULT_PASSWORD, **kwargs):
+    """POST the sign-in form (extra arguments, like environ_base, go to the POST)."""
+    return post_form(client, "/login", {"email": email, "password": password}, **kwargs)
+
+
+@contextmanager
+def count_queries():
+    """Count the SQL statements run inside the block: `with count_queries() as n: ...; n[0]`."""
+    counter = [0]
+
+    def _count(*_args, **_kwargs):
+        counter[0] += 1
+
+    engine = _db.engine
+    event.listen(engine, "before_cursor_execute", _count)
+    try:
+        yield counter
+    finally:
+        event.remove(engine, "before_cursor_execute", _count)
+
+
+def copy_rows() -> dict[str, list[dict]]:
+    """Every row of every table, by table name, in primary key order (inside an app context)."""
+    rows = {}
+    for table in _db.metadata.sorted_tables:
+        query = select(table).order_by(*table.primary_key.columns)
+        rows[table.name] = [dict(row._mapping) for row in _db.session.execute(query)]
+    return rows
+
+
+def put_back(rows: dict[str, list[dict]]) -> None:
+    """Insert rows copied by copy_rows() into empty tables, parents first, with their ids. On
+    PostgreSQL each id sequence then continues after the highest id, so new rows do not
+    collide with them."""
+    with _db.engine.begin() as conn:
+        for table in _db.metadata.sorted_tables:
+            if rows[table.name]:
+                conn.execute(table.insert(), rows[table.name])
+        if conn.dialect.name != "postgresql":
+            return
+        for table in _db.metadata.sorted_tables:
+            for column in table.primary_key.columns:
+                if rows[table.name] and column.autoincrement is not False \
+                        and isinstance(column.type, Integer):
+                    # setval(NULL, ...) does nothing: a column without a sequence.
+                    sequence = func.pg_get_serial_sequence(f'"{table.name}"', column.name)
+                    conn.execute(select(func.setval(
+                        sequence, select(func.max(column)).scalar_subquery())))
+
 
 ANSWERS = {
     "name": "Asha Patel",
@@ -42,9 +138,7 @@ def link_path(message, prefix: str) -> str:
 
 def fresh():
     """End the test's transaction, so what the requests committed is read anew."""
-    from cohort.extensions import db
-
-    db.session.commit()
+    _db.session.commit()
 
 
 def version_in(response) -> str:

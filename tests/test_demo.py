@@ -25,7 +25,7 @@ from cohort.extensions import db as database
 from cohort.programme.models import LearningObjective, ProgrammeSession
 from cohort.programme.services import sessions_for
 from cohort.reminders.models import Delivery
-from tests.conftest import sign_in
+from tests.helpers import sign_in
 
 PASSWORD = "demo password 2021"
 LONDON = ZoneInfo("Europe/London")
@@ -145,10 +145,10 @@ def _local_day(value: datetime) -> date:
 
 
 @pytest.fixture
-def loaded(db):
-    accounts = demo.load(PASSWORD)
-    commit()
-    return accounts
+def loaded(demo_loaded):
+    """The demo, loaded once for the run and put back for each test (tests/conftest.py); the
+    tests of loading itself call demo.load()."""
+    return demo_loaded
 
 
 def test_reference_places_are_the_ten_councils_with_their_focus(loaded):
@@ -519,11 +519,9 @@ def test_admin_is_a_site_administrator_outside_the_cohorts(loaded, client):
     assert client.get("/admin/mail").status_code == 200
 
 
-def test_loading_twice_replaces_everything_with_one_copy(db, make_user):
+def test_loading_twice_replaces_everything_with_one_copy(loaded, db, make_user):
     make_user("stranger@example.org")
-    demo.load("first demo password")
-    commit()
-    demo.load(PASSWORD)
+    demo.load(PASSWORD)  # the second time: `loaded` is the first
     commit()
 
     # Staff, ten holders, seven former holders, a team member and eight more participants.
@@ -544,14 +542,12 @@ def test_loading_twice_replaces_everything_with_one_copy(db, make_user):
     ).scalar_one_or_none() is None
 
 
-def test_a_second_load_takes_the_new_password(db, app):
-    demo.load("first demo password")
-    commit()
-    demo.load(PASSWORD)
+def test_a_second_load_takes_the_new_password(loaded, db, app):
+    demo.load("second demo password")
     commit()
 
-    assert _sign_in_alone(app, "evaluator@example.org", "first demo password") == 200
-    assert _sign_in_alone(app, "evaluator@example.org", PASSWORD) == 302
+    assert _sign_in_alone(app, "evaluator@example.org", PASSWORD) == 200
+    assert _sign_in_alone(app, "evaluator@example.org", "second demo password") == 302
 
 
 def test_database_is_empty(db, make_user):
@@ -577,12 +573,16 @@ def test_cli_loads_the_demo_and_prints_the_accounts(app):
     assert _count(Cohort) == 2
 
 
-def test_cli_if_empty_loads_an_empty_database(app):
+def test_cli_if_empty_loads_an_empty_database_with_the_configured_password(app, monkeypatch):
+    monkeypatch.setitem(app.config, "DEMO_PASSWORD", "another demo secret")
+
     result = app.test_cli_runner().invoke(args=["cohort", "demo", "--if-empty"])
 
     assert result.exit_code == 0, result.output
     assert "Demo programme loaded" in result.output
     assert _count(User) == 29
+    assert "Password for every account: another demo secret" in result.output
+    assert _sign_in_alone(app, "facilitator@example.org", "another demo secret") == 302
 
 
 def test_cli_if_empty_leaves_a_database_with_users_alone(app, make_user):
@@ -596,16 +596,6 @@ def test_cli_if_empty_leaves_a_database_with_users_alone(app, make_user):
         "someone@example.org"
     ]
     assert _count(Cohort) == 0
-
-
-def test_cli_uses_the_configured_demo_password(app, monkeypatch):
-    monkeypatch.setitem(app.config, "DEMO_PASSWORD", "another demo secret")
-
-    result = app.test_cli_runner().invoke(args=["cohort", "demo"])
-
-    assert result.exit_code == 0, result.output
-    assert "Password for every account: another demo secret" in result.output
-    assert _sign_in_alone(app, "facilitator@example.org", "another demo secret") == 302
 
 
 # The programme side: objectives, joining links, attendance and confidence ratings --------------

@@ -7,7 +7,6 @@ from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
-from conftest import sign_in
 from sqlalchemy import func, select
 
 from cohort import modules
@@ -29,6 +28,7 @@ from cohort.programme import signals
 from cohort.programme.models import Attendance, LearningObjective, ObjectiveRating
 from cohort.reminders.moments import kinds
 from cohort.reminders.services import tallies
+from tests.helpers import sign_in
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,4 +1,4 @@
-"""The learning community's board (cohort/demo/board_stories.py holds what was shared).
+"""The learning community's board (cohort/demo/story/board.yaml holds what was shared).
 
 In both cohorts everyone on the board confirmed the ground rules after the first workshop, or
 when they joined; each has a discussion, a question and a request for feedback, replies on
@@ -10,7 +10,6 @@ the followers, which cohort/demo/__init__.py withdraws after this runs.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select, update
@@ -35,11 +34,13 @@ from cohort.demo.board_stories import (
     READER,
     REFERENCE_NOTIFY,
     REFERENCE_READ,
+    REFERENCE_RESOURCES,
     REFERENCE_THREADS,
     RUNNING_NOTIFY,
     RUNNING_READ,
+    RUNNING_RESOURCES,
     RUNNING_THREADS,
-    WWW,
+    ResourceStory,
     Say,
     ThreadStory,
 )
@@ -52,89 +53,6 @@ PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R
 HIDDEN_AFTER = timedelta(minutes=90)  # how long a hidden post was up before the facilitator saw it
 
 When = Callable[[tuple], datetime]
-
-
-# The library: links the report cites, with the hallmarks they help with; a moment is as in
-# cohort/demo/board_stories.py.
-@dataclass(frozen=True)
-class ResourceStory:
-    """A resource: a facilitator's is approved when added; a participant's waits until
-    `approved` (never, when None)."""
-
-    title: str
-    topic: str
-    url: str
-    hallmarks: str  # keys separated by spaces
-    description: str
-    who: str
-    at: tuple
-    approved: tuple | None = None
-
-
-_MEASURES_BANK = ("Wellbeing Measures Bank", "Measuring wellbeing",
-                  "https://measure.whatworkswellbeing.org/measures-bank/", "5",
-                  "Validated measures of wellbeing, with the questions to ask and where they have "
-                  "been used.")
-_ONS4 = ("ONS4 personal wellbeing measures", "Measuring wellbeing",
-         "https://measure.whatworkswellbeing.org/measures-bank/ons4/", "3a 5",
-         "The four ONS questions on life satisfaction, worthwhile, happiness and anxiety, on a "
-         "0 to 10 scale that compares with the national figures.")
-_ORIGINS = ("Origins of Happiness briefing", "Evidence of what works",
-            WWW + "/resources/origins-of-happiness-briefing/", "3b 4",
-            "With LSE: what drives life satisfaction across the life course, from childhood to "
-            "adulthood, work and unemployment included.")
-_JOB_QUALITY = ("Job quality and wellbeing", "Workplace wellbeing",
-                WWW + "/resources/job-quality-and-wellbeing/", "3b 4",
-                "The evidence on which aspects of a job matter most for wellbeing.")
-_DRIVERS = ("Drivers of workplace wellbeing", "Workplace wellbeing",
-            WWW + "/blog/developing-an-evidence-informed-workplace-wellbeing-index/", "3b 4",
-            "What drives wellbeing at work, from the evidence behind a workplace wellbeing "
-            "index.")
-_AT_RISK = ("Who is at risk of low wellbeing", "Wellbeing inequalities",
-            WWW + "/resources/who-is-at-risk-of-low-wellbeing/", "2 3a",
-            "With the ONS: the groups of people most likely to have low wellbeing.")
-
-REFERENCE_RESOURCES = (
-    ResourceStory(*_MEASURES_BANK, FACILITATOR, (date(2021, 4, 12), "15:00")),
-    ResourceStory(*_ONS4, FACILITATOR, (date(2021, 4, 12), "15:10")),
-    ResourceStory(*_ORIGINS, FACILITATOR, (date(2021, 5, 11), "14:20")),
-    ResourceStory("Measuring children and young people's subjective wellbeing",
-                  "Measuring wellbeing",
-                  WWW + "/resources/measuring-children-and-young-peoples-subjective-wellbeing/",
-                  "5", "With the Children's Society: how to measure wellbeing with children and "
-                  "young people. We used it for the Children's Plan.", "participant05@example.org",
-                  (date(2021, 6, 14), "12:10"), approved=(date(2021, 6, 15), "09:00")),
-    ResourceStory("Covid:WIRED: wellbeing inequalities in the pandemic", "Wellbeing inequalities",
-                  WWW + "/projects/covidwired/", "3a",
-                  "An interactive database mapping wellbeing inequalities during Covid-19.",
-                  FACILITATOR, (date(2021, 6, 24), "10:00")),
-    ResourceStory(*_AT_RISK, FACILITATOR, (date(2021, 6, 24), "10:05")),
-    ResourceStory("Ten Keys to Happier Living", "Workplace wellbeing",
-                  "https://actionforhappiness.org/10-keys", "3b 6",
-                  "Action for Happiness's ten keys: we shared them with our wellbeing champions.",
-                  "participant01@example.org", (date(2021, 6, 25), "13:00"),
-                  approved=(date(2021, 6, 28), "09:15")),
-    ResourceStory(*_JOB_QUALITY, FACILITATOR, (date(2021, 7, 1), "09:45")),
-    ResourceStory(*_DRIVERS, FACILITATOR, (date(2021, 7, 1), "09:50")),
-    ResourceStory("Understanding local needs for wellbeing data", "Measuring wellbeing",
-                  WWW + "/wp-content/uploads/2020/02/understanding-wellbeing-locally-Nov-2017-"
-                  "links_0216388900.pdf", "3a 5",
-                  "Measures and indicators for a local picture of wellbeing.", FACILITATOR,
-                  (date(2021, 9, 24), "11:00")),
-)
-
-RUNNING_RESOURCES = (
-    ResourceStory(*_JOB_QUALITY, FACILITATOR, (-60, "11:00")),
-    ResourceStory(*_DRIVERS, FACILITATOR, (-60, "11:05")),
-    ResourceStory(*_MEASURES_BANK, FACILITATOR, (-42, "15:00")),
-    ResourceStory(*_ORIGINS, FACILITATOR, (-42, "15:05")),
-    ResourceStory(*_ONS4, FACILITATOR, (-7, "13:30")),
-    ResourceStory(*_AT_RISK, FACILITATOR, (-3, "16:00")),
-    ResourceStory("The five ways to wellbeing in the UK", "Evidence of what works",
-                  WWW + "/blog/five-ways-to-wellbeing-in-the-uk/", "3b 6",
-                  "Our line manager toolkit's conversation guide uses the five ways: a short "
-                  "read on the evidence behind them.", "workplace03@example.org", (-2, "10:40")),
-)
 
 
 def build(facilitator, reference: Cohort, running: Cohort) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from cohort.cohorts.models import Cohort
 from cohort.core.timeutil import utcnow
 from cohort.demo import steps
+from cohort.demo.steps import story
 from cohort.evaluation.models import Response
 from cohort.evaluation.services import attach_survey, eligible, instrument_of, save_answers
 from cohort.extensions import db
@@ -25,38 +26,18 @@ from cohort.extensions import db
 # "Evaluation of the cohort programme took place during November/December 2021."
 SURVEY_OPENS, SURVEY_CLOSES = date(2021, 11, 15), date(2021, 12, 3)
 LOOKING_BACK = "knowledge-looking-back"
-# Each participant's knowledge at the start (looking back) and now, in each area (1 none ..
-# 5 very good), participant01 first. Everyone rated their broad knowledge higher at the end;
-# in the specific areas most did, some stayed where they were.
-KNOWLEDGE = {
-    "wellbeing": ((2, 4), (2, 3), (1, 3), (3, 4), (2, 4), (3, 5), (2, 3), (3, 4), (2, 4),
-                  (1, 3)),
-    "drivers": ((1, 3), (2, 3), (1, 2), (2, 4), (2, 3), (3, 4), (1, 3), (2, 3), (2, 4), (1, 2)),
-    "measurement": ((1, 3), (1, 2), (1, 3), (2, 4), (2, 2), (3, 5), (1, 3), (2, 4), (3, 4),
-                    (1, 2)),
-    "inequality": ((2, 3), (2, 2), (2, 3), (3, 4), (2, 3), (3, 3), (2, 3), (3, 4), (2, 3),
-                   (2, 3)),
-    "what-works": ((1, 2), (2, 3), (1, 2), (2, 3), (1, 3), (2, 4), (1, 2), (2, 3), (2, 3),
-                   (1, 2)),
-    "policy-making": ((2, 3), (1, 3), (1, 2), (2, 3), (2, 4), (3, 5), (2, 2), (2, 4), (2, 3),
-                      (1, 3)),
-}
-CONNECT = (5, 4, 3, 4, 5, 3, 4, 4, 5, 3)  # 7 agree or strongly agree, 3 neither
-EXPERIENCE = (9, 8, 7, 8, 9, 10, 7, 8, 9, 8)
-ADVICE = (
-    "Worth the time: what you get back is in proportion to what you put in.",
-    "Block out time in your diary for the work between sessions, and protect it.",
-    "A positive experience: you learn what drives wellbeing and how to write a strategy.",
-    "Once you look at your work through a wellbeing lens you will wonder why you did not "
-    "before.",
-    "Go for it: the support is tailored and responsive, and it counts as real development.",
-    "A chance to meet people from other councils doing the same work, and share resources.",
-)
-BETTER = (
-    "More time to get to know each other and what everyone is working on.",
-    "The pandemic made it hard to find time for the work between sessions.",
-    "I could not take part in the networking outside the sessions, which I would have liked.",
-)
+# cohort/demo/story/evaluation.yaml, participant01 first: each participant's knowledge at the
+# start (looking back) and now, in each area (1 none .. 5 very good). Everyone rated their
+# broad knowledge higher at the end; in the specific areas most did, some stayed where they
+# were. Then whether they were able to connect with others (7 agree or strongly agree, 3
+# neither), their overall experience, and the free-text answers.
+_STORY = story("evaluation")
+KNOWLEDGE = {area: tuple(tuple(pair) for pair in pairs)
+             for area, pairs in _STORY["knowledge"].items()}
+CONNECT = tuple(_STORY["connect"])
+EXPERIENCE = tuple(_STORY["experience"])
+ADVICE = tuple(_STORY["advice"])
+BETTER = tuple(_STORY["better"])
 
 
 def build(facilitator, reference: Cohort, running: Cohort) -> None:

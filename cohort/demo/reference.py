@@ -18,16 +18,6 @@ from cohort.demo import steps
 from cohort.demo.sessions import REFERENCE_SESSIONS
 from cohort.demo.steps import Answers, Person
 
-# Agreed by the 2021 participants in their first workshop.
-GROUND_RULES = (
-    "Trust",
-    "A safe space free from judgement",
-    "Action-focused",
-    "Pragmatic: experience, practice, data and evidence of what works",
-    "Listen",
-    "A 'no wrong answer' approach in discussions",
-)
-
 REFERENCE = {
     "title": "Local authority wellbeing policy making cohort 2021",
     "focus": "Wellbeing policy making",
@@ -66,189 +56,24 @@ class PlaceStory:
     note: str | None = None
 
 
-def _council(n: int, name: str) -> tuple[str, str]:
-    return f"participant{n:02}@example.org", name
+def _place(data: dict) -> PlaceStory:
+    people = {k: Person(**data[k]) for k in ("original", "successor") if k in data}
+    return PlaceStory(**{**data, **people, "answers": Answers(**data["answers"])})
 
 
-# In the report's order of councils and of areas of focus. The report lists the backgrounds
-# without saying whose they were; each is given to the council whose work it fits best. The
-# demo accounts participant01 to participant10 are the places' holders at the end.
-PLACES = (
-    PlaceStory(
-        Person(*_council(1, "Priya Shah"), "Southampton City Council", "HR Business Partner",
-               "Human Resources Business Partner leading on employee wellbeing"),
-        Answers("Employee wellbeing",
-                "Review and update 'The Way We Work', our internal employee wellbeing strategy "
-                "first published in 2019, for the way the pandemic has changed how we work.",
-                "To ground the refreshed strategy in evidence, and to support our network of "
-                "staff wellbeing champions and Mental Health First Aiders."),
-        date(2021, 1, 14),
-    ),
-    PlaceStory(
-        Person("former02@example.org", "Nadia Hussain", "Blackburn with Darwen Borough Council",
-               "Mental Health Development Lead", "Mental Health Development lead"),
-        Answers("Mental wellbeing and inequalities",
-                "A Mental Wellbeing and Inequalities Framework that council departments and "
-                "partners can use to see how a policy or service affects residents' mental "
-                "wellbeing, looking closest at the people with the lowest wellbeing.",
-                "To raise the profile of mental wellbeing with partners across the public and "
-                "voluntary and community sector, and to learn how to measure inequalities in it."),
-        date(2021, 1, 18),
-        successor=Person(*_council(2, "Tom Birch"), "Blackburn with Darwen Borough Council",
-                         "Public Health Specialist",
-                         "Public Health Specialist for mental wellbeing in the Public Health team"),
-        team_from=date(2021, 5, 11), handed_over_on=date(2021, 7, 19),
-    ),
-    # The report's list says "East Devon County Council"; its own account of the council's work
-    # and its contents page name the district council, which is the right body.
-    PlaceStory(
-        Person("former03@example.org", "Martin Ellis", "East Devon District Council",
-               "Community Development Worker",
-               "Community Development Worker in a Tenants and Communities team"),
-        Answers("Recovery and resilience",
-                "A wellbeing strategy for the district's recovery from the pandemic, starting "
-                "from how the Housing service already contributes to tenants' wellbeing.",
-                "To understand how to measure tenants' and communities' wellbeing and put it "
-                "at the centre of our recovery plans."),
-        date(2021, 1, 20),
-        successor=Person(*_council(3, "Grace Holloway"), "East Devon District Council",
-                         "Tenant Wellbeing Officer",
-                         "Tenant Wellbeing Officer in EDDC Housing, working on tenant wellbeing"),
-        team_from=date(2021, 4, 20), handed_over_on=date(2021, 8, 16),
-    ),
-    PlaceStory(
-        Person("former04@example.org", "Stephen Clarke", "Walsall Council",
-               "Head of Policy and Strategy", "New Head of Service working in the Corporate Centre"),
-        Answers("Wellbeing in all policies",
-                "Embed wellbeing as one of the building blocks of our new Policy and Strategy "
-                "Unit, and in the way every directorate writes policy.",
-                "The new Unit is to give evidence-based thought leadership across directorates "
-                "and partners; wellbeing evidence should be part of it from the start."),
-        date(2021, 1, 25),
-        successor=Person(*_council(4, "Daniel Okoro"), "Walsall Council", "Senior Policy Officer",
-                         "Senior Policy Officer in the new Policy and Strategy Unit"),
-        handed_over_on=date(2021, 9, 6),
-    ),
-    PlaceStory(
-        Person("former05@example.org", "Joanna Price", "Sutton Council",
-               "Consultant in Public Health", "Newly qualified Consultant in Public Health"),
-        Answers("Helping Early Strategy",
-                "Our Helping Early strategy and a shared Children's Plan for children and "
-                "families aged 0 to 25, with measures of children's and young people's wellbeing.",
-                "To take a systems approach with our partners in health, the voluntary sector, "
-                "social care and mental health services, with wellbeing as a shared outcome."),
-        date(2021, 1, 27),
-        successor=Person(*_council(5, "Hannah Lees"), "Sutton Council", "Public Health Principal",
-                         "Public Health Principal for children and young people"),
-        team_from=date(2021, 5, 4), handed_over_on=date(2021, 10, 4),
-    ),
-    PlaceStory(
-        Person(*_council(6, "Rhys Morgan"), "Babergh and Mid Suffolk District Councils",
-               "Health and Wellbeing Officer",
-               "Strategic Health and Wellbeing officer in a Communities team"),
-        Answers("Wellbeing strategy",
-                "A Wellbeing Strategy for both councils, for 2021 to 2027: a vision for the "
-                "wellbeing of communities, the factors that affect it, outcomes and measures.",
-                "Wellbeing is one of the councils' priorities; we want the strategy to use the "
-                "best evidence on what affects wellbeing and how to measure it."),
-        date(2021, 2, 1),
-    ),
-    PlaceStory(
-        Person("former07@example.org", "Fraser Innes", "The City of Edinburgh Council",
-               "Senior Change and Delivery Officer",
-               "Senior Change and Delivery Officer, working in a central Strategic Change team"),
-        Answers("Wellbeing programme",
-                "The city's Wellbeing Programme, joining up Culture, Sport and Leisure, "
-                "Libraries and Adult Education around shared wellbeing outcomes.",
-                "Each service knows its part in the city's wellbeing; we need a shared "
-                "definition, and measures to prioritise what we invest in."),
-        date(2021, 2, 3),
-        successor=Person(*_council(7, "Isla Campbell"), "The City of Edinburgh Council",
-                         "Strategy and Insight Officer",
-                         "Strategy and Insight Officer for Culture, Sport and Leisure"),
-        team_from=date(2021, 4, 27), handed_over_on=date(2021, 7, 28),
-        proposed_on=date(2021, 7, 26),
-        note="I start a new post in a neighbouring council next month. Isla has been on our "
-             "team since April and knows the programme's work as well as I do.",
-    ),
-    PlaceStory(
-        Person("former08@example.org", "Sophie Turner", "Westminster City Council",
-               "Wellbeing and Reward Specialist",
-               "Wellbeing and Reward Specialist, employee wellbeing"),
-        Answers("Employee wellbeing framework",
-                "Update our staff wellbeing policy: the current strategy names the enablers of "
-                "wellbeing at work but has no clear priorities or measures of impact.",
-                "To bring together the evidence on what drives wellbeing at work and on job "
-                "quality, and to agree priorities and performance measures."),
-        date(2021, 2, 4),
-        successor=Person(*_council(8, "Omar Haddad"), "Westminster City Council",
-                         "HR Policy Adviser", "HR Policy Adviser for staff wellbeing"),
-        team_from=date(2021, 6, 8), handed_over_on=date(2021, 9, 13),
-    ),
-    PlaceStory(
-        Person("former09@example.org", "Helen Ward", "Redcar and Cleveland Council",
-               "Public Health Development Manager", "Public Health Development Manager"),
-        Answers("Wellbeing strategy",
-                "Maximise the wellbeing impact of our existing programmes, with evidence of "
-                "what works and wellbeing measures to monitor and target them.",
-                "We take an asset-based approach to community wellbeing in a coastal borough, "
-                "and want local wellbeing data below council level."),
-        date(2021, 2, 8),
-        successor=Person(*_council(9, "Laura Pennington"), "Redcar and Cleveland Council",
-                         "Public Health Intelligence Analyst",
-                         "Public Health Intelligence Analyst building a community wellbeing "
-                         "dashboard"),
-        handed_over_on=date(2021, 8, 25), proposed_on=date(2021, 8, 23),
-        note="I have taken a job outside local government. Laura leads our wellbeing data "
-             "work and is keen to take the place on.",
-    ),
-    PlaceStory(
-        Person(*_council(10, "Sam Whitaker"), "Kirklees Council", "Public Health Strategist",
-               "Mid-career Strategist working in a Public Health team"),
-        Answers("Inclusion Commission",
-                "The work of our Inclusion Commission, asking what happens if we look at "
-                "inclusion through a wellbeing lens, with wellbeing questions in our household "
-                "survey.",
-                "To understand the stark differences in wellbeing within and between our "
-                "communities, and what our data on wellbeing inequalities tells us."),
-        date(2021, 2, 10),
-    ),
-)
-
+# cohort/demo/story/reference.yaml: the places in the report's order of councils and of areas
+# of focus; the demo accounts participant01 to participant10 are the places' holders at the end.
+_STORY = steps.story("reference")
+GROUND_RULES = tuple(_STORY["ground_rules"])  # agreed by the 2021 participants in Workshop 1
+PLACES = tuple(_place(place) for place in _STORY["places"])
 # Brought onto the Blackburn with Darwen team by its first holder; still a team member.
-COLLEAGUE = Person("colleague01@example.org", "Chloe Adams", "Blackburn with Darwen Borough Council",
-                   "Partnerships Officer",
-                   "Partnerships Officer working with the voluntary and community sector")
+COLLEAGUE = Person(**_STORY["colleague"])
 COLLEAGUE_FROM = date(2021, 6, 1)
 COLLEAGUE_OF = 1  # index in PLACES
-
-WAITING_MESSAGE = (
-    "We are starting with ten participants so the group can get to know each other. If one of "
-    "them withdraws before the first workshop, we will offer you their place."
-)
-OTHER_APPLICATIONS = (
-    # (person, answers, applied on, decision, message)
-    (Person("m.okafor@example.org", "Michael Okafor", "Ravensby Metropolitan Borough Council",
-            "Workforce Wellbeing Lead", "Workforce Wellbeing Lead in Organisational Development"),
-     Answers("Employee wellbeing",
-             "A staff wellbeing plan for the council's workforce after the pandemic.",
-             "To learn from other councils working on the wellbeing of their staff."),
-     date(2021, 2, 9), "waitlist", WAITING_MESSAGE),
-    (Person("r.lindqvist@example.org", "Rebecca Lindqvist", "Westmarch County Council",
-            "Public Health Officer", "Public Health Officer for healthy ageing"),
-     Answers("Healthy ageing",
-             "The wellbeing chapter of our Health and Wellbeing Strategy's refresh, on later life.",
-             "To bring wellbeing evidence into our work on independence in later life."),
-     date(2021, 2, 11), "waitlist", WAITING_MESSAGE),
-    (Person("d.baines@example.org", "David Baines", "Lowhaven Borough Council",
-            "Environmental Protection Officer", "Environmental Protection Officer"),
-     Answers("Air quality",
-             "Our next air quality action plan, due in 2023.",
-             "To understand how air quality and wellbeing are linked."),
-     date(2021, 2, 12), "decline",
-     "This cohort is for policy makers with a strategy to prepare or refresh in 2021/22, and "
-     "your plan is due in 2023. We hope you will apply to a later cohort."),
-)
+# (person, answers, applied on, decision, message)
+OTHER_APPLICATIONS = tuple(
+    (Person(**a["person"]), Answers(**a["answers"]), a["applied_on"], a["decision"], a["message"])
+    for a in _STORY["other_applications"])
 
 
 def build(admin, facilitator, evaluator, password: str, locked_hash: str) -> list[tuple[str, str]]:

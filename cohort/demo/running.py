@@ -29,87 +29,15 @@ RUNNING = {
 CALL_OPENED_DAYS_AGO = 70
 CALL_CLOSES_IN_DAYS = 14
 
-# (person, answers, applied days ago, accepted days ago); participant01 applies first.
-PARTICIPANTS = (
-    (Person("participant01@example.org", "Priya Shah", "Southampton City Council",
-            "HR Business Partner", "Human Resources Business Partner leading on employee wellbeing"),
-     Answers("Employee wellbeing",
-             "The next version of 'The Way We Work', our employee wellbeing strategy, with "
-             "measures that show whether it is working.",
-             "The 2021 cohort helped us support our wellbeing champions; this time I want to "
-             "compare measures with councils doing the same work."),
-     69, 66),
-    (Person("workplace02@example.org", "Megan Foster", "Oakbridge City Council",
-            "HR Business Partner", "HR Business Partner for the council's frontline services"),
-     Answers("Staff wellbeing strategy",
-             "Our first staff wellbeing strategy, due to Cabinet in the spring.",
-             "To test a first draft with peers before it goes to senior leaders."),
-     69, 66),
-    (Person("workplace03@example.org", "Jamal Reid", "Thornfield District Council",
-            "Organisational Development Manager", "Organisational Development Manager"),
-     Answers("Line managers and wellbeing",
-             "A line manager wellbeing toolkit and the training that goes with it.",
-             "Line managers are where our staff survey says wellbeing is won or lost."),
-     68, 66),
-    (Person("workplace04@example.org", "Eilidh Fraser", "Greystone Combined Authority",
-            "Workforce Strategy Lead", "Workforce Strategy Lead for a new combined authority"),
-     Answers("Hybrid working and wellbeing",
-             "The wellbeing part of our hybrid working policy.",
-             "To learn what the evidence says about wellbeing and hybrid working."),
-     67, 65),
-    (Person("workplace05@example.org", "Kwame Mensah", "Brackenridge Borough Council",
-            "Occupational Health Adviser", "Occupational Health Adviser and mental health first aid lead"),
-     Answers("Mental health at work",
-             "A mental health at work plan that joins up occupational health and our first aiders.",
-             "To move from supporting people who are unwell to preventing harm at work."),
-     66, 65),
-    (Person("workplace06@example.org", "Rachel Dunn", "Northvale Fire and Rescue Service",
-            "Health and Wellbeing Manager", "Health and Wellbeing Manager for operational staff"),
-     Answers("Wellbeing of operational staff",
-             "A wellbeing strategy for firefighters and control room staff after traumatic incidents.",
-             "Our staff face risks most workplaces do not; I want to learn from other services."),
-     60, 58),
-    (Person("workplace07@example.org", "Owen Pritchard", "Kestrel Bay Council",
-            "Employee Wellbeing Officer", "Employee Wellbeing Officer"),
-     Answers("Sickness absence and wellbeing",
-             "A refreshed attendance policy that treats wellbeing as more than absence figures.",
-             "Our only wellbeing measure today is sickness absence; we need better ones."),
-     45, 43),
-    (Person("workplace08@example.org", "Sana Iqbal", "Eastcliffe Council",
-            "Public Health Practitioner", "Public Health Practitioner for workplace health"),
-     Answers("Wellbeing of care staff",
-             "The wellbeing of the council's adult social care workforce.",
-             "Care staff have the lowest wellbeing scores in our staff survey."),
-     31, 29),
-    (Person("workplace09@example.org", "Declan Moore", "Harbourne District Council",
-            "Policy Officer, People and Culture", "Policy Officer in the People and Culture team"),
-     Answers("Wellbeing measures in the staff survey",
-             "New wellbeing questions in our annual staff survey and a way to report them.",
-             "To choose measures that are comparable with other councils and with national data."),
-     24, 22),
-)
-
-# Sent recently; the facilitator has not decided yet. (person, answers, applied days ago)
-WAITING = (
-    (Person("n.kowalski@example.org", "Nina Kowalski", "Fenmoor District Council",
-            "HR Adviser", "HR Adviser leading on wellbeing policies"),
-     Answers("Menopause and wellbeing at work",
-             "A menopause at work policy as part of our wellbeing offer.",
-             "To make sure the policy rests on evidence and is measured."),
-     12),
-    (Person("p.osei@example.org", "Peter Osei", "Millbrook County Council",
-            "Head of Organisational Development", "Head of Organisational Development"),
-     Answers("Staff wellbeing strategy",
-             "Our staff wellbeing strategy for 2025 to 2028.",
-             "Our current strategy ends next year and was written without measures."),
-     6),
-    (Person("l.carver@example.org", "Lucy Carver", "Westfold Borough Council",
-            "Wellbeing Champions Coordinator", "Coordinator of the council's wellbeing champions"),
-     Answers("Wellbeing champions network",
-             "A plan for our network of 40 wellbeing champions.",
-             "To learn how other organisations support and measure their champions' work."),
-     2),
-)
+# cohort/demo/story/running.yaml: (person, answers, applied days ago, accepted days ago) of
+# each participant, participant01 first, and (person, answers, applied days ago) of the
+# applications sent recently, on which the facilitator has not decided yet.
+_STORY = steps.story("running")
+PARTICIPANTS = tuple(
+    (Person(**p["person"]), Answers(**p["answers"]), p["applied_days_ago"], p["accepted_days_ago"])
+    for p in _STORY["participants"])
+WAITING = tuple((Person(**p["person"]), Answers(**p["answers"]), p["applied_days_ago"])
+                for p in _STORY["waiting"])
 
 
 def build(admin, facilitator, evaluator, password_hash: str) -> None:

@@ -7,7 +7,9 @@ to "now" back to the day the story gives, so the roster's history reads as it ha
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
+import yaml
 from sqlalchemy import select
 
 from cohort.accounts.services import create_user, hash_password
@@ -26,6 +28,7 @@ from cohort.enrolment.services import (
 )
 from cohort.extensions import db
 from cohort.programme.services import add_session
+from surveys.datafile import compose
 
 TIMEZONE = "Europe/London"
 SESSION_HOUR = time(10, 0)  # the report gives dates only; sessions start at 10am local time
@@ -50,6 +53,23 @@ class Answers:
     area_of_focus: str
     strategy: str
     motivation: str
+
+
+STORY = Path(__file__).resolve().parent / "story"
+
+
+def story(name: str):
+    """The data in cohort/demo/story/<name>.yaml: mappings, lists, text, numbers and dates,
+    read as every data file Cohort ships is (no anchors or aliases, limited depth and size)."""
+    node = compose((STORY / f"{name}.yaml").read_text(encoding="utf-8"))
+    return yaml.SafeLoader("").construct_document(node)
+
+
+def moment(text: str) -> tuple:
+    """A story's moment, "day HH:MM" with an ISO date or a number of days from today, as
+    (date or days, "HH:MM")."""
+    day, clock = text.split()
+    return (int(day) if day.lstrip("-").isdigit() else date.fromisoformat(day)), clock
 
 
 def local(day: date, at: time = OFFICE_HOUR) -> datetime:

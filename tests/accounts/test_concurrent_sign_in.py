@@ -7,13 +7,13 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from conftest import DEFAULT_PASSWORD, IsolatedClient, csrf_from
 from sqlalchemy import func, select
 
 from cohort.accounts.models import LoginFailure
 from cohort.cohorts.models import Membership
 from cohort.core.database import commit
 from cohort.extensions import db
+from tests.helpers import DEFAULT_PASSWORD, IsolatedClient, csrf_from
 
 SIGN_INS = 120
 EDITS = 8

@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from conftest import csrf_from, post_form
 from sqlalchemy import func, select
 
 from cohort.accounts.models import AccountToken, User
@@ -12,6 +11,7 @@ from cohort.cohorts.services import invite
 from cohort.core.database import commit
 from cohort.core.models import MailMessage
 from cohort.extensions import db
+from tests.helpers import csrf_from, post_form
 
 PASSWORD = "my own pass phrase"
 LINK = re.compile(r"http://localhost(/invitation/[A-Za-z0-9_-]+)")

@@ -4,7 +4,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from conftest import DEFAULT_PASSWORD, csrf_from, post_form, sign_in
 from sqlalchemy import func, select
 
 from cohort.accounts import services
@@ -12,6 +11,7 @@ from cohort.accounts.models import AccountToken, User, UserSession
 from cohort.core.database import commit
 from cohort.core.models import MailMessage
 from cohort.extensions import db
+from tests.helpers import DEFAULT_PASSWORD, csrf_from, post_form, sign_in
 
 NEW_PASSWORD = "a brand new pass phrase"
 LINK = re.compile(r"http://localhost/reset-password/([A-Za-z0-9_-]+)")

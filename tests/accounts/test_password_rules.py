@@ -4,13 +4,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from conftest import DEFAULT_PASSWORD, post_form
 from sqlalchemy import func, select
 
 from cohort.accounts import services
 from cohort.accounts.models import AccountToken, User, UserSession
 from cohort.core.database import commit
 from cohort.extensions import db
+from tests.helpers import DEFAULT_PASSWORD, post_form
 
 LONG_ENOUGH = "a long and unusual pass phrase, sixty-four characters in all: ok"
 assert len(LONG_ENOUGH) == 64

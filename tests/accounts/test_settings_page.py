@@ -10,7 +10,7 @@ from cohort.board import services as board
 from cohort.core.database import commit
 from cohort.extensions import db
 from cohort.reminders import services as reminders
-from tests.conftest import post_form
+from tests.helpers import post_form
 
 
 @pytest.fixture

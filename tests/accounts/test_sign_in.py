@@ -4,7 +4,6 @@ from datetime import timedelta
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import pytest
-from conftest import DEFAULT_PASSWORD, csrf_from, post_form, sign_in
 from sqlalchemy import func, select, update
 
 from cohort.accounts.models import LoginFailure, User, UserSession
@@ -12,6 +11,7 @@ from cohort.core.database import commit
 from cohort.core.models import AuditEvent
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
+from tests.helpers import DEFAULT_PASSWORD, csrf_from, post_form, sign_in
 
 COOKIE = "cohort_session"
 REFUSED = "Enter a correct email address and password"

@@ -4,7 +4,6 @@ secret links, and a lock-out scheme that stops guessing without handing stranger
 import re
 from datetime import timedelta
 
-from conftest import DEFAULT_PASSWORD, post_form, sign_in
 from sqlalchemy import func, select
 
 from cohort.accounts import services
@@ -12,6 +11,7 @@ from cohort.accounts.models import AccountToken, LoginFailure
 from cohort.core.database import commit
 from cohort.core.models import MailMessage
 from cohort.extensions import db
+from tests.helpers import DEFAULT_PASSWORD, post_form, sign_in
 
 NEW = "a brand new passphrase"
 

@@ -4,12 +4,12 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from conftest import IsolatedClient, csrf_from
 from sqlalchemy import func, select
 
 from cohort.accounts.models import LoginFailure
 from cohort.accounts.services import signin
 from cohort.extensions import db
+from tests.helpers import IsolatedClient, csrf_from
 
 TOO_MANY = "Too many failed attempts"
 REFUSED = "Enter a correct email address and password"

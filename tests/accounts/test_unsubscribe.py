@@ -14,7 +14,7 @@ from cohort.core.models import MailMessage
 from cohort.extensions import db
 from cohort.reminders import services as reminders
 from cohort.reminders.services import ReminderData
-from tests.conftest import post_form
+from tests.helpers import post_form
 
 ONE_CLICK = {"List-Unsubscribe": "One-Click"}
 

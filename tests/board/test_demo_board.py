@@ -15,7 +15,7 @@ from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 from cohort.plans.models import ActionItem
 from cohort.reminders.models import Delivery
-from tests.conftest import DEMO_PASSWORD, sign_in
+from tests.helpers import DEMO_PASSWORD, sign_in
 
 
 def _threads(cohort, kind: str | None = None) -> list[Thread]:

@@ -5,12 +5,11 @@ summary by its question."""
 import re
 from html import unescape
 
-from conftest import post_form
-
 from cohort.board import services
 from cohort.board.models import FeedbackAnswer
 from cohort.core.database import commit
 from cohort.extensions import db
+from tests.helpers import post_form
 
 from .conftest import start
 

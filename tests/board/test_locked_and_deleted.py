@@ -2,7 +2,6 @@
 its author and the facilitators included, on every page that could show its text."""
 
 import pytest
-from conftest import post_form
 from sqlalchemy import select
 
 from cohort.board import services
@@ -11,6 +10,7 @@ from cohort.board.services import BoardError
 from cohort.core.database import commit
 from cohort.core.models import AuditEvent
 from cohort.extensions import db
+from tests.helpers import post_form
 
 from .conftest import reply_as, start
 

@@ -5,7 +5,6 @@ resolved; search and the library; bad input kept on the form; query counts that 
 import io
 
 import pytest
-from conftest import IsolatedClient, count_queries, csrf_from, post_form
 from sqlalchemy import func, select
 
 from cohort.board import services
@@ -13,6 +12,7 @@ from cohort.board.models import Post, Thread
 from cohort.core.database import commit
 from cohort.core.models import MailMessage
 from cohort.extensions import db
+from tests.helpers import IsolatedClient, count_queries, csrf_from, post_form
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n"
 

@@ -5,13 +5,13 @@ grow with the matches (issue 23 item 10)."""
 import re
 
 import pytest
-from conftest import count_queries
 from sqlalchemy import insert
 
 from cohort.board import services
 from cohort.board.models import SearchEntry
 from cohort.core.database import commit
 from cohort.extensions import db
+from tests.helpers import count_queries
 
 from .conftest import reply_as, start
 

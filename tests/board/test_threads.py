@@ -6,7 +6,6 @@ replies; edits kept as revisions; soft deletion; a finished cohort read-only; th
 from datetime import timedelta
 
 import pytest
-from conftest import count_queries
 
 from cohort.board import services
 from cohort.board.models import Post, Thread
@@ -16,6 +15,7 @@ from cohort.cohorts.services import update_cohort
 from cohort.core.database import commit
 from cohort.core.errors import ChangedMeanwhile, UserError
 from cohort.extensions import db
+from tests.helpers import count_queries
 
 from .conftest import count, reply_as, start
 

@@ -10,8 +10,7 @@ from cohort.cohorts.models import Cohort, Membership
 from cohort.cohorts.services import CohortError, create_cohort, update_cohort
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
-from tests.conftest import csrf_from, post_form
-from tests.helpers import date_parts, fresh, text_of, version_in
+from tests.helpers import csrf_from, date_parts, fresh, post_form, text_of, version_in
 
 
 def cohort_form(**changes) -> dict:

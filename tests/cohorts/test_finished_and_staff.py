@@ -5,7 +5,6 @@ confirmed first; the call's hints are the cohort's own."""
 from datetime import date, timedelta
 
 import pytest
-from conftest import post_form
 from sqlalchemy import select
 
 from cohort.cohorts.models import Cohort
@@ -17,6 +16,7 @@ from cohort.core.timeutil import utcnow
 from cohort.enrolment.services import request_handover
 from cohort.extensions import db
 from cohort.programme.services import add_session, set_programme_objectives
+from tests.helpers import post_form
 
 
 @pytest.fixture

@@ -10,8 +10,15 @@ from cohort.core.database import commit
 from cohort.core.timeutil import format_date, utcnow
 from cohort.enrolment.services import decide_colleague, propose_colleague
 from cohort.extensions import db
-from tests.conftest import DEFAULT_PASSWORD, count_queries, post_form
-from tests.helpers import fresh, link_path, mail_to, text_of
+from tests.helpers import (
+    DEFAULT_PASSWORD,
+    count_queries,
+    fresh,
+    link_path,
+    mail_to,
+    post_form,
+    text_of,
+)
 
 # Staff ------------------------------------------------------------------------------------------
 

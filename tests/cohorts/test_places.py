@@ -16,8 +16,7 @@ from cohort.cohorts.services import (
 from cohort.core.database import commit
 from cohort.enrolment.services import decide_colleague, propose_colleague
 from cohort.extensions import db
-from tests.conftest import post_form
-from tests.helpers import fresh, link_path, mail_to, text_of
+from tests.helpers import fresh, link_path, mail_to, post_form, text_of
 
 
 def count(model) -> int:

@@ -1,10 +1,10 @@
 """Friendly error pages, and the CSRF token every state-changing request needs."""
 
-from conftest import DEFAULT_PASSWORD, csrf_from
 from flask import abort
 from markupsafe import escape
 
 from cohort.core.errors import MESSAGES
+from tests.helpers import DEFAULT_PASSWORD, csrf_from
 
 FRIENDLY = "Go to your cohorts"  # the error page's way back
 

@@ -3,7 +3,6 @@ or due mail waiting too long (issue 23 item 3)."""
 
 from datetime import timedelta
 
-from conftest import IsolatedClient
 from sqlalchemy import update
 
 from cohort.core import mail
@@ -13,6 +12,7 @@ from cohort.core.outbox import claim, claiming_as, discard_queued
 from cohort.core.scheduler import beat
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
+from tests.helpers import IsolatedClient
 
 
 def _health(app):

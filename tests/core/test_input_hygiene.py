@@ -5,7 +5,6 @@ built. Each gets a clear message or a 404, and nothing is saved half-way."""
 from urllib.parse import urlencode
 
 import pytest
-from conftest import post_form
 from sqlalchemy import func, select
 
 from cohort.cohorts.models import Cohort
@@ -16,6 +15,7 @@ from cohort.core.outbox import dispatch
 from cohort.core.scheduler import sweep
 from cohort.extensions import db
 from cohort.programme.models import Material
+from tests.helpers import post_form
 
 
 @pytest.fixture

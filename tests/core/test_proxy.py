@@ -3,9 +3,8 @@
 import re
 from pathlib import Path
 
-from conftest import DEFAULT_PASSWORD, IsolatedClient, csrf_from
-
 import config
+from tests.helpers import DEFAULT_PASSWORD, IsolatedClient, csrf_from
 
 PUBLIC = "cohort.example.org"
 UPSTREAM = "127.0.0.1:8000"  # what nginx's proxy_pass sends as Host unless told otherwise

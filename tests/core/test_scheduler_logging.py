@@ -51,11 +51,22 @@ def test_runs_skipped_while_a_slow_dispatch_runs_are_reported_once(
                     SCHEDULER_STANDBY_POLL_SECONDS=0.1)
     app.logger.setLevel(logging.INFO)
     batches = []
+    release = threading.Event()
 
-    def slow_batch(*_args):
+    def slow_batch(*_args):  # the first batch lasts until a skipped run has been reported
         batches.append(time.monotonic())
-        time.sleep(0.8)
+        if len(batches) == 1:
+            release.wait(timeout=120)
         return 0
+
+    def logged(start: str) -> list[str]:
+        return [r.getMessage() for r in list(caplog.records) if r.getMessage().startswith(start)]
+
+    def until(condition) -> bool:  # as long as a busy machine may take
+        deadline = time.monotonic() + 120
+        while not condition() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return condition()
 
     monkeypatch.setattr("cohort.core.scheduler.dispatch_all", slow_batch)
     stop = threading.Event()
@@ -67,19 +78,19 @@ def test_runs_skipped_while_a_slow_dispatch_runs_are_reported_once(
     caplog.set_level(logging.INFO)
     thread = threading.Thread(target=scheduler, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 15  # a busy machine may be slow to start the scheduler
-    while len(batches) < 3 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    try:
+        assert until(lambda: logged("The dispatch is still running")), "no skipped run reported"
+    finally:
+        release.set()
+    # Once the slow batch has ended, a later one goes ahead.
+    assert until(lambda: len(batches) >= 2 and logged("The slow dispatch ended"))
     stop.set()
-    thread.join(timeout=15)
+    thread.join(timeout=60)
     assert not thread.is_alive()
-    assert len(batches) >= 2  # a run was held up, then a later one went ahead
     assert not [r for r in caplog.records if SKIPPED in r.getMessage()]
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING], [
         r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
-    started = [r.getMessage() for r in caplog.records
-               if r.getMessage().startswith("The dispatch is still running")]
-    ended = [r.getMessage() for r in caplog.records
-             if r.getMessage().startswith("The slow dispatch ended")]
-    assert 1 <= len(started) <= len(batches)  # once a slow batch, not once a skipped run
+    started = logged("The dispatch is still running")
+    ended = logged("The slow dispatch ended")
+    assert len(started) == 1  # once for the slow batch, not once a skipped run
     assert len(ended) >= 1 and all("runs were skipped meanwhile" in m for m in ended)

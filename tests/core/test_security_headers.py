@@ -3,9 +3,9 @@
 import re
 
 import pytest
-from conftest import DEFAULT_PASSWORD, post_form
 
 from config import ProductionConfig
+from tests.helpers import DEFAULT_PASSWORD, post_form
 
 
 def _csp(response) -> dict[str, str]:

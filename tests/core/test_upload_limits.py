@@ -7,7 +7,6 @@ import io
 from types import SimpleNamespace
 
 import pytest
-from conftest import csrf_from
 from sqlalchemy import func, select
 
 from cohort.board import services as board
@@ -20,6 +19,7 @@ from cohort.plans import services as plans
 from cohort.plans.models import Framework
 from cohort.programme import services as programme
 from cohort.programme.models import Material
+from tests.helpers import csrf_from
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 MB = 1024 * 1024

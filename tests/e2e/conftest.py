@@ -10,8 +10,6 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from cohort.core.database import commit
-
 CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
@@ -72,13 +70,9 @@ def page(browser, live_server):
 
 
 @pytest.fixture
-def demo(db, app):
-    """The demo programme, loaded into the clean test database."""
-    from cohort import demo as demo_module
-
-    accounts = demo_module.load(DEMO_PASSWORD)
-    commit()
-    return accounts
+def demo(demo_loaded):
+    """The demo programme in the clean test database (loaded once, put back for each test)."""
+    return demo_loaded
 
 
 @pytest.fixture(scope="session")

@@ -6,8 +6,8 @@ import re
 from playwright.sync_api import expect
 
 from cohort.core.database import commit
-from tests.conftest import DEFAULT_PASSWORD
 from tests.e2e.conftest import sign_in_browser
+from tests.helpers import DEFAULT_PASSWORD
 
 TITLE = "Draft staff wellbeing strategy"
 

@@ -3,8 +3,8 @@
 from cohort.board import services
 from cohort.board.services import NewThread
 from cohort.core.database import commit
-from tests.conftest import DEFAULT_PASSWORD
 from tests.e2e.conftest import sign_in_browser
+from tests.helpers import DEFAULT_PASSWORD
 
 
 def test_a_post_is_in_the_services_font_with_its_line_breaks(page, framework, make_cohort,

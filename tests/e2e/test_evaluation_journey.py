@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 from cohort.core.database import commit
 from cohort.core.timeutil import utcnow
 from cohort.evaluation import services
-from tests.conftest import DEFAULT_PASSWORD
 from tests.e2e.conftest import sign_in_browser
+from tests.helpers import DEFAULT_PASSWORD
 
 COHORT = "Wellbeing in policy cohort"
 BEFORE = "Knowledge self-assessment (before the programme)"

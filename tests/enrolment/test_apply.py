@@ -17,8 +17,7 @@ from cohort.enrolment.services import (
     submit_application,
 )
 from cohort.extensions import db
-from tests.conftest import csrf_from, post_form
-from tests.helpers import answers, body, fresh, link_path, mail_to, text_of
+from tests.helpers import answers, body, csrf_from, fresh, link_path, mail_to, post_form, text_of
 
 
 def application_count() -> int:

@@ -9,7 +9,7 @@ from cohort.core.database import commit
 from cohort.enrolment.models import Application, HandoverRequest
 from cohort.enrolment.services import propose_colleague, request_handover
 from cohort.extensions import db
-from tests.conftest import post_form
+from tests.helpers import post_form
 
 FACILITATOR_ACTIONS = [
     ("GET", "/cohorts/{c}/edit", None),

@@ -17,8 +17,7 @@ from cohort.enrolment.services import (
     waitlist_application,
 )
 from cohort.extensions import db
-from tests.conftest import post_form
-from tests.helpers import body, fresh, link_path, mail_to, text_of
+from tests.helpers import body, fresh, link_path, mail_to, post_form, text_of
 
 
 def count(model) -> int:

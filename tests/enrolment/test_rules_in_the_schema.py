@@ -20,7 +20,7 @@ from cohort.enrolment.services import (
     waitlist_application,
 )
 from cohort.extensions import db
-from tests.conftest import post_form
+from tests.helpers import post_form
 
 
 def _refused(write) -> None:

@@ -23,8 +23,7 @@ from cohort.enrolment.services import (
     request_handover,
 )
 from cohort.extensions import db
-from tests.conftest import post_form
-from tests.helpers import fresh, link_path, mail_to, text_of
+from tests.helpers import fresh, link_path, mail_to, post_form, text_of
 
 
 def count(model) -> int:

@@ -10,7 +10,7 @@ from cohort.core.timeutil import format_date, utcnow
 from cohort.evaluation import services
 from cohort.evaluation.models import Response
 from cohort.extensions import db
-from tests.conftest import DEMO_PASSWORD
+from tests.helpers import DEMO_PASSWORD
 
 AREAS = ("wellbeing", "drivers", "measurement", "inequality", "what-works", "policy-making")
 

@@ -9,7 +9,6 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import IsolatedClient, csrf_from, post_form
 from sqlalchemy import func, select
 
 from cohort.core.database import commit
@@ -18,6 +17,7 @@ from cohort.evaluation import services
 from cohort.evaluation.models import Answer, Response, Survey
 from cohort.extensions import db
 from surveys.instrument import Instrument, Item
+from tests.helpers import IsolatedClient, csrf_from, post_form
 
 KNOWLEDGE = ("knowledge-wellbeing", "knowledge-drivers", "knowledge-measurement",
              "knowledge-inequality", "knowledge-what-works", "knowledge-policy-making")

@@ -10,7 +10,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from conftest import count_queries
 from sqlalchemy import select
 
 from cohort.core.database import commit
@@ -19,6 +18,7 @@ from cohort.evaluation import services
 from cohort.evaluation.models import Response
 from cohort.extensions import db
 from cohort.programme import services as services_programme
+from tests.helpers import count_queries
 
 PAGES = ("/evaluation", "/evaluation/print", "/evaluation.csv")
 SUPPRESSED = ("Fewer than 5 people have answered the survey before the programme: the figures "

@@ -12,12 +12,12 @@ import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
-from conftest import DEMO_PASSWORD
 
 from cohort.core.database import commit
 from cohort.core.timeutil import utcnow
 from cohort.evaluation import services
 from surveys.charts import TITLE
+from tests.helpers import DEMO_PASSWORD
 
 SVG = "{http://www.w3.org/2000/svg}"
 CHART = re.compile(r'<img class="cohort-chart" src="data:image/svg\+xml;base64,([^"]+)" '

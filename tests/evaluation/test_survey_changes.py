@@ -4,7 +4,6 @@ lost, and a finished cohort's surveys do not change."""
 
 from datetime import timedelta
 
-from conftest import post_form
 from sqlalchemy import func, select
 
 from cohort.core.audit import AuditEvent
@@ -14,6 +13,7 @@ from cohort.evaluation import services
 from cohort.evaluation.models import Response, Survey
 from cohort.extensions import db
 from tests.evaluation.test_pages import KNOWLEDGE, _attach, _dates
+from tests.helpers import post_form
 
 
 def _url(cohort, survey, end: str = "") -> str:

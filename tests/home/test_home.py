@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from conftest import count_queries
+from tests.helpers import count_queries
 
 
 def _member_of(n, make_user, make_member, make_session):

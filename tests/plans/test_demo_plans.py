@@ -2,13 +2,13 @@
 plan, following the report; the running cohort's open start round and plans in progress."""
 
 import pytest
-from conftest import DEMO_PASSWORD, sign_in
 from sqlalchemy import select
 
 from cohort.cohorts.models import Membership, Place
 from cohort.extensions import db
 from cohort.plans import services
 from cohort.plans.models import SelfAssessment
+from tests.helpers import DEMO_PASSWORD, sign_in
 
 
 def _titles(place) -> list[str]:

@@ -6,7 +6,6 @@ import sys
 from io import BytesIO
 
 import pytest
-from conftest import csrf_from
 from sqlalchemy import select
 
 from cohort.core.database import commit
@@ -17,6 +16,7 @@ from cohort.plans import services
 from cohort.plans.models import AssessmentRound, Framework
 from cohort.plans.services import PlanError, parse
 from cohort.plans.services.framework_file import HallmarkSpec, dump
+from tests.helpers import csrf_from
 
 from .conftest import add_item, all_at, open_round
 from .test_frameworks import GOOD

@@ -7,10 +7,10 @@ import io
 from datetime import timedelta
 
 import pytest
-from conftest import post_form
 
 from cohort.core.database import commit
 from cohort.plans import services
+from tests.helpers import post_form
 
 from .conftest import add_item, all_at, open_round
 

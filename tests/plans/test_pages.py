@@ -7,13 +7,13 @@ from datetime import timedelta
 from io import BytesIO
 
 import pytest
-from conftest import count_queries, csrf_from, post_form
 from sqlalchemy import select
 
 from cohort.core.database import commit
 from cohort.extensions import db
 from cohort.plans import services
 from cohort.plans.models import ActionItem, AgreedRating, AssessmentRound
+from tests.helpers import count_queries, csrf_from, post_form
 
 from .conftest import add_item, all_at, open_round
 from .test_frameworks import DEEP, GOOD, alias_bomb

@@ -8,13 +8,13 @@ import re
 from datetime import timedelta
 
 import pytest
-from conftest import count_queries
 from sqlalchemy import event, insert, select
 
 from cohort.core.database import commit
 from cohort.extensions import db
 from cohort.plans import services
 from cohort.plans.models import ActionItem, ItemHallmark
+from tests.helpers import count_queries
 
 from .conftest import add_item, all_at, open_round
 

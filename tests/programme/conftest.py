@@ -4,11 +4,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from conftest import post_form
 from sqlalchemy import func, select
 
 from cohort.extensions import db
 from cohort.programme.models import ProgrammeSession
+from tests.helpers import post_form
 
 
 @dataclass

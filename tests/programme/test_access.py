@@ -3,11 +3,11 @@
 from datetime import timedelta
 
 import pytest
-from conftest import csrf_from, post_form
 
 from cohort.core.database import commit
 from cohort.extensions import db
 from cohort.programme import services
+from tests.helpers import csrf_from, post_form
 
 from .conftest import session_count, session_form
 

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from conftest import csrf_from, post_form
 from sqlalchemy import func, select
 
 from cohort.core.database import commit
@@ -11,6 +10,7 @@ from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 from cohort.programme import services
 from cohort.programme.models import Attendance, ObjectiveRating
+from tests.helpers import csrf_from, post_form
 
 
 def _url(session, page: str) -> str:

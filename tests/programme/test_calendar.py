@@ -3,13 +3,13 @@
 from datetime import UTC, datetime, timedelta
 
 import icalendar
-from conftest import csrf_from, post_form
 from sqlalchemy import update
 
 from cohort.accounts.models import User
 from cohort.core.database import commit
 from cohort.extensions import db
 from cohort.programme.models import ProgrammeSession
+from tests.helpers import csrf_from, post_form
 
 from .conftest import session_form
 

@@ -4,7 +4,6 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import csrf_from, post_form
 from sqlalchemy import select, update
 
 from cohort.core.database import commit
@@ -13,6 +12,7 @@ from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 from cohort.programme import services
 from cohort.programme.models import LearningObjective, ObjectiveRating, ProgrammeSession
+from tests.helpers import csrf_from, post_form
 
 from .conftest import session_form
 

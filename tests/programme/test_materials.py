@@ -3,13 +3,13 @@
 import io
 
 import pytest
-from conftest import csrf_from
 from sqlalchemy import func, select
 
 from cohort.core.database import commit
 from cohort.extensions import db
 from cohort.programme import services
 from cohort.programme.models import Material
+from tests.helpers import csrf_from
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 

@@ -2,7 +2,6 @@
 
 from datetime import UTC, datetime, timedelta
 
-from conftest import count_queries, csrf_from, post_form
 from sqlalchemy import update
 
 from cohort.core.database import commit
@@ -11,6 +10,7 @@ from cohort.extensions import db
 from cohort.programme import services
 from cohort.programme.models import Material, ProgrammeSession
 from cohort.programme.permissions import shows_join_link
+from tests.helpers import count_queries, csrf_from, post_form
 
 JOIN = "https://meet.example.org/room-42"
 

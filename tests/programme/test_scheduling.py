@@ -3,9 +3,9 @@
 from datetime import UTC, datetime
 
 import pytest
-from conftest import csrf_from
 
 from cohort.programme.services import get_session
+from tests.helpers import csrf_from
 
 from .conftest import latest_session, schedule, session_count, session_form
 

@@ -181,7 +181,7 @@ def test_a_team_member_sees_only_sessions_open_to_colleagues(make_cohort):
 
 
 def test_next_sessions_of_several_cohorts_in_one_query(make_cohort):
-    from conftest import count_queries
+    from tests.helpers import count_queries
 
     first, second, empty = make_cohort(), make_cohort(), make_cohort()
     now = utcnow()

@@ -3,22 +3,18 @@ with their delivery logs (one refused by the mail server), and reminders still t
 
 from datetime import timedelta
 
-from conftest import sign_in
 from sqlalchemy import select
 
-from cohort import demo
 from cohort.cohorts.models import Cohort
-from cohort.core.database import commit
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 from cohort.reminders import services
+from tests.helpers import sign_in
 
 PASSWORD = "demo password 2021"
 
 
-def test_the_running_cohort_has_reminders_sent_failed_and_to_come(client):
-    demo.load(PASSWORD)
-    commit()
+def test_the_running_cohort_has_reminders_sent_failed_and_to_come(client, demo_loaded):
     cohort = db.session.execute(select(Cohort).where(
         Cohort.title == "Workplace wellbeing cohort")).scalar_one()
     reminders = services.reminders_of(cohort)

@@ -6,7 +6,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from conftest import post_form
 from sqlalchemy import select
 
 from cohort.core.database import commit
@@ -15,6 +14,7 @@ from cohort.core.timeutil import format_local, utcnow
 from cohort.extensions import db
 from cohort.reminders import services
 from cohort.reminders.services import ReminderError
+from tests.helpers import post_form
 
 from .conftest import by_recipient, days_from, deliveries, remind, text_of
 

@@ -4,7 +4,6 @@ member's reminder settings, with the messages bad input gets."""
 from datetime import timedelta
 
 import pytest
-from conftest import count_queries, csrf_from, post_form
 from sqlalchemy import func, select
 
 from cohort.core.database import commit
@@ -12,6 +11,7 @@ from cohort.core.timeutil import format_local
 from cohort.extensions import db
 from cohort.reminders import services
 from cohort.reminders.models import Reminder
+from tests.helpers import count_queries, csrf_from, post_form
 
 from .conftest import days_from, fresh, remind
 

@@ -7,7 +7,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from conftest import count_queries
 from sqlalchemy import event, select, update
 
 from cohort.accounts.models import User
@@ -19,6 +18,7 @@ from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 from cohort.reminders import services
 from cohort.reminders.models import Delivery
+from tests.helpers import count_queries
 
 from .conftest import remind
 
