@@ -20,7 +20,7 @@ from cohort.plans.services.assessments import (
     team_view,
 )
 from cohort.plans.services.errors import PlanError
-from cohort.plans.services.export import place_csv, safe_cell
+from cohort.plans.services.export import export_plan, place_csv
 from cohort.plans.services.framework_file import FrameworkFileError, parse
 from cohort.plans.services.frameworks import (
     DEFAULT_FRAMEWORK,
@@ -66,6 +66,6 @@ __all__ = [
     "framework_file", "frameworks", "get_item", "get_round", "heatmap", "history_of",
     "import_file", "import_spec", "install", "items_of", "items_page", "latest_agreed",
     "local_today", "naming", "open_round", "overdue_after", "parse", "people_on", "place_csv",
-    "place_label", "place_rounds", "plan_of", "round_progress", "rounds_of", "safe_cell",
+    "place_label", "place_rounds", "plan_of", "round_progress", "rounds_of", "export_plan",
     "save_assessment", "team_view", "update_item", "versions_of",
 ]
