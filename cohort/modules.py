@@ -63,26 +63,28 @@ def blueprints() -> list:
     return [views.bp for _module, views in parts("views")]
 
 
+def keyed(file: str, entries, what: str) -> dict:
+    """Every module's declarations in `file`, by key; a key declared twice is an error.
+    `entries(found)` gives a declaring file's (key, value) pairs."""
+    merged: dict = {}
+    for module, found in parts(file):
+        for key, value in entries(found):
+            if key in merged:
+                raise RuntimeError(f"{what} {key} is declared twice ({module})")
+            merged[key] = value
+    return merged
+
+
 def predicates() -> dict:
-    """Every module's declared predicates by name; a name declared twice is an error."""
-    found: dict = {}
-    for module, permissions in parts("permissions"):
-        for name in getattr(permissions, "__all__", ()):
-            if name in found:
-                raise RuntimeError(f"predicate {name} is declared by two modules ({module})")
-            found[name] = getattr(permissions, name)
-    return found
+    """Every module's declared predicates by name."""
+    return keyed("permissions", lambda found: [
+        (name, getattr(found, name)) for name in getattr(found, "__all__", ())], "predicate")
 
 
 def loaders() -> dict:
-    """Every module's URL-argument loaders by argument; an argument declared twice is an error."""
-    found: dict = {}
-    for module, permissions in parts("permissions"):
-        for loader in getattr(permissions, "LOADERS", ()):
-            if loader.argument in found:
-                raise RuntimeError(f"{loader.argument} is loaded by two modules ({module})")
-            found[loader.argument] = loader
-    return found
+    """Every module's URL-argument loaders, by the argument they load."""
+    return keyed("permissions", lambda found: [
+        (loader.argument, loader) for loader in getattr(found, "LOADERS", ())], "URL argument")
 
 
 def jobs() -> list:
@@ -100,13 +102,8 @@ def settings_sections(user) -> list:
 
 def optional_mail() -> dict:
     """The kinds of mail a person can stop with one click, by name, from every module."""
-    found: dict = {}
-    for module, settings in parts("settings"):
-        for kind, mail in getattr(settings, "OPTIONAL_MAIL", {}).items():
-            if kind in found:
-                raise RuntimeError(f"optional mail {kind} is declared by two modules ({module})")
-            found[kind] = mail
-    return found
+    return keyed("settings", lambda found: getattr(found, "OPTIONAL_MAIL", {}).items(),
+                 "optional mail")
 
 
 def receivers() -> list[tuple]:
@@ -132,15 +129,9 @@ def links() -> dict[str, list]:
 
 
 def moments() -> dict:
-    """The kinds of moment the modules offer to reminders, by key; a key declared twice is an
-    error."""
-    found: dict = {}
-    for module, declared in parts("moments"):
-        for kind in getattr(declared, "MOMENTS", ()):
-            if kind.key in found:
-                raise RuntimeError(f"the moment {kind.key} is declared twice ({module})")
-            found[kind.key] = kind
-    return found
+    """The kinds of moment the modules offer to reminders, by key."""
+    return keyed("moments", lambda found: [
+        (kind.key, kind) for kind in getattr(found, "MOMENTS", ())], "moment")
 
 
 def home_cards(user) -> list:

@@ -39,7 +39,7 @@ def test_a_predicate_declared_by_two_modules_is_refused(monkeypatch):
         return [("first", same), ("second", same)]
 
     monkeypatch.setattr(modules, "parts", twice)
-    with pytest.raises(RuntimeError, match="can_view is declared by two modules"):
+    with pytest.raises(RuntimeError, match="predicate can_view is declared twice \\(second\\)"):
         modules.predicates()
 
 
