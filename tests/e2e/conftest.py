@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.helpers import DEMO_PASSWORD  # every demo account's password in the tests
+
 CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-DEMO_PASSWORD = "cohort-demo-e2e"
 EXPECTED_STATUS = r"Failed to load resource: the server responded with a status of 4\d\d"
 
 
