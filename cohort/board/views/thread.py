@@ -37,7 +37,10 @@ def _to_thread(cohort, thread, anchor: str | None = None, page: int | None = Non
 
 
 def _render(cohort, thread, reply=None, answers=None, status=200):
-    # Bookkeeping first (how far the member has read), so the commit expires nothing shown.
+    # Bookkeeping first (how far the member has read), so the commit expires nothing shown;
+    # who the reader is in the cohort is settled before it, so it is not read again.
+    membership = membership_in(current_user, cohort)
+    moderator, can_write = can_moderate(current_user, cohort), can_post(current_user, cohort)
     number = page_number(page_arg())
     up_to = min(thread.post_count, number * services.POSTS_A_PAGE)
     commit_bookkeeping(lambda: services.mark_read(current_user, thread, up_to))
@@ -49,7 +52,7 @@ def _render(cohort, thread, reply=None, answers=None, status=200):
             and not reply.body.data:
         reply.body.data = services.quote(quoted.author.name if quoted.author else "Someone",
                                          quoted.body)
-    member = services.board_member(membership_in(current_user, cohort))
+    member = services.board_member(membership)
     feedback = thread.kind == "feedback"
     item = services.item_of(thread)
     item_link = url_for("plans.item", cohort_id=cohort.id, place_id=item.plan.place_id,
@@ -57,7 +60,7 @@ def _render(cohort, thread, reply=None, answers=None, status=200):
         current_user, cohort, item.plan.place) else None
     return render_template(
         "board/thread.html", cohort=cohort, thread=thread, page=page, reply=reply,
-        moderator=can_moderate(current_user, cohort), can_write=can_post(current_user, cohort),
+        moderator=moderator, can_write=can_write,
         acknowledged=member is not None and member.acknowledged_at is not None,
         following=services.is_following(current_user, thread), confirm=ConfirmForm(),
         handles=services.handles(cohort), item=item, item_link=item_link,
