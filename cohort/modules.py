@@ -19,7 +19,8 @@ place that reads them; nothing connects or registers because a file happened to 
                      (see core/hooks.py: `offer(obj, user)` returns [(text, href)])
 - moments.py         `MOMENTS`: [MomentKind, ...], moments a reminder can be set relative to
                      (reminders/moments.py holds the words and reads them through moments())
-- home.py            `cards(user)`: its cards on the person's home page (core/cards.py)
+- home.py            `cards(user)`: its cards on the person's home page, and `todos(user,
+                     memberships)`: what needs the person in each cohort (core/cards.py)
 - personal_data.py   `export(user) -> dict`: its part of a person's data for a download, and
                      `erase(user)`: what it does when the person is erased (core/personal.py)
 - settings.py        `sections(user)`: its parts of a person's settings page, and OPTIONAL_MAIL:
@@ -134,9 +135,21 @@ def moments() -> dict:
         (kind.key, kind) for kind in getattr(found, "MOMENTS", ())], "moment")
 
 
+def home_todos(user, memberships: list) -> dict[int, list]:
+    """What needs the person in each of their cohorts, from every module's home.py `todos`
+    (see core/cards.py), by cohort id, the most urgent first."""
+    found: dict[int, list] = {}
+    for _module, declared in parts("home"):
+        for todo in getattr(declared, "todos", lambda _user, _memberships: [])(user, memberships):
+            found.setdefault(todo.cohort_id, []).append(todo)
+    return {cohort_id: sorted(todos, key=lambda todo: todo.urgency)
+            for cohort_id, todos in found.items()}
+
+
 def home_cards(user) -> list:
     """Every module's cards for the person's home page, in the registry's order."""
-    return [card for _module, found in parts("home") for card in found.cards(user)]
+    return [card for _module, found in parts("home")
+            for card in getattr(found, "cards", lambda _user: [])(user)]
 
 
 def personal_data_parts() -> list[tuple[str, ModuleType]]:

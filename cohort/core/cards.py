@@ -3,6 +3,11 @@
 The person's home page lists their cohorts, then the cards the modules offer them: each
 module's `cards(user)` returns the cards for what that person may do there (a site
 administrator's invitations, say), and the home module shows them without knowing the module.
+
+Under each cohort, the home page and the cohort's overview list what needs the person there:
+each module's `todos(user, memberships)` returns a `Todo` for each thing of its own that needs
+acting on, for all the person's cohorts at once (a fixed number of queries however many
+cohorts, members or items there are), and the home module sorts them by urgency.
 """
 
 from dataclasses import dataclass
@@ -16,3 +21,20 @@ class Card:
     text: str
     link_text: str | None = None
     href: str | None = None
+
+
+# How urgent a to-do is: the home module lists a cohort's to-dos in this order.
+NOW, SOON, LATER = 10, 20, 30
+
+
+@dataclass(frozen=True)
+class Todo:
+    """Something in one cohort that needs the person: a sentence saying how many and what
+    ("3 applications wait for review"), and the link to where it is acted on."""
+
+    cohort_id: int
+    key: str  # a stable name of the kind of to-do, "applications_waiting"
+    text: str
+    href: str
+    count: int | None = None
+    urgency: int = SOON

@@ -40,3 +40,9 @@ def counts_by_role(members: list[Membership]) -> list[tuple[str, int]]:
     for member in members:
         counts[member.role_label] = counts.get(member.role_label, 0) + 1
     return list(counts.items())
+
+
+def live_todos(memberships: list[Membership], todos: dict[int, list]) -> dict[int, list]:
+    """The to-dos of each cohort the person is in; a finished cohort's are quiet."""
+    return {m.cohort_id: todos.get(m.cohort_id, []) for m in memberships
+            if m.cohort.status != "finished"}

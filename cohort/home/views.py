@@ -24,7 +24,9 @@ def home():
     upcoming = next_sessions([m.cohort_id for m in memberships])
     steps = {m.id: services.next_step(m, upcoming.get(m.cohort_id)) for m in memberships}
     return render_template("home/home.html", memberships=memberships, steps=steps,
-                           cards=modules.home_cards(current_user))
+                           cards=modules.home_cards(current_user),
+                           todos=services.live_todos(
+                               memberships, modules.home_todos(current_user, memberships)))
 
 
 @bp.route("/cohorts/<int:cohort_id>")
@@ -33,10 +35,14 @@ def cohort(cohort):
     """The overview; its members' names, organisations and areas of focus to members only (a
     site admin who is no member sees how many there are, as on the member list's 404)."""
     members = cohort_members(cohort)
+    membership = membership_in(current_user, cohort)
+    todos = services.live_todos([membership], modules.home_todos(current_user, [membership])) \
+        if membership is not None else {}
     return render_template(
         "home/cohort.html",
         cohort=cohort,
-        membership=membership_in(current_user, cohort),
+        membership=membership,
+        todos=todos.get(cohort.id),
         members=members if is_member(current_user, cohort) else None,
         member_counts=services.counts_by_role(members),
         next_session=next_sessions([cohort.id]).get(cohort.id),
