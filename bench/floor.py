@@ -336,6 +336,7 @@ def time_pages(args: argparse.Namespace, wrk: str, env: dict[str, str], tmp: Pat
         pages = [
             ("plain page (/account)", "/account", FACILITATOR),
             ("participant home", "/", PARTICIPANT),
+            ("facilitator home", "/", FACILITATOR),
             ("cohort overview", cohort, FACILITATOR),
             ("programme", f"{cohort}/programme", FACILITATOR),
             ("member directory", f"{cohort}/members", FACILITATOR),
