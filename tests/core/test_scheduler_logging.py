@@ -80,6 +80,9 @@ def test_runs_skipped_while_a_slow_dispatch_runs_are_reported_once(
     thread.start()
     try:
         assert until(lambda: logged("The dispatch is still running")), "no skipped run reported"
+        # Let more runs fall due while the batch still holds: none of them is reported again.
+        time.sleep(0.5)
+        during = logged("The dispatch is still running")
     finally:
         release.set()
     # Once the slow batch has ended, a later one goes ahead.
@@ -90,7 +93,10 @@ def test_runs_skipped_while_a_slow_dispatch_runs_are_reported_once(
     assert not [r for r in caplog.records if SKIPPED in r.getMessage()]
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING], [
         r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(during) == 1  # once for the slow batch, not once a skipped run
+    # A busy machine may make a later batch slow too: each slow batch is reported once when
+    # runs are first skipped and once when it ends.
     started = logged("The dispatch is still running")
     ended = logged("The slow dispatch ended")
-    assert len(started) == 1  # once for the slow batch, not once a skipped run
+    assert len(ended) <= len(started) <= len(ended) + 1
     assert len(ended) >= 1 and all("runs were skipped meanwhile" in m for m in ended)
