@@ -14,7 +14,7 @@ from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 
 __all__ = ["board_member", "acknowledge", "set_notify", "note_visit", "previous_visit",
-           "board_people",
+           "visit_since", "board_people",
            "handles", "ensure_acknowledged", "VISIT_GAP"]
 
 VISIT_GAP = timedelta(minutes=30)  # a return after this long starts a new visit
@@ -68,7 +68,11 @@ def set_notify(membership: Membership, notify: str) -> BoardMember:
 def previous_visit(membership: Membership):
     """When the member's previous visit to the board began, as this look will record it
     (None the first time): what is newer is "new since your last visit"."""
-    found = db.session.get(BoardVisit, membership.id)
+    return visit_since(db.session.get(BoardVisit, membership.id))
+
+
+def visit_since(found: BoardVisit | None):
+    """previous_visit from a member's BoardVisit row (read already, for many at once)."""
     if found is None or found.last_visit_at is None:
         return None
     if utcnow() - found.last_visit_at > VISIT_GAP:

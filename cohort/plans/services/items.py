@@ -30,7 +30,7 @@ from cohort.plans.services.assessments import NOT_YET, level_by_key, people_on
 from cohort.plans.services.errors import PlanError
 from cohort.plans.services.frameworks import versions_of
 
-__all__ = ["ItemData", "plan_of", "items_of", "items_page", "PLAN_PAGE_SIZE", "add_item", "update_item", "add_progress",
+__all__ = ["ItemData", "is_overdue", "plan_of", "items_of", "items_page", "PLAN_PAGE_SIZE", "add_item", "update_item", "add_progress",
            "history_of", "get_item", "local_today", "overdue_after", "MAX_LINKS"]
 
 MAX_LINKS = 10
@@ -61,6 +61,13 @@ def overdue_after(cohort: Cohort) -> date:
     if cohort.status == "finished" and cohort.ends_on is not None:
         return min(today, cohort.ends_on)
     return today
+
+
+def is_overdue(today: date):
+    """The SQL test of an overdue item: open (neither blocked nor done) and due before `today`
+    (overdue_after of its cohort). The heatmap, the attention pages and the home page's to-dos
+    all count with it."""
+    return ActionItem.status.not_in(("blocked", "done")) & (ActionItem.due_on < today)
 
 
 def plan_of(place: Place, create: bool = False) -> ActionPlan | None:

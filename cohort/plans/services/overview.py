@@ -23,7 +23,7 @@ from cohort.plans.models import (
 )
 from cohort.plans.services.assessments import rounds_of
 from cohort.plans.services.frameworks import versions_of
-from cohort.plans.services.items import overdue_after
+from cohort.plans.services.items import is_overdue, overdue_after
 
 __all__ = ["ATTENTION_SHOWN", "AgreedLevels", "Cell", "Heatmap", "agreed_levels", "attention_page",
            "heatmap", "place_label"]
@@ -135,8 +135,7 @@ def _attention(cohort: Cohort, which: str, today: date):
     if which == "blocked":
         statement = statement.where(ActionItem.status == "blocked")
     else:
-        statement = statement.where(ActionItem.status.not_in(("blocked", "done")),
-                                    ActionItem.due_on < today)
+        statement = statement.where(is_overdue(today))
     return statement.order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
 
 
@@ -171,7 +170,7 @@ def heatmap(cohort: Cohort, framework: Framework, shown: int | None = None) -> H
     result = Heatmap(framework, agreed.places, agreed.cells, agreed.rounds,
                      place_of_plan=plans, today=today)
     in_cohort = select(ActionPlan.id).where(ActionPlan.cohort_id == cohort.id)
-    late = (ActionItem.status.not_in(("blocked", "done"))) & (ActionItem.due_on < today)
+    late = is_overdue(today)
     for plan_id, items, blocked, overdue in db.session.execute(select(
             ActionItem.plan_id, func.count(),
             func.count().filter(ActionItem.status == "blocked"), func.count().filter(late))
