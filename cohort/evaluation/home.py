@@ -4,7 +4,8 @@ facilitator, how many have answered each survey open now; the evaluator, each su
 and response rate. Figures only, never who answered: an anonymous survey names nobody.
 
 All the person's cohorts take one query (the surveys with their counts), and a participant
-with a survey open one more (their own responses, found by the key they answer under)."""
+with a survey open one more (their own responses, found by the key they answer under) and, when
+one of those surveys is anonymous, the read of the pseudonym key."""
 
 from flask import url_for
 from sqlalchemy import func, select
