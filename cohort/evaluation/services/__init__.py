@@ -13,6 +13,7 @@ from cohort.evaluation.services.surveys import (
     RESPONDENT_ROLES,
     answers_of,
     asked,
+    asked_where,
     attach_survey,
     change_dates,
     eligible,
@@ -21,6 +22,7 @@ from cohort.evaluation.services.surveys import (
     pseudonym_key,
     remove_survey,
     respondent_key,
+    respondent_keys,
     response_of,
     save_answers,
     started_count,
@@ -29,8 +31,9 @@ from cohort.evaluation.services.surveys import (
 )
 
 __all__ = [
-    "answers_of", "asked", "attach_survey", "change_dates", "eligible", "EvaluationError",
-    "instrument_of", "InstrumentReport", "is_open", "ItemFigures", "MIN_GROUP",
-    "pseudonym_key", "remove_survey", "report", "respondent_key", "RESPONDENT_ROLES",
-    "response_of", "save_answers", "screen", "started_count", "surveys_of", "tracking",
+    "answers_of", "asked", "asked_where", "attach_survey", "change_dates", "eligible",
+    "EvaluationError", "instrument_of", "InstrumentReport", "is_open", "ItemFigures",
+    "MIN_GROUP", "pseudonym_key", "remove_survey", "report", "respondent_key",
+    "respondent_keys", "RESPONDENT_ROLES", "response_of", "save_answers", "screen",
+    "started_count", "surveys_of", "tracking",
 ]

@@ -40,8 +40,8 @@ from surveys.instrument import (
 
 __all__ = ["RESPONDENT_ROLES", "attach_survey", "change_dates",
            "remove_survey", "started_count", "surveys_of",
-           "instrument_of", "is_open", "respondent_key", "response_of", "save_answers",
-           "eligible", "asked", "tracking", "answers_of", "pseudonym_key"]
+           "instrument_of", "is_open", "respondent_key", "respondent_keys", "response_of",
+           "save_answers", "eligible", "asked", "asked_where", "tracking", "answers_of", "pseudonym_key"]
 
 # The evaluation asks the programme's participants: each place's holder (as the report
 # counted ten responses from ten councils); team members do not answer for the place.
@@ -173,11 +173,18 @@ def respondent_key(survey: Survey, membership: Membership) -> str:
     return _keys_for(survey)(membership.id, membership.user_id)
 
 
-def _keys_for(survey: Survey):
+def respondent_keys(pairs: list[tuple]) -> list[str]:
+    """The respondent key of each (survey, membership), the pseudonym key read once."""
+    secret = pseudonym_key() if any(survey.anonymous for survey, _ in pairs) else None
+    return [_keys_for(survey, secret)(membership.id, membership.user_id)
+            for survey, membership in pairs]
+
+
+def _keys_for(survey: Survey, secret: bytes | None = None):
     """The respondent key of a (membership id, user id) in this survey."""
     if not survey.anonymous:
         return lambda membership_id, _user_id: f"m{membership_id}"
-    secret = pseudonym_key()
+    secret = secret or pseudonym_key()
     prefix = f"{survey.cohort_id}:{survey.instrument_key}:"
     return lambda _membership_id, user_id: hmac.new(
         secret, f"{prefix}{user_id}".encode(), hashlib.sha256).hexdigest()
@@ -258,6 +265,16 @@ def eligible(cohort: Cohort) -> list[Membership]:
         .order_by(Membership.id)).scalars())
 
 
+def asked_where(survey) -> tuple:
+    """The memberships a survey asks (see asked): `survey` a Survey, or the Survey class to
+    count them in a query over many surveys."""
+    return (Membership.cohort_id == survey.cohort_id, Membership.role.in_(RESPONDENT_ROLES),
+            Membership.approved.is_(True), Membership.status.in_(("active", "left")),
+            or_(Membership.joined_at.is_(None), Membership.joined_at < survey.closes_at),
+            or_(Membership.status == "active", Membership.left_at.is_(None),
+                Membership.left_at > survey.opens_at))
+
+
 def asked(survey: Survey, submitted) -> int:
     """How many were asked: every participant of the cohort while the survey was open (who
     joined before it closed and had not left before it opened), so a handed-over place counts
@@ -265,11 +282,7 @@ def asked(survey: Survey, submitted) -> int:
     answer, so in an anonymous survey it tells nothing of who answered; a named survey adds
     anyone who submitted outside those dates. `submitted`: the submitted respondent keys."""
     rows = db.session.execute(select(Membership.id, Membership.user_id).where(
-        Membership.cohort_id == survey.cohort_id, Membership.role.in_(RESPONDENT_ROLES),
-        Membership.approved.is_(True), Membership.status.in_(("active", "left")),
-        or_(Membership.joined_at.is_(None), Membership.joined_at < survey.closes_at),
-        or_(Membership.status == "active", Membership.left_at.is_(None),
-            Membership.left_at > survey.opens_at))).tuples().all()
+        *asked_where(survey))).tuples().all()
     if survey.anonymous:
         return max(len(rows), len(submitted))
     key = _keys_for(survey)

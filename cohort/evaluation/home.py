@@ -1,0 +1,108 @@
+"""What needs a person in the evaluation, for the home page and the cohort's overview (see
+core/cards.py): a participant, each survey open now that they have not submitted; a
+facilitator, how many have answered each survey open now; the evaluator, each survey's state
+and response rate. Figures only, never who answered: an anonymous survey names nobody.
+
+All the person's cohorts take one query (the surveys with their counts), and a participant
+with a survey open one more (their own responses, found by the key they answer under) and, when
+one of those surveys is anonymous, the read of the pseudonym key."""
+
+from flask import url_for
+from sqlalchemy import func, select
+
+from cohort.cohorts.models import Membership
+from cohort.core.cards import LATER, NOW, SOON, Todo
+from cohort.core.timeutil import format_date, format_local, utcnow, zone_for
+from cohort.evaluation.models import Response, Survey
+from cohort.evaluation.services import RESPONDENT_ROLES, asked_where, respondent_keys
+from cohort.extensions import db
+from surveys.analysis import shown_share
+
+STAFF = ("facilitator", "evaluator")
+
+
+def todos(user, memberships: list) -> list[Todo]:
+    concerned = {m.cohort_id: m for m in memberships
+                 if m.role in STAFF or m.role in RESPONDENT_ROLES}
+    if not concerned:
+        return []
+    now = utcnow()
+    tz = zone_for(user)
+    found: list[Todo] = []
+    answering = []
+    for survey in _surveys(list(concerned)):
+        role = concerned[survey.cohort_id].role
+        is_open = survey.opens_at <= now < survey.closes_at
+        if role == "evaluator":
+            found.append(_rate(survey, now, tz))
+        elif role == "facilitator" and is_open:
+            found.append(_answers_so_far(survey))
+        elif role in RESPONDENT_ROLES and is_open:
+            answering.append(survey)
+    if answering:
+        submitted = _submitted(answering, concerned)
+        found += [_to_answer(survey, tz, survey.id in submitted) for survey in answering
+                  if not submitted.get(survey.id)]
+    return found
+
+
+def _surveys(cohort_ids: list[int]) -> list:
+    """Every survey of the cohorts, with how many have submitted it and how many it asks (as
+    services.asked counts them), the earliest first: one query."""
+    submitted = select(func.count(Response.id)).where(
+        Response.survey_id == Survey.id, Response.submitted_at.is_not(None)).scalar_subquery()
+    asked = select(func.count(Membership.id)).where(*asked_where(Survey)).scalar_subquery()
+    return db.session.execute(
+        select(Survey.id, Survey.cohort_id, Survey.instrument_key, Survey.title,
+               Survey.anonymous, Survey.opens_at, Survey.closes_at,
+               submitted.label("submitted"), asked.label("asked"))
+        .where(Survey.cohort_id.in_(cohort_ids))
+        .order_by(Survey.opens_at, Survey.id)).all()
+
+
+def _submitted(surveys: list, memberships: dict) -> dict[int, bool]:
+    """{survey id: whether submitted} of the person's own responses to the surveys (a draft is
+    there, not submitted): one query, by the key each survey files them under."""
+    keys = set(zip((survey.id for survey in surveys), respondent_keys(
+        [(survey, memberships[survey.cohort_id]) for survey in surveys]), strict=True))
+    rows = db.session.execute(
+        select(Response.survey_id, Response.respondent, Response.submitted_at).where(
+            Response.survey_id.in_({survey_id for survey_id, _ in keys}),
+            Response.respondent.in_({key for _, key in keys}))).all()
+    return {survey_id: submitted_at is not None
+            for survey_id, key, submitted_at in rows if (survey_id, key) in keys}
+
+
+def _asked(survey) -> int:
+    # Whoever submitted was asked, as services.asked has it for an anonymous survey.
+    return max(survey.asked, survey.submitted)
+
+
+def _to_answer(survey, tz: str, started: bool) -> Todo:
+    closes = format_local(survey.closes_at, tz)
+    text = (f"Finish and submit your answers to “{survey.title}”: open until {closes}"
+            if started else f"Answer “{survey.title}”: open until {closes}")
+    return Todo(survey.cohort_id, "survey_to_answer", text,
+                url_for("evaluation.answer", cohort_id=survey.cohort_id, survey_id=survey.id),
+                None, NOW)
+
+
+def _answers_so_far(survey) -> Todo:
+    verb = "has" if survey.submitted == 1 else "have"
+    return Todo(survey.cohort_id, "survey_answers",
+                f"{survey.title}: {survey.submitted} of {_asked(survey)} {verb} answered",
+                url_for("evaluation.survey", cohort_id=survey.cohort_id, survey_id=survey.id),
+                survey.submitted, SOON)
+
+
+def _rate(survey, now, tz: str) -> Todo:
+    if now < survey.opens_at:
+        text = f"{survey.title}: not open yet, opens on {format_date(survey.opens_at, tz)}"
+    else:
+        asked = _asked(survey)
+        share = f" ({shown_share(survey.submitted / asked)})" if asked else ""
+        state = "open" if now < survey.closes_at else "closed"
+        text = f"{survey.title}: {state}, {survey.submitted} of {asked} answered{share}"
+    return Todo(survey.cohort_id, "survey_rate", text,
+                url_for("evaluation.report", cohort_id=survey.cohort_id), survey.submitted,
+                LATER)
