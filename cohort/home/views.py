@@ -21,7 +21,8 @@ def home():
     if not current_user.is_authenticated:
         return render_template("home/welcome.html", calls=open_calls())
     memberships = memberships_for(current_user)
-    upcoming = next_sessions([m.cohort_id for m in memberships])
+    upcoming = next_sessions([m.cohort_id for m in memberships],
+                             {m.cohort_id: m.role for m in memberships})
     steps = {m.id: services.next_step(m, upcoming.get(m.cohort_id)) for m in memberships}
     return render_template("home/home.html", memberships=memberships, steps=steps,
                            cards=modules.home_cards(current_user),
@@ -45,6 +46,7 @@ def cohort(cohort):
         todos=todos.get(cohort.id),
         members=members if is_member(current_user, cohort) else None,
         member_counts=services.counts_by_role(members),
-        next_session=next_sessions([cohort.id]).get(cohort.id),
+        next_session=next_sessions([cohort.id], {cohort.id: membership.role if membership
+                                                 else None}).get(cohort.id),
         session_count=session_count(cohort),
     )

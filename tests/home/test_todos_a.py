@@ -142,7 +142,9 @@ def test_a_team_member_sees_only_the_sessions_open_to_colleagues(
                  join_url="https://meet.example.org/a")
     client = new_client()
     login(user, the_client=client)
-    assert "Members workshop" not in _todos_in(client.get("/").get_data(as_text=True))
+    # Nowhere on the home page or the overview: not in the to-dos, nor as the next step.
+    assert "Members workshop" not in client.get("/").get_data(as_text=True)
+    assert "Members workshop" not in client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
     open_one = make_session(cohort=cohort, title="Open workshop", starts_in=timedelta(days=4),
                             audience="members_and_colleagues")
     page = _todos_in(client.get("/").get_data(as_text=True))

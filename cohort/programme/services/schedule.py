@@ -260,8 +260,11 @@ def timeline(cohort, role: str | None, now: datetime | None = None) -> Timeline:
     return Timeline(next=live[0] if live else None, upcoming=upcoming, past=past)
 
 
-def next_sessions(cohort_ids: list[int]) -> dict[int, ProgrammeSession]:
-    """The next scheduled session of each cohort, in one query."""
+def next_sessions(cohort_ids: list[int], roles: dict[int, str] | None = None
+                  ) -> dict[int, ProgrammeSession]:
+    """The next scheduled session of each cohort, in one query; with `roles` (the person's
+    role in each cohort), the next one each role may see (a team member: those open to
+    colleagues)."""
     if not cohort_ids:
         return {}
     rows = db.session.execute(
@@ -275,6 +278,9 @@ def next_sessions(cohort_ids: list[int]) -> dict[int, ProgrammeSession]:
     ).scalars()
     upcoming: dict[int, ProgrammeSession] = {}
     for session in rows:
+        if roles is not None and session.audience not in visible_audiences(
+                roles.get(session.cohort_id)):
+            continue
         upcoming.setdefault(session.cohort_id, session)
     return upcoming
 
