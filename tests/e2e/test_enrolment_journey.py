@@ -47,7 +47,7 @@ def open_page(browser, live_server):
 
 
 def _click(page, role: str, name: str) -> None:
-    page.get_by_role(role, name=name).click()
+    page.get_by_role(role, name=name, exact=True).click()
     page.wait_for_load_state()
 
 

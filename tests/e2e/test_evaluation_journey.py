@@ -67,7 +67,7 @@ def test_a_participant_answers_before_and_after_and_the_evaluator_reads_the_chan
 
     sign_in_browser(page, "megan@example.org", DEFAULT_PASSWORD)
     page.get_by_role("link", name=COHORT).first.click()
-    page.get_by_role("link", name="Surveys").click()
+    page.get_by_role("link", name="Surveys", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Surveys")
     audit(page, "my surveys, before")
     answer_link(page, BEFORE).click()
@@ -109,7 +109,7 @@ def test_a_participant_answers_before_and_after_and_the_evaluator_reads_the_chan
 
     sign_in_browser(page, "eve@example.org", DEFAULT_PASSWORD)
     page.get_by_role("link", name=COHORT).first.click()
-    page.get_by_role("link", name="Evaluation").click()
+    page.get_by_role("link", name="Evaluation", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Evaluation")
     expect(page.get_by_text("Named: each answer is kept with the person")).to_be_visible()
     rates = page.get_by_role("table", name=re.compile("submitted each survey"))

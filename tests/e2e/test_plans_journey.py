@@ -14,7 +14,7 @@ ACTION = "Agree three staff wellbeing measures with the unions"
 def test_assess_plan_record_progress_and_see_it_in_the_heatmap(page, demo, audit):
     sign_in_browser(page, "participant01@example.org")
     page.get_by_role("link", name="Workplace wellbeing cohort").first.click()
-    page.get_by_role("link", name="Self-assessment").click()
+    page.get_by_role("link", name="Self-assessment", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Start of the programme")
     # The draft kept what was saved before.
     expect(page.locator('input[name="level-1"][value="optimising"]')).to_be_checked()
@@ -26,7 +26,7 @@ def test_assess_plan_record_progress_and_see_it_in_the_heatmap(page, demo, audit
     expect(page.locator(".govuk-notification-banner")).to_contain_text("submitted")
     audit(page, "after submitting")
 
-    page.get_by_role("link", name="Action plan").click()
+    page.get_by_role("link", name="Action plan", exact=True).click()
     page.get_by_role("button", name="Add an item").click()
     page.fill("#title", ACTION)
     page.check('input[name="hallmarks"][value="5"]')
@@ -47,7 +47,7 @@ def test_assess_plan_record_progress_and_see_it_in_the_heatmap(page, demo, audit
 
     sign_in_browser(page, "facilitator@example.org")
     page.get_by_role("link", name="Workplace wellbeing cohort").first.click()
-    page.get_by_role("link", name="Maturity").click()
+    page.get_by_role("link", name="Maturity", exact=True).click()
     table = page.get_by_role("table", name=re.compile("Agreed level by place and hallmark"))
     row = table.get_by_role("row", name=re.compile("Southampton City Council"))
     expect(row).to_contain_text("Optimising wellbeing")
