@@ -92,15 +92,14 @@ def test_an_applicant_is_accepted_and_signs_in_for_the_first_time(
     status_page = page.url
     audit(page, "application sent")
 
-    # The facilitator reviews it among the applications waiting for them.
+    # The facilitator's home says what waits for them; they act on it from there.
     facilitator = open_page()
     sign_in_browser(facilitator, "facilitator@example.org")
     audit(facilitator)
-    _click(facilitator, "link", RUNNING_TITLE)
-    audit(facilitator)
-    _click(facilitator, "link", "Applications")
+    _click(facilitator, "link", "4 applications wait for review")
     listing = facilitator.locator("main").inner_text()
     assert "3 of 12 places free. 4 to review, 0 on the waitlist." in listing
+    assert APPLICANT["name"] in listing  # the list opens filtered to those waiting
     audit(facilitator)
     _click(facilitator, "link", APPLICANT["name"])
     assert facilitator.locator("h1").inner_text() == APPLICANT["name"]
