@@ -71,6 +71,16 @@ def count_queries():
         event.remove(engine, "before_cursor_execute", _count)
 
 
+
+def home_queries(client, path: str = "/") -> tuple[int, str]:
+    """(the SQL statements of a second GET of the page, its text): the first GET warms up,
+    so nothing first-time (caches, the idle clock) is counted."""
+    client.get(path)
+    with count_queries() as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return queries[0], response.get_data(as_text=True)
+
 def copy_rows() -> dict[str, list[dict]]:
     """Every row of every table, by table name, in primary key order (inside an app context)."""
     rows = {}

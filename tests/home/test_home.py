@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from tests.helpers import count_queries
+from tests.helpers import home_queries
 
 
 def _member_of(n, make_user, make_member, make_session):
@@ -14,19 +14,11 @@ def _member_of(n, make_user, make_member, make_session):
     return user
 
 
-def _queries_for_home(client) -> tuple[int, str]:
-    client.get("/")  # warm up: nothing first-time (caches, the idle clock) is counted
-    with count_queries() as queries:
-        response = client.get("/")
-    assert response.status_code == 200
-    return queries[0], response.get_data(as_text=True)
-
-
 def test_home_lists_each_cohort_with_role_and_next_session(client, login, make_user,
                                                            make_member, make_session):
     user = _member_of(3, make_user, make_member, make_session)
     login(user)
-    _, page = _queries_for_home(client)
+    _, page = home_queries(client)
     for i, role in enumerate(("Participant", "Facilitator", "Evaluator")):
         assert f"Cohort {i + 1}" in page
         assert role in page
@@ -41,7 +33,7 @@ def test_home_query_count_does_not_grow_with_memberships(new_client, login, make
     for n in (3, 9):
         client = new_client()
         login(_member_of(n, make_user, make_member, make_session), the_client=client)
-        counts[n], page = _queries_for_home(client)
+        counts[n], page = home_queries(client)
         assert page.count('class="govuk-summary-card__title"') == n
     assert counts[3] == counts[9], counts
 

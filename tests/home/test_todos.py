@@ -2,7 +2,7 @@
 cohort's overview: each module's to-dos (core/cards.py), the most urgent first, in a fixed
 number of queries however many cohorts there are."""
 
-from tests.helpers import DEMO_PASSWORD, count_queries, sign_in
+from tests.helpers import DEMO_PASSWORD, home_queries, sign_in
 from tests.helpers import answers as application_answers
 
 
@@ -46,9 +46,6 @@ def test_the_to_dos_take_the_same_queries_for_one_cohort_or_five(new_client, log
             db.session.commit()
         client = new_client()
         login(user, the_client=client)
-        client.get("/")
-        with count_queries() as queries:
-            page = client.get("/").get_data(as_text=True)
+        counts[n], page = home_queries(client)
         assert "1 application waits for review" in page
-        counts[n] = queries[0]
     assert counts[1] == counts[5], counts

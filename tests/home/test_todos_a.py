@@ -12,7 +12,7 @@ from cohort.core.timeutil import format_local, utcnow, zone_for
 from cohort.extensions import db
 from cohort.programme.models import ProgrammeSession
 from cohort.reminders.models import Reminder
-from tests.helpers import DEMO_PASSWORD, count_queries, sign_in
+from tests.helpers import DEMO_PASSWORD, home_queries, sign_in
 
 FACILITATOR_ONLY = ("could not be delivered", "in the next 7 days", "for your decision",
                     "for your approval", "no materials", "no joining link")
@@ -177,10 +177,7 @@ def test_these_to_dos_take_the_same_queries_for_one_cohort_or_four(
             commit()
         client = new_client()
         login(user, the_client=client)
-        client.get("/")
-        with count_queries() as queries:
-            page = client.get("/").get_data(as_text=True)
+        counts[n], page = home_queries(client)
         assert "1 team member waits for your approval" in page
         assert "1 reminder could not be delivered" in page
-        counts[n] = queries[0]
     assert counts[1] == counts[4], counts

@@ -4,7 +4,7 @@ more cohorts and more rows."""
 
 from datetime import timedelta
 
-from tests.helpers import DEMO_PASSWORD, count_queries, sign_in
+from tests.helpers import DEMO_PASSWORD, home_queries, sign_in
 
 
 def _pages(new_client, email: str, cohort_id: int, password: str = DEMO_PASSWORD):
@@ -160,10 +160,7 @@ def test_board_and_plans_to_dos_take_the_same_queries_for_more_cohorts_and_rows(
             db.session.commit()
         client = new_client()
         login(user, the_client=client)
-        client.get("/")
-        with count_queries() as queries:
-            page = client.get("/").get_data(as_text=True)
+        counts[n], page = home_queries(client)
         assert "1 feedback request has had no answer for 3 days" in page
         assert "1 feedback request waits for your answer" in page
-        counts[n] = queries[0]
     assert counts[1] == counts[4], counts

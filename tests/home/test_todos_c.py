@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from cohort.core.database import commit
 from cohort.core.timeutil import format_date, format_local, utcnow
-from tests.helpers import DEMO_PASSWORD, count_queries, sign_in
+from tests.helpers import DEMO_PASSWORD, home_queries, sign_in
 
 
 def _home_of(client, email: str) -> str:
@@ -169,11 +169,8 @@ def test_the_survey_to_dos_take_the_same_queries_for_more_cohorts_and_answers(
                     _answer(other, survey)
         client = new_client()
         login(user, the_client=client)
-        client.get("/")
-        with count_queries() as queries:
-            page = client.get("/").get_data(as_text=True)
+        counts[n], page = home_queries(client)
         assert page.count("Answer “Knowledge self-assessment") == n
         assert page.count("have answered</a>") + page.count("has answered</a>") == n
         assert page.count("not open yet") == n
-        counts[n] = queries[0]
     assert counts[1] == counts[4], counts
