@@ -1,6 +1,6 @@
 """The home page (your cohorts and what to do next) and a cohort's overview."""
 
-from flask import Blueprint, render_template
+from flask import render_template
 from flask_login import current_user
 
 from cohort import modules
@@ -8,9 +8,8 @@ from cohort.cohorts.permissions import can_view_cohort, is_member, membership_in
 from cohort.cohorts.services import cohort_members, memberships_for, open_calls
 from cohort.core.guard import guard, public
 from cohort.home import services
+from cohort.home.views import bp
 from cohort.programme.services import next_sessions, session_count
-
-bp = Blueprint("home", __name__)
 
 
 @bp.route("/")

@@ -1,0 +1,7 @@
+"""The home module's pages: the home page and a cohort's overview (overview.py)."""
+
+from flask import Blueprint
+
+bp = Blueprint("home", __name__)
+
+from cohort.home.views import overview  # noqa: E402, F401  (their routes)
