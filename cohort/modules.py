@@ -21,6 +21,9 @@ place that reads them; nothing connects or registers because a file happened to 
                      (reminders/moments.py holds the words and reads them through moments())
 - home.py            `cards(user)`: its cards on the person's home page, and `todos(user,
                      memberships)`: what needs the person in each cohort (core/cards.py)
+- notices.py         `SUBJECTS`: {subject: resolve}, what its notices can be about;
+                     `resolve(user, ids)` answers {id: link} for those the person may still
+                     see (see core/notices.py)
 - personal_data.py   `export(user) -> dict`: its part of a person's data for a download, and
                      `erase(user)`: what it does when the person is erased (core/personal.py)
 - settings.py        `sections(user)`: its parts of a person's settings page, and OPTIONAL_MAIL:
@@ -150,6 +153,13 @@ def home_cards(user) -> list:
     """Every module's cards for the person's home page, in the registry's order."""
     return [card for _module, found in parts("home")
             for card in getattr(found, "cards", lambda _user: [])(user)]
+
+
+def notice_subjects() -> dict:
+    """Every module's notice subjects, by name: how to link a notice to what it is about, for
+    a person who may still see it (see core/notices.py)."""
+    return keyed("notices", lambda found: getattr(found, "SUBJECTS", {}).items(),
+                 "notice subject")
 
 
 def personal_data_parts() -> list[tuple[str, ModuleType]]:

@@ -32,6 +32,20 @@ def membership_in(user, cohort: Cohort) -> Membership | None:
     return cache[key]
 
 
+def roles_by_cohort(user) -> dict[int, str]:
+    """{cohort id: role} of every cohort the person is a current member of: one query, once
+    per request (for pages that check many objects across cohorts at once)."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    cache = g.setdefault("cohort_roles", {}) if has_request_context() else {}
+    if user.id not in cache:
+        cache[user.id] = dict(db.session.execute(
+            select(Membership.cohort_id, Membership.role).where(
+                Membership.user_id == user.id, Membership.status == "active",
+                Membership.approved.is_(True))).all())
+    return cache[user.id]
+
+
 def role_in(user, cohort: Cohort) -> str | None:
     membership = membership_in(user, cohort)
     return membership.role if membership else None

@@ -100,3 +100,27 @@ class AuditEvent(IdMixin, TimestampMixin, db.Model):
     subject: Mapped[str | None] = mapped_column(String(255))
     address: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class Notice(IdMixin, TimestampMixin, db.Model):
+    """Something that happened for a person, shown in the app (the header's count and the
+    notifications page) whatever they chose about mail. `subject`/`subject_id` name what it is
+    about (a post, a survey), resolved by the module that declares the subject in its
+    notices.py; the page links to it only while the person may still see it.
+    `cohort_id` is the cohort it belongs to: once the person leaves it, its notices go quiet."""
+
+    __tablename__ = "notice"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))  # the module's word: "mention", "survey"
+    subject: Mapped[str | None] = mapped_column(String(20))
+    subject_id: Mapped[int | None]
+    text: Mapped[str] = mapped_column(String(400))
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        Index("ix_notice_user_created", "user_id", "created_at"),
+        Index("ix_notice_user_unread", "user_id", "read_at"),
+        Index("ix_notice_subject", "subject", "subject_id"),
+    )

@@ -26,6 +26,8 @@ class Survey(IdMixin, TimestampMixin, db.Model):
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
     anonymous: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
+    # When its participants were told it opened (a notice each), so they are told once.
+    announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user.id", ondelete="SET NULL"), index=True)
 

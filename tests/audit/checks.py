@@ -41,7 +41,8 @@ CSRF_EXEMPT = expectations.CSRF_EXEMPT
 # Bookkeeping a page view writes: sign-in failures, the audit log, what a member has read on
 # the board and when they last looked.
 SNAPSHOT_IGNORED_TABLES = {"login_failure", "audit_event", "board_read", "board_visit"}
-SNAPSHOT_IGNORED_COLUMNS = {"user_session": {"last_seen_at"}}
+# Bookkeeping a page that reads may note: a session's idle clock, a notice followed (read).
+SNAPSHOT_IGNORED_COLUMNS = {"user_session": {"last_seen_at"}, "notice": {"read_at"}}
 
 
 # Routes and URLs ------------------------------------------------------------------------------

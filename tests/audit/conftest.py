@@ -50,6 +50,8 @@ class World:
     resource: Any = None  # a resource the participant suggested
     # evaluation
     survey: Any = None  # an anonymous knowledge survey before the programme, open now
+    # home
+    notice: Any = None  # the participant's notice of that survey
 
 
 def enrolment_objects(cohort_a, participant) -> dict:
@@ -98,6 +100,7 @@ def enrolment_objects(cohort_a, participant) -> dict:
 def world(make_user, make_cohort, make_member, make_session) -> World:
     from cohort.accounts.services import issue_token, unsubscribe_token
     from cohort.core.mail import queue_mail
+    from cohort.core.notices import tell
     from cohort.programme.services import add_material
 
     cohort_a = make_cohort("Cohort A")
@@ -127,10 +130,13 @@ def world(make_user, make_cohort, make_member, make_session) -> World:
     plans = plan_objects(cohort_a, users, enrolment["place"])
     board = board_objects(cohort_a, users)
     survey = evaluation_objects(cohort_a, users)
+    notice = tell(users["participant"].id, "survey", "The survey is open",
+                  cohort_id=cohort_a.id, subject="survey", subject_id=survey.id)
     commit()
     return World(cohort_a, cohort_b, users, session, material, mail, invitation_token, reset_token,
                  unsubscribe,
-                 **enrolment, reminder=reminder, **plans, **board, survey=survey)
+                 **enrolment, reminder=reminder, **plans, **board, survey=survey,
+                 notice=notice)
 
 
 def plan_objects(cohort_a, users, place) -> dict:

@@ -61,6 +61,7 @@ ARGUMENTS: dict[str, Callable[[Any], Any]] = {
     "attachment_id": lambda w: w.attachment.id,
     "resource_id": lambda w: w.resource.id,
     "survey_id": lambda w: w.survey.id,
+    "notice_id": lambda w: w.notice.id,
 }
 
 # Each rule's answer to each signed-in actor, for the world's objects.
@@ -125,6 +126,9 @@ OVERRIDES: dict[str, dict] = {
     # plans: your plan and your assessment send you to your place's (staff: the cohort's) page
     "plans.my_plan": {"participant": 302, "facilitator": 302, "evaluator": 302},
     "plans.my_assessment": {"facilitator": 302, "evaluator": 302},
+    # home: a notice opens (and leads to what it is about) for its own person only
+    "home.open_notice": expect(outsider=404, participant=302, facilitator=404, evaluator=404,
+                               admin=404),
 }
 
 # Endpoints that take a POST without a CSRF token, with the reason; any other exempt POST is a

@@ -2,14 +2,18 @@
 reason; hiding a thread's opening post hides the thread), show it again, lock, pin and move a
 thread between discussion and questions. Every action is written to the audit log."""
 
+from sqlalchemy import select
+
 from cohort.board.models import Post, Thread
 from cohort.board.services.errors import BoardError
+from cohort.board.services.notify import withdraw_notices
 from cohort.board.services.search import index, unindex
 from cohort.board.services.text import plain
 from cohort.cohorts.models import Cohort
 from cohort.cohorts.services import ensure_changeable
 from cohort.core.audit import record
 from cohort.core.forms import has_control_characters
+from cohort.core.notices import tell
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 
@@ -44,6 +48,15 @@ def hide_post(acting, post: Post, reason: str | None) -> None:
     if post.number == 1:
         thread.hidden_at = now  # search leaves out all of a hidden thread
     db.session.flush()
+    if post.number == 1:
+        withdraw_notices(post_ids=db.session.execute(select(Post.id).where(
+            Post.thread_id == thread.id)).scalars().all(), thread_ids=[thread.id])
+    else:
+        withdraw_notices(post_ids=[post.id])
+    if post.author_id != acting.id:
+        tell(post.author_id, "moderated",
+             f"A facilitator hid your post in “{thread.title}”: {reason}",
+             cohort_id=thread.cohort_id, subject="post", subject_id=post.id)
     record(acting, "post_hidden", subject=f"post {post.id}", detail=reason[:200])
 
 

@@ -7,6 +7,10 @@ none, once per post however often it is edited; a follower who is also mentioned
 message, the mention. An answer to a feedback request tells the request's author, at once or
 in the digest, as they chose. Nothing in a hidden thread is mailed to anyone but the
 moderators.
+
+Each of these is also a notice in the app (core/notices.py), whatever the person chose about
+mail: a mention, a reply in a thread they follow, an answer to their question, feedback on
+their request. The mail follows their board email setting; the notice is always shown.
 """
 
 from datetime import timedelta
@@ -15,6 +19,7 @@ from sqlalchemy import select
 
 from cohort.accounts.models import User
 from cohort.accounts.services import unsubscribe_headers
+from cohort.board import notices
 from cohort.board.models import (
     BoardMember,
     FeedbackAnswer,
@@ -30,11 +35,12 @@ from cohort.board.services.members import handles
 from cohort.board.services.text import mentioned, plain
 from cohort.cohorts.models import Cohort, Membership
 from cohort.core.mail import external_url, send_mail
+from cohort.core.notices import prune, tell
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 
 __all__ = ["resolve_mentions", "notify_new_post", "notify_feedback", "send_digests",
-           "DIGEST_EVERY"]
+           "withdraw_notices", "DIGEST_EVERY"]
 
 DIGEST_EVERY = timedelta(hours=24)
 EXCERPT = 600
@@ -96,6 +102,9 @@ def notify_new_post(cohort: Cohort, thread: Thread, post: Post, acting,
     for user_id, membership in members.items():
         choice = preferences.get(user_id, "immediate")
         is_mentioned = user_id in mentioned_ids
+        _tell_of_post(user_id, cohort, thread, post, acting, is_mentioned)
+        if is_mentioned:
+            db.session.add(MentionSent(post_id=post.id, user_id=user_id))
         if choice == "none" or (not is_mentioned and choice != "immediate"):
             continue
         send_mail(membership.user.email, "emails/board/new_post.txt",
@@ -103,11 +112,31 @@ def notify_new_post(cohort: Cohort, thread: Thread, post: Post, acting,
                   user=membership.user,
                   cohort=cohort, thread=thread, author=acting, excerpt=excerpt, link=link,
                   settings=settings, mentioned=is_mentioned)
-        if is_mentioned:
-            db.session.add(MentionSent(post_id=post.id, user_id=user_id))
         sent += 1
     db.session.flush()
     return sent
+
+
+def withdraw_notices(post_ids=(), thread_ids=()) -> int:
+    """Drop the unread notices about these posts and threads of those who may no longer see
+    them (a post hidden or deleted, a thread hidden); returns how many went."""
+
+    def still_sees(resolve):
+        return lambda user_id, ids: resolve(db.session.get(User, user_id), ids)
+
+    return (prune("post", post_ids, still_sees(notices.posts))
+            + prune("thread", thread_ids, still_sees(notices.threads)))
+
+
+def _tell_of_post(user_id: int, cohort: Cohort, thread: Thread, post: Post, acting,
+                  is_mentioned: bool) -> None:
+    if is_mentioned:
+        kind, text = "mention", f"{acting.name} mentioned you in “{thread.title}”"
+    elif thread.kind == "question" and thread.author_id == user_id:
+        kind, text = "answer", f"{acting.name} answered your question “{thread.title}”"
+    else:
+        kind, text = "reply", f"{acting.name} replied in “{thread.title}”"
+    tell(user_id, kind, text, cohort_id=cohort.id, subject="post", subject_id=post.id)
 
 
 def notify_feedback(cohort: Cohort, thread: Thread, acting, new: int, changed: int) -> int:
@@ -116,6 +145,10 @@ def notify_feedback(cohort: Cohort, thread: Thread, acting, new: int, changed: i
     how many messages were queued (0 or 1)."""
     members = _recipients(cohort, thread, {thread.author_id} - {acting.id, None})
     membership = members.get(thread.author_id)
+    if membership is not None:
+        what = "gave feedback on" if new else "changed their feedback on"
+        tell(membership.user_id, "feedback", f"{acting.name} {what} “{thread.title}”",
+             cohort_id=cohort.id, subject="thread", subject_id=thread.id)
     if membership is None or _preferences({thread.author_id}, cohort).get(
             thread.author_id, "immediate") != "immediate":
         return 0

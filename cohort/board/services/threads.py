@@ -19,7 +19,7 @@ from cohort.board.models import (
 )
 from cohort.board.services.errors import BoardError
 from cohort.board.services.members import ensure_acknowledged
-from cohort.board.services.notify import notify_new_post, resolve_mentions
+from cohort.board.services.notify import notify_new_post, resolve_mentions, withdraw_notices
 from cohort.board.services.search import index, unindex
 from cohort.board.services.text import clean_text, mentioned, plain, render
 from cohort.cohorts.models import Cohort, Membership
@@ -237,6 +237,7 @@ def delete_post(acting, post: Post) -> None:
         post.deleted_at = utcnow()
         unindex("post", post.id)
         db.session.flush()
+        withdraw_notices(post_ids=[post.id])
         # Gone from every page; the audit log keeps that it was, and by whom.
         record(acting, "post_deleted", subject=f"post {post.id}")
 

@@ -19,6 +19,7 @@ from cohort.cohorts.services.members import (
 from cohort.cohorts.services.rules import ensure_changeable
 from cohort.core.audit import record
 from cohort.core.mail import send_mail
+from cohort.core.notices import tell
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 
@@ -175,6 +176,10 @@ def hand_over(acting, place: Place, email: str, name: str | None = None) -> Memb
         successor.place = place
     start_holding(place, successor.user, "handover")
     db.session.flush()
+    if successor.user_id != getattr(acting, "id", None):
+        where = f" of {place.organisation.name}" if place.organisation else ""
+        tell(successor.user_id, "place", f"You now hold the place{where} in {cohort.title}",
+             cohort_id=cohort.id, subject="cohort", subject_id=cohort.id)
     record(acting, "place_handed_over", subject=successor.user.email,
            detail=f"place {place.id} of {cohort.slug}")
     return successor

@@ -17,6 +17,7 @@ from cohort.cohorts.services import (
 )
 from cohort.core.audit import record
 from cohort.core.mail import send_mail
+from cohort.core.notices import tell
 from cohort.core.pages import Page, paginate
 from cohort.core.security import token_hash
 from cohort.core.timeutil import format_deadline, utcnow
@@ -205,8 +206,19 @@ def accept_application(acting, application: Application, message: str | None = N
     db.session.flush()
     send_welcome(user, "emails/enrolment/accepted.txt", cohort=cohort,
                  note=application.decision_message)
+    tell(user.id, "application", f"Your application to {cohort.title} is accepted: you have a "
+         "place", cohort_id=cohort.id, subject="cohort", subject_id=cohort.id)
     record(acting, "application_accepted", subject=user.email, detail=cohort.slug)
     return membership
+
+
+def _tell_applicant(application: Application, text: str) -> None:
+    """A notice for an applicant who already has an account (it belongs to no cohort they are
+    in, so it links nowhere: the emailed status page holds the details)."""
+    user_id = db.session.execute(select(User.id).where(
+        User.email == application.email)).scalar_one_or_none()
+    if user_id is not None:
+        tell(user_id, "application", text)
 
 
 def waitlist_application(acting, application: Application, message: str | None = None) -> None:
@@ -218,6 +230,8 @@ def waitlist_application(acting, application: Application, message: str | None =
     _join_waitlist(application)
     send_mail(application.email, "emails/enrolment/waitlisted.txt", application=application,
               note=application.decision_message)
+    _tell_applicant(application, f"Your application to {application.cohort.title} is on the "
+                    f"waitlist, at number {application.waitlist_position}")
 
 
 def decline_application(acting, application: Application, message: str | None = None) -> None:
@@ -226,6 +240,8 @@ def decline_application(acting, application: Application, message: str | None = 
     application.waitlist_position = None
     send_mail(application.email, "emails/enrolment/declined.txt", application=application,
               note=application.decision_message)
+    _tell_applicant(application, f"Your application to {application.cohort.title} was not "
+                    "accepted; the email sent to you says more")
     db.session.flush()
     record(acting, "application_declined", subject=application.email,
            detail=application.cohort.slug)

@@ -11,6 +11,7 @@ from cohort.evaluation.services.report import (
 )
 from cohort.evaluation.services.surveys import (
     RESPONDENT_ROLES,
+    announce_open_surveys,
     answers_of,
     asked,
     asked_where,
@@ -31,7 +32,7 @@ from cohort.evaluation.services.surveys import (
 )
 
 __all__ = [
-    "answers_of", "asked", "asked_where", "attach_survey", "change_dates", "eligible",
+    "announce_open_surveys", "answers_of", "asked", "asked_where", "attach_survey", "change_dates", "eligible",
     "EvaluationError", "instrument_of", "InstrumentReport", "is_open", "ItemFigures",
     "MIN_GROUP", "pseudonym_key", "remove_survey", "report", "respondent_key",
     "respondent_keys", "RESPONDENT_ROLES", "response_of", "save_answers", "screen",

@@ -16,7 +16,7 @@ import json
 import secrets
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -24,6 +24,7 @@ from cohort.cohorts.models import Cohort, Membership
 from cohort.cohorts.services import ensure_changeable
 from cohort.core.audit import record
 from cohort.core.errors import check_version
+from cohort.core.notices import tell
 from cohort.core.timeutil import format_local, utcnow
 from cohort.evaluation.models import Answer, PseudonymKey, Response, Survey
 from cohort.evaluation.services.errors import EvaluationError
@@ -138,6 +139,8 @@ def change_dates(acting, survey: Survey, opens_at: datetime, closes_at: datetime
         raise EvaluationError("People have already answered this survey, so it cannot open "
                               "later than today", "opens_at")
     survey.opens_at, survey.closes_at = opens_at, closes_at
+    if opens_at > utcnow():
+        survey.announced_at = None  # its participants are told again when it opens
     db.session.flush()
     record(acting, "survey_dates_changed", subject=cohort.slug, detail=survey.title)
     return survey
@@ -263,6 +266,30 @@ def eligible(cohort: Cohort) -> list[Membership]:
         Membership.cohort_id == cohort.id, Membership.status == "active",
         Membership.approved.is_(True), Membership.role.in_(RESPONDENT_ROLES))
         .order_by(Membership.id)).scalars())
+
+
+def announce_open_surveys(now: datetime | None = None) -> int:
+    """Tell each participant a survey asks that it has opened (a notice each, linked to where
+    they answer it), once per survey however many schedulers run: each survey is claimed with
+    a conditional update before anyone is told. Returns how many surveys were announced."""
+    now = now or utcnow()
+    due = db.session.execute(select(Survey).where(
+        Survey.announced_at.is_(None), Survey.opens_at <= now, Survey.closes_at > now)
+    ).scalars().all()
+    announced = 0
+    for survey in due:
+        claimed = db.session.execute(update(Survey).where(
+            Survey.id == survey.id, Survey.announced_at.is_(None)).values(announced_at=now))
+        if claimed.rowcount != 1:
+            continue
+        closes = format_local(survey.closes_at, db.session.get(Cohort, survey.cohort_id).timezone)
+        for user_id in db.session.execute(select(Membership.user_id).where(
+                *asked_where(survey), Membership.status == "active")).scalars():
+            tell(user_id, "survey", f"“{survey.title}” is open: answer it by {closes}",
+                 cohort_id=survey.cohort_id, subject="survey", subject_id=survey.id)
+        announced += 1
+    db.session.flush()
+    return announced
 
 
 def asked_where(survey) -> tuple:
