@@ -1,5 +1,6 @@
 """On the board, one participant shares a draft and asks for feedback, another gives it, and
-the author marks the request resolved; axe checks each page on the way."""
+the author follows the notification of it from the header and marks the request resolved;
+axe checks each page on the way."""
 
 import re
 
@@ -57,12 +58,15 @@ def test_a_draft_is_shared_given_feedback_and_resolved(page, framework, make_coh
         "The ONS4 questions, so you can compare with national data.")
     page.get_by_role("button", name="Sign out").click()
 
+    # Megan follows the notification in the header to the feedback.
     sign_in_browser(page, "megan@example.org", DEFAULT_PASSWORD)
-    page.goto(f"/cohorts/{cohort.id}/board")
-    expect(page.get_by_role("link", name=TITLE)).to_be_visible()
-    page.get_by_role("link", name=TITLE).click()
+    page.get_by_role("link", name="Notifications 1 unread").click()
+    audit(page, "notifications")
+    page.get_by_role("link", name=f"Owen Pritchard gave feedback on “{TITLE}”").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(page.get_by_text(re.compile(r"Feedback from: Owen Pritchard \(1 answer\)"))
            ).to_be_visible()
+    expect(page.get_by_role("link", name="Notifications", exact=True)).to_be_visible()
     page.get_by_role("button", name="Mark the request resolved").click()
     expect(page.get_by_text("marked this request resolved")).to_be_visible()
     audit(page, "resolved")
