@@ -1,10 +1,9 @@
-"""Sign-in, sign-out, password reset, invitations, a person's settings page, one-click
-unsubscribe and the admin's mail log."""
+"""Sign-in, sign-out, password reset, invitations, a person's account and settings pages and
+one-click unsubscribe."""
 
 from urllib.parse import urlsplit
 
 from flask import (
-    Blueprint,
     abort,
     flash,
     redirect,
@@ -24,19 +23,14 @@ from cohort.accounts.forms import (
     NewPasswordForm,
 )
 from cohort.accounts.models import UserSession
-from cohort.accounts.permissions import is_admin
 from cohort.accounts.services import AccountError
-from cohort.core import services as core_services
+from cohort.accounts.views import bp
 from cohort.core.database import commit_bookkeeping
 from cohort.core.forms import attempt, has_control_characters
 from cohort.core.guard import guard, public
-from cohort.core.scheduler import last_beat
 from cohort.core.sections import grouped
 from cohort.core.security import client_address
-from cohort.core.timeutil import utcnow
 from cohort.extensions import csrf, db, login_manager
-
-bp = Blueprint("accounts", __name__)
 
 
 @login_manager.user_loader
@@ -224,19 +218,3 @@ def change_password():
               "success")
         return redirect(url_for("accounts.account"))
     return render_template("accounts/change_password.html", form=form)
-
-
-# The site admin's mail log --------------------------------------------------------------------
-
-
-@bp.route("/admin/mail")
-@guard(is_admin)
-def mail_log():
-    page = core_services.mail_page(request.args.get("page", "1"))
-    return render_template("accounts/mail_log.html", page=page, beat=last_beat(), now=utcnow())
-
-
-@bp.route("/admin/mail/<int:message_id>")
-@guard(is_admin)
-def mail_message(message):
-    return render_template("accounts/mail_message.html", message=message)
