@@ -104,6 +104,9 @@ class Config:
     APPLY_LIMIT_PER_EMAIL = 3
     # Applications that led to no place are deleted this many days after their cohort ends.
     APPLICATION_RETENTION_DAYS = int(os.environ.get("APPLICATION_RETENTION_DAYS", "365"))
+    # The audit log's entries are kept this many days, then purged by the scheduler's sweep
+    # (0 keeps them all).
+    AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "730"))
 
     INVITATION_LIFETIME = timedelta(days=14)
     RESET_LIFETIME = timedelta(hours=2)

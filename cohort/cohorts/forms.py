@@ -73,3 +73,17 @@ class InviteForm(Form):
 class WorkingOnForm(Form):
     working_on = TextAreaField("What I am working on", validators=[
         Optional(), Length(max=500, message="Keep it to 500 characters or fewer")])
+
+
+class AuditFilterForm(Form):
+    """The audit log's filter: a GET form, so a filtered view is a link to share."""
+
+    class Meta:
+        csrf = False
+
+    person = StringField("Person or object", validators=[Optional(), Length(
+        max=200, message="Keep the name, address or object to 200 characters or fewer")])
+    action = SelectField("Action", choices=[], validate_choice=False)
+    cohort = SelectField("Cohort", choices=[], validate_choice=False)
+    since = GovDateField("From")
+    until = GovDateField("To")

@@ -1,6 +1,18 @@
-"""Scheduled work of the core module: the outbox's dispatcher."""
+"""Scheduled work of the core module: the audit log's retention, and the outbox's dispatcher
+(the registry runs core's jobs last, so a sweep sends what the others queued)."""
 
+from flask import current_app
+
+from cohort.core.audit import purge_audit
+from cohort.core.database import commit
 from cohort.core.outbox import dispatch_all
+
+
+def purge_audit_job() -> int:
+    """Delete the audit entries older than AUDIT_RETENTION_DAYS; returns how many."""
+    purged = purge_audit(current_app.config["AUDIT_RETENTION_DAYS"])
+    commit()
+    return purged
 
 
 def dispatch_mail_job() -> int:
@@ -8,4 +20,4 @@ def dispatch_mail_job() -> int:
     return dispatch_all()
 
 
-JOBS = (dispatch_mail_job,)
+JOBS = (purge_audit_job, dispatch_mail_job)

@@ -89,7 +89,10 @@ class SchedulerBeat(db.Model):
 
 
 class AuditEvent(IdMixin, TimestampMixin, db.Model):
-    """A security-relevant event: sign-ins, role changes, deletions, exports."""
+    """A security-relevant event: sign-ins, role changes, deletions and exports. Who did it
+    (`actor_id`), to whom (`about_id`, the person it concerns), in which cohort, what
+    (`action`, a fixed word), on which object (`subject`), from which address. Never edited;
+    purged after AUDIT_RETENTION_DAYS."""
 
     __tablename__ = "audit_event"
 
@@ -100,6 +103,12 @@ class AuditEvent(IdMixin, TimestampMixin, db.Model):
     subject: Mapped[str | None] = mapped_column(String(255))
     address: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[str | None] = mapped_column(Text)
+    about_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    cohort_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cohort.id", ondelete="SET NULL"), index=True)
+
+    __table_args__ = (Index("ix_audit_event_created_id", "created_at", "id"),)
 
 
 class Notice(IdMixin, TimestampMixin, db.Model):

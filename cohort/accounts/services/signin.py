@@ -23,8 +23,9 @@ from cohort.accounts.services.passwords import (
     verify_password,
 )
 from cohort.accounts.services.users import find_user_by_email, normalise_email
-from cohort.core.audit import record
+from cohort.core.audit import LIMITS, one_line, record
 from cohort.core.database import end_read, read_before_write
+from cohort.core.models import AuditEvent
 from cohort.core.security import token_hash
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
@@ -117,13 +118,14 @@ def sign_in(email: str, password: str, address: str | None, user_agent: str | No
     end_read()  # the claim commits on a connection of its own; the hash holds none
     claim = _claim_attempt(key, address, known)
     if claim is None:
+        _record_lock_out(key, address, user_id)
         return SignIn(refusal=too_many)
     matched, rehash = check_password(stored, password)
     new_hash = hash_password(password) if matched and rehash else None
     user = db.session.get(User, user_id) if user_id is not None else None
     matched = matched and user is not None and user.password_hash == stored
     if not matched or not user.is_active_account:
-        record(user, "sign_in_failed", subject=key[:255], address=address)
+        record(user, "sign_in_failed", subject=key[:255], address=address, about=user)
         db.session.flush()
         return SignIn(refusal=SIGN_IN_REFUSED)
     db.session.execute(delete(LoginFailure).where(LoginFailure.id.in_(claim)))
@@ -134,8 +136,22 @@ def sign_in(email: str, password: str, address: str | None, user_agent: str | No
     if address:
         _remember_address(user, address)
     token = open_session(user, address, user_agent)
-    record(user, "sign_in", subject=user.email, address=address)
+    record(user, "sign_in", subject=user.email, address=address, about=user)
     return SignIn(user=user, token=token)
+
+
+def _record_lock_out(key: str, address: str | None, user_id: int | None) -> None:
+    """Note a lock-out in the audit log once per window for the account or address tried, so
+    someone hammering the form cannot flood the log."""
+    since = utcnow() - current_app.config["LOGIN_WINDOW"]
+    noted = db.session.execute(select(AuditEvent.id).where(
+        AuditEvent.action == "sign_in_locked_out", AuditEvent.created_at >= since,
+        AuditEvent.subject == one_line(key, LIMITS["subject"]),
+        AuditEvent.address == one_line(address, LIMITS["address"])
+        if address else AuditEvent.address.is_(None)).limit(1)).first()
+    if noted is None:
+        record(None, "sign_in_locked_out", subject=key, address=address, about=user_id)
+        db.session.flush()
 
 
 def lift_lock_out(user: User) -> None:
@@ -246,7 +262,7 @@ def change_password(
     if not verify_password(user, current):
         raise AccountError("Your current password is not correct", "current_password")
     set_password(user, new)
-    record(user, "password_changed", subject=user.email, address=address)
+    record(user, "password_changed", subject=user.email, address=address, about=user)
     return open_session(user, address, user_agent)
 
 

@@ -69,7 +69,7 @@ def redeem_token(token: str, purpose: str, password: str) -> User:
     apply_password(user, hashed)
     if purpose == "reset":
         lift_lock_out(user)
-    record(user, f"{purpose}_redeemed", subject=user.email)
+    record(user, f"{purpose}_redeemed", subject=user.email, about=user)
     return user
 
 

@@ -84,7 +84,7 @@ def site_admin_names() -> list[str]:
 
 def grant_admin(acting: User, user: User) -> None:
     user.is_admin = True
-    record(acting, "role_granted", subject=user.email, detail="site administrator")
+    record(acting, "role_granted", subject=user.email, detail="site administrator", about=user)
 
 
 def set_timezone(user: User, name: str | None) -> None:
@@ -106,7 +106,7 @@ def reset_calendar_token(user: User) -> str:
     """A new feed URL; the old one stops working at once."""
     user.calendar_token = secrets.token_urlsafe(32)
     db.session.flush()
-    record(user, "calendar_feed_reset", subject=user.email)
+    record(user, "calendar_feed_reset", subject=user.email, about=user)
     return user.calendar_token
 
 

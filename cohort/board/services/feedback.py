@@ -168,7 +168,7 @@ def resolve(acting, thread: Thread) -> None:
     if thread.resolved_at is None:
         thread.resolved_at = utcnow()
         db.session.flush()
-        record(acting, "feedback_resolved", subject=f"thread {thread.id}")
+        record(acting, "feedback_resolved", subject=f"thread {thread.id}", cohort=thread.cohort_id)
 
 
 def reopen(acting, thread: Thread) -> None:

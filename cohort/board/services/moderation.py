@@ -57,7 +57,8 @@ def hide_post(acting, post: Post, reason: str | None) -> None:
         tell(post.author_id, "moderated",
              f"A facilitator hid your post in “{thread.title}”: {reason}",
              cohort_id=thread.cohort_id, subject="post", subject_id=post.id)
-    record(acting, "post_hidden", subject=f"post {post.id}", detail=reason[:200])
+    record(acting, "post_hidden", subject=f"post {post.id}", detail=reason[:200],
+           cohort=thread.cohort_id, about=post.author_id)
 
 
 def show_post(acting, post: Post) -> None:
@@ -70,21 +71,24 @@ def show_post(acting, post: Post) -> None:
     if post.number == 1 and thread.hidden_at is not None:
         thread.hidden_at = None
     db.session.flush()
-    record(acting, "post_shown", subject=f"post {post.id}")
+    record(acting, "post_shown", subject=f"post {post.id}",
+           cohort=thread.cohort_id, about=post.author_id)
 
 
 def set_locked(acting, thread: Thread, locked: bool) -> None:
     _cohort(thread)
     thread.locked_at = utcnow() if locked else None
     db.session.flush()
-    record(acting, "thread_locked" if locked else "thread_unlocked", subject=f"thread {thread.id}")
+    record(acting, "thread_locked" if locked else "thread_unlocked", subject=f"thread {thread.id}",
+           cohort=thread.cohort_id)
 
 
 def set_pinned(acting, thread: Thread, pinned: bool) -> None:
     _cohort(thread)
     thread.pinned = pinned
     db.session.flush()
-    record(acting, "thread_pinned" if pinned else "thread_unpinned", subject=f"thread {thread.id}")
+    record(acting, "thread_pinned" if pinned else "thread_unpinned", subject=f"thread {thread.id}",
+           cohort=thread.cohort_id)
 
 
 def move_thread(acting, thread: Thread, kind: str) -> None:
@@ -96,4 +100,5 @@ def move_thread(acting, thread: Thread, kind: str) -> None:
         before = thread.kind
         thread.kind = kind
         db.session.flush()
-        record(acting, "thread_moved", subject=f"thread {thread.id}", detail=f"{before} → {kind}")
+        record(acting, "thread_moved", subject=f"thread {thread.id}", detail=f"{before} → {kind}",
+               cohort=thread.cohort_id)

@@ -88,7 +88,8 @@ def approve_resource(acting, resource: Resource) -> None:
         resource.status, resource.approved_at = "approved", utcnow()
         db.session.flush()
         _index(resource)
-        record(acting, "resource_approved", subject=f"resource {resource.id}")
+        record(acting, "resource_approved", subject=f"resource {resource.id}",
+               cohort=resource.cohort_id)
 
 
 def remove_resource(acting, resource: Resource) -> None:
@@ -97,7 +98,7 @@ def remove_resource(acting, resource: Resource) -> None:
     db.session.delete(resource)
     db.session.flush()
     record(acting, "resource_removed", subject=f"resource {resource.id}",
-           detail=resource.title[:200])
+           detail=resource.title[:200], cohort=resource.cohort_id)
 
 
 def get_resource(cohort: Cohort, resource_id: int) -> Resource | None:

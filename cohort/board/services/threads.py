@@ -239,7 +239,8 @@ def delete_post(acting, post: Post) -> None:
         db.session.flush()
         withdraw_notices(post_ids=[post.id])
         # Gone from every page; the audit log keeps that it was, and by whom.
-        record(acting, "post_deleted", subject=f"post {post.id}")
+        record(acting, "post_deleted", subject=f"post {post.id}",
+               cohort=thread.cohort_id, about=post.author_id)
 
 
 def revisions_of(post: Post) -> list[PostRevision]:

@@ -46,7 +46,7 @@ def create_cohort(acting, title: str, facilitate: bool = True, **fields) -> Coho
     cohort = Cohort(title=title, slug=slug, **fields)
     db.session.add(cohort)
     db.session.flush()
-    record(acting, "cohort_created", subject=cohort.slug)
+    record(acting, "cohort_created", subject=cohort.slug, cohort=cohort)
     if acting is not None and facilitate:
         add_member(acting, cohort, acting, "facilitator")
     return cohort
@@ -103,10 +103,16 @@ def update_cohort(acting, cohort: Cohort, seen_version: int | None = None, **fie
         raise CohortError("Enter the cohort's title", "title")
     merged = {name: getattr(cohort, name) for name in EDITABLE_FIELDS} | fields
     validate_cohort_fields(merged, cohort)
+    was = cohort.status
     for name, value in fields.items():
         setattr(cohort, name, value.strip() if isinstance(value, str) else value)
     db.session.flush()
-    record(acting, "cohort_reopened" if reopening else "cohort_updated", subject=cohort.slug)
+    if cohort.status != was:
+        action = "cohort_reopened" if reopening else "cohort_status_changed"
+        record(acting, action, subject=cohort.slug, detail=f"{was} → {cohort.status}",
+               cohort=cohort)
+    else:
+        record(acting, "cohort_updated", subject=cohort.slug, cohort=cohort)
     return cohort
 
 

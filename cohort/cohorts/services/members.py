@@ -79,7 +79,8 @@ def add_member(acting, cohort: Cohort, user, role: str, organisation: str | None
         )
         db.session.add(membership)
     db.session.flush()
-    record(acting, "role_granted", subject=user.email, detail=f"{role} in {cohort.slug}")
+    record(acting, "role_granted", subject=user.email, detail=f"{role} in {cohort.slug}",
+           cohort=cohort, about=user)
     return membership
 
 
@@ -102,7 +103,8 @@ def invite(acting, email: str, name: str, cohort: Cohort | None = None, role: st
     send_welcome(user, "emails/cohorts/invited.txt", acting=acting, cohort=cohort,
                  membership=membership)
     record(acting, "user_invited", subject=user.email,
-           detail=f"to {cohort.title} as {membership.role_label.lower()}" if membership else None)
+           detail=f"to {cohort.title} as {membership.role_label.lower()}" if membership else None,
+           cohort=cohort, about=user)
     return user, created
 
 

@@ -181,7 +181,7 @@ def hand_over(acting, place: Place, email: str, name: str | None = None) -> Memb
         tell(successor.user_id, "place", f"You now hold the place{where} in {cohort.title}",
              cohort_id=cohort.id, subject="cohort", subject_id=cohort.id)
     record(acting, "place_handed_over", subject=successor.user.email,
-           detail=f"place {place.id} of {cohort.slug}")
+           detail=f"place {place.id} of {cohort.slug}", cohort=cohort, about=successor.user_id)
     return successor
 
 
@@ -209,7 +209,8 @@ def leave_place(acting, membership: Membership, how: str = "withdrew") -> Place 
         place.status, place.slot, place.freed_at = "freed", None, now
     db.session.flush()
     record(acting, "member_left", subject=membership.user.email,
-           detail=f"{how} from {membership.cohort.slug}")
+           detail=f"{how} from {membership.cohort.slug}",
+           cohort=membership.cohort_id, about=membership.user_id)
     return place
 
 

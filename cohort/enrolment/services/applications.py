@@ -208,7 +208,8 @@ def accept_application(acting, application: Application, message: str | None = N
                  note=application.decision_message)
     tell(user.id, "application", f"Your application to {cohort.title} is accepted: you have a "
          "place", cohort_id=cohort.id, subject="cohort", subject_id=cohort.id)
-    record(acting, "application_accepted", subject=user.email, detail=cohort.slug)
+    record(acting, "application_accepted", subject=user.email, detail=cohort.slug,
+           cohort=cohort, about=user)
     return membership
 
 
@@ -244,7 +245,7 @@ def decline_application(acting, application: Application, message: str | None = 
                     "accepted; the email sent to you says more")
     db.session.flush()
     record(acting, "application_declined", subject=application.email,
-           detail=application.cohort.slug)
+           detail=application.cohort.slug, cohort=application.cohort_id)
 
 
 def next_on_waitlist(cohort: Cohort) -> Application | None:

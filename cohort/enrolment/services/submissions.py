@@ -90,4 +90,4 @@ def withdraw_application(application: Application) -> None:
     application.decided_at = utcnow()
     db.session.flush()
     record(None, "application_withdrawn", subject=application.email,
-           detail=application.cohort.slug)
+           detail=application.cohort.slug, cohort=application.cohort_id)

@@ -111,6 +111,7 @@ def decide_colleague(acting, membership: Membership, approve: bool) -> None:
     db.session.flush()
     send_welcome(membership.user, "emails/enrolment/colleague_approved.txt", cohort=cohort)
     record(acting, "role_granted", subject=membership.user.email,
-           detail=f"colleague in {cohort.slug}")
+           detail=f"colleague in {cohort.slug}",
+           cohort=membership.cohort_id, about=membership.user_id)
 
 

@@ -65,7 +65,8 @@ def export_answers(user, cohorts: list[Cohort]) -> Iterator[str]:
     """The answers' CSV (evaluation_csv), noted in the audit log as downloaded by `user`
     (flushed with the caller's work)."""
     record(user, "evaluation_exported", subject=cohorts[0].slug,
-           detail=", ".join(c.slug for c in cohorts[1:]) or None)
+           detail=", ".join(c.slug for c in cohorts[1:]) or None,
+           cohort=cohorts[0] if len(cohorts) == 1 else None)
     return evaluation_csv(cohorts)
 
 

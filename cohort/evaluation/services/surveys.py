@@ -104,7 +104,7 @@ def attach_survey(acting, cohort: Cohort, instrument_key: str, phase: str, opens
     db.session.flush()
     if anonymous:
         pseudonym_key()  # made now, in a change, rather than by the first page that asks
-    record(acting, "survey_attached", subject=cohort.slug, detail=survey.title)
+    record(acting, "survey_attached", subject=cohort.slug, detail=survey.title, cohort=cohort)
     return survey
 
 
@@ -142,7 +142,8 @@ def change_dates(acting, survey: Survey, opens_at: datetime, closes_at: datetime
     if opens_at > utcnow():
         survey.announced_at = None  # its participants are told again when it opens
     db.session.flush()
-    record(acting, "survey_dates_changed", subject=cohort.slug, detail=survey.title)
+    record(acting, "survey_dates_changed", subject=cohort.slug, detail=survey.title,
+           cohort=survey.cohort_id)
     return survey
 
 
@@ -157,7 +158,8 @@ def remove_survey(acting, survey: Survey) -> None:
                               "removed: to stop answers, change its closing date to today")
     db.session.delete(survey)
     db.session.flush()
-    record(acting, "survey_removed", subject=cohort.slug, detail=survey.title)
+    record(acting, "survey_removed", subject=cohort.slug, detail=survey.title,
+           cohort=survey.cohort_id)
 
 
 def surveys_of(cohort: Cohort) -> list[Survey]:

@@ -71,7 +71,7 @@ def open_round(acting, cohort: Cohort, name: str) -> AssessmentRound:
                              opened_at=now, opened_by_id=getattr(acting, "id", None))
     db.session.add(opened)
     db.session.flush()
-    record(acting, "assessment_round_opened", subject=cohort.slug, detail=name)
+    record(acting, "assessment_round_opened", subject=cohort.slug, detail=name, cohort=cohort)
     return opened
 
 

@@ -23,7 +23,8 @@ def export_plan(user, place: Place, framework: Framework, label: str,
                 who: Naming) -> Iterator[str]:
     """The place's CSV (place_csv), noted in the audit log as exported by `user` (flushed
     with the caller's work)."""
-    record(user, "plan_exported", subject=f"place {place.id}", detail=place.cohort.slug)
+    record(user, "plan_exported", subject=f"place {place.id}", detail=place.cohort.slug,
+           cohort=place.cohort_id)
     return place_csv(place, framework, label, who)
 
 

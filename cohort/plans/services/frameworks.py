@@ -193,7 +193,8 @@ def import_spec(acting, cohort: Cohort, spec: FrameworkSpec, source: str) -> Fra
     if same_key and current.id != framework.id:
         _set_choice(acting, cohort, framework)
     record(acting, "framework_imported", subject=cohort.slug,
-           detail=f"{framework.key} version {framework.version} from {source}"[:200])
+           detail=f"{framework.key} version {framework.version} from {source}"[:200],
+           cohort=cohort)
     return framework
 
 
@@ -265,7 +266,7 @@ def _set_choice(acting, cohort: Cohort, framework: Framework) -> None:
     db.session.flush()
     db.session.expire(chosen, ["framework"])
     record(acting, "cohort_framework_chosen", subject=cohort.slug,
-           detail=f"{framework.key} version {framework.version}")
+           detail=f"{framework.key} version {framework.version}", cohort=cohort)
 
 
 @dataclass

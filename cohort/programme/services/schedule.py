@@ -142,7 +142,7 @@ def add_session(acting, cohort, title: str, kind: str, starts_at, duration_minut
     ]
     db.session.add(session)
     db.session.flush()
-    record(acting, "session_created", subject=session.uid)
+    record(acting, "session_created", subject=session.uid, cohort=session.cohort_id)
     signals.session_scheduled.send(session, acting=acting)
     return session
 
@@ -182,7 +182,7 @@ def update_session(acting, session: ProgrammeSession, data: SessionData,
     session.sequence += 1
     session.updated_at = utcnow()
     db.session.flush()
-    record(acting, "session_updated", subject=session.uid)
+    record(acting, "session_updated", subject=session.uid, cohort=session.cohort_id)
     signals.session_changed.send(session, acting=acting, moved=moved)
     return session
 
@@ -193,7 +193,7 @@ def cancel_session(acting, session: ProgrammeSession) -> ProgrammeSession:
         raise ProgrammeError("This session has already been cancelled")
     session.status, session.sequence, session.updated_at = "cancelled", session.sequence + 1, utcnow()
     db.session.flush()
-    record(acting, "session_cancelled", subject=session.uid)
+    record(acting, "session_cancelled", subject=session.uid, cohort=session.cohort_id)
     signals.session_cancelled.send(session, acting=acting)
     return session
 

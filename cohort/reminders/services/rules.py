@@ -186,7 +186,8 @@ def add_reminder(acting, cohort: Cohort, data: ReminderData) -> Reminder:
                 ProgrammeSession.cohort_id == cohort.id, ProgrammeSession.status == "scheduled",
                 ProgrammeSession.starts_at > utcnow())).scalars():
             _copy(reminder, upcoming)
-    record(acting, "reminder_added", subject=cohort.slug, detail=reminder.subject[:200])
+    record(acting, "reminder_added", subject=cohort.slug, detail=reminder.subject[:200],
+           cohort=cohort)
     return reminder
 
 

@@ -381,5 +381,6 @@ def resend_delivery(acting, reminder: Reminder, delivery_id: int | None) -> Deli
     if not requeue(message, member.user.email):
         raise ReminderError(f"The reminder to {member.user.name} is already being sent again")
     record(acting, "reminder_resent", subject=reminder.cohort.slug,
-           detail=f"reminder {reminder.id} to {member.user.email}, which failed: {error}"[:200])
+           detail=f"reminder {reminder.id} to {member.user.email}, which failed: {error}"[:200],
+           cohort=reminder.cohort_id)
     return delivery

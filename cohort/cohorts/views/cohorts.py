@@ -3,7 +3,7 @@ admin's invitation page."""
 
 from datetime import datetime, time, timedelta
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -11,11 +11,10 @@ from cohort.accounts.permissions import is_admin
 from cohort.cohorts import services
 from cohort.cohorts.forms import CohortForm, InviteForm, StaffForm
 from cohort.cohorts.permissions import can_create_cohort, can_facilitate, is_member
+from cohort.cohorts.views import bp
 from cohort.core.forms import attempt, seen_version
 from cohort.core.guard import guard
 from cohort.core.timeutil import to_local, zone
-
-bp = Blueprint("cohorts", __name__)
 
 
 def _window_to_utc(form, cohort_tz: str) -> dict:

@@ -1,0 +1,124 @@
+"""Reading the audit log (core/audit.py writes it): the site admin's whole log and each
+cohort's entries for its facilitators, filtered by person, action, cohort and dates, a page
+at a time or as CSV. Names come from the accounts as they are now; an entry is never
+changed."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import aliased
+
+from cohort.accounts.models import User
+from cohort.cohorts.models import Cohort
+from cohort.core.audit import record
+from cohort.core.csvfile import csv_lines
+from cohort.core.models import AuditEvent
+from cohort.core.pages import Page, paginate
+from cohort.core.timeutil import zone
+from cohort.extensions import db
+
+__all__ = ["AuditFilter", "audit_actions", "audit_page", "audit_csv", "export_audit",
+           "action_label"]
+
+PER_PAGE = 50
+Actor = aliased(User, name="actor")
+About = aliased(User, name="about")
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What the reader asked for; None for "any". Dates are days in `timezone`."""
+
+    person: str | None = None
+    action: str | None = None
+    cohort_id: int | None = None
+    since: date | None = None
+    until: date | None = None
+    timezone: str = "UTC"
+
+
+def action_label(action: str) -> str:
+    """"post_hidden" as "Post hidden"."""
+    return action.replace("_", " ").capitalize()
+
+
+def audit_actions(cohort_id: int | None = None) -> list[str]:
+    """The actions the log holds (of the cohort, when given), for the filter's choices."""
+    statement = select(AuditEvent.action).distinct().order_by(AuditEvent.action)
+    if cohort_id is not None:
+        statement = statement.where(AuditEvent.cohort_id == cohort_id)
+    return list(db.session.execute(statement).scalars())
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _statement(wanted: AuditFilter):
+    statement = (
+        select(AuditEvent, Actor.name, Actor.email, About.name, About.email, Cohort.title)
+        .outerjoin(Actor, Actor.id == AuditEvent.actor_id)
+        .outerjoin(About, About.id == AuditEvent.about_id)
+        .outerjoin(Cohort, Cohort.id == AuditEvent.cohort_id)
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()))
+    if wanted.person:
+        like = f"%{_escape_like(wanted.person.lower())}%"
+        statement = statement.where(or_(*(
+            column.ilike(like, escape="\\") for column in (
+                Actor.name, Actor.email, About.name, About.email, AuditEvent.subject))))
+    if wanted.action:
+        statement = statement.where(AuditEvent.action == wanted.action)
+    if wanted.cohort_id is not None:
+        statement = statement.where(AuditEvent.cohort_id == wanted.cohort_id)
+    tz = zone(wanted.timezone)
+    if wanted.since:
+        statement = statement.where(
+            AuditEvent.created_at >= datetime.combine(wanted.since, time(0), tz))
+    if wanted.until:
+        statement = statement.where(AuditEvent.created_at < datetime.combine(
+            wanted.until + timedelta(days=1), time(0), tz))
+    return statement
+
+
+@dataclass(frozen=True)
+class Entry:
+    event: AuditEvent
+    actor: str | None
+    about: str | None
+    cohort: str | None
+
+
+def _entry(row) -> Entry:
+    event, actor_name, actor_email, about_name, about_email, cohort = row
+
+    def who(name, email):
+        return f"{name} ({email})" if email else None
+
+    return Entry(event, who(actor_name, actor_email), who(about_name, about_email), cohort)
+
+
+def audit_page(wanted: AuditFilter, raw_page) -> tuple[Page, list[Entry]]:
+    """A page of the entries, newest first: two queries however long the log."""
+    page = paginate(_statement(wanted), raw_page, size=PER_PAGE)
+    return page, [_entry(row) for row in page.items]
+
+
+def audit_csv(wanted: AuditFilter):
+    """Every entry the filter finds, newest first, as CSV lines (each cell made safe for a
+    spreadsheet; see core/csvfile.py). The rows are read here, while the request's session
+    is open; the lines are written as they are sent."""
+    rows = db.session.execute(_statement(wanted)).all()
+    return csv_lines(
+        ((e.event.created_at.isoformat(), e.event.action, e.actor or "", e.about or "",
+          e.cohort or "", e.event.subject or "", e.event.detail or "", e.event.address or "")
+         for e in map(_entry, rows)),
+        header=("time (UTC)", "action", "by", "about", "cohort", "object", "detail",
+                "address"))
+
+
+def export_audit(acting, wanted: AuditFilter, name: str, cohort=None):
+    """The entries as CSV lines (audit_csv); the export itself is an entry of the log."""
+    lines = audit_csv(wanted)
+    record(acting, "audit_log_exported", subject=name, cohort=cohort)
+    return lines
