@@ -11,6 +11,7 @@ from cohort.board.jobs import send_digests_job, session_threads_job
 from cohort.core.jobs import dispatch_mail_job
 from cohort.enrolment.jobs import purge_applications_job
 from cohort.extensions import db
+from cohort.home.jobs import send_weekly_summaries_job
 from cohort.reminders.jobs import send_reminders_job
 
 
@@ -46,7 +47,8 @@ def test_a_predicate_declared_by_two_modules_is_refused(monkeypatch):
 def test_the_scheduler_runs_the_jobs_the_modules_declare(app):
     assert app.extensions["cohort_jobs"] == [purge_expired_job, purge_applications_job,
                                              send_reminders_job, send_digests_job,
-                                             session_threads_job, dispatch_mail_job]
+                                             session_threads_job, send_weekly_summaries_job,
+                                             dispatch_mail_job]
 
 
 def test_every_table_comes_from_a_registered_module():
