@@ -9,10 +9,12 @@ admin's mail log.
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email.utils import make_msgid, parseaddr
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
-from flask import current_app
+from flask import current_app, request
 from sqlalchemy import update
 
 from cohort.core.models import MailAttachment, MailMessage
@@ -36,6 +38,20 @@ def external_url(endpoint: str, **values) -> str:
                                        url_scheme=base.scheme or "http")
     url = adapter.build(endpoint, values, force_external=True)
     return url if anchor is None else f"{url}#{quote(str(anchor), safe=ANCHOR_SAFE)}"
+
+
+@contextmanager
+def page_links() -> Iterator[None]:
+    """Inside the block, url_for builds a page's links as a request to the site as users reach
+    it (SERVER_BASE_URL) would, in a job or a command too: for an email that reuses what a page
+    computes with its links (the home's to-dos). whole_link makes one of them absolute."""
+    with current_app.test_request_context("/", base_url=current_app.config["SERVER_BASE_URL"]):
+        yield
+
+
+def whole_link(href: str) -> str:
+    """A link url_for built inside page_links(), absolute, as an email needs it."""
+    return urljoin(request.host_url, href)
 
 
 def _token_patterns() -> list[re.Pattern]:

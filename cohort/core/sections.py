@@ -45,11 +45,21 @@ class OptionalMail:
 
     `what` names it in a sentence ("optional reminders"); `member(user, cohort_id)` is the
     person's current membership of the cohort, or None when they may not get this mail there;
-    `stop(membership)` turns that kind of mail off for them there (it flushes)."""
+    `stop(membership)` turns that kind of mail off for them there (it flushes).
+
+    A kind that is the person's own rather than a cohort's (the weekly summary, one message
+    across their cohorts) names the `section` of the settings page where it is turned back on;
+    its links name no cohort, `member(user, None)` is what `stop` turns off (the person's
+    choice), or None."""
 
     what: str
-    member: Callable[[Any, int], Any]
+    member: Callable[[Any, int | None], Any]
     stop: Callable[[Any], None]
+    section: str | None = None
+
+    @property
+    def per_cohort(self) -> bool:
+        return self.section is None
 
 
 def grouped(sections: list[Section]) -> list[tuple[str | None, str | None, list[Section]]]:

@@ -12,6 +12,7 @@ from cohort.core.jobs import dispatch_mail_job, purge_audit_job
 from cohort.enrolment.jobs import purge_applications_job
 from cohort.evaluation.jobs import announce_surveys_job
 from cohort.extensions import db
+from cohort.home.jobs import send_weekly_summaries_job
 from cohort.reminders.jobs import send_reminders_job
 
 
@@ -48,7 +49,8 @@ def test_the_scheduler_runs_the_jobs_the_modules_declare(app):
     assert app.extensions["cohort_jobs"] == [purge_expired_job, purge_applications_job,
                                              send_reminders_job, send_digests_job,
                                              session_threads_job, announce_surveys_job,
-                                             purge_audit_job, dispatch_mail_job]
+                                             send_weekly_summaries_job, purge_audit_job,
+                                             dispatch_mail_job]
 
 
 def test_every_table_comes_from_a_registered_module():

@@ -192,7 +192,8 @@ def settings():
         "only turns one kind of mail off")
 def unsubscribe(token: str):
     """GET asks to confirm (a link checker opening it changes nothing); POST, from the page's
-    button or from a mail program, stops the kind of mail the link names in its cohort."""
+    button or from a mail program, stops the kind of mail the link names in its cohort (or
+    the person's own, the weekly summary)."""
     done, found = False, None
     if request.method == "POST":
         done, found = attempt(None, lambda: services.unsubscribe(token))
@@ -202,7 +203,7 @@ def unsubscribe(token: str):
         return render_template("accounts/unsubscribe.html", found=None), 404
     mail, membership = found
     return render_template("accounts/unsubscribe.html", found=found, mail=mail,
-                           cohort=membership.cohort, done=done)
+                           cohort=membership.cohort if mail.per_cohort else None, done=done)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -2,6 +2,7 @@
 moderation, notifications through core's outbox, search, the resource library, and each
 session's thread."""
 
+from cohort.board.services.activity import busiest_threads
 from cohort.board.services.errors import BoardError
 from cohort.board.services.feedback import (
     add_version,
@@ -73,7 +74,7 @@ from cohort.board.services.threads import (
 __all__ = [
     "POSTS_A_PAGE", "THREADS_A_PAGE", "BoardError", "FileIn", "Found", "NewThread",
     "ResourceData", "acknowledge", "add_resource", "add_version", "answer", "answers_of",
-    "approve_resource", "board_member", "board_people", "create_thread", "delete_post",
+    "approve_resource", "board_member", "board_people", "busiest_threads", "create_thread", "delete_post",
     "edit_post", "ensure_session_threads", "feedback_givers", "follow", "get_post",
     "get_resource", "get_version", "hallmark_tags", "handle_for", "handles",
     "hide_post", "is_following", "item_of", "local_today", "mark_read", "move_thread",
