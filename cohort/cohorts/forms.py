@@ -73,3 +73,9 @@ class InviteForm(Form):
 class WorkingOnForm(Form):
     working_on = TextAreaField("What I am working on", validators=[
         Optional(), Length(max=500, message="Keep it to 500 characters or fewer")])
+
+
+class SuggestionsForm(Form):
+    """A member's part of the settings page: whether others are told to talk to them."""
+
+    suggest_me = BooleanField("Suggest me to other members as someone to talk to")
