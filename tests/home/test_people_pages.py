@@ -110,6 +110,12 @@ def test_the_member_list_links_names_and_suggests_people_to_participants(people,
     evaluator = _client(new_client, people.eve).get(url).get_data(as_text=True)
     assert "Cy Young" in evaluator and _profile(people.cohort, people.cy) not in evaluator
     assert "People to talk to" not in evaluator
+    # The overview's member table links the same names, to the same readers.
+    overview = f"/cohorts/{people.cohort.id}"
+    assert _profile(people.cohort, people.cy) in _client(new_client, people.ada).get(
+        overview).get_data(as_text=True)
+    assert _profile(people.cohort, people.cy) not in _client(new_client, people.eve).get(
+        overview).get_data(as_text=True)
 
 
 def test_the_profile_says_why_the_reader_might_talk_to_them(people, new_client):
