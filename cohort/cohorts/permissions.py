@@ -110,15 +110,18 @@ def find_cohort(user, cohort_id: int, _parent=None) -> Cohort | None:
     return cohort
 
 
+def listed(_user, member: Membership) -> bool:
+    """In the member list: a current participant or approved team member."""
+    return member.is_current and member.role in ("participant", "colleague")
+
+
 LOADERS = (
     Loader("cohort_id", "cohort", find_cohort),
     # A member of the cohort (any role or state): existence and belonging.
     Loader("membership_id", "membership", child(Membership, "cohort_id"), parent="cohort"),
     # A person in the cohort's member list (a current participant or approved team member):
     # whose profile a page shows. Anyone else (staff, someone who left) has no profile.
-    Loader("member_id", "member", child(Membership, "cohort_id", visible=lambda _user, found:
-                                        found.is_current
-                                        and found.role in ("participant", "colleague")),
+    Loader("member_id", "member", child(Membership, "cohort_id", visible=listed),
            parent="cohort"),
     # A place of the cohort, whoever may know of it; who sees its plan or its people is each
     # route's rule (plans, enrolment).
