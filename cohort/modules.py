@@ -19,8 +19,11 @@ place that reads them; nothing connects or registers because a file happened to 
                      (see core/hooks.py: `offer(obj, user)` returns [(text, href)])
 - moments.py         `MOMENTS`: [MomentKind, ...], moments a reminder can be set relative to
                      (reminders/moments.py holds the words and reads them through moments())
-- home.py            `cards(user)`: its cards on the person's home page, and `todos(user,
-                     memberships)`: what needs the person in each cohort (core/cards.py)
+- home.py            `cards(user)`: its cards on the person's home page, `todos(user,
+                     memberships)`: what needs the person in each cohort, `reasons(user,
+                     memberships, others)`: why the person might talk to some of the others,
+                     and `profile(user, cohort, member)`: its parts of a member's profile
+                     (core/cards.py)
 - notices.py         `SUBJECTS`: {subject: resolve}, what its notices can be about;
                      `resolve(user, ids)` answers {id: link} for those the person may still
                      see (see core/notices.py)
@@ -147,6 +150,23 @@ def home_todos(user, memberships: list) -> dict[int, list]:
             found.setdefault(todo.cohort_id, []).append(todo)
     return {cohort_id: sorted(todos, key=lambda todo: todo.urgency)
             for cohort_id, todos in found.items()}
+
+
+def people_reasons(user, memberships: list, others: list) -> dict[int, list]:
+    """Why the person might talk to each of `others` (members of the cohorts of `memberships`),
+    from every module's home.py `reasons` (see core/cards.py), by the other's membership id."""
+    found: dict[int, list] = {}
+    for _module, declared in parts("home"):
+        for reason in getattr(declared, "reasons", lambda *_args: [])(user, memberships, others):
+            found.setdefault(reason.member_id, []).append(reason)
+    return found
+
+
+def profile_parts(user, cohort, member) -> list:
+    """Every module's parts of a member's profile for the viewer (home.py `profile`), in the
+    registry's order."""
+    return [found for _module, declared in parts("home")
+            for found in getattr(declared, "profile", lambda *_args: [])(user, cohort, member)]
 
 
 def home_cards(user) -> list:

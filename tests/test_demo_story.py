@@ -18,7 +18,7 @@ from cohort.programme.models import ProgrammeSession
 ROWS = {
     "cohort": 2, "organisation": 19, "pseudonym_key": 1, "user": 29, "board_attachment": 1,
     "framework": 1, "place": 19, "programme_objective": 9, "programme_session": 12, "survey": 4,
-    "action_plan": 18, "application": 25, "assessment_round": 3, "board_resource": 17,
+    "action_plan": 19, "application": 25, "assessment_round": 3, "board_resource": 17,
     "framework_level": 3, "hallmark": 7, "handover_request": 2, "learning_objective": 35,
     "membership": 31, "place_holding": 26, "action_item": 42, "agreed_rating": 196,
     "attendance": 87, "board_member": 29, "board_resource_hallmark": 30, "board_visit": 2,

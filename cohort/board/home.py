@@ -3,7 +3,12 @@ core/cards.py). A facilitator: the resources proposed for the library, and the f
 requests nobody has answered for FEEDBACK_WAIT. A participant or team member: others' open
 feedback requests they have not answered, and the answers and replies to their own requests
 since their last visit to the board. A fixed number of queries for all the person's cohorts;
-the evaluator, who does not see the board, is shown nothing of it."""
+the evaluator, who does not see the board, is shown nothing of it.
+
+Among the people to talk to: who gave feedback on the person's requests, and who asked for or
+gave feedback on work on a hallmark the person's place works on (the request's action item, in
+a plan its people share with the cohort). On a member's profile: the threads they started and
+the requests they gave feedback on, to those who see the board."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -18,10 +23,13 @@ from cohort.board.models import (
     Resource,
     Thread,
 )
+from cohort.board.permissions import can_view_board
+from cohort.board.services.activity import feedback_given, requests_and_givers, threads_started
 from cohort.board.services.members import visit_since
-from cohort.core.cards import LATER, NOW, SOON, Todo
+from cohort.core.cards import FAIR, LATER, NOW, SOON, WEAK, Part, Reason, Todo
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
+from cohort.plans.services import item_hallmarks, shared_places, standings
 
 FEEDBACK_WAIT = timedelta(days=3)  # a request unanswered this long is the facilitators' to-do
 MEMBER_ROLES = ("participant", "colleague")
@@ -130,3 +138,62 @@ def todos(user, memberships: list) -> list[Todo]:
     if members:
         found += _to_answer(user, members) + _answers_to_mine(user, members)
     return found
+
+
+def _keys(keys: list[str]) -> str:
+    return (f"hallmark {keys[0]}" if len(keys) == 1 else
+            "hallmarks " + ", ".join(keys[:-1]) + f" and {keys[-1]}")
+
+
+def _hallmarks_worked_on(members: list, rows: list) -> tuple[dict, dict]:
+    """The hallmarks of each request's action item, for the requests whose plan the person may
+    see in outline (their own place's, or one its people share), and the hallmarks each of the
+    person's places works on (four queries, none when no request comes from an item)."""
+    items = item_hallmarks({thread.action_item_id for thread, _giver in rows})
+    if not items:
+        return {}, {}
+    own = {m.cohort_id: m.place_id for m in members if m.place_id is not None}
+    seen = shared_places(list(own)) | set(own.values())
+    works_on = {place_id: [key for key, standing in found.items() if standing.works_on]
+                for place_id, found in standings(own.values()).items()}
+    return ({item_id: keys for item_id, (place_id, keys) in items.items() if place_id in seen},
+            {cohort_id: works_on.get(place_id, []) for cohort_id, place_id in own.items()})
+
+
+def reasons(user, memberships: list, others: list) -> list[Reason]:
+    """Who gave feedback on the person's requests (FAIR); who asked for feedback on work on a
+    hallmark their place works on (FAIR), or gave some on it (WEAK). Hidden requests, and
+    hidden or deleted replies, count for nothing."""
+    members = [m for m in memberships if m.is_current and m.role in MEMBER_ROLES]
+    by_user = {(o.cohort_id, o.user_id): o for o in others}
+    if not members or not by_user:
+        return []
+    rows = requests_and_givers([m.cohort_id for m in members], user.id)
+    item_keys, place_keys = _hallmarks_worked_on(members, rows)
+    found: dict[tuple[int, str], Reason] = {}
+
+    def add(cohort_id, user_id, text, strength):
+        other = by_user.get((cohort_id, user_id))
+        if other is not None and user_id != user.id:
+            found.setdefault((other.id, text), Reason(other.id, text, strength))
+
+    for thread, giver in rows:
+        if thread.author_id == user.id:
+            add(thread.cohort_id, giver, f"Gave feedback on your request “{thread.title}”", FAIR)
+            continue
+        common = [key for key in item_keys.get(thread.action_item_id, ())
+                  if key in place_keys.get(thread.cohort_id, ())]
+        if common:
+            on = f"“{thread.title}”, on {_keys(common)}, which your place works on too"
+            add(thread.cohort_id, thread.author_id, f"Asked for feedback on {on}", FAIR)
+            add(thread.cohort_id, giver, f"Gave feedback on {on}", WEAK)
+    return list(found.values())
+
+
+def profile(user, cohort, member) -> list[Part]:
+    """The threads the member started and the requests they gave feedback on, the latest
+    first, to those who see the board (two queries)."""
+    if not can_view_board(user, cohort):
+        return []
+    return [Part("board/_profile.html", {"threads": threads_started(member),
+                                         "feedback": feedback_given(member)})]

@@ -87,3 +87,9 @@ class AuditFilterForm(Form):
     cohort = SelectField("Cohort", choices=[], validate_choice=False)
     since = GovDateField("From")
     until = GovDateField("To")
+
+
+class SuggestionsForm(Form):
+    """A member's part of the settings page: whether others are told to talk to them."""
+
+    suggest_me = BooleanField("Suggest me to other members as someone to talk to")

@@ -131,6 +131,9 @@ class Membership(IdMixin, TimestampMixin, db.Model):
         ForeignKey("place.id", ondelete="SET NULL"), index=True
     )
     approved: Mapped[bool] = mapped_column(default=True)  # colleagues wait for the facilitator
+    # Whether other members may be told to talk to this one ("people to talk to", on the home
+    # page and in the directory): the member's own choice, on until they turn it off.
+    suggest_me: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
     # Two facilitators deciding the same team member at once: the second is refused.
     version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
 

@@ -16,7 +16,11 @@ from cohort.core.guard import Loader, child, hides
 from cohort.extensions import db
 
 __all__ = ["can_view_cohort", "is_member", "can_facilitate", "can_change", "takes_part",
-           "can_create_cohort"]
+           "can_create_cohort", "can_see_profiles"]
+
+# Who learns together: they see each other's profiles (the evaluator reads places and figures,
+# not people; the board, which a profile draws on, is theirs alone too).
+LEARNING_ROLES = ("participant", "colleague", "facilitator")
 
 
 def membership_in(user, cohort: Cohort) -> Membership | None:
@@ -79,6 +83,14 @@ def takes_part(user, cohort: Cohort) -> bool:
     return role_in(user, cohort) in ("participant", "colleague")
 
 
+@hides
+def can_see_profiles(user, cohort: Cohort) -> bool:
+    """Members' profiles: the people learning together, its participants, their team members
+    and its facilitators. To the evaluator and a site admin who is no member they do not
+    exist."""
+    return role_in(user, cohort) in LEARNING_ROLES
+
+
 def can_create_cohort(user) -> bool:
     """Site admins, and anyone who facilitates a cohort, may open a new one."""
     if is_admin(user):
@@ -112,10 +124,19 @@ def find_cohort(user, cohort_id: int, _parent=None) -> Cohort | None:
     return cohort
 
 
+def listed(_user, member: Membership) -> bool:
+    """In the member list: a current participant or approved team member."""
+    return member.is_current and member.role in ("participant", "colleague")
+
+
 LOADERS = (
     Loader("cohort_id", "cohort", find_cohort),
     # A member of the cohort (any role or state): existence and belonging.
     Loader("membership_id", "membership", child(Membership, "cohort_id"), parent="cohort"),
+    # A person in the cohort's member list (a current participant or approved team member):
+    # whose profile a page shows. Anyone else (staff, someone who left) has no profile.
+    Loader("member_id", "member", child(Membership, "cohort_id", visible=listed),
+           parent="cohort"),
     # A place of the cohort, whoever may know of it; who sees its plan or its people is each
     # route's rule (plans, enrolment).
     Loader("place_id", "place", child(Place, "cohort_id"), parent="cohort"),

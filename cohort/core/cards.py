@@ -8,6 +8,12 @@ Under each cohort, the home page and the cohort's overview list what needs the p
 each module's `todos(user, memberships)` returns a `Todo` for each thing of its own that needs
 acting on, for all the person's cohorts at once (a fixed number of queries however many
 cohorts, members or items there are), and the home module sorts them by urgency.
+
+People to talk to: each module's `reasons(user, memberships, others)` says why the person might
+talk to some of `others` (members of the person's cohorts), each a `Reason` in words, drawn only
+from what the person may see there; the home module ranks the people by them. A member's
+profile: each module's `profile(user, cohort, member)` gives its parts of the page (`Part`),
+only what the viewer may see of that member.
 """
 
 from dataclasses import dataclass
@@ -38,3 +44,26 @@ class Todo:
     href: str
     count: int | None = None
     urgency: int = SOON
+
+
+# How strong a reason to talk is: the home module lists the strongest first.
+STRONGEST, STRONG, FAIR, WEAK = 50, 40, 30, 20
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why the person might talk to another member of one of their cohorts, in words ("Redcar
+    and Cleveland Council also works on hallmark 3b"), and how strong a reason it is."""
+
+    member_id: int  # the other member's membership
+    text: str
+    strength: int = FAIR
+
+
+@dataclass(frozen=True)
+class Part:
+    """A module's part of a member's profile: a template of its own (under the module's
+    folder) with what it shows."""
+
+    template: str
+    context: dict

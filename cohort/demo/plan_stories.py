@@ -39,6 +39,7 @@ class Story:
     start: str
     end: str | None
     items: tuple[Item, ...]
+    shared: bool = True  # the plan in outline shown to the cohort's other members
 
 
 def _stories(rows: list[dict]) -> tuple[Story, ...]:

@@ -3,7 +3,8 @@
 The 2021 cohort: a start round in March and an end round in December, each place's ratings
 and agreed levels, and an action plan whose items follow the report. The running cohort: an
 open start round that every place but participant01's has submitted (theirs is a draft), and
-plans in progress with one item overdue and one blocked. Everything goes through the plans
+plans in progress with one item overdue and one blocked. Every place but one (plans.yaml says
+which) shares its plan in outline with the cohort. Everything goes through the plans
 services; the timestamps are then moved to the story's dates.
 """
 
@@ -30,6 +31,7 @@ from cohort.plans.services import (
     open_round,
     people_on,
     save_assessment,
+    set_shared,
 )
 
 START_ROUND_OPENED = date(2021, 3, 23)  # the week after the first introduction session
@@ -63,6 +65,7 @@ def _reference(facilitator, cohort: Cohort) -> None:
     end.opened_at, end.closed_at = steps.local(END_ROUND_OPENED), steps.local(END_ROUND_CLOSED)
     for story in REFERENCE_STORIES:
         _plan(framework, places[story.holder], story, lambda day: day)
+        _share(places[story.holder], story)
     db.session.flush()
 
 
@@ -81,6 +84,7 @@ def _running(facilitator, cohort: Cohort) -> None:
     for story in RUNNING_STORIES:
         _plan(framework, places[story.holder], story,
               lambda days: today + timedelta(days=days))
+        _share(places[story.holder], story)
     db.session.flush()
 
 
@@ -168,6 +172,12 @@ def _plan(framework, people: list[Membership], story: Story, day) -> None:
             item.completed_at = when if entry.status == "done" else None
         _date_changes(item, added)
         item.plan.created_at = min(item.plan.created_at, added)
+
+
+def _share(people: list[Membership], story: Story) -> None:
+    """The place's holder shares its plan in outline with the cohort, as most did."""
+    if story.shared:
+        set_shared(people[0], True)
 
 
 def _date_changes(item, added: datetime) -> None:

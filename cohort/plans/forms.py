@@ -2,6 +2,7 @@
 
 from flask_wtf.file import FileField
 from wtforms import (
+    BooleanField,
     HiddenField,
     RadioField,
     SelectField,
@@ -93,3 +94,9 @@ class FrameworkChoiceForm(Form):
 
 class ImportForm(Form):
     file = FileField("Framework file (YAML)")
+
+
+class ShareForm(Form):
+    """The place's part of a person's settings page: whether the cohort sees the plan's outline."""
+
+    shared = BooleanField("Show the cohort's other members our plan in outline")

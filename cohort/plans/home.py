@@ -3,7 +3,12 @@ core/cards.py). A facilitator: the action items overdue or blocked across the co
 places (counted as the heatmap and its attention pages count them), and the places with no
 self-assessment submitted in the open round. A participant or team member: their own
 self-assessment to finish in the open round, and their place's items due within 7 days or
-overdue. A fixed number of queries for all the person's cohorts."""
+overdue. A fixed number of queries for all the person's cohorts.
+
+Among the people to talk to: the members of places that also work on a hallmark the person's
+place works on, or stand higher on it, from the plans the person may see in outline (their own
+place's, and those their people share). On a member's profile: their place's plan in outline,
+to those who may see it (can_view_outline)."""
 
 from datetime import timedelta
 
@@ -11,9 +16,11 @@ from flask import url_for
 from sqlalchemy import and_, func, or_, select
 
 from cohort.cohorts.models import Place
-from cohort.core.cards import NOW, SOON, Todo
+from cohort.core.cards import NOW, SOON, STRONG, STRONGEST, Part, Reason, Todo
 from cohort.extensions import db
 from cohort.plans.models import ActionItem, ActionPlan, AssessmentRound, SelfAssessment
+from cohort.plans.permissions import can_view_outline, can_view_plan
+from cohort.plans.services import latest_of, place_label, shared_places, standings
 from cohort.plans.services.items import is_overdue, overdue_after
 
 PLACE_ROLES = ("participant", "colleague")
@@ -128,3 +135,83 @@ def todos(user, memberships: list) -> list[Todo]:
     if placed:
         found += _own_assessment(placed) + _place_items(placed)
     return found
+
+
+LEVELS_APART = {1: "one level", 2: "two levels", 3: "three levels"}
+
+
+def _keys(keys: list[str]) -> str:
+    return (f"hallmark {keys[0]}" if len(keys) == 1 else
+            "hallmarks " + ", ".join(keys[:-1]) + f" and {keys[-1]}")
+
+
+def _higher(mine, theirs) -> int:
+    """How many levels higher the other place stands on the hallmark (0 when not, or not
+    known)."""
+    if theirs is None or mine.position is None or theirs.position is None:
+        return 0
+    return max(theirs.position - mine.position, 0)
+
+
+def _rated_higher(higher: dict[str, int], named: bool = True) -> str:
+    """"rated itself one level higher (on hallmark 3b)", "higher on hallmarks 1 and 6", or,
+    unnamed, "higher on each"."""
+    if len(higher) == 1:
+        (key, apart), = higher.items()
+        words = LEVELS_APART.get(apart, f"{apart} levels")
+        return f"rated itself {words} higher" + (f" on {_keys([key])}" if named else "")
+    return "rated itself higher on " + (_keys(list(higher)) if named else "each")
+
+
+def _place_reasons(label: str, own: dict, theirs: dict, member_id: int) -> list[Reason]:
+    """At most two reasons for a place: the hallmarks both plans work on (with those it stands
+    higher on), and those it stands higher on that only the person's plan works on. More
+    hallmarks in common make a slightly stronger reason."""
+    mine = [key for key, standing in own.items() if standing.works_on]
+    both = [key for key in mine if key in theirs and theirs[key].works_on]
+    higher = {key: apart for key in mine if (apart := _higher(own[key], theirs.get(key)))}
+    found = []
+    if both:
+        along = {key: apart for key, apart in higher.items() if key in both}
+        text = f"{label} also works on {_keys(both)}"
+        if along:
+            text += " and " + _rated_higher(along, named=along.keys() != set(both))
+        found.append(Reason(member_id, text, (STRONGEST if along else STRONG)
+                            + min(len(both) - 1, 4)))
+    alone = {key: apart for key, apart in higher.items() if key not in both}
+    if alone:
+        found.append(Reason(member_id, f"{label} {_rated_higher(alone)}, which your place "
+                                       f"works on", STRONG + min(len(alone) - 1, 4)))
+    return found
+
+
+def reasons(_user, memberships: list, others: list) -> list[Reason]:
+    """The others on places whose plan the person may see in outline (shared with the cohort)
+    that work on a hallmark the person's place works on, or stand higher on it (four queries
+    for all the person's cohorts)."""
+    mine = {m.cohort_id: m.place_id for m in memberships
+            if m.is_current and m.role in PLACE_ROLES and m.place_id is not None}
+    shared = shared_places(list(mine)) if mine else set()
+    theirs = [o for o in others if o.cohort_id in mine and o.place_id in shared
+              and o.place_id != mine[o.cohort_id]]
+    if not theirs:
+        return []
+    stands = standings(set(mine.values()) | {o.place_id for o in theirs})
+    labels = {place.id: place_label(place) for place in db.session.execute(
+        select(Place).where(Place.id.in_({o.place_id for o in theirs}))).scalars()}
+    return [reason for other in theirs for reason in _place_reasons(
+        labels[other.place_id], stands[mine[other.cohort_id]], stands[other.place_id], other.id)]
+
+
+def profile(user, cohort, member) -> list[Part]:
+    """The member's place's plan in outline: the hallmarks it works on with where the place
+    stands, and the member's latest action or progress note; to those who may not see it, a
+    word that it is not shared."""
+    if member.place_id is None:
+        return []
+    place = db.session.get(Place, member.place_id)
+    if not can_view_outline(user, cohort, place):
+        return [Part("plans/_profile.html", {"shown": False})]
+    return [Part("plans/_profile.html", {
+        "shown": True, "place": place, "standings": standings([place.id])[place.id],
+        "latest": latest_of(place, member), "plan_link": can_view_plan(user, cohort, place)})]

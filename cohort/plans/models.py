@@ -226,6 +226,9 @@ class ActionPlan(IdMixin, TimestampMixin, db.Model):
         ForeignKey("place.id", ondelete="CASCADE"), unique=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"),
                                            index=True)
+    # Its outline (the hallmarks it works on, the levels the place agreed, the latest action
+    # or note) shown to the cohort's other members: the place's people choose; off until then.
+    shared: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
 
     place: Mapped[Place] = relationship()
 

@@ -1,17 +1,19 @@
 """Who sees and changes maturity assessments and action plans. A place's plan and ratings
 belong to the people on it (its holder and approved team members), who change them; the
 cohort's facilitators and evaluators read them; other participants do not see them (404: to
-them, a place's plan does not exist).
+them, a place's plan does not exist). The place's people may share the plan's outline with the
+cohort's other participants (can_view_outline): never the plan itself.
 
 The module's URL arguments load here (LOADERS): an item of the place's plan, a self-assessment
 round of the cohort. The place itself loads with the cohort (cohorts/permissions.py)."""
 
 from cohort.cohorts.models import Cohort, Place
-from cohort.cohorts.permissions import membership_in, role_in
+from cohort.cohorts.permissions import membership_in, role_in, takes_part
 from cohort.core.guard import Loader, hides
-from cohort.plans.services import get_item, get_round
+from cohort.plans.services import get_item, get_round, is_shared
 
-__all__ = ["can_view_maturity", "can_view_plan", "can_edit_plan", "on_place", "can_see_names"]
+__all__ = ["can_view_maturity", "can_view_plan", "can_edit_plan", "on_place", "can_see_names",
+           "can_view_outline"]
 
 STAFF = ("facilitator", "evaluator")
 
@@ -31,6 +33,13 @@ def on_place(user, cohort: Cohort, place: Place) -> bool:
 @hides
 def can_view_plan(user, cohort: Cohort, place: Place) -> bool:
     return on_place(user, cohort, place) or can_view_maturity(user, cohort)
+
+
+def can_view_outline(user, cohort: Cohort, place: Place) -> bool:
+    """The plan in outline (the hallmarks it works on, the place's levels, a member's latest
+    action or note) on a member's profile and in the people to talk to: whoever sees the plan,
+    and the cohort's other participants and team members once the place's people share it."""
+    return can_view_plan(user, cohort, place) or (takes_part(user, cohort) and is_shared(place))
 
 
 def can_edit_plan(user, cohort: Cohort, place: Place) -> bool:

@@ -37,7 +37,7 @@ def test_one_page_holds_the_time_zone_and_each_cohorts_mail(client, login, two_c
     assert headings[0] == "Time zone"
     for cohort in (first, second):
         at = headings.index(cohort.title)
-        assert headings[at + 1:at + 3] == ["Reminders", "Board email"]
+        assert headings[at + 1:at + 4] == ["People to talk to", "Reminders", "Board email"]
         assert f'id="cohort-{cohort.id}-reminders"' in page
         assert f'id="cohort-{cohort.id}-board"' in page
     # The evaluator has no board there: reminders only.

@@ -51,6 +51,7 @@ ARGUMENTS: dict[str, Callable[[Any], Any]] = {
     "place_id": lambda w: w.place.id,
     "request_id": lambda w: w.handover.id,
     "membership_id": lambda w: w.colleague.id,
+    "member_id": lambda w: w.holder.id,  # the participant's profile
     "reminder_id": lambda w: w.reminder.id,
     "item_id": lambda w: w.item.id,
     "round_id": lambda w: w.assessment_round.id,
@@ -78,6 +79,10 @@ RULES: dict[str, dict] = {
                                 admin=200),
     "takes_part": expect(outsider=404, participant=200, facilitator=403, evaluator=403,
                          admin=403),
+    # Members' profiles: the people learning together; to the evaluator and a site admin who
+    # is no member they do not exist.
+    "can_see_profiles": expect(outsider=404, participant=200, facilitator=200, evaluator=404,
+                               admin=404),
     # enrolment
     # Bringing colleagues, proposing a handover: the holder of a place (the world's participant).
     "holds_place": expect(outsider=404, participant=200, facilitator=403, evaluator=403,

@@ -2,7 +2,12 @@
 moderation, notifications through core's outbox, search, the resource library, and each
 session's thread."""
 
-from cohort.board.services.activity import busiest_threads
+from cohort.board.services.activity import (
+    busiest_threads,
+    feedback_given,
+    requests_and_givers,
+    threads_started,
+)
 from cohort.board.services.errors import BoardError
 from cohort.board.services.feedback import (
     add_version,
@@ -74,12 +79,13 @@ from cohort.board.services.threads import (
 __all__ = [
     "POSTS_A_PAGE", "THREADS_A_PAGE", "BoardError", "FileIn", "Found", "NewThread",
     "ResourceData", "acknowledge", "add_resource", "add_version", "answer", "answers_of",
-    "approve_resource", "board_member", "board_people", "busiest_threads", "create_thread", "delete_post",
-    "edit_post", "ensure_session_threads", "feedback_givers", "follow", "get_post",
+    "approve_resource", "board_member", "board_people", "busiest_threads", "create_thread",
+    "delete_post", "edit_post", "ensure_session_threads", "feedback_given", "feedback_givers",
+    "follow", "get_post",
     "get_resource", "get_version", "hallmark_tags", "handle_for", "handles",
     "hide_post", "is_following", "item_of", "local_today", "mark_read", "move_thread",
     "note_visit", "own_answers", "own_item", "posts_page", "previous_visit", "quote",
-    "remove_resource", "reopen", "reply", "resolve", "resources_of", "revisions_of", "search", "search_page",
+    "remove_resource", "reopen", "reply", "requests_and_givers", "resolve", "resources_of", "revisions_of", "search", "search_page",
     "send_digests", "session_thread", "set_locked", "set_notify", "set_pinned", "show_post",
-    "store_file", "threads_page", "topics_of", "unfollow", "versions_of",
+    "store_file", "threads_page", "threads_started", "topics_of", "unfollow", "versions_of",
 ]

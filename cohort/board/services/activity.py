@@ -1,14 +1,84 @@
-"""What has been busy on the boards: the threads with the most new posts in a span of time, for
-a summary of the week."""
+"""What members have done on the board, as every member of it sees: the threads they started
+and the feedback they gave (answers to a request's questions, replies on it), for their
+profile and for the people to talk to; and the busiest threads of a span of time, for the
+weekly summary. Nothing hidden by a facilitator or deleted by its author
+is counted, even for those who could still open it. A fixed number of queries however many
+threads, posts and answers there are."""
 
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, union_all
+from sqlalchemy.orm import lazyload
 
-from cohort.board.models import Post, Thread
+from cohort.board.models import FeedbackAnswer, FeedbackQuestion, Post, Thread
 from cohort.extensions import db
 
-__all__ = ["busiest_threads"]
+__all__ = ["SHOWN", "busiest_threads", "feedback_given", "requests_and_givers",
+           "threads_started"]
+
+SHOWN = 5  # threads and requests listed on a profile
+
+
+def _gave_feedback():
+    """(thread id, giver's id, when) for each answer and each reply on a request, by others
+    than its author; deleted and hidden replies are not counted."""
+    answers = (select(FeedbackQuestion.thread_id.label("thread_id"),
+                      FeedbackAnswer.author_id.label("giver_id"),
+                      func.coalesce(FeedbackAnswer.updated_at,
+                                    FeedbackAnswer.created_at).label("at"))
+               .join(FeedbackQuestion, FeedbackQuestion.id == FeedbackAnswer.question_id))
+    replies = (select(Post.thread_id.label("thread_id"), Post.author_id.label("giver_id"),
+                      Post.created_at.label("at"))
+               .where(Post.number > 1, Post.deleted_at.is_(None), Post.hidden_at.is_(None)))
+    return union_all(answers, replies).subquery()
+
+
+def _requests(cohort_ids: list[int]):
+    """Requests for feedback a member of the board sees: not hidden."""
+    return (Thread.cohort_id.in_(cohort_ids), Thread.kind == "feedback",
+            Thread.hidden_at.is_(None))
+
+
+def threads_started(member) -> list[Thread]:
+    """The member's latest SHOWN threads in their cohort, the newest first (one query)."""
+    return list(db.session.execute(
+        select(Thread).options(lazyload(Thread.questions))
+        .where(Thread.cohort_id == member.cohort_id, Thread.author_id == member.user_id,
+               Thread.hidden_at.is_(None), Thread.kind != "session")
+        .order_by(Thread.created_at.desc(), Thread.id.desc()).limit(SHOWN)).scalars())
+
+
+def feedback_given(member) -> list[tuple[Thread, datetime]]:
+    """The latest SHOWN requests the member gave feedback on, with when they last did, the
+    latest first (one query)."""
+    gave = _gave_feedback()
+    last = func.max(gave.c.at).label("last")
+    latest = (select(gave.c.thread_id, last)
+              .where(gave.c.giver_id == member.user_id).group_by(gave.c.thread_id).subquery())
+    rows = db.session.execute(
+        select(Thread, latest.c.last).join(latest, latest.c.thread_id == Thread.id)
+        .options(lazyload(Thread.questions))
+        .where(*_requests([member.cohort_id]), Thread.author_id != member.user_id)
+        .order_by(latest.c.last.desc(), Thread.id.desc()).limit(SHOWN)).all()
+    return [(thread, at) for thread, at in rows]
+
+
+def requests_and_givers(cohort_ids: list[int], author_id: int) -> list[tuple[Thread, int | None]]:
+    """The requests of the cohorts a member sees that are the author's own or come from an
+    action item, each with every member who gave feedback on it (None for a request no one has
+    answered): [(thread, giver's id)] (one query)."""
+    if not cohort_ids:
+        return []
+    gave = _gave_feedback()
+    givers = select(gave.c.thread_id, gave.c.giver_id).distinct().subquery()
+    return list(db.session.execute(
+        select(Thread, givers.c.giver_id)
+        .outerjoin(givers, (givers.c.thread_id == Thread.id)
+                   & (givers.c.giver_id != Thread.author_id))
+        .options(lazyload(Thread.questions))
+        .where(*_requests(cohort_ids),
+               (Thread.author_id == author_id) | Thread.action_item_id.is_not(None))
+        .order_by(Thread.created_at.desc(), Thread.id)).tuples())
 
 
 def busiest_threads(cohort_ids: list[int], reader_id: int, since: datetime, until: datetime,

@@ -26,7 +26,9 @@ from cohort.cohorts.services.members import (
     membership_of,
     memberships_for,
     organisation_named,
+    people_in,
     places_and_members,
+    set_suggest_me,
     staff_of,
     update_working_on,
 )
@@ -51,7 +53,7 @@ __all__ = [
     "cohort_with_membership", "CohortError", "create_cohort", "current_holding", "directory",
     "EDITABLE_FIELDS", "ensure_changeable", "facilitators_of", "free_places", "get_cohort",
     "hand_over", "holder_of", "invite", "leave_place", "membership_of", "memberships_for",
-    "open_calls", "organisation_named", "places_and_members", "places_taken", "Roster", "roster",
-    "slugify", "staff_of", "start_holding", "successor_membership", "take_place", "team_of",
+    "open_calls", "organisation_named", "people_in", "places_and_members", "places_taken", "Roster", "roster",
+    "set_suggest_me", "slugify", "staff_of", "start_holding", "successor_membership", "take_place", "team_of",
     "update_cohort", "update_working_on", "validate_cohort_fields",
 ]

@@ -24,7 +24,7 @@ from cohort.extensions import db
 __all__ = [
     "organisation_named", "add_member", "invite", "add_staff", "memberships_for",
     "membership_of", "cohort_members", "staff_of", "places_and_members", "facilitators_of",
-    "directory", "update_working_on",
+    "directory", "people_in", "set_suggest_me", "update_working_on",
 ]
 
 # Members -------------------------------------------------------------------------------------
@@ -197,20 +197,36 @@ def facilitators_of(cohort: Cohort) -> list[Membership]:
 
 def directory(cohort: Cohort) -> list[Membership]:
     """Participants and approved team members, by organisation then name."""
+    return people_in([cohort.id])
+
+
+def people_in(cohort_ids: list[int]) -> list[Membership]:
+    """The current participants and approved team members of the cohorts, by organisation then
+    name (one query however many)."""
+    if not cohort_ids:
+        return []
     return list(
         db.session.execute(
             select(Membership)
             .join(Membership.user)
             .outerjoin(Membership.organisation)
             .where(
-                Membership.cohort_id == cohort.id,
+                Membership.cohort_id.in_(cohort_ids),
                 Membership.status == "active",
                 Membership.approved.is_(True),
                 Membership.role.in_(("participant", "colleague")),
             )
-            .order_by(Organisation.name.nulls_last(), User.name)
+            .order_by(Organisation.name.nulls_last(), User.name, Membership.id)
         ).scalars()
     )
+
+
+def set_suggest_me(membership: Membership, on: bool) -> Membership:
+    """Let other members be told to talk to this one, or stop it (any time, even once the
+    cohort has finished: it only narrows what others see)."""
+    membership.suggest_me = bool(on)
+    db.session.flush()
+    return membership
 
 
 def update_working_on(acting, membership: Membership, text: str | None) -> Membership:

@@ -1,5 +1,6 @@
-"""The cohort itself: opening one, its settings, its staff, the member directory, and the site
-admin's invitation page."""
+"""The cohort itself: opening one, its settings, its staff, and the site admin's invitation
+page. The member list and the members' profiles are the home module's (they read every
+module)."""
 
 from datetime import datetime, time, timedelta
 
@@ -10,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from cohort.accounts.permissions import is_admin
 from cohort.cohorts import services
 from cohort.cohorts.forms import CohortForm, InviteForm, StaffForm
-from cohort.cohorts.permissions import can_create_cohort, can_facilitate, is_member
+from cohort.cohorts.permissions import can_create_cohort, can_facilitate
 from cohort.cohorts.views import bp
 from cohort.core.forms import attempt, seen_version
 from cohort.core.guard import guard
@@ -85,13 +86,6 @@ def staff(cohort):
         flash(f"{user.name} has been added and told by email.", "success")
         return redirect(url_for("enrolment.roster", cohort_id=cohort.id))
     return render_template("cohorts/staff.html", cohort=cohort, form=form)
-
-
-@bp.route("/cohorts/<int:cohort_id>/members")
-@guard(is_member)
-def members(cohort):
-    return render_template("cohorts/directory.html", cohort=cohort,
-                           members=services.directory(cohort))
 
 
 @bp.route("/admin/invite", methods=["GET", "POST"])

@@ -5,9 +5,10 @@ from flask_login import current_user
 
 from cohort import modules
 from cohort.cohorts.permissions import can_view_cohort, is_member, membership_in
-from cohort.cohorts.services import cohort_members, memberships_for, open_calls
+from cohort.cohorts.services import cohort_members, memberships_for, open_calls, people_in
 from cohort.core.guard import guard, public
 from cohort.home import services
+from cohort.home.people import HOME_LIMIT, asking, suggestions
 from cohort.home.views import bp
 from cohort.programme.services import next_sessions, session_count
 
@@ -15,18 +16,23 @@ from cohort.programme.services import next_sessions, session_count
 @bp.route("/")
 @public("the front page: the open calls for a visitor, your cohorts once signed in")
 def home():
-    """Your cohorts and the cards the modules offer you (cohort/modules.py, home.py); to a
-    visitor who is not signed in, the calls open for applications."""
+    """Your cohorts and the cards the modules offer you (cohort/modules.py, home.py), with what
+    needs you in each and, where you are on a place, people to talk to (a finished cohort's are
+    quiet); to a visitor who is not signed in, the calls open for applications."""
     if not current_user.is_authenticated:
         return render_template("home/welcome.html", calls=open_calls())
     memberships = memberships_for(current_user)
     upcoming = next_sessions([m.cohort_id for m in memberships],
                              {m.cohort_id: m.role for m in memberships})
     steps = {m.id: services.next_step(m, upcoming.get(m.cohort_id)) for m in memberships}
+    live = [m for m in asking(memberships) if m.cohort.status != "finished"]
     return render_template("home/home.html", memberships=memberships, steps=steps,
                            cards=modules.home_cards(current_user),
                            todos=services.live_todos(
-                               memberships, modules.home_todos(current_user, memberships)))
+                               memberships, modules.home_todos(current_user, memberships)),
+                           people=suggestions(current_user, live, people_in(
+                               [m.cohort_id for m in live])) if live else {},
+                           people_shown=HOME_LIMIT)
 
 
 @bp.route("/cohorts/<int:cohort_id>")

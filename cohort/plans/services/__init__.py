@@ -49,6 +49,16 @@ from cohort.plans.services.items import (
     plan_of,
     update_item,
 )
+from cohort.plans.services.outline import (
+    Latest,
+    Standing,
+    is_shared,
+    item_hallmarks,
+    latest_of,
+    set_shared,
+    shared_places,
+    standings,
+)
 from cohort.plans.services.overview import (
     ATTENTION_SHOWN,
     agreed_levels,
@@ -60,7 +70,9 @@ from cohort.plans.services.people import Naming, naming
 
 __all__ = [
     "ATTENTION_SHOWN", "DEFAULT_FRAMEWORK", "NOT_YET", "PLAN_PAGE_SIZE",
-    "ROUND_NAMES", "SHIPPED", "FrameworkFileError", "ItemData", "Naming", "PlanError",
+    "ROUND_NAMES", "SHIPPED", "FrameworkFileError", "ItemData", "Latest", "Naming", "PlanError",
+    "Standing", "is_shared", "item_hallmarks", "latest_of", "set_shared", "shared_places",
+    "standings",
     "add_item", "add_progress", "agree", "agreed_levels", "assessment_of", "attention_page",
     "choose_framework", "close_round", "cohort_framework", "current_round", "ensure_shipped",
     "framework_file", "frameworks", "get_item", "get_round", "heatmap", "history_of",
