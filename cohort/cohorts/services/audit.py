@@ -106,15 +106,15 @@ def audit_page(wanted: AuditFilter, raw_page) -> tuple[Page, list[Entry]]:
 
 def audit_csv(wanted: AuditFilter):
     """Every entry the filter finds, newest first, as CSV lines (each cell made safe for a
-    spreadsheet; see core/csvfile.py). The rows are read here, while the request's session
-    is open; the lines are written as they are sent."""
-    rows = db.session.execute(_statement(wanted)).all()
-    return csv_lines(
-        ((e.event.created_at.isoformat(), e.event.action, e.actor or "", e.about or "",
-          e.cohort or "", e.event.subject or "", e.event.detail or "", e.event.address or "")
-         for e in map(_entry, rows)),
-        header=("time (UTC)", "action", "by", "about", "cohort", "object", "detail",
-                "address"))
+    spreadsheet; see core/csvfile.py). The cells are read here, while the request's session
+    is open (the export is committed before the file is sent); the lines are written as they
+    are sent."""
+    cells = [(e.event.created_at.isoformat(), e.event.action, e.actor or "", e.about or "",
+              e.cohort or "", e.event.subject or "", e.event.detail or "",
+              e.event.address or "")
+             for e in map(_entry, db.session.execute(_statement(wanted)).all())]
+    return csv_lines(cells, header=("time (UTC)", "action", "by", "about", "cohort", "object",
+                                    "detail", "address"))
 
 
 def export_audit(acting, wanted: AuditFilter, name: str, cohort=None):
