@@ -35,6 +35,7 @@ place that reads them; nothing connects or registers because a file happened to 
 `demo` and `cli` sit above every module: they read them all and nothing imports them, and
 create_app loads neither (the `flask cohort` commands import cli.py when they run).
 """
+import functools
 import importlib
 import importlib.util
 from types import ModuleType
@@ -49,8 +50,10 @@ EDGES = ("demo", "cli")
 LAYERS = (*MODULES, *EDGES)
 
 
+@functools.cache
 def part(module: str, name: str) -> ModuleType | None:
-    """`cohort.<module>.<name>`, imported, or None when the module has no such file."""
+    """`cohort.<module>.<name>`, imported, or None when the module has no such file; looked up
+    once per process (pages read the declarations on every request)."""
     dotted = f"cohort.{module}.{name}"
     if importlib.util.find_spec(dotted) is None:
         return None
