@@ -156,3 +156,11 @@ def test_an_erased_account_cannot_be_erased_twice(people):
     commit()
     with pytest.raises(AccountError, match="erased already"):
         erase_person(root, ann, ann.email, None)
+
+
+def test_a_file_name_in_the_download_cannot_climb_out_of_its_folder():
+    from cohort.accounts.services.personal import _path
+
+    assert _path("board/files/3-../../etc/passwd") == "board/files/3-/_/etc/passwd"
+    assert _path("board/files/4-Évaluation finale.pdf") == "board/files/4-Évaluation finale.pdf"
+    assert _path("/board//files/5-a\\b:c.pdf") == "board/files/5-a_b_c.pdf"
