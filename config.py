@@ -26,6 +26,16 @@ def _dev_secret_key() -> str:
     return path.read_text().strip()
 
 
+def _days(name: str) -> int | None:
+    """A number of days from the environment; unset or empty: None."""
+    value = (os.environ.get(name) or "").strip()
+    if not value:
+        return None
+    if not value.isascii() or not value.isdigit():
+        raise RuntimeError(f"{name} must be a whole number of days, or empty, not {value!r}.")
+    return int(value)
+
+
 def _allowed_hosts(default_url: str | None = None) -> list[str] | None:
     """ALLOWED_HOSTS, comma-separated; unset, the host of `default_url` when given; `*` or
     nothing at all: any host."""
@@ -107,6 +117,10 @@ class Config:
     # The audit log's entries are kept this many days, then purged by the scheduler's sweep
     # (0 keeps them all).
     AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "730"))
+
+    # A finished cohort's personal data goes this many days after its end date (the scheduler's
+    # retention job; `flask cohort retention --dry-run` shows what would go). Unset: kept.
+    RETENTION_DAYS_AFTER_FINISH = _days("RETENTION_DAYS_AFTER_FINISH")
 
     INVITATION_LIFETIME = timedelta(days=14)
     RESET_LIFETIME = timedelta(hours=2)

@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 
 from cohort import demo
 from cohort.accounts.services import AccountError, create_user, purge_expired
+from cohort.cohorts.services import retention
 from cohort.core.database import commit
 from cohort.core.outbox import dispatch_all
 from cohort.core.scheduler import run_scheduler, sweep
@@ -97,6 +98,31 @@ def purge_command() -> None:
     removed = purge_expired()
     commit()
     click.echo(f"Removed {removed} expired rows.")
+
+
+@cohort_cli.command("retention")
+@click.option("--dry-run", is_flag=True, help="Count what would go, by kind; change nothing.")
+def retention_command(dry_run: bool) -> None:
+    """Remove the personal data of finished cohorts past RETENTION_DAYS_AFTER_FINISH."""
+    days = current_app.config["RETENTION_DAYS_AFTER_FINISH"]
+    if days is None:
+        click.echo("RETENTION_DAYS_AFTER_FINISH is not set: personal data is kept.")
+        return
+    expiries = retention(days, dry_run=dry_run)
+    if dry_run:
+        db.session.rollback()
+    else:
+        commit()
+    if not expiries:
+        click.echo(f"No finished cohort ended {days} or more days ago with its personal data.")
+    for expiry in expiries:
+        ended = f"{expiry.cohort.ends_on:%d %B %Y}".lstrip("0")
+        click.echo(f"{expiry.cohort.title} (ended {ended}): "
+                   f"{'would remove' if dry_run else 'removed'} {expiry.total}")
+        for line in expiry.lines():
+            click.echo(f"  {line}")
+    if dry_run and expiries:
+        click.echo("Dry run: nothing was changed.")
 
 
 def _log_at_info() -> None:

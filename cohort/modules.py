@@ -27,8 +27,13 @@ place that reads them; nothing connects or registers because a file happened to 
 - notices.py         `SUBJECTS`: {subject: resolve}, what its notices can be about;
                      `resolve(user, ids)` answers {id: link} for those the person may still
                      see (see core/notices.py)
-- personal_data.py   `export(user) -> dict`: its part of a person's data for a download, and
-                     `erase(user)`: what it does when the person is erased (core/personal.py)
+- personal_data.py   `COVERS`: the models whose rows hold some of a person's data, which it
+                     answers for (every table that refers to a person is in one module's);
+                     `export(user) -> dict` (and optionally `files(user)`): its part of a
+                     person's data for a download; `erase(user)`: what it does when the person
+                     is erased; optionally `expire(cohort, dry_run)`: what of a finished
+                     cohort's personal data goes when its retention period has passed
+                     (core/personal.py)
 - settings.py        `sections(user)`: its parts of a person's settings page, and OPTIONAL_MAIL:
                      the kinds of mail a person can stop with one click (see core/sections.py)
 
@@ -187,8 +192,32 @@ def notice_subjects() -> dict:
 
 def personal_data_parts() -> list[tuple[str, ModuleType]]:
     """(module, its personal_data.py) for every module that keeps some of a person's data:
-    each has `export(user) -> dict` and `erase(user)` (see core/personal.py)."""
+    each has `COVERS`, `export(user) -> dict` and `erase(user)` (see core/personal.py)."""
     return parts("personal_data")
+
+
+def erasure_parts() -> list[tuple[str, ModuleType]]:
+    """The personal data parts in the order an erasure runs them: from the top of the registry
+    down, so each finds the rows of the modules below it still there, and the account's own
+    last, so the parts before it still find the person's address and name."""
+    found = list(reversed(personal_data_parts()))
+    return [pair for pair in found if pair[0] != "accounts"] + [
+        pair for pair in found if pair[0] == "accounts"]
+
+
+def expiry_parts() -> list[tuple[str, ModuleType]]:
+    """The parts with an `expire(cohort, dry_run)`, from the top of the registry down (so each
+    counts its rows before a module below deletes what they hang from)."""
+    return [(module, found) for module, found in reversed(personal_data_parts())
+            if hasattr(found, "expire")]
+
+
+def covered_tables() -> dict[str, str]:
+    """{table name: module} of every model in a personal_data.py's COVERS; a table two modules
+    claim is an error."""
+    return keyed("personal_data", lambda found: [
+        (model.__tablename__, found.__name__.split(".")[1])
+        for model in getattr(found, "COVERS", ())], "personal data of table")
 
 
 def init_app(app: Flask) -> None:

@@ -14,7 +14,7 @@ PACKAGE = ROOT / "cohort"
 REGISTRY = PACKAGE / "modules.py"
 # Each declaration and the file of fixed name it belongs in (cohort/modules.py reads them).
 DECLARATIONS = {"RECEIVERS": "receivers.py", "LINKS": "links.py", "MOMENTS": "moments.py",
-                "SUBJECTS": "notices.py"}
+                "SUBJECTS": "notices.py", "COVERS": "personal_data.py"}
 # Calls that would fill a registry of extensions by hand: `register(...)`, or a `register_...`
 # naming a kind the registry reads (attendance's register_sizes is a roll call, not a registry).
 EXTENSION_WORDS = ("link", "moment", "receiver", "card", "personal")

@@ -35,3 +35,10 @@ class ChangePasswordForm(NewPasswordForm):
 
 class PreferencesForm(Form):
     timezone = SelectField("Show times in", coerce=str, validate_choice=True)
+
+
+class EraseForm(Form):
+    """A site administrator confirms an erasure by typing the person's address."""
+
+    email = EmailField("Type their email address to confirm", validators=[
+        DataRequired("Type the person's email address to confirm"), Length(max=320)])

@@ -25,6 +25,9 @@ class User(IdMixin, TimestampMixin, db.Model):
     timezone: Mapped[str | None] = mapped_column(String(64))
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the person's data was erased at their request: the account is "A former member"
+    # from then on, and can never sign in again.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # Flask-Login protocol. The id Flask-Login keeps in the cookie is the server-side session's
     # token, not the user id, so ending that session on the server signs the browser out.

@@ -35,6 +35,12 @@ class CohortForm(Form):
                              validators=[Optional(), Length(max=300)])
     strategy_hint = StringField("Hint under the strategy question on the application form",
                                 validators=[Optional(), Length(max=300)])
+    erasure_deletes_answers = RadioField(
+        "When a participant's data is erased, their answers to this cohort's named surveys are",
+        choices=[SelectChoice("keep", "Kept without their name, so the figures stand"),
+                 SelectChoice("delete", "Deleted")],
+        coerce=lambda value: value if isinstance(value, str) else ("delete" if value else "keep"),
+        default="keep", validators=[Optional()])  # not sent: as it was
     # The version the form was filled from, so a save over someone else's change is refused.
     version = HiddenField()
 

@@ -44,6 +44,13 @@ class Cohort(IdMixin, TimestampMixin, db.Model):
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
     applications_open_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     applications_close_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When a participant's data is erased, their answers to the cohort's named surveys are
+    # deleted (True) or kept without their name (False, the default: the figures stand).
+    erasure_deletes_answers: Mapped[bool] = mapped_column(default=False,
+                                                          server_default=text("false"))
+    # When its personal data went, its retention period after it finished having passed (see
+    # cohorts/services/retention.py); reopening the cohort clears it.
+    personal_data_expired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}

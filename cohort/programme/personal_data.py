@@ -4,7 +4,7 @@ confidence they gave on its learning objectives (see core/personal.py)."""
 from sqlalchemy import delete, select
 
 from cohort.cohorts.models import Cohort, Membership
-from cohort.core.personal import when
+from cohort.core.personal import purged, when
 from cohort.extensions import db
 from cohort.programme.models import (
     ATTENDANCE,
@@ -13,6 +13,8 @@ from cohort.programme.models import (
     ObjectiveRating,
     ProgrammeSession,
 )
+
+COVERS = (Attendance, ObjectiveRating)
 
 
 def _memberships(user):
@@ -50,3 +52,13 @@ def erase(user) -> None:
     for table in (Attendance, ObjectiveRating):
         db.session.execute(delete(table).where(table.membership_id.in_(_memberships(user))))
     db.session.flush()
+
+
+def expire(cohort, dry_run: bool) -> dict[str, int]:
+    """Each member's attendance and confidence ratings go with their membership; the sessions,
+    their objectives and materials stay."""
+    sessions = select(ProgrammeSession.id).where(ProgrammeSession.cohort_id == cohort.id)
+    objectives = select(LearningObjective.id).where(LearningObjective.session_id.in_(sessions))
+    found = {"attendance records": (Attendance, Attendance.session_id.in_(sessions)),
+             "confidence ratings": (ObjectiveRating, ObjectiveRating.objective_id.in_(objectives))}
+    return purged(found, dry_run)

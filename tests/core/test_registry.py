@@ -8,6 +8,7 @@ import pytest
 from cohort import modules
 from cohort.accounts.jobs import purge_expired_job
 from cohort.board.jobs import send_digests_job, session_threads_job
+from cohort.cohorts.jobs import retention_job
 from cohort.core.jobs import dispatch_mail_job, purge_audit_job
 from cohort.enrolment.jobs import purge_applications_job
 from cohort.evaluation.jobs import announce_surveys_job
@@ -46,7 +47,8 @@ def test_a_predicate_declared_by_two_modules_is_refused(monkeypatch):
 
 
 def test_the_scheduler_runs_the_jobs_the_modules_declare(app):
-    assert app.extensions["cohort_jobs"] == [purge_expired_job, purge_applications_job,
+    assert app.extensions["cohort_jobs"] == [purge_expired_job, retention_job,
+                                             purge_applications_job,
                                              send_reminders_job, send_digests_job,
                                              session_threads_job, announce_surveys_job,
                                              send_weekly_summaries_job, purge_audit_job,

@@ -59,7 +59,7 @@ def test_a_failing_job_does_not_stop_the_others(app, outbox, make_user, monkeypa
         raise RuntimeError("mail retry broke")
 
     monkeypatch.setattr("cohort.core.jobs.dispatch_all", broken)
-    assert sweep() == ("purge_expired_job: 2; purge_applications_job: 0; "
+    assert sweep() == ("purge_expired_job: 2; retention_job: 0; purge_applications_job: 0; "
                        "send_reminders_job: 0; send_digests_job: 0; session_threads_job: 0; "
                        "announce_surveys_job: 0; send_weekly_summaries_job: 0; "
                        "purge_audit_job: 0; dispatch_mail_job: failed")

@@ -11,6 +11,13 @@ from cohort.accounts.services.passwords import (
     password_problem,
     verify_password,
 )
+from cohort.accounts.services.personal import (
+    data_download,
+    erase_person,
+    erasure_requested_at,
+    request_erasure,
+    waiting_erasures,
+)
 from cohort.accounts.services.signin import (
     SIGN_IN_REFUSED,
     SignIn,
@@ -52,7 +59,9 @@ from cohort.accounts.services.users import (
 
 __all__ = [
     "PASSWORD_MAX", "PASSWORD_MIN", "SIGN_IN_REFUSED", "AccountError", "SignIn",
-    "calendar_token_for", "change_password", "check_token", "create_user", "end_all_sessions",
+    "calendar_token_for", "change_password", "check_token", "create_user", "data_download",
+    "end_all_sessions", "erase_person", "erasure_requested_at", "request_erasure",
+    "waiting_erasures",
     "end_session", "find_or_create_user", "find_user_by_email", "grant_admin", "hash_password",
     "issue_token", "load_session", "normalise_email", "open_session", "password_problem",
     "purge_expired", "redeem_token", "request_password_reset", "reset_calendar_token",

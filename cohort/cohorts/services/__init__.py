@@ -46,9 +46,11 @@ from cohort.cohorts.services.places import (
     take_place,
     team_of,
 )
+from cohort.cohorts.services.retention import Expiry, due_for_expiry, expire_cohort, retention
 from cohort.cohorts.services.rules import ensure_changeable
 
 __all__ = [
+    "Expiry", "due_for_expiry", "expire_cohort", "retention",
     "add_member", "add_staff", "all_cohorts", "cohort_by_slug", "cohort_members",
     "cohort_with_membership", "CohortError", "create_cohort", "current_holding", "directory",
     "EDITABLE_FIELDS", "ensure_changeable", "facilitators_of", "free_places", "get_cohort",

@@ -83,7 +83,7 @@ def validate_cohort_fields(fields: dict, cohort: Cohort | None = None) -> None:
 EDITABLE_FIELDS = (
     "title", "focus", "description", "status", "starts_on", "ends_on", "capacity",
     "ground_rules", "applications_open_at", "applications_close_at", "focus_hint",
-    "strategy_hint",
+    "strategy_hint", "erasure_deletes_answers",
 )
 
 
@@ -106,6 +106,8 @@ def update_cohort(acting, cohort: Cohort, seen_version: int | None = None, **fie
     was = cohort.status
     for name, value in fields.items():
         setattr(cohort, name, value.strip() if isinstance(value, str) else value)
+    if reopening:  # its retention period starts again when it finishes again
+        cohort.personal_data_expired_at = None
     db.session.flush()
     if cohort.status != was:
         action = "cohort_reopened" if reopening else "cohort_status_changed"

@@ -39,6 +39,7 @@ def _cohort_fields(form, cohort_tz: str) -> dict:
         "capacity": form.capacity.data, "ground_rules": form.ground_rules.data or None,
         "focus_hint": form.focus_hint.data or None,
         "strategy_hint": form.strategy_hint.data or None,
+        "erasure_deletes_answers": form.erasure_deletes_answers.data == "delete",
         **_window_to_utc(form, cohort_tz),
     }
 

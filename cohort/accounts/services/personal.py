@@ -1,0 +1,147 @@
+"""A person's data rights: the download of everything Cohort holds about them, their request
+to be erased, and a site administrator's erasure of their account.
+
+Each module gives its part through its personal_data.py (core/personal.py, read through the
+registry), so neither the download nor the erasure knows any module's tables.
+"""
+
+import io
+import json
+import re
+import zipfile
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from cohort import modules
+from cohort.accounts.models import User
+from cohort.accounts.services.errors import AccountError
+from cohort.accounts.services.users import normalise_email
+from cohort.core.audit import record
+from cohort.core.csvfile import csv_lines
+from cohort.core.mail import send_mail
+from cohort.core.models import AuditEvent
+from cohort.core.timeutil import utcnow
+from cohort.extensions import db
+
+__all__ = ["ERASURE_REQUESTED", "data_download", "erase_person", "erasure_requested_at",
+           "request_erasure", "waiting_erasures"]
+
+ERASURE_REQUESTED = "erasure_requested"
+_SCALARS = (str, int, float, bool, type(None))
+_UNSAFE = re.compile(r"[^\w .()-]")
+
+
+def _table(value) -> bool:
+    """A list of flat records with the same fields: written as a CSV file too."""
+    return (isinstance(value, list) and bool(value) and all(isinstance(row, dict) for row in value)
+            and all(row.keys() == value[0].keys() for row in value)
+            and all(isinstance(cell, _SCALARS) for row in value for cell in row.values()))
+
+
+def _path(name: str) -> str:
+    """A path inside the zip that cannot climb out of it or name a device."""
+    parts = [_UNSAFE.sub("_", part).strip(" .") or "_" for part in name.split("/") if part]
+    return "/".join(parts) or "_"
+
+
+def _about(part) -> str:
+    """A part's first paragraph of its docstring, on one line: what it holds."""
+    about = " ".join((part.__doc__ or "").split("\n\n")[0].split())
+    return re.sub(r"\s*\(see [^)]*\)", "", about)
+
+
+def data_download(user: User, address: str | None) -> tuple[bytes, str]:
+    """The person's data as a zip (README.txt, one JSON file per module, a CSV file per table
+    and the files they uploaded) and its file name; the download is written to the audit log."""
+    now = utcnow()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        written, parts = [], []
+        for module, part in modules.personal_data_parts():
+            parts.append((module, _about(part)))
+            data = part.export(user)
+            archive.writestr(f"{module}.json", json.dumps(data, indent=2, ensure_ascii=False,
+                                                          default=str))
+            written.append(f"{module}.json")
+            for key, value in data.items():
+                if _table(value):
+                    name = _path(f"{module}/{key}.csv")
+                    archive.writestr(name, "".join(csv_lines(
+                        ([row[field] for field in value[0]] for row in value),
+                        header=list(value[0]))))
+                    written.append(name)
+            for name, content in getattr(part, "files", lambda _user: [])(user):
+                archive.writestr(_path(name), content)
+                written.append(_path(name))
+        archive.writestr("README.txt", current_app.jinja_env.get_template(
+            "accounts/data_readme.txt").render(user=user, now=now, parts=parts,
+                                                      files=written))
+    record(user, "personal_data_downloaded", subject=user.email, address=address)
+    db.session.flush()
+    return buffer.getvalue(), f"cohort-data-{now:%Y-%m-%d}.zip"
+
+
+def erasure_requested_at(user: User) -> datetime | None:
+    """When the person last asked for their data to be erased (None: never)."""
+    return db.session.scalar(select(func.max(AuditEvent.created_at)).where(
+        AuditEvent.actor_id == user.id, AuditEvent.action == ERASURE_REQUESTED))
+
+
+def _other_admins(user: User | None) -> list[User]:
+    return list(db.session.execute(select(User).where(
+        User.is_admin.is_(True), User.is_active_account.is_(True),
+        User.id != getattr(user, "id", None)).order_by(User.id)).scalars())
+
+
+def request_erasure(user: User, address: str | None) -> None:
+    """Record the person's request and tell every other site administrator by mail, with the
+    link to carry it out. Raises AccountError when they have asked already, or when nobody
+    else could carry it out."""
+    asked = erasure_requested_at(user)
+    if asked is not None:
+        raise AccountError("You have asked already: a site administrator will erase your data")
+    admins = _other_admins(user)
+    if not admins:
+        raise AccountError("There is no other site administrator to carry out an erasure. "
+                           "Appoint one first")
+    record(user, ERASURE_REQUESTED, subject=user.email, address=address)
+    for admin in admins:
+        send_mail(admin.email, "emails/accounts/erasure_requested.txt", admin=admin, person=user)
+    db.session.flush()
+
+
+def waiting_erasures() -> list[tuple[User, datetime]]:
+    """The people who asked to be erased and are not yet, with when they asked, oldest first."""
+    asked = func.max(AuditEvent.created_at)
+    return [tuple(row) for row in db.session.execute(
+        select(User, asked).join(AuditEvent, AuditEvent.actor_id == User.id)
+        .where(AuditEvent.action == ERASURE_REQUESTED, User.erased_at.is_(None))
+        .group_by(User.id).order_by(asked)).all()]
+
+
+def erase_person(acting: User, person: User, typed_email: str | None,
+                 address: str | None) -> None:
+    """Erase the person: every module's part in one transaction (the caller's), which leaves
+    the account "A former member", closed, signed out everywhere. `typed_email` must be the
+    person's address, as a confirmation. Raises AccountError for a person erased already, the
+    acting admin themselves, the last site administrator, or an address that does not match."""
+    if person.erased_at is not None:
+        raise AccountError("This account has been erased already")
+    if person.id == getattr(acting, "id", None):
+        raise AccountError("You cannot erase your own account: ask another site administrator")
+    if person.is_admin and not _other_admins(person):
+        raise AccountError(f"{person.name} is the last site administrator: appoint another "
+                           "before erasing this account")
+    try:
+        matches = normalise_email(typed_email or "") == person.email
+    except AccountError:
+        matches = False
+    if not matches:
+        raise AccountError("Type the person's email address exactly as shown, to confirm",
+                           "email")
+    for _module, part in modules.erasure_parts():
+        part.erase(person)
+    record(acting, "account_erased", subject=f"user {person.id}", address=address)
+    db.session.flush()
