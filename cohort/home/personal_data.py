@@ -8,6 +8,8 @@ from cohort.extensions import db
 from cohort.home.models import WeeklyChoice, WeeklySummary
 from cohort.home.services import WEEKDAYS, hour_label
 
+COVERS = (WeeklyChoice, WeeklySummary)
+
 
 def export(user) -> dict:
     choice = db.session.get(WeeklyChoice, user.id)
