@@ -1,8 +1,19 @@
-"""Site roles: named predicates used by views and templates alike."""
+"""Site roles: named predicates used by views and templates alike; how a person named in a
+URL loads (see core/guard.py)."""
+
+from cohort.accounts.models import User
+from cohort.core.guard import Loader
+from cohort.extensions import db
 
 __all__ = ["is_admin"]
 
 
 def is_admin(user) -> bool:
-    """Site administrators: the invitation page, the mail log, opening cohorts."""
+    """Site administrators: people, cohorts, invitations, the mail log and operations."""
     return bool(getattr(user, "is_authenticated", False) and user.is_admin)
+
+
+# A person's account, for the site administrator's pages about them (every rule there is
+# is_admin, checked before anything loads).
+LOADERS = (Loader("user_id", "person", lambda _user, user_id, _parent: db.session.get(
+    User, user_id)),)

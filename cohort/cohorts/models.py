@@ -44,6 +44,9 @@ class Cohort(IdMixin, TimestampMixin, db.Model):
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
     applications_open_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     applications_close_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A finished cohort a site admin has put away: it stays finished (read-only) and reachable
+    # by its members, but leaves their home pages and the admin's list of cohorts. Reversible.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}

@@ -63,6 +63,8 @@ ARGUMENTS: dict[str, Callable[[Any], Any]] = {
     "resource_id": lambda w: w.resource.id,
     "survey_id": lambda w: w.survey.id,
     "notice_id": lambda w: w.notice.id,
+    # accounts: the person a site administrator's page is about
+    "user_id": lambda w: w.users["participant"].id,
 }
 
 # Each rule's answer to each signed-in actor, for the world's objects.

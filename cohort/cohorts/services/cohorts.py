@@ -106,6 +106,8 @@ def update_cohort(acting, cohort: Cohort, seen_version: int | None = None, **fie
     was = cohort.status
     for name, value in fields.items():
         setattr(cohort, name, value.strip() if isinstance(value, str) else value)
+    if reopening:
+        cohort.archived_at = None  # a cohort running again is back in the lists
     db.session.flush()
     if cohort.status != was:
         action = "cohort_reopened" if reopening else "cohort_status_changed"
