@@ -209,7 +209,7 @@ def _read(content: str) -> list[tuple[int, dict]]:
     """(line, {column: value}) for each row of the file with anything in it; CohortError for a
     file that cannot be read as the columns it needs."""
     try:
-        reader = csv.reader(io.StringIO(content, newline=""))
+        reader = csv.reader(io.StringIO(content, newline=""), strict=True)
         header = next(reader, None)
         if header is None:
             raise CohortError("The file is empty: its first line must name the columns, like "
