@@ -122,6 +122,7 @@ NEW = {"title": "Wellbeing strategies 2028", "status": "draft", "capacity": "10"
 def test_an_admin_chooses_the_facilitators_and_is_not_made_one(client, login, make_user,
                                                                outbox):
     admin = _admin(make_user, login)
+    assert 'href="/cohorts/new">Open a new cohort' in client.get("/").get_data(as_text=True)
     fay = make_user(name="Fay Facilitator", email="fay@example.org")
     sam = make_user(name="Sam Second", email="sam@example.org")
     assert "Facilitators' email addresses" in text_of(client.get("/cohorts/new"))
