@@ -135,11 +135,14 @@ class Config:
     ARGON2_PARALLELISM = 4
 
     # The largest file each kind of upload takes, read only by cohort/core/uploads.py: one a
-    # member attaches on the board, a session's material, a framework file. A request may be
+    # member attaches on the board, a session's material, a framework file, people to invite. A request may be
     # a little larger than the largest.
     BOARD_UPLOAD_MB = int(os.environ.get("BOARD_UPLOAD_MB", "20"))
     MATERIAL_UPLOAD_MB = int(os.environ.get("MATERIAL_UPLOAD_MB", "5"))
     FRAMEWORK_UPLOAD_KB = int(os.environ.get("FRAMEWORK_UPLOAD_KB", "512"))
+    # A CSV file of people to invite: its text travels back in the preview's confirmation
+    # form, which must stay under Werkzeug's limit on a form field (500 KB) once encoded.
+    IMPORT_UPLOAD_KB = int(os.environ.get("IMPORT_UPLOAD_KB", "100"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(
         (max(BOARD_UPLOAD_MB, MATERIAL_UPLOAD_MB, FRAMEWORK_UPLOAD_KB // 1024) + 2) * 1024 * 1024)))
     # A board search ranks at most this many of the most recent matches (the page says so).

@@ -1,9 +1,11 @@
 """Account forms. Messages follow the GOV.UK pattern: say what to do, not what went wrong."""
 
-from wtforms import EmailField, PasswordField, SelectField
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
 
-from cohort.core.forms import Form
+from cohort.core.forms import Form, GovDateField
+from cohort.core.models import MAIL_STATUSES
 
 
 class LoginForm(Form):
@@ -42,3 +44,28 @@ class EraseForm(Form):
 
     email = EmailField("Type their email address to confirm", validators=[
         DataRequired("Type the person's email address to confirm"), Length(max=320)])
+
+
+class PeopleSearchForm(Form):
+    """The site admin's search for a person: a GET form, so a search is a link to share."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Name or email address", validators=[Optional(), Length(
+        max=200, message="Keep the name or address to 200 characters or fewer")])
+
+
+class MailFilterForm(Form):
+    """The mail log's filter: a GET form, so a filtered view is a link to share."""
+
+    class Meta:
+        csrf = False
+
+    recipient = StringField("Recipient", validators=[Optional(), Length(
+        max=320, message="Keep the address to 320 characters or fewer")])
+    status = SelectField("Status", choices=[SelectChoice("", "Any status")] + [
+        SelectChoice(status, status.capitalize()) for status in MAIL_STATUSES],
+        validate_choice=False)
+    since = GovDateField("From")
+    until = GovDateField("To")

@@ -9,8 +9,8 @@ __all__ = ["is_admin"]
 
 
 def is_admin(user) -> bool:
-    """Site administrators: the invitation page, the mail log, opening cohorts, erasing a
-    person's data."""
+    """Site administrators: people, cohorts, invitations, the mail log, operations and erasing
+    a person's data."""
     return bool(getattr(user, "is_authenticated", False) and user.is_admin)
 
 

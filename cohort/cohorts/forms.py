@@ -1,5 +1,6 @@
 """Forms of the cohort itself: its settings, staff, the admin's invitation, a member's line."""
 
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     EmailField,
@@ -47,6 +48,15 @@ class CohortForm(Form):
     # Service field names that this form asks for under another name.
     error_aliases = {"applications_open_at": "applications_open_on",
                      "applications_close_at": "applications_close_on"}
+
+
+class NewCohortForm(CohortForm):
+    """Opening a cohort. A site admin chooses its facilitators (the two fields below, shown to
+    admins only); anyone else who opens one facilitates it."""
+
+    facilitators = TextAreaField("Facilitators' email addresses", validators=[
+        Optional(), Length(max=LONG, message="Enter fewer addresses")])
+    facilitate_myself = BooleanField("I will facilitate this cohort too")
 
 
 class PersonForm(Form):
@@ -99,3 +109,22 @@ class SuggestionsForm(Form):
     """A member's part of the settings page: whether others are told to talk to them."""
 
     suggest_me = BooleanField("Suggest me to other members as someone to talk to")
+
+
+class ImportForm(Form):
+    """A CSV file of people to invite into a cohort: the first step, which only previews."""
+
+    cohort = SelectField("Cohort", coerce=str, validate_choice=False)
+    role = SelectField("Their role in the cohort", choices=[
+        SelectChoice("participant", "Participant"), SelectChoice("facilitator", "Facilitator"),
+        SelectChoice("evaluator", "Evaluator")], validate_choice=False)
+    file = FileField("CSV file")
+
+
+class ImportConfirmForm(Form):
+    """The preview's confirmation: the same file's text and choices, read again on confirming."""
+
+    cohort = HiddenField()
+    role = HiddenField()
+    content = HiddenField()
+    filename = HiddenField()

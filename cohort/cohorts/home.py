@@ -1,5 +1,5 @@
-"""The cohort module's part of the home page: a site administrator invites facilitators and
-participants from here; and, among the people to talk to, the members whose area of focus is
+"""The cohort module's part of the home page: a site administrator opens cohorts and invites
+facilitators and participants from here; and, among the people to talk to, the members whose area of focus is
 the same as the person's or close to it (the member list shows everyone's to every member)."""
 
 import re
@@ -22,8 +22,13 @@ SAME_WORDS = {"employee": "staff", "employees": "staff", "workforce": "staff",
 def cards(user) -> list[Card]:
     if not is_admin(user):
         return []
-    return [Card(title="Invitations",
-                 text="Bring a facilitator or a participant into Cohort with a sign-in link.",
+    return [Card(title="Cohorts",
+                 text="Open a new cohort and choose its facilitators. Every cohort, with its "
+                      "facilitators, members and places, is under Cohorts.",
+                 link_text="Open a new cohort", href=url_for("cohorts.new_cohort")),
+            Card(title="Invitations",
+                 text="Bring a facilitator or a participant into Cohort with a sign-in link, "
+                      "or many people into a cohort from a CSV file.",
                  link_text="Invite a facilitator or participant",
                  href=url_for("cohorts.invite"))]
 

@@ -51,6 +51,9 @@ class Cohort(IdMixin, TimestampMixin, db.Model):
     # When its personal data went, its retention period after it finished having passed (see
     # cohorts/services/retention.py); reopening the cohort clears it.
     personal_data_expired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A finished cohort a site admin has put away: it stays finished (read-only) and reachable
+    # by its members, but leaves their home pages and the admin's list of cohorts. Reversible.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}

@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from cohort.core.mail import QUEUED_KEY, redact_links
 from cohort.core.models import MailMessage
-from cohort.core.signals import mail_status_changed
+from cohort.core.signals import mail_recipients_withheld, mail_status_changed
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 
@@ -161,6 +161,10 @@ class Transport:
             self.smtp = None
 
 
+# Why a withheld message was not sent, as the mail log shows it.
+WITHHELD = "Not sent: the recipient's account is deactivated"
+
+
 def is_permanent(error: Exception) -> bool:
     """A 5xx answer (an unknown mailbox, a refused message) will not change on a retry."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
@@ -254,6 +258,7 @@ def _batch(limit: int, only: list[int] | None = None) -> tuple[int, int]:
         messages = list(session.execute(
             select(MailMessage).where(MailMessage.id.in_(ids))
             .options(selectinload(MailMessage.attachments)).order_by(MailMessage.id)).scalars())
+        withheld = _withheld(messages, session.connection())
         session.expunge_all()  # keep what was read, and end the read: no lock while sending
         session.rollback()
     sent = 0
@@ -261,7 +266,8 @@ def _batch(limit: int, only: list[int] | None = None) -> tuple[int, int]:
     try:
         with db.engine.connect() as conn:
             for message in messages:
-                outcome = _send_one(transport, message, config)
+                outcome = {"status": "failed", "error": withheld[message.id]} \
+                    if message.id in withheld else _send_one(transport, message, config)
                 sent += outcome.get("status") == "sent"
                 if not _record(conn, message.id, token, **outcome):
                     current_app.logger.warning("The rest of this batch was claimed by "
@@ -270,6 +276,18 @@ def _batch(limit: int, only: list[int] | None = None) -> tuple[int, int]:
     finally:
         transport.close()
     return len(ids), sent
+
+
+def _withheld(messages: list[MailMessage], connection) -> dict[int, str]:
+    """{message id: why it is not sent} for the messages whose recipient a module withholds
+    mail from (accounts: a deactivated account), asked once for the batch."""
+    addresses = {envelope(message)[1].lower() for message in messages}
+    refused: set[str] = set()
+    for _receiver, found in mail_recipients_withheld.send(None, addresses=addresses,
+                                                          connection=connection):
+        refused |= set(found or ())
+    return {message.id: WITHHELD for message in messages
+            if envelope(message)[1].lower() in refused}
 
 
 def _send_one(transport: Transport, message: MailMessage, config) -> dict:

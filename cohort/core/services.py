@@ -1,20 +1,72 @@
-"""Core services: the mail log and the health check's figures (pagination: core/pages.py)."""
+"""Core services: the mail log, the outbox's figures for the operations page, and the health
+check's (pagination: core/pages.py)."""
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, func, or_, select, text
 
-from cohort.core.models import MailMessage, SchedulerBeat
+from cohort.core.models import MAIL_STATUSES, MailMessage, SchedulerBeat
 from cohort.core.pages import Page, paginate
-from cohort.core.timeutil import utcnow
+from cohort.core.timeutil import utcnow, zone
 from cohort.extensions import db
 
 
-def mail_page(raw_page: str | None) -> Page:
-    return paginate(
-        select(MailMessage).order_by(MailMessage.created_at.desc(), MailMessage.id.desc()),
-        raw_page,
-    )
+@dataclass(frozen=True)
+class MailFilter:
+    """What the mail log is asked for; None for "any". Dates are days in `timezone`."""
+
+    recipient: str | None = None  # part of the address
+    status: str | None = None
+    since: date | None = None
+    until: date | None = None
+    timezone: str = "UTC"
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def mail_page(raw_page: str | None, wanted: MailFilter | None = None) -> Page:
+    """A page of the outbox's messages, newest first, filtered (two queries)."""
+    wanted = wanted or MailFilter()
+    statement = select(MailMessage).order_by(MailMessage.created_at.desc(),
+                                             MailMessage.id.desc())
+    if wanted.recipient:
+        like = f"%{_escape_like(wanted.recipient.strip().lower())}%"
+        statement = statement.where(func.lower(MailMessage.recipient).like(like, escape="\\"))
+    if wanted.status in MAIL_STATUSES:
+        statement = statement.where(MailMessage.status == wanted.status)
+    tz = zone(wanted.timezone)
+    if wanted.since:
+        statement = statement.where(
+            MailMessage.created_at >= datetime.combine(wanted.since, time(0), tz))
+    if wanted.until:
+        statement = statement.where(MailMessage.created_at < datetime.combine(
+            wanted.until + timedelta(days=1), time(0), tz))
+    return paginate(statement, raw_page)
+
+
+@dataclass(frozen=True)
+class OutboxFigures:
+    """The outbox now: how many messages in each state, how many are due to be sent, and
+    since when the oldest of those has waited."""
+
+    by_status: dict[str, int]
+    due: int
+    oldest_due: datetime | None
+
+
+def outbox_figures() -> OutboxFigures:
+    """The outbox's queue (two queries, whatever its size)."""
+    now = utcnow()
+    by_status = dict.fromkeys(MAIL_STATUSES, 0) | dict(db.session.execute(
+        select(MailMessage.status, func.count()).group_by(MailMessage.status)).all())
+    due_since = func.coalesce(MailMessage.next_attempt_at, MailMessage.created_at)
+    due, oldest = db.session.execute(select(func.count(), func.min(due_since)).where(
+        MailMessage.status == "pending",
+        or_(MailMessage.next_attempt_at.is_(None), MailMessage.next_attempt_at <= now))).one()
+    return OutboxFigures(by_status, due, oldest)
 
 
 def get_mail(message_id: int) -> MailMessage | None:

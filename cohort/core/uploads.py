@@ -220,6 +220,7 @@ PURPOSES: dict[str, Purpose] = {
     "board": Purpose(DOCUMENTS, "BOARD_UPLOAD_MB", MB),  # attachments, drafts, resources
     "material": Purpose((*DOCUMENTS, "txt", "csv"), "MATERIAL_UPLOAD_MB", MB),  # sessions'
     "framework": Purpose(("yaml", "yml"), "FRAMEWORK_UPLOAD_KB", KB),  # a maturity framework
+    "people": Purpose(("csv",), "IMPORT_UPLOAD_KB", KB),  # people to invite into a cohort
 }
 
 

@@ -63,7 +63,7 @@ ARGUMENTS: dict[str, Callable[[Any], Any]] = {
     "resource_id": lambda w: w.resource.id,
     "survey_id": lambda w: w.survey.id,
     "notice_id": lambda w: w.notice.id,
-    # accounts: the person a site administrator's page is about (the erasure page)
+    # accounts: the person a site administrator's page is about (a person's page, erasure)
     "user_id": lambda w: w.users["participant"].id,
 }
 

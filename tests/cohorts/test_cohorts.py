@@ -76,10 +76,10 @@ def test_capacity_cannot_go_below_the_places_taken(make_cohort, holder):
 # Creating a cohort ------------------------------------------------------------------------------
 
 
-def test_an_admin_opens_a_cohort_and_becomes_its_facilitator(client, login, make_user):
+def test_an_admin_who_chooses_to_facilitate_opens_a_cohort(client, login, make_user):
     admin = make_user(is_admin=True)
     login(admin)
-    response = post_form(client, "/cohorts/new", cohort_form())
+    response = post_form(client, "/cohorts/new", cohort_form(facilitate_myself="y"))
     assert response.status_code == 302
     fresh()
     cohort = db.session.execute(select(Cohort)).scalar_one()

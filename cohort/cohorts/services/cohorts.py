@@ -106,8 +106,9 @@ def update_cohort(acting, cohort: Cohort, seen_version: int | None = None, **fie
     was = cohort.status
     for name, value in fields.items():
         setattr(cohort, name, value.strip() if isinstance(value, str) else value)
-    if reopening:  # its retention period starts again when it finishes again
-        cohort.personal_data_expired_at = None
+    if reopening:  # its retention period starts again when it finishes again, and a cohort
+        cohort.personal_data_expired_at = None  # running again is back in the lists
+        cohort.archived_at = None
     db.session.flush()
     if cohort.status != was:
         action = "cohort_reopened" if reopening else "cohort_status_changed"

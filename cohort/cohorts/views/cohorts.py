@@ -10,8 +10,9 @@ from wtforms.fields.choices import SelectChoice
 
 from cohort.accounts.permissions import is_admin
 from cohort.cohorts import services
-from cohort.cohorts.forms import CohortForm, InviteForm, StaffForm
+from cohort.cohorts.forms import CohortForm, InviteForm, NewCohortForm, StaffForm
 from cohort.cohorts.permissions import can_create_cohort, can_facilitate
+from cohort.cohorts.services.admin import open_cohort
 from cohort.cohorts.views import bp
 from cohort.core.forms import attempt, seen_version
 from cohort.core.guard import guard
@@ -47,14 +48,25 @@ def _cohort_fields(form, cohort_tz: str) -> dict:
 @bp.route("/cohorts/new", methods=["GET", "POST"])
 @guard(can_create_cohort)
 def new_cohort():
-    form = CohortForm()
+    """A new cohort: a site admin chooses its facilitators; anyone else who may open one (a
+    facilitator of another) facilitates it."""
+    form = NewCohortForm()
     tz = current_app.config["TIMEZONE"]  # the cohort is planned in the site's zone
-    ok, cohort = attempt(form, lambda: services.create_cohort(
-        current_user, timezone=tz, **_cohort_fields(form, tz)))
+    choosing = is_admin(current_user)
+
+    def create():
+        if choosing:
+            return open_cohort(current_user, facilitators=form.facilitators.data,
+                               facilitate_myself=form.facilitate_myself.data, timezone=tz,
+                               **_cohort_fields(form, tz))
+        return services.create_cohort(current_user, timezone=tz, **_cohort_fields(form, tz))
+
+    ok, cohort = attempt(form, create)
     if ok:
         flash(f"{cohort.title} has been created.", "success")
         return redirect(url_for("home.cohort", cohort_id=cohort.id))
-    return render_template("cohorts/cohort_form.html", form=form, cohort=None)
+    return render_template("cohorts/cohort_form.html", form=form, cohort=None,
+                           choosing=choosing)
 
 
 @bp.route("/cohorts/<int:cohort_id>/edit", methods=["GET", "POST"])
@@ -94,7 +106,7 @@ def staff(cohort):
 def invite():
     form = InviteForm()
     form.cohort.choices = [SelectChoice("", "No cohort")] + [
-        SelectChoice(str(c.id), c.title) for c in services.all_cohorts()
+        SelectChoice(str(c.id), c.title) for c in services.all_cohorts() if not c.archived_at
     ]
 
     def send():

@@ -21,7 +21,8 @@ def home():
     quiet); to a visitor who is not signed in, the calls open for applications."""
     if not current_user.is_authenticated:
         return render_template("home/welcome.html", calls=open_calls())
-    memberships = memberships_for(current_user)
+    # An archived cohort (a finished one a site admin put away) leaves the home page.
+    memberships = [m for m in memberships_for(current_user) if m.cohort.archived_at is None]
     upcoming = next_sessions([m.cohort_id for m in memberships],
                              {m.cohort_id: m.role for m in memberships})
     steps = {m.id: services.next_step(m, upcoming.get(m.cohort_id)) for m in memberships}
