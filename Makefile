@@ -35,19 +35,16 @@ cohort/static/dist/.built: node_modules/.installed assets/build.mjs assets/cohor
 	node assets/build.mjs
 	touch $@
 
-$(VENV)/.installed-serve: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[serve]'
-	touch $@
-
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 assets: cohort/static/dist/.built
 
 ## make deploy: what each web or scheduler host needs, from a fresh clone or after pulling a
-## release: the virtual environment, the packages with gunicorn, and the front-end assets.
+## release: the virtual environment, the packages (gunicorn among them), and the front-end
+## assets.
 ## It loads no demo and changes no database: `make migrate` does that, once a release, from
 ## one host, before the new code starts (README, "Setting up the hosts").
-deploy: $(VENV)/.installed-serve assets
+deploy: install assets
 
 migrate: install
 	$(FLASK) db upgrade
@@ -57,14 +54,18 @@ demo: migrate
 	$(FLASK) cohort demo
 
 ## make run: install everything, bring the database up to date, load the demo on first run,
-## and serve Cohort with its scheduler on http://127.0.0.1:$(PORT) (SQLite by default).
+## and serve Cohort with its scheduler on http://127.0.0.1:$(PORT) (SQLite by default):
+## gunicorn with the repository's settings (deploy/gunicorn.conf.py), RUN_WORKERS workers,
+## and the scheduler as a process of its own, as on a production host.
+RUN_WORKERS ?= 2
 run: install assets
 	$(FLASK) db upgrade
 	$(FLASK) cohort load-frameworks
 	$(FLASK) cohort demo --if-empty
 	@$(FLASK) cohort scheduler & SCHEDULER=$$!; \
 	trap 'kill $$SCHEDULER 2>/dev/null' EXIT INT TERM; \
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	$(BIN)/gunicorn -c deploy/gunicorn.conf.py --bind 127.0.0.1:$(PORT) \
+		--workers $(RUN_WORKERS) wsgi:app
 
 scheduler: install
 	$(FLASK) cohort scheduler

@@ -8,6 +8,7 @@ import runpy
 import shlex
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -30,10 +31,26 @@ def test_make_deploy_sets_up_a_host_without_the_demo():
     gunicorn and no /static/dist/cohort.css."""
     plan = _planned("deploy")
     assert "-m venv .venv" in plan
-    assert "pip install --quiet -e '.[serve]'" in plan
+    assert "pip install --quiet -e ." in plan
     assert "npm ci" in plan and "node assets/build.mjs" in plan
     assert "demo" not in plan
     assert "db upgrade" not in plan  # once a release, from one host: `make migrate`
+
+
+def test_gunicorn_is_a_dependency_of_its_own():
+    """Every install has the server `make run` and the hosts use, at a pinned version."""
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert [d for d in dependencies if d.startswith("gunicorn==")], dependencies
+
+
+def test_make_run_serves_through_gunicorn_with_the_scheduler_apart():
+    """issue 22: `make run` serves through gunicorn with the repository's settings, not the
+    development server, and runs the scheduler as a process of its own."""
+    plan = _planned("run")
+    assert "db upgrade" in plan and "cohort demo --if-empty" in plan
+    assert "cohort scheduler &" in plan
+    assert ".venv/bin/gunicorn -c deploy/gunicorn.conf.py --bind 127.0.0.1:5000" in plan
+    assert plan.rstrip().endswith("wsgi:app") and "flask --app wsgi run" not in plan
 
 
 def test_make_migrate_upgrades_the_database_and_loads_the_frameworks():
