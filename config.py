@@ -168,6 +168,9 @@ class Config:
     HEALTH_SCHEDULER_GRACE = timedelta(
         seconds=int(os.environ.get("HEALTH_SCHEDULER_GRACE_SECONDS", "300")))
     DEMO_PASSWORD = os.environ.get("COHORT_DEMO_PASSWORD", "cohort-demo")
+    # One JSON line a request on standard error (core/requestlog.py): its id, route, status and
+    # time. REQUEST_LOG=0 turns it off.
+    REQUEST_LOG = _bool("REQUEST_LOG", True)
     # Where users reach this site: the start of every link in mail. Unless set, the local
     # address on PORT, the port `make run` serves on.
     SERVER_BASE_URL = (os.environ.get("SERVER_BASE_URL")
@@ -191,6 +194,7 @@ class TestingConfig(Config):
     SERVER_BASE_URL = "http://localhost"
     ALLOWED_HOSTS = None  # whatever the environment says: tests choose their own
     HEALTH_SCHEDULER_GRACE = timedelta(days=1)  # no scheduler runs beside the tests
+    REQUEST_LOG = False  # pytest shows the logs its own way; tests turn it on to read it
 
 
 class ProductionConfig(Config):

@@ -8,6 +8,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
+from cohort.core.requestlog import request_id, route
 from cohort.extensions import db
 
 
@@ -84,8 +85,10 @@ def wants_json() -> bool:
 def render_error(code: int, detail: str | None = None):
     title, advice = MESSAGES.get(code, MESSAGES[500])
     if wants_json():
-        return jsonify(error=title, detail=detail or advice), code
-    return render_template("errors/error.html", code=code, title=title, advice=detail or advice), code
+        return jsonify(error=title, detail=detail or advice,
+                       reference=request_id() if code >= 500 else None), code
+    return render_template("errors/error.html", code=code, title=title, advice=detail or advice,
+                           reference=request_id() if code >= 500 else None), code
 
 
 def init_app(app: Flask) -> None:
@@ -114,9 +117,9 @@ def init_app(app: Flask) -> None:
         the person try again, rather than fail."""
         db.session.rollback()
         if "locked" not in str(error.orig).lower():
-            app.logger.exception("Database error on %s", request.path)
+            app.logger.exception("Database error on %s (request %s)", route(), request_id())
             return render_error(500)
-        app.logger.warning("Database busy on %s", request.path)
+        app.logger.warning("Database busy on %s (request %s)", route(), request_id())
         response, code = render_error(503)
         return response, code, {"Retry-After": "2"}
 
@@ -125,12 +128,13 @@ def init_app(app: Flask) -> None:
         """Every database connection stayed in use for the pool's whole timeout: the service
         is busy, not broken; nothing of the request was saved."""
         db.session.rollback()
-        app.logger.warning("No database connection free on %s", request.path)
+        app.logger.warning("No database connection free on %s (request %s)", route(),
+                           request_id())
         response, code = render_error(503)
         return response, code, {"Retry-After": "2"}
 
     @app.errorhandler(Exception)
     def server_error(error):
-        app.logger.exception("Unhandled error on %s", request.path)
+        app.logger.exception("Unhandled error on %s (request %s)", route(), request_id())
         db.session.rollback()
         return render_error(500)
