@@ -50,7 +50,7 @@ def test_make_run_serves_through_gunicorn_with_the_scheduler_apart():
     assert "db upgrade" in plan and "cohort demo --if-empty" in plan
     assert "cohort scheduler &" in plan
     assert ".venv/bin/gunicorn -c deploy/gunicorn.conf.py --bind 127.0.0.1:5000" in plan
-    assert plan.rstrip().endswith("wsgi:app") and "flask --app wsgi run" not in plan
+    assert "--workers 2 wsgi:app" in plan and "flask --app wsgi run" not in plan
 
 
 def test_make_migrate_upgrades_the_database_and_loads_the_frameworks():

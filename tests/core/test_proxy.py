@@ -33,9 +33,13 @@ def _sign_in(client, user, host: str, forwarded_host: str | None):
         "csrf_token": csrf_from(page), "email": user.email, "password": DEFAULT_PASSWORD})
 
 
+NGINX_REQUEST_ID = "8f14e45fceea167a5a36dedd4bea2543"  # as nginx's $request_id: 32 hex digits
+
+
 def _nginx_headers() -> dict[str, str]:
     """The headers deploy/nginx.conf sets, for a browser at https://PUBLIC/ on 203.0.113.7."""
-    values = {"$host": PUBLIC, "$scheme": "https", "$proxy_add_x_forwarded_for": "203.0.113.7"}
+    values = {"$host": PUBLIC, "$scheme": "https", "$proxy_add_x_forwarded_for": "203.0.113.7",
+              "$request_id": NGINX_REQUEST_ID}
     text = (Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf").read_text()
     return {name: values[value] for name, value in re.findall(
         r"^\s*proxy_set_header\s+(\S+)\s+(\S+);", text, re.MULTILINE)}
@@ -46,13 +50,15 @@ def test_the_documented_nginx_setup_accepts_a_form(build_app, make_user):
     public name, X-Forwarded-Proto https) and TRUSTED_PROXIES=1: a form posted from the
     public address signs the person in."""
     headers = _nginx_headers()
-    assert set(headers) == {"Host", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-For"}
+    assert set(headers) == {"Host", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-For",
+                            "X-Request-ID"}
     app = build_app(TRUSTED_PROXIES=1, ALLOWED_HOSTS=[PUBLIC])
     client = _client(app)
     sent = {"headers": {**headers, "Referer": f"https://{PUBLIC}/login"},
             "environ_base": {"REMOTE_ADDR": "127.0.0.1"}}
     page = client.get("/login", **sent)
     assert page.status_code == 200
+    assert page.headers["X-Request-ID"] == NGINX_REQUEST_ID  # one id in both logs
     response = client.post("/login", data={"csrf_token": csrf_from(page),
                                            "email": make_user().email,
                                            "password": DEFAULT_PASSWORD}, **sent)
