@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import event, func
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -202,3 +202,11 @@ def commit_bookkeeping(note: Callable[[], object] | None = None) -> bool:
         db.session.rollback()
         return False
     return True
+
+
+def contains(column, text: str):
+    """A condition: the column holds `text`, in any case, with `%`, `_` and `\\` taken as
+    themselves rather than as wildcards (a search for "50%" finds "50%")."""
+    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace(
+        "_", "\\_")
+    return func.lower(column).like(f"%{escaped}%", escape="\\")

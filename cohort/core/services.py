@@ -2,13 +2,14 @@
 check's (pagination: core/pages.py)."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import and_, func, or_, select, text
 
+from cohort.core.database import contains
 from cohort.core.models import MAIL_STATUSES, MailMessage, SchedulerBeat
 from cohort.core.pages import Page, paginate
-from cohort.core.timeutil import utcnow, zone
+from cohort.core.timeutil import local_days, utcnow
 from cohort.extensions import db
 
 
@@ -23,27 +24,20 @@ class MailFilter:
     timezone: str = "UTC"
 
 
-def _escape_like(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def mail_page(raw_page: str | None, wanted: MailFilter | None = None) -> Page:
     """A page of the outbox's messages, newest first, filtered (two queries)."""
     wanted = wanted or MailFilter()
     statement = select(MailMessage).order_by(MailMessage.created_at.desc(),
                                              MailMessage.id.desc())
     if wanted.recipient:
-        like = f"%{_escape_like(wanted.recipient.strip().lower())}%"
-        statement = statement.where(func.lower(MailMessage.recipient).like(like, escape="\\"))
+        statement = statement.where(contains(MailMessage.recipient, wanted.recipient))
     if wanted.status in MAIL_STATUSES:
         statement = statement.where(MailMessage.status == wanted.status)
-    tz = zone(wanted.timezone)
-    if wanted.since:
-        statement = statement.where(
-            MailMessage.created_at >= datetime.combine(wanted.since, time(0), tz))
-    if wanted.until:
-        statement = statement.where(MailMessage.created_at < datetime.combine(
-            wanted.until + timedelta(days=1), time(0), tz))
+    start, end = local_days(wanted.since, wanted.until, wanted.timezone)
+    if start:
+        statement = statement.where(MailMessage.created_at >= start)
+    if end:
+        statement = statement.where(MailMessage.created_at < end)
     return paginate(statement, raw_page)
 
 

@@ -1,6 +1,6 @@
 """Time helpers: store UTC, show local."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from functools import cache
 from importlib import resources
 from typing import Literal
@@ -117,6 +117,19 @@ def shift_days(value: datetime, days: int, tz: str) -> datetime:
     that happens twice is the earlier."""
     local = to_local(value, tz).replace(tzinfo=None) + timedelta(days=days)
     return local.replace(tzinfo=zone(tz)).astimezone(UTC)
+
+
+def local_days(since, until, tz: str) -> tuple[datetime | None, datetime | None]:
+    """The UTC span of the days `since` to `until` (dates, either None) in zone `tz`: the
+    start of the first, and the start of the day after the last (to compare with `<`). A
+    midnight the clocks skip is read as the same instant after the change, never refused."""
+    place = zone(tz)
+
+    def start(day):
+        return datetime.combine(day, time(0), place).astimezone(UTC)
+
+    return (start(since) if since else None,
+            start(until + timedelta(days=1)) if until else None)
 
 
 def zone_for(user) -> str:

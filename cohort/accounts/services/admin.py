@@ -17,6 +17,7 @@ from cohort.accounts.services.errors import AccountError
 from cohort.accounts.services.signin import end_all_sessions, lift_lock_out
 from cohort.accounts.services.users import find_user_by_email
 from cohort.core.audit import record
+from cohort.core.database import contains
 from cohort.core.mail import requeue
 from cohort.core.models import MailMessage
 from cohort.core.pages import Page, paginate
@@ -32,17 +33,11 @@ PER_PAGE = 25
 _ADMIN_LOCK = 0x4144  # "AD"
 
 
-def _escape_like(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def people_page(query: str | None, raw_page) -> Page:
     """A page of accounts, by name, whose name or address contains `query` (any case)."""
     statement = select(User).order_by(func.lower(User.name), User.id)
     if query:
-        like = f"%{_escape_like(query.strip().lower())}%"
-        statement = statement.where(or_(func.lower(User.name).like(like, escape="\\"),
-                                        User.email.like(like, escape="\\")))
+        statement = statement.where(or_(contains(User.name, query), contains(User.email, query)))
     return paginate(statement, raw_page, size=PER_PAGE)
 
 
@@ -95,10 +90,18 @@ def _take_turns() -> None:
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADMIN_LOCK})
 
 
-def _other_active_admins(user: User) -> int:
-    return db.session.execute(select(func.count(User.id)).where(
+def keep_an_admin(user: User, refusal: str) -> None:
+    """Before the person stops being an active site administrator (deactivated, removed as
+    one, erased): raise AccountError(`refusal`) when they are the last. Changes to who is a
+    site admin take turns (see _ADMIN_LOCK), so two admins cannot each remove the other."""
+    if not (user.is_admin and user.is_active_account):
+        return
+    _take_turns()
+    others = db.session.execute(select(func.count(User.id)).where(
         User.is_admin.is_(True), User.is_active_account.is_(True), User.id != user.id)
     ).scalar_one()
+    if not others:
+        raise AccountError(refusal)
 
 
 def deactivate(acting: User, user: User, address: str | None = None) -> None:
@@ -110,10 +113,8 @@ def deactivate(acting: User, user: User, address: str | None = None) -> None:
                            "administrator")
     if not user.is_active_account:
         raise AccountError(f"{user.name}'s account is already deactivated")
-    _take_turns()
-    if user.is_admin and not _other_active_admins(user):
-        raise AccountError(f"{user.name} is the last active site administrator: make someone "
-                           "else one first")
+    keep_an_admin(user, f"{user.name} is the last active site administrator: make someone "
+                        "else one first")
     user.is_active_account = False
     end_all_sessions(user)
     db.session.flush()
@@ -153,10 +154,8 @@ def remove_admin(acting: User, user: User, address: str | None = None) -> None:
     one, or are the last active one."""
     if not user.is_admin:
         raise AccountError(f"{user.name} is not a site administrator")
-    _take_turns()
-    if user.is_active_account and not _other_active_admins(user):
-        raise AccountError(f"{user.name} is the last active site administrator: make someone "
-                           "else one first")
+    keep_an_admin(user, f"{user.name} is the last active site administrator: make someone "
+                        "else one first")
     user.is_admin = False
     db.session.flush()
     record(acting, "role_removed", subject=user.email, address=address,

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from cohort import modules
 from cohort.accounts.models import User
+from cohort.accounts.services.admin import keep_an_admin
 from cohort.accounts.services.errors import AccountError
 from cohort.accounts.services.users import normalise_email
 from cohort.core.audit import record
@@ -131,9 +132,8 @@ def erase_person(acting: User, person: User, typed_email: str | None,
         raise AccountError("This account has been erased already")
     if person.id == getattr(acting, "id", None):
         raise AccountError("You cannot erase your own account: ask another site administrator")
-    if person.is_admin and not _other_admins(person):
-        raise AccountError(f"{person.name} is the last site administrator: appoint another "
-                           "before erasing this account")
+    keep_an_admin(person, f"{person.name} is the last site administrator: appoint another "
+                          "before erasing this account")
     try:
         matches = normalise_email(typed_email or "") == person.email
     except AccountError:

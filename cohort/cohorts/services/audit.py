@@ -4,7 +4,7 @@ at a time or as CSV. Names come from the accounts as they are now; an entry is n
 changed."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased
@@ -13,9 +13,10 @@ from cohort.accounts.models import User
 from cohort.cohorts.models import Cohort
 from cohort.core.audit import record
 from cohort.core.csvfile import csv_lines
+from cohort.core.database import contains
 from cohort.core.models import AuditEvent
 from cohort.core.pages import Page, paginate
-from cohort.core.timeutil import zone
+from cohort.core.timeutil import local_days
 from cohort.extensions import db
 
 __all__ = ["AuditFilter", "audit_actions", "audit_page", "audit_csv", "export_audit",
@@ -51,10 +52,6 @@ def audit_actions(cohort_id: int | None = None) -> list[str]:
     return list(db.session.execute(statement).scalars())
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _statement(wanted: AuditFilter):
     statement = (
         select(AuditEvent, Actor.name, Actor.email, About.name, About.email, Cohort.title)
@@ -63,21 +60,17 @@ def _statement(wanted: AuditFilter):
         .outerjoin(Cohort, Cohort.id == AuditEvent.cohort_id)
         .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()))
     if wanted.person:
-        like = f"%{_escape_like(wanted.person.lower())}%"
-        statement = statement.where(or_(*(
-            column.ilike(like, escape="\\") for column in (
-                Actor.name, Actor.email, About.name, About.email, AuditEvent.subject))))
+        statement = statement.where(or_(*(contains(column, wanted.person) for column in (
+            Actor.name, Actor.email, About.name, About.email, AuditEvent.subject))))
     if wanted.action:
         statement = statement.where(AuditEvent.action == wanted.action)
     if wanted.cohort_id is not None:
         statement = statement.where(AuditEvent.cohort_id == wanted.cohort_id)
-    tz = zone(wanted.timezone)
-    if wanted.since:
-        statement = statement.where(
-            AuditEvent.created_at >= datetime.combine(wanted.since, time(0), tz))
-    if wanted.until:
-        statement = statement.where(AuditEvent.created_at < datetime.combine(
-            wanted.until + timedelta(days=1), time(0), tz))
+    start, end = local_days(wanted.since, wanted.until, wanted.timezone)
+    if start:
+        statement = statement.where(AuditEvent.created_at >= start)
+    if end:
+        statement = statement.where(AuditEvent.created_at < end)
     return statement
 
 
