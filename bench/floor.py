@@ -109,6 +109,8 @@ def serve(app: str, folder: Path, port: int, workers: int, env: dict[str, str],
     """Start gunicorn with sync workers serving APP from FOLDER on 127.0.0.1:PORT."""
     command = [sys.executable, "-m", "gunicorn", "--workers", str(workers),
                "--worker-class", "sync", "--bind", f"127.0.0.1:{port}",
+               # Several servers run side by side here: none takes gunicorn's one control socket.
+               "--no-control-socket",
                "--chdir", str(folder), app]
     with log.open("w") as out:
         return subprocess.Popen(command, cwd=folder, env=env, stdout=out,

@@ -19,17 +19,20 @@ __all__ = ["SHOWN", "busiest_threads", "feedback_given", "requests_and_givers",
 SHOWN = 5  # threads and requests listed on a profile
 
 
-def _gave_feedback():
-    """(thread id, giver's id, when) for each answer and each reply on a request, by others
-    than its author; deleted and hidden replies are not counted."""
+def _gave_feedback(threads):
+    """(thread id, giver's id, when) for each answer and each reply on the requests `threads`
+    (a query of their ids), by others than its author; deleted and hidden replies are not
+    counted. Only those threads' posts are read, however many the board holds."""
     answers = (select(FeedbackQuestion.thread_id.label("thread_id"),
                       FeedbackAnswer.author_id.label("giver_id"),
                       func.coalesce(FeedbackAnswer.updated_at,
                                     FeedbackAnswer.created_at).label("at"))
-               .join(FeedbackQuestion, FeedbackQuestion.id == FeedbackAnswer.question_id))
+               .join(FeedbackQuestion, FeedbackQuestion.id == FeedbackAnswer.question_id)
+               .where(FeedbackQuestion.thread_id.in_(threads)))
     replies = (select(Post.thread_id.label("thread_id"), Post.author_id.label("giver_id"),
                       Post.created_at.label("at"))
-               .where(Post.number > 1, Post.deleted_at.is_(None), Post.hidden_at.is_(None)))
+               .where(Post.thread_id.in_(threads), Post.number > 1,
+                      Post.deleted_at.is_(None), Post.hidden_at.is_(None)))
     return union_all(answers, replies).subquery()
 
 
@@ -51,7 +54,7 @@ def threads_started(member) -> list[Thread]:
 def feedback_given(member) -> list[tuple[Thread, datetime]]:
     """The latest SHOWN requests the member gave feedback on, with when they last did, the
     latest first (one query)."""
-    gave = _gave_feedback()
+    gave = _gave_feedback(select(Thread.id).where(*_requests([member.cohort_id])))
     last = func.max(gave.c.at).label("last")
     latest = (select(gave.c.thread_id, last)
               .where(gave.c.giver_id == member.user_id).group_by(gave.c.thread_id).subquery())
@@ -69,15 +72,16 @@ def requests_and_givers(cohort_ids: list[int], author_id: int) -> list[tuple[Thr
     answered): [(thread, giver's id)] (one query)."""
     if not cohort_ids:
         return []
-    gave = _gave_feedback()
+    chosen = (*_requests(cohort_ids),
+              (Thread.author_id == author_id) | Thread.action_item_id.is_not(None))
+    gave = _gave_feedback(select(Thread.id).where(*chosen))
     givers = select(gave.c.thread_id, gave.c.giver_id).distinct().subquery()
     return list(db.session.execute(
         select(Thread, givers.c.giver_id)
         .outerjoin(givers, (givers.c.thread_id == Thread.id)
                    & (givers.c.giver_id != Thread.author_id))
         .options(lazyload(Thread.questions))
-        .where(*_requests(cohort_ids),
-               (Thread.author_id == author_id) | Thread.action_item_id.is_not(None))
+        .where(*chosen)
         .order_by(Thread.created_at.desc(), Thread.id)).tuples())
 
 

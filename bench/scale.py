@@ -1,0 +1,272 @@
+"""The key pages on the demo and on a national programme's data, against the floor, in one run.
+
+    .venv/bin/python bench/scale.py [--seconds 5] [--connections 16] [--workers 2]
+                                    [--database-url postgresql://.../NAME] [--reuse] [--markdown]
+
+Builds two databases: the demo (`flask db upgrade`, `flask cohort demo`), and the same grown to
+a national programme by bench/generate.py (1,000 cohorts, about 20,000 people, 1 M board posts,
+200 k survey responses, 100 k action items, 500 k reminder deliveries; the demo's own cohorts
+grow with the rest). SQLite files in a temporary folder by default; with --database-url a
+PostgreSQL server, on which it makes (and replaces) the databases NAME_demo and NAME_large.
+--reuse keeps databases a previous run left (PostgreSQL, or SQLite with --folder).
+
+Serves each under gunicorn (sync workers) beside a bare Flask hello world, signs in over HTTP,
+and loads each key page with wrk: the hello world, then the page on the demo, then on the
+large data, page after page, so that a drift in the machine's speed moves all three. Prints a
+Markdown table: per page, requests per second and the 50th and 99th percentile latency on
+each data set, the large data's throughput as a share of the demo's and its p99 as a multiple
+of the demo's, each one's share of the hello world timed just before it, and the SQL
+statements one GET runs on each (counted in-process with the test client). Never passes or
+fails: the figures are for reading and comparing. Needs wrk (`apt-get install -y wrk`).
+"""
+
+import argparse
+import importlib.metadata
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from datetime import datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import generate  # noqa: E402
+from floor import (  # noqa: E402
+    FACILITATOR,
+    HELLO,
+    PARTICIPANT,
+    ROOT,
+    cohort_with_status,
+    count_queries,
+    environment,
+    find_tools,
+    first_link,
+    flask_cli,
+    free_port,
+    say,
+    serve,
+    sign_in,
+    stop,
+    time_page,
+    wait_until_up,
+)
+from sqlalchemy import create_engine, text  # noqa: E402
+
+EVALUATOR = "evaluator@example.org"
+
+
+def pg_url(base: str, name: str) -> str:
+    parts = urllib.parse.urlsplit(base)
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def pg_admin(base: str, *statements: str) -> None:
+    engine = create_engine(pg_url(base, "postgres").replace("postgresql://",
+                                                              "postgresql+psycopg://", 1),
+                           isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        for statement in statements:
+            conn.execute(text(statement))
+    engine.dispose()
+
+
+def exists(url: str) -> bool:
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM cohort")).scalar_one() > 0
+    except Exception:  # noqa: BLE001 - no such database or no tables: build it
+        return False
+    finally:
+        engine.dispose()
+
+
+def build(args, folder: Path, password: str) -> dict[str, str]:
+    """{"demo": url, "large": url}, built unless --reuse finds them."""
+    if args.database_url:
+        name = urllib.parse.urlsplit(args.database_url).path.strip("/") or "cohort_bench"
+        urls = {kind: pg_url(args.database_url, f"{name}_{kind}") for kind in ("demo", "large")}
+    else:
+        urls = {kind: f"sqlite:///{folder / f'{kind}.sqlite3'}" for kind in ("demo", "large")}
+    if args.reuse and all(exists(url) for url in urls.values()):
+        say("using the databases already built")
+        return urls
+    say("building the demo")
+    if args.database_url:
+        names = [urllib.parse.urlsplit(u).path.strip("/") for u in urls.values()]
+        pg_admin(args.database_url, *(f'DROP DATABASE IF EXISTS "{n}" WITH (FORCE)' for n in names),
+                 f'CREATE DATABASE "{names[0]}"')
+    else:
+        for kind in urls:
+            (folder / f"{kind}.sqlite3").unlink(missing_ok=True)
+    env = environment(folder, urls["demo"], password)
+    flask_cli(env, "db", "upgrade")
+    flask_cli(env, "cohort", "demo")
+    if args.database_url:
+        demo, large = (urllib.parse.urlsplit(u).path.strip("/") for u in urls.values())
+        pg_admin(args.database_url, f'CREATE DATABASE "{large}" TEMPLATE "{demo}"')
+    else:
+        shutil.copyfile(folder / "demo.sqlite3", folder / "large.sqlite3")
+    say("growing the large data set (bench/generate.py)")
+    generate.grow(urls["large"], args.scale, say=say)
+    return urls
+
+
+def pooled_ids(url: str) -> tuple[int, list[int]]:
+    """The demo evaluator's finished cohort, and up to 19 other cohorts they evaluate."""
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT c.id, c.status FROM cohort c JOIN membership m ON m.cohort_id = c.id "
+            "JOIN \"user\" u ON u.id = m.user_id WHERE u.email = :email AND m.role = "
+            "'evaluator' ORDER BY c.id LIMIT 20"), {"email": EVALUATOR}).all()
+    engine.dispose()
+    finished = next(cohort for cohort, status in rows if status == "finished")
+    return finished, [cohort for cohort, _ in rows if cohort != finished]
+
+
+def pages_of(base: str, cookies: dict[str, str], url: str) -> list[tuple[str, str, str]]:
+    cohort = f"/cohorts/{cohort_with_status(base, cookies[FACILITATOR])}"
+    finished, others = pooled_ids(url)
+    return [
+        ("participant home", "/", PARTICIPANT),
+        ("facilitator home", "/", FACILITATOR),
+        ("programme", f"{cohort}/programme", FACILITATOR),
+        ("board", f"{cohort}/board", PARTICIPANT),
+        ("board thread", first_link(base, f"{cohort}/board", cookies[PARTICIPANT],
+                                    r"/cohorts/\d+/board/threads/\d+", "thread"), PARTICIPANT),
+        ("board search", f"{cohort}/board/search?q=wellbeing", PARTICIPANT),
+        ("action plan", first_link(base, f"{cohort}/maturity", cookies[FACILITATOR],
+                                   r"/cohorts/\d+/places/\d+/plan", "action plan"), FACILITATOR),
+        ("maturity heatmap", f"{cohort}/maturity", FACILITATOR),
+        ("reminders", f"{cohort}/reminders", FACILITATOR),
+        ("evaluation report, one cohort", f"/cohorts/{finished}/evaluation", EVALUATOR),
+        ("evaluation report, pooled (all the evaluator's cohorts, at most 20)",
+         f"/cohorts/{finished}/evaluation?cohorts={','.join(map(str, others))}", EVALUATOR),
+    ]
+
+
+def measure(args, wrk: str, folder: Path, urls: dict[str, str], password: str):
+    servers: list[subprocess.Popen] = []
+    try:
+        (folder / "hello.py").write_text(HELLO)
+        ports = {}
+        for kind in ("demo", "large", "hello"):
+            ports[kind] = free_port()
+            while list(ports.values()).count(ports[kind]) > 1:
+                ports[kind] = free_port()
+        envs = {kind: environment(folder, urls[kind], password) for kind in ("demo", "large")}
+        for kind in ("demo", "large"):
+            servers.append(serve("wsgi:app", ROOT, ports[kind], args.workers, envs[kind],
+                                 folder / f"{kind}-gunicorn.log"))
+        servers.append(serve("hello:app", folder, ports["hello"], args.workers, envs["demo"],
+                             folder / "hello-gunicorn.log"))
+        bases = {kind: f"http://127.0.0.1:{port}" for kind, port in ports.items()}
+        for server, kind in zip(servers, ("demo", "large", "hello"), strict=True):
+            wait_until_up(server, bases[kind] + ("/" if kind == "hello" else "/healthz"),
+                          folder / f"{kind}-gunicorn.log")
+        cookies = {kind: {who: sign_in(bases[kind], who, password)
+                          for who in (FACILITATOR, PARTICIPANT, EVALUATOR)}
+                   for kind in ("demo", "large")}
+        pages = {kind: pages_of(bases[kind], cookies[kind], urls[kind])
+                 for kind in ("demo", "large")}
+        rows = []
+        for (label, demo_path, who), (_, large_path, _) in zip(pages["demo"], pages["large"],
+                                                                strict=True):
+            floor = time_page(args, wrk, "hello world", f"{bases['hello']}/", None)["rps"]
+            demo = time_page(args, wrk, f"{label} (demo)", bases["demo"] + demo_path,
+                             cookies["demo"][who])
+            large = time_page(args, wrk, f"{label} (large)", bases["large"] + large_path,
+                              cookies["large"][who])
+            rows.append({"title": label, "floor": floor, "demo": demo, "large": large})
+        return rows, pages, envs
+    finally:
+        for server in servers:
+            stop(server)
+
+
+def fmt(value, pattern: str, suffix: str = "") -> str:
+    return "-" if value is None else format(value, pattern) + suffix
+
+
+def table(rows: list[dict]) -> list[str]:
+    header = ["page", "demo req/s", "demo p50/p99 ms", "large req/s", "large p50/p99 ms",
+              "large/demo req/s", "large/demo p99", "demo, large: share of floor",
+              "queries demo -> large"]
+    cells = []
+    for row in rows:
+        demo, large, floor = row["demo"], row["large"], row["floor"]
+
+        def share(r, floor=floor):
+            return r["rps"] / floor * 100 if r["rps"] and floor else None
+
+        ratio = large["rps"] / demo["rps"] if large["rps"] and demo["rps"] else None
+        p99 = large["p99"] / demo["p99"] if large["p99"] and demo["p99"] else None
+        notes = "(!)" if demo["notes"] or large["notes"] else ""
+        cells.append([
+            row["title"] + (f" {notes}" if notes else ""),
+            fmt(demo["rps"], ".0f"), f"{fmt(demo['p50'], '.0f')} / {fmt(demo['p99'], '.0f')}",
+            fmt(large["rps"], ".0f"), f"{fmt(large['p50'], '.0f')} / {fmt(large['p99'], '.0f')}",
+            fmt(ratio * 100 if ratio else None, ".0f", "%"), fmt(p99, ".2f", "x"),
+            f"{fmt(share(demo), '.1f', '%')}, {fmt(share(large), '.1f', '%')}",
+            f"{demo['queries']} -> {large['queries']}"])
+    widths = [max(len(line[i]) for line in [header, *cells]) for i in range(len(header))]
+
+    def line(values):
+        return "| " + " | ".join([values[0].ljust(widths[0])] + [
+            v.rjust(w) for v, w in zip(values[1:], widths[1:], strict=True)]) + " |"
+
+    rule = "| " + " | ".join(["-" * widths[0]] + ["-" * (w - 1) + ":" for w in widths[1:]]) + " |"
+    return [line(header), rule, *(line(c) for c in cells)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=5, help="wrk duration a page")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--database-url", default=None,
+                        help="a PostgreSQL server (and a base name) to build the databases on")
+    parser.add_argument("--folder", default=None, help="where SQLite files are kept (--reuse)")
+    parser.add_argument("--scale", type=float, default=1.0, help="of the large data set")
+    parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--markdown", action="store_true", help="print the table alone")
+    args = parser.parse_args()
+    wrk = find_tools()
+    started = time.monotonic()
+    password = os.environ.get("COHORT_DEMO_PASSWORD", "cohort-demo")
+    folder = Path(args.folder) if args.folder else Path(tempfile.mkdtemp(prefix="cohort-scale-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        urls = build(args, folder, password)
+        rows, pages, envs = measure(args, wrk, folder, urls, password)
+        say("counting queries")
+        for kind in ("demo", "large"):
+            counts = count_queries({**envs[kind], "REQUEST_LOG": "0"}, password, pages[kind])
+            for row, (label, _, _) in zip(rows, pages[kind], strict=True):
+                row[kind]["queries"] = counts.get(label, "-")
+    finally:
+        if not args.folder:
+            shutil.rmtree(folder, ignore_errors=True)
+    lines = table(rows)
+    if not args.markdown:
+        database = "postgresql" if args.database_url else "sqlite"
+        cores = len(os.sched_getaffinity(0))
+        lines = [f"date: {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}", f"nproc: {cores}",
+                 f"gunicorn {importlib.metadata.version('gunicorn')}: {args.workers} sync "
+                 "workers a server", f"wrk: {args.connections} connections, {args.seconds} s "
+                 "a page", f"database: {database}", "", *lines]
+        notes = [f"{row['title']} ({kind}): {note}" for row in rows
+                 for kind in ("demo", "large") for note in row[kind]["notes"]]
+        if notes:
+            lines += ["", *notes]
+    print("\n".join(lines))
+    say(f"done in {time.monotonic() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
