@@ -163,6 +163,8 @@ def get(url: str, cookie: str | None = None, opener=None, data: bytes | None = N
             return response.status, response.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode("utf-8", "replace")
+    except (TimeoutError, urllib.error.URLError) as error:  # too slow, or gone: a row's note
+        return 0, str(error)
 
 
 def csrf_token(html: str) -> str:

@@ -7,7 +7,9 @@ from cohort.cohorts.permissions import role_in
 from cohort.core.guard import Loader, child
 from cohort.evaluation.models import Survey
 
-__all__ = ["can_answer_surveys", "can_view_evaluation"]
+__all__ = ["READERS", "can_answer_surveys", "can_view_evaluation"]
+
+READERS = ("evaluator", "facilitator")  # the roles that read a cohort's evaluation
 
 
 def can_answer_surveys(user, cohort: Cohort) -> bool:
@@ -15,7 +17,7 @@ def can_answer_surveys(user, cohort: Cohort) -> bool:
 
 
 def can_view_evaluation(user, cohort: Cohort) -> bool:
-    return role_in(user, cohort) in ("evaluator", "facilitator")
+    return role_in(user, cohort) in READERS
 
 
 LOADERS = (Loader("survey_id", "survey", child(Survey, "cohort_id"), parent="cohort"),)

@@ -15,7 +15,7 @@ from cohort.core.forms import ascii_number, attempt
 from cohort.core.guard import guard
 from cohort.core.timeutil import utcnow
 from cohort.evaluation import charts, services
-from cohort.evaluation.permissions import can_view_evaluation
+from cohort.evaluation.permissions import READERS, can_view_evaluation
 from cohort.evaluation.services import MIN_GROUP, InstrumentReport
 from cohort.evaluation.services.export import (
     evaluation_codebook,
@@ -208,9 +208,10 @@ def _context(cohort) -> dict:
 
 
 def _poolable(cohorts: list) -> list:
-    """The user's other cohorts whose evaluation they may read, to offer for pooling."""
+    """The user's other cohorts whose evaluation they may read, to offer for pooling: read
+    off their current memberships (one query, however many cohorts they evaluate)."""
     return [m.cohort for m in memberships_for(current_user)
-            if m.cohort_id != cohorts[0].id and can_view_evaluation(current_user, m.cohort)]
+            if m.cohort_id != cohorts[0].id and m.role in READERS]
 
 
 @bp.route("/cohorts/<int:cohort_id>/evaluation")
