@@ -155,6 +155,9 @@ class Config:
     # proxy): another gets a 400 page saying what to configure, rather than every form
     # failing its CSRF check. None: any name.
     ALLOWED_HOSTS = _allowed_hosts()
+    # PostgreSQL: how long a migration waits for a table's lock before it gives up and rolls
+    # back (meanwhile, requests for that table wait behind it). 0: wait as long as it takes.
+    MIGRATION_LOCK_TIMEOUT_SECONDS = int(os.environ.get("MIGRATION_LOCK_TIMEOUT_SECONDS", "10"))
     SCHEDULER_SWEEP_SECONDS = int(os.environ.get("SCHEDULER_SWEEP_SECONDS", "60"))
     # How often a standby scheduler tries to take the lock.
     SCHEDULER_STANDBY_POLL_SECONDS = float(os.environ.get("SCHEDULER_STANDBY_POLL_SECONDS", "5"))

@@ -112,6 +112,12 @@ def run_migrations_online():
         )
 
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # With the app serving, a change that waits for a table's lock makes every
+                # request for that table wait behind it: give up after a while instead (the
+                # transaction rolls back whole; run the upgrade again).
+                seconds = int(current_app.config["MIGRATION_LOCK_TIMEOUT_SECONDS"])
+                connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{seconds}s'")
             context.run_migrations()
             if sqlite:
                 broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()

@@ -26,10 +26,21 @@ FILL = ("UPDATE reminder SET " + ", ".join(
     f"AND {_STATE} = '{name.removesuffix('_count')}')" for name in COUNTERS))
 
 # PostgreSQL: the title (weight A) and the body (weight B) parsed once, when written, and
-# indexed; SQLite's FTS5 table keeps its columns apart already and weighs them in bm25.
-VECTOR = ("ALTER TABLE board_search ADD COLUMN search_vector tsvector GENERATED ALWAYS AS "
-          "(setweight(to_tsvector('english', coalesce(title, '')), 'A') || "
-          "setweight(to_tsvector('english', coalesce(body, '')), 'B')) STORED")
+# indexed; SQLite's FTS5 table keeps its columns apart already and weighs them in bm25. Made so
+# that the app keeps serving on a large board while this runs: the column is added empty (no
+# rewrite of the table under an exclusive lock), a trigger fills it for what is written from
+# now on, the rows already there are filled in batches (readers and writers carry on), and the
+# index is built concurrently, outside the transaction.
+WEIGHTED = ("setweight(to_tsvector('english', coalesce({row}title, '')), 'A') || "
+            "setweight(to_tsvector('english', coalesce({row}body, '')), 'B')")
+TRIGGER = (
+    "CREATE OR REPLACE FUNCTION board_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    f"BEGIN NEW.search_vector := {WEIGHTED.format(row='NEW.')}; RETURN NEW; END $$",
+    "DROP TRIGGER IF EXISTS board_search_vector ON board_search",
+    "CREATE TRIGGER board_search_vector BEFORE INSERT OR UPDATE OF title, body ON board_search "
+    "FOR EACH ROW EXECUTE FUNCTION board_search_vector()",
+)
+BATCH = 20_000
 
 
 def upgrade():
@@ -38,11 +49,24 @@ def upgrade():
             batch_op.add_column(sa.Column(name, sa.Integer(), server_default=sa.text('0'),
                                           nullable=False))
     op.execute(FILL)
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(VECTOR)
-        op.execute("CREATE INDEX ix_board_search_vector ON board_search USING gin "
-                   "(search_vector)")
-        op.execute("DROP INDEX IF EXISTS ix_board_search_text")
+    bind = op.get_bind()
+    if bind.dialect.name != "postgresql":
+        return
+    # Each statement its own transaction: a lock taken is let go at once (in the migration's
+    # transaction the column's exclusive lock would be held to its end). Run again after a
+    # failure, it picks up where it stopped.
+    with op.get_context().autocommit_block():
+        op.execute("ALTER TABLE board_search ADD COLUMN IF NOT EXISTS search_vector tsvector")
+        for statement in TRIGGER:
+            op.execute(statement)
+        top = bind.execute(sa.text("SELECT coalesce(max(id), 0) FROM board_search")).scalar()
+        fill = sa.text(f"UPDATE board_search SET search_vector = {WEIGHTED.format(row='')} "
+                       "WHERE id >= :start AND id < :stop AND search_vector IS NULL")
+        for start in range(0, top + 1, BATCH):
+            bind.execute(fill, {"start": start, "stop": start + BATCH})
+        op.execute("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_board_search_vector "
+                   "ON board_search USING gin (search_vector)")
+        op.execute("DROP INDEX CONCURRENTLY IF EXISTS ix_board_search_text")
 
 
 def downgrade():
@@ -50,6 +74,9 @@ def downgrade():
         op.execute("CREATE INDEX ix_board_search_text ON board_search USING gin "
                    "(to_tsvector('english', title || ' ' || body))")
         op.execute("DROP INDEX IF EXISTS ix_board_search_vector")
+        # Databases migrated by an earlier release have a generated column and no trigger.
+        op.execute("DROP TRIGGER IF EXISTS board_search_vector ON board_search")
+        op.execute("DROP FUNCTION IF EXISTS board_search_vector()")
         op.execute("ALTER TABLE board_search DROP COLUMN search_vector")
     with op.batch_alter_table('reminder', schema=None) as batch_op:
         for name in reversed(COUNTERS):
