@@ -8,10 +8,12 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from jinja2.filters import do_filesizeformat
 
 from cohort import demo
 from cohort.accounts.services import AccountError, create_user, purge_expired
 from cohort.cohorts.services import retention
+from cohort.core.backup import BackupError, Summary, backup, database_name, read_backup, restore
 from cohort.core.database import commit
 from cohort.core.outbox import dispatch_all
 from cohort.core.scheduler import run_scheduler, sweep
@@ -162,3 +164,56 @@ def scheduler_command(once: bool) -> None:
         return
     run_scheduler()
 
+
+
+# The tables a backup's summary names, beside its total.
+KEY_TABLES = (("user", "accounts"), ("cohort", "cohorts"), ("membership", "memberships"),
+              ("board_post", "board posts"), ("board_attachment", "board files"),
+              ("survey_response", "survey responses"), ("audit_event", "audit entries"))
+
+
+def _rows(summary: Summary) -> str:
+    named = ", ".join(f"{summary.rows[table]:,} {words}" for table, words in KEY_TABLES
+                      if table in summary.rows)
+    return (f"{summary.total:,} rows in {len(summary.rows)} tables ({named}), schema revision "
+            f"{summary.revision}")
+
+
+@cohort_cli.command("backup")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+def backup_command(path: Path, force: bool) -> None:
+    """Write a copy of the whole database to PATH while Cohort keeps serving.
+
+    SQLite: a single SQLite file (SQLite's online backup). PostgreSQL: pg_dump's custom
+    format (pg_dump must be on PATH). The copy is written beside PATH and renamed once
+    complete, so PATH is never a partial backup."""
+    try:
+        summary = backup(path, force=force)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backup of {database_name()} written to {summary.where} "
+               f"({do_filesizeformat(summary.size)}): {_rows(summary)}.")
+
+
+@cohort_cli.command("restore")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--yes", is_flag=True, help="Replace the database without asking first.")
+def restore_command(path: Path, yes: bool) -> None:
+    """Replace every record in the configured database with the backup at PATH.
+
+    Stop the web servers and the scheduler first: a running scheduler makes the restore
+    refuse, and what a web server writes meanwhile is lost. The database ends up holding
+    the whole backup, or, if anything fails, just what it held before."""
+    try:
+        checked = read_backup(path)
+        if not yes:
+            click.confirm(f"Replace every record in {database_name()} with the backup "
+                          f"{checked.path}?", abort=True)
+        summary = restore(checked)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored {checked.path} into {summary.where}: {_rows(summary)}.")
+    if summary.behind:
+        click.echo("The backup was made by an older version of Cohort: bring its schema up to "
+                   "date before serving (make migrate, or flask --app wsgi db upgrade).")

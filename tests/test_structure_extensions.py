@@ -18,6 +18,8 @@ DECLARATIONS = {"RECEIVERS": "receivers.py", "LINKS": "links.py", "MOMENTS": "mo
 # Calls that would fill a registry of extensions by hand: `register(...)`, or a `register_...`
 # naming a kind the registry reads (attendance's register_sizes is a roll call, not a registry).
 EXTENSION_WORDS = ("link", "moment", "receiver", "card", "personal")
+# Database drivers, whose `connect(...)` opens a connection, not a signal's receiver.
+DRIVERS = ("sqlite3", "psycopg")
 # Services packages whose star re-exports are being replaced by explicit names; remove each
 # entry when its package lists its names.
 def module_files() -> list[tuple[Path, str]]:
@@ -58,7 +60,8 @@ def connections(path: Path, source: str) -> list[str]:
         elif isinstance(node, ast.Call):
             name = _name(node.func)
             if name == "connect_via" or (name == "connect" and isinstance(
-                    node.func, ast.Attribute) and (node.args or node.keywords)):
+                    node.func, ast.Attribute) and (node.args or node.keywords)
+                    and getattr(node.func.value, "id", None) not in DRIVERS):
                 problems.append(f"{where(path, node)} connects a receiver to a signal")
             elif name in ("register", "unregister") or (name.startswith("register_") and any(
                     word in name for word in EXTENSION_WORDS)):
@@ -105,6 +108,7 @@ def test_the_connection_check_reports_each_way_round_the_registry():
         "cohort/board/services/threads.py:1 declares LINKS outside links.py"]
     # What is allowed: a database connection, a blueprint, a declaration in its own file.
     assert connections(services, "with db.engine.connect() as conn:\n    pass\n") == []
+    assert connections(services, "copy = sqlite3.connect(path, timeout=30)\n") == []
     assert connections(services, "app.register_blueprint(bp)\n") == []
     assert connections(services, "sizes = register_sizes(held)\n") == []
     assert connections(PACKAGE / "board" / "links.py", "LINKS = []\n") == []

@@ -66,12 +66,14 @@ def _wait(stop: threading.Event | None, seconds: float) -> bool:
 
 
 @contextmanager
-def leader_lock(poll_seconds: float = 5.0, stop: threading.Event | None = None):
+def leader_lock(poll_seconds: float = 5.0, stop: threading.Event | None = None,
+                wait: bool = True):
     """Block until this process is the only scheduler, then hold the lock until the block
     ends. Yields `held()`, which answers whether the lock is still this process's: a
     PostgreSQL lock goes with the connection that took it (a failover or a network cut ends
     it), a file lock with the file (removed or replaced, another process can take it). When
-    `stop` is set while waiting, yields None instead."""
+    `stop` is set while waiting, or with `wait=False` when another process holds the lock,
+    yields None instead (a restore takes it so that no scheduler runs meanwhile)."""
     engine = db.engine
     if engine.dialect.name == "postgresql":
         conn = engine.connect()
@@ -94,6 +96,8 @@ def leader_lock(poll_seconds: float = 5.0, stop: threading.Event | None = None):
                 text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY}
             ).scalar():
                 conn.commit()
+                if not wait:
+                    break
                 if not announced:
                     current_app.logger.info("Another scheduler is running; waiting as standby.")
                     announced = True
@@ -124,9 +128,12 @@ def leader_lock(poll_seconds: float = 5.0, stop: threading.Event | None = None):
                 yield None
                 return
             try:
-                lock.acquire(timeout=poll_seconds)
+                lock.acquire(timeout=poll_seconds if wait else 0)
                 break
             except Timeout:
+                if not wait:
+                    yield None
+                    return
                 if not announced:
                     current_app.logger.info("Another scheduler is running; waiting as standby.")
                     announced = True
