@@ -62,6 +62,10 @@ def read_backup(source: str | Path) -> BackupFile:
     engine = db.engine
     kind = _kind(engine)
     path = Path(source).expanduser().resolve()
+    if kind == "sqlite" and path in sqlite.own_files(_live_file(engine)):
+        # Refused before it is opened: closing another handle on a database file drops the
+        # locks this process's SQLite connections hold on it.
+        raise BackupError(f"{path} is the configured database itself, not a backup.")
     head = header(path)
     if kind == "sqlite":
         if head.startswith(postgresql.MAGIC):
@@ -69,8 +73,6 @@ def read_backup(source: str | Path) -> BackupFile:
                               "the configured database is SQLite.")
         if not head.startswith(sqlite.MAGIC):
             raise BackupError(f"{path} is not a Cohort backup: it is not a SQLite database.")
-        if path in sqlite.own_files(_live_file(engine)):
-            raise BackupError(f"{path} is the configured database itself, not a backup.")
         revision = sqlite.revision_of(path, head)
     else:
         if head.startswith(sqlite.MAGIC):
