@@ -198,8 +198,8 @@ def _figures(item: Item, answers: dict[str, dict[str, dict]],
         now = {who: given[item.pairs_with] for who, given in answers["post"].items()
                if item.pairs_with in given}
         figures.change = paired(values["post"], now)
-        figures.change.caution = caution_looking_back(figures.change.n_pairs,
-                                                      figures.change.changes)
+        figures.change.caution = caution_looking_back(
+            figures.change.n_pairs, figures.change.increased + figures.change.decreased)
     if item.type == "agreement":
         figures.agreeing = share_agreeing(list(values["post"].values()))
     return figures
