@@ -12,7 +12,6 @@ from cohort.evaluation.services.report import (
 from cohort.evaluation.services.surveys import (
     RESPONDENT_ROLES,
     announce_open_surveys,
-    answers_of,
     asked,
     asked_where,
     attach_survey,
@@ -27,14 +26,15 @@ from cohort.evaluation.services.surveys import (
     response_of,
     save_answers,
     started_count,
+    submitted_and_asked,
     surveys_of,
     tracking,
 )
 
 __all__ = [
-    "announce_open_surveys", "answers_of", "asked", "asked_where", "attach_survey", "change_dates", "eligible",
+    "announce_open_surveys", "asked", "asked_where", "attach_survey", "change_dates", "eligible",
     "EvaluationError", "instrument_of", "InstrumentReport", "is_open", "ItemFigures",
     "MIN_GROUP", "pseudonym_key", "remove_survey", "report", "respondent_key",
     "respondent_keys", "RESPONDENT_ROLES", "response_of", "save_answers", "screen",
-    "started_count", "surveys_of", "tracking",
+    "started_count", "submitted_and_asked", "surveys_of", "tracking",
 ]

@@ -1,0 +1,107 @@
+"""The counts the evaluator's report is made of, counted by the database over the submitted
+responses: how many gave each answer to each item of each survey, how many gave each pair of
+answers before and after (one respondent in two surveys) or about the start and about now (two
+items of one response), and the free-text answers. However many responses there are, each is
+one query whose rows grow with the answers a scale offers, not with the people answering.
+Pairs are found within a cohort, between its survey before and its survey after: a respondent
+key (a membership, or a pseudonym made with the cohort's id) belongs to one cohort.
+
+Each row names the survey and the item's key as the survey asked it: the report files them
+under its own items (a question asked in other words in another cohort is another item)."""
+
+from collections.abc import Collection
+
+from sqlalchemy import and_, case, func, literal, not_, null, or_, select, union_all
+from sqlalchemy.orm import aliased
+
+from cohort.evaluation.models import Answer, Response
+from cohort.extensions import db
+
+__all__ = ["answer_counts", "pair_counts", "look_back_counts", "texts"]
+
+
+def _rows(query) -> list[tuple]:
+    # Through the connection, not the ORM session: plain rows, no identity map to fill.
+    return db.session.connection().execute(query).tuples().all()
+
+
+def answer_counts(survey_ids: Collection[int], keys: Collection[str],
+                  choices: Collection[str] = (),
+                  leaving_out: Collection[tuple[int, Collection[str]]] = ()) -> list[tuple]:
+    """[(survey id, item key, answer, how many gave it)] of the items `keys`, but for the
+    items each (survey id, keys) of `leaving_out` names, whose answers are counted elsewhere.
+    An answer is its number, or where it has none its text, which is counted only for the
+    items `choices` (a choice): a free text has as many values as answers, and a planner
+    that expects that many groups sorts every answer instead of hashing them."""
+    if not survey_ids or not keys:
+        return []
+    left_out = [and_(Response.survey_id == survey_id, Answer.item_key.in_(out))
+                for survey_id, out in leaving_out if out]
+    text = case((Answer.item_key.in_(choices), Answer.text)) if choices else null()
+    grouped = [Response.survey_id, Answer.item_key, Answer.number] + ([text] if choices else [])
+    rows = _rows(select(Response.survey_id, Answer.item_key, Answer.number, text, func.count())
+                 .join(Answer, Answer.response_id == Response.id)
+                 .where(Response.survey_id.in_(survey_ids), Response.submitted_at.is_not(None),
+                        Answer.item_key.in_(keys), *([not_(or_(*left_out))] if left_out else []))
+                 .group_by(*grouped))
+    return [(survey_id, key, number if number is not None else text, count)
+            for survey_id, key, number, text, count in rows]
+
+
+def pair_counts(couples: Collection[tuple[int, int, Collection[str]]]) -> list[tuple]:
+    """[(pre survey id, post survey id, item key, answer before, answer after or None, how
+    many)] for each (pre survey id, post survey id, item keys) of `couples`: every answer to
+    those items before, with the same respondent's answer after (None where there is none).
+    One pass gives the spread before, the pairs, and how many answered before only."""
+    queries = []
+    for pre_id, post_id, keys in couples:
+        if not keys:
+            continue
+        pre, post = aliased(Response), aliased(Response)
+        before, after = aliased(Answer), aliased(Answer)
+        queries.append(
+            select(literal(pre_id), literal(post_id), before.item_key, before.number,
+                   after.number, func.count())
+            .select_from(pre)
+            .join(before, before.response_id == pre.id)
+            .outerjoin(post, and_(post.respondent == pre.respondent, post.survey_id == post_id,
+                                  post.submitted_at.is_not(None)))
+            .outerjoin(after, and_(after.response_id == post.id,
+                                   after.item_key == before.item_key,
+                                   after.item_key.in_(keys)))  # said again for the planner
+            .where(pre.survey_id == pre_id, pre.submitted_at.is_not(None),
+                   before.item_key.in_(keys))
+            .group_by(before.item_key, before.number, after.number))
+    if not queries:
+        return []
+    return _rows(union_all(*queries) if len(queries) > 1 else queries[0])
+
+
+def look_back_counts(survey_ids: Collection[int], looks: Collection[str],
+                     nows: Collection[str]) -> list[tuple]:
+    """[(survey id, look-back item key, item-about-now key, answer looking back, answer about
+    now, how many)]: each response's answers to a look-back item and an item about now."""
+    if not survey_ids or not looks or not nows:
+        return []
+    look, now = aliased(Answer), aliased(Answer)
+    return _rows(
+        select(Response.survey_id, look.item_key, now.item_key, look.number, now.number,
+               func.count())
+        .join(look, look.response_id == Response.id)
+        .join(now, now.response_id == Response.id)
+        .where(Response.survey_id.in_(survey_ids), Response.submitted_at.is_not(None),
+               look.item_key.in_(looks), now.item_key.in_(nows), look.number.is_not(None),
+               now.number.is_not(None))
+        .group_by(Response.survey_id, look.item_key, now.item_key, look.number, now.number))
+
+
+def texts(survey_ids: Collection[int], keys: Collection[str]) -> list[tuple]:
+    """[(survey id, item key, answer)] of every answer to the items `keys`, one a row."""
+    if not survey_ids or not keys:
+        return []
+    rows = _rows(select(Response.survey_id, Answer.item_key, Answer.number, Answer.text)
+                 .join(Answer, Answer.response_id == Response.id)
+                 .where(Response.survey_id.in_(survey_ids), Response.submitted_at.is_not(None),
+                        Answer.item_key.in_(keys)))
+    return [(survey_id, key, number if number is not None else text)
+            for survey_id, key, number, text in rows]
