@@ -1,7 +1,7 @@
 """The counts the evaluator's report is made of, counted by the database over the submitted
 responses: how many gave each answer to each item of each survey, how many gave each pair of
 answers before and after (one respondent in two surveys) or about the start and about now (two
-items of one response), and the free-text answers. However many responses there are, each is
+items of one response), and the first free-text answers in order with how many there are. However many responses there are, each is
 one query whose rows grow with the answers a scale offers, not with the people answering.
 Pairs are found within a cohort, between its survey before and its survey after: a respondent
 key (a membership, or a pseudonym made with the cohort's id) belongs to one cohort.
@@ -17,7 +17,7 @@ from sqlalchemy.orm import aliased
 from cohort.evaluation.models import Answer, Response
 from cohort.extensions import db
 
-__all__ = ["answer_counts", "pair_counts", "look_back_counts", "texts"]
+__all__ = ["answer_counts", "pair_counts", "look_back_counts", "first_texts"]
 
 
 def _rows(query) -> list[tuple]:
@@ -95,13 +95,25 @@ def look_back_counts(survey_ids: Collection[int], looks: Collection[str],
         .group_by(Response.survey_id, look.item_key, now.item_key, look.number, now.number))
 
 
-def texts(survey_ids: Collection[int], keys: Collection[str]) -> list[tuple]:
-    """[(survey id, item key, answer)] of every answer to the items `keys`, one a row."""
-    if not survey_ids or not keys:
-        return []
-    rows = _rows(select(Response.survey_id, Answer.item_key, Answer.number, Answer.text)
+def first_texts(where: Collection[tuple[int, Collection[str]]],
+                limit: int) -> tuple[list[str], int]:
+    """(the first `limit` answers given in words, in the order Python sorts them, and how
+    many there are) to the items of each (survey id, item keys) of `where`; an empty answer
+    is none."""
+    if not where:
+        return [], 0
+    answered = and_(Response.submitted_at.is_not(None), Answer.text != "",
+                    or_(*[and_(Response.survey_id == survey_id, Answer.item_key.in_(keys))
+                          for survey_id, keys in where]))
+    total = select(func.count()).select_from(Response).join(
+        Answer, Answer.response_id == Response.id).where(answered).scalar_subquery()
+    rows = _rows(select(Answer.text, total).select_from(Response)
                  .join(Answer, Answer.response_id == Response.id)
-                 .where(Response.survey_id.in_(survey_ids), Response.submitted_at.is_not(None),
-                        Answer.item_key.in_(keys)))
-    return [(survey_id, key, number if number is not None else text)
-            for survey_id, key, number, text in rows]
+                 .where(answered).order_by(_by_code_point(Answer.text)).limit(max(limit, 1)))
+    return [text for text, _total in rows[:limit]], rows[0][1] if rows else 0
+
+
+def _by_code_point(column):
+    """The column ordered as Python orders strings, by code point: the order of their UTF-8
+    bytes, which is SQLite's own (BINARY) and PostgreSQL's "C" collation."""
+    return column.collate("C") if db.session.get_bind().dialect.name == "postgresql" else column

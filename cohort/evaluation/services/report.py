@@ -16,9 +16,9 @@ from cohort.core.timeutil import utcnow
 from cohort.evaluation.models import Survey
 from cohort.evaluation.services.counts import (
     answer_counts,
+    first_texts,
     look_back_counts,
     pair_counts,
-    texts,
 )
 from cohort.evaluation.services.surveys import (
     MIN_GROUP,
@@ -36,7 +36,9 @@ from surveys.analysis import (
 )
 from surveys.instrument import Instrument, Item
 
-__all__ = ["MIN_GROUP", "ItemFigures", "InstrumentReport", "report", "screen"]
+__all__ = ["MIN_GROUP", "TEXTS_SHOWN", "ItemFigures", "InstrumentReport", "report", "screen"]
+
+TEXTS_SHOWN = 200  # free-text answers an item shows; the CSV download has every one
 
 
 @dataclass
@@ -46,7 +48,8 @@ class ItemFigures:
     post: Distribution | None = None
     change: Paired | None = None
     agreeing: Agreement | None = None
-    texts: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # the first, in alphabetical order
+    texts_count: int = 0  # how many answered in words
 
 
 @dataclass
@@ -80,7 +83,7 @@ def screen(group: list[Survey], counts: dict[int, int]) -> tuple[list[Survey], l
     return shown, withheld
 
 
-def report(cohorts: list[Cohort]) -> list[InstrumentReport]:
+def report(cohorts: list[Cohort], texts_shown: int = TEXTS_SHOWN) -> list[InstrumentReport]:
     """One section per instrument, pooled over the cohorts given. A cohort whose anonymous
     answers to an instrument are fewer than MIN_GROUP (in either phase) is left out of its
     figures, alone or pooled, since pooling it with answers shown elsewhere would let its few
@@ -88,7 +91,8 @@ def report(cohorts: list[Cohort]) -> list[InstrumentReport]:
     its cohort's other survey of the instrument are then left out of the paired change, which
     would otherwise take in the open survey's answers. The counts still show in the response
     rate. The database counts the answers (services/counts.py): a few queries a section,
-    however many responses."""
+    however many responses. Of each free-text item the first `texts_shown` answers are
+    read."""
     by_id = {cohort.id: cohort for cohort in cohorts}
     by_key: dict[str, list[Survey]] = {}
     for cohort in cohorts:
@@ -122,7 +126,7 @@ def report(cohorts: list[Cohort]) -> list[InstrumentReport]:
         pairing = any(survey.id not in unpaired for survey in kept)
         sections.append(InstrumentReport(
             instrument_of(surveys[-1]), surveys, dict(sorted(rates.items(), reverse=True)),
-            _figures(items, kept, renamed, unpaired if pairing else None),
+            _figures(items, kept, renamed, unpaired if pairing else None, texts_shown),
             any(s.anonymous for s in surveys), not kept,
             left_out if len(by_cohort) > 1 else [], sorted(small, reverse=True),
             _not_open(surveys), withheld, bool(left_out)))
@@ -181,6 +185,12 @@ class _Keys:
     def of(self, survey_id: int, key: str) -> str:
         return self.renamed[survey_id].get(key, key)
 
+    def under(self, survey_id: int, key: str) -> set[str]:
+        """The keys a survey asked under which its answers are filed under `key`."""
+        rename = self.renamed[survey_id]
+        return {old for old, new in rename.items() if new == key} | (
+            set() if key in rename else {key})
+
     def asked(self, wanted: set[str]) -> set[str]:
         """The keys to ask the database for, to find the answers filed under `wanted`."""
         return wanted | {key for rename in self.renamed.values()
@@ -188,7 +198,7 @@ class _Keys:
 
 
 def _figures(items: list[Item], surveys: list[Survey], renamed: dict[int, dict[str, str]],
-             unpaired: set[int] | None) -> list[ItemFigures]:
+             unpaired: set[int] | None, texts_shown: int) -> list[ItemFigures]:
     """Each item's figures from the surveys' answers, counted by the database. The change
     before and after leaves out the `unpaired` surveys (whose counterpart is withheld), and
     there is none when `unpaired` is None (every cohort's counterpart is withheld)."""
@@ -231,7 +241,7 @@ def _figures(items: list[Item], surveys: list[Survey], renamed: dict[int, dict[s
             figures[item.key].change = paired_of_counts(
                 pairs[item.key], given[item.key, "pre"] - n, given[item.key, "post"] - n)
     _looks_back(figures, by_key, keys, ids, both, spread)
-    _texts(figures, keys, ids)
+    _texts(figures, keys, ids, texts_shown)
     return list(figures.values())
 
 
@@ -276,19 +286,16 @@ def _looks_back(figures: dict[str, ItemFigures], by_key: dict[str, Item], keys: 
             sum(spread[now, "post"].values()) - n, looking_back=True)
 
 
-def _texts(figures: dict[str, ItemFigures], keys: _Keys, ids: list[int]) -> None:
-    """The free-text answers of each text item: those after the programme, then those before
-    for an item asked before only; each part sorted, not in the order given, so the order
-    cannot be matched to anything else."""
-    wanted = {key for key, f in figures.items() if f.item.type == "text"}
-    if not wanted:
-        return
-    found: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for survey_id, key, value in texts(ids, keys.asked(wanted)):
-        key = keys.of(survey_id, key)
-        if key in wanted and value:
-            found[key, keys.phase[survey_id]].append(str(value))
-    for key in wanted:
-        item = figures[key].item
-        figures[key].texts = sorted(found[key, "post"]) + (
-            sorted(found[key, "pre"]) if item.phase == "pre" else [])
+def _texts(figures: dict[str, ItemFigures], keys: _Keys, ids: list[int], shown: int) -> None:
+    """The first `shown` free-text answers of each text item, and how many there are: those
+    after the programme, then those before for an item asked before only; each part sorted,
+    not in the order given, so the order cannot be matched to anything else."""
+    for key, found in figures.items():
+        if found.item.type != "text":
+            continue
+        for phase in ("post", "pre") if found.item.phase == "pre" else ("post",):
+            where = [(survey_id, keys.under(survey_id, key)) for survey_id in ids
+                     if keys.phase[survey_id] == phase]
+            texts, count = first_texts(where, shown - len(found.texts))
+            found.texts += texts
+            found.texts_count += count
