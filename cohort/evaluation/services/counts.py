@@ -95,22 +95,26 @@ def look_back_counts(survey_ids: Collection[int], looks: Collection[str],
         .group_by(Response.survey_id, look.item_key, now.item_key, look.number, now.number))
 
 
-def first_texts(where: Collection[tuple[int, Collection[str]]],
-                limit: int) -> tuple[list[str], int]:
-    """(the first `limit` answers given in words, in the order Python sorts them, and how
-    many there are) to the items of each (survey id, item keys) of `where`; an empty answer
-    is none."""
-    if not where:
-        return [], 0
-    answered = and_(Response.submitted_at.is_not(None), Answer.text != "",
-                    or_(*[and_(Response.survey_id == survey_id, Answer.item_key.in_(keys))
-                          for survey_id, keys in where]))
-    total = select(func.count()).select_from(Response).join(
-        Answer, Answer.response_id == Response.id).where(answered).scalar_subquery()
-    rows = _rows(select(Answer.text, total).select_from(Response)
-                 .join(Answer, Answer.response_id == Response.id)
-                 .where(answered).order_by(_by_code_point(Answer.text)).limit(max(limit, 1)))
-    return [text for text, _total in rows[:limit]], rows[0][1] if rows else 0
+def first_texts(survey_ids: Collection[int], keys: Collection[str],
+                limit: int) -> list[tuple]:
+    """[(survey id, item key, answer, how many answered it in words)]: of each survey's
+    answers in words to each of the items `keys` (an empty answer is none), the first `limit`
+    in the order Python sorts them. One query for them all, whose rows are at most `limit` an
+    item a survey."""
+    if not survey_ids or not keys:
+        return []
+    each = (Response.survey_id, Answer.item_key)
+    ranked = (select(Response.survey_id, Answer.item_key, Answer.text,
+                     func.row_number().over(partition_by=each,
+                                            order_by=_by_code_point(Answer.text))
+                     .label("place"),
+                     func.count().over(partition_by=each).label("answered"))
+              .join(Answer, Answer.response_id == Response.id)
+              .where(Response.survey_id.in_(survey_ids), Response.submitted_at.is_not(None),
+                     Answer.item_key.in_(keys), Answer.text != "")
+              .subquery())
+    return _rows(select(ranked.c.survey_id, ranked.c.item_key, ranked.c.text,
+                        ranked.c.answered).where(ranked.c.place <= limit))
 
 
 def _by_code_point(column):

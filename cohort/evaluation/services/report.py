@@ -185,12 +185,6 @@ class _Keys:
     def of(self, survey_id: int, key: str) -> str:
         return self.renamed[survey_id].get(key, key)
 
-    def under(self, survey_id: int, key: str) -> set[str]:
-        """The keys a survey asked under which its answers are filed under `key`."""
-        rename = self.renamed[survey_id]
-        return {old for old, new in rename.items() if new == key} | (
-            set() if key in rename else {key})
-
     def asked(self, wanted: set[str]) -> set[str]:
         """The keys to ask the database for, to find the answers filed under `wanted`."""
         return wanted | {key for rename in self.renamed.values()
@@ -290,12 +284,19 @@ def _texts(figures: dict[str, ItemFigures], keys: _Keys, ids: list[int], shown: 
     """The first `shown` free-text answers of each text item, and how many there are: those
     after the programme, then those before for an item asked before only; each part sorted,
     not in the order given, so the order cannot be matched to anything else."""
-    for key, found in figures.items():
-        if found.item.type != "text":
-            continue
+    wanted = {key for key, found in figures.items() if found.item.type == "text"}
+    parts: dict[tuple[str, str], list[str]] = defaultdict(list)  # (key, phase): the first
+    counted: Counter = Counter()  # (key, phase): how many
+    seen = set()
+    for survey_id, key, text, answered in first_texts(ids, keys.asked(wanted), shown):
+        part = (keys.of(survey_id, key), keys.phase[survey_id])
+        if part[0] in wanted:
+            parts[part].append(text)
+            if (survey_id, key) not in seen:
+                seen.add((survey_id, key))
+                counted[part] += answered
+    for key in wanted:
+        found = figures[key]
         for phase in ("post", "pre") if found.item.phase == "pre" else ("post",):
-            where = [(survey_id, keys.under(survey_id, key)) for survey_id in ids
-                     if keys.phase[survey_id] == phase]
-            texts, count = first_texts(where, shown - len(found.texts))
-            found.texts += texts
-            found.texts_count += count
+            found.texts += sorted(parts[key, phase])[:shown - len(found.texts)]
+            found.texts_count += counted[key, phase]
