@@ -11,7 +11,7 @@ under its own items (a question asked in other words in another cohort is anothe
 
 from collections.abc import Collection
 
-from sqlalchemy import and_, case, func, literal, not_, null, or_, select, union_all
+from sqlalchemy import and_, case, func, not_, null, or_, select
 from sqlalchemy.orm import aliased
 
 from cohort.evaluation.models import Answer, Response
@@ -48,33 +48,28 @@ def answer_counts(survey_ids: Collection[int], keys: Collection[str],
             for survey_id, key, number, text, count in rows]
 
 
-def pair_counts(couples: Collection[tuple[int, int, Collection[str]]]) -> list[tuple]:
-    """[(pre survey id, post survey id, item key, answer before, answer after or None, how
-    many)] for each (pre survey id, post survey id, item keys) of `couples`: every answer to
-    those items before, with the same respondent's answer after (None where there is none).
-    One pass gives the spread before, the pairs, and how many answered before only."""
-    queries = []
-    for pre_id, post_id, keys in couples:
-        if not keys:
-            continue
-        pre, post = aliased(Response), aliased(Response)
-        before, after = aliased(Answer), aliased(Answer)
-        queries.append(
-            select(literal(pre_id), literal(post_id), before.item_key, before.number,
-                   after.number, func.count())
-            .select_from(pre)
-            .join(before, before.response_id == pre.id)
-            .outerjoin(post, and_(post.respondent == pre.respondent, post.survey_id == post_id,
-                                  post.submitted_at.is_not(None)))
-            .outerjoin(after, and_(after.response_id == post.id,
-                                   after.item_key == before.item_key,
-                                   after.item_key.in_(keys)))  # said again for the planner
-            .where(pre.survey_id == pre_id, pre.submitted_at.is_not(None),
-                   before.item_key.in_(keys))
-            .group_by(before.item_key, before.number, after.number))
-    if not queries:
+def pair_counts(couples: dict[int, int], keys: Collection[str]) -> list[tuple]:
+    """[(pre survey id, item key, answer before, answer after or None, how many)] for each
+    {pre survey id: post survey id} of `couples`: every answer to the items `keys` before,
+    with the same respondent's answer after in the survey paired with it (None where there is
+    none). One pass gives the spread before, the pairs, and how many answered before only."""
+    if not couples or not keys:
         return []
-    return _rows(union_all(*queries) if len(queries) > 1 else queries[0])
+    pre, post = aliased(Response), aliased(Response)
+    before, after = aliased(Answer), aliased(Answer)
+    return _rows(
+        select(pre.survey_id, before.item_key, before.number, after.number, func.count())
+        .select_from(pre)
+        .join(before, before.response_id == pre.id)
+        .outerjoin(post, and_(post.respondent == pre.respondent,
+                              post.survey_id == case(couples, value=pre.survey_id),
+                              post.submitted_at.is_not(None)))
+        .outerjoin(after, and_(after.response_id == post.id,
+                               after.item_key == before.item_key,
+                               after.item_key.in_(keys)))  # said again for the planner
+        .where(pre.survey_id.in_(couples), pre.submitted_at.is_not(None),
+               before.item_key.in_(keys))
+        .group_by(pre.survey_id, before.item_key, before.number, after.number))
 
 
 def look_back_counts(survey_ids: Collection[int], looks: Collection[str],

@@ -205,20 +205,26 @@ def _figures(items: list[Item], surveys: list[Survey], renamed: dict[int, dict[s
     counted = {item.key for item in items if item.type not in ("text", "multiple")}
     both = {item.key for item in items if item.phase == "both" and item.scale is not None
             } if unpaired is not None else set()
-    couples = _couples(surveys, pairing, renamed, both)
+    couples = _couples(surveys, pairing)
+    paired = keys.asked(both)
     spread: dict[tuple[str, str], Counter] = defaultdict(Counter)  # (key, phase): answers
     given: Counter = Counter()  # (key, phase): answers in the surveys that pair
     pairs: dict[str, Counter] = defaultdict(Counter)  # key: (before, after) pairs
-    for pre_id, _post_id, key, before, after, count in pair_counts(couples):
+    for pre_id, key, before, after, count in pair_counts(couples, paired):
+        if keys.of(pre_id, key) not in both:  # another survey's item under the same key
+            continue
+        # A question asked in other words after is another item: its answers do not pair.
+        same = keys.of(pre_id, key) == keys.of(couples[pre_id], key)
         key = keys.of(pre_id, key)
         spread[key, "pre"][before] += count
         given[key, "pre"] += count
-        if before is not None and after is not None:
+        if before is not None and after is not None and same:
             pairs[key][before, after] += count
     choices = {item.key for item in items if item.type == "single"}
     for survey_id, key, value, count in answer_counts(
             ids, keys.asked(counted), keys.asked(choices),
-            leaving_out=[(pre_id, paired) for pre_id, _post_id, paired in couples]):
+            leaving_out=[(pre_id, {key for key in paired if keys.of(pre_id, key) in both})
+                         for pre_id in couples]):
         key, phase = keys.of(survey_id, key), keys.phase[survey_id]
         if key in counted:
             spread[key, phase][value] += count
@@ -239,22 +245,14 @@ def _figures(items: list[Item], surveys: list[Survey], renamed: dict[int, dict[s
     return list(figures.values())
 
 
-def _couples(surveys: list[Survey], pairing: set[int], renamed: dict[int, dict[str, str]],
-             both: set[str]) -> list[tuple[int, int, set[str]]]:
-    """(pre survey id, post survey id, the keys to pair) of each cohort whose survey before
-    and survey after pair: the keys both ask under the same item asked before and after."""
+def _couples(surveys: list[Survey], pairing: set[int]) -> dict[int, int]:
+    """{pre survey id: post survey id} of each cohort whose surveys before and after pair."""
     by_cohort: dict[int, dict[str, int]] = defaultdict(dict)
     for survey in surveys:
         if survey.id in pairing:
             by_cohort[survey.cohort_id][survey.phase] = survey.id
-    couples = []
-    for phases in by_cohort.values():
-        if "pre" in phases and "post" in phases:
-            pre, post = renamed[phases["pre"]], renamed[phases["post"]]
-            couples.append((phases["pre"], phases["post"],
-                            {key for key, new in pre.items() if new in both
-                             and post.get(key) == new}))
-    return couples
+    return {phases["pre"]: phases["post"] for phases in by_cohort.values()
+            if "pre" in phases and "post" in phases}
 
 
 def _looks_back(figures: dict[str, ItemFigures], by_key: dict[str, Item], keys: _Keys,

@@ -16,7 +16,7 @@ import json
 import secrets
 from datetime import datetime
 
-from sqlalchemy import String, cast, exists, func, literal, or_, select, union_all, update
+from sqlalchemy import String, and_, cast, exists, func, literal, or_, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -316,27 +316,34 @@ def asked(survey: Survey) -> int:
 
 def submitted_and_asked(surveys: list[Survey]) -> dict[int, tuple[int, int]]:
     """{survey id: (submitted responses, how many were asked: see asked)}, counted by the
-    database in one query for them all."""
+    database in one statement for them all."""
     if not surveys:
         return {}
-    counts = []
+    ids = [survey.id for survey in surveys]
+    submitted = Response.submitted_at.is_not(None)
+    respondent = literal("m", String) + cast(Membership.id, String)
+    counts = union_all(
+        select(literal("submitted"), Response.survey_id, func.count())
+        .where(Response.survey_id.in_(ids), submitted).group_by(Response.survey_id),
+        select(literal("members"), Survey.id, func.count(Membership.id))
+        .join(Membership, and_(*asked_where(Survey)))
+        .where(Survey.id.in_(ids)).group_by(Survey.id),
+        # Named: submitted under a key none of the memberships asked has.
+        select(literal("outside"), Response.survey_id, func.count())
+        .join(Survey, Survey.id == Response.survey_id)
+        .where(Response.survey_id.in_(ids), submitted, Survey.anonymous.is_(False),
+               ~exists().where(Membership.id == Response.membership_id, *asked_where(Survey),
+                               Response.respondent == respondent))
+        .group_by(Response.survey_id))
+    found: dict[tuple[str, int], int] = {(kind, survey_id): count for kind, survey_id, count
+                                         in db.session.execute(counts)}
+    result = {}
     for survey in surveys:
-        submitted = select(func.count(Response.id)).where(
-            Response.survey_id == survey.id, Response.submitted_at.is_not(None))
-        outside = literal(0)
-        if not survey.anonymous:  # submitted under a key none of the memberships asked has
-            outside = submitted.where(~exists().where(
-                Membership.id == Response.membership_id, *asked_where(survey),
-                Response.respondent == literal("m", String) + cast(Membership.id, String))
-            ).scalar_subquery()
-        counts.append(select(literal(survey.id), submitted.scalar_subquery(),
-                             select(func.count(Membership.id)).where(*asked_where(survey))
-                             .scalar_subquery(), outside))
-    rows = {row[0]: row[1:] for row in db.session.execute(union_all(*counts))}
-    anonymous = {survey.id for survey in surveys if survey.anonymous}
-    return {survey_id: (submitted, max(members, submitted) if survey_id in anonymous
-                        else members + outside)
-            for survey_id, (submitted, members, outside) in rows.items()}
+        given = found.get(("submitted", survey.id), 0)
+        members = found.get(("members", survey.id), 0)
+        result[survey.id] = (given, max(members, given) if survey.anonymous
+                             else members + found.get(("outside", survey.id), 0))
+    return result
 
 
 def tracking(survey: Survey) -> tuple[int, int, list[Membership] | None]:
