@@ -6,12 +6,11 @@ them (`shown`, `shown_p`). NumPy is imported when a test is run, not with this m
 """
 
 import math
-import statistics
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import lru_cache
-from typing import NamedTuple
 
 from surveys.instrument import Item
 
@@ -53,20 +52,12 @@ class Agreement:
     share: float | None  # agreeing / n; None when nobody answered
 
 
-class Pair(NamedTuple):
-    # A tuple, not a dataclass: a pooled report builds one per person per item.
-    respondent: Hashable
-    pre: float
-    post: float
-    change: float  # post - pre
-
-
 @dataclass
 class Paired:
     n_pairs: int
-    pairs: list[Pair]
-    only_pre: list[Hashable]  # answered before but not after
-    only_post: list[Hashable]  # answered after but not before
+    pairs: Counter  # {(answer before, answer after): how many people gave that pair}
+    only_pre: int  # answered before but not after
+    only_post: int  # answered after but not before
     increased: int
     unchanged: int
     decreased: int
@@ -79,46 +70,83 @@ class Paired:
     caution: str | None = None  # a plain-language warning for the reader, if one is needed
     mean_pre: float | None = None
     mean_post: float | None = None
-    changes: list[float] = field(default_factory=list)
+    changes: Counter = field(default_factory=Counter)  # {after - before: how many people}
 
 
 def distribution(item: Item, values: Iterable) -> Distribution:
-    """How the answers to a scale or choice item are spread; raises ValueError for a free
-    text item or a stored value the item does not offer."""
+    """How each person's answers to a scale or choice item are spread (None for no answer, a
+    list of choices for a multiple choice item); raises ValueError for a free text item or a
+    stored value the item does not offer."""
     values = list(values)
     answered = [v for v in values if v is not None and v != []]
     skipped = len(values) - len(answered)
-    if item.type == "text":
-        raise ValueError(f"Item {item.key} is free text: it has no distribution")
     if item.type == "multiple":
-        offered = list(item.choices)
         if any(isinstance(answer, str) for answer in answered):
             raise ValueError(f"Item {item.key} takes a list of choices for each answer")
-        chosen = [choice for answer in answered for choice in answer]
-    else:
-        offered = list(item.scale) if item.scale is not None else list(item.choices)
-        chosen = answered
+        chosen = Counter(choice for answer in answered for choice in answer)
+        return _spread(item, chosen, len(answered), skipped)
+    if any(isinstance(value, bool) for value in answered):  # True would count as 1
+        raise ValueError(f"Item {item.key} does not offer the answer True or False")
+    return distribution_of_counts(item, Counter(answered), skipped)
+
+
+def distribution_of_counts(item: Item, counts: Mapping, skipped: int = 0) -> Distribution:
+    """The same from how many gave each answer ({value: count}, a database's GROUP BY) of a
+    scale or single choice item; the mean and median are those of the answers one by one."""
+    if item.type == "multiple":
+        raise ValueError(f"Item {item.key} takes a list of choices for each answer")
+    counts = {value: count for value, count in counts.items() if count}
+    result = _spread(item, counts, sum(counts.values()), skipped)
+    if item.scale is not None and result.n:
+        result.mean = _mean(counts, result.n)
+        result.median = float(_median(counts, result.n))
+    return result
+
+
+def _spread(item: Item, chosen: Mapping, n: int, skipped: int) -> Distribution:
+    if item.type == "text":
+        raise ValueError(f"Item {item.key} is free text: it has no distribution")
+    offered = list(item.scale) if item.scale is not None else list(item.choices)
     counts = dict.fromkeys(offered, 0)
-    for value in chosen:
+    for value, count in chosen.items():
         if value not in counts or isinstance(value, bool):
             raise ValueError(f"Item {item.key} does not offer the answer {value!r}")
-        counts[value] += 1
-    result = Distribution(item.key, [Point(v, item.label(v) if item.scale else str(v), c)
-                                     for v, c in counts.items()], len(answered), skipped)
-    if item.scale is not None and answered:
-        result.mean = statistics.fmean(answered)
-        result.median = float(statistics.median(answered))
-    return result
+        counts[value] += count
+    return Distribution(item.key, [Point(v, item.label(v) if item.scale else str(v), c)
+                                   for v, c in counts.items()], n, skipped)
+
+
+def _mean(counts: Mapping, n: int) -> float:
+    """The mean of `n` values given as {value: count}: the same float as statistics.fmean of
+    them one by one (their exact sum, rounded once, then divided by n)."""
+    return float(sum(Fraction(value) * count for value, count in counts.items())) / n
+
+
+def _median(counts: Mapping, n: int):
+    """The median of `n` values given as {value: count}, as statistics.median of them one by
+    one: the middle value, or the mean of the two middle ones."""
+    middle, seen, low = n // 2, 0, None
+    for value in sorted(counts):
+        seen += counts[value]
+        if low is None and seen > middle - 1:
+            low = value
+        if seen > middle:
+            return value if n % 2 else (low + value) / 2
+    raise ValueError("no values")
 
 
 def share_agreeing(values: Iterable[int | None]) -> Agreement:
     """The answers to an agreement item (1-5) counted as agreeing (4 or 5), neutral (3) and
     disagreeing (1 or 2); unanswered (None) ones are left out."""
-    answered = [v for v in values if v is not None]
-    agreeing = sum(v in AGREEING for v in answered)
-    neutral = sum(v == NEUTRAL for v in answered)
-    return Agreement(len(answered), agreeing, neutral, len(answered) - agreeing - neutral,
-                     agreeing / len(answered) if answered else None)
+    return share_agreeing_of_counts(Counter(v for v in values if v is not None))
+
+
+def share_agreeing_of_counts(counts: Mapping[int, int]) -> Agreement:
+    """The same from how many gave each answer ({value: count})."""
+    n = sum(counts.values())
+    agreeing = sum(count for value, count in counts.items() if value in AGREEING)
+    neutral = sum(count for value, count in counts.items() if value == NEUTRAL)
+    return Agreement(n, agreeing, neutral, n - agreeing - neutral, agreeing / n if n else None)
 
 
 def smallest_p(changes: int) -> float:
@@ -128,10 +156,10 @@ def smallest_p(changes: int) -> float:
     return math.ldexp(1.0, 1 - changes) if changes else 1.0
 
 
-def _caution(n: int, changes: list[float], looking_back: bool = False) -> str | None:
+def _caution(n: int, moved: int, looking_back: bool = False) -> str | None:
     """A plain-language caution where the pairs cannot show a change, or no test of them can
-    reach p < 0.05: counted on the answers that changed, since unchanged answers have no sign.
-    `looking_back` words it for two questions of one survey rather than two surveys."""
+    reach p < 0.05: counted on the `moved` answers that changed, since unchanged answers have
+    no sign. `looking_back` words it for two questions of one survey rather than two surveys."""
     if looking_back:
         both, one, same = ("both about now and, looking back, about the start",
                            "both about now and about the start",
@@ -146,7 +174,6 @@ def _caution(n: int, changes: list[float], looking_back: bool = False) -> str | 
     if n == 1:
         return (f"Only one person answered {one}: their change is shown, but one answer cannot "
                 "show a change across the cohort, so there is no test.")
-    moved = sum(change != 0 for change in changes)
     if moved == 0:
         return f"No change: {same}, so there is nothing to test."
     if smallest_p(moved) >= 0.05:
@@ -162,19 +189,22 @@ def _caution(n: int, changes: list[float], looking_back: bool = False) -> str | 
     return None
 
 
-def caution_looking_back(n: int, changes: list[float]) -> str | None:
-    """The caution for pairs within one survey: an answer about now and a look back at the
-    start."""
-    return _caution(n, changes, looking_back=True)
+def caution_looking_back(n: int, moved: int) -> str | None:
+    """The caution for `n` pairs within one survey, `moved` of them changed: an answer about
+    now and a look back at the start."""
+    return _caution(n, moved, looking_back=True)
 
 
-def _wilcoxon(changes: list[float]) -> tuple[float, float, str, float]:
-    """(statistic, two-sided p, method, signed z) for the changes, which are not all zero."""
+def _wilcoxon(changes: Mapping[float, int]) -> tuple[float, float, str, float]:
+    """(statistic, two-sided p, method, signed z) for the changes ({change: how many}), which
+    are not all zero."""
     # The test depends on the changes and not their order, so a report shown again with the
     # same answers reuses the result: the key is the multiset of changes, (change, count)
     # pairs, which on an answer scale has a few entries however many people answered. A key
     # of many distinct changes (decimals) is not kept, since it would fill the memory.
-    rounded = Counter(round(change, 9) + 0.0 for change in changes)  # + 0.0: -0.0 is 0.0
+    rounded: Counter = Counter()
+    for change, count in changes.items():
+        rounded[round(change, 9) + 0.0] += count  # + 0.0: -0.0 is 0.0
     key = tuple(sorted(rounded.items()))
     return _wilcoxon_of(key) if len(key) <= KEPT_UP_TO else _wilcoxon_of.__wrapped__(key)
 
@@ -277,13 +307,26 @@ def _lower_tail(groups: list[list[int]], limit: int) -> float:
 
 def paired(pre: Mapping[Hashable, float | None],
            post: Mapping[Hashable, float | None]) -> Paired:
-    """Each respondent's change from pre to post, and whether the cohort's change is more
-    than chance, by the Wilcoxon signed-rank test.
+    """Each respondent's change from pre to post ({respondent: answer}), and whether the
+    cohort's change is more than chance: `paired_of_counts` of their pairs. Only respondents
+    with an answer (not None) at both times are paired; the others are counted as unpaired."""
+    both = [key for key in pre if pre[key] is not None and post.get(key) is not None]
+    return paired_of_counts(
+        Counter((pre[key], post[key]) for key in both),
+        only_pre=sum(1 for key in pre if pre[key] is not None and post.get(key) is None),
+        only_post=sum(1 for key in post if post[key] is not None and pre.get(key) is None))
 
-    Only respondents with an answer (not None) at both times are paired; the others are
-    listed as unpaired. Zero changes are kept (Pratt): they take part in ranking and their
-    ranks are then dropped, so a cohort where most people stayed put is not read as one
-    where everyone moved.
+
+def paired_of_counts(pairs: Mapping[tuple[float, float], int], only_pre: int = 0,
+                     only_post: int = 0, looking_back: bool = False) -> Paired:
+    """The change from pre to post of the people who answered both times, given as how many
+    gave each (answer before, answer after) pair (a database's GROUP BY), and whether the
+    cohort's change is more than chance, by the Wilcoxon signed-rank test. `only_pre` and
+    `only_post` count the people who answered one time only; `looking_back`: the pairs are
+    two answers of one survey, about the start and about now, and the caution says so.
+
+    Zero changes are kept (Pratt): they take part in ranking and their ranks are then dropped,
+    so a cohort where most people stayed put is not read as one where everyone moved.
 
     The p-value is exact: the chance, if the programme made no difference, of a rank sum at
     least as far from its middle as the one observed, counted over every one of the 2**m
@@ -302,24 +345,33 @@ def paired(pre: Mapping[Hashable, float | None],
     also warns when there are too few non-zero changes for any result to reach p < 0.05
     (fewer than six: `smallest_p`), however many pairs there are.
     """
-    both = [key for key in pre if pre[key] is not None and post.get(key) is not None]
-    pairs = [Pair(key, pre[key], post[key], post[key] - pre[key]) for key in both]
-    changes = [pair.change for pair in pairs]
+    pairs = Counter({pair: count for pair, count in pairs.items() if count})
+    n = sum(pairs.values())
+    changes: Counter = Counter()
+    for (before, after), count in pairs.items():
+        changes[after - before] += count
+    increased = sum(count for change, count in changes.items() if change > 0)
+    decreased = sum(count for change, count in changes.items() if change < 0)
     result = Paired(
-        n_pairs=len(pairs), pairs=pairs,
-        only_pre=[key for key in pre if pre[key] is not None and post.get(key) is None],
-        only_post=[key for key in post if post[key] is not None and pre.get(key) is None],
-        increased=sum(c > 0 for c in changes), unchanged=sum(c == 0 for c in changes),
-        decreased=sum(c < 0 for c in changes),
-        median_change=float(statistics.median(changes)) if changes else None,
-        caution=_caution(len(pairs), changes), changes=changes,
-        mean_pre=statistics.fmean(p.pre for p in pairs) if pairs else None,
-        mean_post=statistics.fmean(p.post for p in pairs) if pairs else None)
-    if len(pairs) < 2 or not any(changes):
+        n_pairs=n, pairs=pairs, only_pre=only_pre, only_post=only_post,
+        increased=increased, unchanged=n - increased - decreased, decreased=decreased,
+        median_change=float(_median(changes, n)) if n else None,
+        caution=_caution(n, increased + decreased, looking_back), changes=changes,
+        mean_pre=_mean(_sides(pairs, 0), n) if n else None,
+        mean_post=_mean(_sides(pairs, 1), n) if n else None)
+    if n < 2 or not increased + decreased:
         return result
     result.statistic, result.p_value, result.method, result.z = _wilcoxon(changes)
-    result.effect_size = result.z / math.sqrt(len(pairs))
+    result.effect_size = result.z / math.sqrt(n)
     return result
+
+
+def _sides(pairs: Mapping[tuple, int], side: int) -> Counter:
+    """{answer: count} of one side (0 before, 1 after) of the pairs."""
+    counted: Counter = Counter()
+    for pair, count in pairs.items():
+        counted[pair[side]] += count
+    return counted
 
 
 def shown(value: float | None, places: int = 1) -> str:

@@ -1,8 +1,20 @@
 """How the answers to an item are spread, the share agreeing, and figures rounded for display."""
 
+import random
+import statistics
+from collections import Counter
+
 import pytest
 
-from surveys.analysis import distribution, share_agreeing, shown, shown_p, shown_share
+from surveys.analysis import (
+    distribution,
+    distribution_of_counts,
+    share_agreeing,
+    share_agreeing_of_counts,
+    shown,
+    shown_p,
+    shown_share,
+)
 from surveys.instrument import AGREEMENT, Item, shipped
 
 
@@ -70,3 +82,28 @@ def test_figures_are_kept_whole_and_rounded_only_for_display():
     assert shown(None) == "–" and shown(1.0, 2) == "1.00"
     assert shown_p(0.041259765625) == "p = 0.041" and shown_p(0.0004) == "p < 0.001"
     assert shown_p(None) == "no test"
+
+
+def test_counts_give_the_figures_of_the_answers_one_by_one():
+    # A database's GROUP BY gives how many gave each answer: the mean and median are exactly
+    # those of the answers one by one, odd and even counts, one answer and many.
+    chance = random.Random(22)
+    rating = item("overall-experience")
+    for size in [1, 2, 3, 4, *(chance.randint(5, 3000) for _ in range(60))]:
+        answers = [chance.choice(rating.scale) for _ in range(size)]
+        counted = distribution_of_counts(rating, Counter(answers))
+        assert counted == distribution(rating, answers)
+        assert (counted.mean, counted.median) == (statistics.fmean(answers),
+                                                  float(statistics.median(answers)))
+        agreement = [chance.randint(1, 5) for _ in range(size)]
+        assert share_agreeing_of_counts(Counter(agreement)) == share_agreeing(agreement)
+
+
+def test_counts_of_an_answer_not_offered_or_of_a_multiple_choice_are_refused():
+    with pytest.raises(ValueError, match="does not offer the answer 11"):
+        distribution_of_counts(item("overall-experience"), {10: 2, 11: 1})
+    several = Item("areas", "Areas", "multiple", choices=("Data", "Evidence"))
+    with pytest.raises(ValueError, match="a list of choices for each answer"):
+        distribution_of_counts(several, {"Data": 1})
+    with pytest.raises(ValueError, match="does not offer the answer True"):
+        distribution(item("able-to-connect"), [1, True])

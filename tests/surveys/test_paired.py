@@ -3,11 +3,14 @@ hand-worked figures and a textbook example, and the cautions a small cohort need
 
 import itertools
 import math
+import random
+import statistics
+from collections import Counter
 
 import pytest
 from scipy import stats
 
-from surveys.analysis import paired, smallest_p
+from surveys.analysis import paired, paired_of_counts, smallest_p
 
 # Darwin's cross- and self-fertilised maize, as differences, in Wilcoxon (1945) and in SciPy's
 # documentation of wilcoxon: W = 24, exact two-sided p = 0.041259765625.
@@ -55,7 +58,7 @@ def test_ties_and_a_zero_worked_by_hand():
     # Only "all up" reaches 27, with the zero either sign: 2 of 128 patterns, doubled.
     result = paired({"a": 1, "b": 2, "c": 3, "d": 2, "e": 1, "f": 1, "g": 2},
                     {"a": 3, "b": 4, "c": 3, "d": 4, "e": 2, "f": 3, "g": 5})
-    assert result.changes == [2, 2, 0, 2, 1, 2, 3]
+    assert result.changes == Counter({2: 4, 0: 1, 1: 1, 3: 1})
     assert (result.increased, result.unchanged, result.decreased) == (6, 1, 0)
     assert result.median_change == 2
     assert result.statistic == 0
@@ -65,7 +68,7 @@ def test_ties_and_a_zero_worked_by_hand():
     # / 24 = 33.5 (ties of 2 corrected, the zero left out of the tie correction).
     assert result.z == pytest.approx((27 - 13.5) / math.sqrt(33.5))
     assert result.effect_size == pytest.approx(result.z / math.sqrt(7))
-    assert result.p_value == pytest.approx(exact_two_sided_p(result.changes))
+    assert result.p_value == pytest.approx(exact_two_sided_p([2, 2, 0, 2, 1, 2, 3]))
     assert (result.mean_pre, result.mean_post) == (pytest.approx(12 / 7), pytest.approx(24 / 7))
 
 
@@ -116,15 +119,15 @@ def test_all_changes_zero_means_no_test_and_says_no_change():
 
 def test_one_pair_is_shown_but_not_tested():
     result = paired({"a": 2}, {"a": 5})
-    assert result.n_pairs == 1 and result.changes == [3] and result.median_change == 3
+    assert result.n_pairs == 1 and result.changes == {3: 1} and result.median_change == 3
     assert result.p_value is None and result.statistic is None
     assert "Only one person" in result.caution
 
 
 def test_no_pairs():
     result = paired({"a": 2, "b": None}, {"c": 4})
-    assert result.n_pairs == 0 and result.pairs == [] and result.median_change is None
-    assert result.only_pre == ["a"] and result.only_post == ["c"]
+    assert result.n_pairs == 0 and result.pairs == {} and result.median_change is None
+    assert result.only_pre == 1 and result.only_post == 1
     assert result.p_value is None and result.mean_pre is None
     assert result.caution.startswith("Nobody answered both")
     assert paired({}, {}).caution.startswith("Nobody answered both")
@@ -135,8 +138,10 @@ def test_a_missing_post_answer_leaves_that_person_unpaired():
     post = {"a": 3, "b": 4, "c": None, "d": 5, "e": 2, "f": 5, "g": 4, "h": 5}
     result = paired(pre, post)
     assert result.n_pairs == 6
-    assert [pair.respondent for pair in result.pairs] == ["a", "b", "d", "e", "f", "g"]
-    assert result.only_pre == ["c"] and result.only_post == ["h"]
+    # a, b, d, e, f and g pair; c answered only before and h only after
+    assert result.pairs == Counter({(1, 3): 1, (2, 4): 1, (3, 5): 1, (1, 2): 1, (2, 5): 1,
+                                    (1, 4): 1})
+    assert result.only_pre == 1 and result.only_post == 1
     expected = stats.wilcoxon([2, 2, 2, 1, 3, 3], zero_method="pratt")
     assert result.p_value == pytest.approx(expected.pvalue)
     assert result.caution is None
@@ -193,3 +198,32 @@ def test_a_sample_is_tested_once_and_one_of_many_distinct_changes_is_not_kept():
     assert _wilcoxon_of.cache_info().currsize == 2
     spread = paired(dict.fromkeys(range(200), 0), {n: n / 7 - 10 for n in range(200)})
     assert spread.p_value is not None and _wilcoxon_of.cache_info().currsize == 2
+
+
+def test_counted_pairs_give_the_figures_of_the_people_one_by_one():
+    # How many gave each (before, after) pair, as a database counts them, against each
+    # person's change by hand: decimals included, so the means are those of the answers one
+    # by one, not of rounded products.
+    chance = random.Random(22)
+    for size in [1, 2, 3, *(chance.randint(4, 400) for _ in range(40))]:
+        scale = [0.1, 0.2, 0.7, 1.3, 2.5] if size % 2 else [1, 2, 3, 4, 5]
+        before = [chance.choice(scale) for _ in range(size)]
+        after = [chance.choice(scale) for _ in range(size)]
+        changes = [b - a for a, b in zip(before, after, strict=True)]
+        result = paired_of_counts(Counter(zip(before, after, strict=True)), 3, 4)
+        assert (result.n_pairs, result.only_pre, result.only_post) == (size, 3, 4)
+        assert result.changes == Counter(changes)
+        assert result.median_change == float(statistics.median(changes))
+        assert result.mean_pre == statistics.fmean(before)
+        assert result.mean_post == statistics.fmean(after)
+        assert (result.increased, result.unchanged, result.decreased) == (
+            sum(c > 0 for c in changes), sum(c == 0 for c in changes),
+            sum(c < 0 for c in changes))
+        one_by_one = paired(dict(enumerate(before)), dict(enumerate(after)))
+        assert (result.statistic, result.p_value, result.z, result.caution) == (
+            one_by_one.statistic, one_by_one.p_value, one_by_one.z, one_by_one.caution)
+        if size > 1 and any(changes):
+            expected = stats.wilcoxon([round(c, 9) for c in changes], zero_method="pratt",
+                                      method="approx")  # decimals tied as paired ties them
+            assert result.statistic == pytest.approx(expected.statistic)
+            assert abs(result.z) == pytest.approx(abs(expected.zstatistic))

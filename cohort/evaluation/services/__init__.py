@@ -4,6 +4,7 @@ evaluator's figures (the analysis itself is in surveys/, which knows no Flask)."
 from cohort.evaluation.services.errors import EvaluationError
 from cohort.evaluation.services.report import (
     MIN_GROUP,
+    TEXTS_SHOWN,
     InstrumentReport,
     ItemFigures,
     report,
@@ -12,7 +13,6 @@ from cohort.evaluation.services.report import (
 from cohort.evaluation.services.surveys import (
     RESPONDENT_ROLES,
     announce_open_surveys,
-    answers_of,
     asked,
     asked_where,
     attach_survey,
@@ -27,14 +27,15 @@ from cohort.evaluation.services.surveys import (
     response_of,
     save_answers,
     started_count,
+    submitted_and_asked,
     surveys_of,
     tracking,
 )
 
 __all__ = [
-    "announce_open_surveys", "answers_of", "asked", "asked_where", "attach_survey", "change_dates", "eligible",
+    "announce_open_surveys", "asked", "asked_where", "attach_survey", "change_dates", "eligible",
     "EvaluationError", "instrument_of", "InstrumentReport", "is_open", "ItemFigures",
-    "MIN_GROUP", "pseudonym_key", "remove_survey", "report", "respondent_key",
+    "MIN_GROUP", "TEXTS_SHOWN", "pseudonym_key", "remove_survey", "report", "respondent_key",
     "respondent_keys", "RESPONDENT_ROLES", "response_of", "save_answers", "screen",
-    "started_count", "surveys_of", "tracking",
+    "started_count", "submitted_and_asked", "surveys_of", "tracking",
 ]

@@ -16,7 +16,7 @@ import json
 import secrets
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import String, and_, cast, exists, func, literal, or_, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -42,7 +42,8 @@ from surveys.instrument import (
 __all__ = ["RESPONDENT_ROLES", "attach_survey", "change_dates",
            "remove_survey", "started_count", "surveys_of",
            "instrument_of", "is_open", "respondent_key", "respondent_keys", "response_of",
-           "save_answers", "eligible", "asked", "asked_where", "tracking", "answers_of", "pseudonym_key"]
+           "save_answers", "eligible", "asked", "asked_where", "submitted_and_asked", "tracking",
+           "pseudonym_key"]
 
 # The evaluation asks the programme's participants: each place's holder (as the report
 # counted ten responses from ten councils); team members do not answer for the place.
@@ -304,40 +305,55 @@ def asked_where(survey) -> tuple:
                 Membership.left_at > survey.opens_at))
 
 
-def asked(survey: Survey, submitted) -> int:
+def asked(survey: Survey) -> int:
     """How many were asked: every participant of the cohort while the survey was open (who
     joined before it closed and had not left before it opened), so a handed-over place counts
     each holder and a survey's count stops moving once it has closed. It depends on nobody's
     answer, so in an anonymous survey it tells nothing of who answered; a named survey adds
-    anyone who submitted outside those dates. `submitted`: the submitted respondent keys."""
-    rows = db.session.execute(select(Membership.id, Membership.user_id).where(
-        *asked_where(survey))).tuples().all()
-    if survey.anonymous:
-        return max(len(rows), len(submitted))
-    key = _keys_for(survey)
-    return len({key(membership_id, user_id) for membership_id, user_id in rows} | set(submitted))
+    anyone who submitted outside those dates."""
+    return submitted_and_asked([survey])[survey.id][1]
+
+
+def submitted_and_asked(surveys: list[Survey]) -> dict[int, tuple[int, int]]:
+    """{survey id: (submitted responses, how many were asked: see asked)}, counted by the
+    database in one statement for them all."""
+    if not surveys:
+        return {}
+    ids = [survey.id for survey in surveys]
+    submitted = Response.submitted_at.is_not(None)
+    respondent = literal("m", String) + cast(Membership.id, String)
+    counts = union_all(
+        select(literal("submitted"), Response.survey_id, func.count())
+        .where(Response.survey_id.in_(ids), submitted).group_by(Response.survey_id),
+        select(literal("members"), Survey.id, func.count(Membership.id))
+        .join(Membership, and_(*asked_where(Survey)))
+        .where(Survey.id.in_(ids)).group_by(Survey.id),
+        # Named: submitted under a key none of the memberships asked has.
+        select(literal("outside"), Response.survey_id, func.count())
+        .join(Survey, Survey.id == Response.survey_id)
+        .where(Response.survey_id.in_(ids), submitted, Survey.anonymous.is_(False),
+               ~exists().where(Membership.id == Response.membership_id, *asked_where(Survey),
+                               Response.respondent == respondent))
+        .group_by(Response.survey_id))
+    found: dict[tuple[str, int], int] = {(kind, survey_id): count for kind, survey_id, count
+                                         in db.session.execute(counts)}
+    result = {}
+    for survey in surveys:
+        given = found.get(("submitted", survey.id), 0)
+        members = found.get(("members", survey.id), 0)
+        result[survey.id] = (given, max(members, given) if survey.anonymous
+                             else members + found.get(("outside", survey.id), 0))
+    return result
 
 
 def tracking(survey: Survey) -> tuple[int, int, list[Membership] | None]:
     """(how many were asked, how many have submitted, who has not: named surveys only)."""
+    if survey.anonymous:
+        submitted_count, total = submitted_and_asked([survey])[survey.id]
+        return total, submitted_count, None
     submitted = set(db.session.execute(select(Response.respondent).where(
         Response.survey_id == survey.id, Response.submitted_at.is_not(None))).scalars())
-    total = asked(survey, submitted)
-    if survey.anonymous:
-        return total, len(submitted), None
+    total = asked(survey)
     people = eligible(db.session.get(Cohort, survey.cohort_id))
     return total, len(submitted), [m for m in people
                                    if respondent_key(survey, m) not in submitted]
-
-
-def answers_of(survey: Survey) -> dict[str, dict[str, object]]:
-    """{respondent: {item key: value}} of the submitted responses: one query for them all."""
-    # Through the connection, not the ORM session: plain rows, no identity map to fill, which
-    # is most of the time of a report pooled over many answers.
-    rows = db.session.connection().execute(select(Response.respondent, Answer.item_key,
-                                                  Answer.number, Answer.text).join(Answer).where(
-        Response.survey_id == survey.id, Response.submitted_at.is_not(None))).all()
-    found: dict[str, dict[str, object]] = {}
-    for respondent, key, number, value in rows:
-        found.setdefault(respondent, {})[key] = number if number is not None else value
-    return found

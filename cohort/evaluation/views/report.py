@@ -16,7 +16,7 @@ from cohort.core.guard import guard
 from cohort.core.timeutil import utcnow
 from cohort.evaluation import charts, services
 from cohort.evaluation.permissions import READERS, can_view_evaluation
-from cohort.evaluation.services import MIN_GROUP, InstrumentReport
+from cohort.evaluation.services import MIN_GROUP, TEXTS_SHOWN, InstrumentReport
 from cohort.evaluation.services.export import (
     evaluation_codebook,
     export_answers,
@@ -29,7 +29,6 @@ from surveys.instrument import KNOWLEDGE, Item
 
 MAX_POOLED = 20
 MAX_NOTED = 3  # entries of ?cohorts= named one by one when they are not cohort numbers
-TEXTS_SHOWN = 200  # free-text answers an item shows; the CSV has every one
 PHASES = {"pre": "before the programme", "post": "after the programme"}
 WHEN = {"pre": "Before", "post": "After"}
 AXES = {"agreement": "Answer", "knowledge": "Knowledge", "rating_0_10": "Rating",
@@ -193,7 +192,7 @@ def _overview(section: InstrumentReport) -> list[dict]:
 
 def _context(cohort) -> dict:
     cohorts, notes = _cohorts(cohort)
-    sections = services.report(cohorts)
+    sections = services.report(cohorts, TEXTS_SHOWN)
     return {
         "cohort": cohorts[0], "cohorts": cohorts, "notes": notes, "sections": sections,
         "charts": [_item_charts(s) if not s.suppressed else {}
