@@ -243,7 +243,9 @@ def parse_wrk(output: str) -> dict:
 
 def run_wrk(wrk: str, url: str, cookie: str | None, seconds: int, connections: int) -> dict:
     """Run wrk against URL for SECONDS and return its parsed figures."""
-    command = [wrk, f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    # A slow page is measured, not dropped: wrk gives up on a request after 2 s by default.
+    command = [wrk, f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency",
+               "--timeout", "60s"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     result = subprocess.run([*command, url], capture_output=True, text=True,

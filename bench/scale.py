@@ -16,7 +16,8 @@ large data, page after page, so that a drift in the machine's speed moves all th
 Markdown table: per page, requests per second and the 50th and 99th percentile latency on
 each data set, the large data's throughput as a share of the demo's and its p99 as a multiple
 of the demo's, each one's share of the hello world timed just before it, and the SQL
-statements one GET runs on each (counted in-process with the test client). Never passes or
+statements one GET runs on each and the median time of --runs GETs (in-process with the
+test client: no network and one at a time, so steadier than wrk on a shared machine). Never passes or
 fails: the figures are for reading and comparing. Needs wrk (`apt-get install -y wrk`).
 """
 
@@ -24,6 +25,7 @@ import argparse
 import importlib.metadata
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -189,6 +191,32 @@ def measure(args, wrk: str, folder: Path, urls: dict[str, str], password: str):
             stop(server)
 
 
+def in_process(env: dict[str, str], password: str, pages, runs: int) -> dict[str, float]:
+    """The median time of `runs` GETs of each page through the test client (no network, no
+    concurrency): steadier than wrk on a shared machine, for comparing the two data sets."""
+    os.environ.update(env)
+    from floor import csrf_token
+
+    from cohort import create_app
+
+    app = create_app()
+    clients, times = {}, {}
+    for label, path, who in pages:
+        if who not in clients:
+            clients[who] = app.test_client()
+            token = csrf_token(clients[who].get("/login").get_data(as_text=True))
+            clients[who].post("/login", data={"csrf_token": token, "email": who,
+                                               "password": password})
+        clients[who].get(path)
+        samples = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            clients[who].get(path)
+            samples.append((time.perf_counter() - started) * 1000)
+        times[label] = statistics.median(samples)
+    return times
+
+
 def fmt(value, pattern: str, suffix: str = "") -> str:
     return "-" if value is None else format(value, pattern) + suffix
 
@@ -196,7 +224,7 @@ def fmt(value, pattern: str, suffix: str = "") -> str:
 def table(rows: list[dict]) -> list[str]:
     header = ["page", "demo req/s", "demo p50/p99 ms", "large req/s", "large p50/p99 ms",
               "large/demo req/s", "large/demo p99", "demo, large: share of floor",
-              "queries demo -> large"]
+              "queries demo -> large", "in-process ms demo -> large"]
     cells = []
     for row in rows:
         demo, large, floor = row["demo"], row["large"], row["floor"]
@@ -213,7 +241,8 @@ def table(rows: list[dict]) -> list[str]:
             fmt(large["rps"], ".0f"), f"{fmt(large['p50'], '.0f')} / {fmt(large['p99'], '.0f')}",
             fmt(ratio * 100 if ratio else None, ".0f", "%"), fmt(p99, ".2f", "x"),
             f"{fmt(share(demo), '.1f', '%')}, {fmt(share(large), '.1f', '%')}",
-            f"{demo['queries']} -> {large['queries']}"])
+            f"{demo['queries']} -> {large['queries']}",
+            f"{fmt(demo.get('ms'), '.1f')} -> {fmt(large.get('ms'), '.1f')}"])
     widths = [max(len(line[i]) for line in [header, *cells]) for i in range(len(header))]
 
     def line(values):
@@ -234,6 +263,7 @@ def main() -> None:
     parser.add_argument("--folder", default=None, help="where SQLite files are kept (--reuse)")
     parser.add_argument("--scale", type=float, default=1.0, help="of the large data set")
     parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--runs", type=int, default=15, help="in-process GETs a page")
     parser.add_argument("--markdown", action="store_true", help="print the table alone")
     args = parser.parse_args()
     wrk = find_tools()
@@ -249,6 +279,12 @@ def main() -> None:
             counts = count_queries({**envs[kind], "REQUEST_LOG": "0"}, password, pages[kind])
             for row, (label, _, _) in zip(rows, pages[kind], strict=True):
                 row[kind]["queries"] = counts.get(label, "-")
+        say("timing in-process")
+        for kind in ("demo", "large"):
+            times = in_process({**envs[kind], "REQUEST_LOG": "0"}, password, pages[kind],
+                               args.runs)
+            for row, (label, _, _) in zip(rows, pages[kind], strict=True):
+                row[kind]["ms"] = times[label]
     finally:
         if not args.folder:
             shutil.rmtree(folder, ignore_errors=True)
