@@ -1,20 +1,25 @@
-"""Time the evaluator's report as its responses grow: none, 10, 1,000 and 100,000.
+"""Time the evaluator's report as its responses grow: none, 10, 1,000, 100,000 and 200,000,
+in one cohort or pooled over several.
 
-    .venv/bin/python bench/report.py [--runs 5] [--sizes 0,10,1000,100000] [--database-url URL]
+    .venv/bin/python bench/report.py [--runs 5] [--sizes 0,10,1000,100000,200000] [--cohorts 1]
+        [--database-url URL]
 
-Builds, in a fresh database (a temporary SQLite file by default), one cohort per size with a
-session and its learning objectives, the knowledge survey given before and after the programme
-and the programme evaluation after it, all named. A size's responses are all submitted: two
-fifths answer the knowledge survey before and two fifths after (the same people, so their
-answers pair), one fifth the programme evaluation (with free-text advice); answers are drawn
-at random with a fixed seed, knowledge rising a little on average. Rows are written in bulk,
-not through the forms: the figures are for the report, not for answering.
+Builds, in a fresh database (a temporary SQLite file by default), for each size `--cohorts`
+cohorts sharing its responses, each with a session and its learning objectives, the knowledge
+survey given before and after the programme and the programme evaluation after it, all named.
+A size's responses are all submitted: two fifths answer the knowledge survey before and two
+fifths after (the same people, so their answers pair), one fifth the programme evaluation
+(with free-text advice); answers are drawn at random with a fixed seed, knowledge rising a
+little on average. Rows are written in bulk, not through the forms: the figures are for the
+report, not for answering. On PostgreSQL the tables' statistics are then gathered (ANALYZE),
+as autovacuum would soon after such a load: without them its planner takes them for empty.
 
-Prints, per size, the median time of the report's figures (`evaluation.services.report`), of a
-GET of the report page by the evaluator (test client, no network; charts are cached by their
+Prints, per size, the median time of the report's figures (`evaluation.services.report` of the
+size's cohorts), of a GET of the report page by the evaluator (test client, no network; with
+several cohorts, the first pooling the others with `?cohorts=`; charts are cached by their
 figures, so the first view, which draws them, is timed apart), of the CSV download, the SQL
-statements the page runs, and each median as a multiple of the empty report's. Never passes or
-fails: the figures are for reading and comparing.
+statements the page runs, and each median as a multiple of the smallest size's. Never passes
+or fails: the figures are for reading and comparing.
 """
 
 import argparse
@@ -33,6 +38,7 @@ from fresh import fresh_app  # noqa: E402
 from sqlalchemy import event, insert, select  # noqa: E402
 
 from cohort.core.database import commit  # noqa: E402
+from cohort.evaluation.views.report import MAX_POOLED  # noqa: E402
 from cohort.extensions import db  # noqa: E402
 from config import TestingConfig  # noqa: E402
 
@@ -107,7 +113,8 @@ def _draw(phase: str, seed: int):
     return draw
 
 
-def build(url: str, sizes: list[int]):
+def build(url: str, sizes: list[int], pooled: int = 1):
+    """The app, and for each size the ids of the `pooled` cohorts that share its responses."""
     app = fresh_app(TestingConfig, url)
     with app.app_context():
         from cohort.accounts.models import User
@@ -122,24 +129,33 @@ def build(url: str, sizes: list[int]):
         cohorts = {}
         opens = datetime.now(UTC) - timedelta(days=30)
         for size in sizes:
-            cohort = create_cohort(None, f"Cohort of {size:,} responses", status="running")
-            db.session.add(Membership(cohort=cohort, user=evaluator, role="evaluator"))
-            add_session(None, cohort, "Workshop 1", "workshop", opens + timedelta(days=3), 210,
-                        objectives=["Understand wellbeing and its drivers",
-                                    "Measure wellbeing locally", "Apply the evidence"],
-                        outside_dates_ok=True)
-            pre, post, programme = (
-                attach_survey(None, cohort, key, phase, opens, opens + timedelta(days=60),
-                              False)
-                for key, phase in (("knowledge", "pre"), ("knowledge", "post"),
-                                   ("programme-evaluation", "post")))
-            knowledge, evaluated = size * 2 // 5, size - 2 * (size * 2 // 5)
-            members = _people(cohort, max(knowledge, evaluated), f"c{size}")
-            _answers(pre, members[:knowledge], _draw("pre", size))
-            _answers(post, members[:knowledge], _draw("post", size + 1))
-            _answers(programme, members[:evaluated], _draw("post", size + 2))
-            commit()
-            cohorts[size] = cohort.id
+            cohorts[size] = []
+            for part in range(pooled):
+                share = size // pooled + (part < size % pooled)
+                title = f"Cohort of {size:,} responses" + (f", part {part + 1}" if pooled > 1
+                                                           else "")
+                cohort = create_cohort(None, title, status="running")
+                db.session.add(Membership(cohort=cohort, user=evaluator, role="evaluator"))
+                add_session(None, cohort, "Workshop 1", "workshop", opens + timedelta(days=3),
+                            210, objectives=["Understand wellbeing and its drivers",
+                                             "Measure wellbeing locally", "Apply the evidence"],
+                            outside_dates_ok=True)
+                pre, post, programme = (
+                    attach_survey(None, cohort, key, phase, opens, opens + timedelta(days=60),
+                                  False)
+                    for key, phase in (("knowledge", "pre"), ("knowledge", "post"),
+                                       ("programme-evaluation", "post")))
+                knowledge, evaluated = share * 2 // 5, share - 2 * (share * 2 // 5)
+                members = _people(cohort, max(knowledge, evaluated), f"c{size}-{part}")
+                seed = size * pooled + part
+                _answers(pre, members[:knowledge], _draw("pre", seed))
+                _answers(post, members[:knowledge], _draw("post", seed + 1))
+                _answers(programme, members[:evaluated], _draw("post", seed + 2))
+                commit()
+                cohorts[size].append(cohort.id)
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect() as conn:
+                conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
         return app, cohorts
 
 
@@ -152,11 +168,14 @@ def _median(run, times: int) -> float:
     return statistics.median(timings)
 
 
-def measure(app, client, cohort_id: int, runs: int) -> dict:
+def measure(app, client, cohort_ids: list[int], runs: int) -> dict:
     from cohort.cohorts.models import Cohort
     from cohort.evaluation.services import report
 
-    page, download = f"/cohorts/{cohort_id}/evaluation", f"/cohorts/{cohort_id}/evaluation.csv"
+    first, others = cohort_ids[0], ",".join(str(cohort_id) for cohort_id in cohort_ids[1:])
+    query = f"?cohorts={others}" if others else ""
+    page = f"/cohorts/{first}/evaluation{query}"
+    download = f"/cohorts/{first}/evaluation.csv{query}"
 
     def get(path: str):
         response = client.get(path)
@@ -165,8 +184,8 @@ def measure(app, client, cohort_id: int, runs: int) -> dict:
 
     figures = {}
     with app.app_context():
-        cohort = db.session.get(Cohort, cohort_id)
-        figures["figures"] = _median(lambda: report([cohort]), runs)
+        cohorts = [db.session.get(Cohort, cohort_id) for cohort_id in cohort_ids]
+        figures["figures"] = _median(lambda: report(cohorts), runs)
         db.session.remove()
     started = time.perf_counter()
     get(page)
@@ -190,16 +209,23 @@ def measure(app, client, cohort_id: int, runs: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="timed runs of each measure")
-    parser.add_argument("--sizes", default="0,10,1000,100000",
-                        help="responses in each cohort, comma-separated; the first is the base")
+    parser.add_argument("--sizes", default="0,10,1000,100000,200000",
+                        help="responses of each report, comma-separated; the first is the base")
+    parser.add_argument("--cohorts", type=int, default=1,
+                        help=f"cohorts sharing each size's responses, pooled in its report "
+                             f"(1 to {MAX_POOLED})")
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
+    if not 1 <= args.cohorts <= MAX_POOLED:
+        parser.error(f"--cohorts: from 1 to {MAX_POOLED}, as many as a report pools")
     sizes = [int(size) for size in args.sizes.split(",")]
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/bench-report.sqlite3"
     started = time.perf_counter()
-    app, cohorts = build(url, sizes)
+    app, cohorts = build(url, sizes, args.cohorts)
+    pooled = f", each pooled over {args.cohorts} cohorts" if args.cohorts > 1 else ""
     print(f"database: {url.split('://')[0]}, built in {time.perf_counter() - started:.0f} s; "
-          f"median of {args.runs} runs; times in ms, (×) against {sizes[0]:,} responses")
+          f"median of {args.runs} runs; times in ms, (×) against {sizes[0]:,} responses"
+          f"{pooled}")
     client = app.test_client()
     login = client.get("/login").get_data(as_text=True)
     token = login.split('name="csrf_token" value="')[1].split('"')[0]
