@@ -7,6 +7,7 @@ COHORT_TEST_DATABASE_URL instead (`make test` does both when that variable is se
 
 import os
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
@@ -21,6 +22,7 @@ from tests.helpers import (
     DEMO_PASSWORD,
     IsolatedClient,
     copy_rows,
+    new_database,
     put_back,
     sign_in,
 )
@@ -42,17 +44,7 @@ def _database_url(tmp_path_factory) -> str:
 
 def _worker_database(url: str, worker: str) -> str:
     """With several test workers, each gets a database of its own beside the one named."""
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
-
-    base = make_url(url)
-    name = f"{base.database}_{worker}"
-    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return base.set(database=name).render_as_string(hide_password=False)
+    return new_database(url, worker, Path())[0]
 
 
 @pytest.fixture(scope="session")

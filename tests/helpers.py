@@ -6,11 +6,15 @@ tests/conftest.py holds the fixtures and uses these."""
 import contextvars
 import html
 import re
+import time
+from collections.abc import Callable
 from contextlib import contextmanager
+from pathlib import Path
 
 from flask import has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import Integer, event, func, select
+from sqlalchemy import Integer, create_engine, event, func, select, text
+from sqlalchemy.engine import make_url
 
 from cohort.extensions import db as _db
 
@@ -162,3 +166,36 @@ def date_parts(name: str, value) -> dict:
     """The three GOV.UK date boxes of a field, filled from a date (or a (day, month, year))."""
     day, month, year = (value.day, value.month, value.year) if hasattr(value, "day") else value
     return {f"{name}-day": str(day), f"{name}-month": str(month), f"{name}-year": str(year)}
+
+
+def new_database(url: str, name: str, folder: Path) -> tuple[str, Callable[[], None]]:
+    """(the URL of a new, empty database of `url`'s engine, what removes it): a SQLite file
+    `name` in `folder`, or on PostgreSQL the database `<url's database>_<name>` on the same
+    server, replacing one a stopped run left."""
+    base = make_url(url)
+    if base.get_backend_name() == "sqlite":
+        return f"sqlite:///{folder / f'{name}.sqlite3'}", lambda: None
+    database = f"{base.database}_{name}"
+
+    def run(statement: str) -> None:
+        server = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        try:
+            with server.connect() as conn:
+                conn.execute(text(statement))
+        finally:
+            server.dispose()
+
+    run(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    run(f'CREATE DATABASE "{database}"')
+    return (base.set(database=database).render_as_string(hide_password=False),
+            lambda: run(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+
+
+def wait_for(condition: Callable[[], object], seconds: float = 120) -> bool:
+    """Whether `condition` came true, waiting as long as a busy machine may take."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return bool(condition())

@@ -33,14 +33,14 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, func, select
 from werkzeug.datastructures import FileStorage
 
 from cohort.accounts.models import User
 from cohort.cohorts.models import Cohort, Membership
 from cohort.core.models import MailMessage
 from tests.browsing import Browser, free_port, until
+from tests.helpers import new_database
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "two-hosts-demo"
@@ -191,35 +191,12 @@ class Deployment:
         self.engine.dispose()
 
 
-def _database(folder: Path):
-    """(the URL the processes share, a function that removes it): on PostgreSQL a database
-    of its own beside the suite's; otherwise a SQLite file."""
-    url = os.environ.get("COHORT_TEST_DATABASE_URL", "")
-    if os.environ.get("COHORT_TEST_BACKEND") != "url" or not url.startswith("postgres"):
-        return f"sqlite:///{folder / 'cohort.sqlite3'}", lambda: None
-    base = make_url(url).set(drivername="postgresql+psycopg")
-    name = f"{base.database}_twohost_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-
-    def run(statement: str) -> None:
-        with admin.connect() as conn:
-            conn.execute(text(statement))
-
-    run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    run(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-
-    shared = base.set(drivername="postgresql", database=name)
-    return shared.render_as_string(hide_password=False), drop
-
-
 @pytest.fixture(scope="module")
-def deployment(tmp_path_factory):
+def deployment(tmp_path_factory, database_url):
     folder = tmp_path_factory.mktemp("two-hosts")
-    database_url, drop = _database(folder)
+    # The database the hosts share: beside the suite's (a SQLite file, or a PostgreSQL
+    # database of its own on the same server).
+    database_url, drop = new_database(database_url, "twohost", folder)
     mailbox, smtp_port = Mailbox(), free_port()
     smtp = Controller(mailbox, hostname="127.0.0.1", port=smtp_port)
     smtp.start()

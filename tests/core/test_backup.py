@@ -6,7 +6,6 @@ alike (`make test` runs both)."""
 
 import subprocess
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -22,22 +21,12 @@ from cohort.core.backup import backup, read_backup, restore
 from cohort.core.database import commit, write_intent
 from cohort.core.models import AuditEvent
 from cohort.extensions import db
-from tests.helpers import DEMO_PASSWORD, IsolatedClient, sign_in, text_of
+from tests.helpers import DEMO_PASSWORD, IsolatedClient, sign_in, text_of, wait_for
 
 RUNNING = "Workplace wellbeing cohort"
 # Compared column by column, not only counted: the people, the cohorts, what was said on the
 # board and the files shared there (kept in the database), and the answers to surveys.
 KEY_TABLES = ("user", "cohort", "board_post", "board_attachment", "survey_response")
-
-
-def _until(condition, seconds: float = 120) -> bool:
-    """Wait for the condition, as long as a busy machine may take."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 class Writer:
@@ -110,7 +99,7 @@ def test_a_backup_taken_under_load_restores_every_record_into_a_new_database(
 
     writers = [Writer(app, _post_writer(member_id, thread_id)), Writer(app, _audit_writer)]
     try:
-        assert _until(lambda: all(w.written >= 3 for w in writers)), "the writers did not start"
+        assert wait_for(lambda: all(w.written >= 3 for w in writers)), "the writers did not start"
         tables = db.metadata.sorted_tables
         before = {table.name: _keys(table) for table in tables}
         key_rows = {name: _rows(db.metadata.tables[name]) for name in KEY_TABLES}
@@ -118,7 +107,7 @@ def test_a_backup_taken_under_load_restores_every_record_into_a_new_database(
         written_before = [w.written for w in writers]  # committed before the backup began
         summary = backup(tmp_path / "drill-backup")
         written_after = [w.written for w in writers]
-        assert _until(lambda: all(w.written >= n + 3 for w, n in zip(writers, written_after,
+        assert wait_for(lambda: all(w.written >= n + 3 for w, n in zip(writers, written_after,
                                                                      strict=True)))
     finally:
         for writer in writers:

@@ -5,8 +5,7 @@ import hashlib
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, func, inspect, select, text, update
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, inspect, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from cohort import create_app, demo
@@ -17,29 +16,19 @@ from cohort.evaluation.models import PseudonymKey, Response, Survey
 from cohort.evaluation.services import surveys as survey_services
 from cohort.extensions import db
 from config import TestingConfig
+from tests.helpers import new_database
 
 # The revision before the schema rules: databases made by earlier releases are at it.
 BEFORE_RULES = "90ae8d90c83c"
 
 
-def _fresh_database(url: str, tmp_path) -> str:
-    """An empty database of the same engine as the suite's, for a test that migrates down."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        return f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
-    name = f"{parsed.database}_migrations"
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return parsed.set(database=name).render_as_string(hide_password=False)
-
-
 @pytest.fixture
 def migrating_app(database_url, tmp_path):
+    # An empty database of the suite's engine, for a test that migrates down.
+    url, drop = new_database(database_url, "migrations", tmp_path)
+
     class Config(TestingConfig):
-        SQLALCHEMY_DATABASE_URI = _fresh_database(database_url, tmp_path)
+        SQLALCHEMY_DATABASE_URI = url
         MAIL_DIRECTORY = str(tmp_path / "mail")
 
     app = create_app(Config())
@@ -47,6 +36,7 @@ def migrating_app(database_url, tmp_path):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+    drop()
 
 
 def _present() -> dict[str, set[str]]:

@@ -10,6 +10,7 @@ import pytest
 from cohort.core import mail
 from cohort.core.scheduler import run_scheduler
 from cohort.extensions import db
+from tests.helpers import wait_for
 
 SKIPPED = "maximum number of running instances reached"
 
@@ -62,12 +63,6 @@ def test_runs_skipped_while_a_slow_dispatch_runs_are_reported_once(
     def logged(start: str) -> list[str]:
         return [r.getMessage() for r in list(caplog.records) if r.getMessage().startswith(start)]
 
-    def until(condition) -> bool:  # as long as a busy machine may take
-        deadline = time.monotonic() + 120
-        while not condition() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        return condition()
-
     monkeypatch.setattr("cohort.core.scheduler.dispatch_all", slow_batch)
     stop = threading.Event()
 
@@ -79,14 +74,14 @@ def test_runs_skipped_while_a_slow_dispatch_runs_are_reported_once(
     thread = threading.Thread(target=scheduler, daemon=True)
     thread.start()
     try:
-        assert until(lambda: logged("The dispatch is still running")), "no skipped run reported"
+        assert wait_for(lambda: logged("The dispatch is still running")), "no skipped run reported"
         # Let more runs fall due while the batch still holds: none of them is reported again.
         time.sleep(0.5)
         during = logged("The dispatch is still running")
     finally:
         release.set()
     # Once the slow batch has ended, a later one goes ahead.
-    assert until(lambda: len(batches) >= 2 and logged("The slow dispatch ended"))
+    assert wait_for(lambda: len(batches) >= 2 and logged("The slow dispatch ended"))
     stop.set()
     thread.join(timeout=60)
     assert not thread.is_alive()

@@ -19,6 +19,7 @@ from cohort.core.outbox import claim, claiming_as
 from cohort.core.scheduler import ADVISORY_LOCK_KEY, leader_lock, run_scheduler
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
+from tests.helpers import wait_for
 
 LOST = "no longer holds the scheduler lock"
 QUICK = {"SCHEDULER_SWEEP_SECONDS": 1, "MAIL_DISPATCH_SECONDS": 0.3,
@@ -41,16 +42,6 @@ class Running:
         self.stop.set()
         self.thread.join(timeout=60)
         assert not self.thread.is_alive(), "the scheduler did not stop"
-
-
-def _until(condition, seconds: float = 120) -> bool:
-    """Wait for the condition, as long as a busy machine may take."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def _cut_the_lock(app) -> None:
@@ -85,19 +76,19 @@ def test_a_leader_that_loses_its_lock_stops_sweeping_and_says_so(build_app, monk
     monkeypatch.setattr(hosts[0].logger, "disabled", False)
     caplog.set_level(logging.INFO)
     first = Running(hosts[0])
-    assert _until(lambda: sweeps), "the first scheduler never swept"
+    assert wait_for(lambda: sweeps), "the first scheduler never swept"
     second = Running(hosts[1])
     try:
         # The standby polls five times a second while the leader sweeps twice more.
         standing_by = time.monotonic()
-        assert _until(lambda: sum(at > standing_by for at, _ in sweeps) >= 2)
+        assert wait_for(lambda: sum(at > standing_by for at, _ in sweeps) >= 2)
         assert {who for _, who in sweeps} == {0}, "the standby swept beside the leader"
 
         _cut_the_lock(hosts[0])
-        assert _until(lambda: LOST in caplog.text), "the old leader did not notice"
-        assert _until(lambda: any(who == 1 for _, who in sweeps)), "nobody took over"
+        assert wait_for(lambda: LOST in caplog.text), "the old leader did not notice"
+        assert wait_for(lambda: any(who == 1 for _, who in sweeps)), "nobody took over"
         settled = time.monotonic()
-        assert _until(lambda: sum(at > settled for at, _ in sweeps) >= 3), "the sweeps stopped"
+        assert wait_for(lambda: sum(at > settled for at, _ in sweeps) >= 3), "the sweeps stopped"
         after = {who for at, who in sweeps if at > settled}
         assert after == {1}, f"after the take-over these swept: {after}"
     finally:
@@ -149,7 +140,7 @@ def test_a_new_leader_sends_at_once_what_a_stopped_one_had_claimed(build_app, ma
     running = Running(host)
     try:
         sent = host.extensions.setdefault("cohort_mail_outbox", [])
-        assert _until(lambda: len(sent) >= 30), f"{len(sent)} of 30 sent"
+        assert wait_for(lambda: len(sent) >= 30), f"{len(sent)} of 30 sent"
     finally:
         running.end()
     with host.app_context():
