@@ -307,6 +307,11 @@ def table(rows: list[dict], floor: float | None) -> list[str]:
                       number(row["rps"], ".1f"), number(row["p50"], ".2f"),
                       number(row["p99"], ".2f"), number(share, ".1f") + ("%" if share is not None else ""),
                       str(row["queries"])])
+    return markdown(header, cells)
+
+
+def markdown(header: list[str], cells: list[list[str]]) -> list[str]:
+    """A Markdown table with aligned columns: the first to the left, the figures right."""
     widths = [max(len(line[i]) for line in [header, *cells]) for i in range(len(header))]
 
     def line(values: list[str]) -> str:
@@ -316,6 +321,15 @@ def table(rows: list[dict], floor: float | None) -> list[str]:
 
     rule = "| " + " | ".join(["-" * widths[0]] + ["-" * (w - 1) + ":" for w in widths[1:]]) + " |"
     return [line(header), rule, *(line(values) for values in cells)]
+
+
+def settings(args: argparse.Namespace, database: str, wrk_run: str) -> list[str]:
+    """The lines that say when, where and how a run measured."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return [f"date: {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}", f"nproc: {cores}",
+            f"gunicorn {importlib.metadata.version('gunicorn')}: {args.workers} sync workers "
+            "a server", f"wrk: {args.connections} connections, {wrk_run}",
+            f"database: {database}"]
 
 
 def time_pages(args: argparse.Namespace, wrk: str, env: dict[str, str], tmp: Path,
@@ -440,19 +454,9 @@ def main() -> None:
     lines = table(rows, rows[0]["rps"])
     if not args.markdown:
         database = urllib.parse.urlsplit(env["DATABASE_URL"]).scheme.split("+")[0]
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
         warm_up = min(WARM_UP_SECONDS, args.seconds)
-        lines = [
-            f"date: {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
-            f"nproc: {cores}",
-            f"gunicorn {importlib.metadata.version('gunicorn')}: {args.workers} sync workers "
-            "a server",
-            f"wrk: {args.connections} connections, {args.seconds} s a page after {warm_up} s "
-            "of warm-up",
-            f"database: {database}",
-            "",
-            *lines,
-        ]
+        lines = [*settings(args, database,
+                           f"{args.seconds} s a page after {warm_up} s of warm-up"), "", *lines]
         notes = [f"{row['label']}: {note}" for row in rows for note in row["notes"]]
         if notes:
             lines += ["", *notes]

@@ -226,14 +226,16 @@ def grow(url: str, scale: float = 1.0, say=print) -> dict[str, int]:
                values={("membership", "role"): "'colleague'",
                        ("membership", "suggest_me"): "suggest_me"}, mark="c").copy(range(1, times + 1))
 
-    def repeat(total_key: str, table: str, names: tuple[str, ...], **options):
+    def repeat(total_key: str, table: str, names: tuple[str, ...], after=None, **options):
+        """A step that repeats the rows of `names` until `table` reaches its target, then
+        calls after(conn, times) to bring what counts them up to date."""
         def work(conn) -> None:
             have = count(conn, table)
             times = max(0, math.ceil(TARGETS[total_key] * scale / max(have, 1)) - 1)
             Copier(conn, pick(*names), mark=total_key[0], **options).copy(range(1, times + 1))
-            after(conn, times)
+            if after is not None:
+                after(conn, times)
 
-        after = options.pop("after", lambda conn, times: None)
         return work
 
     def posts_after(conn, times: int) -> None:

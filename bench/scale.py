@@ -22,7 +22,6 @@ fails: the figures are for reading and comparing. Needs wrk (`apt-get install -y
 """
 
 import argparse
-import importlib.metadata
 import os
 import shutil
 import statistics
@@ -31,7 +30,6 @@ import sys
 import tempfile
 import time
 import urllib.parse
-from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -49,8 +47,10 @@ from floor import (  # noqa: E402
     first_link,
     flask_cli,
     free_port,
+    markdown,
     say,
     serve,
+    settings,
     sign_in,
     stop,
     time_page,
@@ -243,14 +243,7 @@ def table(rows: list[dict]) -> list[str]:
             f"{fmt(share(demo), '.1f', '%')}, {fmt(share(large), '.1f', '%')}",
             f"{demo['queries']} -> {large['queries']}",
             f"{fmt(demo.get('ms'), '.1f')} -> {fmt(large.get('ms'), '.1f')}"])
-    widths = [max(len(line[i]) for line in [header, *cells]) for i in range(len(header))]
-
-    def line(values):
-        return "| " + " | ".join([values[0].ljust(widths[0])] + [
-            v.rjust(w) for v, w in zip(values[1:], widths[1:], strict=True)]) + " |"
-
-    rule = "| " + " | ".join(["-" * widths[0]] + ["-" * (w - 1) + ":" for w in widths[1:]]) + " |"
-    return [line(header), rule, *(line(c) for c in cells)]
+    return markdown(header, cells)
 
 
 def main() -> None:
@@ -291,11 +284,7 @@ def main() -> None:
     lines = table(rows)
     if not args.markdown:
         database = "postgresql" if args.database_url else "sqlite"
-        cores = len(os.sched_getaffinity(0))
-        lines = [f"date: {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}", f"nproc: {cores}",
-                 f"gunicorn {importlib.metadata.version('gunicorn')}: {args.workers} sync "
-                 "workers a server", f"wrk: {args.connections} connections, {args.seconds} s "
-                 "a page", f"database: {database}", "", *lines]
+        lines = [*settings(args, database, f"{args.seconds} s a page"), "", *lines]
         notes = [f"{row['title']} ({kind}): {note}" for row in rows
                  for kind in ("demo", "large") for note in row[kind]["notes"]]
         if notes:
