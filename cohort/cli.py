@@ -167,13 +167,17 @@ def scheduler_command(once: bool) -> None:
 
 
 # The tables a backup's summary names, beside its total.
-KEY_TABLES = (("user", "accounts"), ("cohort", "cohorts"), ("membership", "memberships"),
-              ("board_post", "board posts"), ("board_attachment", "board files"),
-              ("survey_response", "survey responses"), ("audit_event", "audit entries"))
+KEY_TABLES = (("user", "account"), ("cohort", "cohort"), ("membership", "membership"),
+              ("board_post", "board post"), ("board_attachment", "board file"),
+              ("survey_response", "survey response"), ("audit_event", "audit entry"))
 
 
 def _rows(summary: Summary) -> str:
-    named = ", ".join(f"{summary.rows[table]:,} {words}" for table, words in KEY_TABLES
+    def counted(number: int, word: str) -> str:
+        plural = word[:-1] + "ies" if word.endswith("y") else word + "s"
+        return f"{number:,} {word if number == 1 else plural}"
+
+    named = ", ".join(counted(summary.rows[table], word) for table, word in KEY_TABLES
                       if table in summary.rows)
     return (f"{summary.total:,} rows in {len(summary.rows)} tables ({named}), schema revision "
             f"{summary.revision}")
