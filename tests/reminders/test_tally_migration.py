@@ -1,7 +1,6 @@
 """The migration that brings reminders their tallies fills them from the deliveries already
 there: a database upgraded in place shows the same figures as a fresh count."""
 
-from core.test_migrations import _fresh_database
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, select
 
@@ -11,13 +10,16 @@ from cohort.core.database import commit
 from cohort.extensions import db
 from cohort.reminders import services
 from config import TestingConfig
+from tests.helpers import new_database
 
 BEFORE_TALLIES = "3f1c2b7d9e40"  # the revision before the reminders' tallies
 
 
 def test_upgrading_fills_each_reminders_tally_from_its_deliveries(database_url, tmp_path):
+    url, drop = new_database(database_url, "tallies", tmp_path)
+
     class Config(TestingConfig):
-        SQLALCHEMY_DATABASE_URI = _fresh_database(database_url, tmp_path)
+        SQLALCHEMY_DATABASE_URI = url
         MAIL_DIRECTORY = str(tmp_path / "mail")
 
     app = create_app(Config())
@@ -42,3 +44,4 @@ def test_upgrading_fills_each_reminders_tally_from_its_deliveries(database_url, 
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+        drop()
