@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from werkzeug.serving import make_server
 
 from tests.helpers import DEMO_PASSWORD  # every demo account's password in the tests
@@ -18,6 +19,10 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
+# What the browser says when a script meets a page being replaced by the next one.
+PAGE_REPLACED = re.compile(
+    r"Execution context was destroyed|reading 'documentElement'|axe is not defined"
+    r"|Cannot find context|navigat", re.IGNORECASE)
 EXPECTED_STATUS = r"Failed to load resource: the server responded with a status of 4\d\d"
 
 
@@ -98,15 +103,27 @@ def audit(axe_source):
 
 
 def axe_problems(page, axe_source: str) -> list[str]:
-    """Run axe-core's WCAG 2.0/2.1/2.2 A and AA rules; describe each violation in a line."""
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.evaluate(axe_source)  # evaluated by the driver, so the page's CSP still applies
-    violations = page.evaluate(
-        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
-        ".violations.map(v => ({id: v.id, help: v.help, impact: v.impact,"
-        " targets: v.nodes.slice(0, 5).map(n => n.target.join(' '))}))",
-        WCAG_TAGS,
-    )
+    """Run axe-core's WCAG 2.0/2.1/2.2 A and AA rules; describe each violation in a line.
+
+    A click on a link returns once the browser has asked for the next page, which may still
+    be arriving: axe then meets a document being replaced. The audit waits for that page to
+    load and runs again, so it always reads one whole page.
+    """
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+                page.evaluate(axe_source)  # evaluated by the driver, so the page's CSP applies
+            violations = page.evaluate(
+                "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
+                ".violations.map(v => ({id: v.id, help: v.help, impact: v.impact,"
+                " targets: v.nodes.slice(0, 5).map(n => n.target.join(' '))}))",
+                WCAG_TAGS,
+            )
+            break
+        except PlaywrightError as error:
+            if attempt == 2 or not PAGE_REPLACED.search(str(error)):
+                raise
     return [
         f"  {v['id']} ({v['impact']}): {v['help']} at {', '.join(v['targets'])}" for v in violations
     ]

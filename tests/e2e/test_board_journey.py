@@ -61,6 +61,7 @@ def test_a_draft_is_shared_given_feedback_and_resolved(page, framework, make_coh
     # Megan follows the notification in the header to the feedback.
     sign_in_browser(page, "megan@example.org", DEFAULT_PASSWORD)
     page.get_by_role("link", name="Notifications 1 unread").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Notifications")
     audit(page, "notifications")
     page.get_by_role("link", name=f"Owen Pritchard gave feedback on “{TITLE}”").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
