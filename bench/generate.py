@@ -241,6 +241,10 @@ def grow(url: str, scale: float = 1.0, say=print) -> dict[str, int]:
     def posts_after(conn, times: int) -> None:
         conn.execute(text(f"UPDATE board_thread SET post_count = post_count * {times + 1}"))
 
+    def responses_after(conn, times: int) -> None:
+        # Each response is copied with one mark on its respondent, so pairs copy as pairs.
+        conn.execute(text(f"UPDATE survey_tally SET count = count * {times + 1}"))
+
     def deliveries_after(conn, times: int) -> None:
         conn.execute(text(
             "UPDATE reminder SET " + ", ".join(
@@ -264,7 +268,7 @@ def grow(url: str, scale: float = 1.0, say=print) -> dict[str, int]:
         after=posts_after))
     step("survey responses", repeat(
         "responses", "survey_response", ("survey_response", "survey_answer"),
-        values={("survey_response", "membership_id"): "NULL"}))
+        values={("survey_response", "membership_id"): "NULL"}, after=responses_after))
     step("action items", repeat(
         "items", "action_item",
         ("action_item", "action_item_hallmark", "action_item_update", "action_item_change")))

@@ -122,6 +122,7 @@ def build(url: str, sizes: list[int], pooled: int = 1):
         from cohort.cohorts.models import Membership
         from cohort.cohorts.services import create_cohort
         from cohort.evaluation.services import attach_survey
+        from cohort.evaluation.services.tallies import recount
         from cohort.programme.services import add_session
 
         evaluator = User(email=EVALUATOR, name="Evaluator", password_hash=hash_password(PASSWORD))
@@ -151,6 +152,7 @@ def build(url: str, sizes: list[int], pooled: int = 1):
                 _answers(pre, members[:knowledge], _draw("pre", seed))
                 _answers(post, members[:knowledge], _draw("post", seed + 1))
                 _answers(programme, members[:evaluated], _draw("post", seed + 2))
+                recount([pre, post, programme])  # written in bulk: the tallies counted afresh
                 commit()
                 cohorts[size].append(cohort.id)
         if db.engine.dialect.name == "postgresql":

@@ -70,6 +70,23 @@ def app(database_url, tmp_path_factory):
         _db.engine.dispose()
 
 
+@pytest.fixture
+def migrating_app(database_url, tmp_path):
+    """An app on an empty database of the suite's engine, for a test that migrates down."""
+    url, drop = new_database(database_url, "migrations", tmp_path)
+
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = url
+        MAIL_DIRECTORY = str(tmp_path / "mail")
+
+    app = create_app(Config())
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+    drop()
+
+
 def _clear_tables() -> None:
     _db.session.remove()
     with _db.engine.begin() as conn:

@@ -2,12 +2,15 @@
 their own people can use, and each total grows as the generator says."""
 
 import sys
+from collections import Counter
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
 from cohort import create_app
 from cohort.core.database import commit
+from cohort.evaluation.models import TALLY_KINDS, Survey
+from cohort.evaluation.services.tallies import fresh, stored
 from cohort.extensions import db
 from config import TestingConfig
 from tests.helpers import DEMO_PASSWORD, sign_in
@@ -99,3 +102,13 @@ def test_a_small_national_programme(tmp_path):
                            + ",".join(map(str, finished[1:])))
     assert pooled.status_code == 200
     assert "Response rate" in pooled.get_data(as_text=True)
+
+    # The surveys' tallies grew with their answers: each is a fresh count of them.
+    with app.app_context():
+        surveys = list(db.session.execute(db.select(Survey)).scalars())
+        kept = Counter({row[:6]: row[6] for row in stored([s.id for s in surveys],
+                                                          TALLY_KINDS)})
+        assert kept == fresh(surveys)
+        assert sum(count for key, count in kept.items() if key[1] == "submitted") == \
+            after["survey_response"] - _rows(url, "SELECT count(*) FROM survey_response "
+                                                  "WHERE submitted_at IS NULL")[0][0]

@@ -66,6 +66,29 @@ class Answer(db.Model):
     text: Mapped[str | None] = mapped_column(Text)  # free text, a choice, or choices as JSON
 
 
+TALLY_KINDS = ("submitted", "answer", "pair", "look", "words")
+
+
+class Tally(db.Model):
+    """How many of a survey's submitted responses give one answer (services/tallies.py keeps
+    it as they change): `kind` "submitted" counts the responses; "answer" an item's `value`;
+    "pair" an item's `value` before with the same respondent's `other` after; "look" a
+    look-back item's `value` with the `other` it gives to the item about now, `other_key`;
+    "words" the answers in words to a free-text item.
+    Values are JSON (a number, a choice's words, null); "" where a kind has none."""
+
+    __tablename__ = "survey_tally"
+
+    survey_id: Mapped[int] = mapped_column(
+        ForeignKey("survey.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = one_of(TALLY_KINDS, name="kind", length=10, primary_key=True)
+    item_key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    other_key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, primary_key=True)
+    other: Mapped[str] = mapped_column(Text, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
 class PseudonymKey(db.Model):
     """The key of anonymous surveys' pseudonyms: one row, made once and kept here, so every
     host and the scheduler pair the same person the same way whatever their SECRET_KEY, and

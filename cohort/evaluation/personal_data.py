@@ -14,6 +14,7 @@ from cohort.cohorts.models import Cohort, Membership
 from cohort.core.personal import when
 from cohort.evaluation.models import Response, Survey
 from cohort.evaluation.services import instrument_of
+from cohort.evaluation.services.tallies import kept_up
 from cohort.extensions import db
 
 COVERS = (Survey, Response)
@@ -57,15 +58,20 @@ def erase(user) -> None:
     after still pair up, under a pseudonym made for them that leads nowhere. Anonymous
     answers stay as they are: nothing links them to the person."""
     responses = db.session.execute(
-        select(Response.id, Membership.id, Cohort.erasure_deletes_answers)
+        select(Response.id, Membership.id, Cohort.erasure_deletes_answers, Survey,
+               Response.respondent)
         .join(Membership, Membership.id == Response.membership_id)
         .join(Cohort, Cohort.id == Membership.cohort_id)
+        .join(Survey, Survey.id == Response.survey_id)
         .where(Membership.user_id == user.id)).all()
-    gone = [response for response, _membership, deletes in responses if deletes]
-    if gone:
-        db.session.execute(delete(Response).where(Response.id.in_(gone))
-                           .execution_options(synchronize_session=False))
-    _unname([(response, membership) for response, membership, deletes in responses
+    gone = [(response, survey, respondent)
+            for response, _membership, deletes, survey, respondent in responses if deletes]
+    if gone:  # the report's tallies lose the answers deleted
+        with kept_up((survey, respondent) for _response, survey, respondent in gone):
+            db.session.execute(delete(Response).where(Response.id.in_(
+                [response for response, _survey, _respondent in gone]))
+                .execution_options(synchronize_session=False))
+    _unname([(response, membership) for response, membership, deletes, _s, _r in responses
              if not deletes])
     db.session.flush()
 

@@ -8,35 +8,16 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import func, inspect, select, text, update
 from sqlalchemy.exc import IntegrityError
 
-from cohort import create_app, demo
+from cohort import demo
 from cohort.cohorts.models import Membership
 from cohort.core.database import commit
 from cohort.core.mail import queue_mail
 from cohort.evaluation.models import PseudonymKey, Response, Survey
 from cohort.evaluation.services import surveys as survey_services
 from cohort.extensions import db
-from config import TestingConfig
-from tests.helpers import new_database
 
 # The revision before the schema rules: databases made by earlier releases are at it.
 BEFORE_RULES = "90ae8d90c83c"
-
-
-@pytest.fixture
-def migrating_app(database_url, tmp_path):
-    # An empty database of the suite's engine, for a test that migrates down.
-    url, drop = new_database(database_url, "migrations", tmp_path)
-
-    class Config(TestingConfig):
-        SQLALCHEMY_DATABASE_URI = url
-        MAIL_DIRECTORY = str(tmp_path / "mail")
-
-    app = create_app(Config())
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    drop()
 
 
 def _present() -> dict[str, set[str]]:

@@ -21,6 +21,7 @@ from cohort.core.database import commit
 from cohort.core.timeutil import utcnow
 from cohort.evaluation import services
 from cohort.evaluation.models import Answer, Response, Survey
+from cohort.evaluation.services import tallies
 from cohort.evaluation.services.report import _not_open, screen
 from cohort.extensions import db
 from cohort.programme.services import set_programme_objectives
@@ -321,6 +322,8 @@ def world(make_cohort, make_member, make_user):
             for (title, _key, phase), survey in surveys.items():  # closed once answered
                 if title != "Still open" or phase == "pre":
                     survey.closes_at = utcnow()
+            # Written here in bulk, not through save_answers: the tallies are counted afresh.
+            tallies.recount(list(surveys.values()))
             commit()
 
         return cohorts, answer

@@ -90,8 +90,9 @@ def report(cohorts: list[Cohort], texts_shown: int = TEXTS_SHOWN) -> list[Instru
     be worked out; an open anonymous survey is left out until it closes, and the answers of
     its cohort's other survey of the instrument are then left out of the paired change, which
     would otherwise take in the open survey's answers. The counts still show in the response
-    rate. The database counts the answers (services/counts.py): a few queries a section,
-    however many responses. Of each free-text item the first `texts_shown` answers are
+    rate. The answers are counted already, in each survey's tally, kept as they are given
+    (services/tallies.py, read by services/counts.py): a few queries a section, whose rows
+    grow with the answers a scale offers, however many responses. Of each free-text item the first `texts_shown` answers are
     read."""
     by_id = {cohort.id: cohort for cohort in cohorts}
     by_key: dict[str, list[Survey]] = {}

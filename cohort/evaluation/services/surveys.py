@@ -16,7 +16,7 @@ import json
 import secrets
 from datetime import datetime
 
-from sqlalchemy import String, and_, cast, exists, func, literal, or_, select, union_all, update
+from sqlalchemy import String, and_, cast, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -28,6 +28,7 @@ from cohort.core.notices import tell
 from cohort.core.timeutil import format_local, utcnow
 from cohort.evaluation.models import Answer, PseudonymKey, Response, Survey
 from cohort.evaluation.services.errors import EvaluationError
+from cohort.evaluation.services.tallies import kept_up, stored
 from cohort.extensions import db
 from cohort.programme.services import programme_objectives
 from surveys.answers import check_answers
@@ -235,9 +236,17 @@ def save_answers(acting, membership: Membership, survey: Survey, form: dict, sub
     if problems:
         key, message = next(iter(problems.items()))
         raise EvaluationError(message, f"item-{key}")
+    key = respondent_key(survey, membership)
+    with kept_up([(survey, key)]):  # the tallies the report reads move with the answers
+        response = _saved(survey, membership, key, items, values, submit, seen_version, now)
+    return response
+
+
+def _saved(survey: Survey, membership: Membership, key: str, items, values: dict, submit: bool,
+           seen_version: int | None, now: datetime) -> Response:
     response = response_of(survey, membership)
     if response is None:
-        response = Response(survey_id=survey.id, respondent=respondent_key(survey, membership),
+        response = Response(survey_id=survey.id, respondent=key,
                             membership_id=None if survey.anonymous else membership.id,
                             started_at=now)
         db.session.add(response)
@@ -315,34 +324,29 @@ def asked(survey: Survey) -> int:
 
 
 def submitted_and_asked(surveys: list[Survey]) -> dict[int, tuple[int, int]]:
-    """{survey id: (submitted responses, how many were asked: see asked)}, counted by the
-    database in one statement for them all."""
+    """{survey id: (submitted responses, how many were asked: see asked)}: the responses read
+    off the surveys' tallies; the memberships asked, and in a named survey which of them
+    submitted (the rest submitted outside those dates), counted by the database in one
+    statement for them all."""
     if not surveys:
         return {}
     ids = [survey.id for survey in surveys]
-    submitted = Response.submitted_at.is_not(None)
+    given = {row[0]: row[-1] for row in stored(ids, ["submitted"])}
     respondent = literal("m", String) + cast(Membership.id, String)
-    counts = union_all(
-        select(literal("submitted"), Response.survey_id, func.count())
-        .where(Response.survey_id.in_(ids), submitted).group_by(Response.survey_id),
-        select(literal("members"), Survey.id, func.count(Membership.id))
+    found = {survey_id: (members, matched) for survey_id, members, matched in db.session.execute(
+        select(Survey.id, func.count(Membership.id), func.count(Response.id))
         .join(Membership, and_(*asked_where(Survey)))
-        .where(Survey.id.in_(ids)).group_by(Survey.id),
-        # Named: submitted under a key none of the memberships asked has.
-        select(literal("outside"), Response.survey_id, func.count())
-        .join(Survey, Survey.id == Response.survey_id)
-        .where(Response.survey_id.in_(ids), submitted, Survey.anonymous.is_(False),
-               ~exists().where(Membership.id == Response.membership_id, *asked_where(Survey),
-                               Response.respondent == respondent))
-        .group_by(Response.survey_id))
-    found: dict[tuple[str, int], int] = {(kind, survey_id): count for kind, survey_id, count
-                                         in db.session.execute(counts)}
+        .outerjoin(Response, and_(Response.survey_id == Survey.id, Survey.anonymous.is_(False),
+                                  Response.respondent == respondent,
+                                  Response.membership_id == Membership.id,
+                                  Response.submitted_at.is_not(None)))
+        .where(Survey.id.in_(ids)).group_by(Survey.id))}
     result = {}
     for survey in surveys:
-        given = found.get(("submitted", survey.id), 0)
-        members = found.get(("members", survey.id), 0)
-        result[survey.id] = (given, max(members, given) if survey.anonymous
-                             else members + found.get(("outside", survey.id), 0))
+        submitted = given.get(survey.id, 0)
+        members, matched = found.get(survey.id, (0, 0))
+        result[survey.id] = (submitted, max(members, submitted) if survey.anonymous
+                             else members + submitted - matched)
     return result
 
 
