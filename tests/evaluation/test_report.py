@@ -437,3 +437,44 @@ def test_a_question_changed_between_before_and_after_is_reported_as_two(
     assert page.count("Nobody answered both the pre and the post survey") == 2
     assert page.count("Answered higher after</th>") == 7
     assert len(re.findall(r"Answered higher after</th>\s*<td[^>]*>6<", page)) == 5
+
+
+def test_pooling_more_cohorts_adds_no_statements_for_their_sessions(
+        client, login, make_cohort, make_member, make_user, make_session):
+    """Each pooled cohort's sessions, attendance and confidence ratings are read with the
+    others': pooling five cohorts runs the programme's statements that pooling two does."""
+    from sqlalchemy import event
+
+    evaluator = make_user("eve@example.org", "Eve")
+    cohorts = []
+    for n in range(1, 6):
+        cohort = make_cohort(f"Pooled cohort {n}")
+        make_member(cohort, "evaluator", user=evaluator)
+        person = make_member(cohort, "participant")
+        session = make_session(cohort, f"Workshop of cohort {n}", starts_in=timedelta(days=-n),
+                               objectives=[f"Objective {n}"])
+        services_programme.rate_objectives(person, session, {
+            o.id: 1 + n % 5 for o in services_programme.get_session(cohort, session.id)
+            .objectives})
+        cohorts.append(cohort)
+    commit()
+    login(evaluator)
+    programme_tables = re.compile(
+        r"\b(programme_session|learning_objective|attendance|objective_rating)\b")
+    statements = {}
+    for pooled in (2, 5):
+        first, others = cohorts[0], ",".join(str(c.id) for c in cohorts[1:pooled])
+        client.get(_url(first, query=f"?cohorts={others}"))
+        seen: list[str] = []
+
+        def note(_conn, _cursor, statement, *_args, seen=seen):
+            seen.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", note)
+        try:
+            page = client.get(_url(first, query=f"?cohorts={others}")).get_data(as_text=True)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", note)
+        assert all(f"Workshop of cohort {n}" in page for n in range(1, pooled + 1))
+        statements[pooled] = [s for s in seen if programme_tables.search(s)]
+    assert 0 < len(statements[2]) == len(statements[5])

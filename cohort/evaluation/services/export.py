@@ -44,7 +44,7 @@ from cohort.programme.services import (
     present_counts,
     rating_spreads,
     register_sizes,
-    sessions_for,
+    sessions_of,
 )
 
 __all__ = ["CSV_HEADERS", "CODEBOOK_HEADERS", "export_answers", "evaluation_csv",
@@ -203,19 +203,22 @@ class SessionFigures:
     # (objective, median confidence 1-5, mean confidence, how many rated it); None unrated
 
 
-def programme_figures(cohort: Cohort) -> list[SessionFigures]:
-    """Each session that has started and was not cancelled, in time order: how many of its
-    members attended, and the middle (and the mean) confidence rating on each of its learning
-    objectives.
-    The same few queries however many sessions there are and however many answered."""
+def programme_figures(cohorts: list[Cohort]) -> list[tuple[Cohort, list[SessionFigures]]]:
+    """For each cohort, each session that has started and was not cancelled, in time order:
+    how many of its members attended, and the middle (and the mean) confidence rating on each
+    of its learning objectives.
+    The same few queries however many cohorts and sessions there are and however many
+    answered."""
     now = utcnow()
-    held = [s for s in sessions_for(cohort) if not s.is_cancelled and s.starts_at <= now]
+    held = [s for s in sessions_of([cohort.id for cohort in cohorts])
+            if not s.is_cancelled and s.starts_at <= now]
     present, registers, spread = present_counts(held), register_sizes(held), rating_spreads(held)
-    return [SessionFigures(session, present[session.id], registers.get(session.id, 0),
-                           [(objective, _median(spread[objective.id]["counts"]),
-                             spread[objective.id]["mean"], spread[objective.id]["n"])
-                            for objective in session.objectives])
-            for session in held]
+    return [(cohort, [SessionFigures(session, present[session.id], registers.get(session.id, 0),
+                                     [(objective, _median(spread[objective.id]["counts"]),
+                                       spread[objective.id]["mean"], spread[objective.id]["n"])
+                                      for objective in session.objectives])
+                      for session in held if session.cohort_id == cohort.id])
+            for cohort in cohorts]
 
 
 def _median(counts: list[int]) -> float | None:

@@ -198,7 +198,7 @@ def _context(cohort) -> dict:
         "charts": [_item_charts(s) if not s.suppressed else {}
                    for s in sections],
         "overviews": [_overview(s) for s in sections],
-        "programme": [(c, programme_figures(c)) for c in cohorts],
+        "programme": programme_figures(cohorts),
         "maturity": [(c, maturity_change(c)) for c in cohorts],
         "pooled": _pooled_args(cohorts), "phases": PHASES, "min_group": MIN_GROUP,
         "texts_shown": TEXTS_SHOWN, "answered": answered, "median_words": median_words,

@@ -30,6 +30,7 @@ from cohort.programme.services.schedule import (
     programme_objectives,
     session_count,
     sessions_for,
+    sessions_of,
     set_programme_objectives,
     timeline,
     update_session,
@@ -41,5 +42,6 @@ __all__ = [
     "next_sessions", "parse_clock", "present_counts", "programme_objectives", "ProgrammeError",
     "rate_objectives", "rating_spread", "rating_spreads", "ratings_of", "record_attendance",
     "register_sizes", "remove_material", "session_count", "SessionData", "sessions_for",
+    "sessions_of",
     "set_programme_objectives", "Timeline", "timeline", "update_session",
 ]

@@ -232,10 +232,16 @@ def programme_objectives(cohort) -> list[ProgrammeObjective]:
 
 def sessions_for(cohort, role: str | None = None) -> list[ProgrammeSession]:
     """Every session the role may see, in time order, with its objectives (a second query)."""
+    return sessions_of([cohort.id], role)
+
+
+def sessions_of(cohort_ids: list[int], role: str | None = None) -> list[ProgrammeSession]:
+    """Every session of the cohorts the role may see, in time order, with their objectives:
+    two queries however many cohorts."""
     return list(
         db.session.execute(
             select(ProgrammeSession)
-            .where(ProgrammeSession.cohort_id == cohort.id,
+            .where(ProgrammeSession.cohort_id.in_(cohort_ids),
                    ProgrammeSession.audience.in_(visible_audiences(role)))
             .order_by(ProgrammeSession.starts_at, ProgrammeSession.id)
             .options(selectinload(ProgrammeSession.objectives))
