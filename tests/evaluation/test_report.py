@@ -439,10 +439,14 @@ def test_a_question_changed_between_before_and_after_is_reported_as_two(
     assert len(re.findall(r"Answered higher after</th>\s*<td[^>]*>6<", page)) == 5
 
 
-def test_pooling_more_cohorts_adds_no_statements_for_their_sessions(
-        client, login, make_cohort, make_member, make_user, make_session):
-    """Each pooled cohort's sessions, attendance and confidence ratings are read with the
-    others': pooling five cohorts runs the programme's statements that pooling two does."""
+def test_pooling_more_cohorts_adds_no_statements(
+        client, login, framework, make_cohort, make_member, make_user, make_session,
+        make_holder):
+    """Each pooled cohort, its surveys, sessions, attendance, confidence ratings and agreed
+    levels are read with the others': pooling five cohorts runs as many statements as pooling
+    two, and each cohort's figures show."""
+    from cohort.plans import services as plans
+
     from sqlalchemy import event
 
     evaluator = make_user("eve@example.org", "Eve")
@@ -456,11 +460,19 @@ def test_pooling_more_cohorts_adds_no_statements_for_their_sessions(
         services_programme.rate_objectives(person, session, {
             o.id: 1 + n % 5 for o in services_programme.get_session(cohort, session.id)
             .objectives})
+        holder = make_holder(cohort)
+        for level in (framework.levels[0], framework.levels[n % 3]):
+            opened = plans.open_round(None, cohort, f"Round at {level.name}")
+            plans.agree(None, opened, holder.place, None,
+                        {h.id: (level.id, None) for h in framework.hallmarks}, by_id=True)
+            plans.close_round(None, opened)
+        _attach(cohort, make_member(cohort, "facilitator"), "pre")
         cohorts.append(cohort)
     commit()
     login(evaluator)
     programme_tables = re.compile(
-        r"\b(programme_session|learning_objective|attendance|objective_rating)\b")
+        r"\b(programme_session|learning_objective|attendance|objective_rating|framework"
+        r"|cohort_framework|framework_level|hallmark|assessment_round|agreed_rating|place)\b")
     statements = {}
     for pooled in (2, 5):
         first, others = cohorts[0], ",".join(str(c.id) for c in cohorts[1:pooled])
@@ -476,5 +488,8 @@ def test_pooling_more_cohorts_adds_no_statements_for_their_sessions(
         finally:
             event.remove(db.engine, "before_cursor_execute", note)
         assert all(f"Workshop of cohort {n}" in page for n in range(1, pooled + 1))
-        statements[pooled] = [s for s in seen if programme_tables.search(s)]
-    assert 0 < len(statements[2]) == len(statements[5])
+        hallmark = re.escape(framework.hallmarks[0].label)
+        assert len(re.findall(hallmark + r"</th>\s*<td[^>]*>1\.00</td>", page)) == pooled
+        statements[pooled] = seen
+    assert len(statements[2]) == len(statements[5])
+    assert len([s for s in statements[5] if programme_tables.search(s)]) > 5

@@ -103,7 +103,7 @@ def test_every_overdue_item_is_a_page_away(as_fay, group):
 def test_the_maturity_change_reads_the_agreed_ratings_only(group):
     """The evaluation report's maturity change: the same figures as the heatmap's, without
     loading the action items or their hallmarks."""
-    from cohort.evaluation.services.export import maturity_change
+    from cohort.evaluation.services.export import maturity_changes
 
     open_round(group)
     for name, level in (("Start", group.framework.levels[0]), ("End", group.framework.levels[2])):
@@ -114,7 +114,7 @@ def test_the_maturity_change_reads_the_agreed_ratings_only(group):
                        {h.id: (level.id, None) for h in group.framework.hallmarks}, by_id=True)
     commit()
     with count_queries() as few:
-        maturity_change(group.cohort)
+        maturity_changes([group.cohort])
     bulk_items(group, group.place, group.ada.user, MANY)
     statements = []
 
@@ -123,7 +123,7 @@ def test_the_maturity_change_reads_the_agreed_ratings_only(group):
 
     event.listen(db.engine, "before_cursor_execute", _seen)
     try:
-        change = maturity_change(group.cohort)
+        [(_cohort, change)] = maturity_changes([group.cohort])
     finally:
         event.remove(db.engine, "before_cursor_execute", _seen)
     assert len(statements) == few[0]

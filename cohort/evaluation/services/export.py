@@ -14,7 +14,7 @@ notes the download in the audit log.
 `evaluation_codebook` is that file's key: each question's text and what each value in the
 Value column means, so the numbers of a scale can be read.
 
-`programme_figures` and `maturity_change` gather, for the report, the attendance and the
+`programme_figures` and `maturity_changes` gather, for the report, the attendance and the
 confidence ratings of the cohort's sessions and the change in its places' maturity.
 """
 
@@ -35,10 +35,10 @@ from cohort.core.csvfile import csv_lines
 from cohort.core.timeutil import utcnow
 from cohort.evaluation.models import Answer, Response, Survey
 from cohort.evaluation.services.report import screen
-from cohort.evaluation.services.surveys import instrument_of, surveys_of
+from cohort.evaluation.services.surveys import instrument_of, surveys_in
 from cohort.extensions import db
 from cohort.plans.models import Framework
-from cohort.plans.services import agreed_levels, cohort_framework
+from cohort.plans.services import agreed_levels_of
 from cohort.programme.models import LearningObjective, ProgrammeSession
 from cohort.programme.services import (
     present_counts,
@@ -49,7 +49,7 @@ from cohort.programme.services import (
 
 __all__ = ["CSV_HEADERS", "CODEBOOK_HEADERS", "export_answers", "evaluation_csv",
            "evaluation_codebook", "SessionFigures", "programme_figures", "HallmarkChange",
-           "MaturityChange", "maturity_change"]
+           "MaturityChange", "maturity_changes"]
 
 CSV_HEADERS = ("Cohort", "Survey", "Phase", "Respondent", "Item key", "Item", "Value")
 CODEBOOK_HEADERS = ("Item key", "Item", "Asked", "Answer type", "Value", "Meaning")
@@ -77,7 +77,8 @@ def evaluation_csv(cohorts: list[Cohort]) -> Iterator[str]:
 
 
 def _answer_rows(cohorts: list[Cohort]) -> Iterator[tuple]:
-    surveys = [(cohort, survey) for cohort in cohorts for survey in surveys_of(cohort)]
+    given = surveys_in(cohorts)
+    surveys = [(cohort, survey) for cohort in cohorts for survey in given[cohort.id]]
     found = _answers([survey.id for _cohort, survey in surveys])
     left_out = _suppressed([survey for _cohort, survey in surveys], found)
     labels = _anonymous_labels(
@@ -111,8 +112,9 @@ def evaluation_codebook(cohorts: list[Cohort]) -> Iterator[str]:
 
 def _codebook_rows(cohorts: list[Cohort]) -> Iterator[tuple]:
     seen: set[tuple] = set()
+    given = surveys_in(cohorts)
     for cohort in cohorts:
-        for survey in surveys_of(cohort):
+        for survey in given[cohort.id]:
             for item in instrument_of(survey).items:
                 identity = (item.key, item.text, item.type, item.choices,
                             tuple(sorted(item.scale_labels.items())))
@@ -242,17 +244,22 @@ class MaturityChange:
     hallmarks: list[HallmarkChange]
 
 
-def maturity_change(cohort: Cohort) -> MaturityChange | None:
-    """The mean agreed level on each hallmark in the first round and the latest, with the
-    places rated in both; None when the cohort has no self-assessment round. Reads the agreed
-    ratings only, however many action items the places keep."""
-    framework = cohort_framework(cohort)
-    if framework is None:
-        return None
-    overview = agreed_levels(cohort, framework)
-    if not overview.rounds:
-        return None
-    return MaturityChange(framework, len(overview.rounds), [
-        HallmarkChange(hallmark.label, overview.mean(hallmark, "first"),
-                       overview.mean(hallmark, "position"), overview.rated_in_both(hallmark))
-        for hallmark in framework.hallmarks])
+def maturity_changes(cohorts: list[Cohort]) -> list[tuple[Cohort, MaturityChange | None]]:
+    """For each cohort, the mean agreed level on each hallmark in the first round and the
+    latest, with the places rated in both; None when the cohort has no self-assessment round.
+    Reads the agreed ratings only, however many action items the places keep, in the same
+    few queries however many cohorts."""
+    found = agreed_levels_of(cohorts)
+    changes = []
+    for cohort in cohorts:
+        overview = found[cohort.id]
+        if overview is None or not overview.rounds:
+            changes.append((cohort, None))
+            continue
+        framework = overview.framework
+        changes.append((cohort, MaturityChange(framework, len(overview.rounds), [
+            HallmarkChange(hallmark.label, overview.mean(hallmark, "first"),
+                           overview.mean(hallmark, "position"),
+                           overview.rated_in_both(hallmark))
+            for hallmark in framework.hallmarks])))
+    return changes

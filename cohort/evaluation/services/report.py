@@ -24,7 +24,7 @@ from cohort.evaluation.services.surveys import (
     MIN_GROUP,
     instrument_of,
     submitted_and_asked,
-    surveys_of,
+    surveys_in,
 )
 from surveys.analysis import (
     Agreement,
@@ -96,8 +96,9 @@ def report(cohorts: list[Cohort], texts_shown: int = TEXTS_SHOWN) -> list[Instru
     read."""
     by_id = {cohort.id: cohort for cohort in cohorts}
     by_key: dict[str, list[Survey]] = {}
+    given = surveys_in(cohorts)
     for cohort in cohorts:
-        for survey in surveys_of(cohort):
+        for survey in given[cohort.id]:
             by_key.setdefault(survey.instrument_key, []).append(survey)
     counted = submitted_and_asked([survey for group in by_key.values() for survey in group])
     sections = []

@@ -5,10 +5,10 @@ answers; the attendance and confidence ratings of the sessions and the change in
 
 import math
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from cohort.cohorts.services import get_cohort, memberships_for
+from cohort.cohorts.services import memberships_for
 from cohort.core.downloads import send_download
 from cohort.core.errors import render_error
 from cohort.core.forms import ascii_number, attempt
@@ -20,7 +20,7 @@ from cohort.evaluation.services import MIN_GROUP, TEXTS_SHOWN, InstrumentReport
 from cohort.evaluation.services.export import (
     evaluation_codebook,
     export_answers,
-    maturity_change,
+    maturity_changes,
     programme_figures,
 )
 from cohort.evaluation.views import bp
@@ -58,8 +58,8 @@ def _cohorts(cohort) -> tuple[list, list[str]]:
         if len(cohorts) >= MAX_POOLED:
             notes.append(f"At most {MAX_POOLED} cohorts can be pooled: the rest were left out.")
             break
-        other = get_cohort(number)
-        if other is None or not can_view_evaluation(current_user, other):
+        other = _readable().get(number)
+        if other is None:  # no such cohort, or not one whose evaluation the user may read
             abort(404)
         cohorts.append(other)
     if unknown > MAX_NOTED:
@@ -199,18 +199,26 @@ def _context(cohort) -> dict:
                    for s in sections],
         "overviews": [_overview(s) for s in sections],
         "programme": programme_figures(cohorts),
-        "maturity": [(c, maturity_change(c)) for c in cohorts],
+        "maturity": maturity_changes(cohorts),
         "pooled": _pooled_args(cohorts), "phases": PHASES, "min_group": MIN_GROUP,
         "texts_shown": TEXTS_SHOWN, "answered": answered, "median_words": median_words,
         "shown": shown, "shown_p": shown_p, "shown_share": shown_share, "reading": reading,
     }
 
 
+def _readable() -> dict:
+    """{cohort id: cohort} of the cohorts whose evaluation the user may read (as
+    can_view_evaluation says: their current memberships as an evaluator or a facilitator),
+    newest first: one query a request, however many cohorts they evaluate."""
+    if "evaluation_readable" not in g:
+        g.evaluation_readable = {m.cohort_id: m.cohort for m in memberships_for(current_user)
+                                 if m.role in READERS}
+    return g.evaluation_readable
+
+
 def _poolable(cohorts: list) -> list:
-    """The user's other cohorts whose evaluation they may read, to offer for pooling: read
-    off their current memberships (one query, however many cohorts they evaluate)."""
-    return [m.cohort for m in memberships_for(current_user)
-            if m.cohort_id != cohorts[0].id and m.role in READERS]
+    """The user's other cohorts whose evaluation they may read, to offer for pooling."""
+    return [cohort for cohort_id, cohort in _readable().items() if cohort_id != cohorts[0].id]
 
 
 @bp.route("/cohorts/<int:cohort_id>/evaluation")

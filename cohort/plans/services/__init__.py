@@ -62,6 +62,7 @@ from cohort.plans.services.outline import (
 from cohort.plans.services.overview import (
     ATTENTION_SHOWN,
     agreed_levels,
+    agreed_levels_of,
     attention_page,
     heatmap,
     place_label,
@@ -73,7 +74,8 @@ __all__ = [
     "ROUND_NAMES", "SHIPPED", "FrameworkFileError", "ItemData", "Latest", "Naming", "PlanError",
     "Standing", "is_shared", "item_hallmarks", "latest_of", "set_shared", "shared_places",
     "standings",
-    "add_item", "add_progress", "agree", "agreed_levels", "assessment_of", "attention_page",
+    "add_item", "add_progress", "agree", "agreed_levels",
+    "agreed_levels_of", "assessment_of", "attention_page",
     "choose_framework", "close_round", "cohort_framework", "current_round", "ensure_shipped",
     "framework_file", "frameworks", "get_item", "get_round", "heatmap", "history_of",
     "import_file", "import_spec", "install", "items_of", "items_page", "latest_agreed",

@@ -11,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from cohort.cohorts.models import Cohort
 from cohort.cohorts.services import ensure_changeable
@@ -226,11 +227,7 @@ def frameworks(cohort: Cohort | None = None) -> list[Framework]:
 
 def cohort_framework(cohort: Cohort) -> Framework | None:
     """The cohort's chosen framework, or the shipped maturity model until one is chosen."""
-    chosen = db.session.get(CohortFramework, cohort.id)
-    if chosen is not None:
-        return chosen.framework
-    return db.session.execute(select(Framework).where(
-        Framework.key == DEFAULT_FRAMEWORK, Framework.cohort_id.is_(None))).scalar_one_or_none()
+    return frameworks_of([cohort])[cohort.id]
 
 
 def choose_framework(acting, cohort: Cohort, framework: Framework | None) -> None:
@@ -279,7 +276,7 @@ class Versions:
     ids: set[int]
     levels: dict[int, FrameworkLevel]  # by id, every version's
     hallmarks: dict[int, Hallmark]  # by id, every version's
-    recorded: bool  # the cohort has rounds or items under one of them
+    cohort_id: int
 
     def current_id(self, hallmark_id: int) -> int | None:
         """The id of the current version's hallmark with the key of `hallmark_id`'s."""
@@ -290,24 +287,53 @@ class Versions:
     def _current(self) -> dict[str, int]:
         return {h.key: h.id for h in self.framework.hallmarks}
 
+    @cached_property
+    def recorded(self) -> bool:
+        """The cohort has rounds or items under one of the versions (a query, when asked)."""
+        level_ids = select(FrameworkLevel.id).where(FrameworkLevel.framework_id.in_(self.ids))
+        return bool(db.session.execute(select(
+            exists().where(AssessmentRound.cohort_id == self.cohort_id,
+                           AssessmentRound.framework_id.in_(self.ids))
+            | exists().where(ActionItem.plan_id.in_(
+                select(ActionPlan.id).where(ActionPlan.cohort_id == self.cohort_id)),
+                ActionItem.target_level_id.in_(level_ids)))).scalar())
+
 
 def versions_of(cohort: Cohort, framework: Framework) -> Versions:
     """The framework's versions for the cohort (a fixed number of queries)."""
-    found = list(db.session.execute(select(Framework).where(
-        Framework.key == framework.key,
-        or_(Framework.cohort_id.is_(None), Framework.cohort_id == cohort.id))).scalars())
-    if framework not in found:
-        found.append(framework)
-    ids = {f.id for f in found}
-    level_ids = select(FrameworkLevel.id).where(FrameworkLevel.framework_id.in_(ids))
-    recorded = db.session.execute(select(
-        exists().where(AssessmentRound.cohort_id == cohort.id,
-                       AssessmentRound.framework_id.in_(ids))
-        | exists().where(ActionItem.plan_id.in_(
-            select(ActionPlan.id).where(ActionPlan.cohort_id == cohort.id)),
-            ActionItem.target_level_id.in_(level_ids)))).scalar()
-    return Versions(framework, ids, {level.id: level for f in found for level in f.levels},
-                    {h.id: h for f in found for h in f.hallmarks}, bool(recorded))
+    return versions_for({cohort.id: framework})[cohort.id]
+
+
+def frameworks_of(cohorts: list[Cohort]) -> dict[int, Framework | None]:
+    """{cohort id: its framework (see cohort_framework)}, in two queries however many."""
+    chosen = {choice.cohort_id: choice.framework for choice in db.session.execute(
+        select(CohortFramework).where(CohortFramework.cohort_id.in_(
+            [cohort.id for cohort in cohorts]))).scalars()}
+    default = None
+    if any(cohort.id not in chosen for cohort in cohorts):
+        default = db.session.execute(select(Framework).where(
+            Framework.key == DEFAULT_FRAMEWORK, Framework.cohort_id.is_(None))
+        ).scalar_one_or_none()
+    return {cohort.id: chosen.get(cohort.id, default) for cohort in cohorts}
+
+
+def versions_for(frameworks: dict[int, Framework]) -> dict[int, Versions]:
+    """{cohort id: the versions of its framework} for each {cohort id: framework}, with
+    their levels and hallmarks: three queries however many cohorts."""
+    keys = {framework.key for framework in frameworks.values()}
+    found = list(db.session.execute(
+        select(Framework).where(Framework.key.in_(keys), or_(
+            Framework.cohort_id.is_(None), Framework.cohort_id.in_(list(frameworks))))
+        .options(selectinload(Framework.levels), selectinload(Framework.hallmarks))).scalars())
+    versions = {}
+    for cohort_id, framework in frameworks.items():
+        mine = [f for f in found if f.key == framework.key and f.cohort_id in (None, cohort_id)]
+        if framework not in mine:
+            mine.append(framework)
+        versions[cohort_id] = Versions(
+            framework, {f.id for f in mine}, {level.id: level for f in mine for level in f.levels},
+            {h.id: h for f in mine for h in f.hallmarks}, cohort_id)
+    return versions
 
 
 def framework_file(framework: Framework) -> str:

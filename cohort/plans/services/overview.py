@@ -22,7 +22,7 @@ from cohort.plans.models import (
     ItemHallmark,
 )
 from cohort.plans.services.assessments import rounds_of
-from cohort.plans.services.frameworks import versions_of
+from cohort.plans.services.frameworks import frameworks_of, versions_for, versions_of
 from cohort.plans.services.items import is_overdue, overdue_after
 
 __all__ = ["ATTENTION_SHOWN", "AgreedLevels", "Cell", "Heatmap", "agreed_levels", "attention_page",
@@ -100,15 +100,27 @@ def _active_places(cohort: Cohort) -> list[Place]:
 
 
 def _agreed(cohort: Cohort, framework: Framework, versions) -> AgreedLevels:
-    positions = {level_id: level.position for level_id, level in versions.levels.items()}
     rounds = [r for r in rounds_of(cohort) if r.framework_id in versions.ids]
+    return _levels(framework, versions, rounds, _active_places(cohort), _ratings(rounds))
+
+
+def _ratings(rounds: list[AssessmentRound]) -> list[tuple]:
+    """[(round id, place id, hallmark id, level id)] agreed in the rounds (one query)."""
+    return db.session.execute(select(
+        AgreedRating.round_id, AgreedRating.place_id, AgreedRating.hallmark_id,
+        AgreedRating.level_id).where(AgreedRating.round_id.in_([r.id for r in rounds]))
+    ).tuples().all() if rounds else []
+
+
+def _levels(framework: Framework, versions, rounds: list[AssessmentRound],
+            places: list[Place], agreed: list[tuple]) -> AgreedLevels:
+    """The places' agreed levels (`agreed`: see _ratings) in the rounds, in order, under a
+    version of the framework (`rounds`: those alone)."""
+    positions = {level_id: level.position for level_id, level in versions.levels.items()}
     order = {r.id: n for n, r in enumerate(rounds)}
     cells: dict[tuple[int, int], Cell] = {}
-    agreed = db.session.execute(select(
-        AgreedRating.round_id, AgreedRating.place_id, AgreedRating.hallmark_id,
-        AgreedRating.level_id).where(AgreedRating.round_id.in_(list(order)))
-    ).all() if order else []
-    for _round, place_id, hallmark_id, level_id in sorted(agreed, key=lambda a: order[a[0]]):
+    mine = [row for row in agreed if row[0] in order]
+    for _round, place_id, hallmark_id, level_id in sorted(mine, key=lambda a: order[a[0]]):
         hallmark_id = versions.current_id(hallmark_id)
         if hallmark_id is None:
             continue
@@ -117,13 +129,35 @@ def _agreed(cohort: Cohort, framework: Framework, versions) -> AgreedLevels:
         if cell.first is None:
             cell.first = position
         cell.position, cell.rounds = position, cell.rounds + 1
-    return AgreedLevels(framework, _active_places(cohort), cells, rounds)
+    return AgreedLevels(framework, places, cells, rounds)
 
 
 def agreed_levels(cohort: Cohort, framework: Framework) -> AgreedLevels:
     """The agreed levels alone (no action items read). Rounds under an earlier version of the
     framework count too, each hallmark matched to the current version's by key."""
     return _agreed(cohort, framework, versions_of(cohort, framework))
+
+
+def agreed_levels_of(cohorts: list[Cohort]) -> dict[int, AgreedLevels | None]:
+    """{cohort id: its agreed levels, as agreed_levels gives them under its framework (None
+    without one)}: the same few queries however many cohorts."""
+    frameworks = frameworks_of(cohorts)
+    versions = versions_for({cid: f for cid, f in frameworks.items() if f is not None})
+    ids = [cohort.id for cohort in cohorts]
+    rounds: dict[int, list[AssessmentRound]] = {cid: [] for cid in ids}
+    for found in db.session.execute(select(AssessmentRound).where(
+            AssessmentRound.cohort_id.in_(ids)).order_by(
+            AssessmentRound.opened_at, AssessmentRound.id)).scalars():
+        if found.cohort_id in versions and found.framework_id in versions[found.cohort_id].ids:
+            rounds[found.cohort_id].append(found)
+    places: dict[int, list[Place]] = {cid: [] for cid in ids}
+    for place in db.session.execute(select(Place).where(
+            Place.cohort_id.in_(ids), Place.status == "active")
+            .order_by(Place.slot, Place.id)).scalars():
+        places[place.cohort_id].append(place)
+    agreed = _ratings([r for found in rounds.values() for r in found])
+    return {cid: _levels(frameworks[cid], versions[cid], rounds[cid], places[cid], agreed)
+            if frameworks[cid] is not None else None for cid in ids}
 
 
 def _attention(cohort: Cohort, which: str, today: date):
