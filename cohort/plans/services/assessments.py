@@ -7,6 +7,7 @@ person thought before hearing the others."""
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload
 
 from cohort.cohorts.models import Cohort, Membership, Place
 from cohort.cohorts.services import ensure_changeable
@@ -35,9 +36,13 @@ MAX_EVIDENCE = 4000
 
 
 def rounds_of(cohort: Cohort) -> list[AssessmentRound]:
+    """The cohort's rounds, oldest first. A round's framework is looked up when asked for (in
+    the session's identity map first): joined here, each round's framework would load its
+    levels and hallmarks again."""
     return list(db.session.execute(select(AssessmentRound).where(
         AssessmentRound.cohort_id == cohort.id).order_by(AssessmentRound.opened_at,
-                                                         AssessmentRound.id)).scalars())
+                                                         AssessmentRound.id)
+        .options(lazyload(AssessmentRound.framework))).scalars())
 
 
 def current_round(cohort: Cohort) -> AssessmentRound | None:

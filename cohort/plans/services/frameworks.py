@@ -11,7 +11,6 @@ from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import selectinload
 
 from cohort.cohorts.models import Cohort
 from cohort.cohorts.services import ensure_changeable
@@ -319,20 +318,25 @@ def frameworks_of(cohorts: list[Cohort]) -> dict[int, Framework | None]:
 
 def versions_for(frameworks: dict[int, Framework]) -> dict[int, Versions]:
     """{cohort id: the versions of its framework} for each {cohort id: framework}, with
-    their levels and hallmarks: three queries however many cohorts."""
+    their levels and hallmarks: one query however many cohorts, and a few more only where a
+    cohort has recorded under a version other than the frameworks given."""
     keys = {framework.key for framework in frameworks.values()}
-    found = list(db.session.execute(
-        select(Framework).where(Framework.key.in_(keys), or_(
-            Framework.cohort_id.is_(None), Framework.cohort_id.in_(list(frameworks))))
-        .options(selectinload(Framework.levels), selectinload(Framework.hallmarks))).scalars())
+    rows = db.session.execute(select(Framework.id, Framework.key, Framework.cohort_id).where(
+        Framework.key.in_(keys), or_(Framework.cohort_id.is_(None),
+                                     Framework.cohort_id.in_(list(frameworks))))).all()
+    known = {framework.id: framework for framework in frameworks.values()}
+    others = [framework_id for framework_id, _key, _cohort in rows if framework_id not in known]
+    if others:  # loaded with their levels and hallmarks
+        known.update((f.id, f) for f in db.session.execute(
+            select(Framework).where(Framework.id.in_(others))).scalars())
     versions = {}
     for cohort_id, framework in frameworks.items():
-        mine = [f for f in found if f.key == framework.key and f.cohort_id in (None, cohort_id)]
-        if framework not in mine:
-            mine.append(framework)
+        mine = {framework.id: framework} | {
+            framework_id: known[framework_id] for framework_id, key, owner in rows
+            if key == framework.key and owner in (None, cohort_id)}
         versions[cohort_id] = Versions(
-            framework, {f.id for f in mine}, {level.id: level for f in mine for level in f.levels},
-            {h.id: h for f in mine for h in f.hallmarks}, cohort_id)
+            framework, set(mine), {level.id: level for f in mine.values() for level in f.levels},
+            {h.id: h for f in mine.values() for h in f.hallmarks}, cohort_id)
     return versions
 
 

@@ -147,7 +147,8 @@ def agreed_levels_of(cohorts: list[Cohort]) -> dict[int, AgreedLevels | None]:
     rounds: dict[int, list[AssessmentRound]] = {cid: [] for cid in ids}
     for found in db.session.execute(select(AssessmentRound).where(
             AssessmentRound.cohort_id.in_(ids)).order_by(
-            AssessmentRound.opened_at, AssessmentRound.id)).scalars():
+            AssessmentRound.opened_at, AssessmentRound.id)
+            .options(lazyload(AssessmentRound.framework))).scalars():  # its id is enough
         if found.cohort_id in versions and found.framework_id in versions[found.cohort_id].ids:
             rounds[found.cohort_id].append(found)
     places: dict[int, list[Place]] = {cid: [] for cid in ids}
