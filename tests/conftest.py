@@ -16,7 +16,7 @@ from sqlalchemy import text
 from cohort import create_app
 from cohort.core.database import commit
 from cohort.extensions import db as _db
-from config import TestingConfig
+from config import TestingConfig, driver_url
 from tests.helpers import (
     DEFAULT_PASSWORD,
     DEMO_PASSWORD,
@@ -33,8 +33,7 @@ def _database_url(tmp_path_factory) -> str:
         url = os.environ.get("COHORT_TEST_DATABASE_URL")
         if not url:
             raise RuntimeError("COHORT_TEST_BACKEND=url needs COHORT_TEST_DATABASE_URL")
-        if url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = driver_url(url)
         worker = os.environ.get("PYTEST_XDIST_WORKER")
         if worker and url.startswith("postgresql"):
             url = _worker_database(url, worker)

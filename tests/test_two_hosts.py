@@ -39,6 +39,7 @@ from werkzeug.datastructures import FileStorage
 from cohort.accounts.models import User
 from cohort.cohorts.models import Cohort, Membership
 from cohort.core.models import MailMessage
+from config import driver_url
 from tests.browsing import Browser, free_port, until
 from tests.helpers import new_database
 
@@ -97,7 +98,7 @@ class Deployment:
 
     def __init__(self, folder: Path, database_url: str, smtp_port: int, mailbox: Mailbox):
         self.folder, self.mailbox = folder, mailbox
-        self.engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
+        self.engine = create_engine(driver_url(database_url))
         self.processes: list[subprocess.Popen] = []
         self.logs: dict[str, Path] = {}
         self.hosts: list[str] = []

@@ -445,9 +445,9 @@ def test_pooling_more_cohorts_adds_no_statements(
     """Each pooled cohort, its surveys, sessions, attendance, confidence ratings and agreed
     levels are read with the others': pooling five cohorts runs as many statements as pooling
     two, and each cohort's figures show."""
-    from cohort.plans import services as plans
-
     from sqlalchemy import event
+
+    from cohort.plans import services as plans
 
     evaluator = make_user("eve@example.org", "Eve")
     cohorts = []

@@ -5,12 +5,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from cohort.cohorts.models import PlaceHolding
 from cohort.core.database import commit
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 from cohort.programme import services
 from cohort.programme.models import Attendance, ObjectiveRating
-from tests.helpers import csrf_from, post_form
+from tests.helpers import count_queries, csrf_from, post_form
 
 
 def _url(session, page: str) -> str:
@@ -286,10 +287,15 @@ def test_the_batched_figures_are_each_sessions_own(demo_cohorts, make_member, ma
                        for o, entry in services.rating_spread(s).items()}
 
 
-def test_register_sizes_of_more_sessions_than_one_union_takes(programme, make_session,
-                                                              monkeypatch):
-    from cohort.programme.services import attendance
-
-    monkeypatch.setattr(attendance, "REGISTER_BATCH", 2)
+def test_register_sizes_of_many_sessions_in_one_statement(programme, make_session):
     sessions = [make_session(programme.cohort, starts_in=timedelta(days=-n)) for n in range(1, 6)]
-    assert services.register_sizes(sessions) == {s.id: 2 for s in sessions}
+    later = make_session(programme.cohort, starts_in=timedelta(days=-30))  # before anyone held
+    for holding in db.session.execute(db.select(PlaceHolding)).scalars():
+        holding.started_at = utcnow() - timedelta(days=20)
+    commit()
+    sessions = services.sessions_for(programme.cohort)  # loaded again after the commit
+    later = next(s for s in sessions if s.id == later.id)
+    with count_queries() as queries:
+        sizes = services.register_sizes(sessions)
+    assert queries[0] == 1
+    assert sizes == {s.id: 0 if s is later else 2 for s in sessions}

@@ -105,8 +105,9 @@ def _agreed(cohort: Cohort, framework: Framework, versions) -> AgreedLevels:
 
 
 def _ratings(rounds: list[AssessmentRound]) -> list[tuple]:
-    """[(round id, place id, hallmark id, level id)] agreed in the rounds (one query)."""
-    return db.session.execute(select(
+    """[(round id, place id, hallmark id, level id)] agreed in the rounds (one query, plain
+    rows through the connection: no ORM work for each of the thousands a pool may hold)."""
+    return db.session.connection().execute(select(
         AgreedRating.round_id, AgreedRating.place_id, AgreedRating.hallmark_id,
         AgreedRating.level_id).where(AgreedRating.round_id.in_([r.id for r in rounds]))
     ).tuples().all() if rounds else []

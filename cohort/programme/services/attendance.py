@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import and_, func, literal, or_, select, union_all
+from sqlalchemy import and_, func, or_, select
 
 from cohort.accounts.models import User
 from cohort.cohorts.models import Membership, Place, PlaceHolding
@@ -17,11 +17,9 @@ __all__ = [
     "can_rate", "ratings_of", "rate_objectives", "rating_spread", "rating_spreads",
 ]
 
-REGISTER_BATCH = 200
-
-
-def _on_register(session: ProgrammeSession):
-    """Who is on the session's register (see attendees), as a condition on Membership."""
+def _on_register(session):
+    """Who is on the session's register (see attendees), as a condition on Membership:
+    `session` a ProgrammeSession, or the class, for a query over many sessions."""
     at = session.starts_at
     held_then = (
         select(PlaceHolding.user_id).join(Place, Place.id == PlaceHolding.place_id)
@@ -31,8 +29,10 @@ def _on_register(session: ProgrammeSession):
     who = [Membership.user_id.in_(held_then),
            Membership.id.in_(select(Attendance.membership_id)
                              .where(Attendance.session_id == session.id))]
-    if session.audience == "members_and_colleagues":
-        who.append(and_(Membership.role == "colleague", Membership.approved.is_(True),
+    colleagues = session.audience == "members_and_colleagues"
+    if colleagues is not False:  # the class: a condition on each session's audience
+        who.append(and_(*([] if colleagues is True else [colleagues]),
+                        Membership.role == "colleague", Membership.approved.is_(True),
                         Membership.joined_at <= at,
                         or_(Membership.left_at.is_(None), Membership.left_at > at)))
     return and_(Membership.cohort_id == session.cohort_id, or_(*who))
@@ -49,14 +49,14 @@ def attendees(session: ProgrammeSession) -> list[Membership]:
 
 
 def register_sizes(sessions: list[ProgrammeSession]) -> dict[int, int]:
-    """{session id: how many are on its register}, in one query for up to REGISTER_BATCH
-    sessions (SQLite takes at most 500 selects in one UNION)."""
-    sizes: dict[int, int] = {}
-    for start in range(0, len(sessions), REGISTER_BATCH):
-        counts = [select(literal(session.id), func.count(Membership.id))
-                  .where(_on_register(session))
-                  for session in sessions[start:start + REGISTER_BATCH]]
-        sizes.update(db.session.execute(union_all(*counts)).tuples().all())
+    """{session id: how many are on its register}, in one query however many sessions."""
+    sizes = dict.fromkeys((session.id for session in sessions), 0)
+    if sessions:
+        sizes.update(db.session.connection().execute(
+            select(ProgrammeSession.id, func.count(Membership.id))
+            .join(Membership, _on_register(ProgrammeSession))
+            .where(ProgrammeSession.id.in_(list(sizes)))
+            .group_by(ProgrammeSession.id)).tuples().all())
     return sizes
 
 
