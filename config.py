@@ -46,14 +46,19 @@ def _allowed_hosts(default_url: str | None = None) -> list[str] | None:
     return None if not names or "*" in names else names
 
 
-def _database_url() -> str:
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE / 'cohort.sqlite3'}"
-    # Accept the common postgres:// spelling and use psycopg 3.
+def driver_url(url: str) -> str:
+    """A database URL as SQLAlchemy takes it: the common postgres:// and postgresql://
+    spellings use psycopg 3."""
     if url.startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
+
+
+def _database_url() -> str:
+    return driver_url(os.environ.get("DATABASE_URL")
+                      or f"sqlite:///{INSTANCE / 'cohort.sqlite3'}")
 
 
 class Config:

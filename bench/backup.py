@@ -32,7 +32,7 @@ from cohort.core.audit import record  # noqa: E402
 from cohort.core.backup import backup, read_backup, restore  # noqa: E402
 from cohort.core.database import commit, write_intent  # noqa: E402
 from cohort.extensions import db  # noqa: E402
-from config import TestingConfig  # noqa: E402
+from config import TestingConfig, driver_url  # noqa: E402
 
 CHUNK = 5_000
 
@@ -149,9 +149,7 @@ def main() -> None:
                         help="posts added to the demo, comma-separated sizes")
     parser.add_argument("--database-url", help="an empty PostgreSQL database (emptied first)")
     options = parser.parse_args()
-    url = options.database_url
-    if url and url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    url = options.database_url and driver_url(options.database_url)
     print(f"{'posts added':>11} {'rows':>9} {'file':>9} {'backup':>8} {'under load':>11} "
           f"{'writes meanwhile':>16} {'restore':>8}")
     with tempfile.TemporaryDirectory() as folder:

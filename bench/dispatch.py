@@ -31,7 +31,7 @@ from fresh import fresh_app  # noqa: E402
 
 from cohort.core.database import commit  # noqa: E402
 from cohort.extensions import db  # noqa: E402
-from config import TestingConfig  # noqa: E402
+from config import TestingConfig, driver_url  # noqa: E402
 
 MEMBERS = 100
 _MESSAGE_ID = re.compile(rb"^Message-ID: (\S+)", re.MULTILINE | re.IGNORECASE)
@@ -116,9 +116,7 @@ def main() -> None:
     print(f"{'database':10} {'dispatchers':>11} {'deliveries':>10} {'made /s':>8} "
           f"{'sent /s':>8} {'exactly once':>12}")
     for count in [int(n) for n in args.dispatchers.split(",")]:
-        url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-        if url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = driver_url(args.database_url or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3")
         app, made, queued = build(url, args.deliveries)
         sink = Sink()
         port = _free_port()

@@ -10,12 +10,13 @@ from sqlalchemy import text  # noqa: E402
 
 from cohort import create_app  # noqa: E402
 from cohort.extensions import db  # noqa: E402
+from config import driver_url  # noqa: E402
 
 
 def fresh_app(base, url: str, **settings):
     """An app with `base`'s configuration (and `settings`) on `url`, emptied (PostgreSQL: its
     public schema dropped) and migrated."""
-    config = type("Config", (base,), {"SQLALCHEMY_DATABASE_URI": url, **settings})
+    config = type("Config", (base,), {"SQLALCHEMY_DATABASE_URI": driver_url(url), **settings})
     app = create_app(config())
     with app.app_context():
         if db.engine.dialect.name == "postgresql":

@@ -39,6 +39,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import Integer, String, Table, create_engine, text  # noqa: E402
 
+from config import driver_url  # noqa: E402
+
 # Kept once for the whole site: the framework library (cohorts point at it), the key that
 # makes anonymous pseudonyms, the scheduler's heartbeat and the migrations' version.
 SHARED = {"alembic_version", "pseudonym_key", "scheduler_beat", "framework", "framework_level",
@@ -156,7 +158,7 @@ def count(conn, table: str) -> int:
 def grow(url: str, scale: float = 1.0, say=print) -> dict[str, int]:
     meta = metadata()
     tables = {t.name: t for t in meta.sorted_tables}
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    engine = create_engine(driver_url(url))
     started = time.perf_counter()
 
     def step(label: str, work) -> None:

@@ -58,6 +58,8 @@ from floor import (  # noqa: E402
 )
 from sqlalchemy import create_engine, text  # noqa: E402
 
+from config import driver_url  # noqa: E402
+
 EVALUATOR = "evaluator@example.org"
 
 
@@ -67,9 +69,7 @@ def pg_url(base: str, name: str) -> str:
 
 
 def pg_admin(base: str, *statements: str) -> None:
-    engine = create_engine(pg_url(base, "postgres").replace("postgresql://",
-                                                              "postgresql+psycopg://", 1),
-                           isolation_level="AUTOCOMMIT")
+    engine = create_engine(driver_url(pg_url(base, "postgres")), isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         for statement in statements:
             conn.execute(text(statement))
@@ -77,7 +77,7 @@ def pg_admin(base: str, *statements: str) -> None:
 
 
 def exists(url: str) -> bool:
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    engine = create_engine(driver_url(url))
     try:
         with engine.connect() as conn:
             return conn.execute(text("SELECT count(*) FROM cohort")).scalar_one() > 0
@@ -120,7 +120,7 @@ def build(args, folder: Path, password: str) -> dict[str, str]:
 
 def pooled_ids(url: str) -> tuple[int, list[int]]:
     """The demo evaluator's finished cohort, and up to 19 other cohorts they evaluate."""
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    engine = create_engine(driver_url(url))
     with engine.connect() as conn:
         rows = conn.execute(text(
             "SELECT c.id, c.status FROM cohort c JOIN membership m ON m.cohort_id = c.id "
