@@ -13,7 +13,7 @@ under its own items (a question asked in other words in another cohort is anothe
 import json
 from collections.abc import Collection
 
-from sqlalchemy import select, union_all
+from sqlalchemy import select, text, union_all
 
 from cohort.evaluation.models import Answer, Response
 from cohort.evaluation.services.tallies import stored
@@ -90,6 +90,10 @@ def first_texts(survey_ids: Collection[int], keys: Collection[str],
                         Answer.item_key == key, Answer.text != "")
                  .order_by(_by_code_point(Answer.text)).limit(limit).subquery())
         firsts.append(select(first.c.survey_id, first.c.item_key, first.c.text))
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Each read is small and sorted: PostgreSQL would start parallel workers for each,
+        # whose start costs more than the read (1.4 s instead of 0.2 s for 40 of them).
+        db.session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
     return [(survey_id, key, words, answered[survey_id, key])
             for survey_id, key, words in _rows(union_all(*firsts))]
 
