@@ -54,3 +54,13 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout():
     assert _pragma("journal_mode") == "wal"
     assert _pragma("foreign_keys") == 1
     assert _pragma("busy_timeout") > 0
+
+
+@pytest.mark.skipif(ON_SQLITE, reason="PostgreSQL's settings; this run uses SQLite")
+def test_postgresql_connections_compile_no_statement_and_keep_it_so():
+    # Two connections at once, each used and given back: the setting outlives a rollback.
+    for _ in range(2):
+        with db.engine.connect() as first, db.engine.connect() as second:
+            for connection in (first, second):
+                assert connection.execute(text("SHOW jit")).scalar() == "off"
+                connection.rollback()
