@@ -26,7 +26,7 @@ from cohort.plans.models import (
 from cohort.plans.services.errors import PlanError
 from cohort.plans.services.frameworks import cohort_framework, versions_of
 
-__all__ = ["NOT_YET", "ROUND_NAMES", "rounds_of", "current_round", "get_round", "open_round",
+__all__ = ["NOT_YET", "ROUND_NAMES", "rounds_of", "rounds_in", "current_round", "get_round", "open_round",
            "close_round", "people_on", "assessment_of", "save_assessment", "team_view",
            "agree", "TeamRow", "level_by_key", "latest_agreed", "place_rounds", "round_progress"]
 
@@ -36,13 +36,20 @@ MAX_EVIDENCE = 4000
 
 
 def rounds_of(cohort: Cohort) -> list[AssessmentRound]:
-    """The cohort's rounds, oldest first. A round's framework is looked up when asked for (in
-    the session's identity map first): joined here, each round's framework would load its
-    levels and hallmarks again."""
-    return list(db.session.execute(select(AssessmentRound).where(
-        AssessmentRound.cohort_id == cohort.id).order_by(AssessmentRound.opened_at,
-                                                         AssessmentRound.id)
-        .options(lazyload(AssessmentRound.framework))).scalars())
+    return rounds_in([cohort])[cohort.id]
+
+
+def rounds_in(cohorts: list[Cohort]) -> dict[int, list[AssessmentRound]]:
+    """{cohort id: its rounds, oldest first}: one query however many cohorts. A round's
+    framework is looked up when asked for (in the session's identity map first): joined here,
+    each round's framework would load its levels and hallmarks again."""
+    found: dict[int, list[AssessmentRound]] = {cohort.id: [] for cohort in cohorts}
+    for assessment_round in db.session.execute(
+            select(AssessmentRound).where(AssessmentRound.cohort_id.in_(list(found)))
+            .order_by(AssessmentRound.opened_at, AssessmentRound.id)
+            .options(lazyload(AssessmentRound.framework))).scalars():
+        found[assessment_round.cohort_id].append(assessment_round)
+    return found
 
 
 def current_round(cohort: Cohort) -> AssessmentRound | None:

@@ -21,7 +21,7 @@ from cohort.plans.models import (
     Framework,
     ItemHallmark,
 )
-from cohort.plans.services.assessments import rounds_of
+from cohort.plans.services.assessments import rounds_in, rounds_of
 from cohort.plans.services.frameworks import frameworks_of, versions_for, versions_of
 from cohort.plans.services.items import is_overdue, overdue_after
 
@@ -94,9 +94,17 @@ class Heatmap(AgreedLevels):
 
 
 def _active_places(cohort: Cohort) -> list[Place]:
-    return list(db.session.execute(select(Place).where(
-        Place.cohort_id == cohort.id, Place.status == "active")
-        .order_by(Place.slot, Place.id)).scalars())
+    return _active_places_in([cohort])[cohort.id]
+
+
+def _active_places_in(cohorts: list[Cohort]) -> dict[int, list[Place]]:
+    """{cohort id: its active places, in slot order}: one query however many cohorts."""
+    found: dict[int, list[Place]] = {cohort.id: [] for cohort in cohorts}
+    for place in db.session.execute(select(Place).where(
+            Place.cohort_id.in_(list(found)), Place.status == "active")
+            .order_by(Place.slot, Place.id)).scalars():
+        found[place.cohort_id].append(place)
+    return found
 
 
 def _agreed(cohort: Cohort, framework: Framework, versions) -> AgreedLevels:
@@ -144,22 +152,12 @@ def agreed_levels_of(cohorts: list[Cohort]) -> dict[int, AgreedLevels | None]:
     without one)}: the same few queries however many cohorts."""
     frameworks = frameworks_of(cohorts)
     versions = versions_for({cid: f for cid, f in frameworks.items() if f is not None})
-    ids = [cohort.id for cohort in cohorts]
-    rounds: dict[int, list[AssessmentRound]] = {cid: [] for cid in ids}
-    for found in db.session.execute(select(AssessmentRound).where(
-            AssessmentRound.cohort_id.in_(ids)).order_by(
-            AssessmentRound.opened_at, AssessmentRound.id)
-            .options(lazyload(AssessmentRound.framework))).scalars():  # its id is enough
-        if found.cohort_id in versions and found.framework_id in versions[found.cohort_id].ids:
-            rounds[found.cohort_id].append(found)
-    places: dict[int, list[Place]] = {cid: [] for cid in ids}
-    for place in db.session.execute(select(Place).where(
-            Place.cohort_id.in_(ids), Place.status == "active")
-            .order_by(Place.slot, Place.id)).scalars():
-        places[place.cohort_id].append(place)
+    rounds = {cid: [r for r in found if cid in versions and r.framework_id in versions[cid].ids]
+              for cid, found in rounds_in(cohorts).items()}
+    places = _active_places_in(cohorts)
     agreed = _ratings([r for found in rounds.values() for r in found])
     return {cid: _levels(frameworks[cid], versions[cid], rounds[cid], places[cid], agreed)
-            if frameworks[cid] is not None else None for cid in ids}
+            if frameworks[cid] is not None else None for cid in rounds}
 
 
 def _attention(cohort: Cohort, which: str, today: date):
