@@ -1,7 +1,7 @@
 """Members: who is in a cohort, in which role, and the admin's invitation."""
 
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -18,6 +18,7 @@ from cohort.cohorts.models import (
 from cohort.cohorts.services.errors import CohortError
 from cohort.cohorts.services.rules import ensure_changeable
 from cohort.core.audit import record
+from cohort.core.database import prepared
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 
@@ -117,35 +118,34 @@ def add_staff(acting, cohort: Cohort, email: str, name: str, role: str) -> User:
     return user
 
 
-def memberships_for(user) -> list[Membership]:
-    """The person's current memberships, newest cohort first (cohort and organisation loaded)."""
-    return list(
-        db.session.execute(
-            select(Membership)
+@prepared
+def _memberships_of_user():
+    return (select(Membership)
             .join(Membership.cohort)
             .options(contains_eager(Membership.cohort))
-            .where(
-                Membership.user_id == user.id,
-                Membership.status == "active",
-                Membership.approved.is_(True),
-            )
-            .order_by(Cohort.starts_on.desc().nulls_last(), Cohort.id.desc())
-        ).scalars()
-    )
+            .where(Membership.user_id == bindparam("user"), Membership.status == "active",
+                   Membership.approved.is_(True))
+            .order_by(Cohort.starts_on.desc().nulls_last(), Cohort.id.desc()))
+
+
+def memberships_for(user) -> list[Membership]:
+    """The person's current memberships, newest cohort first (cohort and organisation loaded)."""
+    return list(db.session.execute(_memberships_of_user(), {"user": user.id}).scalars())
 
 
 def membership_of(user, cohort: Cohort) -> Membership | None:
     """The person's current membership of the cohort, or None."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    return db.session.execute(
-        select(Membership).where(
-            Membership.cohort_id == cohort.id,
-            Membership.user_id == user.id,
-            Membership.status == "active",
-            Membership.approved.is_(True),
-        )
-    ).scalar_one_or_none()
+    return db.session.execute(_membership_in_cohort(),
+                              {"cohort": cohort.id, "user": user.id}).scalar_one_or_none()
+
+
+@prepared
+def _membership_in_cohort():
+    return select(Membership).where(
+        Membership.cohort_id == bindparam("cohort"), Membership.user_id == bindparam("user"),
+        Membership.status == "active", Membership.approved.is_(True))
 
 
 def cohort_members(cohort: Cohort) -> list[Membership]:

@@ -3,10 +3,11 @@ page shows them."""
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 
 from cohort import modules
 from cohort.cohorts.models import Membership
+from cohort.core.database import prepared
 from cohort.core.models import Notice
 from cohort.core.pages import Page, paginate
 from cohort.extensions import db
@@ -16,18 +17,23 @@ NOTICES_PER_PAGE = 20
 
 def _in_view(user):
     """Notices the person may still see: their own, of no cohort or of a cohort they are
-    still a member of (a cohort they left goes quiet)."""
+    still a member of (a cohort they left goes quiet). `user` is an id or a bound parameter."""
     current = select(Membership.cohort_id).where(
-        Membership.user_id == user.id, Membership.status == "active",
+        Membership.user_id == user, Membership.status == "active",
         Membership.approved.is_(True))
-    return (Notice.user_id == user.id,
+    return (Notice.user_id == user,
             or_(Notice.cohort_id.is_(None), Notice.cohort_id.in_(current)))
+
+
+@prepared
+def _unread():
+    return select(func.count(Notice.id)).where(
+        *_in_view(bindparam("user")), Notice.read_at.is_(None))
 
 
 def unread_count(user) -> int:
     """How many of the person's notices are unread: one query, on every page's header."""
-    return db.session.execute(select(func.count(Notice.id)).where(
-        *_in_view(user), Notice.read_at.is_(None))).scalar_one()
+    return db.session.execute(_unread(), {"user": user.id}).scalar_one()
 
 
 @dataclass(frozen=True)
@@ -43,7 +49,7 @@ def notices_page(user, raw_page, only_unread: bool = False) -> tuple[Page, list[
     """A page of the person's notices, newest first, each with its link; a notice about
     something they may no longer see (a hidden post, a survey of a place they handed on) is
     left out. One query for the page, one for its count, one per kind of subject on it."""
-    statement = select(Notice).where(*_in_view(user)).order_by(
+    statement = select(Notice).where(*_in_view(user.id)).order_by(
         Notice.created_at.desc(), Notice.id.desc())
     if only_unread:
         statement = statement.where(Notice.read_at.is_(None))
