@@ -61,6 +61,28 @@ def test_a_snippet_marks_the_match_and_escapes_what_was_written(board):
     assert "<" not in without_marks and ">" not in without_marks
 
 
+def test_a_match_counts_where_it_is_and_how_often(board):
+    once = start(board.ada, title="Notes", body="One kestrel was counted")
+    often = start(board.ben, title="Notes", body="Kestrel after kestrel after kestrel")
+    titled = start(board.cy, title="Kestrel survey", body="Our method")
+    in_order = [h.thread_id for h in _find(board, "kestrel")]
+    assert list(dict.fromkeys(in_order)) == [titled.id, often.id, once.id]
+
+
+def test_a_whole_word_is_searched_on_every_database(board):
+    thread = start(board.ada, title="Questionnaires", body="The kestrel questionnaire")
+    assert thread.id in {h.thread_id for h in _find(board, "questionnaire")}
+    assert _find(board, "questionn") == []
+
+
+def test_the_name_a_cohort_is_searched_by_finds_nothing_written(board):
+    """On SQLite each entry also holds its cohort's scope token ("c" and the id); a search
+    for that word looks in what people wrote only."""
+    start(board.ada, title="Kestrel counts")
+    assert _find(board, f"c{board.cohort.id}") == []
+    assert _find(board, f"kestrel c{board.cohort.id}") == []
+
+
 def test_another_cohorts_board_is_never_searched(board):
     ours = start(board.ada, title="Kestrel counts")
     theirs = start(board.zed, title="Kestrel counts elsewhere")

@@ -2,11 +2,12 @@
 
 The services keep `board_search` up to date (one row per thread title, visible post and
 approved resource; a hidden or deleted post leaves it). SQLite searches it through an FTS5
-table (porter stemming, ranked by bm25, matches marked by snippet()); PostgreSQL through a
-stored, weighted text vector with a GIN index (English stemming, ranked by ts_rank, marked by
-ts_headline). Only the most recent matches (BOARD_SEARCH_RANKED) are ranked, and only the
-page's rows are marked. A search only ever reads the cohorts it is given, which the view
-limits to the searcher's own.
+table (porter stemming, matches marked by snippet()); PostgreSQL through a stored, weighted
+text vector with a GIN index (English stemming, ranked by ts_rank, marked by ts_headline). On
+both, every word asked for must be there, in any of its forms (a plural finds a singular), and
+a match in the title counts four times one in the text. Only the most recent matches
+(BOARD_SEARCH_RANKED) are ranked, and only the page's rows are marked. A search only ever
+reads the cohorts it is given, which the view limits to the searcher's own.
 """
 
 import re
@@ -109,23 +110,32 @@ def _marked(snippet: str) -> str:
 
 
 # The marks \x02 and \x03 (_START, _STOP) round each match. A title counts four times its
-# text, on both databases (bm25's column weights; ts_rank's weights A and B). Nothing of a
-# hidden thread is found: its title is in every entry of its posts. `recent` takes the matches
-# newest first, one more than are ranked (to tell whether there were more); `kept` ranks
-# `bound` of them; only the page's rows get a snippet. On SQLite that is a second statement,
-# in which `+rowid` keeps FTS5 to one pass over the matches (a rowid list it would take as one
-# lookup per id, each reading the word's whole list again). On PostgreSQL the hidden threads
-# are a list the planner can weigh: for a common word it walks the newest entries backwards
-# and stops at `over`, for a rare one it takes the GIN index.
+# text, on both databases (ts_rank's weights A and B on PostgreSQL; on SQLite, each entry's
+# matches in the title and the text, as FTS5's highlight() marks them). Nothing of a hidden
+# thread is found: its title is in every entry of its posts. `recent` takes the matches newest
+# first, one more than are ranked (to tell whether there were more); `kept` ranks `bound` of
+# them; only the page's rows get a snippet.
+# On SQLite the match names the cohorts searched in the FTS5 table's scope column, so FTS5
+# reads only their entries: a common word's list of matches across a site of a thousand
+# cohorts is never walked, and no rank needs the whole site's statistics (bm25 counted every
+# entry holding each word on every search). The snippets are a second statement, in which
+# `+rowid` keeps FTS5 to one pass over the matches (a rowid list it would take as one lookup
+# per id, each reading the word's whole list again). On PostgreSQL the hidden threads are a
+# list the planner can weigh: for a common word it walks the newest entries backwards and
+# stops at `over`, for a rare one it takes the GIN index.
+_MARKS_IN = "length({0}) - length(replace({0}, char(2), ''))"
 _SQLITE_RANKED = text(
-    "WITH recent AS (SELECT s.id AS id, bm25(board_search_fts, 4.0, 1.0) AS rank "
+    "WITH recent AS (SELECT s.id AS id, "
+    "highlight(board_search_fts, 0, char(2), char(3)) AS in_title, "
+    "highlight(board_search_fts, 1, char(2), char(3)) AS in_text "
     "FROM board_search_fts JOIN board_search s ON s.id = board_search_fts.rowid "
     "WHERE board_search_fts MATCH :match AND s.cohort_id IN :cohorts "
     "AND NOT EXISTS (SELECT 1 FROM board_thread t WHERE t.id = s.thread_id "
     "AND t.hidden_at IS NOT NULL) "
     "ORDER BY board_search_fts.rowid DESC LIMIT :over), "
-    "kept AS (SELECT id, rank FROM recent ORDER BY id DESC LIMIT :bound) "
-    "SELECT id, (SELECT count(*) FROM recent) FROM kept ORDER BY rank, id DESC "
+    f"kept AS (SELECT id, 4 * ({_MARKS_IN.format('in_title')}) "
+    f"+ ({_MARKS_IN.format('in_text')}) AS hits FROM recent ORDER BY id DESC LIMIT :bound) "
+    "SELECT id, (SELECT count(*) FROM recent) FROM kept ORDER BY hits DESC, id DESC "
     "LIMIT :limit OFFSET :offset"
 ).bindparams(bindparam("cohorts", expanding=True))
 _SQLITE_SNIPPETS = text(
@@ -156,12 +166,15 @@ _POSTGRESQL = text(
 
 
 def _sqlite(terms: list[str], values: dict) -> list:
-    # Each word quoted (FTS5 syntax in a query is never the searcher's), the last a prefix.
-    match = (" ".join(f'"{t}"' for t in terms[:-1]) + f' "{terms[-1]}"*').strip()
-    ranked = db.session.execute(_SQLITE_RANKED, {**values, "match": match}).all()
+    # Each word quoted (FTS5 syntax in a query is never the searcher's), in the title and text
+    # only; the cohorts in the scope column. The snippets match the words alone.
+    words_only = "{title body} : (" + " ".join(f'"{t}"' for t in terms) + ")"
+    scope = "scope : (" + " OR ".join(f"c{cohort_id}" for cohort_id in values["cohorts"]) + ")"
+    ranked = db.session.execute(
+        _SQLITE_RANKED, {**values, "match": f"{scope} AND {words_only}"}).all()
     if not ranked:
         return []
     found = ranked[0][1]
     entries = {row[0]: row[1:] for row in db.session.execute(
-        _SQLITE_SNIPPETS, {"match": match, "ids": [entry_id for entry_id, _ in ranked]})}
+        _SQLITE_SNIPPETS, {"match": words_only, "ids": [entry_id for entry_id, _ in ranked]})}
     return [(*entries[entry_id], found) for entry_id, _ in ranked if entry_id in entries]
