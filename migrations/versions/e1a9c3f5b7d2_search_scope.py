@@ -8,7 +8,6 @@ Create Date: 2026-12-06 23:30:00.000000
 """
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = 'e1a9c3f5b7d2'
 down_revision = 'd8f3a6b2c5e1'

@@ -123,7 +123,6 @@ def _marked(snippet: str) -> str:
 # per id, each reading the word's whole list again). On PostgreSQL the hidden threads are a
 # list the planner can weigh: for a common word it walks the newest entries backwards and
 # stops at `over`, for a rare one it takes the GIN index.
-_MARKS_IN = "length({0}) - length(replace({0}, char(2), ''))"
 _SQLITE_RANKED = text(
     "WITH recent AS (SELECT s.id AS id, "
     "highlight(board_search_fts, 0, char(2), char(3)) AS in_title, "
@@ -133,8 +132,9 @@ _SQLITE_RANKED = text(
     "AND NOT EXISTS (SELECT 1 FROM board_thread t WHERE t.id = s.thread_id "
     "AND t.hidden_at IS NOT NULL) "
     "ORDER BY board_search_fts.rowid DESC LIMIT :over), "
-    f"kept AS (SELECT id, 4 * ({_MARKS_IN.format('in_title')}) "
-    f"+ ({_MARKS_IN.format('in_text')}) AS hits FROM recent ORDER BY id DESC LIMIT :bound) "
+    "kept AS (SELECT id, 4 * (length(in_title) - length(replace(in_title, char(2), ''))) "
+    "+ (length(in_text) - length(replace(in_text, char(2), ''))) AS hits "
+    "FROM recent ORDER BY id DESC LIMIT :bound) "
     "SELECT id, (SELECT count(*) FROM recent) FROM kept ORDER BY hits DESC, id DESC "
     "LIMIT :limit OFFSET :offset"
 ).bindparams(bindparam("cohorts", expanding=True))
