@@ -7,11 +7,12 @@ is not revealed.
 
 
 from flask import g, has_request_context
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from cohort.accounts.permissions import is_admin
 from cohort.cohorts.models import Cohort, Membership, Place
 from cohort.cohorts.services import cohort_with_membership, membership_of
+from cohort.core.database import prepared
 from cohort.core.guard import Loader, child, hides
 from cohort.extensions import db
 
@@ -43,11 +44,15 @@ def roles_by_cohort(user) -> dict[int, str]:
         return {}
     cache = g.setdefault("cohort_roles", {}) if has_request_context() else {}
     if user.id not in cache:
-        cache[user.id] = dict(db.session.execute(
-            select(Membership.cohort_id, Membership.role).where(
-                Membership.user_id == user.id, Membership.status == "active",
-                Membership.approved.is_(True))).all())
+        cache[user.id] = dict(db.session.execute(_roles_of_user(), {"user": user.id}).all())
     return cache[user.id]
+
+
+@prepared
+def _roles_of_user():
+    return select(Membership.cohort_id, Membership.role).where(
+        Membership.user_id == bindparam("user"), Membership.status == "active",
+        Membership.approved.is_(True))
 
 
 def role_in(user, cohort: Cohort) -> str | None:

@@ -8,9 +8,9 @@ template can say there are fewer items than that page would start at.
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, bindparam, func, select
 
 from cohort.core.forms import ascii_number
 from cohort.extensions import db
@@ -84,17 +84,35 @@ def fetch_page(fetch: Callable[[int, int], Sequence], raw_page: str | int | None
     return Page(items=rows[:size], number=number, total=None, size=size, more=len(rows) > size)
 
 
+class Paged(NamedTuple):
+    """An ordered select made ready for pages: its count, and its page, which takes `limit`
+    and `offset`. Built once with a prepared statement (core/database.py), so that paging it
+    builds nothing on each request."""
+
+    count: Any
+    page: Any
+    one: bool  # a select of one entity or column: its objects rather than rows
+
+
+def paged(statement) -> Paged:
+    return Paged(select(func.count()).select_from(statement.order_by(None).subquery()),
+                 statement.limit(bindparam("limit", type_=Integer))
+                 .offset(bindparam("offset", type_=Integer)),
+                 len(statement.column_descriptions) == 1)
+
+
 def paginate(statement, raw_page: str | int | None, size: int = PAGE_SIZE,
-             total: int | None = None) -> Page:
-    """A page of an ordered select: its objects (a select of one entity or column) or its rows.
-    The rows are counted unless the caller knows `total` (a thread's post count)."""
+             total: int | None = None, params: dict | None = None) -> Page:
+    """A page of an ordered select (or of a Paged one, with the `params` its bindparams take):
+    its objects (a select of one entity or column) or its rows. The rows are counted unless
+    the caller knows `total` (a thread's post count)."""
+    ready = statement if isinstance(statement, Paged) else paged(statement)
+    params = params or {}
     if total is None:
-        total = db.session.execute(select(func.count()).select_from(statement.order_by(None).subquery())
-                                   ).scalar_one()
-    one = len(statement.column_descriptions) == 1
+        total = db.session.execute(ready.count, params).scalar_one()
 
     def fetch(limit: int, offset: int) -> list:
-        result = db.session.execute(statement.limit(limit).offset(offset))
-        return list(result.scalars() if one else result.all())
+        result = db.session.execute(ready.page, {**params, "limit": limit, "offset": offset})
+        return list(result.scalars() if ready.one else result.all())
 
     return fetch_page(fetch, raw_page, size, total)

@@ -3,10 +3,11 @@ core/cards.py): applications waiting for review, handover proposals and team mem
 for their decision."""
 
 from flask import url_for
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import bindparam, func, literal, select, union_all
 
 from cohort.cohorts.models import Membership, Place
 from cohort.core.cards import NOW, Todo
+from cohort.core.database import prepared
 from cohort.enrolment.models import Application, HandoverRequest
 from cohort.extensions import db
 
@@ -15,8 +16,9 @@ def _plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
-def _counts(run: list[int]):
-    """(kind, cohort id, how many) of each kind of thing waiting, in one query."""
+@prepared
+def _waiting():
+    run = bindparam("run", expanding=True)
     applications = (
         select(literal("applications").label("kind"), Application.cohort_id, func.count())
         .where(Application.cohort_id.in_(run), Application.status == "submitted")
@@ -31,7 +33,12 @@ def _counts(run: list[int]):
         .where(Membership.cohort_id.in_(run), Membership.role == "colleague",
                Membership.approved.is_(False), Membership.status == "active")
         .group_by(Membership.cohort_id))
-    return db.session.execute(union_all(applications, handovers, colleagues)).all()
+    return union_all(applications, handovers, colleagues)
+
+
+def _counts(run: list[int]):
+    """(kind, cohort id, how many) of each kind of thing waiting, in one query."""
+    return db.session.execute(_waiting(), {"run": run}).all()
 
 
 def _todo(kind: str, cohort_id: int, count: int) -> Todo:

@@ -2,7 +2,7 @@
 
 import re
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 
 from cohort.cohorts.models import (
     COHORT_STATUSES,
@@ -13,6 +13,7 @@ from cohort.cohorts.services.errors import CohortError
 from cohort.cohorts.services.members import add_member
 from cohort.cohorts.services.places import places_taken
 from cohort.core.audit import record
+from cohort.core.database import prepared
 from cohort.core.errors import check_version
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
@@ -132,14 +133,18 @@ def cohort_with_membership(cohort_id: int, user) -> tuple[Cohort | None, Members
     signed_in = getattr(user, "is_authenticated", False)
     if not signed_in:
         return get_cohort(cohort_id), None
-    row = db.session.execute(
-        select(Cohort, Membership)
-        .outerjoin(Membership, and_(
-            Membership.cohort_id == Cohort.id, Membership.user_id == user.id,
-            Membership.status == "active", Membership.approved.is_(True)))
-        .where(Cohort.id == cohort_id)
-    ).first()
+    row = db.session.execute(_cohort_and_membership(),
+                             {"cohort": cohort_id, "user": user.id}).first()
     return (row[0], row[1]) if row else (None, None)
+
+
+@prepared
+def _cohort_and_membership():
+    return (select(Cohort, Membership)
+            .outerjoin(Membership, and_(
+                Membership.cohort_id == Cohort.id, Membership.user_id == bindparam("user"),
+                Membership.status == "active", Membership.approved.is_(True)))
+            .where(Cohort.id == bindparam("cohort")))
 
 
 def open_calls() -> list[Cohort]:

@@ -148,18 +148,16 @@ def _membership_in_cohort():
         Membership.status == "active", Membership.approved.is_(True))
 
 
+@prepared
+def _cohort_members():
+    return (select(Membership)
+            .where(Membership.cohort_id == bindparam("cohort"), Membership.status == "active",
+                   Membership.approved.is_(True))
+            .order_by(Membership.role, Membership.id))
+
+
 def cohort_members(cohort: Cohort) -> list[Membership]:
-    return list(
-        db.session.execute(
-            select(Membership)
-            .where(
-                Membership.cohort_id == cohort.id,
-                Membership.status == "active",
-                Membership.approved.is_(True),
-            )
-            .order_by(Membership.role, Membership.id)
-        ).scalars()
-    )
+    return list(db.session.execute(_cohort_members(), {"cohort": cohort.id}).scalars())
 
 
 def staff_of(cohort: Cohort) -> list[Membership]:
@@ -205,20 +203,18 @@ def people_in(cohort_ids: list[int]) -> list[Membership]:
     name (one query however many)."""
     if not cohort_ids:
         return []
-    return list(
-        db.session.execute(
-            select(Membership)
+    return list(db.session.execute(_people_in(), {"cohorts": list(cohort_ids)}).scalars())
+
+
+@prepared
+def _people_in():
+    return (select(Membership)
             .join(Membership.user)
             .outerjoin(Membership.organisation)
-            .where(
-                Membership.cohort_id.in_(cohort_ids),
-                Membership.status == "active",
-                Membership.approved.is_(True),
-                Membership.role.in_(("participant", "colleague")),
-            )
-            .order_by(Organisation.name.nulls_last(), User.name, Membership.id)
-        ).scalars()
-    )
+            .where(Membership.cohort_id.in_(bindparam("cohorts", expanding=True)),
+                   Membership.status == "active", Membership.approved.is_(True),
+                   Membership.role.in_(("participant", "colleague")))
+            .order_by(Organisation.name.nulls_last(), User.name, Membership.id))
 
 
 def set_suggest_me(membership: Membership, on: bool) -> Membership:

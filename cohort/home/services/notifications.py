@@ -9,7 +9,7 @@ from cohort import modules
 from cohort.cohorts.models import Membership
 from cohort.core.database import prepared
 from cohort.core.models import Notice
-from cohort.core.pages import Page, paginate
+from cohort.core.pages import Page, Paged, paged, paginate
 from cohort.extensions import db
 
 NOTICES_PER_PAGE = 20
@@ -49,12 +49,17 @@ def notices_page(user, raw_page, only_unread: bool = False) -> tuple[Page, list[
     """A page of the person's notices, newest first, each with its link; a notice about
     something they may no longer see (a hidden post, a survey of a place they handed on) is
     left out. One query for the page, one for its count, one per kind of subject on it."""
-    statement = select(Notice).where(*_in_view(user.id)).order_by(
-        Notice.created_at.desc(), Notice.id.desc())
-    if only_unread:
-        statement = statement.where(Notice.read_at.is_(None))
-    page = paginate(statement, raw_page, size=NOTICES_PER_PAGE)
+    page = paginate(_listed()[bool(only_unread)], raw_page, size=NOTICES_PER_PAGE,
+                    params={"user": user.id})
     return page, resolved(user, page.items)
+
+
+@prepared
+def _listed() -> dict[bool, Paged]:
+    """{only unread: the person's notices, newest first, ready for pages}."""
+    every = select(Notice).where(*_in_view(bindparam("user"))).order_by(
+        Notice.created_at.desc(), Notice.id.desc())
+    return {False: paged(every), True: paged(every.where(Notice.read_at.is_(None)))}
 
 
 def resolved(user, notices: list[Notice]) -> list[Shown]:
