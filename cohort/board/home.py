@@ -13,7 +13,7 @@ the requests they gave feedback on, to those who see the board."""
 from datetime import UTC, datetime, timedelta
 
 from flask import url_for
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from cohort.board.models import (
     BoardVisit,
@@ -27,6 +27,7 @@ from cohort.board.permissions import can_view_board
 from cohort.board.services.activity import feedback_given, requests_and_givers, threads_started
 from cohort.board.services.members import visit_since
 from cohort.core.cards import FAIR, LATER, NOW, SOON, WEAK, Part, Reason, Todo
+from cohort.core.database import prepared
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 from cohort.plans.services import item_hallmarks, shared_places, standings
@@ -40,8 +41,9 @@ def _plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
-def _requests(cohort_ids: list[int]):
-    """Feedback requests still asking: not resolved, hidden or locked."""
+def _requests(cohort_ids):
+    """Feedback requests still asking: not resolved, hidden or locked. `cohort_ids` is a list
+    or an expanding bound parameter."""
     return (Thread.kind == "feedback", Thread.cohort_id.in_(cohort_ids),
             Thread.resolved_at.is_(None), Thread.hidden_at.is_(None),
             Thread.locked_at.is_(None))
@@ -61,46 +63,69 @@ def _feedback_link(cohort_id: int) -> str:
     return url_for("board.index", cohort_id=cohort_id, kind="feedback")
 
 
+@prepared
+def _proposed():
+    return (select(Resource.cohort_id, func.count())
+            .where(Resource.cohort_id.in_(bindparam("cohorts", expanding=True)),
+                   Resource.status == "proposed")
+            .group_by(Resource.cohort_id))
+
+
+@prepared
+def _unanswered():
+    unanswered = ~_answered_by(lambda author: author != Thread.author_id)
+    return (select(Thread.cohort_id, func.count())
+            .where(*_requests(bindparam("cohorts", expanding=True)),
+                   Thread.created_at < bindparam("before"), unanswered)
+            .group_by(Thread.cohort_id))
+
+
 def _facilitator(run: list[int]) -> list[Todo]:
     found = [Todo(cohort_id, "resources_proposed",
                   _plural(count, "resource waits", "resources wait") + " for approval",
                   url_for("board.resources", cohort_id=cohort_id), count, SOON)
-             for cohort_id, count in db.session.execute(
-                 select(Resource.cohort_id, func.count())
-                 .where(Resource.cohort_id.in_(run), Resource.status == "proposed")
-                 .group_by(Resource.cohort_id)).all()]
-    unanswered = ~_answered_by(lambda author: author != Thread.author_id)
+             for cohort_id, count in db.session.execute(_proposed(), {"cohorts": run}).all()]
     found += [Todo(cohort_id, "feedback_unanswered",
                    _plural(count, "feedback request has", "feedback requests have")
                    + f" had no answer for {FEEDBACK_WAIT.days} days",
                    _feedback_link(cohort_id), count, NOW)
               for cohort_id, count in db.session.execute(
-                  select(Thread.cohort_id, func.count())
-                  .where(*_requests(run), Thread.created_at < utcnow() - FEEDBACK_WAIT,
-                         unanswered)
-                  .group_by(Thread.cohort_id)).all()]
+                  _unanswered(), {"cohorts": run, "before": utcnow() - FEEDBACK_WAIT}).all()]
     return found
+
+
+@prepared
+def _unanswered_by_user():
+    user = bindparam("user")
+    mine = _answered_by(lambda author: author == user)
+    return (select(Thread.cohort_id, func.count())
+            .where(*_requests(bindparam("cohorts", expanding=True)),
+                   Thread.author_id != user, ~mine)
+            .group_by(Thread.cohort_id))
 
 
 def _to_answer(user, members: list) -> list[Todo]:
     """Others' open requests the person has neither answered nor replied to."""
-    mine = _answered_by(lambda author: author == user.id)
     return [Todo(cohort_id, "feedback_to_give",
                  _plural(count, "feedback request waits", "feedback requests wait")
                  + " for your answer",
                  _feedback_link(cohort_id), count, LATER)
             for cohort_id, count in db.session.execute(
-                select(Thread.cohort_id, func.count())
-                .where(*_requests([m.cohort_id for m in members]),
-                       Thread.author_id != user.id, ~mine)
-                .group_by(Thread.cohort_id)).all()]
+                _unanswered_by_user(),
+                {"cohorts": [m.cohort_id for m in members], "user": user.id}).all()]
+
+
+@prepared
+def _visits():
+    return select(BoardVisit).where(
+        BoardVisit.membership_id.in_(bindparam("memberships", expanding=True)))
 
 
 def _answers_to_mine(user, members: list) -> list[Todo]:
     """Answers and replies by others to the person's requests since their last visit (as the
     board will mark them new): the visits in one query, answers and replies in one each."""
-    visits = {row.membership_id: row for row in db.session.execute(select(BoardVisit).where(
-        BoardVisit.membership_id.in_([m.id for m in members]))).scalars()}
+    visits = {row.membership_id: row for row in db.session.execute(
+        _visits(), {"memberships": [m.id for m in members]}).scalars()}
     since = {m.cohort_id: visit_since(visits.get(m.id)) or NEVER for m in members}
 
     def newer(at):

@@ -7,10 +7,11 @@ threads, posts and answers there are."""
 
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, union_all
+from sqlalchemy import bindparam, func, or_, select, union_all
 from sqlalchemy.orm import lazyload
 
 from cohort.board.models import FeedbackAnswer, FeedbackQuestion, Post, Thread
+from cohort.core.database import prepared
 from cohort.extensions import db
 
 __all__ = ["SHOWN", "busiest_threads", "feedback_given", "requests_and_givers",
@@ -36,33 +37,45 @@ def _gave_feedback(threads):
     return union_all(answers, replies).subquery()
 
 
-def _requests(cohort_ids: list[int]):
-    """Requests for feedback a member of the board sees: not hidden."""
+def _requests(cohort_ids):
+    """Requests for feedback a member of the board sees: not hidden. `cohort_ids` is a list or
+    an expanding bound parameter."""
     return (Thread.cohort_id.in_(cohort_ids), Thread.kind == "feedback",
             Thread.hidden_at.is_(None))
+
+
+@prepared
+def _threads_started():
+    return (select(Thread).options(lazyload(Thread.questions))
+            .where(Thread.cohort_id == bindparam("cohort"), Thread.author_id == bindparam("user"),
+                   Thread.hidden_at.is_(None), Thread.kind != "session")
+            .order_by(Thread.created_at.desc(), Thread.id.desc()).limit(SHOWN))
 
 
 def threads_started(member) -> list[Thread]:
     """The member's latest SHOWN threads in their cohort, the newest first (one query)."""
     return list(db.session.execute(
-        select(Thread).options(lazyload(Thread.questions))
-        .where(Thread.cohort_id == member.cohort_id, Thread.author_id == member.user_id,
-               Thread.hidden_at.is_(None), Thread.kind != "session")
-        .order_by(Thread.created_at.desc(), Thread.id.desc()).limit(SHOWN)).scalars())
+        _threads_started(), {"cohort": member.cohort_id, "user": member.user_id}).scalars())
+
+
+@prepared
+def _feedback_given():
+    cohorts, user = bindparam("cohorts", expanding=True), bindparam("user")
+    gave = _gave_feedback(select(Thread.id).where(*_requests(cohorts)))
+    last = func.max(gave.c.at).label("last")
+    latest = (select(gave.c.thread_id, last)
+              .where(gave.c.giver_id == user).group_by(gave.c.thread_id).subquery())
+    return (select(Thread, latest.c.last).join(latest, latest.c.thread_id == Thread.id)
+            .options(lazyload(Thread.questions))
+            .where(*_requests(cohorts), Thread.author_id != user)
+            .order_by(latest.c.last.desc(), Thread.id.desc()).limit(SHOWN))
 
 
 def feedback_given(member) -> list[tuple[Thread, datetime]]:
     """The latest SHOWN requests the member gave feedback on, with when they last did, the
     latest first (one query)."""
-    gave = _gave_feedback(select(Thread.id).where(*_requests([member.cohort_id])))
-    last = func.max(gave.c.at).label("last")
-    latest = (select(gave.c.thread_id, last)
-              .where(gave.c.giver_id == member.user_id).group_by(gave.c.thread_id).subquery())
     rows = db.session.execute(
-        select(Thread, latest.c.last).join(latest, latest.c.thread_id == Thread.id)
-        .options(lazyload(Thread.questions))
-        .where(*_requests([member.cohort_id]), Thread.author_id != member.user_id)
-        .order_by(latest.c.last.desc(), Thread.id.desc()).limit(SHOWN)).all()
+        _feedback_given(), {"cohorts": [member.cohort_id], "user": member.user_id}).all()
     return [(thread, at) for thread, at in rows]
 
 
@@ -72,17 +85,22 @@ def requests_and_givers(cohort_ids: list[int], author_id: int) -> list[tuple[Thr
     answered): [(thread, giver's id)] (one query)."""
     if not cohort_ids:
         return []
-    chosen = (*_requests(cohort_ids),
-              (Thread.author_id == author_id) | Thread.action_item_id.is_not(None))
+    return list(db.session.execute(
+        _requests_and_givers(), {"cohorts": list(cohort_ids), "author": author_id}).tuples())
+
+
+@prepared
+def _requests_and_givers():
+    chosen = (*_requests(bindparam("cohorts", expanding=True)),
+              (Thread.author_id == bindparam("author")) | Thread.action_item_id.is_not(None))
     gave = _gave_feedback(select(Thread.id).where(*chosen))
     givers = select(gave.c.thread_id, gave.c.giver_id).distinct().subquery()
-    return list(db.session.execute(
-        select(Thread, givers.c.giver_id)
-        .outerjoin(givers, (givers.c.thread_id == Thread.id)
-                   & (givers.c.giver_id != Thread.author_id))
-        .options(lazyload(Thread.questions))
-        .where(*chosen)
-        .order_by(Thread.created_at.desc(), Thread.id)).tuples())
+    return (select(Thread, givers.c.giver_id)
+            .outerjoin(givers, (givers.c.thread_id == Thread.id)
+                       & (givers.c.giver_id != Thread.author_id))
+            .options(lazyload(Thread.questions))
+            .where(*chosen)
+            .order_by(Thread.created_at.desc(), Thread.id))
 
 
 def busiest_threads(cohort_ids: list[int], reader_id: int, since: datetime, until: datetime,

@@ -2,7 +2,7 @@
 what changed), the author's questions and each member's answers, who has given feedback, and
 the author marking the request resolved."""
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from cohort.board.models import (
     DraftVersion,
@@ -20,6 +20,7 @@ from cohort.board.services.threads import FileIn, check_file, store_file
 from cohort.cohorts.models import Cohort, Membership
 from cohort.cohorts.services import ensure_changeable
 from cohort.core.audit import record
+from cohort.core.database import prepared
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 
@@ -29,9 +30,14 @@ __all__ = ["versions_of", "get_version", "add_version", "answers_of", "answer", 
 MAX_ANSWER = 5000
 
 
+@prepared
+def _versions():
+    return select(DraftVersion).where(DraftVersion.thread_id == bindparam("thread")).order_by(
+        DraftVersion.number.desc())
+
+
 def versions_of(thread: Thread) -> list[DraftVersion]:
-    return list(db.session.execute(select(DraftVersion).where(
-        DraftVersion.thread_id == thread.id).order_by(DraftVersion.number.desc())).scalars())
+    return list(db.session.execute(_versions(), {"thread": thread.id}).scalars())
 
 
 def get_version(thread: Thread, version_id: int) -> DraftVersion | None:
@@ -75,23 +81,34 @@ def add_version(acting, thread: Thread, text: str | None, upload: FileIn | None,
     return version
 
 
+@prepared
+def _answers():
+    return select(FeedbackAnswer).where(
+        FeedbackAnswer.question_id.in_(bindparam("questions", expanding=True))
+    ).order_by(FeedbackAnswer.id)
+
+
 def answers_of(thread: Thread) -> dict[int, list[FeedbackAnswer]]:
     """{question id: answers, oldest first}: one query."""
     found: dict[int, list[FeedbackAnswer]] = {q.id: [] for q in thread.questions}
     if not found:
         return found
-    for answer_row in db.session.execute(select(FeedbackAnswer).where(
-            FeedbackAnswer.question_id.in_(list(found))).order_by(FeedbackAnswer.id)).scalars():
+    for answer_row in db.session.execute(_answers(), {"questions": list(found)}).scalars():
         found[answer_row.question_id].append(answer_row)
     return found
 
 
+@prepared
+def _own_answers():
+    return select(FeedbackAnswer.question_id, FeedbackAnswer.body).join(FeedbackQuestion).where(
+        FeedbackQuestion.thread_id == bindparam("thread"),
+        FeedbackAnswer.author_id == bindparam("user"))
+
+
 def own_answers(thread: Thread, user) -> dict[int, str]:
     """{question id: the text} of the member's answers to the request, to change them."""
-    return dict(db.session.execute(select(FeedbackAnswer.question_id, FeedbackAnswer.body)
-                                   .join(FeedbackQuestion).where(
-        FeedbackQuestion.thread_id == thread.id,
-        FeedbackAnswer.author_id == getattr(user, "id", None))).all())
+    return dict(db.session.execute(
+        _own_answers(), {"thread": thread.id, "user": getattr(user, "id", None)}).all())
 
 
 def answer_limit(text: str | None, number: int, field: str) -> str:
@@ -147,17 +164,37 @@ def answer(acting, membership: Membership, thread: Thread, answers: dict[int, st
     return len(texts)
 
 
+@prepared
+def _thread_answers():
+    return select(FeedbackAnswer).join(FeedbackQuestion).where(
+        FeedbackQuestion.thread_id == bindparam("thread")).order_by(FeedbackAnswer.id)
+
+
+@prepared
+def _others_posts():
+    return select(Post).where(
+        Post.thread_id == bindparam("thread"), Post.deleted_at.is_(None),
+        Post.author_id != bindparam("author")).order_by(Post.number)
+
+
+@prepared
+def _posts_with_author():
+    # For a request whose author's account is gone: every post that has an author.
+    return select(Post).where(
+        Post.thread_id == bindparam("thread"), Post.deleted_at.is_(None),
+        Post.author_id.is_not(None)).order_by(Post.number)
+
+
 def feedback_givers(thread: Thread) -> list:
     """Who has answered a question or replied, other than the author: (user, answers)."""
     counts: dict = {}
-    rows = db.session.execute(select(FeedbackAnswer).join(FeedbackQuestion).where(
-        FeedbackQuestion.thread_id == thread.id).order_by(FeedbackAnswer.id)).scalars()
+    rows = db.session.execute(_thread_answers(), {"thread": thread.id}).scalars()
     for row in rows:
         if row.author_id != thread.author_id:
             counts.setdefault(row.author_id, [row.author, 0])[1] += 1
-    for post in db.session.execute(select(Post).where(
-            Post.thread_id == thread.id, Post.deleted_at.is_(None),
-            Post.author_id != thread.author_id).order_by(Post.number)).scalars():
+    others = _posts_with_author() if thread.author_id is None else _others_posts()
+    for post in db.session.execute(
+            others, {"thread": thread.id, "author": thread.author_id}).scalars():
         if post.author is not None:
             counts.setdefault(post.author_id, [post.author, 0])
     return [tuple(value) for value in counts.values()]

@@ -3,13 +3,14 @@ how they hear of new posts, their @handle, and their visits ("new since your las
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from cohort.board.models import NOTIFY, BoardMember, BoardVisit
 from cohort.board.permissions import BOARD_ROLES
 from cohort.board.services.errors import BoardError
 from cohort.board.services.text import handle_for
 from cohort.cohorts.models import Cohort, Membership
+from cohort.core.database import prepared
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 
@@ -97,12 +98,17 @@ def note_visit(membership: Membership):
     return found.previous_visit_at
 
 
+@prepared
+def _board_people():
+    return select(Membership).where(
+        Membership.cohort_id == bindparam("cohort"), Membership.status == "active",
+        Membership.approved.is_(True), Membership.role.in_(BOARD_ROLES)
+    ).order_by(Membership.id)
+
+
 def board_people(cohort: Cohort) -> list[Membership]:
     """Everyone who sees the cohort's board."""
-    return list(db.session.execute(select(Membership).where(
-        Membership.cohort_id == cohort.id, Membership.status == "active",
-        Membership.approved.is_(True), Membership.role.in_(BOARD_ROLES))
-        .order_by(Membership.id)).scalars())
+    return list(db.session.execute(_board_people(), {"cohort": cohort.id}).scalars())
 
 
 def handles(cohort: Cohort) -> dict[str, Membership]:

@@ -5,7 +5,7 @@ read them a page at a time with what is new to the reader."""
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from cohort.board.models import (
     Attachment,
@@ -25,6 +25,7 @@ from cohort.board.services.text import clean_text, mentioned, plain, render
 from cohort.cohorts.models import Cohort, Membership
 from cohort.cohorts.services import ensure_changeable
 from cohort.core.audit import record
+from cohort.core.database import prepared
 from cohort.core.errors import check_version
 from cohort.core.forms import has_control_characters
 from cohort.core.pages import Page, paginate
@@ -276,6 +277,13 @@ def get_post(thread: Thread, post_id: int) -> Post | None:
     return post
 
 
+@prepared
+def _read_up_to():
+    return select(ThreadRead.thread_id, ThreadRead.last_number).where(
+        ThreadRead.user_id == bindparam("user"),
+        ThreadRead.thread_id.in_(bindparam("threads", expanding=True)))
+
+
 def threads_page(cohort: Cohort, user, raw_page: str | None, kind: str | None = None,
                  moderator: bool = False, since: datetime | None = None
                  ) -> tuple[list[ThreadRow], Page]:
@@ -287,9 +295,8 @@ def threads_page(cohort: Cohort, user, raw_page: str | None, kind: str | None = 
         statement = statement.where((Thread.hidden_at.is_(None)) | (Thread.author_id == user.id))
     threads = paginate(statement.order_by(Thread.pinned.desc(), Thread.last_post_at.desc(),
                                           Thread.id.desc()), raw_page, THREADS_A_PAGE)
-    read = dict(db.session.execute(select(ThreadRead.thread_id, ThreadRead.last_number).where(
-        ThreadRead.user_id == user.id, ThreadRead.thread_id.in_([t.id for t in threads.items]))
-    ).all()) if threads.items else {}
+    read = dict(db.session.execute(_read_up_to(), {
+        "user": user.id, "threads": [t.id for t in threads.items]}).all()) if threads.items else {}
     rows = [ThreadRow(t, max(0, t.post_count - read.get(t.id, 0)),
                       since is not None and t.last_post_at > since) for t in threads.items]
     threads.items = rows
