@@ -13,10 +13,11 @@ to those who may see it (can_view_outline)."""
 from datetime import timedelta
 
 from flask import url_for
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from cohort.cohorts.models import Place
 from cohort.core.cards import NOW, SOON, STRONG, STRONGEST, Part, Reason, Todo
+from cohort.core.database import prepared
 from cohort.extensions import db
 from cohort.plans.models import ActionItem, ActionPlan, AssessmentRound, SelfAssessment
 from cohort.plans.permissions import can_view_outline, can_view_plan
@@ -59,18 +60,22 @@ def _attention(run: list) -> list[Todo]:
     return found
 
 
-def _not_submitted(run: list) -> list[Todo]:
-    """The active places with no submitted self-assessment in each cohort's open round."""
+@prepared
+def _unsubmitted():
     submitted = select(SelfAssessment.id).where(
         SelfAssessment.round_id == AssessmentRound.id, SelfAssessment.place_id == Place.id,
         SelfAssessment.submitted_at.is_not(None)).exists()
-    rows = db.session.execute(
-        select(Place.cohort_id, AssessmentRound.name, func.count())
-        .join(AssessmentRound, and_(AssessmentRound.cohort_id == Place.cohort_id,
-                                    AssessmentRound.closed_at.is_(None)))
-        .where(Place.cohort_id.in_([m.cohort_id for m in run]), Place.status == "active",
-               ~submitted)
-        .group_by(Place.cohort_id, AssessmentRound.name)).all()
+    return (select(Place.cohort_id, AssessmentRound.name, func.count())
+            .join(AssessmentRound, and_(AssessmentRound.cohort_id == Place.cohort_id,
+                                        AssessmentRound.closed_at.is_(None)))
+            .where(Place.cohort_id.in_(bindparam("cohorts", expanding=True)),
+                   Place.status == "active", ~submitted)
+            .group_by(Place.cohort_id, AssessmentRound.name))
+
+
+def _not_submitted(run: list) -> list[Todo]:
+    """The active places with no submitted self-assessment in each cohort's open round."""
+    rows = db.session.execute(_unsubmitted(), {"cohorts": [m.cohort_id for m in run]}).all()
     return [Todo(cohort_id, "assessments_missing",
                  _plural(count, "place has", "places have")
                  + f" not submitted a self-assessment in {name}",
@@ -78,16 +83,20 @@ def _not_submitted(run: list) -> list[Todo]:
             for cohort_id, name, count in rows]
 
 
+@prepared
+def _own_drafts():
+    return (select(AssessmentRound.cohort_id, AssessmentRound.name, SelfAssessment.id)
+            .outerjoin(SelfAssessment, and_(
+                SelfAssessment.round_id == AssessmentRound.id,
+                SelfAssessment.membership_id.in_(bindparam("memberships", expanding=True))))
+            .where(AssessmentRound.cohort_id.in_(bindparam("cohorts", expanding=True)),
+                   AssessmentRound.closed_at.is_(None), SelfAssessment.submitted_at.is_(None)))
+
+
 def _own_assessment(placed: list) -> list[Todo]:
     """The person's own self-assessment in each open round: not started, or a draft."""
-    rows = db.session.execute(
-        select(AssessmentRound.cohort_id, AssessmentRound.name, SelfAssessment.id)
-        .outerjoin(SelfAssessment, and_(
-            SelfAssessment.round_id == AssessmentRound.id,
-            SelfAssessment.membership_id.in_([m.id for m in placed])))
-        .where(AssessmentRound.cohort_id.in_([m.cohort_id for m in placed]),
-               AssessmentRound.closed_at.is_(None), SelfAssessment.submitted_at.is_(None))
-    ).all()
+    rows = db.session.execute(_own_drafts(), {
+        "memberships": [m.id for m in placed], "cohorts": [m.cohort_id for m in placed]}).all()
     return [Todo(cohort_id, "own_assessment",
                  f"Your self-assessment for {name} is a draft: finish and submit it"
                  if draft is not None else f"Start your self-assessment for {name}",
@@ -185,6 +194,11 @@ def _place_reasons(label: str, own: dict, theirs: dict, member_id: int) -> list[
     return found
 
 
+@prepared
+def _places():
+    return select(Place).where(Place.id.in_(bindparam("places", expanding=True)))
+
+
 def reasons(_user, memberships: list, others: list) -> list[Reason]:
     """The others on places whose plan the person may see in outline (shared with the cohort)
     that work on a hallmark the person's place works on, or stand higher on it (four queries
@@ -198,7 +212,7 @@ def reasons(_user, memberships: list, others: list) -> list[Reason]:
         return []
     stands = standings(set(mine.values()) | {o.place_id for o in theirs})
     labels = {place.id: place_label(place) for place in db.session.execute(
-        select(Place).where(Place.id.in_({o.place_id for o in theirs}))).scalars()}
+        _places(), {"places": list({o.place_id for o in theirs})}).scalars()}
     return [reason for other in theirs for reason in _place_reasons(
         labels[other.place_id], stands[mine[other.cohort_id]], stands[other.place_id], other.id)]
 

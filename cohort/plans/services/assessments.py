@@ -6,12 +6,13 @@ person thought before hearing the others."""
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import lazyload
 
 from cohort.cohorts.models import Cohort, Membership, Place
 from cohort.cohorts.services import ensure_changeable
 from cohort.core.audit import record
+from cohort.core.database import prepared
 from cohort.core.errors import check_version
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
@@ -39,15 +40,20 @@ def rounds_of(cohort: Cohort) -> list[AssessmentRound]:
     return rounds_in([cohort])[cohort.id]
 
 
+@prepared
+def _rounds():
+    return (select(AssessmentRound)
+            .where(AssessmentRound.cohort_id.in_(bindparam("cohorts", expanding=True)))
+            .order_by(AssessmentRound.opened_at, AssessmentRound.id)
+            .options(lazyload(AssessmentRound.framework)))
+
+
 def rounds_in(cohorts: list[Cohort]) -> dict[int, list[AssessmentRound]]:
     """{cohort id: its rounds, oldest first}: one query however many cohorts. A round's
     framework is looked up when asked for (in the session's identity map first): joined here,
     each round's framework would load its levels and hallmarks again."""
     found: dict[int, list[AssessmentRound]] = {cohort.id: [] for cohort in cohorts}
-    for assessment_round in db.session.execute(
-            select(AssessmentRound).where(AssessmentRound.cohort_id.in_(list(found)))
-            .order_by(AssessmentRound.opened_at, AssessmentRound.id)
-            .options(lazyload(AssessmentRound.framework))).scalars():
+    for assessment_round in db.session.execute(_rounds(), {"cohorts": list(found)}).scalars():
         found[assessment_round.cohort_id].append(assessment_round)
     return found
 
@@ -95,12 +101,17 @@ def close_round(acting, assessment_round: AssessmentRound) -> None:
     db.session.flush()
 
 
+@prepared
+def _people_on():
+    return (select(Membership).where(
+        Membership.place_id == bindparam("place"), Membership.status == "active",
+        Membership.approved.is_(True), Membership.role.in_(("participant", "colleague")))
+        .order_by(Membership.role.desc(), Membership.id))
+
+
 def people_on(place: Place) -> list[Membership]:
     """Who rates for the place: its holder and its approved team members."""
-    return list(db.session.execute(select(Membership).where(
-        Membership.place_id == place.id, Membership.status == "active",
-        Membership.approved.is_(True), Membership.role.in_(("participant", "colleague")))
-        .order_by(Membership.role.desc(), Membership.id)).scalars())
+    return list(db.session.execute(_people_on(), {"place": place.id}).scalars())
 
 
 def assessment_of(assessment_round: AssessmentRound,
@@ -269,18 +280,24 @@ def agree(acting, assessment_round: AssessmentRound, place: Place, membership: M
     db.session.flush()
 
 
+@prepared
+def _latest_agreed():
+    return (select(AgreedRating, AssessmentRound)
+            .join(AssessmentRound, AssessmentRound.id == AgreedRating.round_id)
+            .where(AgreedRating.place_id == bindparam("place"),
+                   AssessmentRound.cohort_id == bindparam("cohort"),
+                   AssessmentRound.framework_id.in_(bindparam("frameworks", expanding=True)))
+            .order_by(AssessmentRound.opened_at, AssessmentRound.id))
+
+
 def latest_agreed(cohort: Cohort, place: Place, framework: Framework) -> dict[int, tuple]:
     """{hallmark id: (level or None for not yet, the round)}: the place's latest agreed level
     on each of the framework's hallmarks, in any version of it, with the words of the version
     it was agreed under (a fixed number of queries)."""
     versions = versions_of(cohort, framework)
     latest: dict[int, tuple] = {}
-    for agreed, assessment_round in db.session.execute(
-            select(AgreedRating, AssessmentRound).join(
-                AssessmentRound, AssessmentRound.id == AgreedRating.round_id)
-            .where(AgreedRating.place_id == place.id, AssessmentRound.cohort_id == cohort.id,
-                   AssessmentRound.framework_id.in_(versions.ids))
-            .order_by(AssessmentRound.opened_at, AssessmentRound.id)).all():
+    for agreed, assessment_round in db.session.execute(_latest_agreed(), {
+            "place": place.id, "cohort": cohort.id, "frameworks": list(versions.ids)}).all():
         hallmark_id = versions.current_id(agreed.hallmark_id)
         if hallmark_id is not None:
             latest[hallmark_id] = (versions.levels.get(agreed.level_id), assessment_round)

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import bindparam, exists, func, or_, select
 
 from cohort.cohorts.models import Cohort
 from cohort.cohorts.services import ensure_changeable
 from cohort.core.audit import record
-from cohort.core.database import end_read
+from cohort.core.database import end_read, prepared
 from cohort.core.timeutil import utcnow
 from cohort.core.uploads import accept_upload
 from cohort.extensions import db
@@ -303,32 +303,52 @@ def versions_of(cohort: Cohort, framework: Framework) -> Versions:
     return versions_for({cohort.id: framework})[cohort.id]
 
 
+@prepared
+def _choices():
+    return select(CohortFramework).where(
+        CohortFramework.cohort_id.in_(bindparam("cohorts", expanding=True)))
+
+
+@prepared
+def _default():
+    return select(Framework).where(Framework.key == DEFAULT_FRAMEWORK,
+                                   Framework.cohort_id.is_(None))
+
+
 def frameworks_of(cohorts: list[Cohort]) -> dict[int, Framework | None]:
     """{cohort id: its framework (see cohort_framework)}, in two queries however many."""
     chosen = {choice.cohort_id: choice.framework for choice in db.session.execute(
-        select(CohortFramework).where(CohortFramework.cohort_id.in_(
-            [cohort.id for cohort in cohorts]))).scalars()}
+        _choices(), {"cohorts": [cohort.id for cohort in cohorts]}).scalars()}
     default = None
     if any(cohort.id not in chosen for cohort in cohorts):
-        default = db.session.execute(select(Framework).where(
-            Framework.key == DEFAULT_FRAMEWORK, Framework.cohort_id.is_(None))
-        ).scalar_one_or_none()
+        default = db.session.execute(_default()).scalar_one_or_none()
     return {cohort.id: chosen.get(cohort.id, default) for cohort in cohorts}
+
+
+@prepared
+def _versions():
+    return select(Framework.id, Framework.key, Framework.cohort_id).where(
+        Framework.key.in_(bindparam("keys", expanding=True)),
+        or_(Framework.cohort_id.is_(None),
+            Framework.cohort_id.in_(bindparam("cohorts", expanding=True))))
+
+
+@prepared
+def _frameworks():
+    return select(Framework).where(Framework.id.in_(bindparam("ids", expanding=True)))
 
 
 def versions_for(frameworks: dict[int, Framework]) -> dict[int, Versions]:
     """{cohort id: the versions of its framework} for each {cohort id: framework}, with
     their levels and hallmarks: one query however many cohorts, and a few more only where a
     cohort has recorded under a version other than the frameworks given."""
-    keys = {framework.key for framework in frameworks.values()}
-    rows = db.session.execute(select(Framework.id, Framework.key, Framework.cohort_id).where(
-        Framework.key.in_(keys), or_(Framework.cohort_id.is_(None),
-                                     Framework.cohort_id.in_(list(frameworks))))).all()
+    keys = list({framework.key for framework in frameworks.values()})
+    rows = db.session.execute(_versions(), {"keys": keys, "cohorts": list(frameworks)}).all()
     known = {framework.id: framework for framework in frameworks.values()}
     others = [framework_id for framework_id, _key, _cohort in rows if framework_id not in known]
     if others:  # loaded with their levels and hallmarks
         known.update((f.id, f) for f in db.session.execute(
-            select(Framework).where(Framework.id.in_(others))).scalars())
+            _frameworks(), {"ids": others}).scalars())
     versions = {}
     for cohort_id, framework in frameworks.items():
         mine = {framework.id: framework} | {

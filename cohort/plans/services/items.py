@@ -7,12 +7,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from cohort.cohorts.models import Cohort, Place
 from cohort.cohorts.services import ensure_changeable
+from cohort.core.database import prepared
 from cohort.core.errors import ChangedMeanwhile
 from cohort.core.pages import Page, paginate
 from cohort.core.timeutil import format_local, to_local, utcnow
@@ -70,9 +71,13 @@ def is_overdue(today: date):
     return ActionItem.status.not_in(("blocked", "done")) & (ActionItem.due_on < today)
 
 
+@prepared
+def _plan_of():
+    return select(ActionPlan).where(ActionPlan.place_id == bindparam("place"))
+
+
 def plan_of(place: Place, create: bool = False) -> ActionPlan | None:
-    plan = db.session.execute(select(ActionPlan).where(ActionPlan.place_id == place.id)
-                              ).scalar_one_or_none()
+    plan = db.session.execute(_plan_of(), {"place": place.id}).scalar_one_or_none()
     if plan is None and create:
         plan = ActionPlan(place_id=place.id, cohort_id=place.cohort_id)
         db.session.add(plan)
@@ -91,14 +96,28 @@ def _plan_items(plan: ActionPlan):
                       ActionItem.due_on, ActionItem.id))
 
 
-def _with_hallmarks(items: list[ActionItem], which) -> list[ActionItem]:
-    """Fills in the items' hallmark links from one query of the link table (`which`: the
-    items' ids, or a select of them), however many items there are."""
+def _links_where(which):
+    return select(ItemHallmark).where(ItemHallmark.item_id.in_(which)).order_by(
+        ItemHallmark.item_id, ItemHallmark.hallmark_id)
+
+
+@prepared
+def _links_of_items():
+    return _links_where(bindparam("items", expanding=True))
+
+
+@prepared
+def _links_of_plan():
+    return _links_where(select(ActionItem.id).where(ActionItem.plan_id == bindparam("plan")))
+
+
+def _with_hallmarks(items: list[ActionItem], statement, values: dict) -> list[ActionItem]:
+    """Fills in the items' hallmark links from one query of the link table (`statement` with
+    its `values`: _links_of_items with the items' ids, or _links_of_plan with their plan's),
+    however many items there are."""
     links: dict[int, list[ItemHallmark]] = {item.id: [] for item in items}
     if items:
-        for link in db.session.execute(select(ItemHallmark).where(
-                ItemHallmark.item_id.in_(which)).order_by(ItemHallmark.item_id,
-                                                          ItemHallmark.hallmark_id)).scalars():
+        for link in db.session.execute(statement, values).scalars():
             if link.item_id in links:
                 links[link.item_id].append(link)
     for item in items:
@@ -112,7 +131,7 @@ def items_of(plan: ActionPlan | None) -> list[ActionItem]:
         return []
     statement = _plan_items(plan)
     items = list(db.session.execute(statement).scalars())
-    return _with_hallmarks(items, select(ActionItem.id).where(ActionItem.plan_id == plan.id))
+    return _with_hallmarks(items, _links_of_plan(), {"plan": plan.id})
 
 
 def items_page(plan: ActionPlan | None, raw_page: str | None,
@@ -121,7 +140,7 @@ def items_page(plan: ActionPlan | None, raw_page: str | None,
     if plan is None:
         return Page(items=[], number=1, total=0, size=size)
     page = paginate(_plan_items(plan), raw_page, size)
-    _with_hallmarks(page.items, [item.id for item in page.items])
+    _with_hallmarks(page.items, _links_of_items(), {"items": [item.id for item in page.items]})
     return page
 
 

@@ -7,10 +7,11 @@ however many places, items and ratings there are."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import lazyload
 
 from cohort.cohorts.models import Membership, Place
+from cohort.core.database import prepared
 from cohort.extensions import db
 from cohort.plans.models import (
     ActionItem,
@@ -74,17 +75,49 @@ def set_shared(membership: Membership, on: bool) -> ActionPlan:
     return plan
 
 
+@prepared
+def _shared():
+    return select(ActionPlan.shared).where(ActionPlan.place_id == bindparam("place"))
+
+
 def is_shared(place: Place) -> bool:
-    return bool(db.session.execute(select(ActionPlan.shared).where(
-        ActionPlan.place_id == place.id)).scalar())
+    return bool(db.session.execute(_shared(), {"place": place.id}).scalar())
+
+
+@prepared
+def _shared_in():
+    return select(ActionPlan.place_id).where(
+        ActionPlan.cohort_id.in_(bindparam("cohorts", expanding=True)),
+        ActionPlan.shared.is_(True))
 
 
 def shared_places(cohort_ids: list[int]) -> set[int]:
     """The places of the cohorts whose people share their plan's outline."""
     if not cohort_ids:
         return set()
-    return set(db.session.execute(select(ActionPlan.place_id).where(
-        ActionPlan.cohort_id.in_(cohort_ids), ActionPlan.shared.is_(True))).scalars())
+    return set(db.session.execute(_shared_in(), {"cohorts": list(cohort_ids)}).scalars())
+
+
+@prepared
+def _worked_on():
+    return (select(ActionPlan.place_id, Hallmark.key, Hallmark.name, Hallmark.position,
+                   FrameworkLevel.position, FrameworkLevel.name)
+            .select_from(ActionItem).join(ActionPlan, ActionPlan.id == ActionItem.plan_id)
+            .join(ItemHallmark, ItemHallmark.item_id == ActionItem.id)
+            .join(Hallmark, Hallmark.id == ItemHallmark.hallmark_id)
+            .outerjoin(FrameworkLevel, FrameworkLevel.id == ActionItem.current_level_id)
+            .where(ActionPlan.place_id.in_(bindparam("places", expanding=True))))
+
+
+@prepared
+def _agreed_on():
+    return (select(AgreedRating.place_id, Hallmark.key, Hallmark.name, Hallmark.position,
+                   FrameworkLevel.position, FrameworkLevel.name)
+            .join(AssessmentRound, AssessmentRound.id == AgreedRating.round_id)
+            .join(Hallmark, Hallmark.id == AgreedRating.hallmark_id)
+            .outerjoin(FrameworkLevel, FrameworkLevel.id == AgreedRating.level_id)
+            .where(AgreedRating.place_id.in_(bindparam("places", expanding=True)))
+            .order_by(AssessmentRound.opened_at, AssessmentRound.id))
 
 
 def standings(place_ids) -> dict[int, dict[str, Standing]]:
@@ -100,32 +133,30 @@ def standings(place_ids) -> dict[int, dict[str, Standing]]:
         return found[place_id].setdefault(key, Standing(key, name, order))
 
     for place_id, key, name, order, position, level in db.session.execute(
-            select(ActionPlan.place_id, Hallmark.key, Hallmark.name, Hallmark.position,
-                   FrameworkLevel.position, FrameworkLevel.name)
-            .select_from(ActionItem).join(ActionPlan, ActionPlan.id == ActionItem.plan_id)
-            .join(ItemHallmark, ItemHallmark.item_id == ActionItem.id)
-            .join(Hallmark, Hallmark.id == ItemHallmark.hallmark_id)
-            .outerjoin(FrameworkLevel, FrameworkLevel.id == ActionItem.current_level_id)
-            .where(ActionPlan.place_id.in_(place_ids))).all():
+            _worked_on(), {"places": place_ids}).all():
         row = standing(place_id, key, name, order)
         row.works_on = True
         if row.position is None or (position or 0) > row.position:
             row.position, row.level = position or 0, level
     agreed: dict[tuple[int, str], tuple] = {}
     for place_id, key, name, order, position, level in db.session.execute(
-            select(AgreedRating.place_id, Hallmark.key, Hallmark.name, Hallmark.position,
-                   FrameworkLevel.position, FrameworkLevel.name)
-            .join(AssessmentRound, AssessmentRound.id == AgreedRating.round_id)
-            .join(Hallmark, Hallmark.id == AgreedRating.hallmark_id)
-            .outerjoin(FrameworkLevel, FrameworkLevel.id == AgreedRating.level_id)
-            .where(AgreedRating.place_id.in_(place_ids))
-            .order_by(AssessmentRound.opened_at, AssessmentRound.id)).all():
+            _agreed_on(), {"places": place_ids}).all():
         agreed[(place_id, key)] = (name, order, position or 0, level)  # the latest round's
     for (place_id, key), (name, order, position, level) in agreed.items():
         row = standing(place_id, key, name, order)
         row.position, row.level, row.agreed = position, level, True
     return {place_id: dict(sorted(rows.items(), key=lambda pair: pair[1].order))
             for place_id, rows in found.items()}
+
+
+@prepared
+def _item_hallmarks():
+    return (select(ActionItem.id, ActionPlan.place_id, Hallmark.key)
+            .join(ActionPlan, ActionPlan.id == ActionItem.plan_id)
+            .join(ItemHallmark, ItemHallmark.item_id == ActionItem.id)
+            .join(Hallmark, Hallmark.id == ItemHallmark.hallmark_id)
+            .where(ActionItem.id.in_(bindparam("items", expanding=True)))
+            .order_by(Hallmark.position))
 
 
 def item_hallmarks(item_ids) -> dict[int, tuple[int, list[str]]]:
@@ -135,30 +166,39 @@ def item_hallmarks(item_ids) -> dict[int, tuple[int, list[str]]]:
     if not item_ids:
         return found
     for item_id, place_id, key in db.session.execute(
-            select(ActionItem.id, ActionPlan.place_id, Hallmark.key)
-            .join(ActionPlan, ActionPlan.id == ActionItem.plan_id)
-            .join(ItemHallmark, ItemHallmark.item_id == ActionItem.id)
-            .join(Hallmark, Hallmark.id == ItemHallmark.hallmark_id)
-            .where(ActionItem.id.in_(item_ids)).order_by(Hallmark.position)).all():
+            _item_hallmarks(), {"items": item_ids}).all():
         found.setdefault(item_id, (place_id, []))[1].append(key)
     return found
+
+
+def _on_place():
+    return select(ActionItem.id).join(ActionPlan).where(
+        ActionPlan.place_id == bindparam("place"))
+
+
+@prepared
+def _latest_item():
+    return (select(ActionItem).where(ActionItem.id.in_(_on_place()),
+                                     ActionItem.owner_id == bindparam("user"))
+            .options(lazyload(ActionItem.hallmark_links))
+            .order_by(func.coalesce(ActionItem.updated_at, ActionItem.created_at).desc(),
+                      ActionItem.id.desc()).limit(1))
+
+
+@prepared
+def _latest_note():
+    return (select(ItemUpdate, ActionItem).join(ActionItem, ActionItem.id == ItemUpdate.item_id)
+            .options(lazyload(ActionItem.hallmark_links))
+            .where(ItemUpdate.item_id.in_(_on_place()), ItemUpdate.author_id == bindparam("user"))
+            .order_by(ItemUpdate.created_at.desc(), ItemUpdate.id.desc()).limit(1))
 
 
 def latest_of(place: Place, member: Membership) -> Latest | None:
     """The member's latest on their place's plan: the newest action they own, or their newest
     progress note, whichever came last (two queries)."""
-    on_place = select(ActionItem.id).join(ActionPlan).where(ActionPlan.place_id == place.id)
-    item = db.session.execute(
-        select(ActionItem).where(ActionItem.id.in_(on_place),
-                                 ActionItem.owner_id == member.user_id)
-        .options(lazyload(ActionItem.hallmark_links))
-        .order_by(func.coalesce(ActionItem.updated_at, ActionItem.created_at).desc(),
-                  ActionItem.id.desc()).limit(1)).scalar()
-    note = db.session.execute(
-        select(ItemUpdate, ActionItem).join(ActionItem, ActionItem.id == ItemUpdate.item_id)
-        .options(lazyload(ActionItem.hallmark_links))
-        .where(ItemUpdate.item_id.in_(on_place), ItemUpdate.author_id == member.user_id)
-        .order_by(ItemUpdate.created_at.desc(), ItemUpdate.id.desc()).limit(1)).first()
+    values = {"place": place.id, "user": member.user_id}
+    item = db.session.execute(_latest_item(), values).scalar()
+    note = db.session.execute(_latest_note(), values).first()
     item_at = (item.updated_at or item.created_at) if item is not None else None
     if note is not None and (item_at is None or note[0].created_at >= item_at):
         return Latest(note[1], note[0], note[0].created_at)

@@ -7,10 +7,11 @@ items: items are counted and their targets taken in the database, never loaded o
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, bindparam, func, select
 from sqlalchemy.orm import lazyload
 
 from cohort.cohorts.models import Cohort, Place
+from cohort.core.database import prepared
 from cohort.core.pages import Page, paginate
 from cohort.extensions import db
 from cohort.plans.models import (
@@ -97,12 +98,17 @@ def _active_places(cohort: Cohort) -> list[Place]:
     return _active_places_in([cohort])[cohort.id]
 
 
+@prepared
+def _active_places_of():
+    return (select(Place).where(Place.cohort_id.in_(bindparam("cohorts", expanding=True)),
+                                Place.status == "active")
+            .order_by(Place.slot, Place.id))
+
+
 def _active_places_in(cohorts: list[Cohort]) -> dict[int, list[Place]]:
     """{cohort id: its active places, in slot order}: one query however many cohorts."""
     found: dict[int, list[Place]] = {cohort.id: [] for cohort in cohorts}
-    for place in db.session.execute(select(Place).where(
-            Place.cohort_id.in_(list(found)), Place.status == "active")
-            .order_by(Place.slot, Place.id)).scalars():
+    for place in db.session.execute(_active_places_of(), {"cohorts": list(found)}).scalars():
         found[place.cohort_id].append(place)
     return found
 
@@ -112,13 +118,18 @@ def _agreed(cohort: Cohort, framework: Framework, versions) -> AgreedLevels:
     return _levels(framework, versions, rounds, _active_places(cohort), _ratings(rounds))
 
 
+@prepared
+def _ratings_in():
+    return select(AgreedRating.round_id, AgreedRating.place_id, AgreedRating.hallmark_id,
+                  AgreedRating.level_id).where(
+        AgreedRating.round_id.in_(bindparam("rounds", expanding=True)))
+
+
 def _ratings(rounds: list[AssessmentRound]) -> list[tuple]:
     """[(round id, place id, hallmark id, level id)] agreed in the rounds (one query, plain
     rows through the connection: no ORM work for each of the thousands a pool may hold)."""
-    return db.session.connection().execute(select(
-        AgreedRating.round_id, AgreedRating.place_id, AgreedRating.hallmark_id,
-        AgreedRating.level_id).where(AgreedRating.round_id.in_([r.id for r in rounds]))
-    ).tuples().all() if rounds else []
+    return db.session.connection().execute(
+        _ratings_in(), {"rounds": [r.id for r in rounds]}).tuples().all() if rounds else []
 
 
 def _levels(framework: Framework, versions, rounds: list[AssessmentRound],
@@ -160,11 +171,12 @@ def agreed_levels_of(cohorts: list[Cohort]) -> dict[int, AgreedLevels | None]:
             if frameworks[cid] is not None else None for cid in rounds}
 
 
-def _attention(cohort: Cohort, which: str, today: date):
+def _attention(cohort_id, which: str, today):
     """The statement of the active places' items overdue (the most overdue first) or blocked
-    (the earliest due first, then the undated); the owner comes with each, the hallmarks not."""
+    (the earliest due first, then the undated); the owner comes with each, the hallmarks not.
+    `cohort_id` and `today` are values or bound parameters."""
     statement = (select(ActionItem).join(ActionPlan).join(Place, Place.id == ActionPlan.place_id)
-                 .where(ActionPlan.cohort_id == cohort.id, Place.status == "active")
+                 .where(ActionPlan.cohort_id == cohort_id, Place.status == "active")
                  .options(lazyload(ActionItem.hallmark_links)))
     if which == "blocked":
         statement = statement.where(ActionItem.status == "blocked")
@@ -173,13 +185,30 @@ def _attention(cohort: Cohort, which: str, today: date):
     return statement.order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
 
 
+@prepared
+def _overdue_shown():
+    return _attention(bindparam("cohort"), "overdue", bindparam("today")).limit(
+        bindparam("shown", type_=Integer))
+
+
+@prepared
+def _blocked_shown():
+    return _attention(bindparam("cohort"), "blocked", bindparam("today")).limit(
+        bindparam("shown", type_=Integer))
+
+
+@prepared
+def _plans_of():
+    return select(ActionPlan.id, ActionPlan.place_id).where(
+        ActionPlan.cohort_id == bindparam("cohort"))
+
+
 def _plan_places(cohort: Cohort, places: list[Place]) -> dict[int, Place]:
     """The active places by their plan's id (a place given up keeps its plan, out of the
     cohort's picture)."""
     by_id = {place.id: place for place in places}
     return {plan_id: by_id[place_id] for plan_id, place_id in db.session.execute(
-        select(ActionPlan.id, ActionPlan.place_id).where(ActionPlan.cohort_id == cohort.id)
-    ).all() if place_id in by_id}
+        _plans_of(), {"cohort": cohort.id}).all() if place_id in by_id}
 
 
 def attention_page(cohort: Cohort, which: str, raw_page: str | None
@@ -187,8 +216,28 @@ def attention_page(cohort: Cohort, which: str, raw_page: str | None
     """One page of the cohort's items overdue or blocked (`which`) as the heatmap lists them,
     with the active places and the place of each plan."""
     places = _active_places(cohort)
-    page = paginate(_attention(cohort, which, overdue_after(cohort)), raw_page)
+    page = paginate(_attention(cohort.id, which, overdue_after(cohort)), raw_page)
     return page, places, _plan_places(cohort, places)
+
+
+def _in_cohort():
+    return select(ActionPlan.id).where(ActionPlan.cohort_id == bindparam("cohort"))
+
+
+@prepared
+def _item_counts():
+    return (select(ActionItem.plan_id, func.count(),
+                   func.count().filter(ActionItem.status == "blocked"),
+                   func.count().filter(is_overdue(bindparam("today"))))
+            .where(ActionItem.plan_id.in_(_in_cohort())).group_by(ActionItem.plan_id))
+
+
+@prepared
+def _targets():
+    # The highest target on each hallmark: one row per plan, hallmark and target level.
+    return (select(ActionItem.plan_id, ItemHallmark.hallmark_id, ActionItem.target_level_id)
+            .join(ItemHallmark, ItemHallmark.item_id == ActionItem.id)
+            .where(ActionItem.plan_id.in_(_in_cohort())).distinct())
 
 
 def heatmap(cohort: Cohort, framework: Framework, shown: int | None = None) -> Heatmap:
@@ -203,31 +252,25 @@ def heatmap(cohort: Cohort, framework: Framework, shown: int | None = None) -> H
     today = overdue_after(cohort)
     result = Heatmap(framework, agreed.places, agreed.cells, agreed.rounds,
                      place_of_plan=plans, today=today)
-    in_cohort = select(ActionPlan.id).where(ActionPlan.cohort_id == cohort.id)
-    late = is_overdue(today)
-    for plan_id, items, blocked, overdue in db.session.execute(select(
-            ActionItem.plan_id, func.count(),
-            func.count().filter(ActionItem.status == "blocked"), func.count().filter(late))
-            .where(ActionItem.plan_id.in_(in_cohort)).group_by(ActionItem.plan_id)).all():
+    for plan_id, items, blocked, overdue in db.session.execute(
+            _item_counts(), {"cohort": cohort.id, "today": today}).all():
         if plan_id in plans:
             result.items_by_place[plans[plan_id].id] = items
             result.blocked_total += blocked
             result.overdue_total += overdue
-    # The highest target on each hallmark: one row per plan, hallmark and target level.
-    for plan_id, hallmark_id, level_id in db.session.execute(select(
-            ActionItem.plan_id, ItemHallmark.hallmark_id, ActionItem.target_level_id)
-            .join(ItemHallmark, ItemHallmark.item_id == ActionItem.id)
-            .where(ActionItem.plan_id.in_(in_cohort)).distinct()).all():
+    for plan_id, hallmark_id, level_id in db.session.execute(
+            _targets(), {"cohort": cohort.id}).all():
         hallmark_id = versions.current_id(hallmark_id)
         if plan_id not in plans or hallmark_id is None:
             continue
         cell = result.cells.setdefault((plans[plan_id].id, hallmark_id), Cell())
         cell.target = max(cell.target or 0, positions.get(level_id) or 0)
+    values = {"cohort": cohort.id, "today": today, "shown": shown}
     if shown:
         if result.overdue_total:
             result.overdue = list(db.session.execute(
-                _attention(cohort, "overdue", today).limit(shown)).unique().scalars())
+                _overdue_shown(), values).unique().scalars())
         if result.blocked_total:
             result.blocked = list(db.session.execute(
-                _attention(cohort, "blocked", today).limit(shown)).unique().scalars())
+                _blocked_shown(), values).unique().scalars())
     return result

@@ -5,9 +5,10 @@ evaluator, who reads places and roles, not people."""
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from cohort.cohorts.models import Cohort, Membership
+from cohort.core.database import prepared
 from cohort.extensions import db
 
 __all__ = ["Naming", "naming"]
@@ -33,6 +34,14 @@ class Naming:
         return text if self.names else _OWNER_CHANGE.sub(r"\1Owner changed", text)
 
 
+@prepared
+def _place_people():
+    return select(Membership).where(
+        Membership.cohort_id == bindparam("cohort"),
+        Membership.place_id.in_(bindparam("places", expanding=True)),
+        Membership.role.in_(("participant", "colleague"))).order_by(Membership.id)
+
+
 def naming(cohort: Cohort, names: bool, place_ids: list[int]) -> Naming:
     """Naming for the places' people: their names when `names`, else their roles (one query,
     none with names)."""
@@ -40,9 +49,8 @@ def naming(cohort: Cohort, names: bool, place_ids: list[int]) -> Naming:
         return Naming(names)
     roles: dict[tuple[int, int], str] = {}
     team: dict[int, int] = {}
-    for member in db.session.execute(select(Membership).where(
-            Membership.cohort_id == cohort.id, Membership.place_id.in_(place_ids),
-            Membership.role.in_(("participant", "colleague"))).order_by(Membership.id)).scalars():
+    for member in db.session.execute(_place_people(), {
+            "cohort": cohort.id, "places": list(place_ids)}).scalars():
         if member.role == "participant":
             role = "Holder"
         else:
