@@ -8,10 +8,11 @@ with a survey open one more (their own responses, found by the key they answer u
 one of those surveys is anonymous, the read of the pseudonym key."""
 
 from flask import url_for
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from cohort.cohorts.models import Membership
 from cohort.core.cards import LATER, NOW, SOON, Todo
+from cohort.core.database import prepared
 from cohort.core.timeutil import format_date, format_local, utcnow, zone_for
 from cohort.evaluation.models import Response, Survey
 from cohort.evaluation.services import RESPONDENT_ROLES, asked_where, respondent_keys
@@ -49,15 +50,19 @@ def todos(user, memberships: list) -> list[Todo]:
 def _surveys(cohort_ids: list[int]) -> list:
     """Every survey of the cohorts, with how many have submitted it and how many it asks (as
     services.asked counts them), the earliest first: one query."""
+    return db.session.execute(_surveys_counted(), {"cohorts": cohort_ids}).all()
+
+
+@prepared
+def _surveys_counted():
     submitted = select(func.count(Response.id)).where(
         Response.survey_id == Survey.id, Response.submitted_at.is_not(None)).scalar_subquery()
     asked = select(func.count(Membership.id)).where(*asked_where(Survey)).scalar_subquery()
-    return db.session.execute(
-        select(Survey.id, Survey.cohort_id, Survey.instrument_key, Survey.title,
-               Survey.anonymous, Survey.opens_at, Survey.closes_at,
-               submitted.label("submitted"), asked.label("asked"))
-        .where(Survey.cohort_id.in_(cohort_ids))
-        .order_by(Survey.opens_at, Survey.id)).all()
+    return (select(Survey.id, Survey.cohort_id, Survey.instrument_key, Survey.title,
+                   Survey.anonymous, Survey.opens_at, Survey.closes_at,
+                   submitted.label("submitted"), asked.label("asked"))
+            .where(Survey.cohort_id.in_(bindparam("cohorts", expanding=True)))
+            .order_by(Survey.opens_at, Survey.id))
 
 
 def _submitted(surveys: list, memberships: dict) -> dict[int, bool]:
@@ -65,12 +70,18 @@ def _submitted(surveys: list, memberships: dict) -> dict[int, bool]:
     there, not submitted): one query, by the key each survey files them under."""
     keys = set(zip((survey.id for survey in surveys), respondent_keys(
         [(survey, memberships[survey.cohort_id]) for survey in surveys]), strict=True))
-    rows = db.session.execute(
-        select(Response.survey_id, Response.respondent, Response.submitted_at).where(
-            Response.survey_id.in_({survey_id for survey_id, _ in keys}),
-            Response.respondent.in_({key for _, key in keys}))).all()
+    rows = db.session.execute(_own_responses(), {
+        "surveys": list({survey_id for survey_id, _ in keys}),
+        "keys": list({key for _, key in keys})}).all()
     return {survey_id: submitted_at is not None
             for survey_id, key, submitted_at in rows if (survey_id, key) in keys}
+
+
+@prepared
+def _own_responses():
+    return select(Response.survey_id, Response.respondent, Response.submitted_at).where(
+        Response.survey_id.in_(bindparam("surveys", expanding=True)),
+        Response.respondent.in_(bindparam("keys", expanding=True)))
 
 
 def _asked(survey) -> int:

@@ -5,9 +5,10 @@ a team member, the next session they may see, to join."""
 from datetime import timedelta
 
 from flask import url_for
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 
 from cohort.core.cards import SOON, Todo
+from cohort.core.database import prepared
 from cohort.core.timeutil import format_local, utcnow, zone_for
 from cohort.extensions import db
 from cohort.programme.models import Material, ProgrammeSession, visible_audiences
@@ -20,14 +21,19 @@ ROLES = ("facilitator", "participant", "colleague")
 def _upcoming(cohort_ids: list[int], now):
     """(session, has materials) of each scheduled session of the cohorts in the next days,
     soonest first, in one query."""
+    return db.session.execute(_upcoming_sessions(), {
+        "cohorts": cohort_ids, "now": now, "until": now + timedelta(days=AHEAD_DAYS)}).all()
+
+
+@prepared
+def _upcoming_sessions():
     has_materials = exists().where(Material.session_id == ProgrammeSession.id)
-    return db.session.execute(
-        select(ProgrammeSession, has_materials)
-        .where(ProgrammeSession.cohort_id.in_(cohort_ids),
-               ProgrammeSession.status == "scheduled",
-               ProgrammeSession.starts_at >= now,
-               ProgrammeSession.starts_at < now + timedelta(days=AHEAD_DAYS))
-        .order_by(ProgrammeSession.starts_at, ProgrammeSession.id)).all()
+    return (select(ProgrammeSession, has_materials)
+            .where(ProgrammeSession.cohort_id.in_(bindparam("cohorts", expanding=True)),
+                   ProgrammeSession.status == "scheduled",
+                   ProgrammeSession.starts_at >= bindparam("now"),
+                   ProgrammeSession.starts_at < bindparam("until"))
+            .order_by(ProgrammeSession.starts_at, ProgrammeSession.id))
 
 
 def _not_ready(session, has_materials: bool) -> list[str]:

@@ -4,9 +4,10 @@ core/cards.py): deliveries the mail server refused, and the reminders about to g
 from datetime import timedelta
 
 from flask import url_for
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, bindparam, case, func, select
 
 from cohort.core.cards import LATER, NOW, Todo
+from cohort.core.database import prepared
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 from cohort.reminders.models import Reminder
@@ -18,6 +19,16 @@ def _plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
+@prepared
+def _failed_and_soon():
+    going_out = and_(Reminder.status == "active", Reminder.is_default.is_(False),
+                     Reminder.due_at >= bindparam("now"), Reminder.due_at < bindparam("until"))
+    return (select(Reminder.cohort_id, func.sum(Reminder.failed_count),
+                   func.sum(case((going_out, 1), else_=0)))
+            .where(Reminder.cohort_id.in_(bindparam("cohorts", expanding=True)))
+            .group_by(Reminder.cohort_id))
+
+
 def todos(user, memberships: list) -> list[Todo]:
     """In each cohort the person facilitates, the deliveries that failed (from each reminder's
     tally, reminders/services/tallies.py) and the reminders due in the next days: one query
@@ -26,13 +37,8 @@ def todos(user, memberships: list) -> list[Todo]:
     if not run:
         return []
     now = utcnow()
-    going_out = and_(Reminder.status == "active", Reminder.is_default.is_(False),
-                     Reminder.due_at >= now, Reminder.due_at < now + timedelta(days=SOON_DAYS))
-    rows = db.session.execute(
-        select(Reminder.cohort_id, func.sum(Reminder.failed_count),
-               func.sum(case((going_out, 1), else_=0)))
-        .where(Reminder.cohort_id.in_(run))
-        .group_by(Reminder.cohort_id)).all()
+    rows = db.session.execute(_failed_and_soon(), {
+        "cohorts": run, "now": now, "until": now + timedelta(days=SOON_DAYS)}).all()
     found = []
     for cohort_id, failed, soon in rows:
         page = url_for("reminders.index", cohort_id=cohort_id)

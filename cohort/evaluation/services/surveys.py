@@ -16,13 +16,14 @@ import json
 import secrets
 from datetime import datetime
 
-from sqlalchemy import String, and_, cast, func, literal, or_, select, update
+from sqlalchemy import String, and_, bindparam, cast, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from cohort.cohorts.models import Cohort, Membership
 from cohort.cohorts.services import ensure_changeable
 from cohort.core.audit import record
+from cohort.core.database import prepared
 from cohort.core.errors import check_version
 from cohort.core.notices import tell
 from cohort.core.timeutil import format_local, utcnow
@@ -171,10 +172,15 @@ def surveys_of(cohort: Cohort) -> list[Survey]:
 def surveys_in(cohorts: list[Cohort]) -> dict[int, list[Survey]]:
     """{cohort id: its surveys, in the order they open}: one query however many cohorts."""
     found: dict[int, list[Survey]] = {cohort.id: [] for cohort in cohorts}
-    for survey in db.session.execute(select(Survey).where(Survey.cohort_id.in_(list(found)))
-                                     .order_by(Survey.opens_at, Survey.id)).scalars():
+    for survey in db.session.execute(_surveys_in(), {"cohorts": list(found)}).scalars():
         found[survey.cohort_id].append(survey)
     return found
+
+
+@prepared
+def _surveys_in():
+    return (select(Survey).where(Survey.cohort_id.in_(bindparam("cohorts", expanding=True)))
+            .order_by(Survey.opens_at, Survey.id))
 
 
 def is_open(survey: Survey, now: datetime | None = None) -> bool:
@@ -340,15 +346,8 @@ def submitted_and_asked(surveys: list[Survey]) -> dict[int, tuple[int, int]]:
         return {}
     ids = [survey.id for survey in surveys]
     given = {row[0]: row[-1] for row in stored(ids, ["submitted"])}
-    respondent = literal("m", String) + cast(Membership.id, String)
-    found = {survey_id: (members, matched) for survey_id, members, matched in db.session.execute(
-        select(Survey.id, func.count(Membership.id), func.count(Response.id))
-        .join(Membership, and_(*asked_where(Survey)))
-        .outerjoin(Response, and_(Response.survey_id == Survey.id, Survey.anonymous.is_(False),
-                                  Response.respondent == respondent,
-                                  Response.membership_id == Membership.id,
-                                  Response.submitted_at.is_not(None)))
-        .where(Survey.id.in_(ids)).group_by(Survey.id))}
+    found = {survey_id: (members, matched) for survey_id, members, matched
+             in db.session.execute(_members_and_matched(), {"surveys": ids})}
     result = {}
     for survey in surveys:
         submitted = given.get(survey.id, 0)
@@ -356,6 +355,19 @@ def submitted_and_asked(surveys: list[Survey]) -> dict[int, tuple[int, int]]:
         result[survey.id] = (submitted, max(members, submitted) if survey.anonymous
                              else members + submitted - matched)
     return result
+
+
+@prepared
+def _members_and_matched():
+    respondent = literal("m", String) + cast(Membership.id, String)
+    return (select(Survey.id, func.count(Membership.id), func.count(Response.id))
+            .join(Membership, and_(*asked_where(Survey)))
+            .outerjoin(Response, and_(Response.survey_id == Survey.id,
+                                      Survey.anonymous.is_(False),
+                                      Response.respondent == respondent,
+                                      Response.membership_id == Membership.id,
+                                      Response.submitted_at.is_not(None)))
+            .where(Survey.id.in_(bindparam("surveys", expanding=True))).group_by(Survey.id))
 
 
 def tracking(survey: Survey) -> tuple[int, int, list[Membership] | None]:

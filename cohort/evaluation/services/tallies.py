@@ -23,11 +23,12 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import and_, delete, false, func, or_, select, text
+from sqlalchemy import and_, bindparam, delete, false, func, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
 
+from cohort.core.database import prepared
 from cohort.evaluation.models import Answer, Response, Survey, Tally
 from cohort.extensions import db
 from surveys.instrument import SCALES
@@ -174,13 +175,18 @@ def _add(change: dict[Key, int]) -> None:
         _TALLY.c.survey_id.in_({key[0] for key in change}), _TALLY.c.count == 0))
 
 
+@prepared
+def _stored():
+    return (select(_TALLY.c.survey_id, _TALLY.c.kind, _TALLY.c.item_key, _TALLY.c.other_key,
+                   _TALLY.c.value, _TALLY.c.other, _TALLY.c.count)
+            .where(_TALLY.c.survey_id.in_(bindparam("surveys", expanding=True)),
+                   _TALLY.c.kind.in_(bindparam("kinds", expanding=True))))
+
+
 def stored(survey_ids: Iterable[int], kinds: Iterable[str]) -> list[tuple]:
     """[(survey id, kind, item key, other key, value, other, count)] of the surveys' tallies."""
     return db.session.connection().execute(
-        select(_TALLY.c.survey_id, _TALLY.c.kind, _TALLY.c.item_key, _TALLY.c.other_key,
-               _TALLY.c.value, _TALLY.c.other, _TALLY.c.count)
-        .where(_TALLY.c.survey_id.in_(list(survey_ids)), _TALLY.c.kind.in_(list(kinds)))
-    ).tuples().all()
+        _stored(), {"surveys": list(survey_ids), "kinds": list(kinds)}).tuples().all()
 
 
 def fresh(surveys: list[Survey]) -> Counter:

@@ -2,11 +2,12 @@
 
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from cohort.accounts.models import User
 from cohort.cohorts.models import Membership, Place, PlaceHolding
 from cohort.cohorts.services import ensure_changeable
+from cohort.core.database import prepared
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 from cohort.programme.models import ATTENDANCE, Attendance, ObjectiveRating, ProgrammeSession
@@ -53,11 +54,16 @@ def register_sizes(sessions: list[ProgrammeSession]) -> dict[int, int]:
     sizes = dict.fromkeys((session.id for session in sessions), 0)
     if sessions:
         sizes.update(db.session.connection().execute(
-            select(ProgrammeSession.id, func.count(Membership.id))
-            .join(Membership, _on_register(ProgrammeSession))
-            .where(ProgrammeSession.id.in_(list(sizes)))
-            .group_by(ProgrammeSession.id)).tuples().all())
+            _register_sizes(), {"sessions": list(sizes)}).tuples().all())
     return sizes
+
+
+@prepared
+def _register_sizes():
+    return (select(ProgrammeSession.id, func.count(Membership.id))
+            .join(Membership, _on_register(ProgrammeSession))
+            .where(ProgrammeSession.id.in_(bindparam("sessions", expanding=True)))
+            .group_by(ProgrammeSession.id))
 
 
 def present_counts(sessions: list[ProgrammeSession]) -> dict[int, int]:
@@ -65,10 +71,16 @@ def present_counts(sessions: list[ProgrammeSession]) -> dict[int, int]:
     found = dict.fromkeys((session.id for session in sessions), 0)
     if sessions:
         found.update(db.session.execute(
-            select(Attendance.session_id, func.count()).where(
-                Attendance.session_id.in_(list(found)), Attendance.status == "present")
-            .group_by(Attendance.session_id)).tuples().all())
+            _present_counts(), {"sessions": list(found)}).tuples().all())
     return found
+
+
+@prepared
+def _present_counts():
+    return (select(Attendance.session_id, func.count()).where(
+        Attendance.session_id.in_(bindparam("sessions", expanding=True)),
+        Attendance.status == "present")
+        .group_by(Attendance.session_id))
 
 
 def attendance_of(session: ProgrammeSession) -> dict[int, str]:
@@ -155,11 +167,7 @@ def rating_spreads(sessions: list[ProgrammeSession]) -> dict[int, dict]:
     spread = {i: {"counts": [0, 0, 0, 0, 0], "n": 0, "mean": None} for i in ids}
     if not ids:
         return spread
-    rows = db.session.execute(
-        select(ObjectiveRating.objective_id, ObjectiveRating.rating, func.count())
-        .where(ObjectiveRating.objective_id.in_(ids))
-        .group_by(ObjectiveRating.objective_id, ObjectiveRating.rating)
-    ).all()
+    rows = db.session.execute(_rating_counts(), {"objectives": ids}).all()
     for objective_id, rating, count in rows:
         spread[objective_id]["counts"][rating - 1] = count
     for entry in spread.values():
@@ -167,3 +175,10 @@ def rating_spreads(sessions: list[ProgrammeSession]) -> dict[int, dict]:
         if entry["n"]:
             entry["mean"] = sum((i + 1) * c for i, c in enumerate(entry["counts"])) / entry["n"]
     return spread
+
+
+@prepared
+def _rating_counts():
+    return (select(ObjectiveRating.objective_id, ObjectiveRating.rating, func.count())
+            .where(ObjectiveRating.objective_id.in_(bindparam("objectives", expanding=True)))
+            .group_by(ObjectiveRating.objective_id, ObjectiveRating.rating))

@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from cohort.cohorts.services import ensure_changeable
 from cohort.core import timeutil
 from cohort.core.audit import record
+from cohort.core.database import prepared
 from cohort.core.errors import check_version
 from cohort.core.timeutil import is_known_zone, utcnow, zone
 from cohort.extensions import db
@@ -220,11 +221,15 @@ def set_programme_objectives(acting, cohort, text, remove_all: bool = False
     return rows
 
 
+@prepared
+def _programme_objectives():
+    return (select(ProgrammeObjective)
+            .where(ProgrammeObjective.cohort_id == bindparam("cohort"))
+            .order_by(ProgrammeObjective.position))
+
+
 def programme_objectives(cohort) -> list[ProgrammeObjective]:
-    return list(db.session.execute(
-        select(ProgrammeObjective).where(ProgrammeObjective.cohort_id == cohort.id)
-        .order_by(ProgrammeObjective.position)
-    ).scalars())
+    return list(db.session.execute(_programme_objectives(), {"cohort": cohort.id}).scalars())
 
 
 # What a member sees ---------------------------------------------------------------------------
@@ -238,15 +243,17 @@ def sessions_for(cohort, role: str | None = None) -> list[ProgrammeSession]:
 def sessions_of(cohort_ids: list[int], role: str | None = None) -> list[ProgrammeSession]:
     """Every session of the cohorts the role may see, in time order, with their objectives:
     two queries however many cohorts."""
-    return list(
-        db.session.execute(
-            select(ProgrammeSession)
-            .where(ProgrammeSession.cohort_id.in_(cohort_ids),
-                   ProgrammeSession.audience.in_(visible_audiences(role)))
+    return list(db.session.execute(_sessions_of(), {
+        "cohorts": list(cohort_ids), "audiences": list(visible_audiences(role))}).scalars())
+
+
+@prepared
+def _sessions_of():
+    return (select(ProgrammeSession)
+            .where(ProgrammeSession.cohort_id.in_(bindparam("cohorts", expanding=True)),
+                   ProgrammeSession.audience.in_(bindparam("audiences", expanding=True)))
             .order_by(ProgrammeSession.starts_at, ProgrammeSession.id)
-            .options(selectinload(ProgrammeSession.objectives))
-        ).scalars()
-    )
+            .options(selectinload(ProgrammeSession.objectives)))
 
 
 @dataclass
@@ -274,14 +281,7 @@ def next_sessions(cohort_ids: list[int], roles: dict[int, str] | None = None
     if not cohort_ids:
         return {}
     rows = db.session.execute(
-        select(ProgrammeSession)
-        .where(
-            ProgrammeSession.cohort_id.in_(cohort_ids),
-            ProgrammeSession.status == "scheduled",
-            ProgrammeSession.starts_at >= utcnow(),
-        )
-        .order_by(ProgrammeSession.starts_at)
-    ).scalars()
+        _next_sessions(), {"cohorts": list(cohort_ids), "now": utcnow()}).scalars()
     upcoming: dict[int, ProgrammeSession] = {}
     for session in rows:
         if roles is not None and session.audience not in visible_audiences(
@@ -289,6 +289,15 @@ def next_sessions(cohort_ids: list[int], roles: dict[int, str] | None = None
             continue
         upcoming.setdefault(session.cohort_id, session)
     return upcoming
+
+
+@prepared
+def _next_sessions():
+    return (select(ProgrammeSession)
+            .where(ProgrammeSession.cohort_id.in_(bindparam("cohorts", expanding=True)),
+                   ProgrammeSession.status == "scheduled",
+                   ProgrammeSession.starts_at >= bindparam("now"))
+            .order_by(ProgrammeSession.starts_at))
 
 
 def session_count(cohort) -> int:

@@ -5,12 +5,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
 from cohort.cohorts.models import Cohort, Membership
 from cohort.cohorts.services import ensure_changeable
 from cohort.core.audit import record
+from cohort.core.database import prepared
 from cohort.core.errors import check_version
 from cohort.core.timeutil import shift_days, utcnow
 from cohort.extensions import db
@@ -271,12 +272,15 @@ def cancel_with_session(session: ProgrammeSession) -> None:
 
 def reminders_of(cohort: Cohort) -> list[Reminder]:
     """The cohort's reminders: defaults first, then by when they are due."""
-    return list(db.session.execute(
-        select(Reminder).where(Reminder.cohort_id == cohort.id)
-        .options(selectinload(Reminder.session))
-        .order_by(Reminder.is_default.desc(), Reminder.due_at.is_(None), Reminder.due_at,
-                  Reminder.id)
-    ).scalars())
+    return list(db.session.execute(_reminders_of(), {"cohort": cohort.id}).scalars())
+
+
+@prepared
+def _reminders_of():
+    return (select(Reminder).where(Reminder.cohort_id == bindparam("cohort"))
+            .options(selectinload(Reminder.session))
+            .order_by(Reminder.is_default.desc(), Reminder.due_at.is_(None), Reminder.due_at,
+                      Reminder.id))
 
 
 def set_reminders_off(membership: Membership, off: bool) -> None:
