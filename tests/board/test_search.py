@@ -75,6 +75,15 @@ def test_a_whole_word_is_searched_on_every_database(board):
     assert _find(board, "questionn") == []
 
 
+def test_a_snippet_is_of_the_title_or_the_text_where_the_word_is(board):
+    titled = start(board.ada, title="Kestrel counts", body="Nothing else here")
+    other = start(board.ben, title="Other birds", body="Something else")
+    reply_as(board.cy, other, "A single kestrel")
+    snippets = {h.thread_id: h.snippet for h in _find(board, "kestrel")}
+    assert snippets[titled.id].startswith("<mark>Kestrel</mark> counts")
+    assert snippets[other.id].endswith("A single <mark>kestrel</mark>")  # PostgreSQL: title — text
+
+
 def test_the_name_a_cohort_is_searched_by_finds_nothing_written(board):
     """On SQLite each entry also holds its cohort's scope token ("c" and the id); a search
     for that word looks in what people wrote only."""

@@ -167,14 +167,16 @@ _POSTGRESQL = text(
 
 def _sqlite(terms: list[str], values: dict) -> list:
     # Each word quoted (FTS5 syntax in a query is never the searcher's), in the title and text
-    # only; the cohorts in the scope column. The snippets match the words alone.
+    # only; the cohorts in the scope column. The snippet is the title's or the text's: a scope
+    # column's one match never scores above a column holding a word asked for, and on a tie
+    # snippet() keeps the earlier column.
     words_only = "{title body} : (" + " ".join(f'"{t}"' for t in terms) + ")"
     scope = "scope : (" + " OR ".join(f"c{cohort_id}" for cohort_id in values["cohorts"]) + ")"
-    ranked = db.session.execute(
-        _SQLITE_RANKED, {**values, "match": f"{scope} AND {words_only}"}).all()
+    match = f"{scope} AND {words_only}"
+    ranked = db.session.execute(_SQLITE_RANKED, {**values, "match": match}).all()
     if not ranked:
         return []
     found = ranked[0][1]
     entries = {row[0]: row[1:] for row in db.session.execute(
-        _SQLITE_SNIPPETS, {"match": words_only, "ids": [entry_id for entry_id, _ in ranked]})}
+        _SQLITE_SNIPPETS, {"match": match, "ids": [entry_id for entry_id, _ in ranked]})}
     return [(*entries[entry_id], found) for entry_id, _ in ranked if entry_id in entries]
