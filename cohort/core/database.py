@@ -9,7 +9,7 @@ from contextvars import ContextVar
 from functools import cache
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import event, func
+from sqlalchemy import bindparam, event, func, inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -232,6 +232,25 @@ def prepared(build: Callable[[], object]) -> Callable[[], object]:
     Built on first use, when every model is mapped. For statements on the pages everyone
     opens; a statement whose shape depends on its values stays built where it is used."""
     return cache(build)
+
+
+def get(model, key):
+    """`db.session.get(model, key)` for the look-ups every page makes (the sign-in session, a
+    loader's object by id): the object already in the session, else one statement by primary
+    key built once per model. session.get builds its statement on each call, as long as the
+    look-up itself."""
+    session = db.session()
+    found = session.identity_map.get(inspect(model).identity_key_from_primary_key([key]))
+    if found is not None and not inspect(found).expired:
+        return found
+    # Not loaded, or expired by a commit: read it (again), None if it has gone meanwhile.
+    return session.execute(_by_key(model), {"key": key}).scalar_one_or_none()
+
+
+@cache
+def _by_key(model):
+    (column,) = inspect(model).primary_key
+    return select(model).where(column == bindparam("key"))
 
 
 def contains(column, text: str):

@@ -31,7 +31,7 @@ from typing import Any
 from flask import abort, current_app
 from flask_login import current_user
 
-from cohort.extensions import db
+from cohort.core.database import get
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def child(model, parent_key: str, *, visible: Callable | None = None) -> Callabl
     column holding the parent's id), optionally hidden by `visible(user, found)`."""
 
     def find(user, object_id: int, parent):
-        found = db.session.get(model, object_id)
+        found = get(model, object_id)
         if found is None or getattr(found, parent_key) != parent.id:
             return None
         if visible is not None and not visible(user, found):

@@ -5,8 +5,12 @@ import os
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Column, MetaData, String, text
+from sqlalchemy import Column, MetaData, String, delete, event, text
 
+from cohort.accounts.models import User
+from cohort.core import database
+from cohort.core.database import commit
+from cohort.core.notices import tell
 from cohort.extensions import db, include_object
 
 # The same comparison `flask db migrate` makes (see the Migrate options in cohort/extensions.py).
@@ -64,3 +68,36 @@ def test_postgresql_connections_compile_no_statement_and_keep_it_so():
             for connection in (first, second):
                 assert connection.execute(text("SHOW jit")).scalar() == "off"
                 connection.rollback()
+
+
+
+def test_a_look_up_by_key_reads_the_row_once_and_then_from_the_session(make_user):
+    user_id = make_user("lookup@example.org").id
+    db.session.expunge_all()
+    statements = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        found = database.get(User, user_id)
+        assert found.email == "lookup@example.org" and len(statements) == 1
+        assert database.get(User, user_id) is found and len(statements) == 1
+        assert database.get(User, user_id + 10_000) is None
+        commit()  # which expires what the session holds
+        with db.engine.begin() as elsewhere:
+            elsewhere.execute(delete(User).where(User.id == user_id))
+        assert database.get(User, user_id) is None  # gone meanwhile: read again, not kept
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+
+
+def test_a_prepared_statement_is_built_once_and_answers_for_each_value(make_user):
+    from cohort.home.services.notifications import _unread, unread_count
+
+    assert _unread() is _unread()
+    first, second = make_user("first@example.org"), make_user("second@example.org")
+    tell(first.id, "mention", "Something for the first")
+    commit()
+    assert (unread_count(first), unread_count(second)) == (1, 0)

@@ -24,7 +24,7 @@ from cohort.accounts.services.passwords import (
 )
 from cohort.accounts.services.users import find_user_by_email, normalise_email
 from cohort.core.audit import LIMITS, one_line, record
-from cohort.core.database import end_read, read_before_write
+from cohort.core.database import end_read, get, read_before_write
 from cohort.core.models import AuditEvent
 from cohort.core.security import token_hash
 from cohort.core.timeutil import utcnow
@@ -197,7 +197,7 @@ def load_session(token: str) -> User | None:
     if not token:
         return None
     config = current_app.config
-    row = db.session.get(UserSession, token_hash(token))
+    row = get(UserSession, token_hash(token))
     if row is None:
         return None
     now = utcnow()

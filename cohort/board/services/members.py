@@ -10,7 +10,7 @@ from cohort.board.permissions import BOARD_ROLES
 from cohort.board.services.errors import BoardError
 from cohort.board.services.text import handle_for
 from cohort.cohorts.models import Cohort, Membership
-from cohort.core.database import prepared
+from cohort.core.database import get, prepared
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 
@@ -23,7 +23,7 @@ VISIT_WRITE_EVERY = timedelta(minutes=1)
 
 
 def board_member(membership: Membership, create: bool = False) -> BoardMember | None:
-    found = db.session.get(BoardMember, membership.id)
+    found = get(BoardMember, membership.id)
     if found is None and create:
         found = BoardMember(membership_id=membership.id, notify="immediate")
         db.session.add(found)
@@ -69,7 +69,7 @@ def set_notify(membership: Membership, notify: str) -> BoardMember:
 def previous_visit(membership: Membership):
     """When the member's previous visit to the board began, as this look will record it
     (None the first time): what is newer is "new since your last visit"."""
-    return visit_since(db.session.get(BoardVisit, membership.id))
+    return visit_since(get(BoardVisit, membership.id))
 
 
 def visit_since(found: BoardVisit | None):
@@ -84,7 +84,7 @@ def visit_since(found: BoardVisit | None):
 def note_visit(membership: Membership):
     """Record a look at the board; a return within VISIT_GAP continues the same visit. Writes
     at most once a minute, so a busy board is not a busy database."""
-    found = db.session.get(BoardVisit, membership.id)
+    found = get(BoardVisit, membership.id)
     if found is None:
         found = BoardVisit(membership_id=membership.id)
         db.session.add(found)

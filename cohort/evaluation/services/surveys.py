@@ -23,7 +23,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from cohort.cohorts.models import Cohort, Membership
 from cohort.cohorts.services import ensure_changeable
 from cohort.core.audit import record
-from cohort.core.database import prepared
+from cohort.core.database import get, prepared
 from cohort.core.errors import check_version
 from cohort.core.notices import tell
 from cohort.core.timeutil import format_local, utcnow
@@ -214,13 +214,13 @@ def _keys_for(survey: Survey, secret: bytes | None = None):
 def pseudonym_key() -> bytes:
     """The key anonymous responses are filed under, made at first use (the migration that
     added it kept the one earlier releases derived from SECRET_KEY, where responses used it)."""
-    row = db.session.get(PseudonymKey, 1)
+    row = get(PseudonymKey, 1)
     if row is None:
         dialect = db.session.get_bind().dialect.name
         insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
         db.session.execute(insert(PseudonymKey).values(id=1, key=secrets.token_bytes(32))
                            .on_conflict_do_nothing())  # another host may make it at once
-        row = db.session.get(PseudonymKey, 1)
+        row = get(PseudonymKey, 1)
     return row.key
 
 
