@@ -131,9 +131,13 @@ def pooled_ids(url: str) -> tuple[int, list[int]]:
     return finished, [cohort for cohort, _ in rows if cohort != finished]
 
 
-def pages_of(base: str, cookies: dict[str, str], url: str) -> list[tuple[str, str, str]]:
+def pages_of(base: str, cookies: dict[str, str], url: str,
+             demo_url: str) -> list[tuple[str, str, str]]:
     cohort = f"/cohorts/{cohort_with_status(base, cookies[FACILITATOR])}"
     finished, others = pooled_ids(url)
+    # The demo's cohorts keep their ids in the large data set: pooled over them, the report is
+    # the same page on both; pooled over all the evaluator's, it is 20 cohorts' against 2.
+    _, demos = pooled_ids(demo_url)
     return [
         ("participant home", "/", PARTICIPANT),
         ("facilitator home", "/", FACILITATOR),
@@ -147,6 +151,8 @@ def pages_of(base: str, cookies: dict[str, str], url: str) -> list[tuple[str, st
         ("maturity heatmap", f"{cohort}/maturity", FACILITATOR),
         ("reminders", f"{cohort}/reminders", FACILITATOR),
         ("evaluation report, one cohort", f"/cohorts/{finished}/evaluation", EVALUATOR),
+        ("evaluation report, pooled over the demo's cohorts",
+         f"/cohorts/{finished}/evaluation?cohorts={','.join(map(str, demos))}", EVALUATOR),
         ("evaluation report, pooled (all the evaluator's cohorts, at most 20)",
          f"/cohorts/{finished}/evaluation?cohorts={','.join(map(str, others))}", EVALUATOR),
     ]
@@ -174,7 +180,7 @@ def measure(args, wrk: str, folder: Path, urls: dict[str, str], password: str):
         cookies = {kind: {who: sign_in(bases[kind], who, password)
                           for who in (FACILITATOR, PARTICIPANT, EVALUATOR)}
                    for kind in ("demo", "large")}
-        pages = {kind: pages_of(bases[kind], cookies[kind], urls[kind])
+        pages = {kind: pages_of(bases[kind], cookies[kind], urls[kind], urls["demo"])
                  for kind in ("demo", "large")}
         rows = []
         for (label, demo_path, who), (_, large_path, _) in zip(pages["demo"], pages["large"],
