@@ -206,10 +206,18 @@ def commit_bookkeeping(note: Callable[[], object] | None = None) -> bool:
     """Commit what a page that only reads has noted (a session's idle clock, how far a member
     has read), after calling `note` to note it. When the database is busy, drop it instead and
     return False: the next request notes it again."""
+    session = db.session()
     try:
         if note is not None:
             note()
-        commit()
+        if not (session.new or session.dirty or session.deleted or session.info.get(_WROTE)):
+            return True  # nothing noted (a look within the minute): nothing to commit
+        # What the page has read stays loaded: expiring it would read each object again.
+        expiring, session.expire_on_commit = session.expire_on_commit, False
+        try:
+            commit()
+        finally:
+            session.expire_on_commit = expiring
     except OperationalError:
         db.session.rollback()
         return False

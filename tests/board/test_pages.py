@@ -5,7 +5,7 @@ resolved; search and the library; bad input kept on the form; query counts that 
 import io
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from cohort.board import services
 from cohort.board.models import Post, Thread
@@ -285,3 +285,27 @@ def test_a_busy_database_does_not_stop_the_board_being_read(client, login, board
     assert "Still readable" in client.get(f"/cohorts/{cohort.id}/board").get_data(as_text=True)
     page = client.get(f"/cohorts/{cohort.id}/board/threads/{thread.id}")
     assert page.status_code == 200 and "Even when busy" in page.get_data(as_text=True)
+
+
+def test_a_look_within_the_minute_writes_nothing_and_reads_nothing_twice(client, login, board):
+    """The board notes a visit at most once a minute; a look that notes nothing commits
+    nothing, so what the page has loaded (the cohort, the person) is not read again."""
+    cohort, ada, *_ = board
+    services.acknowledge(ada)
+    commit()
+    login(ada.user)
+    board_url = f"/cohorts/{cohort.id}/board"
+    client.get(board_url)
+    statements = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(" ".join(statement.split()).upper())
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        assert client.get(board_url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert not [s for s in statements if s.startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert sum(" FROM COHORT " in f"{s} " for s in statements) == 1
+    assert sum(' FROM "USER" ' in f"{s} " or " FROM USER " in f"{s} " for s in statements) <= 1
