@@ -28,7 +28,7 @@ from cohort.board.services.activity import feedback_given, requests_and_givers, 
 from cohort.board.services.members import visit_since
 from cohort.core.cards import FAIR, LATER, NOW, SOON, WEAK, Part, Reason, Todo
 from cohort.core.database import prepared
-from cohort.core.timeutil import utcnow
+from cohort.core.timeutil import UTCDateTime, utcnow
 from cohort.extensions import db
 from cohort.plans.services import item_hallmarks, shared_places, standings
 
@@ -127,32 +127,43 @@ def _answers_to_mine(user, members: list) -> list[Todo]:
     visits = {row.membership_id: row for row in db.session.execute(
         _visits(), {"memberships": [m.id for m in members]}).scalars()}
     since = {m.cohort_id: visit_since(visits.get(m.id)) or NEVER for m in members}
-
-    def newer(at):
-        return or_(*(and_(Thread.cohort_id == cohort_id, at > moment)
-                     for cohort_id, moment in since.items()))
-
-    own = (Thread.kind == "feedback", Thread.author_id == user.id,
-           Thread.cohort_id.in_(list(since)))
+    values = {"user": user.id, "cohorts": list(since)}
+    for n, (cohort_id, moment) in enumerate(since.items()):
+        values |= {f"cohort{n}": cohort_id, f"since{n}": moment}
     counts: dict[int, int] = {}
-    for statement in (
-            select(Thread.cohort_id, func.count()).select_from(FeedbackAnswer)
-            .join(FeedbackQuestion).join(Thread, Thread.id == FeedbackQuestion.thread_id)
-            .where(*own, FeedbackAnswer.author_id != user.id, newer(
-                func.coalesce(FeedbackAnswer.updated_at, FeedbackAnswer.created_at))),
-            select(Thread.cohort_id, func.count()).select_from(Post)
-            .join(Thread, Thread.id == Post.thread_id)
-            .where(*own, Post.number > 1, Post.deleted_at.is_(None),
-                   Post.hidden_at.is_(None), Post.author_id != user.id,
-                   newer(Post.created_at))):
-        for cohort_id, count in db.session.execute(
-                statement.group_by(Thread.cohort_id)).all():
+    for statement in _new_to_mine(len(since)):
+        for cohort_id, count in db.session.execute(statement, values).all():
             counts[cohort_id] = counts.get(cohort_id, 0) + count
     return [Todo(cohort_id, "feedback_received",
                  _plural(count, "new answer or reply", "new answers or replies")
                  + " to your feedback requests",
                  _feedback_link(cohort_id), count, SOON)
             for cohort_id, count in counts.items() if count]
+
+
+@prepared
+def _new_to_mine(cohorts: int):
+    """The counts, by cohort, of the answers and of the replies by others to the person's
+    feedback requests newer than `since<n>` in `cohort<n>`: built once for each number of
+    cohorts a person is in."""
+
+    def newer(at):
+        return or_(*(and_(Thread.cohort_id == bindparam(f"cohort{n}"),
+                          at > bindparam(f"since{n}", type_=UTCDateTime))
+                     for n in range(cohorts)))
+
+    own = (Thread.kind == "feedback", Thread.author_id == bindparam("user"),
+           Thread.cohort_id.in_(bindparam("cohorts", expanding=True)))
+    answers = (select(Thread.cohort_id, func.count()).select_from(FeedbackAnswer)
+               .join(FeedbackQuestion).join(Thread, Thread.id == FeedbackQuestion.thread_id)
+               .where(*own, FeedbackAnswer.author_id != bindparam("user"), newer(
+                   func.coalesce(FeedbackAnswer.updated_at, FeedbackAnswer.created_at))))
+    replies = (select(Thread.cohort_id, func.count()).select_from(Post)
+               .join(Thread, Thread.id == Post.thread_id)
+               .where(*own, Post.number > 1, Post.deleted_at.is_(None),
+                      Post.hidden_at.is_(None), Post.author_id != bindparam("user"),
+                      newer(Post.created_at)))
+    return answers.group_by(Thread.cohort_id), replies.group_by(Thread.cohort_id)
 
 
 def todos(user, memberships: list) -> list[Todo]:

@@ -238,7 +238,9 @@ def prepared(build: Callable[[], object]) -> Callable[[], object]:
     the statement and working out that key is Python work on every call, most of a short
     query's time (a few hundred microseconds each); a statement built once keeps its key.
     Built on first use, when every model is mapped. For statements on the pages everyone
-    opens; a statement whose shape depends on its values stays built where it is used."""
+    opens. A statement whose shape depends on a number (an `OR` over a person's cohorts) is
+    built once for each: `build(n)` names its parameters `cohort0`, `cohort1`, ...; one whose
+    shape depends on the values themselves stays built where it is used."""
     return cache(build)
 
 

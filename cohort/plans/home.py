@@ -32,24 +32,49 @@ def _plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
-def _overdue_in(memberships: list, days: int = 0):
-    """Overdue, each cohort's items by that cohort's day (is_overdue): `days` later than it
-    for the items falling due within that many days as well."""
-    return or_(*(and_(ActionPlan.cohort_id == m.cohort_id,
-                      is_overdue(overdue_after(m.cohort) + timedelta(days=days)))
-                 for m in memberships))
+def _overdue_in(cohorts: int, day: str = "today"):
+    """Overdue, each cohort's items by that cohort's day (is_overdue): `cohort<n>`'s items by
+    the bound `<day><n>`, for `cohorts` cohorts (see _days)."""
+    return or_(*(and_(ActionPlan.cohort_id == bindparam(f"cohort{n}"),
+                      is_overdue(bindparam(f"{day}{n}")))
+                 for n in range(cohorts)))
+
+
+def _days(memberships: list, **later: int) -> dict:
+    """The values _overdue_in binds: each cohort, its overdue_after day as `today<n>`, and
+    that day `days` later as `<name><n>` for each name=days given."""
+    values = {}
+    for n, membership in enumerate(memberships):
+        today = overdue_after(membership.cohort)
+        values |= {f"cohort{n}": membership.cohort_id, f"today{n}": today}
+        values |= {f"{name}{n}": today + timedelta(days=days) for name, days in later.items()}
+    return values
+
+
+@prepared
+def _attention_counts(cohorts: int):
+    return (select(ActionPlan.cohort_id, func.count().filter(_overdue_in(cohorts)),
+                   func.count().filter(ActionItem.status == "blocked"))
+            .select_from(ActionItem).join(ActionPlan).join(Place, Place.id == ActionPlan.place_id)
+            .where(ActionPlan.cohort_id.in_(bindparam("cohorts", expanding=True)),
+                   Place.status == "active")
+            .group_by(ActionPlan.cohort_id))
+
+
+@prepared
+def _place_item_counts(cohorts: int):
+    return (select(ActionPlan.cohort_id, func.count().filter(_overdue_in(cohorts)),
+                   func.count().filter(_overdue_in(cohorts, "week")))
+            .select_from(ActionItem).join(ActionPlan)
+            .where(ActionPlan.place_id.in_(bindparam("places", expanding=True)))
+            .group_by(ActionPlan.cohort_id))
 
 
 def _attention(run: list) -> list[Todo]:
     """Items overdue or blocked in the active places of the cohorts the person runs."""
     found = []
-    for cohort_id, overdue, blocked in db.session.execute(
-            select(ActionPlan.cohort_id, func.count().filter(_overdue_in(run)),
-                   func.count().filter(ActionItem.status == "blocked"))
-            .select_from(ActionItem).join(ActionPlan).join(Place, Place.id == ActionPlan.place_id)
-            .where(ActionPlan.cohort_id.in_([m.cohort_id for m in run]),
-                   Place.status == "active")
-            .group_by(ActionPlan.cohort_id)).all():
+    for cohort_id, overdue, blocked in db.session.execute(_attention_counts(len(run)), {
+            **_days(run), "cohorts": [m.cohort_id for m in run]}).all():
         for which, count, verb in (("overdue", overdue, "overdue"),
                                    ("blocked", blocked, "blocked")):
             if count:
@@ -120,12 +145,8 @@ def _place_items(placed: list) -> list[Todo]:
     """The items of the person's place overdue, and those due within DUE_WITHIN days."""
     place_of = {m.cohort_id: m.place_id for m in placed}
     found = []
-    for cohort_id, overdue, by_week in db.session.execute(
-            select(ActionPlan.cohort_id, func.count().filter(_overdue_in(placed)),
-                   func.count().filter(_overdue_in(placed, DUE_WITHIN + 1)))
-            .select_from(ActionItem).join(ActionPlan)
-            .where(ActionPlan.place_id.in_(list(place_of.values())))
-            .group_by(ActionPlan.cohort_id)).all():
+    for cohort_id, overdue, by_week in db.session.execute(_place_item_counts(len(placed)), {
+            **_days(placed, week=DUE_WITHIN + 1), "places": list(place_of.values())}).all():
         if by_week:
             found.append(Todo(
                 cohort_id, "items_due", _due(overdue, by_week - overdue),
