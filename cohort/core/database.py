@@ -224,7 +224,7 @@ def commit_bookkeeping(note: Callable[[], object] | None = None) -> bool:
     return True
 
 
-def prepared(build: Callable[[], object]) -> Callable[[], object]:
+def prepared(build: Callable[..., object]) -> Callable[..., object]:
     """A statement built once per process and reused: `build()` makes it with `bindparam`s
     for what varies (`expanding=True` for a list), and each caller passes the values:
 
