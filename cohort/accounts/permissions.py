@@ -2,8 +2,8 @@
 URL loads (see core/guard.py)."""
 
 from cohort.accounts.models import User
+from cohort.core.database import get
 from cohort.core.guard import Loader
-from cohort.extensions import db
 
 __all__ = ["is_admin"]
 
@@ -16,5 +16,5 @@ def is_admin(user) -> bool:
 
 # A person's account, for the site administrator's pages about them (every rule there is
 # is_admin, checked before anything loads).
-LOADERS = (Loader("user_id", "person", lambda _user, user_id, _parent: db.session.get(
+LOADERS = (Loader("user_id", "person", lambda _user, user_id, _parent: get(
     User, user_id)),)

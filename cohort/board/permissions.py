@@ -15,6 +15,7 @@ from sqlalchemy import select
 from cohort.board.models import Attachment, DraftVersion, Post, Resource, Thread
 from cohort.cohorts.models import Cohort
 from cohort.cohorts.permissions import role_in
+from cohort.core.database import get
 from cohort.core.guard import Loader, child, hides
 from cohort.extensions import db
 
@@ -97,7 +98,7 @@ def sees_thread(user, cohort: Cohort, thread: Thread) -> bool:
 
 
 def find_thread(user, thread_id: int, cohort: Cohort) -> Thread | None:
-    thread = db.session.get(Thread, thread_id)
+    thread = get(Thread, thread_id)
     if thread is None or thread.cohort_id != cohort.id or not sees_thread(user, cohort, thread):
         return None
     return thread
@@ -107,7 +108,7 @@ def find_attachment(user, attachment_id: int, cohort: Cohort) -> Attachment | No
     """A file of the cohort's board, reachable only through what holds it: a post the user can
     see (not deleted; when hidden, to its author and the moderators), a version of a request
     they can see, a resource in the library (or their own suggestion, or to a moderator)."""
-    attachment = db.session.get(Attachment, attachment_id)
+    attachment = get(Attachment, attachment_id)
     if attachment is None or attachment.cohort_id != cohort.id:
         return None
     moderator = can_moderate(user, cohort)

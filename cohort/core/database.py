@@ -248,19 +248,22 @@ def get(model, key):
     """`db.session.get(model, key)` for the look-ups every page makes (the sign-in session, a
     loader's object by id): the object already in the session, else one statement by primary
     key built once per model. session.get builds its statement on each call, as long as the
-    look-up itself."""
+    look-up itself. A composite key is a tuple, in the order of the model's primary key."""
     session = db.session()
-    found = session.identity_map.get(inspect(model).identity_key_from_primary_key([key]))
+    values = key if isinstance(key, tuple) else (key,)
+    found = session.identity_map.get(inspect(model).identity_key_from_primary_key(values))
     if found is not None and not inspect(found).expired:
         return found
     # Not loaded, or expired by a commit: read it (again), None if it has gone meanwhile.
-    return session.execute(_by_key(model), {"key": key}).scalar_one_or_none()
+    return session.execute(_by_key(model), {f"key{i}": value for i, value in enumerate(values)}
+                           ).scalar_one_or_none()
 
 
 @cache
 def _by_key(model):
-    (column,) = inspect(model).primary_key
-    return select(model).where(column == bindparam("key"))
+    columns = inspect(model).primary_key
+    return select(model).where(*(column == bindparam(f"key{i}")
+                                 for i, column in enumerate(columns)))
 
 
 def contains(column, text: str):

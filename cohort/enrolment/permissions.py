@@ -3,9 +3,9 @@ application and a handover proposal, each of the URL's cohort (else 404)."""
 
 from cohort.cohorts.models import Cohort
 from cohort.cohorts.permissions import membership_in
+from cohort.core.database import get
 from cohort.core.guard import Loader, child
 from cohort.enrolment.models import Application, HandoverRequest
-from cohort.extensions import db
 
 __all__ = ["holds_place"]
 
@@ -19,7 +19,7 @@ def holds_place(user, cohort: Cohort) -> bool:
 
 def find_handover(_user, request_id: int, cohort: Cohort) -> HandoverRequest | None:
     """A handover proposal belongs to its place's cohort."""
-    found = db.session.get(HandoverRequest, request_id)
+    found = get(HandoverRequest, request_id)
     return found if found is not None and found.place.cohort_id == cohort.id else None
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import and_, bindparam, func, or_, select
 
 from cohort.cohorts.models import Place
 from cohort.core.cards import NOW, SOON, STRONG, STRONGEST, Part, Reason, Todo
-from cohort.core.database import prepared
+from cohort.core.database import get, prepared
 from cohort.extensions import db
 from cohort.plans.models import ActionItem, ActionPlan, AssessmentRound, SelfAssessment
 from cohort.plans.permissions import can_view_outline, can_view_plan
@@ -244,7 +244,7 @@ def profile(user, cohort, member) -> list[Part]:
     word that it is not shared."""
     if member.place_id is None:
         return []
-    place = db.session.get(Place, member.place_id)
+    place = get(Place, member.place_id)
     if not can_view_outline(user, cohort, place):
         return [Part("plans/_profile.html", {"shown": False})]
     return [Part("plans/_profile.html", {

@@ -309,3 +309,4 @@ def test_a_look_within_the_minute_writes_nothing_and_reads_nothing_twice(client,
     assert not [s for s in statements if s.startswith(("INSERT", "UPDATE", "DELETE"))]
     assert sum(" FROM COHORT " in f"{s} " for s in statements) == 1
     assert sum(' FROM "USER" ' in f"{s} " or " FROM USER " in f"{s} " for s in statements) <= 1
+

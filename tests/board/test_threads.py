@@ -272,3 +272,33 @@ def test_a_thread_of_another_cohort_is_not_found(board):
     elsewhere = start(board.zed)
     assert find_thread(board.ada.user, elsewhere.id, board.cohort) is None
     assert find_thread(board.zed.user, elsewhere.id, board.zed.cohort).id == elsewhere.id
+
+
+def test_a_look_up_by_a_two_column_key_finds_the_row_and_then_the_session_copy(board):
+    """`core.database.get` with a composite key (a thread and a person), as the thread page
+    asks whether its reader follows it: read once, then from the session; another person's
+    key finds nothing."""
+    from sqlalchemy import event
+
+    from cohort.board.models import Follow
+    from cohort.core.database import get
+
+    thread = start(board.ada)
+    services.follow(board.cy.user, thread)
+    commit()
+    thread_id, cy_id, ben_id = thread.id, board.cy.user.id, board.ben.user.id
+    db.session.expunge_all()
+    statements = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        found = get(Follow, (thread_id, cy_id))
+        assert (found.thread_id, found.user_id) == (thread_id, cy_id)
+        assert get(Follow, (thread_id, cy_id)) is found
+        assert len(statements) == 1
+        assert get(Follow, (thread_id, ben_id)) is None
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)

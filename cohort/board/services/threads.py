@@ -25,10 +25,10 @@ from cohort.board.services.text import clean_text, mentioned, plain, render
 from cohort.cohorts.models import Cohort, Membership
 from cohort.cohorts.services import ensure_changeable
 from cohort.core.audit import record
-from cohort.core.database import prepared
+from cohort.core.database import get, prepared
 from cohort.core.errors import check_version
 from cohort.core.forms import has_control_characters
-from cohort.core.pages import Page, paginate
+from cohort.core.pages import Page, paged, paginate
 from cohort.core.timeutil import to_local, utcnow
 from cohort.core.uploads import CheckedFile, UploadError, accept_upload
 from cohort.extensions import db
@@ -253,7 +253,7 @@ def revisions_of(post: Post) -> list[PostRevision]:
 
 
 def is_following(user, thread: Thread) -> bool:
-    return db.session.get(Follow, (thread.id, user.id)) is not None
+    return get(Follow, (thread.id, user.id)) is not None
 
 
 def follow(user, thread: Thread) -> None:
@@ -263,7 +263,7 @@ def follow(user, thread: Thread) -> None:
 
 
 def unfollow(user, thread: Thread) -> None:
-    found = db.session.get(Follow, (thread.id, user.id))
+    found = get(Follow, (thread.id, user.id))
     if found is not None:
         db.session.delete(found)
         db.session.flush()
@@ -271,7 +271,7 @@ def unfollow(user, thread: Thread) -> None:
 
 def get_post(thread: Thread, post_id: int) -> Post | None:
     """The thread's post; None for one its author deleted (gone for everyone)."""
-    post = db.session.get(Post, post_id)
+    post = get(Post, post_id)
     if post is None or post.thread_id != thread.id or post.deleted_at is not None:
         return None
     return post
@@ -303,15 +303,20 @@ def threads_page(cohort: Cohort, user, raw_page: str | None, kind: str | None = 
     return rows, threads
 
 
+@prepared
+def _posts():
+    return paged(select(Post).where(Post.thread_id == bindparam("thread")).order_by(Post.number))
+
+
 def posts_page(thread: Thread, raw_page: str | None) -> Page:
     """A page of the thread's posts, in order: one query, whatever the thread's length."""
-    return paginate(select(Post).where(Post.thread_id == thread.id).order_by(Post.number),
-                    raw_page, POSTS_A_PAGE, total=thread.post_count)
+    return paginate(_posts(), raw_page, POSTS_A_PAGE, total=thread.post_count,
+                    params={"thread": thread.id})
 
 
 def mark_read(user, thread: Thread, up_to: int) -> None:
     """Bookkeeping a page view writes: how far the reader has read."""
-    found = db.session.get(ThreadRead, (thread.id, user.id))
+    found = get(ThreadRead, (thread.id, user.id))
     if found is None:
         db.session.add(ThreadRead(thread_id=thread.id, user_id=user.id, last_number=up_to))
     elif up_to > found.last_number:
