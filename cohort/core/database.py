@@ -165,23 +165,42 @@ def commit() -> None:
 
 
 _WROTE = "cohort_wrote"
+_KEPT = "cohort_kept"
 
 
 @event.listens_for(Session, "after_flush")
 def _flushed(session, _context) -> None:
     session.info[_WROTE] = True
+    session.info.pop(_KEPT, None)
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _executed(state) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         state.session.info[_WROTE] = True
+        state.session.info.pop(_KEPT, None)
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _ended(session, transaction) -> None:
     if transaction.parent is None:
         session.info.pop(_WROTE, None)
+        session.info.pop(_KEPT, None)
+
+
+@event.listens_for(Session, "after_transaction_create")
+def _began(session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_KEPT, None)
+
+
+def kept(name: str) -> dict:
+    """A dict in which a read keeps what it found under `name`, so that another part of the
+    same page asking the same is answered without a statement (the home's reasons from two
+    modules both ask where the person's places stand). Emptied as soon as the session flushes
+    or writes, and when a transaction begins or ends: what it holds is never older than the
+    transaction's own reads. Whoever reads from it must not change what it holds."""
+    return db.session().info.setdefault(_KEPT, {}).setdefault(name, {})
 
 
 def read_before_write() -> None:

@@ -5,7 +5,7 @@ import os
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Column, MetaData, String, delete, event, text
+from sqlalchemy import Column, MetaData, String, delete, event, text, update
 
 from cohort.accounts.models import User
 from cohort.core import database
@@ -101,3 +101,29 @@ def test_a_prepared_statement_is_built_once_and_answers_for_each_value(make_user
     tell(first.id, "mention", "Something for the first")
     commit()
     assert (unread_count(first), unread_count(second)) == (1, 0)
+
+
+def test_what_a_read_kept_is_let_go_when_the_session_writes_or_its_transaction_ends(make_user):
+    user = make_user("kept@example.org")
+    commit()
+
+    def keep():
+        database.kept("a look-up")["answer"] = 42
+
+    keep()
+    assert database.kept("a look-up") == {"answer": 42}
+    user.name = "Someone else"
+    db.session.flush()  # an object written
+    assert database.kept("a look-up") == {}
+    keep()
+    db.session.execute(update(User).where(User.id == user.id).values(name="Another"))
+    assert database.kept("a look-up") == {}  # a statement that writes
+    keep()
+    commit()  # the transaction's end
+    assert database.kept("a look-up") == {}
+    keep()  # between transactions: let go when the next one begins
+    db.session.execute(text("SELECT 1"))
+    assert database.kept("a look-up") == {}
+    keep()
+    db.session.rollback()
+    assert database.kept("a look-up") == {}

@@ -192,3 +192,39 @@ def test_a_finished_cohort_calls_late_only_what_was_late_when_it_ended(group):
     commit()
     assert [i.title for i in services.heatmap(group.cohort, group.framework).overdue] == [
         "Due after the end"]
+
+
+def test_where_a_place_stands_is_read_once_a_page_and_afresh_after_a_change(group):
+    """The home's reasons from two modules both ask where the person's place stands: the
+    second asking runs no statement, and an action added meanwhile (in the same transaction)
+    is seen at once, as is one added in another transaction."""
+    from sqlalchemy import event
+
+    from cohort.plans.services.outline import shared_places, standings
+
+    add_item(group, hallmarks=["1"])
+    place_id = group.place.id
+    statements = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        first = standings([place_id])[place_id]
+        asked = len(statements)
+        assert list(first) == ["1"] and asked >= 2
+        assert standings([place_id]) == {place_id: first} and len(statements) == asked
+        shared_places([group.cohort.id])
+        shared = len(statements)
+        shared_places([group.cohort.id])
+        assert len(statements) == shared
+
+        services.add_item(group.ada.user, group.place, group.framework,
+                          item_data(group, hallmarks=["4"]))  # flushed, not yet committed
+        assert list(standings([place_id])[place_id]) == ["1", "4"]
+        commit()
+        add_item(group, hallmarks=["6"])
+        assert list(standings([place_id])[place_id]) == ["1", "4", "6"]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)

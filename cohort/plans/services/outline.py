@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import lazyload
 
 from cohort.cohorts.models import Membership, Place
-from cohort.core.database import prepared
+from cohort.core.database import kept, prepared
 from cohort.extensions import db
 from cohort.plans.models import (
     ActionItem,
@@ -86,16 +86,22 @@ def is_shared(place: Place) -> bool:
 
 @prepared
 def _shared_in():
-    return select(ActionPlan.place_id).where(
+    return select(ActionPlan.cohort_id, ActionPlan.place_id).where(
         ActionPlan.cohort_id.in_(bindparam("cohorts", expanding=True)),
         ActionPlan.shared.is_(True))
 
 
 def shared_places(cohort_ids: list[int]) -> set[int]:
-    """The places of the cohorts whose people share their plan's outline."""
-    if not cohort_ids:
-        return set()
-    return set(db.session.execute(_shared_in(), {"cohorts": list(cohort_ids)}).scalars())
+    """The places of the cohorts whose people share their plan's outline (one query, none for
+    cohorts the page has asked about already)."""
+    known = kept("plans.shared_places")
+    missing = [cohort_id for cohort_id in dict.fromkeys(cohort_ids) if cohort_id not in known]
+    if missing:
+        found: dict[int, set[int]] = {cohort_id: set() for cohort_id in missing}
+        for cohort_id, place_id in db.session.execute(_shared_in(), {"cohorts": missing}):
+            found[cohort_id].add(place_id)
+        known.update(found)
+    return set().union(*(known[cohort_id] for cohort_id in cohort_ids))
 
 
 @prepared
@@ -122,12 +128,19 @@ def _agreed_on():
 
 def standings(place_ids) -> dict[int, dict[str, Standing]]:
     """{place id: {hallmark key: Standing}} for the hallmarks each place's plan has an action
-    on or the place has agreed a level for, in the framework's order (two queries). Hallmarks
-    are matched by key, so rounds and items under an earlier version of the framework count."""
-    place_ids = list(place_ids)
+    on or the place has agreed a level for, in the framework's order (two queries, none for
+    places the page has asked about already). Hallmarks are matched by key, so rounds and items
+    under an earlier version of the framework count. Read them; do not change them."""
+    place_ids = list(dict.fromkeys(place_ids))
+    known = kept("plans.standings")
+    missing = [place_id for place_id in place_ids if place_id not in known]
+    if missing:
+        known.update(_standings(missing))
+    return {place_id: known[place_id] for place_id in place_ids}
+
+
+def _standings(place_ids: list[int]) -> dict[int, dict[str, Standing]]:
     found: dict[int, dict[str, Standing]] = {place_id: {} for place_id in place_ids}
-    if not place_ids:
-        return found
 
     def standing(place_id, key, name, order) -> Standing:
         return found[place_id].setdefault(key, Standing(key, name, order))
