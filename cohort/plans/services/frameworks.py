@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, exists, func, or_, select
 from cohort.cohorts.models import Cohort
 from cohort.cohorts.services import ensure_changeable
 from cohort.core.audit import record
-from cohort.core.database import end_read, prepared
+from cohort.core.database import end_read, kept, prepared
 from cohort.core.timeutil import utcnow
 from cohort.core.uploads import accept_upload
 from cohort.extensions import db
@@ -342,8 +342,13 @@ def versions_for(frameworks: dict[int, Framework]) -> dict[int, Versions]:
     """{cohort id: the versions of its framework} for each {cohort id: framework}, with
     their levels and hallmarks: one query however many cohorts, and a few more only where a
     cohort has recorded under a version other than the frameworks given."""
-    keys = list({framework.key for framework in frameworks.values()})
-    rows = db.session.execute(_versions(), {"keys": keys, "cohorts": list(frameworks)}).all()
+    keys = sorted({framework.key for framework in frameworks.values()})
+    asked = (tuple(keys), tuple(sorted(frameworks)))
+    known_rows = kept("plans.framework_versions")  # a page asks once (the plan asks twice)
+    if asked not in known_rows:
+        known_rows[asked] = db.session.execute(_versions(), {
+            "keys": keys, "cohorts": list(frameworks)}).all()
+    rows = known_rows[asked]
     known = {framework.id: framework for framework in frameworks.values()}
     others = [framework_id for framework_id, _key, _cohort in rows if framework_id not in known]
     if others:  # loaded with their levels and hallmarks
