@@ -65,8 +65,9 @@ class Thread(IdMixin, TimestampMixin, db.Model):
     post_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
 
     author: Mapped[User | None] = relationship(foreign_keys=[author_id], lazy="joined")
+    # Read when asked for: only a feedback request's own pages use them, never a list.
     questions: Mapped[list["FeedbackQuestion"]] = relationship(
-        order_by="FeedbackQuestion.position", cascade="all, delete-orphan", lazy="selectin")
+        order_by="FeedbackQuestion.position", cascade="all, delete-orphan")
 
     __table_args__ = (Index("ix_board_thread_cohort", "cohort_id", "pinned", "last_post_at"),)
 

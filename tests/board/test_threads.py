@@ -231,8 +231,9 @@ def _list_queries(board) -> int:
     commit()
     with count_queries() as queries:
         rows, page = services.threads_page(board.cohort, board.cy.user, None)
+        # What the board's list shows of each thread (a request's questions are on its page).
         seen = [(row.thread.title, row.thread.author.name, row.thread.kind_label,
-                 [q.text for q in row.thread.questions], row.unread) for row in rows]
+                 row.unread) for row in rows]
     assert len(seen) == min(page.total, services.THREADS_A_PAGE)
     return queries[0]
 

@@ -8,7 +8,6 @@ threads, posts and answers there are."""
 from datetime import datetime
 
 from sqlalchemy import bindparam, func, or_, select, union_all
-from sqlalchemy.orm import lazyload
 
 from cohort.board.models import FeedbackAnswer, FeedbackQuestion, Post, Thread
 from cohort.core.database import prepared
@@ -46,7 +45,7 @@ def _requests(cohort_ids):
 
 @prepared
 def _threads_started():
-    return (select(Thread).options(lazyload(Thread.questions))
+    return (select(Thread)
             .where(Thread.cohort_id == bindparam("cohort"), Thread.author_id == bindparam("user"),
                    Thread.hidden_at.is_(None), Thread.kind != "session")
             .order_by(Thread.created_at.desc(), Thread.id.desc()).limit(SHOWN))
@@ -66,7 +65,6 @@ def _feedback_given():
     latest = (select(gave.c.thread_id, last)
               .where(gave.c.giver_id == user).group_by(gave.c.thread_id).subquery())
     return (select(Thread, latest.c.last).join(latest, latest.c.thread_id == Thread.id)
-            .options(lazyload(Thread.questions))
             .where(*_requests(cohorts), Thread.author_id != user)
             .order_by(latest.c.last.desc(), Thread.id.desc()).limit(SHOWN))
 
@@ -98,7 +96,6 @@ def _requests_and_givers():
     return (select(Thread, givers.c.giver_id)
             .outerjoin(givers, (givers.c.thread_id == Thread.id)
                        & (givers.c.giver_id != Thread.author_id))
-            .options(lazyload(Thread.questions))
             .where(*chosen)
             .order_by(Thread.created_at.desc(), Thread.id))
 
