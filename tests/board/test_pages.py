@@ -310,3 +310,39 @@ def test_a_look_within_the_minute_writes_nothing_and_reads_nothing_twice(client,
     assert sum(" FROM COHORT " in f"{s} " for s in statements) == 1
     assert sum(' FROM "USER" ' in f"{s} " or " FROM USER " in f"{s} " for s in statements) <= 1
 
+
+
+def test_the_board_marks_what_is_new_since_the_previous_visit(client, login, board):
+    """A first look marks nothing new; a return after a break marks the threads with activity
+    since the visit before, and says since when; a return within the same visit keeps it."""
+    from datetime import timedelta
+
+    from cohort.board.models import BoardVisit
+    from cohort.board.services.members import VISIT_GAP
+
+    cohort, ada, ben, *_ = board
+    for member in (ada, ben):
+        services.acknowledge(member)
+    old = services.create_thread(ben.user, ben, cohort, services.NewThread(
+        kind="discussion", title="Seen before", body="Old news"))
+    old.last_post_at -= timedelta(hours=2)  # written before the visits below
+    commit()
+    login(ada.user)
+    first = client.get(f"/cohorts/{cohort.id}/board").get_data(as_text=True)
+    assert "Seen before" in first and "since your last visit" not in first
+
+    visit = db.session.get(BoardVisit, ada.id)
+    visit.last_visit_at -= VISIT_GAP + timedelta(minutes=5)  # a break since
+    left_at = visit.last_visit_at
+    services.create_thread(ben.user, ben, cohort, services.NewThread(
+        kind="discussion", title="Written meanwhile", body="News"))
+    commit()
+
+    for _look in range(2):  # the return, then a look within the same visit
+        page = client.get(f"/cohorts/{cohort.id}/board").get_data(as_text=True)
+        assert "since your last visit" in page
+        new = page.split("Written meanwhile")[1].split("Seen before")[0]
+        assert "govuk-tag--green\">New<" in new
+        assert "govuk-tag--green\">New<" not in page.split("Seen before")[1]
+        db.session.expire_all()
+        assert db.session.get(BoardVisit, ada.id).previous_visit_at == left_at

@@ -24,8 +24,12 @@ def index(cohort):
     moderator = can_moderate(current_user, cohort)
     kind = request.args.get("kind") if request.args.get("kind") in THREAD_KINDS else None
     member = services.board_member(membership)
-    since = services.previous_visit(membership)
-    commit_bookkeeping(lambda: services.note_visit(membership))
+    # Noting the look tells when the previous visit began; when the database is too busy
+    # to note it, the row as it stands tells the same.
+    noted = []
+    if not commit_bookkeeping(lambda: noted.append(services.note_visit(membership))):
+        noted = [services.previous_visit(membership)]
+    since = noted[0]
     rows, page = services.threads_page(cohort, current_user, page_arg(), kind, moderator, since)
     return render_template("board/index.html", cohort=cohort, rows=rows, page=page, kind=kind,
                            kinds=THREAD_KINDS, moderator=moderator, since=since,
