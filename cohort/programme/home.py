@@ -5,14 +5,12 @@ a team member, the next session they may see, to join."""
 from datetime import timedelta
 
 from flask import url_for
-from sqlalchemy import bindparam, exists, select
 
 from cohort.core.cards import SOON, Todo
-from cohort.core.database import prepared
 from cohort.core.timeutil import format_local, utcnow, zone_for
-from cohort.extensions import db
-from cohort.programme.models import Material, ProgrammeSession, visible_audiences
+from cohort.programme.models import visible_audiences
 from cohort.programme.permissions import shows_join_link
+from cohort.programme.services.schedule import scheduled_ahead
 
 AHEAD_DAYS = 14  # the next session is a to-do from this many days before it
 ROLES = ("facilitator", "participant", "colleague")
@@ -20,20 +18,10 @@ ROLES = ("facilitator", "participant", "colleague")
 
 def _upcoming(cohort_ids: list[int], now):
     """(session, has materials) of each scheduled session of the cohorts in the next days,
-    soonest first, in one query."""
-    return db.session.execute(_upcoming_sessions(), {
-        "cohorts": cohort_ids, "now": now, "until": now + timedelta(days=AHEAD_DAYS)}).all()
-
-
-@prepared
-def _upcoming_sessions():
-    has_materials = exists().where(Material.session_id == ProgrammeSession.id)
-    return (select(ProgrammeSession, has_materials)
-            .where(ProgrammeSession.cohort_id.in_(bindparam("cohorts", expanding=True)),
-                   ProgrammeSession.status == "scheduled",
-                   ProgrammeSession.starts_at >= bindparam("now"),
-                   ProgrammeSession.starts_at < bindparam("until"))
-            .order_by(ProgrammeSession.starts_at, ProgrammeSession.id))
+    soonest first (the query the home's next sessions run too)."""
+    until = now + timedelta(days=AHEAD_DAYS)
+    return [(session, has_materials) for session, has_materials in
+            scheduled_ahead(cohort_ids, now) if session.starts_at < until]
 
 
 def _not_ready(session, has_materials: bool) -> list[str]:

@@ -239,3 +239,30 @@ def test_a_register_lists_who_held_each_place_on_the_day(make_cohort, make_membe
     assert latecomer.id not in {m.id for m in services.attendees(after)}
     with pytest.raises(ProgrammeError, match="only be recorded for members"):
         services.record_attendance(None, after, {leaver.id: "present"})
+
+
+def test_the_home_asks_for_the_sessions_ahead_once_and_sees_one_added_meanwhile(
+        make_cohort, make_member, make_user):
+    """The home's next sessions and its to-do (the next session to join, within the next
+    fortnight) come from one statement; a session scheduled in the same transaction after
+    that is seen by the next asking."""
+    from flask import current_app
+
+    from cohort.programme.home import todos
+    from tests.helpers import count_queries
+
+    cohort = make_cohort()
+    member = make_member(cohort, "participant", user=make_user("pat@example.org", "Pat"))
+    now = utcnow()
+    _add(cohort, title="Next month", starts_at=now + timedelta(days=30))
+    commit()
+    member.user.timezone, member.role, cohort.id  # noqa: B018 (loaded again after the commit)
+    with count_queries() as queries:
+        assert services.next_sessions([cohort.id])[cohort.id].title == "Next month"
+        assert todos(member.user, [member]) == []  # too far ahead to be a to-do
+    assert queries[0] == 1
+    _add(cohort, title="Tomorrow", starts_at=now + timedelta(days=1))  # flushed, not committed
+    assert services.next_sessions([cohort.id])[cohort.id].title == "Tomorrow"
+    with current_app.test_request_context():
+        (todo,) = todos(member.user, [member])
+    assert todo.key == "next_session" and todo.text.startswith("Next session: Tomorrow on ")

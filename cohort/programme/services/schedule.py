@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from urllib.parse import urlsplit
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import selectinload
 
 from cohort.cohorts.services import ensure_changeable
 from cohort.core import timeutil
 from cohort.core.audit import record
-from cohort.core.database import prepared
+from cohort.core.database import kept, prepared
 from cohort.core.errors import check_version
 from cohort.core.timeutil import is_known_zone, utcnow, zone
 from cohort.extensions import db
@@ -21,6 +21,7 @@ from cohort.programme.models import (
     AUDIENCES,
     SESSION_KINDS,
     LearningObjective,
+    Material,
     ProgrammeObjective,
     ProgrammeSession,
     visible_audiences,
@@ -278,12 +279,8 @@ def next_sessions(cohort_ids: list[int], roles: dict[int, str] | None = None
     """The next scheduled session of each cohort, in one query; with `roles` (the person's
     role in each cohort), the next one each role may see (a team member: those open to
     colleagues)."""
-    if not cohort_ids:
-        return {}
-    rows = db.session.execute(
-        _next_sessions(), {"cohorts": list(cohort_ids), "now": utcnow()}).scalars()
     upcoming: dict[int, ProgrammeSession] = {}
-    for session in rows:
+    for session, _has_materials in scheduled_ahead(cohort_ids, utcnow()):
         if roles is not None and session.audience not in visible_audiences(
                 roles.get(session.cohort_id)):
             continue
@@ -291,13 +288,29 @@ def next_sessions(cohort_ids: list[int], roles: dict[int, str] | None = None
     return upcoming
 
 
+def scheduled_ahead(cohort_ids: list[int], now: datetime) -> list[tuple[ProgrammeSession, bool]]:
+    """(session, whether it has materials) for each scheduled session of the cohorts starting
+    at `now` or later, soonest first: one query, kept for the rest of the transaction (the
+    home asks for the next sessions and for the sessions of its to-dos)."""
+    if not cohort_ids:
+        return []
+    asked = tuple(sorted(set(cohort_ids)))
+    known = kept("programme.scheduled_ahead")
+    if asked not in known or known[asked][0] > now:
+        known[asked] = (now, db.session.execute(
+            _scheduled_ahead(), {"cohorts": list(asked), "now": now}).all())
+    return [(session, has_materials) for session, has_materials in known[asked][1]
+            if session.starts_at >= now]
+
+
 @prepared
-def _next_sessions():
-    return (select(ProgrammeSession)
+def _scheduled_ahead():
+    has_materials = exists().where(Material.session_id == ProgrammeSession.id)
+    return (select(ProgrammeSession, has_materials)
             .where(ProgrammeSession.cohort_id.in_(bindparam("cohorts", expanding=True)),
                    ProgrammeSession.status == "scheduled",
                    ProgrammeSession.starts_at >= bindparam("now"))
-            .order_by(ProgrammeSession.starts_at))
+            .order_by(ProgrammeSession.starts_at, ProgrammeSession.id))
 
 
 def session_count(cohort) -> int:
