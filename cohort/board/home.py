@@ -13,7 +13,7 @@ the requests they gave feedback on, to those who see the board."""
 from datetime import UTC, datetime, timedelta
 
 from flask import url_for
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select, union_all
 
 from cohort.board.models import (
     BoardVisit,
@@ -123,7 +123,7 @@ def _visits():
 
 def _answers_to_mine(user, members: list) -> list[Todo]:
     """Answers and replies by others to the person's requests since their last visit (as the
-    board will mark them new): the visits in one query, answers and replies in one each."""
+    board will mark them new): the visits in one query, answers and replies in another."""
     visits = {row.membership_id: row for row in db.session.execute(
         _visits(), {"memberships": [m.id for m in members]}).scalars()}
     since = {m.cohort_id: visit_since(visits.get(m.id)) or NEVER for m in members}
@@ -131,9 +131,8 @@ def _answers_to_mine(user, members: list) -> list[Todo]:
     for n, (cohort_id, moment) in enumerate(since.items()):
         values |= {f"cohort{n}": cohort_id, f"since{n}": moment}
     counts: dict[int, int] = {}
-    for statement in _new_to_mine(len(since)):
-        for cohort_id, count in db.session.execute(statement, values).all():
-            counts[cohort_id] = counts.get(cohort_id, 0) + count
+    for cohort_id, count in db.session.execute(_new_to_mine(len(since)), values).all():
+        counts[cohort_id] = counts.get(cohort_id, 0) + count
     return [Todo(cohort_id, "feedback_received",
                  _plural(count, "new answer or reply", "new answers or replies")
                  + " to your feedback requests",
@@ -144,8 +143,8 @@ def _answers_to_mine(user, members: list) -> list[Todo]:
 @prepared
 def _new_to_mine(cohorts: int):
     """The counts, by cohort, of the answers and of the replies by others to the person's
-    feedback requests newer than `since<n>` in `cohort<n>`: built once for each number of
-    cohorts a person is in."""
+    feedback requests newer than `since<n>` in `cohort<n>` (a cohort's row for each, in one
+    statement): built once for each number of cohorts a person is in."""
 
     def newer(at):
         return or_(*(and_(Thread.cohort_id == bindparam(f"cohort{n}"),
@@ -163,7 +162,7 @@ def _new_to_mine(cohorts: int):
                .where(*own, Post.number > 1, Post.deleted_at.is_(None),
                       Post.hidden_at.is_(None), Post.author_id != bindparam("user"),
                       newer(Post.created_at)))
-    return answers.group_by(Thread.cohort_id), replies.group_by(Thread.cohort_id)
+    return union_all(answers.group_by(Thread.cohort_id), replies.group_by(Thread.cohort_id))
 
 
 def todos(user, memberships: list) -> list[Todo]:
