@@ -84,8 +84,9 @@ class Hallmark(IdMixin, db.Model):
     factors_citation: Mapped[str | None] = mapped_column(Text)
 
     framework: Mapped[Framework] = relationship(back_populates="hallmarks")
-    descriptors: Mapped[list["Descriptor"]] = relationship(
-        lazy="selectin", cascade="all, delete-orphan")
+    # Read when asked for (frameworks.with_descriptors): only a self-assessment, the
+    # framework's page and its file show them.
+    descriptors: Mapped[list["Descriptor"]] = relationship(cascade="all, delete-orphan")
 
     __table_args__ = (UniqueConstraint("framework_id", "key"),)
 

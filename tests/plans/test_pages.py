@@ -255,3 +255,42 @@ def test_a_costly_framework_file_is_refused_on_the_page(as_fay, group, name, exp
     text = response.get_data(as_text=True)
     assert "The file cannot be imported: 1 problem listed below. Nothing was saved." in text
     assert expected in text
+
+
+def test_the_pages_that_show_what_each_level_means_read_it_in_one_statement(
+        new_client, login, group):
+    """A self-assessment and the framework's page show every hallmark's descriptor of every
+    level, read in one statement (not one a hallmark); the heatmap, which shows none of
+    them, does not read them."""
+    from markupsafe import escape
+    from sqlalchemy import event
+
+    from cohort.plans.models import Descriptor
+
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    open_round(group)
+    texts = [d.text for d in db.session.execute(select(Descriptor)).scalars()]
+    assert len(texts) == len(group.framework.hallmarks) * len(group.framework.levels)
+    for who, url in ((group.ada.user, f"/cohorts/{group.cohort.id}/assessment"),
+                     (group.facilitator.user, f"/cohorts/{group.cohort.id}/maturity/framework")):
+        client = new_client()
+        login(who, the_client=client)
+        statements.clear()
+        event.listen(db.engine, "before_cursor_execute", seen)
+        try:
+            page = client.get(url).get_data(as_text=True)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", seen)
+        assert all(str(escape(text[:40])) in page for text in texts), url
+        assert len([s for s in statements if "FROM hallmark_descriptor" in s]) == 1, url
+    statements.clear()
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        assert client.get(f"/cohorts/{group.cohort.id}/maturity").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert statements and not [s for s in statements if "FROM hallmark_descriptor" in s]

@@ -34,6 +34,7 @@ from cohort.plans.services.frameworks import (
     import_spec,
     install,
     versions_of,
+    with_descriptors,
 )
 from cohort.plans.services.items import (
     PLAN_PAGE_SIZE,
@@ -81,5 +82,5 @@ __all__ = [
     "import_file", "import_spec", "install", "items_of", "items_page", "latest_agreed",
     "local_today", "naming", "open_round", "overdue_after", "parse", "people_on", "place_csv",
     "place_label", "place_rounds", "plan_of", "round_progress", "rounds_of", "export_plan",
-    "save_assessment", "team_view", "update_item", "versions_of",
+    "save_assessment", "team_view", "update_item", "versions_of", "with_descriptors",
 ]

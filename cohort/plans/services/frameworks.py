@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from sqlalchemy import bindparam, exists, func, or_, select
+from sqlalchemy import bindparam, exists, func, inspect, or_, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from cohort.cohorts.models import Cohort
 from cohort.cohorts.services import ensure_changeable
@@ -104,9 +105,32 @@ def _keep(framework: Framework, spec: FrameworkSpec, hallmarks: list[Hallmark],
                         "cannot be removed", "file")
 
 
+@prepared
+def _descriptors():
+    return select(Descriptor).where(
+        Descriptor.hallmark_id.in_(bindparam("hallmarks", expanding=True)))
+
+
+def with_descriptors(framework: Framework | None) -> Framework | None:
+    """The framework with each hallmark's descriptors (what each level means for it) loaded,
+    in one query: only the pages that show them ask for them (a self-assessment, the
+    framework's page and its file); the heatmap, the plans and the report never read them."""
+    if framework is None:
+        return None
+    hallmarks = [h for h in framework.hallmarks if "descriptors" in inspect(h).unloaded]
+    if hallmarks:
+        found: dict[int, list[Descriptor]] = {hallmark.id: [] for hallmark in hallmarks}
+        for descriptor in db.session.execute(_descriptors(), {"hallmarks": list(found)}).scalars():
+            found[descriptor.hallmark_id].append(descriptor)
+        for hallmark in hallmarks:
+            set_committed_value(hallmark, "descriptors", found[hallmark.id])
+    return framework
+
+
 def _write(framework: Framework, spec: FrameworkSpec) -> None:
     """Bring the framework's words, levels and hallmarks to the spec's, keeping the rows of
     the keys that stay."""
+    with_descriptors(framework)
     framework.name, framework.description, framework.citation = (
         spec.name, spec.description, spec.citation)
     levels = {level.key: level for level in framework.levels}
@@ -367,6 +391,7 @@ def versions_for(frameworks: dict[int, Framework]) -> dict[int, Versions]:
 
 def framework_file(framework: Framework) -> str:
     """The framework as a file to download, edit and import (docs/frameworks.md)."""
+    with_descriptors(framework)
     keys = {level.id: level.key for level in framework.levels}
     return dump(FrameworkSpec(
         framework.key, framework.name,

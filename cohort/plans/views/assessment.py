@@ -36,7 +36,7 @@ def my_assessment(cohort):
     if own is not None and own.submitted_at is not None:
         return redirect(url_for("plans.team", cohort_id=cohort.id, round_id=current.id,
                                 place_id=membership.place_id))
-    framework = current.framework
+    framework = services.with_descriptors(current.framework)
     submit = request.form.get("action") == "submit"
     form = hallmark_form(framework, required=None)
     if request.method == "GET" and own is not None:

@@ -112,7 +112,8 @@ def framework(cohort):
         if ok:
             flash("The cohort's framework is saved.", "success")
             return redirect(url_for("plans.framework", cohort_id=cohort.id))
-    return render_template("plans/framework.html", cohort=cohort, current=current,
+    return render_template("plans/framework.html", cohort=cohort,
+                           current=services.with_descriptors(current),
                            available=available, choice=choice, upload=upload,
                            problems=problems)
 
