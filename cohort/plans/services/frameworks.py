@@ -113,11 +113,9 @@ def _descriptors():
 
 def with_descriptors(framework: Framework | None) -> Framework | None:
     """The framework with each hallmark's descriptors (what each level means for it) loaded,
-    in one query: only the pages that show them ask for them (a self-assessment, the
-    framework's page and its file); the heatmap, the plans and the report never read them."""
-    if framework is None:
-        return None
-    hallmarks = [h for h in framework.hallmarks if "descriptors" in inspect(h).unloaded]
+    in one query, for the pages that show them (a self-assessment, the framework's page)."""
+    hallmarks = [h for h in (framework.hallmarks if framework else ())
+                 if "descriptors" in inspect(h).unloaded]
     if hallmarks:
         found: dict[int, list[Descriptor]] = {hallmark.id: [] for hallmark in hallmarks}
         for descriptor in db.session.execute(_descriptors(), {"hallmarks": list(found)}).scalars():
@@ -128,8 +126,7 @@ def with_descriptors(framework: Framework | None) -> Framework | None:
 
 
 def _write(framework: Framework, spec: FrameworkSpec) -> None:
-    """Bring the framework's words, levels and hallmarks to the spec's, keeping the rows of
-    the keys that stay."""
+    """Bring the framework's words, levels and hallmarks to the spec's, keeping the keys' rows."""
     with_descriptors(framework)
     framework.name, framework.description, framework.citation = (
         spec.name, spec.description, spec.citation)
