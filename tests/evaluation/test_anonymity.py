@@ -151,3 +151,34 @@ def test_a_closed_survey_whose_answers_show_cannot_open_again(surveyed, make_coh
     services.change_dates(facilitator.user, survey, survey.opens_at, later)
     commit()
     assert survey.closes_at == later
+
+
+def test_the_report_reads_the_counts_of_the_surveys_it_shows_and_no_others(surveyed):
+    """The report reads every kind of count of the surveys it shows in one statement, and
+    reads nothing of the open anonymous survey's answers (only how many have submitted)."""
+    from sqlalchemy import event
+
+    from cohort.extensions import db
+
+    cohort, _facilitator, _people, pre, post = surveyed
+    seen: list[tuple[str, object]] = []
+
+    def capture(_conn, _cursor, statement, parameters, *_args):
+        if "FROM survey_tally" in statement:
+            seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        (section,) = services.report([cohort])
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    assert section.withheld and section.withheld[0][1].id == post.id
+    counts = [(statement, parameters) for statement, parameters in seen
+              if "survey_tally.kind IN" not in statement]
+    assert len(counts) == 1
+    asked = counts[0][1]
+    asked = list(asked.values()) if isinstance(asked, dict) else list(asked)
+    assert pre.id in asked and post.id not in asked
+    by_kind = [(statement, parameters) for statement, parameters in seen
+               if "survey_tally.kind IN" in statement]
+    assert len(by_kind) == 1  # how many have submitted each survey, the open one too

@@ -26,6 +26,7 @@ from cohort.evaluation.services.surveys import (
     submitted_and_asked,
     surveys_in,
 )
+from cohort.evaluation.services.tallies import read_ahead
 from surveys.analysis import (
     Agreement,
     Distribution,
@@ -101,29 +102,12 @@ def report(cohorts: list[Cohort], texts_shown: int = TEXTS_SHOWN) -> list[Instru
         for survey in given[cohort.id]:
             by_key.setdefault(survey.instrument_key, []).append(survey)
     counted = submitted_and_asked([survey for group in by_key.values() for survey in group])
+    screened = [(surveys, *_screen(surveys, by_id, counted)) for surveys in by_key.values()]
+    # Every kind of count of the surveys whose figures are shown, in one query, for the
+    # sections' reads below (services/counts.py); nothing of a survey withheld is read.
+    read_ahead({survey.id for *_, kept, _unpaired in screened for survey in kept})
     sections = []
-    for surveys in by_key.values():
-        rates: dict[str, tuple[int, int]] = {}
-        for survey in surveys:
-            submitted, total = rates.get(survey.phase, (0, 0))
-            rates[survey.phase] = (submitted + counted[survey.id][0],
-                                   total + counted[survey.id][1])
-        by_cohort: dict[int, list[Survey]] = {}
-        for survey in surveys:
-            by_cohort.setdefault(survey.cohort_id, []).append(survey)
-        kept, left_out, withheld, small = [], [], [], set()
-        unpaired: set[int] = set()  # surveys shown whose counterpart is withheld
-        counts = {survey.id: counted[survey.id][0] for survey in surveys}
-        for cohort_id, group in by_cohort.items():
-            shown, waiting = screen(group, counts)
-            withheld += [(by_id[cohort_id], survey) for survey in waiting]
-            if len(shown) + len(waiting) < len(group):
-                left_out.append(by_id[cohort_id].title)
-                small |= {s.phase for s in group
-                          if s not in waiting and counts[s.id] < MIN_GROUP}
-            kept += shown
-            if waiting:
-                unpaired.update(survey.id for survey in shown)
+    for surveys, rates, by_cohort, left_out, withheld, small, kept, unpaired in screened:
         items, renamed = _pooled(kept)
         pairing = any(survey.id not in unpaired for survey in kept)
         sections.append(InstrumentReport(
@@ -133,6 +117,33 @@ def report(cohorts: list[Cohort], texts_shown: int = TEXTS_SHOWN) -> list[Instru
             left_out if len(by_cohort) > 1 else [], sorted(small, reverse=True),
             _not_open(surveys), withheld, bool(left_out)))
     return sections
+
+
+def _screen(surveys: list[Survey], by_id: dict, counted: dict):
+    """An instrument's response rates by phase, its surveys by cohort, and which of them its
+    figures take in (see report)."""
+    rates: dict[str, tuple[int, int]] = {}
+    for survey in surveys:
+        submitted, total = rates.get(survey.phase, (0, 0))
+        rates[survey.phase] = (submitted + counted[survey.id][0],
+                               total + counted[survey.id][1])
+    by_cohort: dict[int, list[Survey]] = {}
+    for survey in surveys:
+        by_cohort.setdefault(survey.cohort_id, []).append(survey)
+    kept, left_out, withheld, small = [], [], [], set()
+    unpaired: set[int] = set()  # surveys shown whose counterpart is withheld
+    counts = {survey.id: counted[survey.id][0] for survey in surveys}
+    for cohort_id, group in by_cohort.items():
+        shown, waiting = screen(group, counts)
+        withheld += [(by_id[cohort_id], survey) for survey in waiting]
+        if len(shown) + len(waiting) < len(group):
+            left_out.append(by_id[cohort_id].title)
+            small |= {s.phase for s in group
+                      if s not in waiting and counts[s.id] < MIN_GROUP}
+        kept += shown
+        if waiting:
+            unpaired.update(survey.id for survey in shown)
+    return rates, by_cohort, left_out, withheld, small, kept, unpaired
 
 
 def _not_open(surveys: list[Survey]) -> dict[str, datetime]:
