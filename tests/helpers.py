@@ -60,6 +60,22 @@ def sign_in(client, email: str, password: str = DEFAULT_PASSWORD, **kwargs):
 
 
 @contextmanager
+def statements_run(parameters: bool = False):
+    """The SQL statements run inside the block, in order: `with statements_run() as run:
+    ...`, then `run` lists them (with `parameters`, as (statement, parameters) pairs)."""
+    run: list = []
+
+    def _note(_conn, _cursor, statement, given, *_args):
+        run.append((statement, given) if parameters else statement)
+
+    event.listen(_db.engine, "before_cursor_execute", _note)
+    try:
+        yield run
+    finally:
+        event.remove(_db.engine, "before_cursor_execute", _note)
+
+
+@contextmanager
 def count_queries():
     """Count the SQL statements run inside the block: `with count_queries() as n: ...; n[0]`."""
     counter = [0]

@@ -5,14 +5,14 @@ resolved; search and the library; bad input kept on the form; query counts that 
 import io
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from cohort.board import services
 from cohort.board.models import Post, Thread
 from cohort.core.database import commit
 from cohort.core.models import MailMessage
 from cohort.extensions import db
-from tests.helpers import IsolatedClient, count_queries, csrf_from, post_form
+from tests.helpers import IsolatedClient, count_queries, csrf_from, post_form, statements_run
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n"
 
@@ -296,16 +296,9 @@ def test_a_look_within_the_minute_writes_nothing_and_reads_nothing_twice(client,
     login(ada.user)
     board_url = f"/cohorts/{cohort.id}/board"
     client.get(board_url)
-    statements = []
-
-    def seen(_conn, _cursor, statement, *_args):
-        statements.append(" ".join(statement.split()).upper())
-
-    event.listen(db.engine, "before_cursor_execute", seen)
-    try:
+    with statements_run() as run:
         assert client.get(board_url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", seen)
+    statements = [" ".join(statement.split()).upper() for statement in run]
     assert not [s for s in statements if s.startswith(("INSERT", "UPDATE", "DELETE"))]
     assert sum(" FROM COHORT " in f"{s} " for s in statements) == 1
     assert sum(' FROM "USER" ' in f"{s} " or " FROM USER " in f"{s} " for s in statements) <= 1

@@ -15,7 +15,7 @@ from cohort.cohorts.services import update_cohort
 from cohort.core.database import commit
 from cohort.core.errors import ChangedMeanwhile, UserError
 from cohort.extensions import db
-from tests.helpers import count_queries
+from tests.helpers import count_queries, statements_run
 
 from .conftest import count, reply_as, start
 
@@ -279,8 +279,6 @@ def test_a_look_up_by_a_two_column_key_finds_the_row_and_then_the_session_copy(b
     """`core.database.get` with a composite key (a thread and a person), as the thread page
     asks whether its reader follows it: read once, then from the session; another person's
     key finds nothing."""
-    from sqlalchemy import event
-
     from cohort.board.models import Follow
     from cohort.core.database import get
 
@@ -289,17 +287,9 @@ def test_a_look_up_by_a_two_column_key_finds_the_row_and_then_the_session_copy(b
     commit()
     thread_id, cy_id, ben_id = thread.id, board.cy.user.id, board.ben.user.id
     db.session.expunge_all()
-    statements = []
-
-    def seen(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", seen)
-    try:
+    with statements_run() as statements:
         found = get(Follow, (thread_id, cy_id))
         assert (found.thread_id, found.user_id) == (thread_id, cy_id)
         assert get(Follow, (thread_id, cy_id)) is found
         assert len(statements) == 1
         assert get(Follow, (thread_id, ben_id)) is None
-    finally:
-        event.remove(db.engine, "before_cursor_execute", seen)

@@ -5,13 +5,14 @@ import os
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Column, MetaData, String, delete, event, text, update
+from sqlalchemy import Column, MetaData, String, delete, text, update
 
 from cohort.accounts.models import User
 from cohort.core import database
 from cohort.core.database import commit
 from cohort.core.notices import tell
 from cohort.extensions import db, include_object
+from tests.helpers import statements_run
 
 # The same comparison `flask db migrate` makes (see the Migrate options in cohort/extensions.py).
 COMPARE = {"compare_type": True, "render_as_batch": True, "include_object": include_object}
@@ -74,13 +75,7 @@ def test_postgresql_connections_compile_no_statement_and_keep_it_so():
 def test_a_look_up_by_key_reads_the_row_once_and_then_from_the_session(make_user):
     user_id = make_user("lookup@example.org").id
     db.session.expunge_all()
-    statements = []
-
-    def seen(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", seen)
-    try:
+    with statements_run() as statements:
         found = database.get(User, user_id)
         assert found.email == "lookup@example.org" and len(statements) == 1
         assert database.get(User, user_id) is found and len(statements) == 1
@@ -89,8 +84,6 @@ def test_a_look_up_by_key_reads_the_row_once_and_then_from_the_session(make_user
         with db.engine.begin() as elsewhere:
             elsewhere.execute(delete(User).where(User.id == user_id))
         assert database.get(User, user_id) is None  # gone meanwhile: read again, not kept
-    finally:
-        event.remove(db.engine, "before_cursor_execute", seen)
 
 
 def test_a_prepared_statement_is_built_once_and_answers_for_each_value(make_user):

@@ -12,6 +12,7 @@ import pytest
 from cohort.core.database import commit
 from cohort.core.timeutil import format_local, utcnow
 from cohort.evaluation import services
+from tests.helpers import statements_run
 
 WAITING = "is anonymous and closes on"
 
@@ -156,22 +157,10 @@ def test_a_closed_survey_whose_answers_show_cannot_open_again(surveyed, make_coh
 def test_the_report_reads_the_counts_of_the_surveys_it_shows_and_no_others(surveyed):
     """The report reads every kind of count of the surveys it shows in one statement, and
     reads nothing of the open anonymous survey's answers (only how many have submitted)."""
-    from sqlalchemy import event
-
-    from cohort.extensions import db
-
     cohort, _facilitator, _people, pre, post = surveyed
-    seen: list[tuple[str, object]] = []
-
-    def capture(_conn, _cursor, statement, parameters, *_args):
-        if "FROM survey_tally" in statement:
-            seen.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", capture)
-    try:
+    with statements_run(parameters=True) as run:
         (section,) = services.report([cohort])
-    finally:
-        event.remove(db.engine, "before_cursor_execute", capture)
+    seen = [(statement, given) for statement, given in run if "FROM survey_tally" in statement]
     assert section.withheld and section.withheld[0][1].id == post.id
     counts = [(statement, parameters) for statement, parameters in seen
               if "survey_tally.kind IN" not in statement]

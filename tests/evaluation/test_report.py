@@ -18,7 +18,7 @@ from cohort.evaluation import services
 from cohort.evaluation.models import Response
 from cohort.extensions import db
 from cohort.programme import services as services_programme
-from tests.helpers import count_queries
+from tests.helpers import count_queries, statements_run
 
 PAGES = ("/evaluation", "/evaluation/print", "/evaluation.csv")
 SUPPRESSED = ("Fewer than 5 people have answered the survey before the programme: the figures "
@@ -445,7 +445,6 @@ def test_pooling_more_cohorts_adds_no_statements(
     """Each pooled cohort, its surveys, sessions, attendance, confidence ratings and agreed
     levels are read with the others': pooling five cohorts runs as many statements as pooling
     two, and each cohort's figures show."""
-    from sqlalchemy import event
 
     from cohort.plans import services as plans
 
@@ -477,16 +476,8 @@ def test_pooling_more_cohorts_adds_no_statements(
     for pooled in (2, 5):
         first, others = cohorts[0], ",".join(str(c.id) for c in cohorts[1:pooled])
         client.get(_url(first, query=f"?cohorts={others}"))
-        seen: list[str] = []
-
-        def note(_conn, _cursor, statement, *_args, seen=seen):
-            seen.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", note)
-        try:
+        with statements_run() as seen:
             page = client.get(_url(first, query=f"?cohorts={others}")).get_data(as_text=True)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", note)
         assert all(f"Workshop of cohort {n}" in page for n in range(1, pooled + 1))
         hallmark = re.escape(framework.hallmarks[0].label)
         assert len(re.findall(hallmark + r"</th>\s*<td[^>]*>1\.00</td>", page)) == pooled

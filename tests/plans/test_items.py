@@ -17,6 +17,7 @@ from cohort.plans import services
 from cohort.plans.models import ActionItem, ItemChange
 from cohort.plans.services import Naming, PlanError, place_csv
 from cohort.plans.services.moments import due_items
+from tests.helpers import statements_run
 
 from .conftest import add_item, item_data
 
@@ -198,19 +199,11 @@ def test_where_a_place_stands_is_read_once_a_page_and_afresh_after_a_change(grou
     """The home's reasons from two modules both ask where the person's place stands: the
     second asking runs no statement, and an action added meanwhile (in the same transaction)
     is seen at once, as is one added in another transaction."""
-    from sqlalchemy import event
-
     from cohort.plans.services.outline import shared_places, standings
 
     add_item(group, hallmarks=["1"])
     place_id = group.place.id
-    statements = []
-
-    def seen(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", seen)
-    try:
+    with statements_run() as statements:
         first = standings([place_id])[place_id]
         asked = len(statements)
         assert list(first) == ["1"] and asked >= 2
@@ -226,5 +219,3 @@ def test_where_a_place_stands_is_read_once_a_page_and_afresh_after_a_change(grou
         commit()
         add_item(group, hallmarks=["6"])
         assert list(standings([place_id])[place_id]) == ["1", "4", "6"]
-    finally:
-        event.remove(db.engine, "before_cursor_execute", seen)

@@ -13,7 +13,7 @@ from cohort.core.database import commit
 from cohort.extensions import db
 from cohort.plans import services
 from cohort.plans.models import ActionItem, AgreedRating, AssessmentRound
-from tests.helpers import count_queries, csrf_from, post_form
+from tests.helpers import count_queries, csrf_from, post_form, statements_run
 
 from .conftest import add_item, all_at, open_round
 from .test_frameworks import DEEP, GOOD, alias_bomb
@@ -263,14 +263,8 @@ def test_the_pages_that_show_what_each_level_means_read_it_in_one_statement(
     level, read in one statement (not one a hallmark); the heatmap, which shows none of
     them, does not read them."""
     from markupsafe import escape
-    from sqlalchemy import event
 
     from cohort.plans.models import Descriptor
-
-    statements: list[str] = []
-
-    def seen(_conn, _cursor, statement, *_args):
-        statements.append(statement)
 
     open_round(group)
     texts = [d.text for d in db.session.execute(select(Descriptor)).scalars()]
@@ -279,18 +273,10 @@ def test_the_pages_that_show_what_each_level_means_read_it_in_one_statement(
                      (group.facilitator.user, f"/cohorts/{group.cohort.id}/maturity/framework")):
         client = new_client()
         login(who, the_client=client)
-        statements.clear()
-        event.listen(db.engine, "before_cursor_execute", seen)
-        try:
+        with statements_run() as statements:
             page = client.get(url).get_data(as_text=True)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", seen)
         assert all(str(escape(text[:40])) in page for text in texts), url
         assert len([s for s in statements if "FROM hallmark_descriptor" in s]) == 1, url
-    statements.clear()
-    event.listen(db.engine, "before_cursor_execute", seen)
-    try:
+    with statements_run() as statements:
         assert client.get(f"/cohorts/{group.cohort.id}/maturity").status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", seen)
     assert statements and not [s for s in statements if "FROM hallmark_descriptor" in s]

@@ -8,13 +8,13 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, insert, select
+from sqlalchemy import insert, select
 
 from cohort.core.database import commit
 from cohort.extensions import db
 from cohort.plans import services
 from cohort.plans.models import ActionItem, ItemHallmark
-from tests.helpers import count_queries
+from tests.helpers import count_queries, statements_run
 
 from .conftest import add_item, all_at, open_round
 
@@ -116,16 +116,8 @@ def test_the_maturity_change_reads_the_agreed_ratings_only(group):
     with count_queries() as few:
         maturity_changes([group.cohort])
     bulk_items(group, group.place, group.ada.user, MANY)
-    statements = []
-
-    def _seen(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", _seen)
-    try:
+    with statements_run() as statements:
         [(_cohort, change)] = maturity_changes([group.cohort])
-    finally:
-        event.remove(db.engine, "before_cursor_execute", _seen)
     assert len(statements) == few[0]
     loaded = [s for s in statements if "action_item.title" in s or "action_item_hallmark" in s]
     assert not loaded  # the framework's versions only ask whether any item exists

@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 
 from cohort.accounts.models import User
 from cohort.cohorts.models import Membership
@@ -18,7 +18,7 @@ from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 from cohort.reminders import services
 from cohort.reminders.models import Delivery
-from tests.helpers import count_queries
+from tests.helpers import count_queries, statements_run
 
 from .conftest import remind
 
@@ -113,16 +113,8 @@ def _add_people(cohort, how_many: int) -> None:
 
 
 def _statements(client, url: str) -> list[str]:
-    seen: list[str] = []
-
-    def _seen(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", _seen)
-    try:
+    with statements_run() as seen:
         assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", _seen)
     return seen
 
 
