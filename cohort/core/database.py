@@ -258,7 +258,8 @@ def prepared(build: Callable[..., object]) -> Callable[..., object]:
     query's time (a few hundred microseconds each); a statement built once keeps its key.
     Built on first use, when every model is mapped. For statements on the pages everyone
     opens. A statement whose shape depends on a number (an `OR` over a person's cohorts) is
-    built once for each: `build(n)` names its parameters `cohort0`, `cohort1`, ...; one whose
+    built once for each: `build(n)` names its parameters `cohort0`, `cohort1`, ...; one with
+    a few shapes, once for each (`build(kind, moderator)`: the board's list); one whose
     shape depends on the values themselves stays built where it is used."""
     return cache(build)
 

@@ -208,6 +208,9 @@ def test_the_list_shows_pinned_threads_first_then_the_latest(board):
     reply_as(board.cy, older)  # now the latest activity
     assert _titles(board, board.ben) == ["Pinned", "Older", "Newer"]
     assert _titles(board, board.ben, kind="question") == []
+    assert _titles(board, board.ben, kind="discussion") == ["Pinned", "Older", "Newer"]
+    # A kind the board does not have lists every thread, as no kind does.
+    assert _titles(board, board.ben, kind="gossip") == ["Pinned", "Older", "Newer"]
 
 
 def test_the_list_counts_what_each_reader_has_not_read(board):

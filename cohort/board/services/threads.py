@@ -284,17 +284,27 @@ def _read_up_to():
         ThreadRead.thread_id.in_(bindparam("threads", expanding=True)))
 
 
+@prepared
+def _threads(kind: str | None, moderator: bool):
+    """A board's list, of one kind of thread or all; to a moderator with hidden threads too,
+    to others with the hidden ones they started: built once for each such shape."""
+    statement = select(Thread).where(Thread.cohort_id == bindparam("cohort"))
+    if kind is not None:
+        statement = statement.where(Thread.kind == kind)
+    if not moderator:
+        statement = statement.where(
+            Thread.hidden_at.is_(None) | (Thread.author_id == bindparam("user")))
+    return paged(statement.order_by(Thread.pinned.desc(), Thread.last_post_at.desc(),
+                                    Thread.id.desc()))
+
+
 def threads_page(cohort: Cohort, user, raw_page: str | None, kind: str | None = None,
                  moderator: bool = False, since: datetime | None = None
                  ) -> tuple[list[ThreadRow], Page]:
     """Pinned first, then the latest activity; two queries and a count, whatever the size."""
-    statement = select(Thread).where(Thread.cohort_id == cohort.id)
-    if kind in ("discussion", "question", "feedback", "session"):
-        statement = statement.where(Thread.kind == kind)
-    if not moderator:
-        statement = statement.where((Thread.hidden_at.is_(None)) | (Thread.author_id == user.id))
-    threads = paginate(statement.order_by(Thread.pinned.desc(), Thread.last_post_at.desc(),
-                                          Thread.id.desc()), raw_page, THREADS_A_PAGE)
+    kind = kind if kind in ("discussion", "question", "feedback", "session") else None
+    values = {"cohort": cohort.id} | ({} if moderator else {"user": user.id})
+    threads = paginate(_threads(kind, moderator), raw_page, THREADS_A_PAGE, params=values)
     read = dict(db.session.execute(_read_up_to(), {
         "user": user.id, "threads": [t.id for t in threads.items]}).all()) if threads.items else {}
     rows = [ThreadRow(t, max(0, t.post_count - read.get(t.id, 0)),
