@@ -15,7 +15,7 @@ from cohort.cohorts.models import Cohort, Place
 from cohort.cohorts.services import ensure_changeable
 from cohort.core.database import prepared
 from cohort.core.errors import ChangedMeanwhile
-from cohort.core.pages import Page, paginate
+from cohort.core.pages import Page, paged, paginate
 from cohort.core.timeutil import format_local, to_local, utcnow
 from cohort.extensions import db
 from cohort.plans.models import (
@@ -88,12 +88,22 @@ def plan_of(place: Place, create: bool = False) -> ActionPlan | None:
 PLAN_PAGE_SIZE = 50  # items on a page of the plan (the printable page and the CSV hold all)
 
 
-def _plan_items(plan: ActionPlan):
+def _plan_items():
     """The plan's items, open ones first by due date, the undated after them."""
-    return (select(ActionItem).where(ActionItem.plan_id == plan.id)
+    return (select(ActionItem).where(ActionItem.plan_id == bindparam("plan"))
             .options(lazyload(ActionItem.hallmark_links))
             .order_by(ActionItem.status == "done", ActionItem.due_on.is_(None),
                       ActionItem.due_on, ActionItem.id))
+
+
+@prepared
+def _all_items():
+    return _plan_items()
+
+
+@prepared
+def _paged_items():
+    return paged(_plan_items())
 
 
 def _links_where(which):
@@ -129,8 +139,7 @@ def items_of(plan: ActionPlan | None) -> list[ActionItem]:
     """All the plan's items, open ones first by due date (two queries, however many)."""
     if plan is None:
         return []
-    statement = _plan_items(plan)
-    items = list(db.session.execute(statement).scalars())
+    items = list(db.session.execute(_all_items(), {"plan": plan.id}).scalars())
     return _with_hallmarks(items, _links_of_plan(), {"plan": plan.id})
 
 
@@ -139,7 +148,7 @@ def items_page(plan: ActionPlan | None, raw_page: str | None,
     """One page of the plan's items in the order of `items_of` (three queries)."""
     if plan is None:
         return Page(items=[], number=1, total=0, size=size)
-    page = paginate(_plan_items(plan), raw_page, size)
+    page = paginate(_paged_items(), raw_page, size, params={"plan": plan.id})
     _with_hallmarks(page.items, _links_of_items(), {"items": [item.id for item in page.items]})
     return page
 

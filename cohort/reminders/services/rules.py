@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from cohort.cohorts.models import Cohort, Membership
 from cohort.cohorts.services import ensure_changeable
@@ -278,7 +278,7 @@ def reminders_of(cohort: Cohort) -> list[Reminder]:
 @prepared
 def _reminders_of():
     return (select(Reminder).where(Reminder.cohort_id == bindparam("cohort"))
-            .options(selectinload(Reminder.session))
+            .options(joinedload(Reminder.session))  # a reminder's one session, in the same row
             .order_by(Reminder.is_default.desc(), Reminder.due_at.is_(None), Reminder.due_at,
                       Reminder.id))
 
