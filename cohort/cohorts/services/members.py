@@ -168,17 +168,23 @@ def staff_of(cohort: Cohort) -> list[Membership]:
 def places_and_members(cohort: Cohort) -> tuple[list[Place], list[Membership]]:
     """Every place of the cohort (active first, with their holding history) and every active
     member, in three queries whatever their number."""
-    places = list(db.session.execute(
-        select(Place).where(Place.cohort_id == cohort.id)
-        .options(selectinload(Place.holdings))
-        .order_by(Place.slot.is_(None), Place.slot, Place.id)
-    ).scalars())
-    members = list(db.session.execute(
-        select(Membership).where(Membership.cohort_id == cohort.id,
-                                 Membership.status == "active")
-        .order_by(Membership.role, Membership.id)
-    ).scalars())
-    return places, members
+    values = {"cohort": cohort.id}
+    return (list(db.session.execute(_places_of(), values).scalars()),
+            list(db.session.execute(_active_members(), values).scalars()))
+
+
+@prepared
+def _places_of():
+    return (select(Place).where(Place.cohort_id == bindparam("cohort"))
+            .options(selectinload(Place.holdings))
+            .order_by(Place.slot.is_(None), Place.slot, Place.id))
+
+
+@prepared
+def _active_members():
+    return (select(Membership).where(Membership.cohort_id == bindparam("cohort"),
+                                     Membership.status == "active")
+            .order_by(Membership.role, Membership.id))
 
 
 def facilitators_of(cohort: Cohort) -> list[Membership]:

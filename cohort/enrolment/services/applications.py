@@ -2,7 +2,7 @@
 
 import secrets
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from cohort.accounts.models import User
@@ -16,6 +16,7 @@ from cohort.cohorts.services import (
     take_place,
 )
 from cohort.core.audit import record
+from cohort.core.database import prepared
 from cohort.core.mail import send_mail
 from cohort.core.notices import tell
 from cohort.core.pages import Page, paginate
@@ -249,12 +250,15 @@ def decline_application(acting, application: Application, message: str | None = 
 
 
 def next_on_waitlist(cohort: Cohort) -> Application | None:
-    return db.session.execute(
-        select(Application)
-        .where(Application.cohort_id == cohort.id, Application.status == "waitlisted")
-        .order_by(Application.waitlist_position, Application.id)
-        .limit(1)
-    ).scalar_one_or_none()
+    return db.session.execute(_next_waiting(), {"cohort": cohort.id}).scalar_one_or_none()
+
+
+@prepared
+def _next_waiting():
+    return (select(Application)
+            .where(Application.cohort_id == bindparam("cohort"),
+                   Application.status == "waitlisted")
+            .order_by(Application.waitlist_position, Application.id).limit(1))
 
 
 def waitlist_offer(cohort: Cohort, free: int | None = None) -> Application | None:

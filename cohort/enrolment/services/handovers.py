@@ -1,7 +1,7 @@
 """Handover proposals: a holder proposes a successor, a facilitator approves (the place is
 handed over) or declines."""
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from cohort.accounts.services import AccountError, normalise_email
@@ -14,6 +14,7 @@ from cohort.cohorts.services import (
     holder_of,
     successor_membership,
 )
+from cohort.core.database import prepared
 from cohort.core.mail import send_mail
 from cohort.core.timeutil import utcnow
 from cohort.enrolment.models import HandoverRequest
@@ -86,10 +87,11 @@ def decide_handover(acting, request: HandoverRequest, approve: bool) -> Membersh
 
 
 def pending_handovers(cohort: Cohort) -> list[HandoverRequest]:
-    return list(
-        db.session.execute(
-            select(HandoverRequest).join(HandoverRequest.place)
-            .where(Place.cohort_id == cohort.id, HandoverRequest.status == "pending")
-            .order_by(HandoverRequest.id)
-        ).scalars()
-    )
+    return list(db.session.execute(_pending(), {"cohort": cohort.id}).scalars())
+
+
+@prepared
+def _pending():
+    return (select(HandoverRequest).join(HandoverRequest.place)
+            .where(Place.cohort_id == bindparam("cohort"), HandoverRequest.status == "pending")
+            .order_by(HandoverRequest.id))
