@@ -3,12 +3,24 @@ decision) or a thread (feedback on a request). Each links to its place on the bo
 person may still see it there: a member of the board, not deleted, and when hidden only to its
 author and the moderators (see permissions.py)."""
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from cohort.board.models import Post, Thread
 from cohort.board.permissions import BOARD_ROLES
 from cohort.cohorts.permissions import roles_by_cohort
+from cohort.core.database import prepared
 from cohort.extensions import db
+
+
+@prepared
+def _posts():
+    return select(Post, Thread).join(Thread, Thread.id == Post.thread_id).where(
+        Post.id.in_(bindparam("ids", expanding=True)))
+
+
+@prepared
+def _threads():
+    return select(Thread).where(Thread.id.in_(bindparam("ids", expanding=True)))
 
 
 def _sees_thread(user, role: str | None, thread: Thread) -> bool:
@@ -20,8 +32,7 @@ def _sees_thread(user, role: str | None, thread: Thread) -> bool:
 def posts(user, ids) -> dict:
     roles = roles_by_cohort(user)
     found = {}
-    for post, thread in db.session.execute(select(Post, Thread).join(
-            Thread, Thread.id == Post.thread_id).where(Post.id.in_(list(ids)))).all():
+    for post, thread in db.session.execute(_posts(), {"ids": list(ids)}).all():
         role = roles.get(thread.cohort_id)
         if not _sees_thread(user, role, thread) or post.deleted_at is not None:
             continue
@@ -35,8 +46,7 @@ def posts(user, ids) -> dict:
 def threads(user, ids) -> dict:
     roles = roles_by_cohort(user)
     return {thread.id: ("board.thread", {"cohort_id": thread.cohort_id, "thread_id": thread.id})
-            for thread in db.session.execute(select(Thread).where(
-                Thread.id.in_(list(ids)))).scalars()
+            for thread in db.session.execute(_threads(), {"ids": list(ids)}).scalars()
             if _sees_thread(user, roles.get(thread.cohort_id), thread)}
 
 

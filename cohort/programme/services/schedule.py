@@ -314,9 +314,13 @@ def _scheduled_ahead():
 
 
 def session_count(cohort) -> int:
-    return db.session.execute(
-        select(func.count(ProgrammeSession.id)).where(ProgrammeSession.cohort_id == cohort.id)
-    ).scalar_one()
+    return db.session.execute(_session_count(), {"cohort": cohort.id}).scalar_one()
+
+
+@prepared
+def _session_count():
+    return select(func.count(ProgrammeSession.id)).where(
+        ProgrammeSession.cohort_id == bindparam("cohort"))
 
 
 def get_session(cohort, session_id: int) -> ProgrammeSession | None:
