@@ -288,9 +288,8 @@ def _set_choice(acting, cohort: Cohort, framework: Framework) -> None:
 
 @dataclass
 class Versions:
-    """The cohort's framework with every version of it the cohort may have recorded under
-    (same key: the library's and the cohort's own), so a rating or an item shows the words it
-    was made with and is matched to the current version's hallmark by key."""
+    """The cohort's framework with every version of it the cohort may have recorded under (same
+    key), so a rating or an item shows its words and matches the current hallmark by key."""
 
     framework: Framework
     ids: set[int]
@@ -326,8 +325,7 @@ def versions_of(cohort: Cohort, framework: Framework) -> Versions:
 
 @prepared
 def _choices():
-    return select(CohortFramework).where(
-        CohortFramework.cohort_id.in_(bindparam("cohorts", expanding=True)))
+    return select(CohortFramework).where(CohortFramework.cohort_id.in_(bindparam("cohorts", expanding=True)))
 
 
 @prepared
@@ -337,13 +335,16 @@ def _default():
 
 
 def frameworks_of(cohorts: list[Cohort]) -> dict[int, Framework | None]:
-    """{cohort id: its framework (see cohort_framework)}, in two queries however many."""
-    chosen = {choice.cohort_id: choice.framework for choice in db.session.execute(
-        _choices(), {"cohorts": [cohort.id for cohort in cohorts]}).scalars()}
-    default = None
-    if any(cohort.id not in chosen for cohort in cohorts):
-        default = db.session.execute(_default()).scalar_one_or_none()
-    return {cohort.id: chosen.get(cohort.id, default) for cohort in cohorts}
+    """{cohort id: its framework (see cohort_framework)}: two queries, once a transaction."""
+    known = kept("plans.frameworks")
+    missing = [cohort.id for cohort in cohorts if cohort.id not in known]
+    if missing:
+        chosen = {choice.cohort_id: choice.framework for choice in db.session.execute(
+            _choices(), {"cohorts": missing}).scalars()}
+        default = (db.session.execute(_default()).scalar_one_or_none()
+                   if any(cohort_id not in chosen for cohort_id in missing) else None)
+        known.update({cohort_id: chosen.get(cohort_id, default) for cohort_id in missing})
+    return {cohort.id: known[cohort.id] for cohort in cohorts}
 
 
 @prepared
@@ -360,9 +361,8 @@ def _frameworks():
 
 
 def versions_for(frameworks: dict[int, Framework]) -> dict[int, Versions]:
-    """{cohort id: the versions of its framework} for each {cohort id: framework}, with
-    their levels and hallmarks: one query however many cohorts, and a few more only where a
-    cohort has recorded under a version other than the frameworks given."""
+    """{cohort id: the versions of its framework, with their levels and hallmarks}: one query
+    however many cohorts, a few more only where one recorded under another version."""
     keys = sorted({framework.key for framework in frameworks.values()})
     asked = (tuple(keys), tuple(sorted(frameworks)))
     known_rows = kept("plans.framework_versions")  # a page asks once (the plan asks twice)
