@@ -3,7 +3,7 @@ on, BEGIN IMMEDIATE for writers) and commit(), which only the edges call."""
 
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -201,6 +201,18 @@ def kept(name: str) -> dict:
     or writes, and when a transaction begins or ends: what it holds is never older than the
     transaction's own reads. Whoever reads from it must not change what it holds."""
     return db.session().info.setdefault(_KEPT, {}).setdefault(name, {})
+
+
+def kept_by(name: str, keys: Iterable, read: Callable[[list], dict]) -> dict:
+    """What was found for each of `keys`, kept under `name` (see kept) and read at most once a
+    transaction: `read` is called, when any key is missing, with the keys not yet kept, and
+    returns {key: what was found} for each of them. The dict returned holds at least `keys`;
+    read it, do not change it."""
+    known = kept(name)
+    missing = [key for key in dict.fromkeys(keys) if key not in known]
+    if missing:
+        known.update(read(missing))
+    return known
 
 
 def read_before_write() -> None:

@@ -120,3 +120,21 @@ def test_what_a_read_kept_is_let_go_when_the_session_writes_or_its_transaction_e
     keep()
     db.session.rollback()
     assert database.kept("a look-up") == {}
+
+
+def test_a_read_kept_by_key_is_asked_only_for_the_keys_not_yet_read(app):
+    asked = []
+
+    def read(keys):
+        asked.append(keys)
+        return {key: key * 10 for key in keys}
+
+    db.session.execute(text("SELECT 1"))  # in a transaction, as a page's reads are
+    assert database.kept_by("tens", [2, 1, 2], read) == {2: 20, 1: 10}
+    found = database.kept_by("tens", [3, 1], read)
+    assert (found[3], found[1]) == (30, 10)
+    database.kept_by("tens", [1, 2, 3], read)  # all read already: no read
+    assert asked == [[2, 1], [3]]
+    db.session.rollback()  # the transaction's end lets them go
+    database.kept_by("tens", [1], read)
+    assert asked[-1] == [1]

@@ -28,7 +28,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
 
-from cohort.core.database import kept, prepared
+from cohort.core.database import kept, kept_by, prepared
 from cohort.evaluation.models import Answer, Response, Survey, Tally
 from cohort.extensions import db
 from surveys.instrument import SCALES
@@ -206,14 +206,14 @@ def stored(survey_ids: Iterable[int], kinds: Iterable[str]) -> list[tuple]:
 def read_ahead(survey_ids: Iterable[int]) -> None:
     """Read every kind of the surveys' tallies in one query, for the stored() calls of the
     rest of the transaction (the report's sections ask for each kind in turn)."""
-    known = kept("evaluation.tallies")
-    missing = [survey_id for survey_id in set(survey_ids) if survey_id not in known]
-    if not missing:
-        return
-    found: dict[int, list[tuple]] = {survey_id: [] for survey_id in missing}
-    for row in db.session.connection().execute(_all_stored(), {"surveys": missing}).tuples():
+    kept_by("evaluation.tallies", survey_ids, _read_all)
+
+
+def _read_all(survey_ids: list[int]) -> dict[int, list[tuple]]:
+    found: dict[int, list[tuple]] = {survey_id: [] for survey_id in survey_ids}
+    for row in db.session.connection().execute(_all_stored(), {"surveys": survey_ids}).tuples():
         found[row[0]].append(row)
-    known.update(found)
+    return found
 
 
 def fresh(surveys: list[Survey]) -> Counter:

@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from cohort.cohorts.models import Cohort
 from cohort.cohorts.services import ensure_changeable
 from cohort.core.audit import record
-from cohort.core.database import end_read, kept, prepared
+from cohort.core.database import end_read, kept, kept_by, prepared
 from cohort.core.timeutil import utcnow
 from cohort.core.uploads import accept_upload
 from cohort.extensions import db
@@ -330,21 +330,21 @@ def _choices():
 
 @prepared
 def _default():
-    return select(Framework).where(Framework.key == DEFAULT_FRAMEWORK,
-                                   Framework.cohort_id.is_(None))
+    return select(Framework).where(Framework.key == DEFAULT_FRAMEWORK, Framework.cohort_id.is_(None))
 
 
 def frameworks_of(cohorts: list[Cohort]) -> dict[int, Framework | None]:
     """{cohort id: its framework (see cohort_framework)}: two queries, once a transaction."""
-    known = kept("plans.frameworks")
-    missing = [cohort.id for cohort in cohorts if cohort.id not in known]
-    if missing:
-        chosen = {choice.cohort_id: choice.framework for choice in db.session.execute(
-            _choices(), {"cohorts": missing}).scalars()}
-        default = (db.session.execute(_default()).scalar_one_or_none()
-                   if any(cohort_id not in chosen for cohort_id in missing) else None)
-        known.update({cohort_id: chosen.get(cohort_id, default) for cohort_id in missing})
+    known = kept_by("plans.frameworks", [cohort.id for cohort in cohorts], _frameworks_read)
     return {cohort.id: known[cohort.id] for cohort in cohorts}
+
+
+def _frameworks_read(cohort_ids: list[int]) -> dict[int, Framework | None]:
+    chosen = {choice.cohort_id: choice.framework for choice in db.session.execute(
+        _choices(), {"cohorts": cohort_ids}).scalars()}
+    default = (db.session.execute(_default()).scalar_one_or_none()
+               if any(cohort_id not in chosen for cohort_id in cohort_ids) else None)
+    return {cohort_id: chosen.get(cohort_id, default) for cohort_id in cohort_ids}
 
 
 @prepared

@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import lazyload
 
 from cohort.cohorts.models import Membership, Place
-from cohort.core.database import kept, prepared
+from cohort.core.database import kept_by, prepared
 from cohort.extensions import db
 from cohort.plans.models import (
     ActionItem,
@@ -94,14 +94,15 @@ def _shared_in():
 def shared_places(cohort_ids: list[int]) -> set[int]:
     """The places of the cohorts whose people share their plan's outline (one query, none for
     cohorts the page has asked about already)."""
-    known = kept("plans.shared_places")
-    missing = [cohort_id for cohort_id in dict.fromkeys(cohort_ids) if cohort_id not in known]
-    if missing:
-        found: dict[int, set[int]] = {cohort_id: set() for cohort_id in missing}
-        for cohort_id, place_id in db.session.execute(_shared_in(), {"cohorts": missing}):
-            found[cohort_id].add(place_id)
-        known.update(found)
+    known = kept_by("plans.shared_places", cohort_ids, _shared_of)
     return set().union(*(known[cohort_id] for cohort_id in cohort_ids))
+
+
+def _shared_of(cohort_ids: list[int]) -> dict[int, set[int]]:
+    found: dict[int, set[int]] = {cohort_id: set() for cohort_id in cohort_ids}
+    for cohort_id, place_id in db.session.execute(_shared_in(), {"cohorts": cohort_ids}):
+        found[cohort_id].add(place_id)
+    return found
 
 
 @prepared
@@ -132,10 +133,7 @@ def standings(place_ids) -> dict[int, dict[str, Standing]]:
     places the page has asked about already). Hallmarks are matched by key, so rounds and items
     under an earlier version of the framework count. Read them; do not change them."""
     place_ids = list(dict.fromkeys(place_ids))
-    known = kept("plans.standings")
-    missing = [place_id for place_id in place_ids if place_id not in known]
-    if missing:
-        known.update(_standings(missing))
+    known = kept_by("plans.standings", place_ids, _standings)
     return {place_id: known[place_id] for place_id in place_ids}
 
 
