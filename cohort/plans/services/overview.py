@@ -6,6 +6,7 @@ items: items are counted and their targets taken in the database, never loaded o
 
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
 
 from sqlalchemy import Integer, bindparam, func, select
 from sqlalchemy.orm import lazyload
@@ -125,22 +126,25 @@ def _ratings_in():
         AgreedRating.round_id.in_(bindparam("rounds", expanding=True)))
 
 
-def _ratings(rounds: list[AssessmentRound]) -> list[tuple]:
-    """[(round id, place id, hallmark id, level id)] agreed in the rounds (one query, plain
-    rows through the connection: no ORM work for each of the thousands a pool may hold)."""
-    return db.session.connection().execute(
-        _ratings_in(), {"rounds": [r.id for r in rounds]}).tuples().all() if rounds else []
+def _ratings(rounds: list[AssessmentRound]) -> dict[int, list[tuple]]:
+    """{round id: [(round id, place id, hallmark id, level id)]} agreed in the rounds (one
+    query, plain rows through the connection: no ORM work for each of the thousands a pool may
+    hold)."""
+    found: dict[int, list[tuple]] = {r.id: [] for r in rounds}
+    if rounds:
+        for row in db.session.connection().execute(_ratings_in(), {"rounds": list(found)}):
+            found[row[0]].append(tuple(row))
+    return found
 
 
 def _levels(framework: Framework, versions, rounds: list[AssessmentRound],
-            places: list[Place], agreed: list[tuple]) -> AgreedLevels:
+            places: list[Place], agreed: dict[int, list[tuple]]) -> AgreedLevels:
     """The places' agreed levels (`agreed`: see _ratings) in the rounds, in order, under a
     version of the framework (`rounds`: those alone)."""
     positions = {level_id: level.position for level_id, level in versions.levels.items()}
-    order = {r.id: n for n, r in enumerate(rounds)}
     cells: dict[tuple[int, int], Cell] = {}
-    mine = [row for row in agreed if row[0] in order]
-    for _round, place_id, hallmark_id, level_id in sorted(mine, key=lambda a: order[a[0]]):
+    for _round, place_id, hallmark_id, level_id in chain.from_iterable(
+            agreed.get(r.id, ()) for r in rounds):
         hallmark_id = versions.current_id(hallmark_id)
         if hallmark_id is None:
             continue
