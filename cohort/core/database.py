@@ -233,16 +233,18 @@ def end_read() -> None:
         session.rollback()
 
 
-def commit_bookkeeping(note: Callable[[], object] | None = None) -> bool:
+def commit_bookkeeping(note: Callable[[], object] | None = None) -> tuple[bool, object]:
     """Commit what a page that only reads has noted (a session's idle clock, how far a member
-    has read), after calling `note` to note it. When the database is busy, drop it instead and
-    return False: the next request notes it again."""
+    has read), after calling `note` to note it: (True, what `note` returned). When the
+    database is busy, drop it instead and return (False, None): the next request notes it
+    again (as `attempt` gives a form's action)."""
     session = db.session()
+    noted = None
     try:
         if note is not None:
-            note()
+            noted = note()
         if not (session.new or session.dirty or session.deleted or session.info.get(_WROTE)):
-            return True  # nothing noted (a look within the minute): nothing to commit
+            return True, noted  # nothing noted (a look within the minute): nothing to commit
         # What the page has read stays loaded: expiring it would read each object again.
         expiring, session.expire_on_commit = session.expire_on_commit, False
         try:
@@ -251,8 +253,8 @@ def commit_bookkeeping(note: Callable[[], object] | None = None) -> bool:
             session.expire_on_commit = expiring
     except OperationalError:
         db.session.rollback()
-        return False
-    return True
+        return False, None
+    return True, noted
 
 
 def prepared(build: Callable[..., object]) -> Callable[..., object]:

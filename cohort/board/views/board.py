@@ -26,10 +26,9 @@ def index(cohort):
     member = services.board_member(membership)
     # Noting the look tells when the previous visit began; when the database is too busy
     # to note it, the row as it stands tells the same.
-    noted = []
-    if not commit_bookkeeping(lambda: noted.append(services.note_visit(membership))):
-        noted = [services.previous_visit(membership)]
-    since = noted[0]
+    ok, since = commit_bookkeeping(lambda: services.note_visit(membership))
+    if not ok:
+        since = services.previous_visit(membership)
     rows, page = services.threads_page(cohort, current_user, page_arg(), kind, moderator, since)
     return render_template("board/index.html", cohort=cohort, rows=rows, page=page, kind=kind,
                            kinds=THREAD_KINDS, moderator=moderator, since=since,
