@@ -1,6 +1,6 @@
 """Account forms. Messages follow the GOV.UK pattern: say what to do, not what went wrong."""
 
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
 
@@ -44,6 +44,14 @@ class EraseForm(Form):
 
     email = EmailField("Type their email address to confirm", validators=[
         DataRequired("Type the person's email address to confirm"), Length(max=320)])
+
+
+class DeclineErasureForm(Form):
+    """A site administrator declines a request to be erased, saying why: the person is told."""
+
+    reason = TextAreaField("Why the request is declined", validators=[
+        DataRequired("Say why the request is declined: the person is told"),
+        Length(max=1000, message="Say why in 1,000 characters or fewer")])
 
 
 class PeopleSearchForm(Form):

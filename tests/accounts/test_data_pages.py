@@ -10,7 +10,12 @@ import pytest
 from sqlalchemy import func, select
 
 from cohort.accounts.models import User
-from cohort.accounts.services import AccountError, erase_person
+from cohort.accounts.services import (
+    AccountError,
+    decline_erasure,
+    erase_person,
+    waiting_erasures,
+)
 from cohort.core.audit import record
 from cohort.core.database import commit
 from cohort.core.models import AuditEvent
@@ -156,6 +161,70 @@ def test_an_erased_account_cannot_be_erased_twice(people):
     commit()
     with pytest.raises(AccountError, match="erased already"):
         erase_person(root, ann, ann.email, None)
+
+
+def test_a_request_declined_with_a_reason_is_told_to_the_person_who_may_ask_again(
+        people, client, login, new_client, outbox):
+    ann, root, other = people
+    theirs = new_client()
+    sign_in(theirs, ann.email)
+    post_form(theirs, "/account/data/erasure", {}, page="/account/data")
+    login(root)
+    page_url, url = f"/admin/people/{ann.id}/erase", f"/admin/people/{ann.id}/erase/decline"
+    assert "Decline the request" in text_of(client.get(page_url))
+    assert [p.email for p, _asked in waiting_erasures()] == [ann.email]
+    for typed, message in (("   ", "Say why the request is declined"),
+                           ("x" * 1001, "in 1,000 characters or fewer"),
+                           ("We keep it\x00", "must not contain")):
+        response = post_form(client, url, {"reason": typed}, page=page_url)
+        assert response.status_code == 200 and message in text_of(response)
+    assert mail_to(outbox, ann.email) == []  # nothing sent for a refused form
+
+    reason = "Your attendance records are\r\nkept for the funder's audit until March 2027."
+    done = post_form(client, url, {"reason": reason}, page=page_url)
+    assert done.status_code == 302
+    admin_page = text_of(client.get(page_url))
+    assert "Ann Lee's request has been declined" in admin_page
+    assert "kept for the funder's audit until March 2027" in admin_page
+    assert "Decline the request" not in admin_page  # no request waits now
+    [mail] = mail_to(outbox, ann.email)
+    body = mail.get_content()
+    assert "declined" in mail["Subject"] and "kept for the funder's audit until March 2027" in body
+    assert "http://localhost/account/data" in body
+    fresh()
+    assert waiting_erasures() == []
+    [event] = _events("erasure_declined")
+    assert (event.actor_id, event.about_id) == (root.id, ann.id)
+    assert event.detail == "Your attendance records are kept for the funder's audit until March 2027."
+    # declining again (an old page): refused, nobody mailed
+    again = post_form(client, url, {"reason": "Still no"}, page=page_url)
+    assert "has no request to be erased waiting" in text_of(again)
+    assert len(mail_to(outbox, ann.email)) == 1
+
+    own = text_of(theirs.get("/account/data"))
+    assert "a site administrator declined the request, saying" in own
+    assert "kept for the funder's audit until March 2027" in own
+    assert "Ask for my data to be erased" in own  # they may ask again
+    post_form(theirs, "/account/data/erasure", {}, page="/account/data")
+    assert "You asked for your data to be erased on" in text_of(theirs.get("/account/data"))
+    fresh()
+    assert [p.email for p, _asked in waiting_erasures()] == [ann.email]
+    assert "Decline the request" in text_of(client.get(page_url))
+    assert len(mail_to(outbox, other.email)) == 2  # each request told the other admin
+
+
+def test_only_a_site_admin_declines_and_never_an_erased_account(people, client, login):
+    ann, root, _other = people
+    login(ann)
+    response = post_form(client, f"/admin/people/{root.id}/erase/decline", {"reason": "No"},
+                         page="/account/data")
+    assert response.status_code == 403
+    with pytest.raises(AccountError, match="no request to be erased waiting"):
+        decline_erasure(root, ann, "No", None)
+    erase_person(root, ann, "ann@example.org", None)
+    commit()
+    with pytest.raises(AccountError, match="erased already"):
+        decline_erasure(root, ann, "No", None)
 
 
 def test_a_file_name_in_the_download_cannot_climb_out_of_its_folder():

@@ -12,9 +12,12 @@ from cohort.accounts.services.passwords import (
     verify_password,
 )
 from cohort.accounts.services.personal import (
+    Declined,
     data_download,
+    decline_erasure,
     erase_person,
     erasure_requested_at,
+    erasure_state,
     request_erasure,
     waiting_erasures,
 )
@@ -61,7 +64,7 @@ __all__ = [
     "PASSWORD_MAX", "PASSWORD_MIN", "SIGN_IN_REFUSED", "AccountError", "SignIn",
     "calendar_token_for", "change_password", "check_token", "create_user", "data_download",
     "end_all_sessions", "erase_person", "erasure_requested_at", "request_erasure",
-    "waiting_erasures",
+    "waiting_erasures", "Declined", "decline_erasure", "erasure_state",
     "end_session", "find_or_create_user", "find_user_by_email", "grant_admin", "hash_password",
     "issue_token", "load_session", "normalise_email", "open_session", "password_problem",
     "purge_expired", "redeem_token", "request_password_reset", "reset_calendar_token",

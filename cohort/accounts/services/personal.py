@@ -1,5 +1,6 @@
 """A person's data rights: the download of everything Cohort holds about them, their request
-to be erased, and a site administrator's erasure of their account.
+to be erased, and a site administrator's erasure of their account, or refusal with a reason
+the person is told (and may ask again).
 
 Each module gives its part through its personal_data.py (core/personal.py, read through the
 registry), so neither the download nor the erasure knows any module's tables.
@@ -10,9 +11,11 @@ import json
 import re
 import zipfile
 from datetime import datetime
+from typing import NamedTuple
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from cohort import modules
 from cohort.accounts.models import User
@@ -26,10 +29,12 @@ from cohort.core.models import AuditEvent
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 
-__all__ = ["ERASURE_REQUESTED", "data_download", "erase_person", "erasure_requested_at",
+__all__ = ["ERASURE_DECLINED", "ERASURE_REQUESTED", "Declined", "data_download",
+           "decline_erasure", "erase_person", "erasure_requested_at", "erasure_state",
            "request_erasure", "waiting_erasures"]
 
 ERASURE_REQUESTED = "erasure_requested"
+ERASURE_DECLINED = "erasure_declined"
 _SCALARS = (str, int, float, bool, type(None))
 _UNSAFE = re.compile(r"[^\w .()-]")
 
@@ -84,10 +89,34 @@ def data_download(user: User, address: str | None) -> tuple[bytes, str]:
     return buffer.getvalue(), f"cohort-data-{now:%Y-%m-%d}.zip"
 
 
+class Declined(NamedTuple):
+    asked_at: datetime  # the request declined
+    declined_at: datetime
+    reason: str
+
+
+def erasure_state(user: User) -> tuple[datetime | None, Declined | None]:
+    """Where the person's request to be erased stands (one query): when they asked, while
+    the request waits, and the refusal of their latest request, with its reason, when a site
+    administrator declined it. (None, None): they never asked."""
+    latest = {}
+    for event in db.session.execute(select(AuditEvent).where(
+            ((AuditEvent.action == ERASURE_REQUESTED) & (AuditEvent.actor_id == user.id))
+            | ((AuditEvent.action == ERASURE_DECLINED) & (AuditEvent.about_id == user.id)))
+            .order_by(AuditEvent.id)).scalars():
+        latest[event.action] = event  # in the order they were written: the last one stays
+    asked, declined = latest.get(ERASURE_REQUESTED), latest.get(ERASURE_DECLINED)
+    if asked is None:
+        return None, None
+    if declined is None or declined.id < asked.id:
+        return asked.created_at, None
+    return None, Declined(asked.created_at, declined.created_at, declined.detail or "")
+
+
 def erasure_requested_at(user: User) -> datetime | None:
-    """When the person last asked for their data to be erased (None: never)."""
-    return db.session.scalar(select(func.max(AuditEvent.created_at)).where(
-        AuditEvent.actor_id == user.id, AuditEvent.action == ERASURE_REQUESTED))
+    """When the person asked for their data to be erased, while the request waits (None: they
+    never asked, or a site administrator declined their latest request)."""
+    return erasure_state(user)[0]
 
 
 def _other_admins(user: User | None) -> list[User]:
@@ -114,12 +143,39 @@ def request_erasure(user: User, address: str | None) -> None:
 
 
 def waiting_erasures() -> list[tuple[User, datetime]]:
-    """The people who asked to be erased and are not yet, with when they asked, oldest first."""
+    """The people who asked to be erased and are not yet, with when they asked, oldest first;
+    not those whose latest request was declined."""
     asked = func.max(AuditEvent.created_at)
+    refusal = aliased(AuditEvent)
+    declined = (select(func.max(refusal.id))
+                .where(refusal.action == ERASURE_DECLINED, refusal.about_id == User.id)
+                .scalar_subquery())
     return [tuple(row) for row in db.session.execute(
         select(User, asked).join(AuditEvent, AuditEvent.actor_id == User.id)
         .where(AuditEvent.action == ERASURE_REQUESTED, User.erased_at.is_(None))
-        .group_by(User.id).order_by(asked)).all()]
+        .group_by(User.id).having(func.max(AuditEvent.id) > func.coalesce(declined, 0))
+        .order_by(asked)).all()]
+
+
+def decline_erasure(acting: User, person: User, reason: str | None,
+                    address: str | None) -> None:
+    """Decline the person's waiting request to be erased, telling them why by mail; the
+    reason stays in the audit log and on their data page, and they may ask again. Raises
+    AccountError for an account erased already, a person with no request waiting, or no
+    reason."""
+    if person.erased_at is not None:
+        raise AccountError("This account has been erased already")
+    asked = erasure_requested_at(person)
+    if asked is None:
+        raise AccountError(f"{person.name} has no request to be erased waiting")
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise AccountError("Say why the request is declined: the person is told", "reason")
+    record(acting, ERASURE_DECLINED, subject=person.email, address=address, detail=reason,
+           about=person)
+    send_mail(person.email, "emails/accounts/erasure_declined.txt", person=person,
+              asked=asked, reason=reason)
+    db.session.flush()
 
 
 def erase_person(acting: User, person: User, typed_email: str | None,
