@@ -75,6 +75,32 @@ def test_a_discussion_is_started_replied_to_quoted_and_edited(client, login, boa
     assert "edited" in client.get(url).get_data(as_text=True)
 
 
+def test_an_authors_name_leads_to_their_profile_for_those_who_see_profiles(app, login, board):
+    cohort, ada, ben, fay, _eve = board
+    for member in (ada, ben, fay):
+        services.acknowledge(member)
+    thread = services.create_thread(ada.user, ada, cohort, services.NewThread(
+        kind="discussion", title="Measures", body="Which measures?"))
+    services.reply(fay.user, fay, thread, "From the facilitator.")
+    services.reply(ben.user, ben, thread, "From Ben.")
+    commit()
+    url = f"/cohorts/{cohort.id}/board/threads/{thread.id}"
+    ada_link = f'<a class="govuk-link" href="/cohorts/{cohort.id}/members/{ada.id}">Ada Lovelace</a>'
+    ben_link = f'<a class="govuk-link" href="/cohorts/{cohort.id}/members/{ben.id}">Ben Byron</a>'
+    for reader in (ben.user, fay.user):
+        client = _another(app)
+        login(reader, the_client=client)
+        page = client.get(url).get_data(as_text=True)
+        assert ada_link in page and ben_link in page
+        assert f"/members/{fay.id}" not in page and "Fay Fox" in page  # staff have no profile
+    assert client.get(f"/cohorts/{cohort.id}/members/{ada.id}").status_code == 200
+    # someone who left keeps their name on their posts, without a link
+    ben.status = "left"
+    commit()
+    page = client.get(url).get_data(as_text=True)
+    assert ada_link in page and ben_link not in page and "Ben Byron" in page
+
+
 def test_bad_input_keeps_what_was_typed(client, login, board):
     cohort, ada, *_ = board
     login(ada.user)

@@ -27,6 +27,7 @@ from cohort.cohorts.permissions import membership_in
 from cohort.core.database import commit_bookkeeping
 from cohort.core.forms import ConfirmForm, ascii_number, attempt, seen_version
 from cohort.core.guard import guard
+from cohort.core.hooks import extra_links
 from cohort.core.pages import page_number
 from cohort.plans.permissions import can_view_plan
 
@@ -53,6 +54,7 @@ def _render(cohort, thread, reply=None, answers=None, status=200):
         reply.body.data = services.quote(quoted.author.name if quoted.author else "Someone",
                                          quoted.body)
     member = services.board_member(membership)
+    handles = services.handles(cohort)
     feedback = thread.kind == "feedback"
     item = services.item_of(thread)
     item_link = url_for("plans.item", cohort_id=cohort.id, place_id=item.plan.place_id,
@@ -63,13 +65,26 @@ def _render(cohort, thread, reply=None, answers=None, status=200):
         moderator=moderator, can_write=can_write,
         acknowledged=member is not None and member.acknowledged_at is not None,
         following=services.is_following(current_user, thread), confirm=ConfirmForm(),
-        handles=services.handles(cohort), item=item, item_link=item_link,
+        handles=handles, profiles=_profiles(page.items, handles), item=item,
+        item_link=item_link,
         versions=services.versions_of(thread) if feedback else [],
         answers=services.answers_of(thread) if feedback else {},
         givers=services.feedback_givers(thread) if feedback else [],
         answer_form=answers if answers is not None else (
             answers_form(thread, services.own_answers(thread, current_user), formdata=None)
             if feedback else None)), status
+
+
+def _profiles(posts, handles) -> dict[int, str]:
+    """{author's user id: the link to their profile} for the page's posts whose author has one
+    the reader may open (an offer of links on a member: see cohort/core/hooks.py)."""
+    members = {membership.user_id: membership for membership in handles.values()}
+    found: dict[int, str] = {}
+    for author_id in dict.fromkeys(post.author_id for post in posts):
+        if author_id in members:
+            found.update((author_id, href) for _name, href in extra_links(
+                "member", members[author_id], current_user)[:1])
+    return found
 
 
 @bp.route("/cohorts/<int:cohort_id>/board/threads/<int:thread_id>")
