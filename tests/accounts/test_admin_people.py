@@ -1,6 +1,6 @@
-"""The site admin's people pages: finding a person, what their account looks like, deactivating
-and reactivating it (signed out everywhere, sign-in refused as a wrong password, no mail),
-and making or removing a site administrator, never the last one."""
+"""The site admin's people pages: finding a person, what their account looks like, lifting a
+lock-out, deactivating and reactivating it (signed out everywhere, sign-in refused as a wrong
+password, no mail), and making or removing a site administrator, never the last one."""
 
 from datetime import timedelta
 
@@ -153,6 +153,35 @@ def test_reactivating_lets_the_person_sign_in_again(client, new_client, login, m
     entry = db.session.execute(select(AuditEvent).where(
         AuditEvent.action == "account_reactivated")).scalar_one()
     assert (entry.actor_id, entry.about_id) == (admin.id, person.id)
+
+
+def test_an_admin_lifts_a_lock_out_and_the_person_signs_in_at_once(client, new_client, login,
+                                                                   make_user, app):
+    admin = _admin(make_user, login)
+    person = make_user(name="Priya Shah")
+    commit()
+    theirs = new_client()
+    for _ in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]):
+        sign_in(theirs, person.email, "not their password")
+    refused = sign_in(theirs, person.email)  # the right password, but locked out
+    assert refused.status_code == 200 and "Too many" in text_of(refused)
+    url = f"/admin/people/{person.id}"
+    assert "Lift the lock-out" in text_of(client.get(url))
+    response = post_form(client, f"{url}/unlock", {}, page=url)
+    assert response.status_code == 302
+    page = text_of(client.get(response.headers["Location"]))
+    assert "Priya Shah's lock-out has been lifted" in page and "Lift the lock-out" not in page
+    assert sign_in(theirs, person.email).status_code == 302
+    fresh()
+    entry = db.session.execute(select(AuditEvent).where(
+        AuditEvent.action == "lock_out_lifted")).scalar_one()
+    assert (entry.actor_id, entry.about_id) == (admin.id, person.id)
+    # an old page's button, once nobody is locked out: said, and nothing recorded
+    again = post_form(client, f"{url}/unlock", {}, page=url)
+    assert "Priya Shah is not locked out" in text_of(client.get(again.headers["Location"]))
+    fresh()
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "lock_out_lifted")) == 1
 
 
 def test_an_admin_cannot_deactivate_themselves(client, login, make_user):

@@ -25,7 +25,8 @@ from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 
 __all__ = ["AccountFacts", "account_facts", "deactivate", "locked_out_emails", "people_page",
-           "reactivate", "remove_admin", "make_admin", "send_again", "withheld_addresses"]
+           "reactivate", "remove_admin", "make_admin", "send_again", "unlock",
+           "withheld_addresses"]
 
 PER_PAGE = 25
 # Changes to who is a site admin take turns on PostgreSQL (SQLite: the write lock), so two
@@ -134,6 +135,17 @@ def reactivate(acting: User, user: User, address: str | None = None) -> None:
     lift_lock_out(user)
     db.session.flush()
     record(acting, "account_reactivated", subject=user.email, address=address, about=user)
+
+
+def unlock(acting: User, user: User, address: str | None = None) -> None:
+    """Lift the person's lock-out by failed sign-ins (a site administrator who has checked
+    with them): their account's failures are forgotten, so they may sign in at once; the
+    throttle on the addresses tried stays. Raises AccountError when they are not locked out."""
+    if account_facts(user).locked_until is None:
+        raise AccountError(f"{user.name} is not locked out")
+    lift_lock_out(user)
+    record(acting, "lock_out_lifted", subject=user.email, address=address, about=user)
+    db.session.flush()
 
 
 def make_admin(acting: User, user: User, address: str | None = None) -> None:

@@ -72,6 +72,13 @@ def reactivate_person(person):
                 f"{person.name}'s account has been reactivated: they can sign in again.")
 
 
+@bp.route("/admin/people/<int:user_id>/unlock", methods=["POST"])
+@guard(is_admin)
+def unlock_person(person):
+    return _act(person, services.unlock,
+                f"{person.name}'s lock-out has been lifted: they can sign in again now.")
+
+
 @bp.route("/admin/people/<int:user_id>/make-admin", methods=["POST"])
 @guard(is_admin)
 def make_admin(person):
