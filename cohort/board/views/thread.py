@@ -81,9 +81,10 @@ def _profiles(posts, handles) -> dict[int, str]:
     members = {membership.user_id: membership for membership in handles.values()}
     found: dict[int, str] = {}
     for author_id in dict.fromkeys(post.author_id for post in posts):
-        if author_id in members:
-            found.update((author_id, href) for _name, href in extra_links(
-                "member", members[author_id], current_user)[:1])
+        offered = extra_links("member", members[author_id], current_user) \
+            if author_id in members else []
+        if offered:
+            found[author_id] = offered[0][1]
     return found
 
 
