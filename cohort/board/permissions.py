@@ -68,9 +68,10 @@ def is_feedback_request(_user, thread) -> bool:
 
 
 def can_change_post(user, cohort: Cohort, thread, post) -> bool:
-    """Change or delete one's own post: not once deleted or hidden, nor in a locked thread."""
-    return (can_post(user, cohort) and wrote_post(user, post)
-            and post.deleted_at is None and post.hidden_at is None and thread.locked_at is None)
+    """Change or delete one's own post: not once deleted or hidden, nor in a locked thread.
+    (The post's own facts first: a page of others' posts asks nothing of the cohort.)"""
+    return (wrote_post(user, post) and post.deleted_at is None and post.hidden_at is None
+            and thread.locked_at is None and can_post(user, cohort))
 
 
 def can_change_request(user, cohort: Cohort, thread) -> bool:
