@@ -331,16 +331,15 @@ def world(make_cohort, make_member, make_user):
     return _world
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_the_counted_figures_are_those_of_every_answer_read_one_by_one(world, seed):
-    cohorts, answer = world(seed)
-    answer(14)
-    sections = services.report(cohorts, texts_shown=7)  # of the free texts, the first 7
+def _as_the_reference(cohorts, shown: int = 7) -> list:
+    """Asserts the report of the cohorts (the first `shown` free texts) gives what reading
+    every answer one by one gives; returns the report's sections."""
+    sections = services.report(cohorts, texts_shown=shown)
     expected = _reference(cohorts)
     assert len(sections) == len(expected) == 3
     for section, reference in zip(sections, expected, strict=True):
         for figures in reference["items"]:
-            figures["texts"] = (figures["texts"][:7], len(figures["texts"]))
+            figures["texts"] = (figures["texts"][:shown], len(figures["texts"]))
         found = _as_figures(section)
         assert {k: v for k, v in found.items() if k != "items"} == \
             {k: v for k, v in reference.items() if k != "items"}
@@ -348,6 +347,37 @@ def test_the_counted_figures_are_those_of_every_answer_read_one_by_one(world, se
         for figures, wanted in zip(found["items"], reference["items"], strict=True):
             assert _summary(figures.pop("change")) == wanted.pop("change"), figures["key"]
             assert figures == wanted, figures["key"]
+    return sections
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_counted_figures_are_those_of_every_answer_read_one_by_one(world, seed):
+    cohorts, answer = world(seed)
+    answer(14)
+    _as_the_reference(cohorts)  # of the free texts, the first 7
+
+
+def test_a_free_text_question_reworded_in_one_pooled_cohort_lists_its_answers_apart(world):
+    """The first free texts of a question pooled over cohorts are the first of all its answers
+    together, and a question asked in other words in one cohort keeps its own list: the
+    database cannot then take the first of each question across the surveys."""
+    cohorts, answer = world(6)
+    survey = db.session.execute(db.select(Survey).where(
+        Survey.cohort_id == cohorts[1].id,
+        Survey.instrument_key == "programme-evaluation")).scalar_one()
+    definition = json.loads(survey.definition)
+    advice = next(item for item in definition["items"]
+                  if item["key"] == "advice-to-future-participants")
+    advice["text"] += " (in a sentence)"
+    survey.definition = json.dumps(definition)
+    commit()
+    answer(14)
+    _knowledge, programme, _looking_back = _as_the_reference(cohorts, shown=3)
+    texts = {f.item.key: (len(f.texts), f.texts_count) for f in programme.items
+             if f.item.type == "text"}
+    assert texts["advice-to-future-participants"][0] == 3
+    assert texts["advice-to-future-participants~2"][0] == 3
+    assert all(count > 3 for _shown, count in texts.values())
 
 
 def test_the_world_goes_through_every_rule(world):

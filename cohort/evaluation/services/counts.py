@@ -14,9 +14,9 @@ import json
 from collections.abc import Collection
 from functools import cache
 
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import bindparam, func, select, text, tuple_
 
-from cohort.evaluation.models import Answer, Response
+from cohort.evaluation.models import Answer, Response, Survey
 from cohort.evaluation.services.tallies import stored
 from cohort.extensions import db
 
@@ -66,44 +66,54 @@ def look_back_counts(survey_ids: Collection[int], looks: Collection[str],
             if key in looks and now in nows]
 
 
-def first_texts(survey_ids: Collection[int], keys: Collection[str],
-                limit: int) -> list[tuple]:
-    """[(survey id, item key, answer, how many answered it in words)]: of each survey's
-    answers in words to each of the items `keys` (an empty answer is none), the first `limit`
-    in the order Python sorts them. How many is read off the tallies; the answers come in one
-    statement, built once, which numbers each item's answers a survey as it sorts them and
+def first_texts(survey_ids: Collection[int], keys: Collection[str], limit: int,
+                by_phase: bool = False) -> tuple[dict[tuple[int, str], int], list[tuple]]:
+    """({(survey id, item key): how many answered it in words}, [(survey id, item key,
+    answer)]) of the surveys' answers in words to the items `keys` (an empty answer is none):
+    how many is read off the tallies, and of the answers, in the order Python sorts them, the
+    first `limit` of each item in each survey; or with `by_phase`, of each item in all the
+    surveys of one phase together (pre or post), for a caller that lists an item's answers of
+    a phase together, so that pooling twenty cohorts reads no more answers than one. The answers
+    come in one statement, built once, which numbers each item's answers as it sorts them and
     keeps the first `limit`."""
     if not survey_ids or not keys:
-        return []
+        return {}, []
     answered = {(survey_id, key): count for survey_id, _kind, key, _o, _v, _other, count
                 in stored(survey_ids, ["words"]) if key in keys}
     if not answered:
-        return []
+        return {}, []
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
         # A small sorted read: PostgreSQL would start parallel workers to scan every response
         # instead of the surveys' own (34 ms instead of 11 ms for 20 pooled cohorts).
         db.session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
-    rows = db.session.connection().execute(_first_texts(dialect), {
+    # Only the (survey, item) pairs asked in words: an item asked in one survey in words and in
+    # another otherwise is left out of the other (its choices are words too).
+    rows = db.session.connection().execute(_first_texts(dialect, by_phase), {
         "surveys": sorted({survey_id for survey_id, _key in answered}),
-        "keys": sorted({key for _survey_id, key in answered}), "limit": limit}).tuples()
-    # An item asked in one survey in words and in another otherwise is left out of the other.
-    return [(survey_id, key, words, answered[survey_id, key])
-            for survey_id, key, words in rows if (survey_id, key) in answered]
+        "keys": sorted({key for _survey_id, key in answered}),
+        "pairs": sorted(answered), "limit": limit}).tuples()
+    return answered, list(rows)
 
 
 @cache
-def _first_texts(dialect: str):
+def _first_texts(dialect: str, by_phase: bool):
+    together = (Survey.phase, Answer.item_key) if by_phase else (Response.survey_id,
+                                                                 Answer.item_key)
     numbered = (select(Response.survey_id, Answer.item_key, Answer.text,
                        func.row_number().over(
-                           partition_by=(Response.survey_id, Answer.item_key),
+                           partition_by=together,
                            order_by=_by_code_point(Answer.text, dialect)).label("n"))
                 .join(Answer, Answer.response_id == Response.id)
                 .where(Response.survey_id.in_(bindparam("surveys", expanding=True)),
                        Response.submitted_at.is_not(None),
                        Answer.item_key.in_(bindparam("keys", expanding=True)),
-                       Answer.text != "")
-                .subquery())
+                       tuple_(Response.survey_id, Answer.item_key).in_(
+                           bindparam("pairs", expanding=True)),
+                       Answer.text != ""))
+    if by_phase:
+        numbered = numbered.join(Survey, Survey.id == Response.survey_id)
+    numbered = numbered.subquery()
     return (select(numbered.c.survey_id, numbered.c.item_key, numbered.c.text)
             .where(numbered.c.n <= bindparam("limit"))
             .order_by(numbered.c.survey_id, numbered.c.item_key, numbered.c.n))

@@ -296,16 +296,25 @@ def _texts(figures: dict[str, ItemFigures], keys: _Keys, ids: list[int], shown: 
     after the programme, then those before for an item asked before only; each part sorted,
     not in the order given, so the order cannot be matched to anything else."""
     wanted = {key for key, found in figures.items() if found.item.type == "text"}
+    asked = keys.asked(wanted)
     parts: dict[tuple[str, str], list[str]] = defaultdict(list)  # (key, phase): the first
     counted: Counter = Counter()  # (key, phase): how many
-    seen = set()
-    for survey_id, key, text, answered in first_texts(ids, keys.asked(wanted), shown):
+    # The database keeps the first `shown` of each item's answers in a phase, all surveys
+    # together, when no key is filed under two of the report's keys in one phase (as in a pool
+    # of cohorts given one version of a survey); else the first `shown` of each survey's.
+    filed: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for survey_id in ids:
+        for key in asked:
+            filed[keys.phase[survey_id], key].add(keys.of(survey_id, key))
+    answered, rows = first_texts(ids, asked, shown,
+                                 by_phase=all(len(mine) == 1 for mine in filed.values()))
+    for (survey_id, key), count in answered.items():
+        if keys.of(survey_id, key) in wanted:
+            counted[keys.of(survey_id, key), keys.phase[survey_id]] += count
+    for survey_id, key, text in rows:
         part = (keys.of(survey_id, key), keys.phase[survey_id])
         if part[0] in wanted:
             parts[part].append(text)
-            if (survey_id, key) not in seen:
-                seen.add((survey_id, key))
-                counted[part] += answered
     for key in wanted:
         found = figures[key]
         for phase in ("post", "pre") if found.item.phase == "pre" else ("post",):
