@@ -240,8 +240,7 @@ class ActionItem(IdMixin, TimestampMixin, db.Model):
 
     __tablename__ = "action_item"
 
-    plan_id: Mapped[int] = mapped_column(ForeignKey("action_plan.id", ondelete="CASCADE"),
-                                         index=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("action_plan.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(300))
     details: Mapped[str | None] = mapped_column(Text)
     current_level_id: Mapped[int | None] = mapped_column(
@@ -262,7 +261,10 @@ class ActionItem(IdMixin, TimestampMixin, db.Model):
     hallmark_links: Mapped[list["ItemHallmark"]] = relationship(
         lazy="selectin", cascade="all, delete-orphan")
 
-    __table_args__ = (Index("ix_action_item_due", "status", "due_on"),)
+    # By plan and status: a cohort's blocked and overdue items are found through its plans'
+    # entries (on PostgreSQL the status alone led through every blocked item of the site).
+    __table_args__ = (Index("ix_action_item_due", "status", "due_on"),
+                      Index("ix_action_item_plan", "plan_id", "status", "due_on"))
     __mapper_args__ = {"version_id_col": version}
 
     @property
