@@ -164,6 +164,9 @@ class Config:
     # back (meanwhile, requests for that table wait behind it). 0: wait as long as it takes.
     MIGRATION_LOCK_TIMEOUT_SECONDS = int(os.environ.get("MIGRATION_LOCK_TIMEOUT_SECONDS", "10"))
     SCHEDULER_SWEEP_SECONDS = int(os.environ.get("SCHEDULER_SWEEP_SECONDS", "60"))
+    # How long a sweep's digests and weekly summaries each go on before they leave the rest to
+    # the next sweep (core/turns.py): a busy morning never holds up the next sweep's reminders.
+    SCHEDULER_TURN_SECONDS = float(os.environ.get("SCHEDULER_TURN_SECONDS", "10"))
     # How often a standby scheduler tries to take the lock.
     SCHEDULER_STANDBY_POLL_SECONDS = float(os.environ.get("SCHEDULER_STANDBY_POLL_SECONDS", "5"))
     # /healthz answers 503 when the scheduler last reported longer ago than this, when mail

@@ -6,6 +6,7 @@ tests/conftest.py holds the fixtures and uses these."""
 import contextvars
 import html
 import re
+import sqlite3
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -215,3 +216,17 @@ def wait_for(condition: Callable[[], object], seconds: float = 120) -> bool:
             return True
         time.sleep(0.02)
     return bool(condition())
+
+
+def sqlite_write_lock_free() -> bool:
+    """Whether another connection could take SQLite's write lock this moment, without
+    waiting (a web request's write, beside a job)."""
+    other = sqlite3.connect(_db.engine.url.database, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        other.close()

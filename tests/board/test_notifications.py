@@ -6,15 +6,18 @@ import json
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import update
 
 from cohort.board import services
-from cohort.board.models import Post, Thread
-from cohort.board.services import BoardError
-from cohort.core.database import commit
+from cohort.board.jobs import send_digests_job
+from cohort.board.models import BoardMember, Post, Thread
+from cohort.board.services import BoardError, notify
+from cohort.core.database import commit, write_intent
 from cohort.core.mail import external_url
 from cohort.core.models import MailMessage
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
+from tests.helpers import sqlite_write_lock_free
 
 from .conftest import count, mail_to, reply_as, start
 
@@ -87,6 +90,51 @@ def test_a_digest_member_hears_nothing_at_once_and_one_digest_a_day_later(board)
     assert json.loads(digest.headers)["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert services.send_digests(now=later + timedelta(hours=1)) == 0  # one a day
     assert len(mail_to(board.cy)) == 1
+
+
+def test_the_sweep_sends_digests_a_member_at_a_time_within_its_turn(app, board, monkeypatch):
+    """The scheduler's digests: each member's committed on its own, and with the turn over
+    after the first, the next sweep sends the next; each member gets one, none twice."""
+    for membership in (board.cy, board.fay):
+        services.set_notify(membership, "digest")
+    commit()
+    thread = _followed_by(board, board.cy, board.fay)
+    reply_as(board.ben, thread, "One")
+    db.session.execute(update(BoardMember).where(BoardMember.notify == "digest")
+                       .values(digest_sent_at=utcnow() - timedelta(days=2)))
+    commit()
+    monkeypatch.setitem(app.config, "SCHEDULER_TURN_SECONDS", 0)
+    assert [send_digests_job() for _ in range(3)] == [1, 1, 0]
+    assert (len(mail_to(board.cy)), len(mail_to(board.fay))) == (1, 1)
+    monkeypatch.setitem(app.config, "SCHEDULER_TURN_SECONDS", 60)
+    db.session.execute(update(BoardMember).where(BoardMember.notify == "digest")
+                       .values(digest_sent_at=utcnow() - timedelta(days=2)))
+    commit()
+    assert send_digests_job() == 2  # a turn long enough: both in one sweep
+
+
+def test_the_sweep_reads_each_digest_without_holding_sqlites_write_lock(board, monkeypatch):
+    """On SQLite a digest is read in a transaction of its own that takes no write lock (the
+    sweep's are write transactions), so people's posts go on while the digests are read."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's one write lock; PostgreSQL locks rows, not the database")
+    services.set_notify(board.cy, "digest")
+    commit()
+    reply_as(board.ben, _followed_by(board, board.cy), "One")
+    db.session.execute(update(BoardMember).where(BoardMember.notify == "digest")
+                       .values(digest_sent_at=utcnow() - timedelta(days=2)))
+    commit()
+    real, free = notify._digest_of, []
+
+    def reading(member, now):
+        found = real(member, now)
+        free.append(sqlite_write_lock_free())
+        return found
+
+    monkeypatch.setattr(notify, "_digest_of", reading)
+    with write_intent():
+        assert send_digests_job() == 1
+    assert free == [True] and len(mail_to(board.cy)) == 1
 
 
 def test_a_digest_with_nothing_new_is_not_sent(board):

@@ -19,7 +19,9 @@ from cohort.core.timeutil import to_local, utcnow
 from cohort.extensions import db
 from cohort.home import services
 from cohort.home.models import WeeklyChoice, WeeklySummary
+from cohort.home.services import summary
 from tests.core.test_dispatcher import Sink
+from tests.helpers import sqlite_write_lock_free
 from tests.home import weekly_world
 
 AUCKLAND = "Pacific/Auckland"
@@ -133,6 +135,37 @@ def test_a_scheduler_that_found_the_week_due_too_late_sends_nothing(world, build
             sweep()
     assert results == [True, None]
     assert len(_summaries(sink)) == 1
+
+
+def test_a_sweep_leaves_the_summaries_past_its_turn_to_the_next(app, world, smtp_app,
+                                                                monkeypatch):
+    """With a turn over after the first summary, each sweep sends one, and the next picks up
+    where the last stopped: all are sent, none twice."""
+    monkeypatch.setitem(app.config, "SCHEDULER_TURN_SECONDS", 0)
+    for member in (world.ada, world.ben, world.cy):
+        _due_now(member.user)
+    assert [sweep().count("send_weekly_summaries_job: 1") for _ in range(4)] == [1, 1, 1, 0]
+    assert sorted(m["To"] for m in _summaries(smtp_app)) == [
+        "ada@example.org", "ben@example.org", "cy@example.org"]
+
+
+def test_the_sweep_reads_each_summary_without_holding_sqlites_write_lock(world, smtp_app,
+                                                                         monkeypatch):
+    """On SQLite a summary is read in a transaction of its own that takes no write lock (the
+    sweep's are write transactions), so people's posts go on while the summaries are read."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's one write lock; PostgreSQL locks rows, not the database")
+    _due_now(world.ada.user)
+    real, free = summary._summary_of, []
+
+    def reading(user, choice, now):
+        found = real(user, choice, now)
+        free.append(sqlite_write_lock_free())
+        return found
+
+    monkeypatch.setattr(summary, "_summary_of", reading)
+    assert "send_weekly_summaries_job: 1" in sweep()
+    assert free == [True] and len(_summaries(smtp_app)) == 1
 
 
 def test_nothing_is_sent_in_a_week_with_nothing_to_say(make_cohort, make_member, make_user,

@@ -36,7 +36,7 @@ from cohort.board.services.moderation import (
     set_pinned,
     show_post,
 )
-from cohort.board.services.notify import send_digests
+from cohort.board.services.notify import digests_due, send_digests
 from cohort.board.services.resources import (
     ResourceData,
     add_resource,
@@ -80,7 +80,8 @@ __all__ = [
     "POSTS_A_PAGE", "THREADS_A_PAGE", "BoardError", "FileIn", "Found", "NewThread",
     "ResourceData", "acknowledge", "add_resource", "add_version", "answer", "answers_of",
     "approve_resource", "board_member", "board_people", "busiest_threads", "create_thread",
-    "delete_post", "edit_post", "ensure_session_threads", "feedback_given", "feedback_givers",
+    "delete_post", "digests_due", "edit_post", "ensure_session_threads", "feedback_given",
+    "feedback_givers",
     "follow", "get_post",
     "get_resource", "get_version", "hallmark_tags", "handle_for", "handles",
     "hide_post", "is_following", "item_of", "local_today", "mark_read", "move_thread",

@@ -13,9 +13,11 @@ mail: a mention, a reply in a thread they follow, an answer to their question, f
 their request. The mail follows their board email setting; the notice is always shown.
 """
 
+from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from cohort.accounts.models import User
 from cohort.accounts.services import unsubscribe_headers
@@ -34,12 +36,14 @@ from cohort.board.services.errors import BoardError
 from cohort.board.services.members import handles
 from cohort.board.services.text import mentioned, plain
 from cohort.cohorts.models import Cohort, Membership
-from cohort.core.mail import external_url, send_mail
+from cohort.core.database import end_read, read_before_write
+from cohort.core.mail import external_url, queue_mail, render_mail, send_mail
 from cohort.core.notices import prune, tell
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 
 __all__ = ["resolve_mentions", "notify_new_post", "notify_feedback", "send_digests",
+           "digests_due",
            "withdraw_notices", "DIGEST_EVERY"]
 
 DIGEST_EVERY = timedelta(hours=24)
@@ -182,39 +186,75 @@ def _new_feedback(membership: Membership, since, now) -> list[tuple[Thread, int,
 
 def send_digests(now=None) -> int:
     """One message to each member whose digest is due and who has something new in the
-    threads they follow or feedback on their own requests; returns how many were queued."""
+    threads they follow or feedback on their own requests, in one transaction (the caller's);
+    returns how many were queued. The scheduler does the same a member at a time
+    (digests_due)."""
+    return sum(piece() for piece in digests_due(now))
+
+
+def _due(now):
+    return (BoardMember.notify == "digest") & (
+        BoardMember.digest_sent_at.is_(None) | (BoardMember.digest_sent_at <= now - DIGEST_EVERY))
+
+
+def digests_due(now=None) -> list[Callable[[], int]]:
+    """Each member whose digest is due by `now`, as a piece of work: called, it notes the
+    digest as sent and queues it if there is anything to say (1), else 0."""
     now = now or utcnow()
-    due = db.session.execute(select(BoardMember).where(
-        BoardMember.notify == "digest",
-        (BoardMember.digest_sent_at.is_(None)) | (BoardMember.digest_sent_at <= now - DIGEST_EVERY)
-    )).scalars().all()
-    sent = 0
-    for member in due:
-        membership = member.membership
-        since = member.digest_sent_at or now - DIGEST_EVERY
-        member.digest_sent_at = now
-        if membership.status != "active":
-            continue
-        rows = db.session.execute(
-            select(Thread, Post).join(Post, Post.thread_id == Thread.id)
-            .join(Follow, (Follow.thread_id == Thread.id) & (Follow.user_id == membership.user_id))
-            .where(Thread.cohort_id == membership.cohort_id, Post.created_at > since,
-                   Post.created_at <= now, Post.author_id != membership.user_id,
-                   Post.deleted_at.is_(None), Post.hidden_at.is_(None),
-                   Thread.hidden_at.is_(None))
-            .order_by(Thread.last_post_at.desc(), Post.number)).all()
-        feedback = _new_feedback(membership, since, now)
-        if not rows and not feedback:
-            continue
-        threads: dict[int, list] = {}
-        for thread, _post in rows:
-            threads.setdefault(thread.id, [thread, 0])[1] += 1
-        cohort = membership.cohort
-        send_mail(membership.user.email, "emails/board/digest.txt",
-                  headers=unsubscribe_headers(membership.user, cohort.id, "board"),
-                  user=membership.user, cohort=cohort, threads=list(threads.values()),
-                  posts=len(rows), feedback=feedback,
-                  settings=external_url("accounts.settings", _anchor=f"cohort-{cohort.id}-board"))
-        sent += 1
+    return [partial(_send_digest, membership_id, now) for membership_id in db.session.execute(
+        select(BoardMember.membership_id).where(_due(now)).order_by(BoardMember.membership_id)
+    ).scalars()]
+
+
+def _send_digest(membership_id: int, now) -> int:
+    # On SQLite, what the digest says is read first, in a transaction of its own (begun afresh,
+    # as the scheduler runs each digest) that takes no write lock: the lock is held only for
+    # the note and the message, so people's posts go on between the digests. The note is a
+    # guarded update: a digest sent meanwhile, or no longer wanted, is not sent again.
+    fresh = not db.session().in_transaction() and db.engine.dialect.name == "sqlite"
+    if fresh:
+        read_before_write()
+    member = db.session.execute(select(BoardMember).where(
+        BoardMember.membership_id == membership_id, _due(now))).scalar_one_or_none()
+    mail = _digest_of(member, now) if member is not None else None
+    if fresh:
+        end_read()
+    if member is None:
+        return 0
+    noted = db.session.execute(
+        update(BoardMember).where(BoardMember.membership_id == membership_id, _due(now))
+        .values(digest_sent_at=now).execution_options(synchronize_session=False)).rowcount
+    if not noted or mail is None:
+        return 0
+    queue_mail(*mail)
     db.session.flush()
-    return sent
+    return 1
+
+
+def _digest_of(member: BoardMember, now) -> tuple | None:
+    """The member's digest as queue_mail takes it, or None when there is nothing to say."""
+    membership = member.membership
+    since = member.digest_sent_at or now - DIGEST_EVERY
+    if membership.status != "active":
+        return None
+    rows = db.session.execute(
+        select(Thread, Post).join(Post, Post.thread_id == Thread.id)
+        .join(Follow, (Follow.thread_id == Thread.id) & (Follow.user_id == membership.user_id))
+        .where(Thread.cohort_id == membership.cohort_id, Post.created_at > since,
+               Post.created_at <= now, Post.author_id != membership.user_id,
+               Post.deleted_at.is_(None), Post.hidden_at.is_(None),
+               Thread.hidden_at.is_(None))
+        .order_by(Thread.last_post_at.desc(), Post.number)).all()
+    feedback = _new_feedback(membership, since, now)
+    if not rows and not feedback:
+        return None
+    threads: dict[int, list] = {}
+    for thread, _post in rows:
+        threads.setdefault(thread.id, [thread, 0])[1] += 1
+    cohort = membership.cohort
+    subject, body = render_mail(
+        "emails/board/digest.txt", user=membership.user, cohort=cohort,
+        threads=list(threads.values()), posts=len(rows), feedback=feedback,
+        settings=external_url("accounts.settings", _anchor=f"cohort-{cohort.id}-board"))
+    return (membership.user.email, subject, body, (),
+            unsubscribe_headers(membership.user, cohort.id, "board"))

@@ -22,7 +22,8 @@ from cohort.board.permissions import BOARD_ROLES
 from cohort.board.services import busiest_threads
 from cohort.cohorts.models import Cohort, Membership
 from cohort.cohorts.services import memberships_for
-from cohort.core.mail import external_url, page_links, send_mail, whole_link
+from cohort.core.database import end_read, read_before_write
+from cohort.core.mail import external_url, page_links, queue_mail, render_mail, whole_link
 from cohort.core.timeutil import utcnow, zone_for
 from cohort.extensions import db
 from cohort.home.models import WeeklySummary
@@ -94,25 +95,43 @@ def send_weekly_summary(user_id: int, week: str, now: datetime | None = None) ->
     (by another scheduler, say: the record is unique per person and week), or the summary is
     no longer wanted."""
     now = now or utcnow()
+    # On SQLite, what the summary says is read first, in a transaction of its own (begun
+    # afresh, as the scheduler runs each summary) that takes no write lock: the lock is held
+    # only for the record and the message, so people's posts go on between the summaries.
+    fresh = not db.session().in_transaction() and db.engine.dialect.name == "sqlite"
+    if fresh:
+        read_before_write()
     user = db.session.get(User, user_id)
     choice = weekly_choice(user) if user is not None else None
-    if choice is None or not choice.enabled or not user.is_active_account:
+    wanted = choice is not None and choice.enabled and user.is_active_account
+    mail = _summary_of(user, choice, now) if wanted else None
+    if fresh:
+        end_read()
+    if not wanted:
         return None
-    record = WeeklySummary(user_id=user.id, week=week, considered_at=now)
+    record = WeeklySummary(user_id=user_id, week=week, considered_at=now)
     try:
         with db.session.begin_nested():
             db.session.add(record)
             db.session.flush()
     except IntegrityError:
         return None
-    parts = compose(user, now)
-    if not parts:
+    if mail is None:
         return False
-    message = send_mail(
-        user.email, "emails/home/weekly.txt", headers=unsubscribe_headers(user, None, MAIL_KIND),
-        user=user, parts=parts, day=WEEKDAYS[choice.weekday], hour=hour_label(choice.hour),
-        timezone=zone_for(user), settings=external_url("accounts.settings", _anchor=SECTION))
+    message = queue_mail(*mail)
     db.session.flush()
     record.mailed, record.message_id = True, message.id
     db.session.flush()
     return True
+
+
+def _summary_of(user, choice, now: datetime) -> tuple | None:
+    """The person's summary as queue_mail takes it, or None when there is nothing to say."""
+    parts = compose(user, now)
+    if not parts:
+        return None
+    subject, body = render_mail(
+        "emails/home/weekly.txt", user=user, parts=parts, day=WEEKDAYS[choice.weekday],
+        hour=hour_label(choice.hour), timezone=zone_for(user),
+        settings=external_url("accounts.settings", _anchor=SECTION))
+    return user.email, subject, body, (), unsubscribe_headers(user, None, MAIL_KIND)

@@ -17,6 +17,7 @@ from cohort.reminders.services.rules import (
 from cohort.reminders.services.sending import (
     deliveries_of,
     preview_of,
+    reminders_due,
     resend_delivery,
     send_due_reminders,
     send_test,
@@ -27,6 +28,7 @@ from cohort.reminders.services.tallies import delivery_counts, recount
 __all__ = [
     "ReminderData", "ReminderError", "add_reminder", "cancel_reminder", "deliveries_of",
     "delivery_counts", "describe_when", "preview_of", "preview_reminder",
-    "recount", "reminders_of", "reminders_off", "resend_delivery", "send_due_reminders",
+    "recount", "reminders_due", "reminders_of", "reminders_off", "resend_delivery",
+    "send_due_reminders",
     "send_test", "set_reminders_off", "title_of", "update_reminder",
 ]

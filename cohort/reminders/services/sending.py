@@ -4,8 +4,10 @@ passed while nothing ran is still sent if it is useful (before its session start
 event, within REMINDER_GRACE) and never after."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from flask import current_app
 from sqlalchemy import inspect, select, update
@@ -28,7 +30,7 @@ from cohort.reminders.services.errors import ReminderError
 from cohort.reminders.services.rules import describe_when, due_at_of, offset_from
 from cohort.reminders.services.tallies import count_new, delivery_state
 
-__all__ = ["send_due_reminders", "recipients_for", "render", "send_test", "deliveries_of",
+__all__ = ["send_due_reminders", "reminders_due", "recipients_for", "render", "send_test", "deliveries_of",
            "session_link", "session_calendar", "Preview", "preview_of", "title_of",
            "resend_delivery", "settings_link"]
 
@@ -215,53 +217,65 @@ def _opted_out(cohort_id: int) -> set[int]:
 
 
 def send_due_reminders(now: datetime | None = None) -> int:
-    """Turn every reminder that is due into deliveries; return how many were queued. Each
-    reminder is claimed with a guarded update first, so two runs never both send it."""
+    """Turn every reminder that is due into deliveries, in the caller's one transaction;
+    return how many were queued. The scheduler does it a reminder at a time (reminders_due)."""
+    return sum(piece() for piece in reminders_due(now))
+
+
+def reminders_due(now: datetime | None = None) -> list[Callable[[], int]]:
+    """Each reminder that is due by `now`, and each moment reminder, as a piece of work:
+    called, it queues the reminder's deliveries and returns how many. Each reminder is claimed
+    with a guarded update first, so two runs never both send it."""
     now = now or utcnow()
-    queued = 0
     due = db.session.execute(select(Reminder.id).where(
         Reminder.status == "active", Reminder.is_default.is_(False),
         Reminder.anchor != "moment", Reminder.due_at <= now).order_by(Reminder.due_at)
     ).scalars().all()
-    for reminder_id in due:
-        reminder = db.session.get(Reminder, reminder_id)
-        session = reminder.session
-        starts = session.starts_at if session is not None else None
-        useful = (session is None or not session.is_cancelled) and _useful(
-            reminder, reminder.due_at, now, starts)
-        claimed = db.session.execute(
-            update(Reminder).where(Reminder.id == reminder.id, Reminder.status == "active")
-            .values(status="sent" if useful else "missed", sent_at=now,
-                    version=Reminder.version + 1)
-            .execution_options(synchronize_session=False)).rowcount
-        db.session.expire(reminder)
-        if claimed and useful:
-            queued += _deliver(reminder, recipients_for(reminder, session), 0, session, None,
-                               now)
-    return queued + _send_moment_reminders(now)
+    moments = db.session.execute(select(Reminder.id).where(
+        Reminder.status == "active", Reminder.anchor == "moment").order_by(Reminder.id)
+    ).scalars().all()
+    return [partial(_send_reminder, reminder_id, now) for reminder_id in due] + [
+        partial(_send_moment_reminder, reminder_id, now) for reminder_id in moments]
 
 
-def _send_moment_reminders(now: datetime) -> int:
-    """Moment reminders: for each moment whose time (plus the offset) has come, once."""
+def _send_reminder(reminder_id: int, now: datetime) -> int:
+    reminder = db.session.get(Reminder, reminder_id)
+    if reminder is None:
+        return 0
+    session = reminder.session
+    starts = session.starts_at if session is not None else None
+    useful = (session is None or not session.is_cancelled) and _useful(
+        reminder, reminder.due_at, now, starts)
+    claimed = db.session.execute(
+        update(Reminder).where(Reminder.id == reminder.id, Reminder.status == "active")
+        .values(status="sent" if useful else "missed", sent_at=now,
+                version=Reminder.version + 1)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.expire(reminder)
+    if claimed and useful:
+        return _deliver(reminder, recipients_for(reminder, session), 0, session, None, now)
+    return 0
+
+
+def _send_moment_reminder(reminder_id: int, now: datetime) -> int:
+    """A moment reminder: a delivery for each moment whose time (plus the offset) has come,
+    once (the deliveries are unique per moment and recipient)."""
+    reminder = db.session.get(Reminder, reminder_id)
+    kind = kinds().get(reminder.moment_key) if reminder is not None else None
+    if kind is None or reminder.status != "active":
+        return 0
     queued = 0
     grace = current_app.config["REMINDER_GRACE"]
-    registered = kinds()
-    templates = db.session.execute(select(Reminder).where(
-        Reminder.status == "active", Reminder.anchor == "moment")).scalars().all()
-    for reminder in templates:
-        kind = registered.get(reminder.moment_key)
-        if kind is None:
-            continue
-        offset = timedelta(minutes=reminder.offset_minutes)
-        # Due (moment + offset <= now) and still useful: before a moment, until it happens;
-        # after one, within the grace. Whole days keep the wall-clock time, so a change of
-        # the clocks between moves a moment's due time by up to an hour: look that much wider.
-        since = now if reminder.offset_minutes < 0 else now - offset - grace - _CLOCK_CHANGE
-        tz = reminder.cohort.timezone
-        for moment in kind.moments(reminder.cohort, since, now - offset + _CLOCK_CHANGE):
-            due = offset_from(moment.at, reminder.offset_minutes, tz)
-            if due <= now and _useful(reminder, due, now, moment.at):
-                queued += _deliver(reminder, moment.recipients, moment.ref, None, moment, now)
+    offset = timedelta(minutes=reminder.offset_minutes)
+    # Due (moment + offset <= now) and still useful: before a moment, until it happens;
+    # after one, within the grace. Whole days keep the wall-clock time, so a change of
+    # the clocks between moves a moment's due time by up to an hour: look that much wider.
+    since = now if reminder.offset_minutes < 0 else now - offset - grace - _CLOCK_CHANGE
+    tz = reminder.cohort.timezone
+    for moment in kind.moments(reminder.cohort, since, now - offset + _CLOCK_CHANGE):
+        due = offset_from(moment.at, reminder.offset_minutes, tz)
+        if due <= now and _useful(reminder, due, now, moment.at):
+            queued += _deliver(reminder, moment.recipients, moment.ref, None, moment, now)
     return queued
 
 
