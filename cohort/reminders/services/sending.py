@@ -223,19 +223,16 @@ def send_due_reminders(now: datetime | None = None) -> int:
 
 
 def reminders_due(now: datetime | None = None) -> list[Callable[[], int]]:
-    """Each reminder that is due by `now`, and each moment reminder, as a piece of work:
-    called, it queues the reminder's deliveries and returns how many. Each reminder is claimed
-    with a guarded update first, so two runs never both send it."""
+    """Each reminder that is due by `now` as a piece of work, and the moment reminders as one
+    more: called, it queues the deliveries and returns how many. Each reminder is claimed with
+    a guarded update first, so two runs never both send it."""
     now = now or utcnow()
     due = db.session.execute(select(Reminder.id).where(
         Reminder.status == "active", Reminder.is_default.is_(False),
         Reminder.anchor != "moment", Reminder.due_at <= now).order_by(Reminder.due_at)
     ).scalars().all()
-    moments = db.session.execute(select(Reminder.id).where(
-        Reminder.status == "active", Reminder.anchor == "moment").order_by(Reminder.id)
-    ).scalars().all()
     return [partial(_send_reminder, reminder_id, now) for reminder_id in due] + [
-        partial(_send_moment_reminder, reminder_id, now) for reminder_id in moments]
+        partial(_send_moment_reminders, now)]
 
 
 def _send_reminder(reminder_id: int, now: datetime) -> int:
@@ -257,25 +254,27 @@ def _send_reminder(reminder_id: int, now: datetime) -> int:
     return 0
 
 
-def _send_moment_reminder(reminder_id: int, now: datetime) -> int:
-    """A moment reminder: a delivery for each moment whose time (plus the offset) has come,
-    once (the deliveries are unique per moment and recipient)."""
-    reminder = db.session.get(Reminder, reminder_id)
-    kind = kinds().get(reminder.moment_key) if reminder is not None else None
-    if kind is None or reminder.status != "active":
-        return 0
+def _send_moment_reminders(now: datetime) -> int:
+    """Moment reminders: for each moment whose time (plus the offset) has come, once."""
     queued = 0
     grace = current_app.config["REMINDER_GRACE"]
-    offset = timedelta(minutes=reminder.offset_minutes)
-    # Due (moment + offset <= now) and still useful: before a moment, until it happens;
-    # after one, within the grace. Whole days keep the wall-clock time, so a change of
-    # the clocks between moves a moment's due time by up to an hour: look that much wider.
-    since = now if reminder.offset_minutes < 0 else now - offset - grace - _CLOCK_CHANGE
-    tz = reminder.cohort.timezone
-    for moment in kind.moments(reminder.cohort, since, now - offset + _CLOCK_CHANGE):
-        due = offset_from(moment.at, reminder.offset_minutes, tz)
-        if due <= now and _useful(reminder, due, now, moment.at):
-            queued += _deliver(reminder, moment.recipients, moment.ref, None, moment, now)
+    registered = kinds()
+    templates = db.session.execute(select(Reminder).where(
+        Reminder.status == "active", Reminder.anchor == "moment")).scalars().all()
+    for reminder in templates:
+        kind = registered.get(reminder.moment_key)
+        if kind is None:
+            continue
+        offset = timedelta(minutes=reminder.offset_minutes)
+        # Due (moment + offset <= now) and still useful: before a moment, until it happens;
+        # after one, within the grace. Whole days keep the wall-clock time, so a change of
+        # the clocks between moves a moment's due time by up to an hour: look that much wider.
+        since = now if reminder.offset_minutes < 0 else now - offset - grace - _CLOCK_CHANGE
+        tz = reminder.cohort.timezone
+        for moment in kind.moments(reminder.cohort, since, now - offset + _CLOCK_CHANGE):
+            due = offset_from(moment.at, reminder.offset_minutes, tz)
+            if due <= now and _useful(reminder, due, now, moment.at):
+                queued += _deliver(reminder, moment.recipients, moment.ref, None, moment, now)
     return queued
 
 
