@@ -233,6 +233,22 @@ def end_read() -> None:
         session.rollback()
 
 
+@contextmanager
+def read_apart() -> Iterator[None]:
+    """What the block reads is read in a transaction of its own, ended with the block, when
+    none is open and the database is SQLite: it takes no write lock, so the writes after it
+    (begun afresh, as a sweep's pieces of work are: core/turns.py) hold the lock only while
+    they write. Inside an open transaction, or on another engine, the block just runs."""
+    apart = not db.session().in_transaction() and db.engine.dialect.name == "sqlite"
+    if apart:
+        read_before_write()
+    try:
+        yield
+    finally:
+        if apart:
+            end_read()
+
+
 def commit_bookkeeping(note: Callable[[], object] | None = None) -> tuple[bool, object]:
     """Commit what a page that only reads has noted (a session's idle clock, how far a member
     has read), after calling `note` to note it: (True, what `note` returned). When the

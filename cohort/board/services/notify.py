@@ -36,7 +36,7 @@ from cohort.board.services.errors import BoardError
 from cohort.board.services.members import handles
 from cohort.board.services.text import mentioned, plain
 from cohort.cohorts.models import Cohort, Membership
-from cohort.core.database import end_read, read_before_write
+from cohort.core.database import read_apart
 from cohort.core.mail import external_url, queue_mail, render_mail, send_mail
 from cohort.core.notices import prune, tell
 from cohort.core.timeutil import utcnow
@@ -207,18 +207,13 @@ def digests_due(now=None) -> list[Callable[[], int]]:
 
 
 def _send_digest(membership_id: int, now) -> int:
-    # On SQLite, what the digest says is read first, in a transaction of its own (begun afresh,
-    # as the scheduler runs each digest) that takes no write lock: the lock is held only for
-    # the note and the message, so people's posts go on between the digests. The note is a
+    # What the digest says is read apart (on SQLite without the write lock, held then only for
+    # the note and the message, so people's posts go on between the digests). The note is a
     # guarded update: a digest sent meanwhile, or no longer wanted, is not sent again.
-    fresh = not db.session().in_transaction() and db.engine.dialect.name == "sqlite"
-    if fresh:
-        read_before_write()
-    member = db.session.execute(select(BoardMember).where(
-        BoardMember.membership_id == membership_id, _due(now))).scalar_one_or_none()
-    mail = _digest_of(member, now) if member is not None else None
-    if fresh:
-        end_read()
+    with read_apart():
+        member = db.session.execute(select(BoardMember).where(
+            BoardMember.membership_id == membership_id, _due(now))).scalar_one_or_none()
+        mail = _digest_of(member, now) if member is not None else None
     if member is None:
         return 0
     noted = db.session.execute(

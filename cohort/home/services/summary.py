@@ -22,7 +22,7 @@ from cohort.board.permissions import BOARD_ROLES
 from cohort.board.services import busiest_threads
 from cohort.cohorts.models import Cohort, Membership
 from cohort.cohorts.services import memberships_for
-from cohort.core.database import end_read, read_before_write
+from cohort.core.database import read_apart
 from cohort.core.mail import external_url, page_links, queue_mail, render_mail, whole_link
 from cohort.core.timeutil import utcnow, zone_for
 from cohort.extensions import db
@@ -95,18 +95,13 @@ def send_weekly_summary(user_id: int, week: str, now: datetime | None = None) ->
     (by another scheduler, say: the record is unique per person and week), or the summary is
     no longer wanted."""
     now = now or utcnow()
-    # On SQLite, what the summary says is read first, in a transaction of its own (begun
-    # afresh, as the scheduler runs each summary) that takes no write lock: the lock is held
-    # only for the record and the message, so people's posts go on between the summaries.
-    fresh = not db.session().in_transaction() and db.engine.dialect.name == "sqlite"
-    if fresh:
-        read_before_write()
-    user = db.session.get(User, user_id)
-    choice = weekly_choice(user) if user is not None else None
-    wanted = choice is not None and choice.enabled and user.is_active_account
-    mail = _summary_of(user, choice, now) if wanted else None
-    if fresh:
-        end_read()
+    # What the summary says is read apart (on SQLite without the write lock, held then only
+    # for the record and the message, so people's posts go on between the summaries).
+    with read_apart():
+        user = db.session.get(User, user_id)
+        choice = weekly_choice(user) if user is not None else None
+        wanted = choice is not None and choice.enabled and user.is_active_account
+        mail = _summary_of(user, choice, now) if wanted else None
     if not wanted:
         return None
     record = WeeklySummary(user_id=user_id, week=week, considered_at=now)
