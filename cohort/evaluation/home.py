@@ -3,19 +3,20 @@ core/cards.py): a participant, each survey open now that they have not submitted
 facilitator, how many have answered each survey open now; the evaluator, each survey's state
 and response rate. Figures only, never who answered: an anonymous survey names nobody.
 
-All the person's cohorts take one query (the surveys with their counts), and a participant
+All the person's cohorts take one query (their surveys); a facilitator or an evaluator two
+more, the counts as the survey's page and the report give them (services.submitted_and_asked:
+the responses off the tallies, never counted one by one, and the members asked); a participant
 with a survey open one more (their own responses, found by the key they answer under) and, when
 one of those surveys is anonymous, the read of the pseudonym key."""
 
 from flask import url_for
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, select
 
-from cohort.cohorts.models import Membership
 from cohort.core.cards import LATER, NOW, SOON, Todo
 from cohort.core.database import prepared
 from cohort.core.timeutil import format_date, format_local, utcnow, zone_for
 from cohort.evaluation.models import Response, Survey
-from cohort.evaluation.services import RESPONDENT_ROLES, asked_where, respondent_keys
+from cohort.evaluation.services import RESPONDENT_ROLES, respondent_keys, submitted_and_asked
 from cohort.extensions import db
 from surveys.analysis import shown_share
 
@@ -31,13 +32,19 @@ def todos(user, memberships: list) -> list[Todo]:
     tz = zone_for(user)
     found: list[Todo] = []
     answering = []
-    for survey in _surveys(list(concerned)):
+    surveys = _surveys(list(concerned))
+    # How many answered and were asked, as the survey's page and the report count them.
+    counted = submitted_and_asked([
+        survey for survey in surveys if concerned[survey.cohort_id].role == "evaluator"
+        or (concerned[survey.cohort_id].role == "facilitator"
+            and survey.opens_at <= now < survey.closes_at)])
+    for survey in surveys:
         role = concerned[survey.cohort_id].role
         is_open = survey.opens_at <= now < survey.closes_at
         if role == "evaluator":
-            found.append(_rate(survey, now, tz))
+            found.append(_rate(survey, *counted[survey.id], now, tz))
         elif role == "facilitator" and is_open:
-            found.append(_answers_so_far(survey))
+            found.append(_answers_so_far(survey, *counted[survey.id]))
         elif role in RESPONDENT_ROLES and is_open:
             answering.append(survey)
     if answering:
@@ -48,19 +55,14 @@ def todos(user, memberships: list) -> list[Todo]:
 
 
 def _surveys(cohort_ids: list[int]) -> list:
-    """Every survey of the cohorts, with how many have submitted it and how many it asks (as
-    services.asked counts them), the earliest first: one query."""
-    return db.session.execute(_surveys_counted(), {"cohorts": cohort_ids}).all()
+    """Every survey of the cohorts, the earliest first: one query."""
+    return db.session.execute(_surveys_of(), {"cohorts": cohort_ids}).all()
 
 
 @prepared
-def _surveys_counted():
-    submitted = select(func.count(Response.id)).where(
-        Response.survey_id == Survey.id, Response.submitted_at.is_not(None)).scalar_subquery()
-    asked = select(func.count(Membership.id)).where(*asked_where(Survey)).scalar_subquery()
+def _surveys_of():
     return (select(Survey.id, Survey.cohort_id, Survey.instrument_key, Survey.title,
-                   Survey.anonymous, Survey.opens_at, Survey.closes_at,
-                   submitted.label("submitted"), asked.label("asked"))
+                   Survey.anonymous, Survey.opens_at, Survey.closes_at)
             .where(Survey.cohort_id.in_(bindparam("cohorts", expanding=True)))
             .order_by(Survey.opens_at, Survey.id))
 
@@ -84,11 +86,6 @@ def _own_responses():
         Response.respondent.in_(bindparam("keys", expanding=True)))
 
 
-def _asked(survey) -> int:
-    # Whoever submitted was asked, as services.asked has it for an anonymous survey.
-    return max(survey.asked, survey.submitted)
-
-
 def _to_answer(survey, tz: str, started: bool) -> Todo:
     closes = format_local(survey.closes_at, tz)
     text = (f"Finish and submit your answers to “{survey.title}”: open until {closes}"
@@ -98,22 +95,20 @@ def _to_answer(survey, tz: str, started: bool) -> Todo:
                 None, NOW)
 
 
-def _answers_so_far(survey) -> Todo:
-    verb = "has" if survey.submitted == 1 else "have"
+def _answers_so_far(survey, submitted: int, asked: int) -> Todo:
+    verb = "has" if submitted == 1 else "have"
     return Todo(survey.cohort_id, "survey_answers",
-                f"{survey.title}: {survey.submitted} of {_asked(survey)} {verb} answered",
+                f"{survey.title}: {submitted} of {asked} {verb} answered",
                 url_for("evaluation.survey", cohort_id=survey.cohort_id, survey_id=survey.id),
-                survey.submitted, SOON)
+                submitted, SOON)
 
 
-def _rate(survey, now, tz: str) -> Todo:
+def _rate(survey, submitted: int, asked: int, now, tz: str) -> Todo:
     if now < survey.opens_at:
         text = f"{survey.title}: not open yet, opens on {format_date(survey.opens_at, tz)}"
     else:
-        asked = _asked(survey)
-        share = f" ({shown_share(survey.submitted / asked)})" if asked else ""
+        share = f" ({shown_share(submitted / asked)})" if asked else ""
         state = "open" if now < survey.closes_at else "closed"
-        text = f"{survey.title}: {state}, {survey.submitted} of {asked} answered{share}"
+        text = f"{survey.title}: {state}, {submitted} of {asked} answered{share}"
     return Todo(survey.cohort_id, "survey_rate", text,
-                url_for("evaluation.report", cohort_id=survey.cohort_id), survey.submitted,
-                LATER)
+                url_for("evaluation.report", cohort_id=survey.cohort_id), submitted, LATER)

@@ -115,6 +115,27 @@ def test_a_closed_survey_shows_its_final_rate_to_the_evaluator(new_client, login
     assert "Knowledge self-assessment" not in _home(new_client, login, facilitator)
 
 
+def test_the_homes_count_who_was_asked_as_the_survey_page_does(client, new_client, login,
+                                                              make_member):
+    """A named survey answered by someone who had left before it opened: they count among
+    those asked on the survey's page and in the report, and so on the homes (the homes once
+    took the larger of those asked in the dates and those who answered: 1 of 2)."""
+    facilitator = make_member(role="facilitator")
+    cohort = facilitator.cohort
+    evaluator = make_member(cohort, "evaluator")
+    ada, _ben, _cy = (make_member(cohort, "participant") for _ in range(3))
+    survey = _give(cohort, facilitator, anonymous=False)
+    _answer(ada, survey)
+    ada.status, ada.left_at = "left", survey.opens_at - timedelta(days=1)
+    commit()
+    assert "1 of 3 answered (33%)" in _home(new_client, login, evaluator)
+    page = _home(new_client, login, facilitator)
+    assert "Knowledge self-assessment (before the programme): 1 of 3 has answered" in page
+    login(facilitator.user)
+    survey_page = client.get(f"/cohorts/{cohort.id}/surveys/{survey.id}").get_data(as_text=True)
+    assert "2 of the 3 people who may answer have not submitted yet" in survey_page
+
+
 def test_a_draft_is_not_an_answer_and_a_submission_ends_the_to_do(new_client, login,
                                                                    make_member):
     facilitator = make_member(role="facilitator")
