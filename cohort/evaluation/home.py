@@ -30,23 +30,20 @@ def todos(user, memberships: list) -> list[Todo]:
         return []
     now = utcnow()
     tz = zone_for(user)
-    found: list[Todo] = []
-    answering = []
-    surveys = _surveys(list(concerned))
-    # How many answered and were asked, as the survey's page and the report count them.
-    counted = submitted_and_asked([
-        survey for survey in surveys if concerned[survey.cohort_id].role == "evaluator"
-        or (concerned[survey.cohort_id].role == "facilitator"
-            and survey.opens_at <= now < survey.closes_at)])
-    for survey in surveys:
+    staff, answering = [], []  # surveys whose counts the person follows, or to answer
+    for survey in _surveys(list(concerned)):
         role = concerned[survey.cohort_id].role
         is_open = survey.opens_at <= now < survey.closes_at
-        if role == "evaluator":
-            found.append(_rate(survey, *counted[survey.id], now, tz))
-        elif role == "facilitator" and is_open:
-            found.append(_answers_so_far(survey, *counted[survey.id]))
+        if role == "evaluator" or (role == "facilitator" and is_open):
+            staff.append(survey)
         elif role in RESPONDENT_ROLES and is_open:
             answering.append(survey)
+    # How many answered and were asked, as the survey's page and the report count them.
+    counted = submitted_and_asked(staff)
+    found: list[Todo] = [
+        _rate(survey, *counted[survey.id], now, tz)
+        if concerned[survey.cohort_id].role == "evaluator"
+        else _answers_so_far(survey, *counted[survey.id]) for survey in staff]
     if answering:
         submitted = _submitted(answering, concerned)
         found += [_to_answer(survey, tz, survey.id in submitted) for survey in answering

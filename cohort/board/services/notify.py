@@ -43,8 +43,7 @@ from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 
 __all__ = ["resolve_mentions", "notify_new_post", "notify_feedback", "send_digests",
-           "digests_due",
-           "withdraw_notices", "DIGEST_EVERY"]
+           "digests_due", "withdraw_notices", "DIGEST_EVERY"]
 
 DIGEST_EVERY = timedelta(hours=24)
 EXCERPT = 600
