@@ -96,21 +96,43 @@ class Declined(NamedTuple):
 
 
 def erasure_state(user: User) -> tuple[datetime | None, Declined | None]:
-    """Where the person's request to be erased stands (one query): when they asked, while
-    the request waits, and the refusal of their latest request, with its reason, when a site
-    administrator declined it. (None, None): they never asked."""
-    latest = {}
-    for event in db.session.execute(select(AuditEvent).where(
-            ((AuditEvent.action == ERASURE_REQUESTED) & (AuditEvent.actor_id == user.id))
-            | ((AuditEvent.action == ERASURE_DECLINED) & (AuditEvent.about_id == user.id)))
-            .order_by(AuditEvent.id)).scalars():
-        latest[event.action] = event  # in the order they were written: the last one stays
-    asked, declined = latest.get(ERASURE_REQUESTED), latest.get(ERASURE_DECLINED)
-    if asked is None:
+    """Where the person's request to be erased stands: when they asked, while the request
+    waits, and the refusal of their latest request, with its reason, when a site
+    administrator declined it. (None, None): they never asked. One query, and the refusal
+    when there is one."""
+    found = _requests(user.id)
+    if not found:
         return None, None
-    if declined is None or declined.id < asked.id:
-        return asked.created_at, None
-    return None, Declined(asked.created_at, declined.created_at, declined.detail or "")
+    _person, asked_at, request_id, refusal_id = found[0]
+    if _waits(request_id, refusal_id):
+        return asked_at, None
+    refusal = db.session.get(AuditEvent, refusal_id)
+    return None, Declined(asked_at, refusal.created_at, refusal.detail or "")
+
+
+def _waits(request_id: int, refusal_id: int) -> bool:
+    """The rule: a request waits until a site administrator declines it. A refusal answers
+    the requests made before it, so the latest request waits when it came after the latest
+    refusal (audit events are numbered in the order they were written)."""
+    return request_id > refusal_id
+
+
+def _requests(person_id: int | None = None) -> list[tuple[User, datetime, int, int]]:
+    """(person, when they last asked, the id of that request, the id of the latest refusal or
+    0) for each person not erased who has ever asked to be erased (or the one given), the
+    oldest request first: one query, which _waits reads."""
+    refusal = aliased(AuditEvent)
+    declined = (select(func.max(refusal.id))
+                .where(refusal.action == ERASURE_DECLINED, refusal.about_id == User.id)
+                .scalar_subquery())
+    statement = (select(User, func.max(AuditEvent.created_at), func.max(AuditEvent.id),
+                        func.coalesce(declined, 0))
+                 .join(AuditEvent, AuditEvent.actor_id == User.id)
+                 .where(AuditEvent.action == ERASURE_REQUESTED)
+                 .group_by(User.id).order_by(func.max(AuditEvent.created_at), User.id))
+    statement = (statement.where(User.id == person_id) if person_id is not None
+                 else statement.where(User.erased_at.is_(None)))
+    return [tuple(row) for row in db.session.execute(statement).all()]
 
 
 def erasure_requested_at(user: User) -> datetime | None:
@@ -145,16 +167,8 @@ def request_erasure(user: User, address: str | None) -> None:
 def waiting_erasures() -> list[tuple[User, datetime]]:
     """The people who asked to be erased and are not yet, with when they asked, oldest first;
     not those whose latest request was declined."""
-    asked = func.max(AuditEvent.created_at)
-    refusal = aliased(AuditEvent)
-    declined = (select(func.max(refusal.id))
-                .where(refusal.action == ERASURE_DECLINED, refusal.about_id == User.id)
-                .scalar_subquery())
-    return [tuple(row) for row in db.session.execute(
-        select(User, asked).join(AuditEvent, AuditEvent.actor_id == User.id)
-        .where(AuditEvent.action == ERASURE_REQUESTED, User.erased_at.is_(None))
-        .group_by(User.id).having(func.max(AuditEvent.id) > func.coalesce(declined, 0))
-        .order_by(asked)).all()]
+    return [(person, asked_at) for person, asked_at, request_id, refusal_id in _requests()
+            if _waits(request_id, refusal_id)]
 
 
 def decline_erasure(acting: User, person: User, reason: str | None,
