@@ -9,7 +9,7 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from cohort import modules
 from cohort.core import database, errors, requestlog, security, templating
-from cohort.core.routing import DatabaseId
+from cohort.core.routing import Cohort, DatabaseId
 from cohort.extensions import csrf, db, login_manager, migrate
 from config import INSTANCE, config_for
 
@@ -30,7 +30,7 @@ class _Commands(click.Group):
 
 def create_app(config=None) -> Flask:
     """Build the app: extensions, then every module from the registry. Starts no scheduler."""
-    app = Flask(__name__, instance_path=str(INSTANCE), instance_relative_config=False)
+    app = Cohort(__name__, instance_path=str(INSTANCE), instance_relative_config=False)
     app.config.from_object(config_for(config) if config is None or isinstance(config, str) else config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.url_map.converters["int"] = DatabaseId
