@@ -1,6 +1,6 @@
 """Each key page of the demo reads a thing once: no statement runs twice in one request with
 the same parameters (the same rows read again, as when two modules ask the same question or a
-loaded object is let go and looked up again). See "Read once a page" in the README."""
+loaded object is let go and looked up again). See "Read once a page" in docs/performance.md."""
 
 import gc
 from collections import Counter
