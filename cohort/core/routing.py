@@ -27,11 +27,13 @@ class Cohort(Flask):
     is served (the request's script root, set by a proxy's prefix). Those make the key; the
     values' types are part of it (True and 1 are equal as keys but not as links). Links with a
     scheme or a host (`_external`), links built outside a request (mail, the scheduler), and
-    values that cannot be a key (a list) are built as Flask builds them, each time. A link
-    that cannot be built raises as before and is not kept. At most LINKS_KEPT links are kept,
-    then the store starts again."""
+    values that cannot be a key (a list) or are long (what someone typed, carried on: a search,
+    a return address) are built as Flask builds them, each time. A link that cannot be built
+    raises as before and is not kept. At most LINKS_KEPT links are kept, then the store starts
+    again, so what a worker keeps stays a few megabytes whatever is asked of it."""
 
     LINKS_KEPT = 20_000
+    LONGEST_VALUE = 64  # characters of a text value in a kept link
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,7 +42,9 @@ class Cohort(Flask):
     def url_for(self, endpoint: str, *, _anchor: str | None = None, _method: str | None = None,
                 _scheme: str | None = None, _external: bool | None = None, **values) -> str:
         context = _cv_request.get(None)
-        if context is None or _external or _scheme is not None:
+        if (context is None or _external or _scheme is not None
+                or any(isinstance(value, str) and len(value) > self.LONGEST_VALUE
+                       for value in values.values())):
             return super().url_for(endpoint, _anchor=_anchor, _method=_method,
                                    _scheme=_scheme, _external=_external, **values)
         request = context.request

@@ -54,3 +54,19 @@ def test_a_link_that_cannot_be_built_fails_each_time(app):
         for _ in range(2):
             with pytest.raises(BuildError):
                 app.url_for("home.cohort")  # no cohort_id
+
+
+def test_what_a_worker_keeps_stays_bounded_whatever_is_asked(app, monkeypatch):
+    """A link carrying what someone typed is built each time, not kept; and the store starts
+    again at LINKS_KEPT, so a crawl of every page cannot grow a worker without end."""
+    monkeypatch.setattr(app, "LINKS_KEPT", 50)
+    monkeypatch.setattr(app, "_links", {})
+    typed = "wellbeing " * 100
+    with app.test_request_context("/"):
+        for _ in range(2):
+            assert app.url_for("board.search", cohort_id=3, q=typed) == Flask.url_for(
+                app, "board.search", cohort_id=3, q=typed)
+        assert app._links == {}
+        for cohort_id in range(1, 121):
+            assert app.url_for("home.cohort", cohort_id=cohort_id) == f"/cohorts/{cohort_id}"
+            assert len(app._links) <= 50
