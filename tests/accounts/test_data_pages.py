@@ -5,6 +5,7 @@ not in it, the download, asking to be erased) and a site administrator's
 import io
 import json
 import zipfile
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -14,6 +15,7 @@ from cohort.accounts.services import (
     AccountError,
     decline_erasure,
     erase_person,
+    erasure_state,
     waiting_erasures,
 )
 from cohort.core.audit import record
@@ -233,3 +235,21 @@ def test_a_file_name_in_the_download_cannot_climb_out_of_its_folder():
     assert _path("board/files/3-../../etc/passwd") == "board/files/3-/_/etc/passwd"
     assert _path("board/files/4-Évaluation finale.pdf") == "board/files/4-Évaluation finale.pdf"
     assert _path("/board//files/5-a\\b:c.pdf") == "board/files/5-a_b_c.pdf"
+
+
+def test_the_latest_request_is_the_last_written_whatever_the_hosts_clocks_said(people):
+    """Two hosts, one clock behind: Ann asks, is declined, and asks again through the host
+    whose clock says it was before her first request. The new request waits, dated as that
+    host wrote it, on her page and on the administrators' list alike."""
+    ann, root, _other = people
+    first = datetime(2026, 3, 1, 12, 0, 5, tzinfo=UTC)
+    again = first - timedelta(seconds=3)  # written last, by a host 4 s behind
+    for actor, action, at, about in ((ann, "erasure_requested", first, None),
+                                     (root, "erasure_declined", first + timedelta(seconds=1),
+                                      ann),
+                                     (ann, "erasure_requested", again, None)):
+        record(actor, action, subject=ann.email, about=about, detail="No").created_at = at
+        db.session.flush()
+    commit()
+    assert erasure_state(ann) == (again, None)
+    assert waiting_erasures() == [(ann, again)]

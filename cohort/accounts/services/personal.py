@@ -120,16 +120,19 @@ def _waits(request_id: int, refusal_id: int) -> bool:
 def _requests(person_id: int | None = None) -> list[tuple[User, datetime, int, int]]:
     """(person, when they last asked, the id of that request, the id of the latest refusal or
     0) for each person not erased who has ever asked to be erased (or the one given), the
-    oldest request first: one query, which _waits reads."""
-    refusal = aliased(AuditEvent)
+    oldest request first: one query, which _waits reads. The latest request is the last
+    written (the highest id), whatever the clocks of the hosts that wrote them said."""
+    latest = (select(AuditEvent.actor_id.label("person"), func.max(AuditEvent.id).label("id"))
+              .where(AuditEvent.action == ERASURE_REQUESTED)
+              .group_by(AuditEvent.actor_id).subquery())
+    asked, refusal = aliased(AuditEvent), aliased(AuditEvent)
     declined = (select(func.max(refusal.id))
                 .where(refusal.action == ERASURE_DECLINED, refusal.about_id == User.id)
                 .scalar_subquery())
-    statement = (select(User, func.max(AuditEvent.created_at), func.max(AuditEvent.id),
-                        func.coalesce(declined, 0))
-                 .join(AuditEvent, AuditEvent.actor_id == User.id)
-                 .where(AuditEvent.action == ERASURE_REQUESTED)
-                 .group_by(User.id).order_by(func.max(AuditEvent.created_at), User.id))
+    statement = (select(User, asked.created_at, latest.c.id, func.coalesce(declined, 0))
+                 .join(latest, latest.c.person == User.id)
+                 .join(asked, asked.id == latest.c.id)
+                 .order_by(asked.created_at, User.id))
     statement = (statement.where(User.id == person_id) if person_id is not None
                  else statement.where(User.erased_at.is_(None)))
     return [tuple(row) for row in db.session.execute(statement).all()]
