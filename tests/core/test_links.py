@@ -65,9 +65,9 @@ def test_a_page_served_under_a_prefix_links_under_it_after_one_served_at_the_roo
 def test_a_link_relative_to_a_blueprint_follows_the_request(empty):
     with empty.test_request_context("/account"):
         assert empty.url_for(".account") == "/account"
-    with empty.test_request_context("/"):
-        with pytest.raises(BuildError):  # no blueprint: ".account" is "account", not a route
-            empty.url_for(".account")
+    # no blueprint: ".account" is "account", not a route
+    with empty.test_request_context("/"), pytest.raises(BuildError):
+        empty.url_for(".account")
 
 
 def test_a_link_that_cannot_be_built_fails_each_time(empty):
