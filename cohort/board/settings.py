@@ -2,22 +2,17 @@
 
 from cohort.board.forms import SettingsForm
 from cohort.board.permissions import BOARD_ROLES
-from cohort.board.services import board_member, set_notify
+from cohort.board.services import notify_settings, set_notify
 from cohort.cohorts.services import memberships_for
 from cohort.core.sections import SECTION_META, OptionalMail, Section
 
 
-def _notify(membership) -> str:
-    member = board_member(membership)
-    return member.notify if member else "immediate"
-
-
-def _section(membership) -> Section:
+def _section(membership, notify: str) -> Section:
     key = f"cohort-{membership.cohort_id}-board"
     return Section(
         key=key, heading="Board email", template="board/_settings.html",
         group=membership.cohort.title, group_key=f"cohort-{membership.cohort_id}",
-        form=lambda **bound: SettingsForm(prefix=key, data={"notify": _notify(membership)},
+        form=lambda **bound: SettingsForm(prefix=key, data={"notify": notify},
                                           meta=SECTION_META, **bound),
         save=lambda form: set_notify(membership, form.notify.data),
         saved=lambda _form: f"Your board email settings for {membership.cohort.title} are saved.")
@@ -28,7 +23,9 @@ def _on_board(user) -> list:
 
 
 def sections(user) -> list[Section]:
-    return [_section(membership) for membership in _on_board(user)]
+    on_board = _on_board(user)
+    notify = notify_settings(on_board)  # one query however many cohorts
+    return [_section(membership, notify[membership.id]) for membership in on_board]
 
 
 def _member(user, cohort_id: int):

@@ -10,7 +10,7 @@ from cohort.board import services as board
 from cohort.core.database import commit
 from cohort.extensions import db
 from cohort.reminders import services as reminders
-from tests.helpers import post_form
+from tests.helpers import home_queries, post_form
 
 
 @pytest.fixture
@@ -105,3 +105,33 @@ def test_the_header_links_to_the_settings_page(client, login, two_cohorts):
     login(pat)
     page = client.get("/").get_data(as_text=True)
     assert re.search(r'<a[^>]+href="/settings"[^>]*>\s*Your settings', page)
+
+
+def _section(page: str, key: str) -> str:
+    return page.split(f'id="{key}"')[1].split("</form>")[0]
+
+
+def test_the_page_runs_as_many_statements_for_many_cohorts_as_for_few(client, login, two_cohorts,
+                                                                        make_cohort, make_member):
+    """Each cohort's reminders and board email are read for all the person's cohorts at once:
+    a facilitator of a national programme's cohorts gets the page in the same statements, and
+    each cohort's section still shows what was chosen there."""
+    pat, _cohorts, _members = two_cohorts
+    login(pat)
+    few, page = home_queries(client, "/settings")
+    assert page.count("Save board email settings") == 2
+    grown = []
+    for number in range(4):
+        member = make_member(make_cohort(f"Grown {number}"), user=pat)
+        reminders.set_reminders_off(member, number % 2 == 0)
+        board.set_notify(member, "none" if number % 2 else "digest")
+        grown.append(member.cohort_id)
+    commit()
+    many, page = home_queries(client, "/settings")
+    assert page.count("Save board email settings") == 6
+    assert many == few
+    for number, cohort_id in enumerate(grown):
+        optional = _section(page, f"cohort-{cohort_id}-reminders")
+        assert ("checked" in optional) == (number % 2 == 1), number
+        chosen = re.search(r'value="(\w+)" checked', _section(page, f"cohort-{cohort_id}-board"))
+        assert chosen and chosen.group(1) == ("none" if number % 2 else "digest"), number

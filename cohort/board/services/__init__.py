@@ -26,6 +26,7 @@ from cohort.board.services.members import (
     board_people,
     handles,
     note_visit,
+    notify_settings,
     previous_visit,
     set_notify,
 )
@@ -79,7 +80,7 @@ from cohort.board.services.threads import (
 __all__ = [
     "POSTS_A_PAGE", "THREADS_A_PAGE", "BoardError", "FileIn", "Found", "NewThread",
     "ResourceData", "acknowledge", "add_resource", "add_version", "answer", "answers_of",
-    "approve_resource", "board_member", "board_people", "busiest_threads", "create_thread",
+    "approve_resource", "board_member", "notify_settings", "board_people", "busiest_threads", "create_thread",
     "delete_post", "digests_due", "edit_post", "ensure_session_threads", "feedback_given",
     "feedback_givers",
     "follow", "get_post",

@@ -14,7 +14,7 @@ from cohort.core.database import get, prepared
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 
-__all__ = ["board_member", "acknowledge", "set_notify", "note_visit", "previous_visit",
+__all__ = ["board_member", "notify_settings", "acknowledge", "set_notify", "note_visit", "previous_visit",
            "visit_since", "board_people",
            "handles", "ensure_acknowledged", "VISIT_GAP"]
 
@@ -29,6 +29,15 @@ def board_member(membership: Membership, create: bool = False) -> BoardMember | 
         db.session.add(found)
         db.session.flush()
     return found
+
+
+def notify_settings(memberships: list[Membership]) -> dict[int, str]:
+    """How each membership hears of new posts, by its id ("immediate" until they choose): one
+    query however many."""
+    ids = [membership.id for membership in memberships]
+    chosen = dict(db.session.execute(select(BoardMember.membership_id, BoardMember.notify).where(
+        BoardMember.membership_id.in_(ids))).all()) if ids else {}
+    return {membership_id: chosen.get(membership_id, "immediate") for membership_id in ids}
 
 
 def _ensure_on_board(membership: Membership | None, cohort_id: int | None = None) -> None:

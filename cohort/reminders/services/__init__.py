@@ -11,6 +11,7 @@ from cohort.reminders.services.rules import (
     preview_reminder,
     reminders_of,
     reminders_off,
+    reminders_off_among,
     set_reminders_off,
     update_reminder,
 )
@@ -28,7 +29,8 @@ from cohort.reminders.services.tallies import delivery_counts, recount
 __all__ = [
     "ReminderData", "ReminderError", "add_reminder", "cancel_reminder", "deliveries_of",
     "delivery_counts", "describe_when", "preview_of", "preview_reminder",
-    "recount", "reminders_due", "reminders_of", "reminders_off", "resend_delivery",
+    "recount", "reminders_due", "reminders_of", "reminders_off", "reminders_off_among",
+    "resend_delivery",
     "send_due_reminders",
     "send_test", "set_reminders_off", "title_of", "update_reminder",
 ]

@@ -294,7 +294,16 @@ def set_reminders_off(membership: Membership, off: bool) -> None:
 
 
 def reminders_off(membership: Membership) -> bool:
-    return db.session.get(ReminderOptOut, membership.id) is not None
+    return bool(reminders_off_among([membership]))
+
+
+def reminders_off_among(memberships: list[Membership]) -> set[int]:
+    """The ids of the memberships whose optional reminders are off: one query however many."""
+    ids = [membership.id for membership in memberships]
+    if not ids:
+        return set()
+    return set(db.session.execute(select(ReminderOptOut.membership_id).where(
+        ReminderOptOut.membership_id.in_(ids))).scalars())
 
 
 def describe_when(reminder: Reminder) -> str:
