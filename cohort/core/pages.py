@@ -22,13 +22,15 @@ MAX_PAGE = 100_000
 @dataclass
 class Page:
     """One page of a list. `total` is None when only whether another page follows is known
-    (`more`: a list counted by fetching one row past the page)."""
+    (`more`: a list counted by fetching one row past the page); `counted_up_to` is set when
+    the list was counted only that far and holds more."""
 
     items: list[Any]
     number: int
     total: int | None
     size: int
     more: bool = False
+    counted_up_to: int | None = None
 
     @property
     def pages(self) -> int:
@@ -92,27 +94,43 @@ class Paged(NamedTuple):
     count: Any
     page: Any
     one: bool  # a select of one entity or column: its objects rather than rows
+    count_up_to: Any  # the count of at most `cap` rows, in no order
 
 
 def paged(statement) -> Paged:
-    return Paged(select(func.count()).select_from(statement.order_by(None).subquery()),
+    unordered = statement.order_by(None)
+    return Paged(select(func.count()).select_from(unordered.subquery()),
                  statement.limit(bindparam("limit", type_=Integer))
                  .offset(bindparam("offset", type_=Integer)),
-                 len(statement.column_descriptions) == 1)
+                 len(statement.column_descriptions) == 1,
+                 select(func.count()).select_from(
+                     unordered.limit(bindparam("cap", type_=Integer)).subquery()))
 
 
 def paginate(statement, raw_page: str | int | None, size: int = PAGE_SIZE,
-             total: int | None = None, params: dict | None = None) -> Page:
+             total: int | None = None, params: dict | None = None,
+             count_up_to: int | None = None) -> Page:
     """A page of an ordered select (or of a Paged one, with the `params` its bindparams take):
     its objects (a select of one entity or column) or its rows. The rows are counted unless
-    the caller knows `total` (a thread's post count)."""
+    the caller knows `total` (a thread's post count); with `count_up_to`, only that many and
+    one more are counted, so a list that grows without end (the audit log) costs no more to
+    page through than one of that size: past it, the page knows only whether another follows
+    and says the list holds more than `count_up_to`."""
     ready = statement if isinstance(statement, Paged) else paged(statement)
     params = params or {}
-    if total is None:
-        total = db.session.execute(ready.count, params).scalar_one()
 
     def fetch(limit: int, offset: int) -> list:
         result = db.session.execute(ready.page, {**params, "limit": limit, "offset": offset})
         return list(result.scalars() if ready.one else result.all())
 
+    if total is None and count_up_to is not None:
+        counted = db.session.execute(ready.count_up_to,
+                                     {**params, "cap": count_up_to + 1}).scalar_one()
+        if counted > count_up_to:
+            page = fetch_page(fetch, raw_page, size)
+            page.counted_up_to = count_up_to
+            return page
+        total = counted
+    if total is None:
+        total = db.session.execute(ready.count, params).scalar_one()
     return fetch_page(fetch, raw_page, size, total)

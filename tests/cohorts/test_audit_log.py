@@ -4,6 +4,7 @@ a site admin, a cohort's to its facilitators), its filters and CSV export, and i
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -209,6 +210,42 @@ def test_the_log_page_takes_the_same_queries_however_long_the_log(new_client, lo
             client.get("/admin/audit?page=2")
         counts[n] = queries[0]
     assert counts[3] == counts[120], counts
+
+
+def test_a_long_log_is_counted_only_so_far_and_paged_to_its_end(client, login, make_user,
+                                                                 monkeypatch):
+    """Past COUNTED_UP_TO entries the page says "more than" that many instead of counting
+    the whole log, and still pages to the last entry; a filter counts its own entries."""
+    from cohort.cohorts.services import audit
+
+    monkeypatch.setattr(audit, "COUNTED_UP_TO", 5)
+    monkeypatch.setattr(audit, "PER_PAGE", 4)
+    admin = make_user("root@example.org", "Rita Root", is_admin=True)
+    pat = make_user("pat@example.org", "Pat Person")
+    for i in range(9):
+        record(admin, "role_granted", subject=f"person{i}@example.org", about=pat)
+    record(admin, "role_granted", subject="other@example.org")
+    quinn = make_user("quinn@example.org", "Quinn Questioned")
+    for _ in range(3):
+        record(admin, "role_revoked", about=quinn)
+    commit()
+    login(admin)
+    first = client.get("/admin/audit").get_data(as_text=True)
+    assert "More than 5 entries, newest first." in first
+    assert 'href="/admin/audit?page=2"' in first
+    # The pages end, having shown every entry.
+    seen = set()
+    for number in range(1, 6):
+        page = client.get(f"/admin/audit?page={number}").get_data(as_text=True)
+        seen.update(re.findall(r"person\d@example.org", page))
+        if f'href="/admin/audit?page={number + 1}"' not in page:
+            break
+    assert seen == {f"person{i}@example.org" for i in range(9)}
+    assert f'href="/admin/audit?page={number + 1}"' not in page and number < 5
+    # Found by the name of the person an entry is about: 3 entries, counted.
+    about_quinn = client.get("/admin/audit?person=quinn+q").get_data(as_text=True)
+    assert "More than" not in about_quinn and "3 entries, newest first." in about_quinn
+    assert "person0@example.org" not in about_quinn
 
 
 # Retention ----------------------------------------------------------------------------------

@@ -5,8 +5,8 @@ Services take the acting user, never touch the request, and only flush.
 
 from cohort.cohorts.services.cohorts import (
     EDITABLE_FIELDS,
-    all_cohorts,
     cohort_by_slug,
+    cohort_titles,
     cohort_with_membership,
     create_cohort,
     get_cohort,
@@ -51,7 +51,7 @@ from cohort.cohorts.services.rules import ensure_changeable
 
 __all__ = [
     "Expiry", "due_for_expiry", "expire_cohort", "retention",
-    "add_member", "add_staff", "all_cohorts", "cohort_by_slug", "cohort_members",
+    "add_member", "add_staff", "cohort_by_slug", "cohort_titles", "cohort_members",
     "cohort_with_membership", "CohortError", "create_cohort", "current_holding", "directory",
     "EDITABLE_FIELDS", "ensure_changeable", "facilitators_of", "free_places", "get_cohort",
     "hand_over", "holder_of", "invite", "leave_place", "membership_of", "memberships_for",

@@ -23,6 +23,9 @@ __all__ = ["AuditFilter", "audit_actions", "audit_page", "audit_csv", "export_au
            "action_label"]
 
 PER_PAGE = 50
+# The entries a page counts at most: past this the page says "more than 10,000", so paging
+# through a log of millions reads no more than a page and this many index entries.
+COUNTED_UP_TO = 10_000
 Actor = aliased(User, name="actor")
 About = aliased(User, name="about")
 
@@ -52,16 +55,21 @@ def audit_actions(cohort_id: int | None = None) -> list[str]:
     return list(db.session.execute(statement).scalars())
 
 
-def _statement(wanted: AuditFilter):
-    statement = (
-        select(AuditEvent, Actor.name, Actor.email, About.name, About.email, Cohort.title)
-        .outerjoin(Actor, Actor.id == AuditEvent.actor_id)
-        .outerjoin(About, About.id == AuditEvent.about_id)
-        .outerjoin(Cohort, Cohort.id == AuditEvent.cohort_id)
-        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()))
+def _people(text: str):
+    """The ids of the people whose name or address holds `text`."""
+    return select(User.id).where(or_(contains(User.name, text), contains(User.email, text)))
+
+
+def _found(wanted: AuditFilter):
+    """The ids of the entries the filter finds, newest first: the log alone, each person asked
+    for found by id, so counting the entries joins nothing."""
+    statement = select(AuditEvent.id).order_by(AuditEvent.created_at.desc(),
+                                               AuditEvent.id.desc())
     if wanted.person:
-        statement = statement.where(or_(*(contains(column, wanted.person) for column in (
-            Actor.name, Actor.email, About.name, About.email, AuditEvent.subject))))
+        people = _people(wanted.person)
+        statement = statement.where(or_(AuditEvent.actor_id.in_(people),
+                                        AuditEvent.about_id.in_(people),
+                                        contains(AuditEvent.subject, wanted.person)))
     if wanted.action:
         statement = statement.where(AuditEvent.action == wanted.action)
     if wanted.cohort_id is not None:
@@ -72,6 +80,21 @@ def _statement(wanted: AuditFilter):
     if end:
         statement = statement.where(AuditEvent.created_at < end)
     return statement
+
+
+def _named():
+    """The entries with the names of their people and their cohort's title."""
+    return (select(AuditEvent, Actor.name, Actor.email, About.name, About.email, Cohort.title)
+            .outerjoin(Actor, Actor.id == AuditEvent.actor_id)
+            .outerjoin(About, About.id == AuditEvent.about_id)
+            .outerjoin(Cohort, Cohort.id == AuditEvent.cohort_id))
+
+
+def _shown(ids: list[int]) -> list:
+    """The entries of these ids, named (_named), in the order of the ids."""
+    rows = {row[0].id: row for row in db.session.execute(
+        _named().where(AuditEvent.id.in_(ids)))}
+    return [rows[entry_id] for entry_id in ids if entry_id in rows]
 
 
 @dataclass(frozen=True)
@@ -92,9 +115,11 @@ def _entry(row) -> Entry:
 
 
 def audit_page(wanted: AuditFilter, raw_page) -> tuple[Page, list[Entry]]:
-    """A page of the entries, newest first: two queries however long the log."""
-    page = paginate(_statement(wanted), raw_page, size=PER_PAGE)
-    return page, [_entry(row) for row in page.items]
+    """A page of the entries, newest first, in three queries however long the log: the
+    entries found, counted up to COUNTED_UP_TO; the page's ids; the page's entries named."""
+    page = paginate(_found(wanted), raw_page, size=PER_PAGE, count_up_to=COUNTED_UP_TO)
+    page.items = [_entry(row) for row in _shown(page.items)]
+    return page, page.items
 
 
 def audit_csv(wanted: AuditFilter):
@@ -105,7 +130,9 @@ def audit_csv(wanted: AuditFilter):
     cells = [(e.event.created_at.isoformat(), e.event.action, e.actor or "", e.about or "",
               e.cohort or "", e.event.subject or "", e.event.detail or "",
               e.event.address or "")
-             for e in map(_entry, db.session.execute(_statement(wanted)).all())]
+             for e in map(_entry, db.session.execute(_named().where(AuditEvent.id.in_(
+                 _found(wanted).order_by(None))).order_by(AuditEvent.created_at.desc(),
+                                                          AuditEvent.id.desc())).all())]
     return csv_lines(cells, header=("time (UTC)", "action", "by", "about", "cohort", "object",
                                     "detail", "address"))
 

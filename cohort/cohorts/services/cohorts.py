@@ -20,7 +20,7 @@ from cohort.extensions import db
 
 __all__ = [
     "slugify", "create_cohort", "validate_cohort_fields", "EDITABLE_FIELDS",
-    "update_cohort", "all_cohorts", "get_cohort", "cohort_with_membership", "open_calls",
+    "update_cohort", "cohort_titles", "get_cohort", "cohort_with_membership", "open_calls",
     "cohort_by_slug",
 ]
 
@@ -120,8 +120,14 @@ def update_cohort(acting, cohort: Cohort, seen_version: int | None = None, **fie
     return cohort
 
 
-def all_cohorts() -> list[Cohort]:
-    return list(db.session.execute(select(Cohort).order_by(Cohort.title)).scalars())
+def cohort_titles(archived: bool = True) -> list[tuple[int, str]]:
+    """(id, title) of every cohort, by title (the archived ones too unless `archived` is
+    False): what a choice of cohort lists, read as two columns rather than as a thousand
+    cohorts."""
+    statement = select(Cohort.id, Cohort.title).order_by(Cohort.title, Cohort.id)
+    if not archived:
+        statement = statement.where(Cohort.archived_at.is_(None))
+    return [tuple(row) for row in db.session.execute(statement)]
 
 
 def get_cohort(cohort_id: int) -> Cohort | None:

@@ -33,7 +33,7 @@ def _filter(cohort=None) -> tuple[AuditFilterForm, AuditFilter]:
         for action in audit_actions(cohort.id if cohort else None)]
     if cohort is None:
         form.cohort.choices = [SelectChoice("", "Any cohort")] + [
-            SelectChoice(str(c.id), c.title) for c in services.all_cohorts()]
+            SelectChoice(str(cohort_id), title) for cohort_id, title in services.cohort_titles()]
     form.validate()
     errors = form.errors
 

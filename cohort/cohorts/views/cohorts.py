@@ -106,8 +106,8 @@ def staff(cohort):
 def invite():
     form = InviteForm()
     form.cohort.choices = [SelectChoice("", "No cohort")] + [
-        SelectChoice(str(c.id), c.title) for c in services.all_cohorts() if not c.archived_at
-    ]
+        SelectChoice(str(cohort_id), title)
+        for cohort_id, title in services.cohort_titles(archived=False)]
 
     def send():
         cohort = services.get_cohort(int(form.cohort.data)) if form.cohort.data else None
