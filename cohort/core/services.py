@@ -8,7 +8,7 @@ from sqlalchemy import and_, func, or_, select, text
 
 from cohort.core.database import contains
 from cohort.core.models import MAIL_STATUSES, MailMessage, SchedulerBeat
-from cohort.core.pages import Page, paginate
+from cohort.core.pages import COUNTED_UP_TO, Page, paginate
 from cohort.core.timeutil import local_days, utcnow
 from cohort.extensions import db
 
@@ -25,12 +25,15 @@ class MailFilter:
 
 
 def mail_page(raw_page: str | None, wanted: MailFilter | None = None) -> Page:
-    """A page of the outbox's messages, newest first, filtered (two queries)."""
+    """A page of the outbox's messages, newest first, filtered (two queries: the messages
+    found, counted up to COUNTED_UP_TO, and the page). A recipient is found through the
+    addresses' index alone, then the messages in order."""
     wanted = wanted or MailFilter()
     statement = select(MailMessage).order_by(MailMessage.created_at.desc(),
                                              MailMessage.id.desc())
     if wanted.recipient:
-        statement = statement.where(contains(MailMessage.recipient, wanted.recipient))
+        statement = statement.where(MailMessage.id.in_(select(MailMessage.id).where(
+            contains(MailMessage.recipient, wanted.recipient))))
     if wanted.status in MAIL_STATUSES:
         statement = statement.where(MailMessage.status == wanted.status)
     start, end = local_days(wanted.since, wanted.until, wanted.timezone)
@@ -38,7 +41,7 @@ def mail_page(raw_page: str | None, wanted: MailFilter | None = None) -> Page:
         statement = statement.where(MailMessage.created_at >= start)
     if end:
         statement = statement.where(MailMessage.created_at < end)
-    return paginate(statement, raw_page)
+    return paginate(statement, raw_page, count_up_to=COUNTED_UP_TO)
 
 
 @dataclass(frozen=True)

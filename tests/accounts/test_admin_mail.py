@@ -50,6 +50,27 @@ def test_the_mail_log_is_filtered_by_recipient_state_and_date(app, client, login
         app.config["MAIL_SEND_AFTER_COMMIT"] = True
 
 
+def test_a_long_mail_log_is_counted_only_so_far(app, client, login, make_user, monkeypatch):
+    """Past COUNTED_UP_TO messages the log says "more than" that many rather than count every
+    message sent; a filter that finds fewer counts them."""
+    from cohort.core import services
+
+    monkeypatch.setattr(services, "COUNTED_UP_TO", 3)
+    _quiet(app)
+    try:
+        login(make_user(is_admin=True))
+        for number in range(4):
+            _message(f"person{number}@stourvale.gov.uk", f"Note {number}")
+        _message("priya@northshire.gov.uk", "Your place")
+        commit()
+        assert "More than 3 in all" in text_of(client.get("/admin/mail"))
+        assert "More than 3 match this filter" in text_of(client.get("/admin/mail?recipient=stourvale"))
+        one = text_of(client.get("/admin/mail?recipient=northshire"))
+        assert "1 matches this filter" in one and "More than" not in one
+    finally:
+        app.config["MAIL_SEND_AFTER_COMMIT"] = True
+
+
 def test_bad_filters_get_a_message_not_an_error(client, login, make_user):
     login(make_user(is_admin=True))
     response = client.get("/admin/mail?since-day=31&since-month=2&since-year=2027&status=odd")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import aliased
 
 from cohort.accounts.models import User
 from cohort.cohorts.models import Cohort
+from cohort.core import pages
 from cohort.core.audit import record
 from cohort.core.csvfile import csv_lines
 from cohort.core.database import contains
@@ -23,9 +24,7 @@ __all__ = ["AuditFilter", "audit_actions", "audit_page", "audit_csv", "export_au
            "action_label"]
 
 PER_PAGE = 50
-# The entries a page counts at most: past this the page says "more than 10,000", so paging
-# through a log of millions reads no more than a page and this many index entries.
-COUNTED_UP_TO = 10_000
+COUNTED_UP_TO = pages.COUNTED_UP_TO  # the entries a page counts at most
 Actor = aliased(User, name="actor")
 About = aliased(User, name="about")
 
