@@ -3,10 +3,11 @@ cohort's entries for its facilitators, filtered by person, action, cohort and da
 at a time or as CSV. Names come from the accounts as they are now; an entry is never
 changed."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select, union
+from sqlalchemy import func, or_, select, tuple_, union
 from sqlalchemy.orm import aliased
 
 from cohort.accounts.models import User
@@ -24,6 +25,7 @@ __all__ = ["AuditFilter", "audit_actions", "audit_page", "audit_csv", "export_au
            "action_label"]
 
 PER_PAGE = 50
+CSV_BATCH = 2_000  # the entries the CSV export reads at a time
 COUNTED_UP_TO = pages.COUNTED_UP_TO  # the entries a page counts at most
 Actor = aliased(User, name="actor")
 About = aliased(User, name="about")
@@ -108,13 +110,13 @@ class Entry:
     cohort: str | None
 
 
+def _who(name: str | None, email: str | None) -> str | None:
+    return f"{name} ({email})" if email else None
+
+
 def _entry(row) -> Entry:
     event, actor_name, actor_email, about_name, about_email, cohort = row
-
-    def who(name, email):
-        return f"{name} ({email})" if email else None
-
-    return Entry(event, who(actor_name, actor_email), who(about_name, about_email), cohort)
+    return Entry(event, _who(actor_name, actor_email), _who(about_name, about_email), cohort)
 
 
 def audit_page(wanted: AuditFilter, raw_page) -> tuple[Page, list[Entry]]:
@@ -125,19 +127,43 @@ def audit_page(wanted: AuditFilter, raw_page) -> tuple[Page, list[Entry]]:
     return page, page.items
 
 
-def audit_csv(wanted: AuditFilter):
+def audit_csv(wanted: AuditFilter) -> Iterator[str]:
     """Every entry the filter finds, newest first, as CSV lines (each cell made safe for a
-    spreadsheet; see core/csvfile.py). The cells are read here, while the request's session
-    is open (the export is committed before the file is sent); the lines are written as they
-    are sent."""
-    cells = [(e.event.created_at.isoformat(), e.event.action, e.actor or "", e.about or "",
-              e.cohort or "", e.event.subject or "", e.event.detail or "",
-              e.event.address or "")
-             for e in map(_entry, db.session.execute(_named().where(AuditEvent.id.in_(
-                 _found(wanted).order_by(None))).order_by(AuditEvent.created_at.desc(),
-                                                          AuditEvent.id.desc())).all())]
-    return csv_lines(cells, header=("time (UTC)", "action", "by", "about", "cohort", "object",
-                                    "detail", "address"))
+    spreadsheet; see core/csvfile.py). The lines are read CSV_BATCH entries at a time as the
+    file is sent, each part in a short read of its own on a connection of the app's pool (the
+    request and its session have ended by then), so a log of millions is never held in memory
+    at once. The newest entry is fixed now: the file holds the log as it was when asked for,
+    without the export's own entry or any written while it is sent."""
+    newest = db.session.execute(select(func.max(AuditEvent.id))).scalar_one()
+    return csv_lines(_cells(db.engine, wanted, newest), header=(
+        "time (UTC)", "action", "by", "about", "cohort", "object", "detail", "address"))
+
+
+def _cells(engine, wanted: AuditFilter, newest: int | None) -> Iterator[tuple]:
+    if newest is None:
+        return
+    order = (AuditEvent.created_at.desc(), AuditEvent.id.desc())
+    statement = (select(AuditEvent.created_at, AuditEvent.id, AuditEvent.action, Actor.name,
+                        Actor.email, About.name, About.email, Cohort.title, AuditEvent.subject,
+                        AuditEvent.detail, AuditEvent.address)
+                 .outerjoin(Actor, Actor.id == AuditEvent.actor_id)
+                 .outerjoin(About, About.id == AuditEvent.about_id)
+                 .outerjoin(Cohort, Cohort.id == AuditEvent.cohort_id)
+                 .where(AuditEvent.id <= newest, AuditEvent.id.in_(_found(wanted).order_by(None)))
+                 .order_by(*order).limit(CSV_BATCH))
+    after = None
+    while True:
+        with engine.connect() as connection:
+            batch = connection.execute(statement if after is None else statement.where(
+                tuple_(AuditEvent.created_at, AuditEvent.id) < tuple_(*after))).all()
+        for (created_at, _id, action, actor_name, actor_email, about_name, about_email, cohort,
+             subject, detail, address) in batch:
+            yield (created_at.isoformat(), action, _who(actor_name, actor_email) or "",
+                   _who(about_name, about_email) or "", cohort or "", subject or "",
+                   detail or "", address or "")
+        if len(batch) < CSV_BATCH:
+            return
+        after = (batch[-1][0], batch[-1][1])
 
 
 def export_audit(acting, wanted: AuditFilter, name: str, cohort=None):
