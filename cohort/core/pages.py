@@ -106,10 +106,17 @@ def paged(statement) -> Paged:
                  statement.limit(bindparam("limit", type_=Integer))
                  .offset(bindparam("offset", type_=Integer)),
                  len(statement.column_descriptions) == 1,
-                 # one value a row, from the same tables: the database counts index entries
                  select(func.count()).select_from(
-                     unordered.with_only_columns(literal_column("1"), maintain_column_froms=True)
-                     .limit(bindparam("cap", type_=Integer)).subquery()))
+                     _one_value(unordered).limit(bindparam("cap", type_=Integer)).subquery()))
+
+
+def _one_value(statement):
+    """The statement's rows as one value each, from the same tables, so the database counts
+    index entries rather than reading rows; a DISTINCT statement keeps its columns, which say
+    what counts as one row."""
+    if statement._distinct:  # SQLAlchemy keeps DISTINCT here; it has no public accessor
+        return statement
+    return statement.with_only_columns(literal_column("1"), maintain_column_froms=True)
 
 
 def paginate(statement, raw_page: str | int | None, size: int = PAGE_SIZE,

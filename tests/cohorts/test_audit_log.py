@@ -224,6 +224,31 @@ def test_the_csv_export_reads_a_part_at_a_time_and_keeps_every_entry_once(client
     assert entries("audit_log_exported")
 
 
+def test_a_csv_export_the_database_stops_answering_says_it_stops_short(client, login,
+                                                                       make_user, monkeypatch):
+    """Once the file is on its way its status cannot change: when a later part cannot be read,
+    the file's last line says the entries after it are missing, rather than ending as if
+    complete."""
+    from sqlalchemy.exc import OperationalError
+
+    from cohort.cohorts.services import audit
+
+    def locked(*_columns):
+        raise OperationalError("SELECT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(audit, "CSV_BATCH", 3)
+    monkeypatch.setattr(audit, "tuple_", locked)  # the second part's read fails
+    admin = make_user(is_admin=True)
+    for i in range(5):
+        record(admin, "role_granted", subject=f"person{i}@example.org")
+    commit()
+    login(admin)
+    rows = list(csv.reader(io.StringIO(client.get("/admin/audit?format=csv").get_data(
+        as_text=True))))
+    assert len(rows) == 1 + 3 + 1  # the header, the first part, the line saying it stopped
+    assert rows[-1][0].startswith("The export stopped here") and "Download the file again" in rows[-1][0]
+
+
 def test_the_log_page_takes_the_same_queries_however_long_the_log(new_client, login, make_user):
     admin = make_user(is_admin=True)
     counts = {}

@@ -3,11 +3,13 @@ cohort's entries for its facilitators, filtered by person, action, cohort and da
 at a time or as CSV. Names come from the accounts as they are now; an entry is never
 changed."""
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, or_, select, tuple_, union
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import aliased
 
 from cohort.accounts.models import User
@@ -26,6 +28,10 @@ __all__ = ["AuditFilter", "audit_actions", "audit_page", "audit_csv", "export_au
 
 PER_PAGE = 50
 CSV_BATCH = 2_000  # the entries the CSV export reads at a time
+STOPPED = ("The export stopped here: the database did not answer, so the entries after this "
+           "line are missing. Download the file again.")
+NEWEST_FIRST = (AuditEvent.created_at.desc(), AuditEvent.id.desc())
+logger = logging.getLogger(__name__)
 COUNTED_UP_TO = pages.COUNTED_UP_TO  # the entries a page counts at most
 Actor = aliased(User, name="actor")
 About = aliased(User, name="about")
@@ -61,30 +67,38 @@ def _people(text: str):
     return select(User.id).where(or_(contains(User.name, text), contains(User.email, text)))
 
 
+def _filters(wanted: AuditFilter, *, each_part_alone: bool) -> list:
+    """The conditions of the filter. A person is the people whose name or address holds the
+    text (found once in a statement), matched three ways: the entries by them, about them, and
+    naming the text in the object. `each_part_alone` reads each way on its own and joins the
+    ids (a page: each part by its own index, where one OR looked up every entry of the log to
+    find a rare person); else the three are one OR (the CSV, which reads down the log's order
+    a part at a time and would read the whole of each part again for every part)."""
+    filters = []
+    if wanted.person:
+        people = select(_people(wanted.person).cte("people").c.id)
+        parts = (AuditEvent.actor_id.in_(people), AuditEvent.about_id.in_(people),
+                 contains(AuditEvent.subject, wanted.person))
+        filters.append(AuditEvent.id.in_(union(*(select(AuditEvent.id).where(part)
+                                                 for part in parts)))
+                       if each_part_alone else or_(*parts))
+    if wanted.action:
+        filters.append(AuditEvent.action == wanted.action)
+    if wanted.cohort_id is not None:
+        filters.append(AuditEvent.cohort_id == wanted.cohort_id)
+    start, end = local_days(wanted.since, wanted.until, wanted.timezone)
+    if start:
+        filters.append(AuditEvent.created_at >= start)
+    if end:
+        filters.append(AuditEvent.created_at < end)
+    return filters
+
+
 def _found(wanted: AuditFilter):
     """The ids of the entries the filter finds, newest first: the log alone, each person asked
     for found by id, so counting the entries joins nothing."""
-    statement = select(AuditEvent.id).order_by(AuditEvent.created_at.desc(),
-                                               AuditEvent.id.desc())
-    if wanted.person:
-        # The people found once; then three reads, each on its own: the entries by them (by
-        # their index), about them (by theirs), and naming the text in the object (a read of
-        # that column alone). One condition joined by OR looked up every entry of the log.
-        people = select(_people(wanted.person).cte("people").c.id)
-        statement = statement.where(AuditEvent.id.in_(union(
-            select(AuditEvent.id).where(AuditEvent.actor_id.in_(people)),
-            select(AuditEvent.id).where(AuditEvent.about_id.in_(people)),
-            select(AuditEvent.id).where(contains(AuditEvent.subject, wanted.person)))))
-    if wanted.action:
-        statement = statement.where(AuditEvent.action == wanted.action)
-    if wanted.cohort_id is not None:
-        statement = statement.where(AuditEvent.cohort_id == wanted.cohort_id)
-    start, end = local_days(wanted.since, wanted.until, wanted.timezone)
-    if start:
-        statement = statement.where(AuditEvent.created_at >= start)
-    if end:
-        statement = statement.where(AuditEvent.created_at < end)
-    return statement
+    return (select(AuditEvent.id).where(*_filters(wanted, each_part_alone=True))
+            .order_by(*NEWEST_FIRST))
 
 
 def _named():
@@ -132,8 +146,9 @@ def audit_csv(wanted: AuditFilter) -> Iterator[str]:
     spreadsheet; see core/csvfile.py). The lines are read CSV_BATCH entries at a time as the
     file is sent, each part in a short read of its own on a connection of the app's pool (the
     request and its session have ended by then), so a log of millions is never held in memory
-    at once. The newest entry is fixed now: the file holds the log as it was when asked for,
-    without the export's own entry or any written while it is sent."""
+    at once. The newest entry is fixed now, so the file holds no entry written after it was
+    asked for (nor the export's own); should the database stop answering part way, the file's
+    last line says it stops short."""
     newest = db.session.execute(select(func.max(AuditEvent.id))).scalar_one()
     return csv_lines(_cells(db.engine, wanted, newest), header=(
         "time (UTC)", "action", "by", "about", "cohort", "object", "detail", "address"))
@@ -142,20 +157,25 @@ def audit_csv(wanted: AuditFilter) -> Iterator[str]:
 def _cells(engine, wanted: AuditFilter, newest: int | None) -> Iterator[tuple]:
     if newest is None:
         return
-    order = (AuditEvent.created_at.desc(), AuditEvent.id.desc())
     statement = (select(AuditEvent.created_at, AuditEvent.id, AuditEvent.action, Actor.name,
                         Actor.email, About.name, About.email, Cohort.title, AuditEvent.subject,
                         AuditEvent.detail, AuditEvent.address)
                  .outerjoin(Actor, Actor.id == AuditEvent.actor_id)
                  .outerjoin(About, About.id == AuditEvent.about_id)
                  .outerjoin(Cohort, Cohort.id == AuditEvent.cohort_id)
-                 .where(AuditEvent.id <= newest, AuditEvent.id.in_(_found(wanted).order_by(None)))
-                 .order_by(*order).limit(CSV_BATCH))
+                 .where(AuditEvent.id <= newest, *_filters(wanted, each_part_alone=False))
+                 .order_by(*NEWEST_FIRST).limit(CSV_BATCH))
     after = None
     while True:
-        with engine.connect() as connection:
-            batch = connection.execute(statement if after is None else statement.where(
-                tuple_(AuditEvent.created_at, AuditEvent.id) < tuple_(*after))).all()
+        try:
+            with engine.connect() as connection:
+                batch = connection.execute(statement if after is None else statement.where(
+                    tuple_(AuditEvent.created_at, AuditEvent.id) < tuple_(*after))).all()
+        except SQLAlchemyError:
+            # The headers have gone: the file itself says it stops short.
+            logger.exception("The audit log's CSV export stopped: the database did not answer")
+            yield (STOPPED,) + ("",) * 7
+            return
         for (created_at, _id, action, actor_name, actor_email, about_name, about_email, cohort,
              subject, detail, address) in batch:
             yield (created_at.isoformat(), action, _who(actor_name, actor_email) or "",
