@@ -97,17 +97,18 @@ class Paged(NamedTuple):
     count: Any
     page: Any
     one: bool  # a select of one entity or column: its objects rather than rows
-    count_up_to: Any  # the count of at most `cap` rows, in no order
+    count_up_to: Any = None  # with `capped`: the count of at most `cap` rows, in no order
 
 
-def paged(statement) -> Paged:
+def paged(statement, capped: bool = False) -> Paged:
     unordered = statement.order_by(None)
     return Paged(select(func.count()).select_from(unordered.subquery()),
                  statement.limit(bindparam("limit", type_=Integer))
                  .offset(bindparam("offset", type_=Integer)),
                  len(statement.column_descriptions) == 1,
                  select(func.count()).select_from(
-                     _one_value(unordered).limit(bindparam("cap", type_=Integer)).subquery()))
+                     _one_value(unordered).limit(bindparam("cap", type_=Integer)).subquery())
+                 if capped else None)
 
 
 def _one_value(statement):
@@ -128,7 +129,8 @@ def paginate(statement, raw_page: str | int | None, size: int = PAGE_SIZE,
     one more are counted, so a list that grows without end (the audit log) costs no more to
     page through than one of that size: past it, the page knows only whether another follows
     and says the list holds more than `count_up_to`."""
-    ready = statement if isinstance(statement, Paged) else paged(statement)
+    ready = statement if isinstance(statement, Paged) else paged(
+        statement, capped=count_up_to is not None)
     params = params or {}
 
     def fetch(limit: int, offset: int) -> list:
@@ -136,6 +138,8 @@ def paginate(statement, raw_page: str | int | None, size: int = PAGE_SIZE,
         return list(result.scalars() if ready.one else result.all())
 
     if total is None and count_up_to is not None:
+        if ready.count_up_to is None:
+            raise ValueError("count_up_to needs a list made ready with paged(..., capped=True)")
         counted = db.session.execute(ready.count_up_to,
                                      {**params, "cap": count_up_to + 1}).scalar_one()
         if counted > count_up_to:
