@@ -101,6 +101,11 @@ class Paged(NamedTuple):
 
 
 def paged(statement, capped: bool = False) -> Paged:
+    """`capped` also builds the count of at most `cap` rows (paginate's count_up_to), for a
+    list of rows such as a log: not for a select of aggregates, nor one with a LIMIT of its
+    own (refused: the cap would replace it)."""
+    if capped and statement._limit_clause is not None:  # no public accessor in SQLAlchemy
+        raise ValueError("a capped count would replace the statement's own LIMIT")
     unordered = statement.order_by(None)
     return Paged(select(func.count()).select_from(unordered.subquery()),
                  statement.limit(bindparam("limit", type_=Integer))

@@ -133,3 +133,33 @@ def test_anonymous_responses_of_an_earlier_release_keep_pairing(migrating_app):
         db.session.remove()
         assert _found(survey_ids) == filed
         assert db.session.execute(select(PseudonymKey.key)).scalar_one() == earlier
+
+
+def test_an_index_migration_run_again_after_a_failed_build_leaves_working_indexes(
+        migrating_app):
+    """On PostgreSQL an index is built CONCURRENTLY, and a build that fails leaves an index of
+    that name marked invalid. Run again, the migration builds that index afresh before the one
+    it replaces goes: the log is never left with only an invalid index."""
+    with migrating_app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("SQLite builds an index in one transaction: a failure leaves none")
+        upgrade(revision="f2b8d4e6a1c3")
+        db.session.remove()
+        auto = db.engine.execution_options(isolation_level="AUTOCOMMIT")
+        with auto.connect() as conn:
+            conn.execute(text("INSERT INTO audit_event (action, created_at) "
+                              "VALUES ('sign_in', now()), ('sign_in', now())"))
+            # A build that fails part way: a unique index the rows break, left invalid.
+            with pytest.raises(IntegrityError):
+                conn.execute(text("CREATE UNIQUE INDEX CONCURRENTLY "
+                                  "ix_audit_event_action_created ON audit_event (action)"))
+        upgrade()
+        db.session.remove()
+        with auto.connect() as conn:
+            indexes = dict(conn.execute(text(
+                "SELECT c.relname, i.indisvalid FROM pg_index i "
+                "JOIN pg_class c ON c.oid = i.indexrelid "
+                "WHERE i.indrelid = 'audit_event'::regclass")).all())
+        assert indexes["ix_audit_event_action_created"] is True
+        assert indexes["ix_audit_event_cohort_created"] is True
+        assert "ix_audit_event_action" not in indexes
