@@ -1,13 +1,16 @@
 """Scheduled work of the evaluation: telling participants a survey has opened."""
 
-from cohort.core.database import commit
-from cohort.evaluation.services import announce_open_surveys
+from flask import current_app
+
+from cohort.core.turns import in_turns
+from cohort.evaluation.services import announcements_due
 
 
 def announce_surveys_job() -> int:
-    announced = announce_open_surveys()
-    commit()
-    return announced
+    """Each survey that has opened, announced a survey at a time, each committed on its own,
+    for at most SCHEDULER_TURN_SECONDS a sweep (core/turns.py); returns how many were."""
+    return in_turns(announcements_due(), "A survey's announcement",
+                    current_app.config["SCHEDULER_TURN_SECONDS"])
 
 
 JOBS = (announce_surveys_job,)

@@ -185,6 +185,40 @@ def test_a_survey_opening_tells_its_participants_once(client, login, make_member
         f"/cohorts/{cohort.id}/surveys/{survey.id}/answer")
 
 
+def test_the_scheduler_announces_each_survey_in_its_own_transaction(make_member, make_cohort,
+                                                                    facilitator, monkeypatch):
+    """Surveys opening together are announced one at a time, each committed on its own: one
+    that cannot be announced is left for the next sweep, and the others' notices stand."""
+    from cohort.evaluation import jobs
+    from cohort.evaluation.services import announcements
+
+    now = utcnow()
+    members, surveys = [], []
+    for number in range(3):
+        cohort = make_cohort(f"Cohort {number}", status="running")
+        members.append(make_member(cohort, "participant"))
+        surveys.append(attach_survey(facilitator(cohort), cohort, "knowledge", "pre",
+                                     now - timedelta(hours=1), now + timedelta(days=14), True))
+    commit()
+    told = announcements.tell
+
+    def tell_but_the_second(user_id, *args, **kwargs):
+        if user_id == members[1].user_id:
+            raise RuntimeError("the mail of the second cohort's participant fails")
+        return told(user_id, *args, **kwargs)
+
+    monkeypatch.setattr(announcements, "tell", tell_but_the_second)
+    assert jobs.announce_surveys_job() == 2
+    db.session.rollback()
+    assert [len(notices_of(m.user)) for m in members] == [1, 0, 1]
+    assert [db.session.get(type(s), s.id).announced_at is None for s in surveys] == [
+        False, True, False]  # the second is claimed again by the next sweep
+    monkeypatch.setattr(announcements, "tell", told)
+    assert jobs.announce_surveys_job() == 1
+    db.session.rollback()
+    assert [len(notices_of(m.user)) for m in members] == [1, 1, 1]
+
+
 def test_a_survey_moved_later_is_announced_again_when_it_opens(make_member, make_cohort,
                                                                facilitator):
     cohort = make_cohort(status="running")

@@ -1,6 +1,7 @@
 """Evaluation services: surveys given in a cohort and answered by its participants, and the
 evaluator's figures (the analysis itself is in surveys/, which knows no Flask)."""
 
+from cohort.evaluation.services.announcements import announce_open_surveys, announcements_due
 from cohort.evaluation.services.errors import EvaluationError
 from cohort.evaluation.services.report import (
     MIN_GROUP,
@@ -12,7 +13,6 @@ from cohort.evaluation.services.report import (
 )
 from cohort.evaluation.services.surveys import (
     RESPONDENT_ROLES,
-    announce_open_surveys,
     asked,
     asked_where,
     attach_survey,
@@ -33,7 +33,7 @@ from cohort.evaluation.services.surveys import (
 )
 
 __all__ = [
-    "announce_open_surveys", "asked", "asked_where", "attach_survey", "change_dates", "eligible",
+    "announce_open_surveys", "announcements_due", "asked", "asked_where", "attach_survey", "change_dates", "eligible",
     "EvaluationError", "instrument_of", "InstrumentReport", "is_open", "ItemFigures",
     "MIN_GROUP", "TEXTS_SHOWN", "pseudonym_key", "remove_survey", "report", "respondent_key",
     "respondent_keys", "RESPONDENT_ROLES", "response_of", "save_answers", "screen",

@@ -16,7 +16,7 @@ import json
 import secrets
 from datetime import datetime
 
-from sqlalchemy import String, and_, bindparam, cast, func, literal, or_, select, update
+from sqlalchemy import String, and_, bindparam, cast, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -25,7 +25,6 @@ from cohort.cohorts.services import ensure_changeable
 from cohort.core.audit import record
 from cohort.core.database import get, prepared
 from cohort.core.errors import check_version
-from cohort.core.notices import tell
 from cohort.core.timeutil import format_local, utcnow
 from cohort.evaluation.models import Answer, PseudonymKey, Response, Survey
 from cohort.evaluation.services.errors import EvaluationError
@@ -292,30 +291,6 @@ def eligible(cohort: Cohort) -> list[Membership]:
         Membership.cohort_id == cohort.id, Membership.status == "active",
         Membership.approved.is_(True), Membership.role.in_(RESPONDENT_ROLES))
         .order_by(Membership.id)).scalars())
-
-
-def announce_open_surveys(now: datetime | None = None) -> int:
-    """Tell each participant a survey asks that it has opened (a notice each, linked to where
-    they answer it), once per survey however many schedulers run: each survey is claimed with
-    a conditional update before anyone is told. Returns how many surveys were announced."""
-    now = now or utcnow()
-    due = db.session.execute(select(Survey).where(
-        Survey.announced_at.is_(None), Survey.opens_at <= now, Survey.closes_at > now)
-    ).scalars().all()
-    announced = 0
-    for survey in due:
-        claimed = db.session.execute(update(Survey).where(
-            Survey.id == survey.id, Survey.announced_at.is_(None)).values(announced_at=now))
-        if claimed.rowcount != 1:
-            continue
-        closes = format_local(survey.closes_at, db.session.get(Cohort, survey.cohort_id).timezone)
-        for user_id in db.session.execute(select(Membership.user_id).where(
-                *asked_where(survey), Membership.status == "active")).scalars():
-            tell(user_id, "survey", f"“{survey.title}” is open: answer it by {closes}",
-                 cohort_id=survey.cohort_id, subject="survey", subject_id=survey.id)
-        announced += 1
-    db.session.flush()
-    return announced
 
 
 def asked_where(survey) -> tuple:
