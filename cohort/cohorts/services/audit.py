@@ -101,12 +101,17 @@ def _found(wanted: AuditFilter):
             .order_by(*NEWEST_FIRST))
 
 
-def _named():
-    """The entries with the names of their people and their cohort's title."""
-    return (select(AuditEvent, Actor.name, Actor.email, About.name, About.email, Cohort.title)
-            .outerjoin(Actor, Actor.id == AuditEvent.actor_id)
+def _with_names(statement):
+    """The entries' statement joined to their people and their cohort (each may be gone)."""
+    return (statement.outerjoin(Actor, Actor.id == AuditEvent.actor_id)
             .outerjoin(About, About.id == AuditEvent.about_id)
             .outerjoin(Cohort, Cohort.id == AuditEvent.cohort_id))
+
+
+def _named():
+    """The entries with the names of their people and their cohort's title."""
+    return _with_names(select(AuditEvent, Actor.name, Actor.email, About.name, About.email,
+                              Cohort.title))
 
 
 def _shown(ids: list[int]) -> list:
@@ -157,14 +162,12 @@ def audit_csv(wanted: AuditFilter) -> Iterator[str]:
 def _cells(engine, wanted: AuditFilter, newest: int | None) -> Iterator[tuple]:
     if newest is None:
         return
-    statement = (select(AuditEvent.created_at, AuditEvent.id, AuditEvent.action, Actor.name,
-                        Actor.email, About.name, About.email, Cohort.title, AuditEvent.subject,
-                        AuditEvent.detail, AuditEvent.address)
-                 .outerjoin(Actor, Actor.id == AuditEvent.actor_id)
-                 .outerjoin(About, About.id == AuditEvent.about_id)
-                 .outerjoin(Cohort, Cohort.id == AuditEvent.cohort_id)
-                 .where(AuditEvent.id <= newest, *_filters(wanted, each_part_alone=False))
-                 .order_by(*NEWEST_FIRST).limit(CSV_BATCH))
+    statement = (_with_names(select(
+        AuditEvent.created_at, AuditEvent.id, AuditEvent.action, Actor.name, Actor.email,
+        About.name, About.email, Cohort.title, AuditEvent.subject, AuditEvent.detail,
+        AuditEvent.address))
+        .where(AuditEvent.id <= newest, *_filters(wanted, each_part_alone=False))
+        .order_by(*NEWEST_FIRST).limit(CSV_BATCH))
     after = None
     while True:
         try:
