@@ -105,19 +105,31 @@ def run_migrations_online():
             # on, that drop would delete (ON DELETE CASCADE) every row that points at it. The
             # pragma only works outside a transaction: set it on the driver's connection.
             connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        # With the app serving, a change that waits for a table's lock makes every request
+        # for that table wait behind it: on PostgreSQL give up after a while instead (the
+        # transaction rolls back; run the upgrade again). The timeout is the transaction's own
+        # (SET LOCAL, never left on a pooled connection), so it is set again after each
+        # migration: one that builds an index CONCURRENTLY commits the transaction it ran in,
+        # and the migrations after it run in a new one.
+        lock_timeout = None
+        if connection.dialect.name == "postgresql":
+            seconds = int(current_app.config["MIGRATION_LOCK_TIMEOUT_SECONDS"])
+            lock_timeout = f"SET LOCAL lock_timeout = '{seconds}s'"
+
+        def keep_lock_timeout(*, ctx, **_kwargs):
+            if lock_timeout is not None:
+                ctx.connection.exec_driver_sql(lock_timeout)
+
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
+            on_version_apply=keep_lock_timeout,
             **conf_args
         )
 
         with context.begin_transaction():
-            if connection.dialect.name == "postgresql":
-                # With the app serving, a change that waits for a table's lock makes every
-                # request for that table wait behind it: give up after a while instead (the
-                # transaction rolls back whole; run the upgrade again).
-                seconds = int(current_app.config["MIGRATION_LOCK_TIMEOUT_SECONDS"])
-                connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{seconds}s'")
+            if lock_timeout is not None:
+                connection.exec_driver_sql(lock_timeout)
             context.run_migrations()
             if sqlite:
                 broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()

@@ -163,3 +163,38 @@ def test_an_index_migration_run_again_after_a_failed_build_leaves_working_indexe
         assert indexes["ix_audit_event_action_created"] is True
         assert indexes["ix_audit_event_cohort_created"] is True
         assert "ix_audit_event_action" not in indexes
+
+
+def test_the_migrations_after_an_index_built_concurrently_keep_the_lock_timeout(
+        migrating_app, tmp_path):
+    """A migration that builds an index CONCURRENTLY commits the transaction it runs in; the
+    migrations after it, in the same upgrade, still give up waiting for a table's lock after
+    MIGRATION_LOCK_TIMEOUT_SECONDS (the timeout is set again after each migration), and no
+    pooled connection keeps it afterwards."""
+    import shutil
+    from pathlib import Path
+
+    with migrating_app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("PostgreSQL's lock timeout; SQLite has one write lock and a busy timeout")
+        upgrade(revision="f2b8d4e6a1c3")
+        db.session.remove()
+        # The release's migrations, then one that notes the timeout it runs under.
+        folder = tmp_path / "migrations"
+        shutil.copytree(Path(__file__).resolve().parents[2] / "migrations", folder)
+        (folder / "versions" / "ffff0000a001_probe.py").write_text(
+            '"""Note the lock timeout a migration runs under."""\n'
+            "from alembic import op\n\n"
+            "revision = 'ffff0000a001'\ndown_revision = 'a3c5e7f9b1d4'\n"
+            "branch_labels = None\ndepends_on = None\n\n\n"
+            "def upgrade():\n"
+            "    op.execute(\"CREATE TABLE lock_probe AS \"\n"
+            "               \"SELECT current_setting('lock_timeout') AS value\")\n\n\n"
+            "def downgrade():\n"
+            "    op.execute('DROP TABLE lock_probe')\n")
+        upgrade(directory=str(folder))
+        db.session.remove()
+        seconds = migrating_app.config["MIGRATION_LOCK_TIMEOUT_SECONDS"]
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT value FROM lock_probe")).scalar_one() == f"{seconds}s"
+            assert conn.execute(text("SHOW lock_timeout")).scalar_one() == "0"
