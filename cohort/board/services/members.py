@@ -14,8 +14,8 @@ from cohort.core.database import get, prepared
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 
-__all__ = ["board_member", "notify_settings", "acknowledge", "set_notify", "note_visit", "previous_visit",
-           "visit_since", "board_people",
+__all__ = ["board_member", "notify_settings", "acknowledge", "set_notify", "note_visit",
+           "previous_visit", "visit_since", "board_people",
            "handles", "ensure_acknowledged", "VISIT_GAP"]
 
 VISIT_GAP = timedelta(minutes=30)  # a return after this long starts a new visit
