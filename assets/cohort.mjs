@@ -8,3 +8,44 @@ for (const button of document.querySelectorAll("[data-cohort-print]")) {
   button.hidden = false;
   button.addEventListener("click", () => window.print());
 }
+
+// A long list of choices (a time zone among hundreds, a cohort among a national programme's)
+// is typed into: the select becomes GOV.UK's accessible autocomplete, which suggests the
+// choices holding what was typed. The select stays in the form and is what is sent; without
+// this script it is shown as it is.
+const long = document.querySelectorAll("select[data-cohort-suggest]");
+if (long.length) {
+  await import("./accessible-autocomplete.min.js");
+  for (const select of long) {
+    const id = select.id;
+    window.accessibleAutocomplete.enhanceSelectElement({
+      selectElement: select,
+      // Over the page rather than in it, so the button below stays where it was when a click
+      // on it closes the suggestions.
+      displayMenu: "overlay",
+      onConfirm: (chosen) => choose(select, chosen ?? document.getElementById(id).value),
+    });
+    select.form?.addEventListener("submit", () => {
+      choose(select, document.getElementById(id).value);
+    });
+  }
+}
+
+// Selects the option named `text`. Text that names none is sent as it was typed, so the
+// server refuses it with its own message ("Choose a cohort from the list"), rather than the
+// form going with the option chosen before or with "any": an empty box chooses the empty
+// option where there is one.
+function choose(select, text) {
+  const typed = (text ?? "").trim();
+  const options = [...select.options].filter((option) => !("typed" in option.dataset));
+  const named = options.find((option) => option.textContent.trim() === typed)
+    ?? (typed === "" ? options.find((option) => option.value === "") : undefined);
+  select.querySelector("option[data-typed]")?.remove();
+  if (named) {
+    named.selected = true;
+    return;
+  }
+  const option = new Option(typed, typed, true, true);
+  option.dataset.typed = "";
+  select.append(option);
+}

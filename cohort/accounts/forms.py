@@ -4,7 +4,7 @@ from wtforms import EmailField, PasswordField, SelectField, StringField, TextAre
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
 
-from cohort.core.forms import Form, GovDateField
+from cohort.core.forms import ChoiceField, Form, GovDateField
 from cohort.core.models import MAIL_STATUSES
 
 
@@ -36,7 +36,7 @@ class ChangePasswordForm(NewPasswordForm):
 
 
 class PreferencesForm(Form):
-    timezone = SelectField("Show times in", coerce=str, validate_choice=True)
+    timezone = ChoiceField("Show times in", invalid="Choose a time zone from the list")
 
 
 class EraseForm(Form):

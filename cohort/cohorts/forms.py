@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from cohort.cohorts.models import COHORT_STATUSES
-from cohort.core.forms import Form, GovDateField, WholeNumberField
+from cohort.core.forms import ChoiceField, Form, GovDateField, GridRadioField, WholeNumberField
 
 LONG = 5000
 
@@ -23,7 +23,8 @@ class CohortForm(Form):
     title = StringField("Title", validators=[DataRequired("Enter the cohort's title"), Length(max=200)])
     focus = StringField("Focus", validators=[Optional(), Length(max=200)])
     description = TextAreaField("Description", validators=[Optional(), Length(max=LONG)])
-    status = SelectField("Status", choices=[SelectChoice(s, s.capitalize()) for s in COHORT_STATUSES])
+    status = ChoiceField("Status", choices=[SelectChoice(s, s.capitalize()) for s in COHORT_STATUSES],
+                         invalid="Choose the cohort's status from the list")
     starts_on = GovDateField("Start date")
     ends_on = GovDateField("End date")
     capacity = WholeNumberField("Places", not_a_number="Enter the number of places as a whole number, like 12", validators=[
@@ -66,9 +67,10 @@ class PersonForm(Form):
 
 
 class StaffForm(PersonForm):
-    role = RadioField("Role", choices=[SelectChoice("facilitator", "Co-facilitator"),
-                                       SelectChoice("evaluator", "Evaluator")],
-                      validators=[InputRequired("Choose a role")])
+    role = GridRadioField("Role", choices=[SelectChoice("facilitator", "Co-facilitator"),
+                                           SelectChoice("evaluator", "Evaluator")],
+                          validators=[InputRequired("Choose a role")],
+                          invalid="Choose co-facilitator or evaluator")
 
 
 class InviteForm(Form):
@@ -77,11 +79,12 @@ class InviteForm(Form):
     name = StringField("Full name", validators=[Optional(), Length(max=200)])
     organisation = StringField("Organisation", validators=[Optional(), Length(max=200)])
     job_title = StringField("Job title", validators=[Optional(), Length(max=200)])
-    cohort = SelectField("Cohort", coerce=str, validate_choice=True)
-    role = SelectField(
+    cohort = ChoiceField("Cohort", invalid="Choose a cohort from the list, or No cohort")
+    role = ChoiceField(
         "Role in the cohort",
         choices=[SelectChoice("participant", "Participant"),
                  SelectChoice("facilitator", "Facilitator"), SelectChoice("evaluator", "Evaluator")],
+        invalid="Choose participant, facilitator or evaluator",
     )
     is_admin = BooleanField("Site administrator")
 
@@ -99,8 +102,8 @@ class AuditFilterForm(Form):
 
     person = StringField("Person or object", validators=[Optional(), Length(
         max=200, message="Keep the name, address or object to 200 characters or fewer")])
-    action = SelectField("Action", choices=[], validate_choice=False)
-    cohort = SelectField("Cohort", choices=[], validate_choice=False)
+    action = ChoiceField("Action", choices=[], invalid="Choose an action from the list")
+    cohort = ChoiceField("Cohort", choices=[], invalid="Choose a cohort from the list")
     since = GovDateField("From")
     until = GovDateField("To")
 

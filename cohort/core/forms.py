@@ -8,7 +8,15 @@ from flask import flash, request
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import Field, HiddenField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms import (
+    Field,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.validators import InputRequired, Optional, ValidationError
@@ -185,6 +193,21 @@ class GridRadioField(RadioField):
 
     def pre_validate(self, form):
         if self.data not in {choice[0] for choice in self.iter_choices()}:
+            raise ValidationError(self.invalid)
+
+
+class ChoiceField(SelectField):
+    """A select whose refusal of a value that is not one of its choices says what to choose
+    (typed into a long list's box, a name that is none of them: "Choose a cohort from the
+    list"), rather than WTForms' "Not a valid choice"."""
+
+    def __init__(self, label=None, validators=None, invalid: str = "Choose one of the options",
+                 **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.invalid = invalid
+
+    def pre_validate(self, form):
+        if self.data not in {choice.value for choice in self.iter_choices()}:
             raise ValidationError(self.invalid)
 
 

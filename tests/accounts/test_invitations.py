@@ -178,7 +178,7 @@ def test_a_new_person_needs_a_name(client, admin, outbox):
 def test_an_unknown_cohort_is_refused(client, admin, outbox):
     response = _invite(client, email="nia@example.org", name="Nia Jones", cohort="999")
     assert response.status_code == 200
-    assert "Not a valid choice" in response.get_data(as_text=True)
+    assert "Choose a cohort from the list, or No cohort" in response.get_data(as_text=True)
     assert outbox == []
 
 

@@ -61,7 +61,7 @@ def test_an_existing_user_is_added_as_co_facilitator_and_can_manage(client, new_
     ("not-an-email", "Nia Jones", "evaluator", "Enter an email address in the correct format"),
     ("", "Nia Jones", "evaluator", "Enter their email address"),
     ("nia@example.org", "", "evaluator", "Enter the person's name"),
-    ("nia@example.org", "Nia Jones", "participant", "Not a valid choice"),
+    ("nia@example.org", "Nia Jones", "participant", "Choose co-facilitator or evaluator"),
     ("nia@example.org", "Nia Jones", "", "Choose a role"),
 ])
 def test_bad_staff_input_is_refused(client, login, make_cohort, facilitator, email, name, role,
