@@ -108,7 +108,7 @@ def test_matrix_reports_an_answer_other_than_the_expected_one(app, world, client
     monkeypatch.setitem(expectations.RULES, "is_member",
                         {**expectations.RULES["is_member"], "admin": 200})
     new = added(checks.matrix_problems(app, world, clients), real)
-    assert f"home.members as admin: GET /cohorts/{world.cohort_a.id}/members answered 404, " \
+    assert f"plans.my_plan as admin: GET /cohorts/{world.cohort_a.id}/plan answered 404, " \
            "expected 200" in new
     assert all(" as admin: " in problem and "answered 404, expected " in problem
                for problem in new), new

@@ -4,7 +4,7 @@ from flask import render_template
 from flask_login import current_user
 
 from cohort import modules
-from cohort.cohorts.permissions import can_view_cohort, is_member, membership_in
+from cohort.cohorts.permissions import can_see_profiles, can_view_cohort, membership_in
 from cohort.cohorts.services import cohort_members, memberships_for, open_calls, people_in
 from cohort.core.guard import guard, public
 from cohort.home import services
@@ -39,8 +39,9 @@ def home():
 @bp.route("/cohorts/<int:cohort_id>")
 @guard(can_view_cohort)
 def cohort(cohort):
-    """The overview; its members' names, organisations and areas of focus to members only (a
-    site admin who is no member sees how many there are, as on the member list's 404)."""
+    """The overview; its members' names, organisations and areas of focus to the people
+    learning together only (the evaluator, and a site admin who is no member, see how many
+    there are of each role, as the member list answers them 404)."""
     members = cohort_members(cohort)
     membership = membership_in(current_user, cohort)
     todos = services.live_todos([membership], modules.home_todos(current_user, [membership])) \
@@ -50,7 +51,7 @@ def cohort(cohort):
         cohort=cohort,
         membership=membership,
         todos=todos.get(cohort.id),
-        members=members if is_member(current_user, cohort) else None,
+        members=members if can_see_profiles(current_user, cohort) else None,
         member_counts=services.counts_by_role(members),
         next_session=next_sessions([cohort.id], {cohort.id: membership.role if membership
                                                  else None}).get(cohort.id),

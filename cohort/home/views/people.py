@@ -5,7 +5,7 @@ from flask import render_template
 from flask_login import current_user
 
 from cohort import modules
-from cohort.cohorts.permissions import can_see_profiles, is_member, membership_in
+from cohort.cohorts.permissions import can_see_profiles, membership_in
 from cohort.cohorts.services import directory
 from cohort.core.guard import guard
 from cohort.home.people import reasons_for, suggestions
@@ -13,10 +13,11 @@ from cohort.home.views import bp
 
 
 @bp.route("/cohorts/<int:cohort_id>/members")
-@guard(is_member)
+@guard(can_see_profiles)
 def members(cohort):
-    """Who is in the cohort and what each is working on, each name a link to their profile
-    for those who see profiles; for a participant or team member, people to talk to first."""
+    """Who is in the cohort and what each is working on, each name a link to their profile;
+    for a participant or team member, people to talk to first. To the people learning
+    together only: the evaluator reads places and figures, not names (DESIGN.md §6)."""
     people = directory(cohort)
     return render_template(
         "home/members.html", cohort=cohort, members=people,
