@@ -1,8 +1,10 @@
 """Forms shared by the modules, and attempt(): the one way a view acts on a submitted form."""
 
+import re
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import flash, request
 from flask_wtf import FlaskForm
@@ -29,12 +31,35 @@ PARTS = ("day", "month", "year")
 # Control characters: none in a one-line field; in a text box only tab and line breaks.
 _CONTROL = {chr(n) for n in (*range(0x20), *range(0x7F, 0xA0))} | {"\u2028", "\u2029"}
 _TEXT_ALLOWED = {"\t", "\n", "\r"}
+# The bidirectional embeddings, overrides and isolates: in a name, a title or a subject they
+# make a list or a mail show text in an order other than the one written (a file name that
+# reads as ".txt" and is ".exe"). A text box's paragraphs keep them: a paragraph ends them.
+_BIDI = {chr(n) for n in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+_ONE_LINE = _CONTROL | _BIDI
+_MULTILINE = _CONTROL - _TEXT_ALLOWED
 
 
 def has_control_characters(text: str | None, multiline: bool = False) -> bool:
     """True when the text holds a character a person cannot have meant to type there."""
-    allowed = _TEXT_ALLOWED if multiline else set()
-    return any(ch in _CONTROL and ch not in allowed for ch in text or "")
+    refused = _MULTILINE if multiline else _ONE_LINE
+    return any(ch in refused for ch in text or "")
+
+
+_LINK = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+
+
+def is_web_link(text: str | None) -> bool:
+    """True for an http or https address with a host and no space, quote or angle bracket
+    (surrounding spaces aside); False for anything else, a malformed address among them (an
+    unclosed IPv6 bracket: "https://[::1")."""
+    link = (text or "").strip()
+    if not _LINK.fullmatch(link):
+        return False
+    try:
+        parts = urlsplit(link)
+    except ValueError:
+        return False
+    return bool(parts.hostname)
 
 
 def _plain_text(form, field) -> None:

@@ -47,17 +47,25 @@ def zone(name: str) -> ZoneInfo:
 
 
 def is_known_zone(name: str) -> bool:
-    return name in available_timezones()
+    """One of the zones offered (current_zones): what a person can choose is what is kept."""
+    return name in _zone_set()
 
 
 @cache
 def current_zones() -> tuple[str, ...]:
-    """The zones to offer: every zone but the old names kept as links to a current one
-    (Africa/Asmera for Africa/Asmara), read from the tz database's own list of links."""
+    """The zones to offer: the places' zones (Europe/London) and UTC. Not the old names kept as
+    links to a current one (Africa/Asmera for Africa/Asmara, US/Pacific), read from the tz
+    database's own list of links, nor the rules named without a place (EST5EDT, Factory) or
+    the server's own (localtime)."""
     text = resources.files("tzdata.zoneinfo").joinpath("tzdata.zi").read_text()
     links = {line.split()[2] for line in text.splitlines() if line.startswith("L ")}
     return tuple(sorted(name for name in available_timezones()
-                        if name not in links or name == "UTC"))
+                        if name == "UTC" or ("/" in name and name not in links)))
+
+
+@cache
+def _zone_set() -> frozenset[str]:
+    return frozenset(current_zones())
 
 
 def to_local(value: datetime, tz: str) -> datetime:

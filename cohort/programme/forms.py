@@ -6,18 +6,22 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from cohort.core.forms import Form, GovDateField, WholeNumberField
+from cohort.core.timeutil import current_zones
 from cohort.programme.models import AUDIENCES, SESSION_KINDS
 
 COMMON_ZONES = (
     "Europe/London", "Europe/Dublin", "Europe/Paris", "Europe/Berlin", "America/New_York",
-    "America/Toronto", "America/Vancouver", "Australia/Sydney", "Australia/Canberra",
+    "America/Toronto", "America/Vancouver", "Australia/Sydney",
     "Pacific/Auckland", "Asia/Kolkata", "Asia/Singapore", "UTC",
 )
 LONG = 5000
 
 
 def zone_choices(current: str | None = None) -> list[SelectChoice]:
-    zones = list(COMMON_ZONES)
+    """Every zone offered (core's current_zones), the common ones first; the page makes the
+    list one to type into. A session kept in a zone no longer offered shows it first."""
+    common = set(COMMON_ZONES)
+    zones = [*COMMON_ZONES, *(z for z in current_zones() if z not in common)]
     if current and current not in zones:
         zones.insert(0, current)
     return [SelectChoice(z, z.replace("_", " ")) for z in zones]

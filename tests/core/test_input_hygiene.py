@@ -9,11 +9,14 @@ from sqlalchemy import func, select
 
 from cohort.cohorts.models import Cohort
 from cohort.core.database import commit
+from cohort.core.forms import has_control_characters
 from cohort.core.mail import queue_mail
 from cohort.core.models import MailMessage
 from cohort.core.outbox import dispatch
 from cohort.core.scheduler import sweep
+from cohort.core.timeutil import current_zones, is_known_zone
 from cohort.extensions import db
+from cohort.programme.forms import COMMON_ZONES, zone_choices
 from cohort.programme.models import Material
 from tests.helpers import post_form
 
@@ -26,7 +29,8 @@ def facilitating(client, login, make_cohort, make_member, make_user):
     return cohort
 
 
-@pytest.mark.parametrize("title", ["Line\r\nBcc: x@example.org", "Null\x00byte", "Tab\tin it"])
+@pytest.mark.parametrize("title", ["Line\r\nBcc: x@example.org", "Null\x00byte", "Tab\tin it",
+                                   "Right\u202eto left", "Isolated\u2066 text"])
 def test_a_one_line_field_refuses_control_characters(client, facilitating, title):
     cohort = facilitating
     response = post_form(client, f"/cohorts/{cohort.id}/edit", {
@@ -89,7 +93,8 @@ def test_nul_in_an_address_is_refused(client, facilitating):
 
 
 @pytest.mark.parametrize("target", ["/\r\nSet-Cookie: x=1", "//evil.example",
-                                    "https://evil.example/", "/\\evil.example"])
+                                    "https://evil.example/", "/\\evil.example", "//[::1",
+                                    "http://[x"])
 def test_an_unsafe_next_falls_back_to_home(client, make_user, target):
     user = make_user()
     response = post_form(client, "/login?" + urlencode({"next": target}),
@@ -129,3 +134,38 @@ def test_the_time_zone_list_offers_current_names_only(client, make_user, login):
     page = client.get("/settings").get_data(as_text=True)
     assert 'value="Europe/London"' in page
     assert 'value="Africa/Asmera"' not in page and 'value="GB"' not in page
+
+
+@pytest.mark.parametrize("url", ["https://[::1", "http://[x", "https://a b", "https://"])
+def test_a_malformed_link_is_refused_with_a_message(client, facilitating, make_session, url):
+    session = make_session(facilitating)
+    response = post_form(
+        client, f"/cohorts/{facilitating.id}/sessions/{session.id}/materials",
+        {"title": "Slides", "url": url},
+        page=f"/cohorts/{facilitating.id}/sessions/{session.id}", follow_redirects=True)
+    assert response.status_code == 200
+    assert "Enter a link that starts with https:// or http://" in response.get_data(as_text=True)
+    assert db.session.execute(select(func.count(Material.id))).scalar_one() == 0
+
+
+def test_a_text_box_keeps_a_paragraph_written_right_to_left():
+    assert not has_control_characters("\u2067\u05e9\u05dc\u05d5\u05dd\u2069 and more", True)
+    assert has_control_characters("\u2067\u05e9\u05dc\u05d5\u05dd\u2069 and more")
+
+
+@pytest.mark.parametrize("name", ["localtime", "Factory", "EST5EDT", "US/Pacific", "GB"])
+def test_a_zone_outside_the_list_is_refused(client, make_user, login, name):
+    user = make_user()
+    login(user)
+    response = post_form(client, "/settings", {"section": "time-zone", "time-zone-timezone": name})
+    assert "Choose a time zone from the list" in response.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.get(type(user), user.id).timezone is None
+    assert not is_known_zone(name)
+
+
+def test_the_sessions_offer_every_zone_of_the_list_with_the_common_ones_first():
+    offered = [choice.value for choice in zone_choices()]
+    assert offered[:len(COMMON_ZONES)] == list(COMMON_ZONES)
+    assert sorted(offered) == sorted(current_zones())
+    assert "Asia/Tokyo" in offered and "Australia/Canberra" not in offered

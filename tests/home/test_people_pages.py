@@ -119,7 +119,7 @@ def test_the_member_list_links_names_and_suggests_people_to_participants(people,
     assert "Cy Young" not in theirs and "Ada Lovelace" not in theirs
     assert "Othertown Council" not in theirs
     assert "Participant: " in theirs
-    assert 'href="/cohorts/%d/members"' % people.cohort.id not in theirs
+    assert f'href="/cohorts/{people.cohort.id}/members"' not in theirs
 
 
 def test_the_profile_says_why_the_reader_might_talk_to_them(people, new_client):

@@ -109,6 +109,7 @@ def _refused(client, cohort, message, **overrides):
     ({"join_url": "ftp://files.example.org/w1"}, "Enter a joining link that starts with https://"),
     ({"join_url": "https://"}, "Enter a joining link that starts with https://"),
     ({"join_url": "meet.example.org/w1"}, "Enter a joining link that starts with https://"),
+    ({"join_url": "https://[::1"}, "Enter a joining link that starts with https://"),
     ({"timezone": "Mars/Olympus_Mons"}, "Choose a time zone from the list"),
     ({"timezone": ""}, "Choose a time zone from the list"),
     ({"objectives": "x" * 501}, "Keep each learning objective to 500 characters or fewer"),

@@ -52,7 +52,10 @@ def _safe_next(target: str | None) -> str | None:
         return None
     if has_control_characters(target) or "\\" in target:
         return None
-    parts = urlsplit(target)
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # "//[::1": a malformed address is no path of this site
+        return None
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target

@@ -2,7 +2,6 @@
 the hallmarks they relate to. A facilitator's resource is in the library at once; a
 participant's waits until a facilitator approves it."""
 
-import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -14,16 +13,13 @@ from cohort.board.services.threads import FileIn, check_file, store_file
 from cohort.cohorts.models import Cohort
 from cohort.cohorts.services import ensure_changeable
 from cohort.core.audit import record
-from cohort.core.forms import has_control_characters
+from cohort.core.forms import has_control_characters, is_web_link
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 from cohort.plans.services import cohort_framework, versions_of
 
 __all__ = ["ResourceData", "add_resource", "approve_resource", "remove_resource",
            "resources_of", "topics_of", "get_resource", "hallmark_tags"]
-
-_LINK = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
-
 
 @dataclass
 class ResourceData:
@@ -52,7 +48,7 @@ def add_resource(acting, cohort: Cohort, data: ResourceData, approved: bool) -> 
     if description and (len(description) > 2000 or has_control_characters(description, True)):
         raise BoardError("Keep the description to 2,000 characters or fewer", "description")
     url = (data.url or "").strip() or None
-    if url and (len(url) > 500 or not _LINK.match(url)):
+    if url and (len(url) > 500 or not is_web_link(url)):
         raise BoardError("Enter a link that starts with https:// or http://", "url")
     if url and data.upload:
         raise BoardError("Give a link or a file, not both", "url")

@@ -1,9 +1,9 @@
 """Materials: a link or a small file (checked by core.uploads.accept_upload: name, kind,
 content and the MATERIAL_UPLOAD_MB limit) on a session."""
 
-from urllib.parse import urlsplit
 
 from cohort.cohorts.services import ensure_changeable
+from cohort.core.forms import is_web_link
 from cohort.core.uploads import accept_upload
 from cohort.extensions import db
 from cohort.programme.models import Material, ProgrammeSession
@@ -22,10 +22,8 @@ def add_material(acting, session: ProgrammeSession, title: str, url: str | None 
         raise ProgrammeError("Enter a title for the material", "title")
     if bool(url) == bool(data):
         raise ProgrammeError("Give either a link or a file", "url")
-    if url:
-        parts = urlsplit(url.strip())
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ProgrammeError("Enter a link that starts with https:// or http://", "url")
+    if url and not is_web_link(url):
+        raise ProgrammeError("Enter a link that starts with https:// or http://", "url")
     # Checked before anything is written, so the check holds no database lock.
     checked = accept_upload(filename or "", data, purpose="material") if data else None
     material = Material(session_id=session.id, title=title[:200])

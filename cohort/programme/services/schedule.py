@@ -4,7 +4,6 @@ programme's objectives; what a member sees (the timeline)."""
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from urllib.parse import urlsplit
 
 from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import selectinload
@@ -14,6 +13,7 @@ from cohort.core import timeutil
 from cohort.core.audit import record
 from cohort.core.database import kept, prepared
 from cohort.core.errors import check_version
+from cohort.core.forms import is_web_link
 from cohort.core.timeutil import is_known_zone, utcnow, zone
 from cohort.extensions import db
 from cohort.programme import signals
@@ -99,11 +99,9 @@ def _validate(data: SessionData) -> None:
                              "duration_minutes")
     if data.duration_minutes > 12 * 60:
         raise ProgrammeError("Enter a length of 12 hours (720 minutes) or less", "duration_minutes")
-    if data.join_url:
-        parts = urlsplit(data.join_url.strip())
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ProgrammeError("Enter a joining link that starts with https:// or http://",
-                                 "join_url")
+    if data.join_url and not is_web_link(data.join_url):
+        raise ProgrammeError("Enter a joining link that starts with https:// or http://",
+                             "join_url")
     if any(len(line) > 500 for line in data.objectives):
         raise ProgrammeError("Keep each learning objective to 500 characters or fewer", "objectives")
 
