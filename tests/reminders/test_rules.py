@@ -86,6 +86,38 @@ def test_a_reminder_cannot_be_added_to_a_cancelled_session(group, make_session):
         remind(group, session_id=session.id)
 
 
+@pytest.mark.parametrize(("anchor", "offset", "starts_in"), [
+    ("session_start", -24 * 60, timedelta(days=-56)),  # the day before a session of October
+    ("session_end", 0, timedelta(days=-56)),  # when it ended
+    ("session_start", -24 * 60, timedelta(minutes=-5)),  # a session that has just started
+    ("session_end", 60, timedelta(days=-3)),  # an hour after one three days ago: past grace
+])
+def test_a_reminder_that_would_not_be_sent_is_refused(group, make_session, anchor, offset,
+                                                      starts_in):
+    """Saved, it would be marked missed by the next sweep and reach nobody: the form says so
+    instead of "The reminder is scheduled"."""
+    session = make_session(group.cohort, "Workshop 1", starts_in=starts_in)
+    with pytest.raises(ReminderError, match="too long ago to be sent") as refused:
+        remind(group, session_id=session.id, anchor=anchor, offset_minutes=offset)
+    assert refused.value.field == "session"
+    db.session.rollback()
+    assert _session_reminders(session) == []
+
+
+@pytest.mark.parametrize(("anchor", "offset", "starts_in"), [
+    ("session_start", -24 * 60, timedelta(minutes=30)),  # a day before: late, but before it
+    ("session_end", 60, timedelta(hours=-3, minutes=-30)),  # an hour after: within the grace
+])
+def test_a_reminder_late_but_still_useful_is_saved_and_sent(group, make_session, outbox,
+                                                            anchor, offset, starts_in):
+    session = make_session(group.cohort, "Workshop 1", starts_in=starts_in)
+    remind(group, session_id=session.id, anchor=anchor, offset_minutes=offset,
+           body="Hello ((name)).")
+    assert services.send_due_reminders() > 0
+    commit()
+    assert [r.status for r in _session_reminders(session)] == ["sent"]
+
+
 @pytest.mark.parametrize(("changes", "message", "field"), [
     ({"subject": "  "}, "Enter the subject", "subject"),
     ({"body": "Hello ((nmae))"}, r"\(\(nmae\)\) is not a placeholder", "body"),

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
@@ -13,7 +14,7 @@ from cohort.cohorts.services import ensure_changeable
 from cohort.core.audit import record
 from cohort.core.database import prepared
 from cohort.core.errors import check_version
-from cohort.core.timeutil import shift_days, utcnow
+from cohort.core.timeutil import format_local, shift_days, utcnow
 from cohort.extensions import db
 from cohort.programme.models import ProgrammeSession
 from cohort.reminders.models import (
@@ -31,7 +32,7 @@ __all__ = [
     "cancel_reminder",
     "apply_defaults", "follow_session", "cancel_with_session", "reminders_of",
     "set_reminders_off", "reminders_off",
-    "due_at_of", "offset_from", "describe_when", "kind_of", "FILLABLE",
+    "due_at_of", "offset_from", "describe_when", "kind_of", "FILLABLE", "still_useful",
 ]
 
 PLACEHOLDERS = ("name", "session", "time", "join link", "session link", "moment", "link")
@@ -89,6 +90,13 @@ def _check(cohort: Cohort, data: ReminderData) -> ProgrammeSession | None:
             raise ReminderError("Choose a session of this cohort", "session")
         if session.is_cancelled:
             raise ReminderError("That session is cancelled: choose another", "session")
+        base = session.starts_at if data.anchor == "session_start" else session.ends_at
+        due = offset_from(base, data.offset_minutes, cohort.timezone)
+        if not still_useful(data.offset_minutes, due, utcnow(), session.starts_at):
+            raise ReminderError(
+                f"A reminder at that time would have gone on "
+                f"{format_local(due, cohort.timezone)}, too long ago to be sent: choose a "
+                "session still to come, or a time still ahead", "session")
     if data.anchor == "fixed":
         if data.fixed_at is None:
             raise ReminderError("Enter the date and time to send it", "fixed_day")
@@ -141,6 +149,16 @@ def due_at_of(reminder: Reminder, session: ProgrammeSession | None = None) -> da
         return None
     base = session.starts_at if reminder.anchor == "session_start" else session.ends_at
     return offset_from(base, reminder.offset_minutes, session.cohort.timezone)
+
+
+def still_useful(offset_minutes: int, due: datetime, now: datetime,
+                 starts: datetime | None) -> bool:
+    """Whether a reminder falling due at `due` is still worth sending at `now`: one before an
+    event until the event starts, one after it for REMINDER_GRACE. The sender sends by it, and
+    a new reminder that would not be sent is refused by it."""
+    if offset_minutes < 0 and starts is not None:
+        return now < starts
+    return now - due <= current_app.config["REMINDER_GRACE"]
 
 
 def offset_from(base: datetime, offset_minutes: int, tz: str) -> datetime:

@@ -27,7 +27,7 @@ from cohort.programme.permissions import shows_join_link
 from cohort.reminders.models import Delivery, Reminder, ReminderOptOut
 from cohort.reminders.moments import Moment, kinds
 from cohort.reminders.services.errors import ReminderError
-from cohort.reminders.services.rules import describe_when, due_at_of, offset_from
+from cohort.reminders.services.rules import describe_when, due_at_of, offset_from, still_useful
 from cohort.reminders.services.tallies import count_new, delivery_state
 
 __all__ = ["send_due_reminders", "reminders_due", "recipients_for", "render", "send_test", "deliveries_of",
@@ -203,13 +203,6 @@ def _when(member: Membership, session, moment) -> str | None:
     return format_local(at, _zone(member)) if at else None
 
 
-def _useful(reminder: Reminder, due: datetime, now: datetime, starts: datetime | None) -> bool:
-    """A reminder before an event is useful until the event; one after it, for a while."""
-    if reminder.offset_minutes < 0 and starts is not None:
-        return now < starts
-    return now - due <= current_app.config["REMINDER_GRACE"]
-
-
 def _opted_out(cohort_id: int) -> set[int]:
     return set(db.session.execute(
         select(ReminderOptOut.membership_id).join(Membership).where(
@@ -241,8 +234,8 @@ def _send_reminder(reminder_id: int, now: datetime) -> int:
         return 0
     session = reminder.session
     starts = session.starts_at if session is not None else None
-    useful = (session is None or not session.is_cancelled) and _useful(
-        reminder, reminder.due_at, now, starts)
+    useful = (session is None or not session.is_cancelled) and still_useful(
+        reminder.offset_minutes, reminder.due_at, now, starts)
     claimed = db.session.execute(
         update(Reminder).where(Reminder.id == reminder.id, Reminder.status == "active")
         .values(status="sent" if useful else "missed", sent_at=now,
@@ -273,7 +266,7 @@ def _send_moment_reminders(now: datetime) -> int:
         tz = reminder.cohort.timezone
         for moment in kind.moments(reminder.cohort, since, now - offset + _CLOCK_CHANGE):
             due = offset_from(moment.at, reminder.offset_minutes, tz)
-            if due <= now and _useful(reminder, due, now, moment.at):
+            if due <= now and still_useful(reminder.offset_minutes, due, now, moment.at):
                 queued += _deliver(reminder, moment.recipients, moment.ref, None, moment, now)
     return queued
 
@@ -334,7 +327,8 @@ def _summary(draft: Reminder, member: Membership, session: ProgrammeSession | No
     zone_name = _zone(member)
     if at > utcnow():
         when = f"It will go out at {format_local(at, zone_name)}"
-    elif _useful(draft, at, utcnow(), session.starts_at if session is not None else None):
+    elif still_useful(draft.offset_minutes, at, utcnow(),
+                      session.starts_at if session is not None else None):
         when = "Its time has passed: it will go out as soon as it is saved"
     else:
         return "Its time has passed and its session has started: it would not be sent."
