@@ -255,6 +255,10 @@ def test_a_file_that_cannot_be_read_is_refused_with_a_message(client, login, mak
     for content, filename, message in [
         (b"", "people.csv", "The file is empty"),
         (b"name,phone\nA,1\n", "people.csv", "The first line must name the columns"),
+        (b"email,name,E-mail\nq9@example.org,Alice,other@example.org\n", "people.csv",
+         "The first line names the email address column twice: keep one of them"),
+        (b"email,Full name,Name\nq9@example.org,Alice Real,Bob Other\n", "people.csv",
+         "names the name column twice"),
         (b"\xff\xfe\x00e", "people.csv", "A text or CSV file must be UTF-8 text"),
         (b"email\na@example.org\n", "people.xlsx", "The file must be a CSV file"),
         (b'email\n"a@example.org\n', "people.csv", "cannot be read as CSV"),

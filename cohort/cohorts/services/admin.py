@@ -221,6 +221,12 @@ def _read(content: str) -> list[tuple[int, dict]]:
                               "organisation and job title"
                               + (f" (“{unknown[0][:40]}” is not one of them)" if unknown
                                  else ""), "file")
+        # Two columns of one meaning ("email" and "E-mail"): which would be meant is a guess.
+        twice = next((name for index, name in enumerate(names)
+                      if name is not None and name in names[:index]), None)
+        if twice is not None:
+            raise CohortError(f"The first line names the {COLUMN_WORDS[twice]} column twice: "
+                              "keep one of them", "file")
         rows = []
         for cells in reader:
             if not any(cell.strip() for cell in cells):
