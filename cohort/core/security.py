@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from urllib.parse import unquote_to_bytes
 
 from flask import Flask, abort, current_app, flash, g, redirect, request
 from flask_login import AnonymousUserMixin, login_url
@@ -83,6 +84,31 @@ def _refuse_unknown_host():
     return render_error(400, UNKNOWN_HOST.format(host=request.host))
 
 
+NOT_UTF8 = ("The address or the form was not sent as UTF-8 text, so it cannot be read as it was "
+            "typed. Nothing was saved. If you typed the address, check it; a program sending "
+            "to this service must send UTF-8.")
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _refuse_text_not_utf8():
+    """A query string or a form sent as text other than UTF-8 (a client's `name=a%FF`): the
+    form's reader would keep "%FF" as typed text, silently altered. A 400 page says so before
+    the CSRF check reads the form. Files are sent as parts of their own, not read here."""
+    if request.query_string and not _is_utf8(request.query_string):
+        return render_error(400, NOT_UTF8)
+    if request.mimetype == "application/x-www-form-urlencoded" and not _is_utf8(
+            request.get_data(cache=True)):
+        return render_error(400, NOT_UTF8)
+    return None
+
+
 def _refuse_nul() -> None:
     """A NUL byte in the address is never meant; PostgreSQL cannot even store one."""
     if "\x00" in request.path or "\x00" in request.query_string.decode("latin-1"):
@@ -97,6 +123,7 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     # First of all, before Flask-WTF's CSRF check that csrf.init_app registered.
     app.before_request_funcs.setdefault(None, []).insert(0, _refuse_unknown_host)
+    app.before_request_funcs[None].insert(1, _refuse_text_not_utf8)
     app.before_request(_refuse_nul)
     login_manager.unauthorized_handler(_unauthorized)
     login_manager.anonymous_user = Anonymous

@@ -2,7 +2,7 @@
 text fields, ids beyond 64 bits, Unicode digits, an unsafe `next=`, and mail that cannot be
 built. Each gets a clear message or a 404, and nothing is saved half-way."""
 
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 from sqlalchemy import func, select
@@ -18,7 +18,7 @@ from cohort.core.timeutil import current_zones, is_known_zone
 from cohort.extensions import db
 from cohort.programme.forms import COMMON_ZONES, zone_choices
 from cohort.programme.models import Material
-from tests.helpers import post_form
+from tests.helpers import csrf_from, post_form
 
 
 @pytest.fixture
@@ -169,3 +169,35 @@ def test_the_sessions_offer_every_zone_of_the_list_with_the_common_ones_first():
     assert offered[:len(COMMON_ZONES)] == list(COMMON_ZONES)
     assert sorted(offered) == sorted(current_zones())
     assert "Asia/Tokyo" in offered and "Australia/Canberra" not in offered
+
+
+@pytest.mark.parametrize("sent", ["a%FF%FE", "caf%E9", "%C3"])
+def test_a_form_not_sent_as_utf8_is_refused_and_nothing_is_saved(client, facilitating, sent):
+    """Read as it came, "a%FF" would be kept as the text "a%FF": a 400 page says why."""
+    cohort = facilitating
+    url = f"/cohorts/{cohort.id}/edit"
+    token = quote(csrf_from(client.get(url)))
+    response = client.post(
+        url, data=f"csrf_token={token}&title={sent}&status=running&capacity=12"
+                  f"&version={cohort.version}",
+        content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert "not sent as UTF-8 text" in response.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.get(Cohort, cohort.id).title == "Tidy cohort"
+    # The same form sent as UTF-8 is saved: "café".
+    response = client.post(
+        url, data=f"csrf_token={token}&title=caf%C3%A9&status=running&capacity=12"
+                  f"&version={cohort.version}",
+        content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 302
+    db.session.rollback()
+    assert db.session.get(Cohort, cohort.id).title == "café"
+
+
+def test_an_address_not_sent_as_utf8_is_refused(client, facilitating):
+    page = f"/cohorts/{facilitating.id}/applications"
+    refused = client.get(page + "?q=caf%E9")
+    assert refused.status_code == 400
+    assert "not sent as UTF-8 text" in refused.get_data(as_text=True)
+    assert client.get(page + "?q=caf%C3%A9").status_code == 200
