@@ -23,7 +23,6 @@ from fresh import fresh_app  # noqa: E402
 
 from cohort.core.database import commit  # noqa: E402
 from cohort.plans.services.framework_file import (  # noqa: E402
-    MAX_BYTES,
     FrameworkFileError,
     FrameworkSpec,
     HallmarkSpec,
@@ -33,6 +32,7 @@ from cohort.plans.services.framework_file import (  # noqa: E402
 )
 from config import TestingConfig  # noqa: E402
 
+MAX_BYTES = TestingConfig.FRAMEWORK_UPLOAD_KB * 1024  # the largest framework file accepted
 LEVELS = [LevelSpec(f"level-{n}", f"Level {n}", "What the level means. " * 20) for n in range(5)]
 
 
