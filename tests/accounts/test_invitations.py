@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from cohort.accounts.models import AccountToken, User
 from cohort.cohorts.models import Membership
-from cohort.cohorts.services import invite
+from cohort.cohorts.services import holder_of, invite, places_taken
 from cohort.core.database import commit
 from cohort.core.models import MailMessage
 from cohort.extensions import db
@@ -212,3 +212,32 @@ def test_reinviting_someone_who_never_accepted_sends_a_new_link(admin, make_user
     commit()
     assert (user.id, created) == (pending.id, False)
     assert "/invitation/" in outbox[-1].get_content()
+
+
+def test_a_participant_invited_into_a_cohort_takes_one_of_its_places(client, admin, outbox,
+                                                                      make_cohort):
+    """As an accepted application does: each participant has a place for the plan, and the
+    cohort holds no more participants than its places."""
+    cohort = make_cohort("Data maturity 2026", capacity=2)
+    for email in ("nia@example.org", "omar@example.org"):
+        response = _invite(client, email=email, name="Someone", organisation="Anytown Council",
+                           cohort=str(cohort.id), role="participant")
+        assert response.status_code == 302
+    db.session.rollback()
+    places = {m.user.email: m.place for m in db.session.execute(select(Membership).where(
+        Membership.cohort_id == cohort.id)).scalars()}
+    assert sorted(place.slot for place in places.values()) == [1, 2]
+    assert places["nia@example.org"].organisation.name == "Anytown Council"
+    assert places_taken(cohort) == 2 and all(holder_of(place) for place in places.values())
+
+    before, mail_before = _counts(), len(outbox)
+    response = _invite(client, email="pat@example.org", name="Pat Full", cohort=str(cohort.id),
+                       role="participant")
+    assert response.status_code == 200
+    assert ("The cohort is full: all 2 places are taken. Raise its capacity first, or invite "
+            "them into another role.") in response.get_data(as_text=True)
+    assert _counts() == before and len(outbox) == mail_before
+    # Staff take no place.
+    assert _invite(client, email="pat@example.org", name="Pat Full", cohort=str(cohort.id),
+                   role="evaluator").status_code == 302
+    assert places_taken(cohort) == 2

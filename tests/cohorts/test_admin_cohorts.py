@@ -3,7 +3,9 @@ finished cohort; choosing a new cohort's facilitators; inviting people from a CS
 preview that writes nothing."""
 
 import io
+import re
 from datetime import date
+from html import unescape
 
 from sqlalchemy import func, select
 
@@ -245,6 +247,36 @@ def test_confirming_invites_and_adds_as_the_preview_said(client, login, make_use
         AuditEvent.action == "people_imported")).scalar_one()
     assert (entry.actor_id, entry.cohort_id, entry.subject) == (admin.id, cohort.id, "people.csv")
     assert entry.detail.startswith("1 invited, 1 added, 0 already members, 1 refused")
+
+
+def test_participants_from_a_file_take_the_free_places_and_no_more(client, login, make_user,
+                                                                   make_cohort, make_holder):
+    _admin(make_user, login)
+    cohort = make_cohort("Wellbeing 2027", status="recruiting", capacity=3)
+    make_holder(cohort)
+    preview = _upload(client, cohort, b"email,name,organisation\n"
+                                      b"a@example.org,Ana,Anytown\nb@example.org,Ben,Bytown\n"
+                                      b"c@example.org,Cy,Cytown\n")
+    page = text_of(preview)
+    assert "2 to invite" in page and "1 refused" in page
+    assert ("4 c@example.org Cy Refused No place is left for them: 2 of the cohort's 3 places "
+            "were free") in page
+    html = preview.get_data(as_text=True)
+    fields = dict(re.findall(r'<input id="(cohort|role|content|filename)" name="\1" '
+                             r'type="hidden" value="([^"]*)"', html))
+    response = client.post("/admin/people/import/confirm", data={
+        "csrf_token": csrf_from(preview), **{k: unescape(v) for k, v in fields.items()}})
+    assert response.status_code == 302
+    fresh()
+    joined = {m.user.email: m.place for m in db.session.execute(select(Membership).where(
+        Membership.cohort_id == cohort.id, Membership.place_id.is_not(None))).scalars()}
+    assert sorted(place.slot for place in joined.values()) == [1, 2, 3]
+    assert joined["b@example.org"].organisation.name == "Bytown"
+    assert "c@example.org" not in joined
+    # As evaluators, nobody takes a place: the file's people are all invited.
+    evaluators = _upload(client, cohort, b"email,name\nd@example.org,Di\ne@example.org,Ed\n",
+                         role="evaluator")
+    assert "2 to invite" in text_of(evaluators)
 
 
 def test_a_file_that_cannot_be_read_is_refused_with_a_message(client, login, make_user,

@@ -20,6 +20,7 @@ from cohort.cohorts.models import ROLE_LABELS, Cohort, Membership, Place
 from cohort.cohorts.services.cohorts import create_cohort, validate_cohort_fields
 from cohort.cohorts.services.errors import CohortError
 from cohort.cohorts.services.members import invite
+from cohort.cohorts.services.places import free_places, invite_into
 from cohort.core.audit import record
 from cohort.core.forms import has_control_characters
 from cohort.core.pages import Page, paginate
@@ -247,7 +248,8 @@ def _read(content: str) -> list[tuple[int, dict]]:
 
 def preview_import(cohort: Cohort, role: str, content: str) -> ImportPreview:
     """What inviting the file's people into the cohort in `role` would do, row by row; writes
-    nothing (three queries however long the file). CohortError for a file that cannot be
+    nothing (three queries however long the file, four for participants, whose places are
+    counted). CohortError for a file that cannot be
     read, a finished cohort or an unknown role."""
     if role not in IMPORT_ROLES:
         raise CohortError("Choose a role", "role")
@@ -310,6 +312,12 @@ def preview_import(cohort: Cohort, role: str, content: str) -> ImportPreview:
             row.name = user.name
         else:
             row.outcome, row.name = "add", user.name
+    if role == "participant":  # each participant takes a place: no more than are free
+        free = free_places(cohort)
+        for row in preview.to_do[free:]:
+            row.outcome = "refused"
+            row.reason = (f"No place is left for them: {free} of the cohort's "
+                          f"{cohort.capacity} places {'was' if free == 1 else 'were'} free")
     return preview
 
 
@@ -323,8 +331,8 @@ def run_import(acting: User, cohort: Cohort, role: str, content: str,
     if not preview.to_do:
         raise CohortError("Nobody in the file can be invited: see why on each line", "file")
     for row in preview.to_do:
-        invite(acting, row.email, row.name, cohort=cohort, role=role,
-               organisation=row.organisation or None, job_title=row.job_title or None)
+        invite_into(acting, row.email, row.name, cohort, role,
+                    organisation=row.organisation or None, job_title=row.job_title or None)
     record(acting, "people_imported", subject=(filename or "a CSV file"),
            detail=f"{preview.count('invite')} invited, {preview.count('add')} added, "
                   f"{preview.count('member')} already members, {preview.count('refused')} "

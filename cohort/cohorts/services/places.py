@@ -26,6 +26,7 @@ from cohort.extensions import db
 __all__ = [
     "places_taken", "free_places", "current_holding", "holder_of", "team_of", "take_place",
     "start_holding", "successor_membership", "hand_over", "leave_place", "Roster", "roster",
+    "invite_into",
 ]
 
 def places_taken(cohort: Cohort) -> int:
@@ -66,8 +67,10 @@ def team_of(place: Place, include_pending: bool = False) -> list[Membership]:
 
 
 def take_place(cohort: Cohort, organisation: str | None, area_of_focus: str | None,
-               strategy: str | None = None) -> Place:
-    """Create a place in the lowest free slot; raise CohortError when the cohort is full.
+               strategy: str | None = None, when_full: str = "Put the application on the "
+               "waitlist, or raise the capacity first.") -> Place:
+    """Create a place in the lowest free slot; raise CohortError when the cohort is full,
+    ending with `when_full` (what to do instead).
 
     Two acceptances racing for the last place both try the same slot: the unique constraint
     on (cohort, slot) lets one through and the other tries the next slot, finding none.
@@ -93,10 +96,29 @@ def take_place(cohort: Cohort, organisation: str | None, area_of_focus: str | No
         except IntegrityError:
             continue  # another acceptance took this slot a moment ago
         return place
-    raise CohortError(
-        f"The cohort is full: all {cohort.capacity} places are taken. "
-        "Put the application on the waitlist, or raise the capacity first."
-    )
+    taken = "its one place is" if cohort.capacity == 1 else f"all {cohort.capacity} places are"
+    raise CohortError(f"The cohort is full: {taken} taken. {when_full}")
+
+
+def invite_into(acting, email: str, name: str, cohort: Cohort | None, role: str | None,
+                organisation: str | None = None, job_title: str | None = None,
+                make_admin: bool = False) -> tuple[User, bool]:
+    """A site admin's invitation (one person, or a line of a CSV file), into a cohort or
+    none: a participant takes a free place, as an accepted application does, so the cohort
+    holds no more participants than its places and each has a place for its plan; CohortError
+    when none is free. Other roles take none. Returns (user, created), as invite() does."""
+    user, created = invite(acting, email, name, cohort=cohort, role=role,
+                           organisation=organisation, job_title=job_title,
+                           make_admin=make_admin)
+    if cohort is not None and role == "participant":
+        membership = db.session.execute(select(Membership).where(
+            Membership.cohort_id == cohort.id, Membership.user_id == user.id)).scalar_one()
+        membership.place = take_place(
+            cohort, organisation or user.organisation, membership.area_of_focus,
+            when_full="Raise its capacity first, or invite them into another role.")
+        start_holding(membership.place, user, "accepted")
+        db.session.flush()
+    return user, created
 
 
 def start_holding(place: Place, user, how: str) -> PlaceHolding:

@@ -111,11 +111,10 @@ def invite():
 
     def send():
         cohort = services.get_cohort(int(form.cohort.data)) if form.cohort.data else None
-        return services.invite(
-            current_user, form.email.data, form.name.data, cohort=cohort,
-            role=form.role.data if cohort else None,
-            organisation=form.organisation.data or None, job_title=form.job_title.data or None,
-            make_admin=form.is_admin.data)
+        return services.invite_into(
+            current_user, form.email.data, form.name.data, cohort,
+            form.role.data if cohort else None, organisation=form.organisation.data or None,
+            job_title=form.job_title.data or None, make_admin=form.is_admin.data)
 
     ok, result = attempt(form, send)
     if ok:
