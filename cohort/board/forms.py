@@ -22,6 +22,7 @@ from wtforms.validators import (
 from cohort.board.models import NOTIFY, THREAD_KINDS
 from cohort.board.services.errors import BoardError
 from cohort.board.services.feedback import answer_limit
+from cohort.board.services.search import MAX_QUERY, MAX_WORDS, words
 from cohort.core.forms import Form, GovDateField
 
 # A form field's limit sits above the services' own, so the service's message (which says how
@@ -117,9 +118,16 @@ class ResourceForm(Form):
                                     validate_choice=False)
 
 
+def _few_enough_words(_form, field) -> None:
+    """Every word asked for must be found: a word past MAX_WORDS is refused, not dropped."""
+    if len(words(field.data or "")) > MAX_WORDS:
+        raise ValidationError(f"Search for {MAX_WORDS} words or fewer: every word you give "
+                              "must be in what is found")
+
+
 class SearchForm(Form):
     class Meta:
         csrf = False
 
-    q = StringField("Search the board", validators=[Length(max=200, message=(
-        "Keep the search to 200 characters or fewer"))])
+    q = StringField("Search the board", validators=[Length(max=MAX_QUERY, message=(
+        f"Keep the search to {MAX_QUERY} characters or fewer")), _few_enough_words])

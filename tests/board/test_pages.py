@@ -209,6 +209,16 @@ def test_search_and_the_library(client, login, board, make_cohort, make_member, 
     assert "<mark>" in page and "Loneliness questions" in page and "Secret" not in page
     page = client.get(f"/cohorts/{cohort.id}/board/search?q=%22NEAR(*").get_data(as_text=True)
     assert "Nothing found" in page or "Results" in page
+    # Every word asked for must be found: a thirteenth is refused, not dropped unseen.
+    words = "loneliness " + " ".join(f"word{n}" for n in range(12))
+    page = client.get(f"/cohorts/{cohort.id}/board/search?q={words}").get_data(as_text=True)
+    assert "Search for 12 words or fewer" in page and "Loneliness questions" not in page
+    # A page past the last says so, with the way back, rather than "Nothing found".
+    page = client.get(f"/cohorts/{cohort.id}/board/search?q=loneliness&page=3").get_data(
+        as_text=True)
+    assert "Nothing found" not in page
+    assert "There are fewer results than page 3 would start at" in page
+    assert f'href="/cohorts/{cohort.id}/board/search?q=loneliness">the first page' in page
     page = client.get(f"/cohorts/{cohort.id}/resources?hallmark=5").get_data(as_text=True)
     assert "Measures bank" in page
     page = client.get(f"/cohorts/{cohort.id}/resources?hallmark=4").get_data(as_text=True)

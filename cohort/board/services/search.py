@@ -22,9 +22,11 @@ from cohort.board.models import SearchEntry
 from cohort.core.pages import Page, fetch_page
 from cohort.extensions import db
 
-__all__ = ["index", "unindex", "retitle", "search", "search_page", "SearchHit", "Found", "MAX_QUERY"]
+__all__ = ["index", "unindex", "retitle", "search", "search_page", "SearchHit", "Found", "MAX_QUERY",
+           "MAX_WORDS", "words"]
 
 MAX_QUERY = 200
+MAX_WORDS = 12  # every word asked for must be found: the search form refuses more
 PAGE_SIZE = 20
 _START, _STOP = "\x02", "\x03"  # marks round a match, turned into <mark> after escaping
 # PostgreSQL's ts_headline drops what looks like an HTML tag: < and > reach it as these.
@@ -64,7 +66,9 @@ def retitle(thread_id: int, title: str) -> None:
 
 
 def words(query: str) -> list[str]:
-    return _WORD.findall(query or "")[:12]
+    """The words of a query, as the search reads them (it reads the first MAX_WORDS; the
+    search form refuses a query of more)."""
+    return _WORD.findall(query or "")
 
 
 class Found(NamedTuple):
@@ -85,7 +89,7 @@ def search_page(cohort_ids: list[int], query: str, raw_page: str | int | None
     most recent matches are ranked, so a common word costs no more than a rare one: the
     second value is that number when there were more matches, else None. The matches are not
     counted: the page fetches one more, which tells whether another page follows."""
-    terms = words(query)
+    terms = words(query)[:MAX_WORDS]
     bound = current_app.config["BOARD_SEARCH_RANKED"]
     values = {"cohorts": list(cohort_ids), "over": bound + 1, "bound": bound}
 
