@@ -144,6 +144,14 @@ def test_attaching_checks_dates_phase_and_repeats(cohort_with_people):
     _attach(cohort, facilitator, "pre")
     with pytest.raises(EvaluationError, match="already given"):
         _attach(cohort, facilitator, "pre")
+    # Named before and anonymous after would never pair: the second is refused.
+    with pytest.raises(EvaluationError) as refused:
+        services.attach_survey(facilitator.user, cohort, "knowledge", "post", now,
+                               now + timedelta(days=1), False)
+    assert (str(refused.value), refused.value.field) == (
+        "Knowledge self-assessment before the programme is anonymous: give this one anonymous "
+        "too, so "
+        "each person's answers before and after pair up", "privacy")
 
 
 def test_the_programme_evaluation_asks_about_each_objective(cohort_with_people):
@@ -214,7 +222,7 @@ def test_closing_surveys_are_moments_for_those_who_may_not_have_answered(cohort_
     cohort, facilitator, people = cohort_with_people
     named = _attach(cohort, facilitator, "pre", anonymous=False)
     services.save_answers(people[0].user, people[0], named, _all(named, "3"), submit=True)
-    anonymous = _attach(cohort, facilitator, "post")
+    anonymous = _attach(cohort, facilitator, "post", key="knowledge-looking-back")
     services.save_answers(people[0].user, people[0], anonymous, _all(anonymous, "3"),
                           submit=True)
     commit()

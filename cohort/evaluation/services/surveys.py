@@ -97,6 +97,17 @@ def attach_survey(acting, cohort: Cohort, instrument_key: str, phase: str, opens
     if taken is not None:
         raise EvaluationError(f"{instrument.name} is already given {phase}-programme in this "
                               "cohort", "instrument")
+    # Before and after pair up by each person's key: a name's (m<membership>) or a pseudonym.
+    # A named survey and an anonymous one of the same instrument would never pair.
+    other = db.session.execute(select(Survey.anonymous).where(
+        Survey.cohort_id == cohort.id, Survey.instrument_key == instrument_key,
+        Survey.phase != phase)).scalar()
+    if other is not None and other != anonymous:
+        kind, when = ("anonymous" if other else "named"), ("after" if phase == "pre" else
+                                                            "before")
+        raise EvaluationError(
+            f"{instrument.name} {when} the programme is {kind}: give this one {kind} too, so "
+            "each person's answers before and after pair up", "privacy")
     survey = Survey(cohort_id=cohort.id, instrument_key=instrument_key, phase=phase,
                     definition=_as_json(instrument), opens_at=opens_at, closes_at=closes_at,
                     title=f"{instrument.name} ({'before' if phase == 'pre' else 'after'} the "
