@@ -8,11 +8,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from cohort.accounts.services import erase_person
 from cohort.core.database import commit
 from cohort.core.timeutil import utcnow
 from cohort.evaluation import personal_data as part
 from cohort.evaluation.models import Response
 from cohort.evaluation.services import attach_survey, instrument_of, save_answers
+from cohort.evaluation.services.surveys import submitted_and_asked, tracking
 from cohort.extensions import db
 
 
@@ -96,3 +98,20 @@ def test_a_finished_cohorts_named_answers_lose_their_names_and_keep_their_pairs(
     assert set(_respondents(before)) == set(_respondents(after))  # two people, paired
     assert len(_respondents(anonymous)) == 2
     assert part.expire(cohort, dry_run=True) == {"names on survey answers": 0}
+
+
+def test_an_erased_person_who_answered_is_counted_once_among_those_asked(answered, people,
+                                                                        make_member, make_user):
+    """Ada, asked and answered, is erased: her answers lose her name and her membership stays
+    (left). The response rate stays 2 of 3, not 2 of 4 (her unnamed answer once more as
+    someone answering from outside the survey's dates); the people not yet answered are Cy."""
+    cohort, ada, _ben, before, _after, _anonymous = answered
+    cy = make_member(cohort, "participant", user=make_user("cy@example.org", "Cy Young"))
+    commit()
+    assert submitted_and_asked([before])[before.id] == (2, 3)
+    admin = make_user("admin@example.org", "Ann Admin", is_admin=True)
+    erase_person(admin, ada.user, "ada@example.org", None)
+    commit()
+    assert submitted_and_asked([before])[before.id] == (2, 3)
+    total, submitted, waiting = tracking(before)
+    assert (total, submitted, [m.id for m in waiting]) == (3, 2, [cy.id])

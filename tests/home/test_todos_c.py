@@ -185,7 +185,7 @@ def test_the_survey_to_dos_take_the_same_queries_for_more_cohorts_and_answers(
                 others = [make_member(cohort, "participant") for _ in range(i + 1)]
                 survey = _give(cohort, facilitator, anonymous=role != "facilitator")
                 _give(cohort, facilitator, "post", opens=timedelta(days=20),
-                      closes=timedelta(days=30))
+                      closes=timedelta(days=30), anonymous=role != "facilitator")
                 for other in others:
                     _answer(other, survey)
         client = new_client()

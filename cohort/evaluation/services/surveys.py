@@ -20,6 +20,7 @@ from sqlalchemy import String, and_, bindparam, cast, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from cohort.accounts.models import User
 from cohort.cohorts.models import Cohort, Membership
 from cohort.cohorts.services import ensure_changeable
 from cohort.core.audit import record
@@ -332,22 +333,35 @@ def submitted_and_asked(surveys: list[Survey]) -> dict[int, tuple[int, int]]:
         return {}
     ids = [survey.id for survey in surveys]
     given = {row[0]: row[-1] for row in stored(ids, ["submitted"])}
-    found = {survey_id: (members, matched) for survey_id, members, matched
+    found = {survey_id: counts for survey_id, *counts
              in db.session.execute(_members_and_matched(), {"surveys": ids})}
     result = {}
     for survey in surveys:
         submitted = given.get(survey.id, 0)
-        members, matched = found.get(survey.id, (0, 0))
+        members, matched, erased, unnamed = found.get(survey.id, (0, 0, 0, 0))
+        # A person erased keeps their membership (left) but their named answers lose their
+        # name: each unnamed answer is one of the erased people asked, not one more person.
         result[survey.id] = (submitted, max(members, submitted) if survey.anonymous
-                             else members + submitted - matched)
+                             else max(members + submitted - matched - min(erased, unnamed),
+                                      submitted))
     return result
 
 
 @prepared
 def _members_and_matched():
+    """Per survey: the memberships asked, those of them matched by a submitted named answer,
+    those of them whose person was erased, and the submitted named answers kept without a
+    name (an erased person's)."""
     respondent = literal("m", String) + cast(Membership.id, String)
-    return (select(Survey.id, func.count(Membership.id), func.count(Response.id))
+    unnamed = (select(func.count(Response.id)).where(
+        Response.survey_id == Survey.id, Survey.anonymous.is_(False),
+        Response.membership_id.is_(None), Response.submitted_at.is_not(None))
+        .correlate(Survey).scalar_subquery())
+    return (select(Survey.id, func.count(Membership.id), func.count(Response.id),
+                   func.count(Membership.id).filter(User.erased_at.is_not(None)),
+                   func.max(unnamed))
             .join(Membership, and_(*asked_where(Survey)))
+            .join(User, User.id == Membership.user_id)
             .outerjoin(Response, and_(Response.survey_id == Survey.id,
                                       Survey.anonymous.is_(False),
                                       Response.respondent == respondent,
