@@ -18,17 +18,31 @@ if (long.length) {
   await import("./accessible-autocomplete.min.js");
   for (const select of long) {
     const id = select.id;
+    const described = select.getAttribute("aria-describedby");
     window.accessibleAutocomplete.enhanceSelectElement({
       selectElement: select,
       // Over the page rather than in it, so the button below stays where it was when a click
       // on it closes the suggestions.
       displayMenu: "overlay",
+      inputClasses: select.classList.contains("govuk-select--error") ? "govuk-input--error" : null,
       onConfirm: (chosen) => choose(select, chosen ?? document.getElementById(id).value),
     });
-    select.form?.addEventListener("submit", () => {
-      choose(select, document.getElementById(id).value);
-    });
+    const input = document.getElementById(id);
+    if (described) keepDescribed(input, described.split(/\s+/));
+    select.form?.addEventListener("submit", () => choose(select, input.value));
   }
+}
+
+// The box is described by the select's hint and error message, as the select was: the
+// autocomplete sets its own description on each change, so the select's is put back first.
+function keepDescribed(input, ids) {
+  const keep = () => {
+    const now = (input.getAttribute("aria-describedby") ?? "").split(/\s+/).filter(Boolean);
+    const wanted = [...new Set([...ids, ...now])].join(" ");
+    if (wanted !== now.join(" ")) input.setAttribute("aria-describedby", wanted);
+  };
+  keep();
+  new MutationObserver(keep).observe(input, { attributeFilter: ["aria-describedby"] });
 }
 
 // Selects the option named `text`. Text that names none is sent as it was typed, so the

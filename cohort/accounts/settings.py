@@ -13,8 +13,11 @@ def _form(user, **bound):
     form = PreferencesForm(prefix="time-zone", data={"timezone": user.timezone or ""},
                            meta=SECTION_META, **bound)
     default = current_app.config["TIMEZONE"]
+    zones = current_zones()
+    # A zone chosen when the list offered it (EST5EDT) stays theirs until they choose another.
+    kept = [user.timezone] if user.timezone and user.timezone not in zones else []
     form.timezone.choices = [SelectChoice("", f"The site's time zone ({default})")] + [
-        SelectChoice(z, z.replace("_", " ")) for z in current_zones()]
+        SelectChoice(z, z.replace("_", " ")) for z in [*kept, *zones]]
     return form
 
 

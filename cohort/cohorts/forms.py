@@ -102,8 +102,9 @@ class AuditFilterForm(Form):
 
     person = StringField("Person or object", validators=[Optional(), Length(
         max=200, message="Keep the name, address or object to 200 characters or fewer")])
-    action = ChoiceField("Action", choices=[], invalid="Choose an action from the list")
-    cohort = ChoiceField("Cohort", choices=[], invalid="Choose a cohort from the list")
+    action = ChoiceField("Action", choices=[], default="",
+                         invalid="Choose an action from the list")
+    cohort = ChoiceField("Cohort", choices=[], default="", invalid="Choose a cohort from the list")
     since = GovDateField("From")
     until = GovDateField("To")
 

@@ -14,6 +14,7 @@ from wtforms import (
     Field,
     HiddenField,
     IntegerField,
+    PasswordField,
     RadioField,
     SelectField,
     StringField,
@@ -67,7 +68,11 @@ def _plain_text(form, field) -> None:
     message, before anything is saved or put into a mail header."""
     value = field.data if isinstance(field.data, str) else None
     multiline = isinstance(field, TextAreaField)
-    if value and has_control_characters(value, multiline):
+    # A password is never shown: its bidirectional marks change nobody's reading of a page,
+    # and one chosen before they were refused must still sign in.
+    refused = _CONTROL if isinstance(field, PasswordField) else (
+        _MULTILINE if multiline else _ONE_LINE)
+    if value and any(ch in refused for ch in value):
         what = "control characters" if multiline else "line breaks or control characters"
         raise ValidationError(f"{field.label.text} must not contain {what}")
 

@@ -99,12 +99,20 @@ def _is_utf8(raw: bytes) -> bool:
 
 def _refuse_text_not_utf8():
     """A query string or a form sent as text other than UTF-8 (a client's `name=a%FF`): the
-    form's reader would keep "%FF" as typed text, silently altered. A 400 page says so before
-    the CSRF check reads the form. Files are sent as parts of their own, not read here."""
+    form's reader would keep "%FF" as typed text, or in a form of parts (one with a file) put
+    "\ufffd" in its place, silently altered. A 400 page says so before the CSRF check reads
+    the form. A form too large to be read is left to the form's reader, which refuses it
+    (413) without reading it; files are not read here."""
     if request.query_string and not _is_utf8(request.query_string):
         return render_error(400, NOT_UTF8)
+    if request.method in ("GET", "HEAD") or (request.content_length or 0) > (
+            current_app.config.get("MAX_FORM_MEMORY_SIZE") or 500_000):
+        return None
     if request.mimetype == "application/x-www-form-urlencoded" and not _is_utf8(
             request.get_data(cache=True)):
+        return render_error(400, NOT_UTF8)
+    if request.mimetype == "multipart/form-data" and any(
+            "\ufffd" in value for value in request.form.values()):
         return render_error(400, NOT_UTF8)
     return None
 

@@ -46,9 +46,14 @@ def zone(name: str) -> ZoneInfo:
         raise ValueError(f"Unknown time zone: {name}") from exc
 
 
+_NOT_PLACES = frozenset({"Factory", "localtime"})
+
+
 def is_known_zone(name: str) -> bool:
-    """One of the zones offered (current_zones): what a person can choose is what is kept."""
-    return name in _zone_set()
+    """A zone times can be shown in: any of the tz database's, old names among them (a
+    session kept in a zone the list once offered can still be saved), but not its placeholder
+    (Factory) or the server's own (localtime). Forms offer, and accept, current_zones()."""
+    return name in available_timezones() and name not in _NOT_PLACES
 
 
 @cache
@@ -63,9 +68,6 @@ def current_zones() -> tuple[str, ...]:
                         if name == "UTC" or ("/" in name and name not in links)))
 
 
-@cache
-def _zone_set() -> frozenset[str]:
-    return frozenset(current_zones())
 
 
 def to_local(value: datetime, tz: str) -> datetime:

@@ -1,11 +1,11 @@
 """Programme forms."""
 
 from flask_wtf.file import FileField
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from cohort.core.forms import Form, GovDateField, WholeNumberField
+from cohort.core.forms import ChoiceField, Form, GovDateField, WholeNumberField
 from cohort.core.timeutil import current_zones
 from cohort.programme.models import AUDIENCES, SESSION_KINDS
 
@@ -35,7 +35,8 @@ class SessionForm(Form):
     day = GovDateField("Date", required_message="Enter the date of the session")
     start_time = StringField("Start time", validators=[DataRequired("Enter the start time"),
                                                        Length(max=10)])
-    timezone = SelectField("Time zone", choices=zone_choices(), validate_choice=False)
+    timezone = ChoiceField("Time zone", choices=zone_choices(),
+                           invalid="Choose a time zone from the list, like Europe/London")
     duration_minutes = WholeNumberField("Length in minutes", not_a_number=(
         "Enter the length as a whole number of minutes, like 90"), validators=[
         InputRequired("Enter the length in minutes"),

@@ -158,10 +158,28 @@ def test_a_zone_outside_the_list_is_refused(client, make_user, login, name):
     user = make_user()
     login(user)
     response = post_form(client, "/settings", {"section": "time-zone", "time-zone-timezone": name})
-    assert "Choose a time zone from the list" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Choose a time zone from the list" in page
+    assert f'<option value="{name}" selected>{name}</option>' in page  # shown as sent
     db.session.rollback()
     assert db.session.get(type(user), user.id).timezone is None
-    assert not is_known_zone(name)
+    assert is_known_zone(name) == (name not in ("localtime", "Factory"))
+
+
+def test_a_zone_kept_from_before_stays_chosen_until_another_is(client, make_user, login):
+    """A zone the list once offered (EST5EDT) is still shown as the person's, and saving the
+    section unchanged keeps it."""
+    user = make_user()
+    user.timezone = "EST5EDT"
+    commit()
+    login(user)
+    page = client.get("/settings").get_data(as_text=True)
+    assert '<option value="EST5EDT" selected>EST5EDT</option>' in page
+    response = post_form(client, "/settings", {"section": "time-zone",
+                                               "time-zone-timezone": "EST5EDT"})
+    assert response.status_code == 302
+    db.session.rollback()
+    assert db.session.get(type(user), user.id).timezone == "EST5EDT"
 
 
 def test_the_sessions_offer_every_zone_of_the_list_with_the_common_ones_first():
@@ -201,3 +219,29 @@ def test_an_address_not_sent_as_utf8_is_refused(client, facilitating):
     assert refused.status_code == 400
     assert "not sent as UTF-8 text" in refused.get_data(as_text=True)
     assert client.get(page + "?q=caf%C3%A9").status_code == 200
+
+
+def test_a_form_of_parts_not_sent_as_utf8_is_refused(client, facilitating):
+    """A form with a file is sent in parts; a part's text that is not UTF-8 would be kept
+    with "\ufffd" in its place."""
+    cohort = facilitating
+    url = f"/cohorts/{cohort.id}/edit"
+    token = csrf_from(client.get(url))
+    fields = {"csrf_token": token, "title": "caf\xe9".encode("latin-1"), "status": "running",
+              "capacity": "12", "version": str(cohort.version)}
+    body = b"".join(
+        b"--xx\r\nContent-Disposition: form-data; name=\"" + name.encode() + b"\"\r\n\r\n"
+        + (value if isinstance(value, bytes) else value.encode()) + b"\r\n"
+        for name, value in fields.items()) + b"--xx--\r\n"
+    response = client.post(url, data=body, content_type="multipart/form-data; boundary=xx")
+    assert response.status_code == 400
+    assert "not sent as UTF-8 text" in response.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.get(Cohort, cohort.id).title == "Tidy cohort"
+
+
+def test_a_password_chosen_with_bidirectional_marks_still_signs_in(client, make_user):
+    password = "\u2067my own pass phrase\u2069"
+    user = make_user(password=password)
+    response = post_form(client, "/login", {"email": user.email, "password": password})
+    assert response.status_code == 302

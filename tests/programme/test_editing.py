@@ -255,3 +255,21 @@ def test_a_tampered_version_is_refused_like_a_stale_one(as_facilitator, programm
     assert "Someone else changed this a moment ago" in page and "\x00" not in page
     assert _fresh(programme.cohort, session.id).title == "Workshop 1"
     assert _version_in(page) == "1"  # saving again, knowingly, works
+
+
+def test_a_session_kept_in_a_zone_no_longer_offered_saves_unchanged(as_facilitator, programme,
+                                                                     make_session):
+    """Australia/Canberra, an old name the list once offered, stays the session's zone: the
+    edit form shows it and saving it unchanged is no refusal."""
+    session = make_session(programme.cohort, "Workshop 1", timezone="Australia/Canberra")
+    page = as_facilitator.get(_edit_url(session)).get_data(as_text=True)
+    assert re.search(r'<option value="Australia/Canberra" selected>', page)
+    response = post_form(as_facilitator, _edit_url(session), session_form(
+        timezone="Australia/Canberra", version=_version_in(page)))
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    db.session.rollback()
+    assert db.session.get(ProgrammeSession, session.id).timezone == "Australia/Canberra"
+    # A name the list never offered, sent by hand, is refused by the form.
+    refused = post_form(as_facilitator, _edit_url(session), session_form(
+        timezone="localtime", version=_version_in(page)))
+    assert "Choose a time zone from the list" in refused.get_data(as_text=True)

@@ -12,6 +12,7 @@ from cohort.cohorts.services.cohorts import (
     get_cohort,
     open_calls,
     slugify,
+    told_apart,
     update_cohort,
     validate_cohort_fields,
 )
@@ -52,7 +53,7 @@ from cohort.cohorts.services.rules import ensure_changeable
 
 __all__ = [
     "Expiry", "due_for_expiry", "expire_cohort", "retention",
-    "add_member", "add_staff", "cohort_by_slug", "cohort_titles", "cohort_members",
+    "add_member", "add_staff", "cohort_by_slug", "cohort_titles", "cohort_members", "told_apart",
     "cohort_with_membership", "CohortError", "create_cohort", "current_holding", "directory",
     "EDITABLE_FIELDS", "ensure_changeable", "facilitators_of", "free_places", "get_cohort",
     "hand_over", "holder_of", "invite", "invite_into", "leave_place", "membership_of", "memberships_for",

@@ -1,6 +1,7 @@
 """Opening and editing a cohort, and finding one."""
 
 import re
+from collections import Counter
 
 from sqlalchemy import and_, bindparam, select
 
@@ -20,7 +21,7 @@ from cohort.extensions import db
 
 __all__ = [
     "slugify", "create_cohort", "validate_cohort_fields", "EDITABLE_FIELDS",
-    "update_cohort", "cohort_titles", "get_cohort", "cohort_with_membership", "open_calls",
+    "update_cohort", "cohort_titles", "told_apart", "get_cohort", "cohort_with_membership", "open_calls",
     "cohort_by_slug",
 ]
 
@@ -122,12 +123,20 @@ def update_cohort(acting, cohort: Cohort, seen_version: int | None = None, **fie
 
 def cohort_titles(archived: bool = True) -> list[tuple[int, str]]:
     """(id, title) of every cohort, by title (the archived ones too unless `archived` is
-    False): what a choice of cohort lists, read as two columns rather than as a thousand
-    cohorts."""
-    statement = select(Cohort.id, Cohort.title).order_by(Cohort.title, Cohort.id)
+    False): what a choice of cohort lists, read as three columns rather than as a thousand
+    cohorts. Titles need not be unique: one that two cohorts share names each by its address
+    as well ("Wellbeing (wellbeing-2)"), so each choice, typed or picked, is one cohort."""
+    statement = select(Cohort.id, Cohort.title, Cohort.slug).order_by(Cohort.title, Cohort.id)
     if not archived:
         statement = statement.where(Cohort.archived_at.is_(None))
-    return [tuple(row) for row in db.session.execute(statement)]
+    return told_apart(db.session.execute(statement).all())
+
+
+def told_apart(rows) -> list[tuple[int, str]]:
+    """(id, label) for (id, title, slug) rows: the title, with the slug where titles repeat."""
+    shared = {title for title, count in Counter(row[1] for row in rows).items() if count > 1}
+    return [(cohort_id, f"{title} ({slug})" if title in shared else title)
+            for cohort_id, title, slug in rows]
 
 
 def get_cohort(cohort_id: int) -> Cohort | None:

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from cohort.accounts.permissions import is_admin
 from cohort.cohorts.forms import ImportConfirmForm, ImportForm
 from cohort.cohorts.services import admin as services
-from cohort.cohorts.services import get_cohort
+from cohort.cohorts.services import get_cohort, told_apart
 from cohort.cohorts.services.errors import CohortError
 from cohort.cohorts.views import bp
 from cohort.core.forms import ConfirmForm, ascii_number, attempt
@@ -55,7 +55,8 @@ def unarchive_cohort(cohort):
 
 def _cohort_choices(form) -> list:
     choices = [SelectChoice("", "Choose a cohort")] + [
-        SelectChoice(str(c.id), c.title) for c in services.importable_cohorts()]
+        SelectChoice(str(cohort_id), label) for cohort_id, label in told_apart(
+            [(c.id, c.title, c.slug) for c in services.importable_cohorts()])]
     form.cohort.choices = choices
     return choices
 

@@ -34,6 +34,8 @@ def _filter(cohort=None) -> tuple[AuditFilterForm, AuditFilter]:
     if cohort is None:
         form.cohort.choices = [SelectChoice("", "Any cohort")] + [
             SelectChoice(str(cohort_id), title) for cohort_id, title in services.cohort_titles()]
+    else:
+        del form.cohort  # a cohort's own log: the cohort is the page's
     form.validate()
     errors = form.errors
 
