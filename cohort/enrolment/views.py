@@ -73,8 +73,9 @@ def application_status(token: str):
     if ok:
         flash("Your application has been withdrawn.", "success")
         return redirect(url_for("enrolment.application_status", token=token))
+    free = free_places(application.cohort) if application.status == "waitlisted" else 0
     return render_template("enrolment/application_status.html", application=application,
-                           sent=request.args.get("sent"), form=form,
+                           sent=request.args.get("sent"), form=form, free_places=free,
                            fields=services.APPLICATION_FIELDS, labels=ApplicationForm())
 
 
@@ -190,7 +191,7 @@ def decide_colleague(cohort, membership):
 @guard(can_facilitate)
 def remove_member(cohort, membership):
     form = ConfirmForm()
-    ok, place = attempt(form, lambda: cohort_services.leave_place(current_user, membership, how="removed"),
+    ok, place = attempt(form, lambda: services.leave(current_user, membership, how="removed"),
                         flash_errors=True)
     if ok:
         flash(f"{membership.user.name} has left the cohort."
@@ -270,7 +271,7 @@ def propose_handover(cohort):
 def leave(cohort):
     membership = membership_in(current_user, cohort)
     form = ConfirmForm()
-    ok, _ = attempt(form, lambda: cohort_services.leave_place(current_user, membership, how="withdrew"))
+    ok, _ = attempt(form, lambda: services.leave(current_user, membership, how="withdrew"))
     if ok:
         flash(f"You have left {cohort.title}.", "success")
         return redirect(url_for("home.home"))

@@ -66,11 +66,16 @@ class ItemForm(Form):
                         validators=[InputRequired("Choose the item's status")])
     version = HiddenField()
 
-    def set_choices(self, framework, people) -> None:
+    def set_choices(self, framework, people, owner=None) -> None:
+        """`owner`: the item's owner, named even when they are no longer on the place (left,
+        or handed the place over), so the form says who they were rather than their number."""
         self.hallmarks.choices = [SelectChoice(h.key, h.label) for h in framework.hallmarks]
         self.current_level.choices = level_choices(framework)
         self.target_level.choices = level_choices(framework, not_yet=False)
         self.owner_id.choices = [SelectChoice(str(m.user_id), m.user.name) for m in people]
+        if owner is not None and owner.id not in {m.user_id for m in people}:
+            self.owner_id.choices.append(
+                SelectChoice(str(owner.id), f"{owner.name} (no longer on this place)"))
 
 
 class ProgressForm(Form):

@@ -15,6 +15,7 @@ from cohort.enrolment.services import (
     decline_application,
     next_on_waitlist,
     waitlist_application,
+    withdraw_application,
 )
 from cohort.extensions import db
 from tests.helpers import body, fresh, link_path, mail_to, post_form, text_of
@@ -272,6 +273,35 @@ def test_a_freed_place_is_offered_to_the_next_on_the_waitlist(client, reviewing,
     assert db.session.get(Application, second.id).status == "waitlisted"
     assert places_taken(cohort) == 1
     assert "/invitation/" in body(mail_to(outbox, "first@example.org")[-1])
+    # The queue closes up: the second is now first, and a newcomer second.
+    assert db.session.get(Application, second.id).waitlist_position == 1
+    third, _ = apply_to(cohort, "third@example.org", name="Third Waiting")
+    assert db.session.get(Application, third.id).waitlist_position == 2
+    assert "on the waitlist (number 2)" in body(mail_to(outbox, "third@example.org")[-1])
+
+
+def test_the_waitlist_closes_up_when_someone_leaves_it(client, reviewing, apply_to, holder):
+    """Withdrawn, declined or given a place, an application leaves no gap in the numbers: each
+    says where its applicant stands, on their page, in the facilitator's list and in mail.
+    While every place is taken the page says so; once one is free, it says that instead."""
+    cohort, facilitator = reviewing(capacity=1)
+    leaving = holder(cohort)
+    applied = [apply_to(cohort, f"w{n}@example.org", name=f"Waiting {n}") for n in range(4)]
+    assert [a.waitlist_position for a, _token in applied] == [1, 2, 3, 4]
+    withdraw_application(applied[0][0])
+    decline_application(facilitator, applied[2][0])
+    commit()
+    fresh()
+    assert {a.name: a.waitlist_position for a in db.session.execute(select(Application).where(
+        Application.status == "waitlisted")).scalars()} == {"Waiting 1": 1, "Waiting 3": 2}
+    page = text_of(client.get(f"/applications/{applied[3][1]}"))
+    assert "On the waitlist (number 2)" in page
+    assert "Every place is taken at the moment" in page
+    leave_place(leaving.user, leaving)
+    commit()
+    page = text_of(client.get(f"/applications/{applied[3][1]}"))
+    assert "Every place is taken" not in page
+    assert "A place has freed up: the facilitator may offer it to the first on the waitlist" in page
 
 
 def test_offering_with_nobody_waiting(client, reviewing):

@@ -9,6 +9,7 @@ from cohort.cohorts.models import Membership, PlaceHolding
 from cohort.cohorts.services import (
     hand_over,
     holder_of,
+    leave_place,
     places_taken,
     team_of,
 )
@@ -19,6 +20,7 @@ from cohort.enrolment.services import (
     EnrolmentError,
     decide_colleague,
     decide_handover,
+    pending_handovers,
     propose_colleague,
     request_handover,
 )
@@ -243,3 +245,28 @@ def test_a_proposal_made_out_of_date_is_not_approved(make_cohort, facilitator, h
         decide_handover(boss, proposal, approve=True)
     db.session.rollback()
     assert holder_of(asha.place).user.email == "ben@example.org"
+
+
+def test_a_holder_who_leaves_takes_their_proposal_with_them(client, login, make_cohort,
+                                                            facilitator, holder, outbox):
+    """Nobody is asked to decide a proposal that could never be approved, and the leaver is
+    not told "your place is still yours"."""
+    cohort = make_cohort("Wellbeing 2027")
+    boss = facilitator(cohort)
+    asha = holder(cohort)
+    proposal_id = request_handover(asha.user, asha.place, "nia@example.org", "Nia", None).id
+    commit()
+    login(asha.user)
+    assert post_form(client, f"/cohorts/{cohort.id}/me/leave", {}).status_code == 302
+    fresh()
+    assert db.session.get(HandoverRequest, proposal_id) is None
+    assert pending_handovers(cohort) == []
+    # One left over from before (the holder gone another way), declined: no mail to them.
+    ben = holder(cohort)
+    stale = request_handover(ben.user, ben.place, "omar@example.org", "Omar", None)
+    leave_place(boss, ben, how="removed")
+    commit()
+    before = len(mail_to(outbox, ben.user.email))
+    decide_handover(boss, db.session.get(HandoverRequest, stale.id), approve=False)
+    commit()
+    assert len(mail_to(outbox, ben.user.email)) == before

@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from cohort.core.database import commit
+from cohort.core.errors import ChangedMeanwhile
 from cohort.extensions import db
 from cohort.plans import services
 from cohort.plans.models import AgreedRating, SelfAssessment
@@ -81,6 +82,35 @@ def test_the_place_agrees_once_you_have_submitted(group):
     with pytest.raises(PlanError, match="Only the people on the place"):
         services.agree(group.cy.user, assessment_round, group.place, group.cy,
                        {"1": ("maximising", "")})
+
+
+def test_two_on_a_place_agreeing_at_once_the_second_is_told_not_overwritten(group):
+    """Ada and Ben open the agreement with nothing agreed; Ada saves. Ben's save, from the page
+    he loaded before hers, is refused with where to look, and hers stands. Saved again from
+    the page as it now is, his goes through."""
+    assessment_round = open_round(group)
+    for person in (group.ada, group.ben):
+        services.save_assessment(person.user, assessment_round, person,
+                                 all_at(group.framework, "optimising"), submit=True)
+    commit()
+    loaded = services.agreed_stamp([])
+    assert loaded == "none"
+    services.agree(group.ada.user, assessment_round, group.place, group.ada,
+                   {"1": ("assuring", "Ada's reading")}, seen=loaded)
+    commit()
+    with pytest.raises(ChangedMeanwhile, match="Someone on the place saved agreed levels"):
+        services.agree(group.ben.user, assessment_round, group.place, group.ben,
+                       {"1": ("maximising", "Ben's reading")}, seen=loaded)
+    db.session.rollback()
+    hallmark = group.framework.hallmarks[0]
+    assert _agreed(group.place) == {hallmark.id: group.framework.levels[0].id}
+    rows, _people, _submitted = services.team_view(assessment_round, group.place, group.ben,
+                                                   staff=False)
+    now = services.agreed_stamp(row.agreed for row in rows if row.agreed)
+    services.agree(group.ben.user, assessment_round, group.place, group.ben,
+                   {"1": ("maximising", "Ben's reading")}, seen=now)
+    commit()
+    assert _agreed(group.place) == {hallmark.id: group.framework.levels[-1].id}
 
 
 def test_a_draft_keeps_notes_and_a_submission_needs_every_hallmark(group):

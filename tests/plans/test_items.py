@@ -3,6 +3,7 @@ status; progress updates; the history and the conflict a late second editor is s
 staying with the place; due dates offered to reminders; the CSV export."""
 
 import csv
+import re
 from datetime import timedelta
 
 import pytest
@@ -146,6 +147,23 @@ def test_the_plan_stays_with_the_place_when_it_changes_hands(group):
                          _fresh(item).version)
     commit()
     assert _fresh(item).owner.name == "Dee Successor"
+
+
+def test_an_owner_gone_from_the_place_is_named_and_a_new_one_asked_for(client, login, group):
+    """After a handover the item's owner is no longer on the place: its edit form names them
+    as such (not their number), and saving it unchanged asks who owns it now."""
+    item = add_item(group, title="Set out the measures")
+    hand_over(group.facilitator.user, group.place, "ben@example.org", "Ben Byron")
+    commit()
+    login(group.ben.user)
+    url = f"/cohorts/{group.cohort.id}/places/{group.place.id}/plan/items/{item.id}/edit"
+    page = client.get(url).get_data(as_text=True)
+    assert re.search(rf'<option value="{group.ada.user_id}" selected>\s*Ada Lovelace \(no '
+                     r"longer on this place\)", page)
+    with pytest.raises(PlanError, match="Ada Lovelace is no longer on this place: choose who "
+                                        "owns the item now"):
+        services.update_item(group.ben.user, _fresh(item), group.framework,
+                             item_data(group, title="Set out the measures"), _fresh(item).version)
 
 
 def test_open_items_due_soon_are_moments_for_their_owners(group):

@@ -53,6 +53,9 @@ def test_a_participant_rates_alone_then_sees_the_others_and_agrees(as_ada, group
     assert "Your ratings are submitted" in text
     assert "Ben Byron: not submitted yet" in text
     team = f"/cohorts/{group.cohort.id}/rounds/{assessment_round.id}/places/{group.place.id}"
+    # Only Ada has rated: one rating, not an agreement of the two.
+    spread = as_ada.get(team).get_data(as_text=True)
+    assert "One rating so far: Optimising" in spread and "All agree" not in spread
     agreed = post_form(as_ada, team, {**_ratings(group.framework, "assuring")},
                        follow_redirects=True)
     assert "The agreed levels are saved." in agreed.get_data(as_text=True)

@@ -17,6 +17,7 @@ from cohort.enrolment.services.applications import (
 from cohort.enrolment.services.errors import EnrolmentError
 from cohort.enrolment.services.handovers import (
     decide_handover,
+    leave,
     pending_handovers,
     request_handover,
 )
@@ -39,7 +40,7 @@ __all__ = [
     "accept_application", "application_by_token", "application_counts", "APPLICATION_FIELDS",
     "applications_page", "check_call_open", "confirm_submission", "decide_colleague",
     "decide_handover", "decline_application", "EnrolmentError",
-    "invite_colleague", "join_team", "next_on_waitlist", "pending_handovers", "propose_colleague",
+    "invite_colleague", "join_team", "next_on_waitlist", "leave", "pending_handovers", "propose_colleague",
     "request_application", "request_handover", "submission_by_token", "submit_application",
     "team_invitation_by_token", "waiting_invitations", "waitlist_application", "waitlist_offer",
     "withdraw_application",

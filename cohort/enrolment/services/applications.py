@@ -2,7 +2,7 @@
 
 import secrets
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from cohort.accounts.models import User
@@ -29,7 +29,7 @@ from cohort.extensions import db
 __all__ = [
     "APPLICATION_FIELDS", "check_call_open", "submit_application", "application_by_token", "applications_page",
     "application_counts", "accept_application", "waitlist_application", "decline_application",
-    "next_on_waitlist", "waitlist_offer",
+    "next_on_waitlist", "waitlist_offer", "leave_waitlist",
 ]
 
 APPLICATION_FIELDS = (
@@ -43,6 +43,23 @@ def _next_waitlist_position(cohort_id: int) -> int:
         select(func.max(Application.waitlist_position)).where(Application.cohort_id == cohort_id)
     ).scalar_one()
     return (last or 0) + 1
+
+
+def leave_waitlist(application: Application) -> None:
+    """Take the application off the waitlist and close the queue up behind it, so each number
+    on the waitlist says where its applicant stands (second, not third once the first has
+    gone). The positions are moved through negatives: the unique index on (cohort, position)
+    is checked row by row."""
+    left, application.waitlist_position = application.waitlist_position, None
+    if left is None:
+        return
+    db.session.flush()
+    cohort = Application.cohort_id == application.cohort_id
+    for where, value in ((Application.waitlist_position > left,
+                          1 - Application.waitlist_position),
+                         (Application.waitlist_position < 0, -Application.waitlist_position)):
+        db.session.execute(update(Application).where(cohort, where).values(
+            waitlist_position=value).execution_options(synchronize_session="fetch"))
 
 
 def _join_waitlist(application: Application) -> None:
@@ -203,7 +220,7 @@ def accept_application(acting, application: Application, message: str | None = N
                             professional_background=application.professional_background)
     start_holding(place, user, "accepted")
     application.place_id = place.id
-    application.waitlist_position = None
+    leave_waitlist(application)
     db.session.flush()
     send_welcome(user, "emails/enrolment/accepted.txt", cohort=cohort,
                  note=application.decision_message)
@@ -239,7 +256,7 @@ def waitlist_application(acting, application: Application, message: str | None =
 def decline_application(acting, application: Application, message: str | None = None) -> None:
     ensure_changeable(application.cohort)
     _decide(acting, application, "declined", message)
-    application.waitlist_position = None
+    leave_waitlist(application)
     send_mail(application.email, "emails/enrolment/declined.txt", application=application,
               note=application.decision_message)
     _tell_applicant(application, f"Your application to {application.cohort.title} was not "

@@ -1,7 +1,7 @@
 """Handover proposals: a holder proposes a successor, a facilitator approves (the place is
 handed over) or declines."""
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from cohort.accounts.services import AccountError, normalise_email
@@ -12,6 +12,7 @@ from cohort.cohorts.services import (
     facilitators_of,
     hand_over,
     holder_of,
+    leave_place,
     successor_membership,
 )
 from cohort.core.database import prepared
@@ -21,7 +22,7 @@ from cohort.enrolment.models import HandoverRequest
 from cohort.enrolment.services.errors import EnrolmentError
 from cohort.extensions import db
 
-__all__ = ["request_handover", "decide_handover", "pending_handovers"]
+__all__ = ["request_handover", "decide_handover", "pending_handovers", "leave"]
 
 
 def _email(typed: str) -> str:
@@ -74,12 +75,14 @@ def decide_handover(acting, request: HandoverRequest, approve: bool) -> Membersh
         raise EnrolmentError("This handover has already been decided")
     request.status, request.decided_at = ("approved" if approve else "declined"), utcnow()
     db.session.flush()
-    if not approve:
-        cohort = db.session.get(Cohort, request.place.cohort_id)
-        send_mail(request.requested_by.email, "emails/enrolment/handover_declined.txt",
-                  user=request.requested_by, cohort=cohort)
-        return None
     holder = holder_of(request.place)
+    if not approve:
+        # "Your place is still yours" only to one who still holds it.
+        if holder is not None and holder.user_id == request.requested_by_id:
+            cohort = db.session.get(Cohort, request.place.cohort_id)
+            send_mail(request.requested_by.email, "emails/enrolment/handover_declined.txt",
+                      user=request.requested_by, cohort=cohort)
+        return None
     if holder is None or holder.user_id != request.requested_by_id:
         raise EnrolmentError(f"{request.requested_by.name} no longer holds this place: "
                              "decline this proposal")
@@ -95,3 +98,15 @@ def _pending():
     return (select(HandoverRequest).join(HandoverRequest.place)
             .where(Place.cohort_id == bindparam("cohort"), HandoverRequest.status == "pending")
             .order_by(HandoverRequest.id))
+
+
+def leave(acting, membership: Membership, how: str) -> Place | None:
+    """The member leaves the cohort (cohorts' leave_place: withdrew, or removed by a
+    facilitator). A successor they proposed for their place goes with them: the proposal
+    could never be approved, and nobody is asked to decide it or told it was declined."""
+    if membership.place_id is not None:
+        db.session.execute(delete(HandoverRequest).where(
+            HandoverRequest.place_id == membership.place_id,
+            HandoverRequest.requested_by_id == membership.user_id,
+            HandoverRequest.status == "pending"))
+    return leave_place(acting, membership, how)

@@ -17,6 +17,7 @@ from cohort.enrolment.models import Application, ApplicationSubmission
 from cohort.enrolment.services.applications import (
     APPLICATION_FIELDS,
     check_call_open,
+    leave_waitlist,
     submit_application,
 )
 from cohort.enrolment.services.errors import EnrolmentError
@@ -86,7 +87,8 @@ def withdraw_application(application: Application) -> None:
     if not application.is_open:
         raise EnrolmentError(
             f"Your application has already been {application.status_label.lower()}")
-    application.status, application.waitlist_position = "withdrawn", None
+    application.status = "withdrawn"
+    leave_waitlist(application)
     application.decided_at = utcnow()
     db.session.flush()
     record(None, "application_withdrawn", subject=application.email,

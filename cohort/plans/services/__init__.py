@@ -6,6 +6,7 @@ from cohort.plans.services.assessments import (
     NOT_YET,
     ROUND_NAMES,
     agree,
+    agreed_stamp,
     assessment_of,
     close_round,
     current_round,
@@ -71,6 +72,7 @@ from cohort.plans.services.overview import (
 from cohort.plans.services.people import Naming, naming
 
 __all__ = [
+    "agreed_stamp",
     "ATTENTION_SHOWN", "DEFAULT_FRAMEWORK", "NOT_YET", "PLAN_PAGE_SIZE",
     "ROUND_NAMES", "SHIPPED", "FrameworkFileError", "ItemData", "Latest", "Naming", "PlanError",
     "Standing", "is_shared", "item_hallmarks", "latest_of", "set_shared", "shared_places",

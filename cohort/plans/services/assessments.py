@@ -13,7 +13,7 @@ from cohort.cohorts.models import Cohort, Membership, Place
 from cohort.cohorts.services import ensure_changeable
 from cohort.core.audit import record
 from cohort.core.database import prepared
-from cohort.core.errors import check_version
+from cohort.core.errors import ChangedMeanwhile, check_version
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 from cohort.plans.models import (
@@ -27,7 +27,7 @@ from cohort.plans.models import (
 from cohort.plans.services.errors import PlanError
 from cohort.plans.services.frameworks import cohort_framework, versions_of
 
-__all__ = ["NOT_YET", "ROUND_NAMES", "rounds_of", "rounds_in", "current_round", "get_round", "open_round",
+__all__ = ["agreed_stamp", "NOT_YET", "ROUND_NAMES", "rounds_of", "rounds_in", "current_round", "get_round", "open_round",
            "close_round", "people_on", "assessment_of", "save_assessment", "team_view",
            "agree", "TeamRow", "level_by_key", "latest_agreed", "place_rounds", "round_progress"]
 
@@ -240,10 +240,19 @@ def team_view(assessment_round: AssessmentRound, place: Place, viewer: Membershi
     return rows, people or raters, submitted
 
 
+def agreed_stamp(agreed) -> str:
+    """When a place's agreed levels in a round (its AgreedRating rows) were last saved ("none"
+    before the first): the agreement form carries it, so a save made meanwhile by someone else
+    on the place is not silently overwritten (agree's `seen`)."""
+    last = max((row.agreed_at for row in agreed), default=None)
+    return last.isoformat() if last is not None else "none"
+
+
 def agree(acting, assessment_round: AssessmentRound, place: Place, membership: Membership | None,
-          decisions: dict, by_id: bool = False) -> None:
+          decisions: dict, by_id: bool = False, seen: str | None = None) -> None:
     """Record the place's agreed level per hallmark ({hallmark key: (level key, notes)}, or by
-    ids). Someone on the place agrees once they have submitted their own ratings."""
+    ids). Someone on the place agrees once they have submitted their own ratings. `seen`: the
+    agreed_stamp the form was loaded with; ChangedMeanwhile if another save came since."""
     ensure_changeable(assessment_round.cohort)
     if not assessment_round.is_open:
         raise PlanError("This round has closed: the agreed levels can no longer change")
@@ -259,6 +268,10 @@ def agree(acting, assessment_round: AssessmentRound, place: Place, membership: M
     existing = {a.hallmark_id: a for a in db.session.execute(select(AgreedRating).where(
         AgreedRating.round_id == assessment_round.id, AgreedRating.place_id == place.id)
     ).scalars()}
+    if seen and seen != agreed_stamp(existing.values()):
+        raise ChangedMeanwhile("Someone on the place saved agreed levels while you were on "
+                               "this page: theirs are in the table above. Check them, then "
+                               "save yours again.")
     for hallmark in framework.hallmarks:
         key = hallmark.id if by_id else hallmark.key
         if key not in decisions:

@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from cohort.accounts.models import User
 from cohort.cohorts.models import Cohort, Place
 from cohort.cohorts.services import ensure_changeable
 from cohort.core.database import prepared
@@ -161,7 +162,7 @@ def get_item(place: Place, item_id: int) -> ActionItem | None:
 
 
 def _check(framework: Framework, place: Place, data: ItemData, old_due: date | None,
-           today: date) -> tuple:
+           today: date, old_owner: User | None = None) -> tuple:
     """Raise PlanError for an item that cannot stand; return (current, target) levels."""
     data.title = " ".join((data.title or "").split())
     if not data.title:
@@ -188,6 +189,9 @@ def _check(framework: Framework, place: Place, data: ItemData, old_due: date | N
     if data.status not in ITEM_STATUSES:
         raise PlanError("Choose the item's status", "status")
     on_place = {m.user_id for m in people_on(place)}
+    if old_owner is not None and data.owner_id == old_owner.id and data.owner_id not in on_place:
+        raise PlanError(f"{old_owner.name} is no longer on this place: choose who owns the item "
+                        "now, its holder or a team member", "owner_id")
     if data.owner_id not in on_place:
         raise PlanError("Choose an owner who is on this place: its holder or a team member",
                         "owner_id")
@@ -266,7 +270,8 @@ def update_item(acting, item: ActionItem, framework: Framework, data: ItemData,
     ensure_changeable(place.cohort)
     if seen_version is not None and seen_version != item.version:
         raise ChangedMeanwhile(_changes_since(item, seen_version))
-    current, target = _check(framework, place, data, item.due_on, local_today(place.cohort))
+    current, target = _check(framework, place, data, item.due_on, local_today(place.cohort),
+                             item.owner)
     summary = _describe(framework, item, data, current, target)
     if not summary:
         return item

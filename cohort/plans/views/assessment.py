@@ -83,11 +83,14 @@ def team(cohort, assessment_round, place):
                 form[f"notes-{row.hallmark.key}"].data = row.agreed.notes
     ok, _ = attempt(form, lambda: services.agree(
         current_user, assessment_round, place, membership,
-        {key: answer for key, answer in form.answers(framework).items() if answer[0]}))
+        {key: answer for key, answer in form.answers(framework).items() if answer[0]},
+        seen=form.version.data or None))
     if ok:
         flash("The agreed levels are saved.", "success")
         return redirect(url_for("plans.team", cohort_id=cohort.id,
                                 round_id=assessment_round.id, place_id=place.id))
+    # The agreed levels as this page shows them: a save by someone else since is refused.
+    form.version.data = services.agreed_stamp(row.agreed for row in rows if row.agreed)
     level_names = {level.position: level.name for level in framework.levels} | {0: "Not yet"}
     return render_template("plans/team.html", cohort=cohort, place=place, round=assessment_round,
                            framework=framework, rows=rows, people=people, submitted=submitted,

@@ -128,7 +128,7 @@ def item(cohort, place, item):
 def edit_item(cohort, place, item):
     framework = framework_of(cohort)
     form = ItemForm()
-    form.set_choices(framework, services.people_on(place))
+    form.set_choices(framework, services.people_on(place), owner=item.owner)
     if request.method == "GET":
         words = _words(cohort, framework)
         levels = {level_id: level.key for level_id, level in words["levels"].items()}
