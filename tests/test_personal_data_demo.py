@@ -21,7 +21,7 @@ from cohort.core.database import commit
 from cohort.core.models import AuditEvent, MailMessage
 from cohort.core.timeutil import utcnow
 from cohort.evaluation.models import Response
-from cohort.evaluation.services import attach_survey, instrument_of, save_answers
+from cohort.evaluation.services import attach_survey, instrument_of, save_answers, surveys_of
 from cohort.extensions import db
 from cohort.plans.models import ActionItem, ActionPlan
 from cohort.programme.models import ObjectiveRating
@@ -45,12 +45,18 @@ def _answer_surveys(cohort, admin, facilitator, nadia):
     now = utcnow()
     opened = (now - timedelta(days=1), now + timedelta(days=7))
     named = attach_survey(facilitator, cohort, "knowledge", "pre", *opened, False)
-    anonymous = attach_survey(facilitator, cohort, "knowledge", "post", *opened, True)
+    # The anonymous one is the cohort's own programme evaluation, open again for her answer (an
+    # instrument given before and after is named both times or anonymous both, and the
+    # cohort's other instruments are given already).
+    anonymous = next(survey for survey in surveys_of(cohort)
+                     if survey.instrument_key == "programme-evaluation")
+    closed_at, anonymous.closes_at = anonymous.closes_at, opened[1]
     membership = _membership(nadia, cohort)
     for survey, level in ((named, "2"), (anonymous, "4")):
         items = instrument_of(survey).items_at(survey.phase)
         save_answers(nadia, membership, survey,
-                     {i.key: level for i in items if i.type == "knowledge"}, submit=True)
+                     {i.key: level for i in items if i.type != "text"}, submit=True)
+    anonymous.closes_at = closed_at
     update_cohort(admin, cohort, status="finished")
     commit()
     return named, anonymous
