@@ -212,9 +212,9 @@ class ConfirmForm(Form):
     """A form of buttons only (confirm, approve or decline): its CSRF token is the point."""
 
 
-class GridRadioField(RadioField):
-    """A radio question whose refusal of a value that is not one of its choices says which
-    choices there are."""
+class _OneOfItsChoices:
+    """A choice field whose refusal of a value that is none of its choices says what to choose
+    (`invalid`), rather than WTForms' "Not a valid choice"."""
 
     def __init__(self, label=None, validators=None, invalid: str = "Choose one of the options",
                  **kwargs):
@@ -226,19 +226,15 @@ class GridRadioField(RadioField):
             raise ValidationError(self.invalid)
 
 
-class ChoiceField(SelectField):
+class GridRadioField(_OneOfItsChoices, RadioField):
+    """A radio question whose refusal of a value that is not one of its choices says which
+    choices there are."""
+
+
+class ChoiceField(_OneOfItsChoices, SelectField):
     """A select whose refusal of a value that is not one of its choices says what to choose
     (typed into a long list's box, a name that is none of them: "Choose a cohort from the
-    list"), rather than WTForms' "Not a valid choice"."""
-
-    def __init__(self, label=None, validators=None, invalid: str = "Choose one of the options",
-                 **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.invalid = invalid
-
-    def pre_validate(self, form):
-        if self.data not in {choice.value for choice in self.iter_choices()}:
-            raise ValidationError(self.invalid)
+    list")."""
 
 
 class _RadioGridForm(Form):

@@ -68,8 +68,6 @@ def current_zones() -> tuple[str, ...]:
                         if name == "UTC" or ("/" in name and name not in links)))
 
 
-
-
 def to_local(value: datetime, tz: str) -> datetime:
     return value.astimezone(zone(tz))
 
