@@ -179,6 +179,32 @@ def test_the_csv_keeps_formulas_as_text_and_names_people_in_a_named_survey(
     assert people[0].user.email not in response.get_data(as_text=True)
 
 
+def test_the_evaluator_s_csv_of_a_named_survey_numbers_its_people_without_names(
+        app, client, login, evaluated):
+    cohort, facilitator, people = evaluated
+    pre = _attach(cohort, facilitator, "pre", anonymous=False)
+    post = _attach(cohort, facilitator, "post", anonymous=False)
+    for n, person in enumerate(people[:3]):
+        _answer(person, pre, every="2")
+        _answer(person, post, every=str(3 + n))
+    commit()
+    login("eve@example.org")
+    text = client.get(_url(cohort, "/evaluation.csv")).get_data(as_text=True)
+    assert "Zed Quill" not in text
+    rows = list(csv.reader(io.StringIO(text)))[1:]
+    pairs = {}
+    for row in rows:
+        assert re.fullmatch(r"Respondent [1-3]", row[3])
+        pairs.setdefault(row[3], {})[row[2]] = row[6]
+    # each person keeps one number before and after, so the pairs can still be made
+    assert sorted(answers["post"] for answers in pairs.values()) == ["3", "4", "5"]
+    assert all(answers["pre"] == "2" for answers in pairs.values())
+    theirs = app.test_client()
+    login(facilitator.user, the_client=theirs)
+    named = theirs.get(_url(cohort, "/evaluation.csv")).get_data(as_text=True)
+    assert all(person.user.name in named for person in people[:3])
+
+
 def test_a_small_anonymous_group_is_not_broken_down_or_exported(client, login, evaluated):
     cohort, facilitator, people = evaluated
     pre = _attach(cohort, facilitator, "pre")

@@ -1,8 +1,9 @@
 """The evaluation's exports, and the figures its report takes from the other modules.
 
 `evaluation_csv` writes one row per submitted answer. An anonymous survey's respondents are
-"Respondent 1", "Respondent 2", ... numbered by a keyed hash of their pseudonym under a key
-made for that file alone and then forgotten: the same person keeps one number in the pre and
+"Respondent 1", "Respondent 2", ... (and so are a named survey's to a downloader who may not
+see the cohort's people: the evaluator sees figures, not names), numbered by a keyed hash of
+their pseudonym under a key made for that file alone and then forgotten: the same person keeps one number in the pre and
 the post survey of the file, while the number cannot be matched to the pseudonym, to the order
 the answers came in, or to the numbers in another download. What the report does not break
 down is left out of the file as well (services.report.screen): an anonymous survey until it
@@ -61,29 +62,35 @@ ASKED = {"pre": "Before the programme", "post": "After the programme",
          "both": "Before and after the programme"}
 
 
-def export_answers(user, cohorts: list[Cohort]) -> Iterator[str]:
+def export_answers(user, cohorts: list[Cohort], names_in: set[int]) -> Iterator[str]:
     """The answers' CSV (evaluation_csv), noted in the audit log as downloaded by `user`
-    (flushed with the caller's work)."""
+    (flushed with the caller's work). `names_in`: the ids of the cohorts whose named surveys
+    may name their respondents to `user`."""
     record(user, "evaluation_exported", subject=cohorts[0].slug,
            detail=", ".join(c.slug for c in cohorts[1:]) or None,
            cohort=cohorts[0] if len(cohorts) == 1 else None)
-    return evaluation_csv(cohorts)
+    return evaluation_csv(cohorts, names_in)
 
 
-def evaluation_csv(cohorts: list[Cohort]) -> Iterator[str]:
+def evaluation_csv(cohorts: list[Cohort], names_in: set[int] = frozenset()) -> Iterator[str]:
     """The lines of a CSV file of the submitted answers to the cohorts' surveys: one row per
-    response and item. The rows are read now; their lines are written as they are taken."""
-    return csv_lines(list(_answer_rows(cohorts)), header=CSV_HEADERS)
+    response and item. A named survey names its respondents only in the cohorts of
+    `names_in` (those whose people the downloader may see); elsewhere, as in an anonymous
+    survey, each is "Respondent N". The rows are read now; their lines are written as they
+    are taken."""
+    return csv_lines(list(_answer_rows(cohorts, names_in)), header=CSV_HEADERS)
 
 
-def _answer_rows(cohorts: list[Cohort]) -> Iterator[tuple]:
+def _answer_rows(cohorts: list[Cohort], names_in: set[int]) -> Iterator[tuple]:
     given = surveys_in(cohorts)
     surveys = [(cohort, survey) for cohort in cohorts for survey in given[cohort.id]]
     found = _answers([survey.id for _cohort, survey in surveys])
     left_out = _suppressed([survey for _cohort, survey in surveys], found)
+    unnamed = {survey.id for cohort, survey in surveys
+               if survey.anonymous or cohort.id not in names_in}
     labels = _anonymous_labels(
-        {who for _cohort, survey in surveys if survey.anonymous and survey.id not in left_out
-         for who in found.get(survey.id, {})})
+        {who for _cohort, survey in surveys if survey.id in unnamed
+         and survey.id not in left_out for who in found.get(survey.id, {})})
     for cohort, survey in surveys:
         if survey.id in left_out:
             continue
@@ -91,7 +98,7 @@ def _answer_rows(cohorts: list[Cohort]) -> Iterator[tuple]:
         order = {item.key: n for n, item in enumerate(instrument.items)}
         texts = {item.key: item.text for item in instrument.items}
         people = found.get(survey.id, {})
-        if survey.anonymous:
+        if survey.id in unnamed:
             named = [((labels[who], ""), f"Respondent {labels[who]}", given)
                      for who, (_name, given) in people.items()]
         else:

@@ -8,6 +8,7 @@ import math
 from flask import abort, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from cohort.cohorts.permissions import can_see_profiles
 from cohort.cohorts.services import memberships_for
 from cohort.core.downloads import send_download
 from cohort.core.errors import render_error
@@ -242,7 +243,8 @@ def report_csv(cohort):
     cohorts, notes = _cohorts(cohort)
     if notes:  # a file cannot say what it left out: refuse, saying why
         return render_error(400, " ".join(notes) + " Correct the link and download again.")
-    ok, lines = attempt(None, lambda: export_answers(current_user, cohorts))
+    names_in = {each.id for each in cohorts if can_see_profiles(current_user, each)}
+    ok, lines = attempt(None, lambda: export_answers(current_user, cohorts, names_in))
     if not ok:  # the database stayed busy: the message is flashed on the report
         return redirect(url_for("evaluation.report", cohort_id=cohorts[0].id,
                                 **_pooled_args(cohorts)))
