@@ -48,10 +48,11 @@ class Busy(UserError):
         super().__init__(self.MESSAGE)
 
 
-def check_version(row, seen_version: int | None) -> None:
-    """Raise ChangedMeanwhile when the version an editor loaded is no longer the row's."""
+def check_version(row, seen_version: int | None, message: str | None = None) -> None:
+    """Raise ChangedMeanwhile (with `message`, where the row is only ever one person's and
+    "someone else" would be wrong) when the version an editor loaded is no longer the row's."""
     if seen_version is not None and seen_version != row.version:
-        raise ChangedMeanwhile()
+        raise ChangedMeanwhile(message)
 
 
 MESSAGES = {

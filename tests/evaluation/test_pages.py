@@ -318,12 +318,9 @@ def test_a_closed_survey_shows_no_form_and_refuses_a_post(client, login, people)
     assert _count(Response) == 0
 
 
-@pytest.mark.parametrize("version, message", [
-    ("99", "Someone else changed this a moment ago"), ("٣", "Someone else changed this"),
-    ("9" * 40, "Someone else changed this"), ("-1", "Someone else changed this"),
-    ("", "Someone else changed this"), ("1\x00", "Someone else changed this"),
-])
-def test_a_tampered_version_changes_nothing(client, login, people, version, message):
+@pytest.mark.parametrize("version", ["99", "٣", "9" * 40, "-1", "", "1\x00"])
+def test_a_tampered_version_changes_nothing(client, login, people, version):
+    """An empty version is a second tab opened before the first answers were saved."""
     cohort, fay, ada, _ben = people
     survey = _attach(cohort, fay)
     login(ada.user)
@@ -333,7 +330,8 @@ def test_a_tampered_version_changes_nothing(client, login, people, version, mess
                                        "version": version})
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert message in page and "\x00" not in page
+    assert "You saved answers to this survey in another tab or window" in page
+    assert "Someone else" not in page and "\x00" not in page
     assert 'name="version" value="1"' in page  # saving again overwrites knowingly
     assert set(db.session.execute(select(Answer.number)).scalars()) == {2}
 

@@ -50,6 +50,9 @@ __all__ = ["RESPONDENT_ROLES", "attach_survey", "change_dates",
 # The evaluation asks the programme's participants: each place's holder (as the report
 # counted ten responses from ten councils); team members do not answer for the place.
 RESPONDENT_ROLES = ("participant",)
+SAVED_ELSEWHERE = ("You saved answers to this survey in another tab or window after opening "
+                   "this one. What you sent from this one is below: save again to keep it "
+                   "instead.")
 
 
 # An anonymous survey's answers are broken down only from this many responses (report.py).
@@ -275,8 +278,8 @@ def _saved(survey: Survey, membership: Membership, key: str, items, values: dict
                             membership_id=None if survey.anonymous else membership.id,
                             started_at=now)
         db.session.add(response)
-    else:
-        check_version(response, seen_version)
+    else:  # a response is only ever its one respondent's: another tab, not someone else
+        check_version(response, seen_version, SAVED_ELSEWHERE)
     kept = []
     for item in items:
         value = values.get(item.key)
