@@ -35,12 +35,20 @@ class _HallmarkForm(Form):
                 for h in framework.hallmarks}
 
 
-def hallmark_form(framework, required: str | None = None, notes_label: str = "Evidence"):
-    """One level question and one notes box per hallmark (`level-<key>`, `notes-<key>`)."""
+NOT_AGREED = ""  # the agreement form's choice that clears a hallmark's agreed level
+
+
+def hallmark_form(framework, required: str | None = None, notes_label: str = "Evidence",
+                  blank: str | None = None):
+    """One level question and one notes box per hallmark (`level-<key>`, `notes-<key>`).
+    `blank`: the label of a last choice that sends no level (the agreement's "Not agreed")."""
+    choices = level_choices(framework)
+    if blank:
+        choices.append(SelectChoice(NOT_AGREED, blank))
     fields = {}
     for hallmark in framework.hallmarks:
         fields[f"level-{hallmark.key}"] = GridRadioField(
-            hallmark.label, choices=level_choices(framework),
+            hallmark.label, choices=choices,
             validators=[InputRequired(required) if required else Optional()],
             invalid=f"Choose one of the levels for hallmark {hallmark.key}")
         fields[f"notes-{hallmark.key}"] = TextAreaField(

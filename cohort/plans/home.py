@@ -21,7 +21,13 @@ from cohort.core.database import get, prepared
 from cohort.extensions import db
 from cohort.plans.models import ActionItem, ActionPlan, AssessmentRound, SelfAssessment
 from cohort.plans.permissions import can_view_outline, can_view_plan
-from cohort.plans.services import latest_of, place_label, shared_places, standings
+from cohort.plans.services import (
+    hallmark_words,
+    latest_of,
+    place_label,
+    shared_places,
+    standings,
+)
 from cohort.plans.services.items import is_overdue, overdue_after
 
 PLACE_ROLES = ("participant", "colleague")
@@ -170,11 +176,6 @@ def todos(user, memberships: list) -> list[Todo]:
 LEVELS_APART = {1: "one level", 2: "two levels", 3: "three levels"}
 
 
-def _keys(keys: list[str]) -> str:
-    return (f"hallmark {keys[0]}" if len(keys) == 1 else
-            "hallmarks " + ", ".join(keys[:-1]) + f" and {keys[-1]}")
-
-
 def _higher(mine, theirs) -> int:
     """How many levels higher the other place stands on the hallmark (0 when not, or not
     known)."""
@@ -189,8 +190,8 @@ def _rated_higher(higher: dict[str, int], named: bool = True) -> str:
     if len(higher) == 1:
         (key, apart), = higher.items()
         words = LEVELS_APART.get(apart, f"{apart} levels")
-        return f"rated itself {words} higher" + (f" on {_keys([key])}" if named else "")
-    return "rated itself higher on " + (_keys(list(higher)) if named else "each")
+        return f"rated itself {words} higher" + (f" on {hallmark_words([key])}" if named else "")
+    return "rated itself higher on " + (hallmark_words(list(higher)) if named else "each")
 
 
 def _place_reasons(label: str, own: dict, theirs: dict, member_id: int) -> list[Reason]:
@@ -203,7 +204,7 @@ def _place_reasons(label: str, own: dict, theirs: dict, member_id: int) -> list[
     found = []
     if both:
         along = {key: apart for key, apart in higher.items() if key in both}
-        text = f"{label} also works on {_keys(both)}"
+        text = f"{label} also works on {hallmark_words(both)}"
         if along:
             text += " and " + _rated_higher(along, named=along.keys() != set(both))
         found.append(Reason(member_id, text, (STRONGEST if along else STRONG)

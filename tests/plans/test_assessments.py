@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from cohort.core.database import commit
 from cohort.core.errors import ChangedMeanwhile
+from cohort.core.models import AuditEvent
 from cohort.extensions import db
 from cohort.plans import services
 from cohort.plans.models import AgreedRating, SelfAssessment
@@ -111,6 +112,47 @@ def test_two_on_a_place_agreeing_at_once_the_second_is_told_not_overwritten(grou
                    {"1": ("maximising", "Ben's reading")}, seen=now)
     commit()
     assert _agreed(group.place) == {hallmark.id: group.framework.levels[-1].id}
+
+
+def test_a_level_agreed_by_mistake_is_cleared_and_the_log_says_who_cleared_it(group):
+    """Ada records maximising for hallmark 2 by mistake, then chooses Not agreed: the place has
+    no agreed level for it (not "not yet"), the heatmap no longer counts one, and the audit log
+    keeps who cleared what. Ben's save from the page as it was before is still refused."""
+    assessment_round = open_round(group)
+    for person in (group.ada, group.ben):
+        services.save_assessment(person.user, assessment_round, person,
+                                 all_at(group.framework, "optimising"), submit=True)
+    services.agree(group.ada.user, assessment_round, group.place, group.ada,
+                   {"1": ("assuring", ""), "2": ("maximising", "Misread the descriptor")})
+    commit()
+    hallmark = {h.key: h for h in group.framework.hallmarks}
+    loaded = services.agreed_stamp(row.agreed for row in services.team_view(
+        assessment_round, group.place, group.ben)[0] if row.agreed)
+    cleared = services.agree(group.ada.user, assessment_round, group.place, group.ada,
+                             {"1": ("assuring", ""), "2": (None, "Misread the descriptor")},
+                             seen=loaded)
+    commit()
+    assert cleared == ["2"]
+    assert _agreed(group.place) == {hallmark["1"].id: group.framework.levels[0].id}
+    rows, _people, _submitted = services.team_view(assessment_round, group.place, group.ada)
+    assert [row.agreed is None for row in rows[:2]] == [False, True]
+    assert services.heatmap(group.cohort, group.framework).cell(
+        group.place, hallmark["2"]).position is None
+    (event,) = db.session.execute(select(AuditEvent).where(
+        AuditEvent.action == "agreed_level_cleared")).scalars().all()
+    assert (event.actor_id, event.cohort_id, event.detail) == (
+        group.ada.user_id, group.cohort.id,
+        "hallmark 2 in Start of the programme: was Maximising wellbeing")
+    with pytest.raises(ChangedMeanwhile, match="Someone on the place saved agreed levels"):
+        services.agree(group.ben.user, assessment_round, group.place, group.ben,
+                       {"1": ("assuring", ""), "2": ("maximising", "")}, seen=loaded)
+    db.session.rollback()
+    assert _agreed(group.place) == {hallmark["1"].id: group.framework.levels[0].id}
+    with pytest.raises(PlanError, match="Choose the level agreed for hallmark 3a to keep these "
+                                        "notes") as refused:
+        services.agree(group.ben.user, assessment_round, group.place, group.ben,
+                       {"3a": (None, "We need the survey first")})
+    assert refused.value.field == "level-3a"
 
 
 def test_a_draft_keeps_notes_and_a_submission_needs_every_hallmark(group):

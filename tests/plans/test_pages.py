@@ -63,6 +63,38 @@ def test_a_participant_rates_alone_then_sees_the_others_and_agrees(as_ada, group
     assert len(db.session.execute(select(AgreedRating)).all()) == 7
 
 
+def test_a_level_agreed_by_mistake_is_cleared_by_choosing_not_agreed(as_ada, group):
+    """Ada records hallmark 2 by mistake; choosing Not agreed for it and saving shows it as not
+    agreed, with Not agreed chosen, while hallmark 1 keeps its level."""
+    assessment_round = open_round(group)
+    services.save_assessment(group.ada.user, assessment_round, group.ada,
+                             all_at(group.framework, "optimising"), submit=True)
+    commit()
+    team = f"/cohorts/{group.cohort.id}/rounds/{assessment_round.id}/places/{group.place.id}"
+    page = as_ada.get(team).get_data(as_text=True)
+    assert re.search(r'name="level-2" type="radio" value=""\s+checked', page)  # Not agreed
+    fields = {**_ratings(group.framework, ""), "level-1": "optimising", "level-2": "maximising",
+              "notes-2": "Misread the descriptor"}
+    post_form(as_ada, team, fields)
+    agreed = as_ada.get(team).get_data(as_text=True)
+    assert _agreed_cell(agreed, "2") == "Maximising wellbeing Misread the descriptor"
+    version = re.search(r'name="version" type="hidden" value="([^"]+)"', agreed).group(1)
+    cleared = post_form(as_ada, team, {**fields, "level-2": "", "version": version},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "The agreed levels are saved. No level is agreed now for hallmark 2." in cleared
+    assert _agreed_cell(cleared, "2") == "Not agreed yet"
+    assert _agreed_cell(cleared, "1") == "Optimising wellbeing"
+    assert re.search(r'name="level-2" type="radio" value=""\s+checked', cleared)
+    assert "Misread the descriptor" not in cleared
+
+
+def _agreed_cell(page: str, key: str) -> str:
+    """The words in the Agreed column of the hallmark's row of the team page."""
+    row = re.search(rf"Hallmark {key}: .*?</tr>", page, re.S).group(0)
+    cell = re.findall(r'<td class="govuk-table__cell">(.*?)</td>', row, re.S)[-1]
+    return " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+
+
 def test_an_incomplete_submission_keeps_what_was_entered(as_ada, group):
     open_round(group)
     url = f"/cohorts/{group.cohort.id}/assessment"

@@ -54,6 +54,7 @@ from cohort.plans.services.items import (
 from cohort.plans.services.outline import (
     Latest,
     Standing,
+    hallmark_words,
     is_shared,
     item_hallmarks,
     latest_of,
@@ -75,8 +76,8 @@ __all__ = [
     "agreed_stamp",
     "ATTENTION_SHOWN", "DEFAULT_FRAMEWORK", "NOT_YET", "PLAN_PAGE_SIZE",
     "ROUND_NAMES", "SHIPPED", "FrameworkFileError", "ItemData", "Latest", "Naming", "PlanError",
-    "Standing", "is_shared", "item_hallmarks", "latest_of", "set_shared", "shared_places",
-    "standings",
+    "Standing", "hallmark_words", "is_shared", "item_hallmarks", "latest_of", "set_shared",
+    "shared_places", "standings",
     "add_item", "add_progress", "agree", "agreed_levels",
     "agreed_levels_of", "assessment_of", "attention_page",
     "choose_framework", "close_round", "cohort_framework", "current_round", "ensure_shipped",

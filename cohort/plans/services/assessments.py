@@ -249,10 +249,13 @@ def agreed_stamp(agreed) -> str:
 
 
 def agree(acting, assessment_round: AssessmentRound, place: Place, membership: Membership | None,
-          decisions: dict, by_id: bool = False, seen: str | None = None) -> None:
+          decisions: dict, by_id: bool = False, seen: str | None = None) -> list[str]:
     """Record the place's agreed level per hallmark ({hallmark key: (level key, notes)}, or by
-    ids). Someone on the place agrees once they have submitted their own ratings. `seen`: the
-    agreed_stamp the form was loaded with; ChangedMeanwhile if another save came since."""
+    ids); a hallmark left out stays as it was. By key, a level of None ("Not agreed") clears
+    what was agreed (the audit log keeps who cleared what), and notes need a level. Someone on
+    the place agrees once they have submitted their own ratings. `seen`: the agreed_stamp the
+    form was loaded with; ChangedMeanwhile if another save came since. Returns the keys of
+    the hallmarks cleared."""
     ensure_changeable(assessment_round.cohort)
     if not assessment_round.is_open:
         raise PlanError("This round has closed: the agreed levels can no longer change")
@@ -272,17 +275,23 @@ def agree(acting, assessment_round: AssessmentRound, place: Place, membership: M
         raise ChangedMeanwhile("Someone on the place saved agreed levels while you were on "
                                "this page: theirs are in the table above. Check them, then "
                                "save yours again.")
+    cleared = []
     for hallmark in framework.hallmarks:
         key = hallmark.id if by_id else hallmark.key
         if key not in decisions:
             continue
         level, notes = decisions[key]
         if not by_id:
-            level = getattr(level_by_key(framework, level, hallmark.key), "id", None)
             notes = (notes or "").strip() or None
             if notes and len(notes) > MAX_EVIDENCE:
                 raise PlanError(f"Keep the notes for hallmark {hallmark.key} to {MAX_EVIDENCE} "
                                 "characters or fewer", f"notes-{hallmark.key}")
+            if level is None:
+                if _clear(acting, assessment_round, place, hallmark, existing.get(hallmark.id),
+                          notes):
+                    cleared.append(hallmark.key)
+                continue
+            level = getattr(level_by_key(framework, level, hallmark.key), "id", None)
         row = existing.get(hallmark.id)
         if row is None:
             row = AgreedRating(round_id=assessment_round.id, place_id=place.id,
@@ -291,6 +300,27 @@ def agree(acting, assessment_round: AssessmentRound, place: Place, membership: M
         row.level_id, row.notes, row.agreed_at = level, notes, now
         row.agreed_by_id = getattr(acting, "id", None)
     db.session.flush()
+    return cleared
+
+
+def _clear(acting, assessment_round: AssessmentRound, place: Place, hallmark,
+           row: AgreedRating | None, notes: str | None) -> bool:
+    """"Not agreed" for a hallmark: its agreed rating goes, so no page, export or change
+    between rounds counts a level nobody agrees; the audit log says who cleared which level.
+    Its notes go with it; notes typed anew need a level. True when there was one to clear."""
+    if notes is not None and (row is None or notes != row.notes):
+        raise PlanError(f"Choose the level agreed for hallmark {hallmark.key} to keep these "
+                        "notes, or clear the notes", f"level-{hallmark.key}")
+    if row is None:
+        return False
+    levels = assessment_round.framework.levels
+    was = next((level.name for level in levels if level.id == row.level_id),
+               f"Not yet at {levels[0].name.lower()}" if levels else "Not yet")
+    record(acting, "agreed_level_cleared", subject=f"place {place.id}",
+           detail=f"hallmark {hallmark.key} in {assessment_round.name}: was {was}",
+           cohort=assessment_round.cohort_id)
+    db.session.delete(row)
+    return True
 
 
 @prepared

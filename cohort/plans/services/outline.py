@@ -26,10 +26,16 @@ from cohort.plans.models import (
 from cohort.plans.services.errors import PlanError
 from cohort.plans.services.items import plan_of
 
-__all__ = ["Latest", "Standing", "is_shared", "item_hallmarks", "latest_of", "set_shared",
-           "shared_places", "standings"]
+__all__ = ["Latest", "Standing", "hallmark_words", "is_shared", "item_hallmarks", "latest_of",
+           "set_shared", "shared_places", "standings"]
 
 PLACE_ROLES = ("participant", "colleague")
+
+
+def hallmark_words(keys: list[str]) -> str:
+    """"hallmark 2", "hallmarks 1, 2 and 3a"."""
+    return (f"hallmark {keys[0]}" if len(keys) == 1 else
+            "hallmarks " + ", ".join(keys[:-1]) + f" and {keys[-1]}")
 
 
 @dataclass

@@ -8,7 +8,7 @@ from cohort.cohorts.permissions import is_member
 from cohort.core.forms import attempt, seen_version
 from cohort.core.guard import guard
 from cohort.plans import services
-from cohort.plans.forms import hallmark_form
+from cohort.plans.forms import NOT_AGREED, hallmark_form
 from cohort.plans.permissions import can_edit_plan, can_view_maturity, can_view_plan
 from cohort.plans.services import NOT_YET, place_label
 from cohort.plans.views import bp
@@ -72,21 +72,24 @@ def team(cohort, assessment_round, place):
     rows, people, submitted = services.team_view(assessment_round, place, membership, staff)
     may_agree = (assessment_round.is_open and can_edit_plan(current_user, cohort, place)
                  and membership is not None and membership.id in submitted)
-    form = hallmark_form(framework, notes_label="Notes")
+    form = hallmark_form(framework, notes_label="Notes", blank="Not agreed")
     if request.method == "POST" and not may_agree:
         abort(403)
     if request.method == "GET":
         for row in rows:
+            key = row.hallmark.key
+            form[f"level-{key}"].data = NOT_AGREED if row.agreed is None else _level_key(
+                row.agreed.level_id, framework)
             if row.agreed is not None:
-                form[f"level-{row.hallmark.key}"].data = _level_key(row.agreed.level_id,
-                                                                    framework)
-                form[f"notes-{row.hallmark.key}"].data = row.agreed.notes
-    ok, _ = attempt(form, lambda: services.agree(
-        current_user, assessment_round, place, membership,
-        {key: answer for key, answer in form.answers(framework).items() if answer[0]},
+                form[f"notes-{key}"].data = row.agreed.notes
+    # Every hallmark is sent: "Not agreed" (or none chosen) clears a level agreed before.
+    ok, cleared = attempt(form, lambda: services.agree(
+        current_user, assessment_round, place, membership, form.answers(framework),
         seen=form.version.data or None))
     if ok:
-        flash("The agreed levels are saved.", "success")
+        flash("The agreed levels are saved." + (
+            f" No level is agreed now for {services.hallmark_words(cleared)}." if cleared else ""),
+            "success")
         return redirect(url_for("plans.team", cohort_id=cohort.id,
                                 round_id=assessment_round.id, place_id=place.id))
     # The agreed levels as this page shows them: a save by someone else since is refused.
