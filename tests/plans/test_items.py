@@ -18,6 +18,8 @@ from cohort.plans import services
 from cohort.plans.models import ActionItem, ItemChange
 from cohort.plans.services import Naming, PlanError, place_csv
 from cohort.plans.services.moments import due_items
+from cohort.reminders import services as reminders
+from cohort.reminders.services import ReminderData
 from tests.helpers import statements_run
 
 from .conftest import add_item, item_data
@@ -176,6 +178,61 @@ def test_open_items_due_soon_are_moments_for_their_owners(group):
     assert [(m.ref, m.title, [r.id for r in m.recipients]) for m in found] == [
         (soon.id, "Soon", [group.ada.id])]
     assert f"/plan/items/{soon.id}" in found[0].link
+
+
+def _remind_of_items(group):
+    """The facilitator's reminder three days before each item's due date."""
+    reminders.add_reminder(group.facilitator.user, group.cohort, ReminderData(
+        anchor="moment", moment_key="action_item_due", offset_minutes=-3 * 24 * 60,
+        subject="Due soon: ((moment))", body="Hello ((name)), ((moment)) is due ((time))."))
+    commit()
+
+
+def _reminders_sent(outbox) -> dict[str, str]:
+    queued = reminders.send_due_reminders()
+    commit()
+    sent = {m["To"]: m.get_content() for m in outbox if m["Subject"].startswith("Due soon")}
+    assert queued == len(sent)
+    return sent
+
+
+def test_an_item_whose_owner_left_the_place_is_reminded_of_to_its_people_once(group, outbox):
+    """Ada owns an item, then hands her place to Dee: the reminder of its due date goes to the
+    people on the place now (Dee and Ben), once each, saying it has no owner there any more
+    and where to choose one; Cy, still on his place, hears of his own item as before."""
+    due = services.local_today(group.cohort) + timedelta(days=2)
+    item = add_item(group, title="Set out the measures", due_on=due)
+    services.add_item(group.cy.user, group.other_place, group.framework, item_data(
+        group, title="Cy's own action", due_on=due, owner_id=group.cy.user_id))
+    _remind_of_items(group)
+    hand_over(group.facilitator.user, group.place, "dee@example.org", "Dee Successor")
+    commit()
+    outbox.clear()
+    sent = _reminders_sent(outbox)
+    assert sorted(sent) == ["ben@example.org", "cy@example.org", "dee@example.org"]
+    edit = (f"http://localhost/cohorts/{group.cohort.id}/places/{group.place.id}/plan/items/"
+            f"{item.id}/edit")
+    for person in ("ben@example.org", "dee@example.org"):
+        assert "Set out the measures is due" in sent[person]
+        assert ("This action has no owner on your place any more: Ada Lovelace is no longer "
+                f"on it. Choose who owns it now: {edit}") in " ".join(sent[person].split())
+    assert "Cy's own action is due" in sent["cy@example.org"]
+    assert "no owner" not in sent["cy@example.org"]
+    outbox.clear()
+    assert _reminders_sent(outbox) == {}
+
+
+def test_an_item_reminded_of_to_its_owner_is_not_reminded_of_again_when_they_leave(group,
+                                                                                  outbox):
+    item = add_item(group, title="Set out the measures",
+                    due_on=services.local_today(group.cohort) + timedelta(days=2))
+    _remind_of_items(group)
+    assert list(_reminders_sent(outbox)) == ["ada@example.org"]
+    hand_over(group.facilitator.user, group.place, "dee@example.org", "Dee Successor")
+    commit()
+    outbox.clear()
+    assert _reminders_sent(outbox) == {}  # not again, to Dee and Ben
+    assert _fresh(item).owner.name == "Ada Lovelace"
 
 
 def test_the_csv_export_neutralises_formulas(group):

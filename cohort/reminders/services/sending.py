@@ -136,10 +136,13 @@ def _skip_reason(reminder: Reminder, member: Membership, opted_out: set[int]) ->
 def _deliver(reminder: Reminder, members: list[Membership], ref: int,
              session: ProgrammeSession | None, moment: Moment | None, now: datetime) -> int:
     """One delivery per member (queued, or skipped with its reason), except to those who have
-    theirs already; return how many were queued. The unique (reminder, moment, person) row
-    stands behind the check: a second writer's whole run would fail, not send twice."""
+    theirs already (for a moment that goes `once`, to nobody once anyone has); return how many
+    were queued. The unique (reminder, moment, person) row stands behind the check: a second
+    writer's whole run would fail, not send twice."""
     done = set(db.session.execute(select(Delivery.membership_id).where(
         Delivery.reminder_id == reminder.id, Delivery.ref == ref)).scalars())
+    if done and moment is not None and moment.once:
+        return 0
     opted_out = _opted_out(reminder.cohort_id)
     # The same calendar entry for everyone: made once.
     attachments, shared = _attachments(session, now), _shared(reminder, session, now)
