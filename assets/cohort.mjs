@@ -13,14 +13,27 @@ for (const button of document.querySelectorAll("[data-cohort-print]")) {
 // is typed into: the select becomes GOV.UK's accessible autocomplete, which suggests the
 // choices holding what was typed. The select stays in the form and is what is sent; without
 // this script it is shown as it is.
+//
+// The select's empty choice ("Any cohort", "No cohort", "The site's time zone (...)") is a
+// choice like the others: it is suggested for what its label holds ("any", "No c"), and it
+// is what an empty box suggests, alone. So a box emptied, clicked or spaced into while empty,
+// or the down arrow pressed in it, shows the one choice there is besides typing a name, and
+// the status tells a screen reader's user "1 result is available". The library's
+// showAllValues gives that opening; the whole list is not shown, nor its arrow, which could
+// not be pressed and would promise a list of hundreds to scroll through.
 const long = document.querySelectorAll("select[data-cohort-suggest]");
 if (long.length) {
   await import("./accessible-autocomplete.min.js");
   for (const select of long) {
     const id = select.id;
     const described = select.getAttribute("aria-describedby");
+    const choices = [...select.options].filter((option) => !("typed" in option.dataset));
+    const empty = choices.find((option) => option.value === "");
     window.accessibleAutocomplete.enhanceSelectElement({
       selectElement: select,
+      source: suggest(choices.map((option) => option.textContent.trim()), empty?.textContent.trim()),
+      showAllValues: empty !== undefined,
+      dropdownArrow: () => null,
       // Over the page rather than in it, so the button below stays where it was when a click
       // on it closes the suggestions.
       displayMenu: "overlay",
@@ -29,8 +42,21 @@ if (long.length) {
     });
     const input = document.getElementById(id);
     if (described) keepDescribed(input, described.split(/\s+/));
+    hideCompletion(input.closest(".autocomplete__wrapper"));
     select.form?.addEventListener("submit", () => choose(select, input.value));
   }
+}
+
+// The choices whose label holds the text typed, in the list's order, the empty choice among
+// them; for no text, the empty choice alone. A value the server refused is in the select, to
+// be shown as it was sent, but is none of the choices: it is not suggested.
+function suggest(labels, emptyLabel) {
+  return (query, show) => {
+    const typed = query.toLowerCase();
+    show(typed === ""
+      ? [emptyLabel].filter((label) => label !== undefined)
+      : labels.filter((label) => label.toLowerCase().includes(typed)));
+  };
 }
 
 // The box is described by the select's hint and error message, as the select was: the
@@ -43,6 +69,19 @@ function keepDescribed(input, ids) {
   };
   keep();
   new MutationObserver(keep).observe(input, { attributeFilter: ["aria-describedby"] });
+}
+
+// The grey completion the library shows behind the box (the rest of the first suggestion's
+// name, or the empty choice's in an empty box) is a second, unlabelled box repeating what the
+// suggestions and their status say: it is hidden from assistive technology.
+function hideCompletion(wrapper) {
+  const hide = () => {
+    for (const completion of wrapper.querySelectorAll(".autocomplete__hint:not([aria-hidden])")) {
+      completion.setAttribute("aria-hidden", "true");
+    }
+  };
+  hide();
+  new MutationObserver(hide).observe(wrapper, { childList: true, subtree: true });
 }
 
 // Selects the option named `text`. Text that names none is sent as it was typed, so the

@@ -5,11 +5,16 @@ typed (described by the message, as the select was) and is refused again if sent
 the select alone would have sent the zone chosen before; an emptied box chooses the site's
 zone. A site admin picks one cohort among 40 for the audit log's filter (two sharing a title
 are told apart by their address), and an invitation naming no cohort of the list is refused
-rather than sent with none. axe runs with the suggestions open, and the pages hold to a
-375 px screen."""
+rather than sent with none. The list's empty choice ("Any cohort", "No cohort") is suggested
+for part of its label, and alone for an emptied box; chosen, it sends no cohort. axe runs with
+the suggestions open, and the pages hold to a 375 px screen."""
 
 from playwright.sync_api import expect
+from sqlalchemy import select
 
+from cohort.accounts.models import User
+from cohort.cohorts.models import Membership
+from cohort.extensions import db
 from tests.e2e.conftest import sign_in_browser
 from tests.e2e.test_accessibility_crawl import narrow_screen_problems
 
@@ -107,3 +112,64 @@ def test_an_admin_picks_one_cohort_among_many_and_an_unknown_one_is_refused(
         ".govuk-error-summary").inner_text()
     _check(page, audit, "refused")
     assert "Invitation sent" not in page.locator("main").inner_text()
+
+
+def test_the_empty_choice_is_suggested_by_its_label_and_sends_none(page, demo, make_cohort, audit):
+    for number in range(1, 41):
+        make_cohort(f"Regional cohort {number:02}")
+    sign_in_browser(page, "admin@example.org")
+    page.goto("/admin/audit")
+    suggestions = page.get_by_role("listbox").get_by_role("option")
+    _box(page, "cohort").fill("regional cohort 37")
+    suggestions.first.click()
+    page.get_by_role("button", name="Show entries").click()
+    page.wait_for_load_state()
+    cohorts = page.locator("table tbody tr td:nth-child(5)")
+    assert set(cohorts.all_inner_texts()) == {"Regional cohort 37"}
+
+    # Emptied, the box offers the one choice there is besides a name, and says so to a screen
+    # reader; the down arrow reaches it from the box as it stands.
+    box = _box(page, "cohort")
+    box.fill("")
+    expect(suggestions).to_have_text(["Any cohort"])
+    expect(page.locator(".autocomplete__status")).to_contain_text("1 result is available")
+    _check(page, audit, "emptied")
+    box.press("Escape")
+    box.press("ArrowDown")
+    expect(suggestions).to_have_text(["Any cohort"])
+    expect(suggestions.first).to_be_focused()
+    page.keyboard.press("Escape")
+
+    box.fill("any")
+    expect(suggestions).to_have_text(["Any cohort"])
+    _check(page, audit, "suggesting the empty choice")
+    suggestions.first.click()
+    expect(box).to_have_value("Any cohort")
+    page.get_by_role("button", name="Show entries").click()
+    page.wait_for_load_state()
+    assert "cohort=&" in page.url or page.url.endswith("cohort=")
+    assert page.locator(".govuk-error-summary").count() == 0
+    expect(_box(page, "cohort")).to_have_value("Any cohort")
+    assert len(set(cohorts.all_inner_texts())) > 1  # the whole log, not one cohort's
+
+    page.goto("/admin/invite")
+    page.get_by_label("Email address").fill("no.cohort@example.org")
+    page.get_by_label("Full name").fill("Nadia Nocohort")
+    box = _box(page, "cohort")
+    box.fill("Regional cohort 12")
+    box.press("Enter")
+    box.fill("no c")
+    expect(suggestions).to_have_text(["No cohort"])
+    box.press("Enter")  # the one suggestion is highlighted: Enter chooses it
+    expect(box).to_have_value("No cohort")
+    page.get_by_role("button", name="Send invitation").click()
+    page.wait_for_load_state()
+    assert page.locator(".govuk-error-summary").count() == 0
+    assert "Invitation sent to no.cohort@example.org" in page.locator("main").inner_text()
+    _check(page, audit, "sent")
+    invited = db.session.execute(
+        select(User).where(User.email == "no.cohort@example.org")).scalar_one()
+    memberships = db.session.execute(
+        select(Membership).where(Membership.user_id == invited.id)).scalars().all()
+    db.session.commit()  # end the read: the test holds no transaction open against the server
+    assert memberships == []
