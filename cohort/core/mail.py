@@ -22,6 +22,8 @@ from cohort.core.signals import mail_status_changed
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 
+SUBJECT_LIMIT = MailMessage.subject.type.length  # 255
+
 # The ids of the messages queued in the session's current transaction (see core.outbox).
 QUEUED_KEY = "cohort_queued_mail"
 ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"  # what url_for leaves unquoted in an anchor
@@ -89,7 +91,13 @@ def render_mail(template: str, **context) -> tuple[str, str]:
     first, _, body = text.partition("\n")
     if not first.startswith("Subject:"):
         raise ValueError(f"{template} must begin with a 'Subject:' line")
-    return " ".join(first.removeprefix("Subject:").split()), body.strip() + "\n"
+    return _fitted(" ".join(first.removeprefix("Subject:").split())), body.strip() + "\n"
+
+
+def _fitted(subject: str) -> str:
+    """The subject cut to what a message keeps (a long name and a long title together can
+    pass it), ending in an ellipsis where it was cut."""
+    return subject if len(subject) <= SUBJECT_LIMIT else subject[:SUBJECT_LIMIT - 1] + "…"
 
 
 def send_mail(recipient: str, template: str, attachments=(), headers: dict | None = None,
@@ -108,7 +116,7 @@ def queue_mail(recipient: str, subject: str, body: str, attachments=(),
     domain = parseaddr(sender)[1].partition("@")[2] or "cohort.localhost"
     message = MailMessage(
         message_id=make_msgid(domain=domain), sender=sender, recipient=recipient,
-        subject=subject, body=body, next_attempt_at=utcnow(),
+        subject=_fitted(subject), body=body, next_attempt_at=utcnow(),
         headers=json.dumps(headers) if headers else None,
         attachments=[MailAttachment(filename=name, content_type=kind, data=data)
                      for name, kind, data in attachments],
