@@ -256,18 +256,18 @@ def _size(size: int) -> str:
 
 
 def safe_filename(filename: str) -> str | None:
-    """The file's own name with any folders dropped and only plain characters kept (accents
-    dropped, anything else made `_`), at most 200 long; None when nothing sensible remains."""
+    """The file's own name with any folders dropped, letters, marks and digits of any script
+    kept with dots, spaces, hyphens and underscores (anything else made `_`), at most 200 long;
+    None when nothing sensible remains before its extension."""
     base = re.split(r"[/\\]", filename or "")[-1]
     base = re.sub(r"^[A-Za-z]:", "", base)  # a Windows drive: "C:name.pdf"
-    kept = []
-    for char in unicodedata.normalize("NFKD", base):
-        if unicodedata.combining(char):
-            continue
-        kept.append(char if re.fullmatch(r"[A-Za-z0-9._ -]", char) else "_")
-    name = "".join(kept).strip(" .")
-    if not re.search(r"[A-Za-z0-9]", name):
+    kept = [char if unicodedata.category(char)[0] in "LMN" or char in "._ -" else "_"
+            for char in unicodedata.normalize("NFC", base)]
+    name = "".join(kept).strip(" ").rstrip(" .")
+    stem = name.rpartition(".")[0] if "." in name else name  # "....pdf": nothing before .pdf
+    if not any(char.isalnum() for char in stem):
         return None
+    name = name.lstrip(" .")  # no hidden file: ".notes.pdf" is "notes.pdf"
     if len(name) > MAX_NAME:
         stem, dot, extension = name.rpartition(".")
         if dot and len(extension) < 20:

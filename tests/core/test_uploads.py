@@ -125,7 +125,11 @@ def test_a_file_whose_content_matches_its_name_passes(filename, data, content_ty
     ("..\\..\\boot.pdf", "boot.pdf"),
     ("bad\x00name\r\n.pdf", "bad_name__.pdf"),
     (".hidden.pdf", "hidden.pdf"),
-    ("Résumé 2024.pdf", "Resume 2024.pdf"),
+    ("Résumé 2024.pdf", "Résumé 2024.pdf"),
+    ("Re\u0301sume\u0301.pdf", "Résumé.pdf"),  # composed, as the name was typed
+    ("Стратегия ٣.pdf", "Стратегия ٣.pdf"),
+    ("नीति योजना.pdf", "नीति योजना.pdf"),  # its vowel signs kept with their letters
+    ("政策草案.pdf", "政策草案.pdf"),
     ("\u202egpj.pdf", "_gpj.pdf"),
     ("x" * 300 + ".pdf", "x" * 196 + ".pdf"),
 ])
@@ -133,7 +137,8 @@ def test_path_parts_and_odd_characters_are_removed_from_the_name(filename, store
     assert check_upload(filename, PDF, max_bytes=MB).filename == stored
 
 
-@pytest.mark.parametrize("filename", ["../..", "/", "..\\..\\", "....", "a/", "", " . _"])
+@pytest.mark.parametrize("filename", ["../..", "/", "..\\..\\", "....", "a/", "", " . _",
+                                      "....pdf", ".pdf", "\u202e.pdf"])
 def test_a_name_with_nothing_left_is_refused(filename):
     assert safe_filename(filename) is None
     with pytest.raises(UploadError) as refused:
