@@ -20,9 +20,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice, SelectFieldBase
 from wtforms.utils import unset_value
-from wtforms.validators import InputRequired, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from cohort.core.database import commit
 from cohort.core.errors import Busy, ChangedMeanwhile, UserError
@@ -74,7 +74,24 @@ def _plain_text(form, field) -> None:
         _MULTILINE if multiline else _ONE_LINE)
     if value and any(ch in refused for ch in value):
         what = "control characters" if multiline else "line breaks or control characters"
-        raise ValidationError(f"{field.label.text} must not contain {what}")
+        raise ValidationError(f"{field_name(field)} must not contain {what}")
+
+
+def field_name(field) -> str:
+    """What a message calls the field: its label without "(optional)", as it stands when it
+    is a few words ("Title"), in quotes when it is a question or a sentence ("‘Why is it
+    hidden? Its author will read this’")."""
+    label = re.sub(r"\s*\(optional\)\s*$", "", str(field.label.text)).strip()
+    return label if len(label.split()) <= 5 and "?" not in label else f"‘{label}’"
+
+
+def _length_named(field) -> None:
+    """Give each maximum length its field's name: "Title must be 200 characters or fewer"
+    rather than WTForms' "Field cannot be longer than 200 characters"."""
+    field.validators = [
+        Length(max=v.max, message=f"{field_name(field)} must be {v.max:,} characters or fewer")
+        if isinstance(v, Length) and v.message is None and v.min < 0 < v.max else v
+        for v in field.validators]
 
 
 class Form(FlaskForm):
@@ -88,6 +105,10 @@ class Form(FlaskForm):
             # parses it strictly and treats anything else as absent.
             if isinstance(field, StringField) and not isinstance(field, HiddenField):
                 field.validators = [*field.validators, _plain_text]
+                _length_named(field)
+            if isinstance(field, SelectFieldBase) and getattr(
+                    field, "invalid_choice_message", "") is None:  # WTForms': "Not a valid choice"
+                field.invalid_choice_message = f"Choose one of the options for {field_name(field)}"
             return field
 
 

@@ -3,6 +3,7 @@ sees it, with each field in turn set to a hostile value. No answer may be a 5xx,
 form may leave nothing half-written. New forms are covered without being listed: the pass reads
 them off the pages the route audit reaches, once per form shape."""
 
+import re
 import zlib
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -23,6 +24,9 @@ HOSTILE = {
     "a 25-digit number": "1" * 25,
     "empty": "",
 }
+# WTForms' own messages, which name no field ("Field cannot be longer than 1000 characters."):
+# every refusal says which field and what to do instead.
+UNNAMED = re.compile(r"Field (cannot|must)|This field is required|Not a valid|Invalid input")
 # Bookkeeping a refused form may still write: a failed sign-in is counted, a reset request too.
 BOOKKEEPING = checks.SNAPSHOT_IGNORED_TABLES | {"reset_request", "known_address", "user_session"}
 
@@ -145,4 +149,7 @@ def robustness_problems(app: Flask, world, clients: dict, only: set[str] | None 
                             problems.append(f"{where} answered {response.status_code}")
                         elif response.status_code not in checks.REDIRECTS and row_counts() != before:
                             problems.append(f"{where} was refused but changed the database")
+                        elif unnamed := UNNAMED.search(response.get_data(as_text=True)):
+                            problems.append(f"{where} was told “{unnamed.group(0)}…”, which "
+                                            "names no field and says not what to do")
     return problems, posts

@@ -42,6 +42,20 @@ def test_a_one_line_field_refuses_control_characters(client, facilitating, title
     assert db.session.get(Cohort, cohort.id).title == "Tidy cohort"
 
 
+def test_too_long_and_no_such_choice_name_the_field_and_what_to_do(client, facilitating):
+    cohort = facilitating
+    response = post_form(client, f"/cohorts/{cohort.id}/edit", {
+        "title": "T" * 201, "status": "running", "capacity": "12",
+        "erasure_deletes_answers": "perhaps", "version": str(cohort.version)})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Title must be 200 characters or fewer" in page
+    assert "Choose one of the options for" in page
+    assert "Field cannot be longer" not in page and "Not a valid choice" not in page
+    db.session.rollback()
+    assert db.session.get(Cohort, cohort.id).title == "Tidy cohort"
+
+
 def test_a_text_box_keeps_line_breaks_but_refuses_nul(client, facilitating):
     cohort = facilitating
     url = f"/cohorts/{cohort.id}/objectives"
