@@ -199,6 +199,20 @@ def test_a_rating_for_another_sessions_objective_is_ignored(as_participant, prog
     assert {objective for _, objective in _ratings()} == set(ids)
 
 
+def test_a_cancelled_session_says_there_is_nothing_to_rate(as_participant, programme, past):
+    ids = [o.id for o in past.objectives]
+    services.cancel_session(programme.facilitator, past)
+    commit()
+    page = as_participant.get(_url(past, "confidence")).get_data(as_text=True)
+    assert "This session was cancelled, so there is nothing to rate." in page
+    assert "once the session has taken place" not in page and "Save ratings" not in page
+    response = post_form(as_participant, _url(past, "confidence"),
+                         {f"row-{ids[0]}": "3", f"row-{ids[1]}": "3"})
+    assert "This session was cancelled, so there is nothing to rate" in response.get_data(
+        as_text=True)
+    assert _ratings() == {}
+
+
 def test_rating_before_the_session_is_refused(as_participant, programme, make_session):
     future = services.get_session(programme.cohort, make_session(
         programme.cohort, starts_in=timedelta(hours=2), objectives=["Later"]).id)

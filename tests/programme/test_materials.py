@@ -97,6 +97,8 @@ def test_a_file_of_exactly_5_mb_is_accepted(programme, workshop):
     ({"title": "Bad", "url": "ftp://example.org/x"}, "Enter a link that starts with https://"),
     ({"title": "", "url": "https://example.org"}, "Enter a title for the material"),
     ({"title": "Nothing"}, "Give either a link or a file"),
+    ({"title": "Empty", "file": ("notes.pdf", b"")},
+     "The file notes.pdf is empty: choose a file with something in it, or give a link"),
     ({"title": "Both", "url": "https://example.org", "file": ("a.pdf", PDF)},
      "Give either a link or a file"),
 ])

@@ -157,6 +157,8 @@ def ratings_of(session: ProgrammeSession, membership: Membership) -> dict[int, i
 def rate_objectives(membership: Membership, session: ProgrammeSession, ratings: dict[int, int]) -> None:
     """Save the member's confidence (1 to 5) on every objective of the session."""
     ensure_changeable(session.cohort)
+    if session.is_cancelled:
+        raise ProgrammeError("This session was cancelled, so there is nothing to rate")
     if not can_rate(session):
         raise ProgrammeError("You can rate your confidence once the session has taken place")
     objectives = {o.id for o in session.objectives}

@@ -20,6 +20,9 @@ def add_material(acting, session: ProgrammeSession, title: str, url: str | None 
     title = (title or "").strip()
     if not title:
         raise ProgrammeError("Enter a title for the material", "title")
+    if filename and data is not None and not data and not url:
+        raise ProgrammeError(f"The file {filename} is empty: choose a file with something in "
+                             "it, or give a link", "file")
     if bool(url) == bool(data):
         raise ProgrammeError("Give either a link or a file", "url")
     if url and not is_web_link(url):
