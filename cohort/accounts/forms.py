@@ -4,7 +4,7 @@ from wtforms import EmailField, PasswordField, SelectField, StringField, TextAre
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
 
-from cohort.core.forms import ChoiceField, Form, GovDateField
+from cohort.core.forms import ChoiceField, Form, GovDateField, SpanOfDays
 from cohort.core.models import MAIL_STATUSES
 
 
@@ -64,7 +64,7 @@ class PeopleSearchForm(Form):
         max=200, message="Keep the name or address to 200 characters or fewer")])
 
 
-class MailFilterForm(Form):
+class MailFilterForm(SpanOfDays, Form):
     """The mail log's filter: a GET form, so a filtered view is a link to share."""
 
     class Meta:

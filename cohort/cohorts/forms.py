@@ -14,7 +14,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from cohort.cohorts.models import COHORT_STATUSES
-from cohort.core.forms import ChoiceField, Form, GovDateField, GridRadioField, WholeNumberField
+from cohort.core.forms import (
+    ChoiceField,
+    Form,
+    GovDateField,
+    GridRadioField,
+    SpanOfDays,
+    WholeNumberField,
+)
 
 LONG = 5000
 
@@ -94,7 +101,7 @@ class WorkingOnForm(Form):
         Optional(), Length(max=500, message="Keep it to 500 characters or fewer")])
 
 
-class AuditFilterForm(Form):
+class AuditFilterForm(SpanOfDays, Form):
     """The audit log's filter: a GET form, so a filtered view is a link to share."""
 
     class Meta:

@@ -207,6 +207,15 @@ class GovDateField(Field):
         return self.raw
 
 
+class SpanOfDays:
+    """A filter form's `since` and `until` dates (GovDateFields): a span that ends before it
+    starts is refused on `until`, saying so, rather than finding nothing without a word."""
+
+    def validate_until(self, field) -> None:
+        if self.since.data and field.data and field.data < self.since.data:
+            raise ValidationError("The date in To must be the same as or after the date in From")
+
+
 class WholeNumberField(IntegerField):
     """A whole number typed in ASCII digits; anything else (a Unicode digit, a 25-digit number,
     a word) gets a message that says what to type."""

@@ -3,6 +3,7 @@ operations page's heartbeat and queue."""
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from cohort.core.database import commit
@@ -79,6 +80,18 @@ def test_bad_filters_get_a_message_not_an_error(client, login, make_user):
     for odd in ("a%0D%0Ab", "%C2%B2", "1" * 25, "x" * 400):
         assert client.get(f"/admin/mail?recipient={odd}&status={odd}&page={odd}&"
                           f"until-day={odd}&until-month=1&until-year=2027").status_code == 200
+
+
+@pytest.mark.parametrize("log", ["/admin/mail", "/admin/audit"])
+def test_a_span_that_ends_before_it_starts_says_so(client, login, make_user, log):
+    login(make_user(is_admin=True))
+    response = client.get(f"{log}?since-day=31&since-month=12&since-year=2026"
+                          "&until-day=1&until-month=1&until-year=2026")
+    assert response.status_code == 200
+    assert "The date in To must be the same as or after the date in From" in text_of(response)
+    same_day = client.get(f"{log}?since-day=1&since-month=1&since-year=2026"
+                          "&until-day=1&until-month=1&until-year=2026")
+    assert "must be the same as or after" not in text_of(same_day)
 
 
 def test_a_failed_message_is_sent_again_with_its_message_id(app, client, login, make_user,
