@@ -2,17 +2,18 @@
 its author and the facilitators included, on every page that could show its text."""
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from cohort.board import services
-from cohort.board.models import Post, Thread
+from cohort.board.models import Attachment, Post, PostRevision, Thread
+from cohort.board.personal_data import export
 from cohort.board.services import BoardError
 from cohort.core.database import commit
 from cohort.core.models import AuditEvent
 from cohort.extensions import db
 from tests.helpers import post_form
 
-from .conftest import reply_as, start
+from .conftest import pdf, reply_as, start
 
 SECRET = "Our chief executive's private mobile is 07700 900123"
 
@@ -109,6 +110,27 @@ def test_its_author_cannot_read_or_change_a_deleted_post_either(client, login, b
     response = client.get(f"{base}/posts/{post.id}/edit")
     assert response.status_code == 404 and "07700" not in response.get_data(as_text=True)
     assert "07700" not in client.get(base).get_data(as_text=True)
+
+
+def test_a_deleted_post_s_text_earlier_texts_and_file_are_erased(client, login, board):
+    thread = start(board.ada)
+    post = reply_as(board.ben, thread, "First draft of a thought", attachment=pdf("mine.pdf"))
+    file_url = f"/cohorts/{board.cohort.id}/board/files/{post.attachment_id}"
+    services.edit_post(board.ben.user, post, SECRET, post.version)
+    commit()
+    services.delete_post(board.ben.user, db.session.get(Post, post.id))
+    commit()
+    db.session.expire_all()
+    kept = db.session.get(Post, post.id)
+    assert (kept.body, kept.html, kept.attachment_id) == ("", "", None)
+    assert kept.deleted_at is not None and kept.number == 2  # the thread's numbering holds
+    assert db.session.execute(select(func.count()).select_from(PostRevision).where(
+        PostRevision.post_id == post.id)).scalar_one() == 0
+    assert db.session.execute(select(func.count()).select_from(Attachment)).scalar_one() == 0
+    login(board.ben.user)
+    assert client.get(file_url).status_code == 404
+    exported = str(export(board.ben.user))  # the author's own download
+    assert "07700" not in exported and "First draft of a thought" not in exported
 
 
 def test_the_audit_log_keeps_that_a_post_was_deleted(board):

@@ -5,7 +5,7 @@ read them a page at a time with what is new to the reader."""
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from cohort.board.models import (
     Attachment,
@@ -237,11 +237,24 @@ def delete_post(acting, post: Post) -> None:
     if post.deleted_at is None:
         post.deleted_at = utcnow()
         unindex("post", post.id)
+        _erase(post)
         db.session.flush()
         withdraw_notices(post_ids=[post.id])
         # Gone from every page; the audit log keeps that it was, and by whom.
         record(acting, "post_deleted", subject=f"post {post.id}",
                cohort=thread.cohort_id, about=post.author_id)
+
+
+def _erase(post: Post) -> None:
+    """What a deleted post said goes, not only from the pages: its text, its earlier texts and
+    its file (the post stays, saying it was deleted, so the thread's numbering holds)."""
+    post.body = post.html = ""
+    db.session.execute(delete(PostRevision).where(PostRevision.post_id == post.id))
+    if post.attachment_id is not None:
+        attachment_id, post.attachment_id = post.attachment_id, None
+        db.session.flush()
+        db.session.expire(post, ["attachment"])
+        db.session.execute(delete(Attachment).where(Attachment.id == attachment_id))
 
 
 def revisions_of(post: Post) -> list[PostRevision]:
