@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import bindparam, delete, select, update
 
 from cohort.board.models import (
+    THREAD_KINDS,
     Attachment,
     DraftVersion,
     FeedbackQuestion,
@@ -131,11 +132,29 @@ def _check_feedback(cohort: Cohort, data: NewThread) -> list[str]:
     return questions
 
 
+def _check_kind_fits(data: NewThread) -> None:
+    """A draft, questions and a date are kept only on a request for feedback: on another kind
+    they would be lost without a word, so they are refused on the kind chosen."""
+    if data.kind == "feedback":
+        return
+    filled = [what for what, given in (
+        ("the draft's text", bool((data.draft_text or "").strip())),
+        ("the draft as a file", data.draft_file is not None),
+        ("questions", any(q and q.strip() for q in data.questions)),
+        ("the date feedback helps by", data.feedback_by is not None)) if given]
+    if filled:
+        listed = filled[0] if len(filled) == 1 else f"{', '.join(filled[:-1])} and {filled[-1]}"
+        them = "them" if len(filled) > 1 or filled == ["questions"] else "it"
+        raise BoardError(f"You filled in {listed}: choose ‘{THREAD_KINDS['feedback']}’, "
+                         f"or clear {them}", "kind")
+
+
 def create_thread(acting, membership: Membership, cohort: Cohort, data: NewThread) -> Thread:
     ensure_changeable(cohort)
     ensure_acknowledged(membership, cohort.id)
     if data.kind not in USER_KINDS:
         raise BoardError("Choose what kind of thread this is", "kind")
+    _check_kind_fits(data)
     title = clean_title(data.title)
     body = clean_text(data.body, "your post")
     mentions = resolve_mentions(cohort, body)

@@ -9,7 +9,7 @@ from cohort.board.forms import GroundRulesForm, SearchForm, ThreadForm
 from cohort.board.models import THREAD_KINDS
 from cohort.board.permissions import can_moderate, can_post, can_view_board
 from cohort.board.views import bp
-from cohort.board.views.common import download, file_in, page_arg
+from cohort.board.views.common import ask_again_for_files, download, file_in, page_arg
 from cohort.cohorts.models import Cohort
 from cohort.cohorts.permissions import membership_in
 from cohort.core.database import commit_bookkeeping
@@ -87,6 +87,8 @@ def new_thread(cohort):
     if ok:
         flash("Your thread is on the board.", "success")
         return redirect(url_for("board.thread", cohort_id=cohort.id, thread_id=thread.id))
+    if form.is_submitted():
+        ask_again_for_files(form.attachment, form.draft_file)
     return render_template("board/new_thread.html", cohort=cohort, form=form, item=item,
                            handles=services.handles(cohort))
 

@@ -22,7 +22,7 @@ from cohort.board.permissions import (
     wrote_post,
 )
 from cohort.board.views import bp
-from cohort.board.views.common import download, file_in, page_arg
+from cohort.board.views.common import ask_again_for_files, download, file_in, page_arg
 from cohort.cohorts.permissions import membership_in
 from cohort.core.database import commit_bookkeeping
 from cohort.core.forms import ConfirmForm, ascii_number, attempt, seen_version
@@ -105,6 +105,7 @@ def reply(cohort, thread):
         flash("Your reply is posted.", "success")
         last = -(-post.number // services.POSTS_A_PAGE)
         return _to_thread(cohort, thread, f"post-{post.number}", last if last > 1 else None)
+    ask_again_for_files(form.attachment)
     return _render(cohort, thread, reply=form, status=200)
 
 
@@ -169,6 +170,8 @@ def new_version(cohort, thread):
     if ok:
         flash(f"Version {version.number} is shared.", "success")
         return _to_thread(cohort, thread, "draft")
+    if form.is_submitted():
+        ask_again_for_files(form.file)
     return render_template("board/new_version.html", cohort=cohort, thread=thread, form=form)
 
 
