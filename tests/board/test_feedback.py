@@ -12,7 +12,7 @@ from cohort.core.database import commit
 from cohort.core.models import AuditEvent
 from cohort.extensions import db
 
-from .conftest import count, pdf, reply_as, start
+from .conftest import count, mail_to, pdf, reply_as, start
 
 
 @pytest.fixture
@@ -23,10 +23,10 @@ def request_(board):
 
 
 def _answer(membership, thread, *texts):
-    saved = services.answer(membership.user, membership, thread,
-                            {q.id: text for q, text in zip(thread.questions, texts, strict=False)})
+    done = services.answer(membership.user, membership, thread,
+                           {q.id: text for q, text in zip(thread.questions, texts, strict=False)})
     commit()
-    return saved
+    return done.saved
 
 
 def _answers(thread) -> list[list[tuple[str, str]]]:
@@ -37,10 +37,24 @@ def _answers(thread) -> list[list[tuple[str, str]]]:
 def test_each_member_answers_each_question_once_and_may_change_it(board, request_):
     assert _answer(board.ben, request_, "Yes", "Costs") == 2
     assert _answer(board.cy, request_, "Too wide", "") == 1
-    assert _answer(board.ben, request_, "Yes, on reflection", "") == 1
+    assert _answer(board.ben, request_, "Yes, on reflection") == 1  # the second left as it is
     assert _answers(request_) == [[("Ben Byron", "Yes, on reflection"), ("Cy Young", "Too wide")],
                                   [("Ben Byron", "Costs")]]
     assert count(FeedbackAnswer) == 3
+
+
+def test_an_emptied_answer_is_withdrawn_and_one_left_out_is_kept(board, request_):
+    _answer(board.ben, request_, "Yes", "Costs")
+    _answer(board.cy, request_, "Too wide", "")
+    told = len(mail_to(board.ada))
+    done = services.answer(board.ben.user, board.ben, request_, {request_.questions[1].id: ""})
+    commit()
+    assert (done.saved, done.withdrawn) == (0, 1)
+    assert _answers(request_) == [[("Ben Byron", "Yes"), ("Cy Young", "Too wide")], []]
+    assert len(mail_to(board.ada)) == told  # nothing new to read
+    assert [(e.actor_id, e.subject) for e in db.session.execute(select(AuditEvent).where(
+        AuditEvent.action == "feedback_withdrawn")).scalars()] == [
+        (board.ben.user_id, f"thread {request_.id}")]
 
 
 def test_the_author_does_not_answer_their_own_questions(board, request_):

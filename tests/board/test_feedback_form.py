@@ -9,7 +9,7 @@ from cohort.board import services
 from cohort.board.models import FeedbackAnswer
 from cohort.core.database import commit
 from cohort.extensions import db
-from tests.helpers import post_form
+from tests.helpers import IsolatedClient, post_form
 
 from .conftest import start
 
@@ -75,3 +75,58 @@ def test_the_error_summary_names_each_question_to_put_right(client, login, board
     assert f'href="#answer-{q1.id}"' in summary.group(1)
     assert f'href="#answer-{q3.id}"' in summary.group(1)
     assert db.session.execute(db.select(FeedbackAnswer)).first() is None
+
+
+def _flash(html: str) -> str:
+    found = re.search(r'govuk-notification-banner__heading">(.*?)</', html, re.S)
+    return unescape(found.group(1)).strip() if found else ""
+
+
+def test_emptying_one_box_withdraws_that_answer_from_the_authors_view(app, client, login, board):
+    thread = _request(board)
+    q1, q2, q3 = thread.questions
+    services.answer(board.ben.user, board.ben, thread, {q1.id: "Too wide", q2.id: "Costs"})
+    commit()
+    login(board.ben.user)
+    url = f"/cohorts/{board.cohort.id}/board/threads/{thread.id}"
+    response = post_form(client, f"{url}/answers", {
+        f"answer-{q1.id}": "Too wide", f"answer-{q2.id}": "", f"answer-{q3.id}": ""},
+        page=url, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert _flash(html) == ("Thank you: your feedback is saved. The answer you cleared is "
+                            "withdrawn.")
+    assert [_box(html, q) for q in (q1, q2, q3)] == ["Too wide", "", ""]
+    kept = dict(db.session.execute(db.select(FeedbackAnswer.question_id, FeedbackAnswer.body)
+                                   .where(FeedbackAnswer.author_id == board.ben.user_id)).all())
+    assert kept == {q1.id: "Too wide"}
+    author = IsolatedClient(app, app.response_class, use_cookies=True)
+    login(board.ada.user, the_client=author)
+    page = author.get(url).get_data(as_text=True)
+    assert "Costs" not in page and "Feedback from: Ben Byron (1 answer)." in page
+
+
+def test_emptying_every_box_withdraws_all_the_members_answers(client, login, board):
+    thread = _request(board)
+    q1, q2, q3 = thread.questions
+    services.answer(board.ben.user, board.ben, thread, {q1.id: "Too wide", q2.id: "Costs"})
+    commit()
+    login(board.ben.user)
+    url = f"/cohorts/{board.cohort.id}/board/threads/{thread.id}"
+    response = post_form(client, f"{url}/answers", {
+        f"answer-{q.id}": "" for q in (q1, q2, q3)}, page=url, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert _flash(html) == "Your answers are withdrawn: the author no longer sees them."
+    assert "Write an answer to at least one question" not in html
+    assert db.session.execute(db.select(FeedbackAnswer)).first() is None
+    assert "Too wide" not in html and "Costs" not in html
+    assert services.feedback_givers(thread) == []
+
+
+def test_a_first_answer_with_every_box_empty_is_still_refused(client, login, board):
+    thread = _request(board)
+    login(board.ben.user)
+    url = f"/cohorts/{board.cohort.id}/board/threads/{thread.id}"
+    response = post_form(client, f"{url}/answers", {
+        f"answer-{q.id}": " " for q in thread.questions}, page=url)
+    assert response.status_code == 200
+    assert "Write an answer to at least one question" in response.get_data(as_text=True)

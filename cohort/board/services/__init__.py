@@ -10,6 +10,7 @@ from cohort.board.services.activity import (
 )
 from cohort.board.services.errors import BoardError
 from cohort.board.services.feedback import (
+    Answered,
     add_version,
     answer,
     answers_of,
@@ -78,7 +79,7 @@ from cohort.board.services.threads import (
 )
 
 __all__ = [
-    "POSTS_A_PAGE", "THREADS_A_PAGE", "BoardError", "FileIn", "Found", "NewThread",
+    "POSTS_A_PAGE", "THREADS_A_PAGE", "Answered", "BoardError", "FileIn", "Found", "NewThread",
     "ResourceData", "acknowledge", "add_resource", "add_version", "answer", "answers_of",
     "approve_resource", "board_member", "notify_settings", "board_people", "busiest_threads", "create_thread",
     "delete_post", "digests_due", "edit_post", "ensure_session_threads", "feedback_given",

@@ -2,6 +2,8 @@
 what changed), the author's questions and each member's answers, who has given feedback, and
 the author marking the request resolved."""
 
+from dataclasses import dataclass
+
 from sqlalchemy import bindparam, func, select
 
 from cohort.board.models import (
@@ -24,7 +26,8 @@ from cohort.core.database import prepared
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 
-__all__ = ["versions_of", "get_version", "add_version", "answers_of", "answer", "own_answers",
+__all__ = ["versions_of", "get_version", "add_version", "answers_of", "answer", "Answered",
+           "own_answers",
            "answer_limit", "feedback_givers", "resolve", "reopen", "MAX_ANSWER"]
 
 MAX_ANSWER = 5000
@@ -121,10 +124,21 @@ def answer_limit(text: str | None, number: int, field: str) -> str:
         raise BoardError(f"Question {number}: {message[0].lower()}{message[1:]}", field) from None
 
 
-def answer(acting, membership: Membership, thread: Thread, answers: dict[int, str]) -> int:
-    """Save the member's answers ({question id: text}; an empty one is skipped). Returns how
-    many were saved; one answer a question a person, which they may change. The request's
-    author is told of the new and changed answers, as they chose to hear of the board."""
+@dataclass
+class Answered:
+    """What a member's answers came to: how many answers they now have among those sent
+    (`saved`), and how many earlier ones their emptied boxes withdrew (`withdrawn`)."""
+
+    saved: int
+    withdrawn: int
+
+
+def answer(acting, membership: Membership, thread: Thread, answers: dict[int, str]) -> Answered:
+    """Save the member's answers ({question id: text}): one answer a question a person, which
+    they may change; an empty text withdraws their earlier answer to that question (a
+    question left out of `answers` is left as it is). All empty with no earlier answer is
+    refused. The request's author is told of the new and changed answers, as they chose to
+    hear of the board; a withdrawal is not told, it is gone from what the author sees."""
     cohort = db.session.get(Cohort, thread.cohort_id)
     ensure_changeable(cohort)
     ensure_acknowledged(membership, cohort.id)
@@ -139,13 +153,14 @@ def answer(acting, membership: Membership, thread: Thread, answers: dict[int, st
         raise BoardError("Answer the questions this request asks")
     texts = {question_id: answer_limit(text, numbers[question_id], f"answer-{question_id}")
              for question_id, text in answers.items()}
+    existing = {row.question_id: row for row in db.session.execute(select(FeedbackAnswer).where(
+        FeedbackAnswer.question_id.in_(list(texts) or [0]),
+        FeedbackAnswer.author_id == acting.id)).scalars()}
+    withdrawn = [existing[q] for q, text in texts.items() if not text and q in existing]
     texts = {question_id: text for question_id, text in texts.items() if text}
-    if not texts:
+    if not texts and not withdrawn:
         raise BoardError("Write an answer to at least one question",
                          f"answer-{next(iter(numbers), 0)}")
-    existing = {row.question_id: row for row in db.session.execute(select(FeedbackAnswer).where(
-        FeedbackAnswer.question_id.in_(list(texts)), FeedbackAnswer.author_id == acting.id)
-    ).scalars()}
     new = changed = 0
     for question_id, text in texts.items():
         row = existing.get(question_id)
@@ -158,10 +173,17 @@ def answer(acting, membership: Membership, thread: Thread, answers: dict[int, st
         else:
             changed += 1
         row.body, row.html, row.updated_at = text, render(text), utcnow()
+    for row in withdrawn:
+        db.session.delete(row)
     db.session.flush()
+    if withdrawn:
+        # Gone from the author's page; the audit log keeps that it was, and by whom.
+        record(acting, "feedback_withdrawn", subject=f"thread {thread.id}",
+               detail=f"{len(withdrawn)} answer(s)", cohort=thread.cohort_id,
+               about=thread.author_id)
     if new or changed:
         notify_feedback(cohort, thread, acting, new, changed)
-    return len(texts)
+    return Answered(len(texts), len(withdrawn))
 
 
 @prepared

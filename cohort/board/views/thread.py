@@ -153,11 +153,22 @@ def answer(cohort, thread):
     form = answers_form(thread)
     answers = {q.id: form[f"answer-{q.id}"].data for q in thread.questions}
     membership = membership_in(current_user, cohort)
-    ok, _ = attempt(form, lambda: services.answer(current_user, membership, thread, answers))
+    ok, done = attempt(form, lambda: services.answer(current_user, membership, thread, answers))
     if ok:
-        flash("Thank you: your feedback is saved.", "success")
+        flash(_answered(done), "success")
         return _to_thread(cohort, thread, "questions")
     return _render(cohort, thread, answers=form)
+
+
+def _answered(done: services.Answered) -> str:
+    one = done.withdrawn == 1
+    if not done.saved:
+        return (f"Your {'answer is' if one else 'answers are'} withdrawn: the author no longer "
+                f"sees {'it' if one else 'them'}.")
+    if done.withdrawn:
+        return (f"Thank you: your feedback is saved. The {'answer' if one else 'answers'} you "
+                f"cleared {'is' if one else 'are'} withdrawn.")
+    return "Thank you: your feedback is saved."
 
 
 @bp.route("/cohorts/<int:cohort_id>/board/threads/<int:thread_id>/versions/new",
