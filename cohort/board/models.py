@@ -20,6 +20,8 @@ THREAD_KINDS = {
     "feedback": "Work in progress: feedback wanted",
     "session": "Session",
 }
+# A thread is read a page of posts at a time; a link to a post names its page.
+POSTS_A_PAGE = 20
 NOTIFY = {
     "immediate": "An email for each new post in a thread I follow",
     "digest": "One email a day with what is new",
@@ -273,3 +275,11 @@ class SearchEntry(IdMixin, db.Model):
     body: Mapped[str] = mapped_column(Text)
 
     __table_args__ = (UniqueConstraint("kind", "ref_id"),)
+
+
+def post_link(thread: "Thread", number: int) -> dict:
+    """The url_for values of the link to the thread's post `number`: the page it is on (none
+    for the first) and its anchor. The one place a link to a post is worked out."""
+    page = -(-number // POSTS_A_PAGE)
+    return {"cohort_id": thread.cohort_id, "thread_id": thread.id,
+            "page": page if page > 1 else None, "_anchor": f"post-{number}"}

@@ -5,7 +5,7 @@ author and the moderators (see permissions.py)."""
 
 from sqlalchemy import bindparam, select
 
-from cohort.board.models import Post, Thread
+from cohort.board.models import Post, Thread, post_link
 from cohort.board.permissions import BOARD_ROLES
 from cohort.cohorts.permissions import roles_by_cohort
 from cohort.core.database import prepared
@@ -38,8 +38,7 @@ def posts(user, ids) -> dict:
             continue
         if post.hidden_at is not None and post.author_id != user.id and role != "facilitator":
             continue
-        found[post.id] = ("board.thread", {"cohort_id": thread.cohort_id,
-                                           "thread_id": thread.id, "_anchor": f"post-{post.number}"})
+        found[post.id] = ("board.thread", post_link(thread, post.number))
     return found
 
 

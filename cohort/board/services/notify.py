@@ -30,6 +30,7 @@ from cohort.board.models import (
     MentionSent,
     Post,
     Thread,
+    post_link,
 )
 from cohort.board.permissions import can_moderate
 from cohort.board.services.errors import BoardError
@@ -88,8 +89,7 @@ def notify_new_post(cohort: Cohort, thread: Thread, post: Post, acting,
                     mentions: list[Membership], edited: bool = False) -> int:
     """Queue the messages a post causes; returns how many. An edit tells only the members it
     mentions who have not been told of this post before (board_mention_sent holds who was)."""
-    link = external_url("board.thread", cohort_id=cohort.id, thread_id=thread.id,
-                        _anchor=f"post-{post.number}")
+    link = external_url("board.thread", **post_link(thread, post.number))
     settings = external_url("accounts.settings", _anchor=f"cohort-{cohort.id}-board")
     excerpt = plain(post.body)
     excerpt = excerpt if len(excerpt) <= EXCERPT else excerpt[:EXCERPT].rsplit(" ", 1)[0] + " …"

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import bindparam, delete, select, update
 
 from cohort.board.models import (
+    POSTS_A_PAGE,
     THREAD_KINDS,
     Attachment,
     DraftVersion,
@@ -39,7 +40,6 @@ __all__ = ["FileIn", "NewThread", "ThreadRow", "check_file", "store_file", "crea
            "get_post", "posts_page", "mark_read", "POSTS_A_PAGE", "THREADS_A_PAGE",
            "clean_title", "revisions_of", "local_today"]
 
-POSTS_A_PAGE = 20
 THREADS_A_PAGE = 25
 MAX_QUESTIONS = 8
 USER_KINDS = ("discussion", "question", "feedback")

@@ -13,6 +13,7 @@ from cohort.board.forms import (
     VersionForm,
     answers_form,
 )
+from cohort.board.models import post_link
 from cohort.board.permissions import (
     can_moderate,
     can_post,
@@ -32,9 +33,13 @@ from cohort.core.pages import page_number
 from cohort.plans.permissions import can_view_plan
 
 
-def _to_thread(cohort, thread, anchor: str | None = None, page: int | None = None):
+def _to_thread(cohort, thread, anchor: str | None = None):
     return redirect(url_for("board.thread", cohort_id=cohort.id, thread_id=thread.id,
-                            page=page, _anchor=anchor))
+                            _anchor=anchor))
+
+
+def _to_post(thread, post):
+    return redirect(url_for("board.thread", **post_link(thread, post.number)))
 
 
 def _render(cohort, thread, reply=None, answers=None, status=200):
@@ -103,8 +108,7 @@ def reply(cohort, thread):
                                                     form.body.data, file_in(form.attachment)))
     if ok:
         flash("Your reply is posted.", "success")
-        last = -(-post.number // services.POSTS_A_PAGE)
-        return _to_thread(cohort, thread, f"post-{post.number}", last if last > 1 else None)
+        return _to_post(thread, post)
     ask_again_for_files(form.attachment)
     return _render(cohort, thread, reply=form, status=200)
 
@@ -120,7 +124,7 @@ def edit_post(cohort, thread, post):
         current_user, post, form.body.data, seen_version(form)), versioned=post)
     if ok:
         flash("Your post is changed.", "success")
-        return _to_thread(cohort, thread, f"post-{post.number}")
+        return _to_post(thread, post)
     return render_template("board/edit_post.html", cohort=cohort, thread=thread, post=post,
                            form=form, handles=services.handles(cohort))
 
@@ -213,7 +217,7 @@ def hide_post(cohort, thread, post):
     ok, _ = attempt(form, lambda: services.hide_post(current_user, post, form.reason.data))
     if ok:
         flash("The post is hidden. Its author sees it with your reason.", "success")
-        return _to_thread(cohort, thread, f"post-{post.number}")
+        return _to_post(thread, post)
     return render_template("board/hide_post.html", cohort=cohort, thread=thread, post=post,
                            form=form, revisions=services.revisions_of(post))
 
@@ -225,7 +229,7 @@ def show_post(cohort, thread, post):
                     flash_errors=True)
     if ok:
         flash("The post is shown again.", "success")
-    return _to_thread(cohort, thread, f"post-{post.number}")
+    return _to_post(thread, post)
 
 
 @bp.route("/cohorts/<int:cohort_id>/board/threads/<int:thread_id>/moderate",
