@@ -22,6 +22,7 @@ from cohort.board.models import (
 from cohort.board.services.errors import BoardError
 from cohort.board.services.members import ensure_acknowledged
 from cohort.board.services.notify import notify_new_post, resolve_mentions, withdraw_notices
+from cohort.board.services.repeats import repeated_reply, repeated_thread
 from cohort.board.services.search import index, unindex
 from cohort.board.services.text import clean_text, mentioned, plain, render
 from cohort.cohorts.models import Cohort, Membership
@@ -150,6 +151,8 @@ def _check_kind_fits(data: NewThread) -> None:
 
 
 def create_thread(acting, membership: Membership, cohort: Cohort, data: NewThread) -> Thread:
+    """Start a thread with its opening post; BoardError says what to change. The same thread
+    sent again within seconds is the one already started (repeats.py)."""
     ensure_changeable(cohort)
     ensure_acknowledged(membership, cohort.id)
     if data.kind not in USER_KINDS:
@@ -163,6 +166,9 @@ def create_thread(acting, membership: Membership, cohort: Cohort, data: NewThrea
         if data.kind == "feedback" else ""
     draft_file = check_file(data.draft_file, "draft_file") if data.kind == "feedback" else None
     attachment = check_file(data.attachment)
+    same = repeated_thread(acting, cohort, data.kind, title, body, attachment)
+    if same is not None:
+        return same
     now = utcnow()
     thread = Thread(cohort_id=cohort.id, kind=data.kind, title=title, author_id=acting.id,
                     feedback_by=data.feedback_by if data.kind == "feedback" else None,
@@ -203,6 +209,8 @@ def _add_post(acting, cohort: Cohort, thread: Thread, body: str, upload: Checked
 
 def reply(acting, membership: Membership, thread: Thread, body: str,
           attachment: FileIn | None = None) -> Post:
+    """Add a reply, telling followers and those it mentions; BoardError says what to change.
+    The same reply sent again within seconds is the post already made (repeats.py)."""
     cohort = db.session.get(Cohort, thread.cohort_id)
     ensure_changeable(cohort)
     ensure_acknowledged(membership, cohort.id)
@@ -213,6 +221,9 @@ def reply(acting, membership: Membership, thread: Thread, body: str,
     body = clean_text(body, "your reply")
     mentions = resolve_mentions(cohort, body)
     checked = check_file(attachment)
+    same = repeated_reply(acting, thread, body, checked)
+    if same is not None:
+        return same
     return _add_post(acting, cohort, thread, body, checked, mentions, utcnow())
 
 
