@@ -37,8 +37,9 @@ def _listed(board, membership, moderator: bool = False) -> list[str]:
 @pytest.mark.parametrize(("reason", "message"), [
     ("", "Say why the post is hidden"),
     ("   \n ", "Say why the post is hidden"),
-    ("x" * 501, "Keep the reason to one line of 500 characters or fewer"),
-    ("Because\x00", "Keep the reason to one line"),
+    ("x" * 501, "Keep the reason to 500 characters or fewer: it has 501"),
+    ("Because\x00", "Take out the control characters from the reason"),
+    ("Because \u202eereh kool", "Take out the control characters from the reason"),
 ])
 def test_a_post_is_hidden_only_with_a_reason(board, reason, message):
     post = reply_as(board.ben, start(board.ada), "Something unkind")

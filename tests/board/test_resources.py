@@ -93,6 +93,11 @@ def test_a_file_is_kept_in_place_of_a_link(board):
     ({"topic": ""}, "Enter a topic", "topic"),
     ({"hallmarks": ["1", "99"]}, "Choose hallmarks of the cohort's framework", "hallmarks"),
     ({"description": "x" * 2001}, "Keep the description to 2,000 characters", "description"),
+    ({"title": "x" * 201}, "^Keep the title to 200 characters or fewer: it has 201$", "title"),
+    ({"topic": "x" * 101}, "^Keep the topic to 100 characters or fewer: it has 101$", "topic"),
+    ({"topic": "Money\u202e"}, "^Take out the control characters from the topic$", "topic"),
+    ({"url": "https://example.org/" + "x" * 481},
+     "^Keep the link to 500 characters or fewer: it has 501$", "url"),
 ])
 def test_a_resource_that_cannot_stand_is_refused_and_nothing_saved(board, changes, message,
                                                                    field):

@@ -91,7 +91,12 @@ def test_a_feedback_request_keeps_its_questions_draft_and_date(board):
     ({"questions": [" ", ""]}, "Ask at least one question", "questions"),
     ({"questions": [f"Question {n}?" for n in range(9)]}, "Ask 8 questions at most",
      "questions"),
-    ({"questions": ["Why?\x00"]}, "one line of 500 characters", "questions"),
+    ({"questions": ["Fine?", "Why?\x00"]}, r"^Question 2 contains a control character",
+     "questions"),
+    ({"questions": ["Why \u202eereh kool?"]}, r"^Question 1 contains a control character",
+     "questions"),
+    ({"questions": ["Fine?", "x" * 501]},
+     "^Keep each question to 500 characters or fewer: question 2 has 501$", "questions"),
     ({"draft_text": "  "}, "Share the draft", "draft_text"),
     ({"feedback_by": "yesterday"}, "feedback helps by is in the past", "feedback_by"),
 ])

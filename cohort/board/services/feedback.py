@@ -18,7 +18,7 @@ from cohort.board.services.members import ensure_acknowledged
 from cohort.board.services.notify import notify_feedback
 from cohort.board.services.search import index
 from cohort.board.services.text import clean_text, plain, render
-from cohort.board.services.threads import FileIn, check_file, store_file
+from cohort.board.services.threads import MAX_DRAFT, FileIn, check_file, store_file
 from cohort.cohorts.models import Cohort, Membership
 from cohort.cohorts.services import ensure_changeable
 from cohort.core.audit import record
@@ -28,9 +28,10 @@ from cohort.extensions import db
 
 __all__ = ["versions_of", "get_version", "add_version", "answers_of", "answer", "Answered",
            "own_answers",
-           "answer_limit", "feedback_givers", "resolve", "reopen", "MAX_ANSWER"]
+           "answer_limit", "feedback_givers", "resolve", "reopen", "MAX_ANSWER", "MAX_CHANGES"]
 
 MAX_ANSWER = 5000
+MAX_CHANGES = 2000
 
 
 @prepared
@@ -63,8 +64,8 @@ def _ensure_author(acting, thread: Thread, what: str) -> Cohort:
 def add_version(acting, thread: Thread, text: str | None, upload: FileIn | None,
                 changes: str | None) -> DraftVersion:
     cohort = _ensure_author(acting, thread, "add a version")
-    text = clean_text(text, "the draft", "text", 100_000, required=False)
-    changes = clean_text(changes, "what changed", "changes", 2000)
+    text = clean_text(text, "the draft", "text", MAX_DRAFT, required=False)
+    changes = clean_text(changes, "what changed", "changes", MAX_CHANGES)
     if not text and upload is None:
         raise BoardError("Share the new version: paste its text, attach the file, or both",
                          "text")

@@ -17,9 +17,11 @@ from cohort.core.notices import tell
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 
-__all__ = ["hide_post", "show_post", "set_locked", "set_pinned", "move_thread", "MOVABLE"]
+__all__ = ["hide_post", "show_post", "set_locked", "set_pinned", "move_thread", "MOVABLE",
+           "MAX_REASON"]
 
 MOVABLE = ("discussion", "question")
+MAX_REASON = 500
 
 
 def _cohort(thread: Thread) -> Cohort:
@@ -40,8 +42,11 @@ def hide_post(acting, post: Post, reason: str | None) -> None:
     reason = " ".join((reason or "").split())
     if not reason:
         raise BoardError("Say why the post is hidden: its author will read it", "reason")
-    if len(reason) > 500 or has_control_characters(reason):
-        raise BoardError("Keep the reason to one line of 500 characters or fewer", "reason")
+    if has_control_characters(reason):
+        raise BoardError("Take out the control characters from the reason", "reason")
+    if len(reason) > MAX_REASON:
+        raise BoardError(f"Keep the reason to {MAX_REASON} characters or fewer: it has "
+                         f"{len(reason):,}", "reason")
     now = utcnow()
     post.hidden_at, post.hidden_reason, post.hidden_by_id = now, reason, acting.id
     unindex("post", post.id)

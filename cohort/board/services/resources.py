@@ -19,7 +19,11 @@ from cohort.extensions import db
 from cohort.plans.services import cohort_framework, versions_of
 
 __all__ = ["ResourceData", "add_resource", "approve_resource", "remove_resource",
-           "resources_of", "topics_of", "get_resource", "hallmark_tags"]
+           "resources_of", "topics_of", "get_resource", "hallmark_tags", "LIMITS"]
+
+# The longest each field may be, in characters (a one-line field counted as kept).
+LIMITS = {"title": 200, "topic": 100, "description": 2000, "url": 500}
+
 
 @dataclass
 class ResourceData:
@@ -31,24 +35,34 @@ class ResourceData:
     hallmarks: list[str] = field(default_factory=list)  # hallmark keys
 
 
-def _line(value: str | None, what: str, name: str, limit: int, required: bool = True) -> str:
+def _line(value: str | None, name: str, missing: str) -> str:
+    """A one-line field as kept (spaces run together); BoardError says what to change."""
     value = " ".join((value or "").split())
-    if required and not value:
-        raise BoardError(f"Enter {what}", name)
-    if len(value) > limit or has_control_characters(value):
-        raise BoardError(f"Keep {what} to one line of {limit} characters or fewer", name)
+    if not value:
+        raise BoardError(missing, name)
+    if has_control_characters(value):
+        raise BoardError(f"Take out the control characters from the {name}", name)
+    if len(value) > LIMITS[name]:
+        raise BoardError(f"Keep the {name} to {LIMITS[name]} characters or fewer: it has "
+                         f"{len(value):,}", name)
     return value
 
 
 def add_resource(acting, cohort: Cohort, data: ResourceData, approved: bool) -> Resource:
     ensure_changeable(cohort)
-    title = _line(data.title, "a title", "title", 200)
-    topic = _line(data.topic, "a topic, like Measuring wellbeing", "topic", 100)
+    title = _line(data.title, "title", "Enter a title")
+    topic = _line(data.topic, "topic", "Enter a topic, like Measuring wellbeing")
     description = (data.description or "").strip() or None
-    if description and (len(description) > 2000 or has_control_characters(description, True)):
-        raise BoardError("Keep the description to 2,000 characters or fewer", "description")
+    if description and has_control_characters(description, True):
+        raise BoardError("Take out the control characters from the description", "description")
+    if description and len(description) > LIMITS["description"]:
+        raise BoardError(f"Keep the description to {LIMITS['description']:,} characters or "
+                         f"fewer: it has {len(description):,}", "description")
     url = (data.url or "").strip() or None
-    if url and (len(url) > 500 or not is_web_link(url)):
+    if url and len(url) > LIMITS["url"]:
+        raise BoardError(f"Keep the link to {LIMITS['url']} characters or fewer: it has "
+                         f"{len(url):,}", "url")
+    if url and not is_web_link(url):
         raise BoardError("Enter a link that starts with https:// or http://", "url")
     if url and data.upload:
         raise BoardError("Give a link or a file, not both", "url")

@@ -39,10 +39,14 @@ from cohort.extensions import db
 __all__ = ["FileIn", "NewThread", "ThreadRow", "check_file", "store_file", "create_thread", "reply", "edit_post",
            "delete_post", "follow", "unfollow", "is_following", "threads_page",
            "get_post", "posts_page", "mark_read", "POSTS_A_PAGE", "THREADS_A_PAGE",
-           "clean_title", "revisions_of", "local_today"]
+           "clean_title", "revisions_of", "local_today", "MAX_TITLE", "MAX_QUESTIONS",
+           "MAX_QUESTION", "MAX_DRAFT"]
 
 THREADS_A_PAGE = 25
+MAX_TITLE = 200
 MAX_QUESTIONS = 8
+MAX_QUESTION = 500
+MAX_DRAFT = 100_000
 USER_KINDS = ("discussion", "question", "feedback")
 
 
@@ -82,8 +86,8 @@ def clean_title(title: str | None) -> str:
     title = " ".join((title or "").split())
     if not title:
         raise BoardError("Give the thread a title", "title")
-    if len(title) > 200:
-        raise BoardError("Keep the title to 200 characters or fewer", "title")
+    if len(title) > MAX_TITLE:
+        raise BoardError(f"Keep the title to {MAX_TITLE} characters or fewer", "title")
     if has_control_characters(title):
         raise BoardError("Take out the control characters from the title", "title")
     return title
@@ -120,10 +124,13 @@ def _check_feedback(cohort: Cohort, data: NewThread) -> list[str]:
         raise BoardError("Ask at least one question you would like feedback on", "questions")
     if len(questions) > MAX_QUESTIONS:
         raise BoardError(f"Ask {MAX_QUESTIONS} questions at most", "questions")
-    for question in questions:
-        if len(question) > 500 or has_control_characters(question):
-            raise BoardError("Keep each question to one line of 500 characters or fewer",
-                             "questions")
+    for number, question in enumerate(questions, 1):
+        if has_control_characters(question):
+            raise BoardError(f"Question {number} contains a control character (an invisible "
+                             "mark that changes how text reads): take it out", "questions")
+        if len(question) > MAX_QUESTION:
+            raise BoardError(f"Keep each question to {MAX_QUESTION} characters or fewer: "
+                             f"question {number} has {len(question):,}", "questions")
     if data.feedback_by is not None and data.feedback_by < local_today(cohort):
         raise BoardError("The date feedback helps by is in the past: choose today or later",
                          "feedback_by")
@@ -162,7 +169,7 @@ def create_thread(acting, membership: Membership, cohort: Cohort, data: NewThrea
     body = clean_text(data.body, "your post")
     mentions = resolve_mentions(cohort, body)
     questions = _check_feedback(cohort, data) if data.kind == "feedback" else []
-    draft_text = clean_text(data.draft_text, "the draft", "draft_text", 100_000, False) \
+    draft_text = clean_text(data.draft_text, "the draft", "draft_text", MAX_DRAFT, False) \
         if data.kind == "feedback" else ""
     draft_file = check_file(data.draft_file, "draft_file") if data.kind == "feedback" else None
     attachment = check_file(data.attachment)
