@@ -1,8 +1,9 @@
 """Reminder services: the facilitator's reminders and the defaults each session receives,
-sending what is due through the outbox, and the notices of a session added, moved or
-cancelled (received through reminders/receivers.py)."""
+sending what is due through the outbox, a reminder's preview and test, and the notices of a
+session added, moved or cancelled (received through reminders/receivers.py)."""
 
 from cohort.reminders.services.errors import ReminderError
+from cohort.reminders.services.previews import preview_of, send_test, title_of
 from cohort.reminders.services.rules import (
     ReminderData,
     add_reminder,
@@ -17,12 +18,9 @@ from cohort.reminders.services.rules import (
 )
 from cohort.reminders.services.sending import (
     deliveries_of,
-    preview_of,
     reminders_due,
     resend_delivery,
     send_due_reminders,
-    send_test,
-    title_of,
 )
 from cohort.reminders.services.tallies import delivery_counts, recount
 

@@ -12,7 +12,7 @@ from cohort.core.mail import send_mail
 from cohort.core.timeutil import format_local, zone_for
 from cohort.extensions import db
 from cohort.programme.models import ProgrammeSession, visible_audiences
-from cohort.reminders.services.rules import apply_defaults, cancel_with_session, follow_session
+from cohort.reminders.services.following import apply_defaults, cancel_with_session, follow_session
 from cohort.reminders.services.sending import session_calendar, session_link, settings_link
 
 __all__ = ["notify_members"]

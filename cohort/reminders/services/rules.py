@@ -1,5 +1,6 @@
-"""The facilitator's reminders: adding, changing and cancelling them; the defaults every new
-session receives; keeping a session's reminders in step when it moves or is cancelled."""
+"""The facilitator's reminders: adding, changing and cancelling them, and the copy of a default
+each session receives (services/following.py gives it, and keeps a session's reminders in step
+when it moves or is cancelled)."""
 
 import re
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from cohort.reminders.services.errors import ReminderError
 __all__ = [
     "PLACEHOLDERS", "ReminderData", "add_reminder", "preview_reminder", "update_reminder",
     "cancel_reminder",
-    "apply_defaults", "follow_session", "cancel_with_session", "reminders_of",
+    "copy_default", "reminders_of",
     "set_reminders_off", "reminders_off",
     "due_at_of", "offset_from", "describe_when", "kind_of", "FILLABLE", "still_useful",
 ]
@@ -204,7 +205,7 @@ def add_reminder(acting, cohort: Cohort, data: ReminderData) -> Reminder:
         for upcoming in db.session.execute(select(ProgrammeSession).where(
                 ProgrammeSession.cohort_id == cohort.id, ProgrammeSession.status == "scheduled",
                 ProgrammeSession.starts_at > utcnow())).scalars():
-            _copy(reminder, upcoming)
+            copy_default(reminder, upcoming)
     record(acting, "reminder_added", subject=cohort.slug, detail=reminder.subject[:200],
            cohort=cohort)
     return reminder
@@ -212,7 +213,7 @@ def add_reminder(acting, cohort: Cohort, data: ReminderData) -> Reminder:
 
 def preview_reminder(cohort: Cohort, data: ReminderData) -> Reminder:
     """The reminder as it would be saved, not saved: for the form's preview (see
-    sending.preview_of). Raises ReminderError as add_reminder does."""
+    previews.preview_of). Raises ReminderError as add_reminder does."""
     session = _check(cohort, data)
     draft = Reminder(cohort_id=cohort.id)
     _apply(draft, data, session)
@@ -247,7 +248,8 @@ def cancel_reminder(acting, reminder: Reminder) -> None:
     db.session.flush()
 
 
-def _copy(default: Reminder, session: ProgrammeSession) -> Reminder:
+def copy_default(default: Reminder, session: ProgrammeSession) -> Reminder:
+    """The session's own copy of a default, added to the database session."""
     copy = Reminder(cohort_id=default.cohort_id, session_id=session.id, default_id=default.id,
                     anchor=default.anchor, offset_minutes=default.offset_minutes,
                     audience=default.audience, subject=default.subject, body=default.body,
@@ -257,35 +259,6 @@ def _copy(default: Reminder, session: ProgrammeSession) -> Reminder:
     copy.due_at = due_at_of(copy, session)
     db.session.add(copy)
     return copy
-
-
-def apply_defaults(session: ProgrammeSession) -> list[Reminder]:
-    """Give a new session its cohort's default reminders."""
-    defaults = db.session.execute(select(Reminder).where(
-        Reminder.cohort_id == session.cohort_id, Reminder.is_default.is_(True),
-        Reminder.status == "active")).scalars().all()
-    copies = [_copy(default, session) for default in defaults]
-    db.session.flush()
-    return copies
-
-
-def _waiting(session: ProgrammeSession) -> list[Reminder]:
-    return list(db.session.execute(select(Reminder).where(
-        Reminder.session_id == session.id, Reminder.status == "active")).scalars())
-
-
-def follow_session(session: ProgrammeSession) -> None:
-    """A session moved: its reminders still to send move with it."""
-    for reminder in _waiting(session):
-        reminder.due_at = due_at_of(reminder, session)
-    db.session.flush()
-
-
-def cancel_with_session(session: ProgrammeSession) -> None:
-    """A session cancelled: its reminders still to send are cancelled."""
-    for reminder in _waiting(session):
-        reminder.status = "cancelled"
-    db.session.flush()
 
 
 def reminders_of(cohort: Cohort) -> list[Reminder]:

@@ -5,7 +5,6 @@ event, within REMINDER_GRACE) and never after."""
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -16,7 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from cohort.accounts.services import unsubscribe_headers
 from cohort.cohorts.models import Membership, Place
 from cohort.core.audit import record
-from cohort.core.mail import external_url, render_mail, requeue, send_mail
+from cohort.core.mail import external_url, requeue, send_mail
 from cohort.core.models import MailMessage
 from cohort.core.pages import Page, paginate
 from cohort.core.timeutil import format_local, utcnow, zone_for
@@ -27,12 +26,11 @@ from cohort.programme.permissions import shows_join_link
 from cohort.reminders.models import Delivery, Reminder, ReminderOptOut
 from cohort.reminders.moments import Moment, kinds
 from cohort.reminders.services.errors import ReminderError
-from cohort.reminders.services.rules import describe_when, due_at_of, offset_from, still_useful
+from cohort.reminders.services.rules import offset_from, still_useful
 from cohort.reminders.services.tallies import count_new, delivery_state
 
-__all__ = ["send_due_reminders", "reminders_due", "recipients_for", "render", "send_test", "deliveries_of",
-           "session_link", "session_calendar", "Preview", "preview_of", "title_of",
-           "resend_delivery", "settings_link"]
+__all__ = ["send_due_reminders", "reminders_due", "recipients_for", "render", "deliveries_of",
+           "session_link", "session_calendar", "resend_delivery", "settings_link"]
 
 _PLACEHOLDER = re.compile(r"\(\(([^()]*)\)\)")
 DELIVERIES_A_PAGE = 50
@@ -272,96 +270,6 @@ def _send_moment_reminders(now: datetime) -> int:
             if due <= now and still_useful(reminder.offset_minutes, due, now, moment.at):
                 queued += _deliver(reminder, moment.recipients, moment.ref, None, moment, now)
     return queued
-
-
-def _example_session(reminder: Reminder) -> ProgrammeSession | None:
-    """The reminder's session; for one every session receives, the next to come."""
-    if reminder.session is not None or not reminder.is_default:
-        return reminder.session
-    return db.session.execute(select(ProgrammeSession).where(
-        ProgrammeSession.cohort_id == reminder.cohort_id, ProgrammeSession.status == "scheduled",
-        ProgrammeSession.starts_at > utcnow()).order_by(ProgrammeSession.starts_at)
-    ).scalars().first()
-
-
-def _going_out(reminder: Reminder, session: ProgrammeSession | None) -> datetime | None:
-    """When the reminder goes out: its due time, or now if that has passed; None for a moment
-    reminder or a default with no session to come."""
-    due = reminder.fixed_at if reminder.anchor == "fixed" else (
-        due_at_of(reminder, session) if session is not None else None)
-    return max(due, utcnow()) if due is not None else None
-
-
-def send_test(reminder: Reminder, member: Membership) -> MailMessage:
-    """Send the reminder, as it will go out, to the facilitator alone (marked a test)."""
-    session = _example_session(reminder)
-    at = _going_out(reminder, session) or utcnow()
-    context = _mail_context(reminder, member, session, None, at)
-    context["subject"], context["body"] = map(_in_words, (context["subject"], context["body"]))
-    context["subject"] = f"[Test] {context['subject']}"
-    return send_mail(member.user.email, TEMPLATE, attachments=_attachments(session, at),
-                     **context)
-
-
-@dataclass(frozen=True)
-class Preview:
-    subject: str
-    body: str  # the whole text, as the mail has it
-    summary: str  # when it goes out, and to how many people
-
-
-def preview_of(draft: Reminder, member: Membership) -> Preview:
-    """The reminder as `member` would receive it, when it will go out and to how many people;
-    sends and saves nothing. One every session receives is shown with the next session."""
-    session = _example_session(draft)
-    at = _going_out(draft, session)
-    context = _mail_context(draft, member, session, None, at or utcnow())
-    context["subject"], context["body"] = map(_in_words, (context["subject"], context["body"]))
-    subject, body = render_mail(TEMPLATE, **context)
-    return Preview(subject, body, _summary(draft, member, session, at))
-
-
-def _summary(draft: Reminder, member: Membership, session: ProgrammeSession | None,
-             at: datetime | None) -> str:
-    if draft.anchor == "moment":
-        return (f"It will go out {describe_when(draft)}, each time, to the people concerned.")
-    if at is None:
-        return f"It will go out {describe_when(draft)}, once a session is scheduled."
-    zone_name = _zone(member)
-    if at > utcnow():
-        when = f"It will go out at {format_local(at, zone_name)}"
-    elif still_useful(draft.offset_minutes, at, utcnow(),
-                      session.starts_at if session is not None else None):
-        when = "Its time has passed: it will go out as soon as it is saved"
-    else:
-        return "Its time has passed and its session has started: it would not be sent."
-    if draft.is_default:
-        when += f" for the next session, {session.title},"
-    opted_out = _opted_out(draft.cohort_id)
-    recipients = recipients_for(draft, session)
-    reached = [m for m in recipients if _skip_reason(draft, m, opted_out) is None]
-    people = f"{len(reached)} {'person' if len(reached) == 1 else 'people'}"
-    left_out = len(recipients) - len(reached)
-    if left_out:
-        people += (f" ({left_out} more {'is' if left_out == 1 else 'are'} left out: they "
-                   "turned optional reminders off or have left)")
-    return f"{when} to {people}."
-
-
-# What a placeholder stands for where no one session or moment fills it in.
-_IN_WORDS = {"session": "each session", "time": "its time", "moment": "each moment",
-             "join link": "the joining link", "session link": "the session's page",
-             "link": "its page"}
-
-
-def title_of(reminder: Reminder, member: Membership) -> str:
-    """The reminder's subject as its log shows it: filled in as `member` received it, and any
-    placeholder no session or moment fills in put in words."""
-    return _in_words(render(reminder, member, reminder.session, None, reminder.due_at)[0])
-
-
-def _in_words(text: str) -> str:
-    return _PLACEHOLDER.sub(lambda m: _IN_WORDS.get(m.group(1).strip(), m.group(0)), text)
 
 
 def deliveries_of(reminder: Reminder, raw_page: str | None = None) -> Page:

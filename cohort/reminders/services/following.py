@@ -1,0 +1,41 @@
+"""A session's reminders kept in step with it: a new session receives its cohort's defaults,
+a moved one takes its waiting reminders along, a cancelled one cancels them. Called by the
+receivers of the programme's signals (services/notices.py)."""
+
+from sqlalchemy import select
+
+from cohort.extensions import db
+from cohort.programme.models import ProgrammeSession
+from cohort.reminders.models import Reminder
+from cohort.reminders.services.rules import copy_default, due_at_of
+
+__all__ = ["apply_defaults", "follow_session", "cancel_with_session"]
+
+
+def apply_defaults(session: ProgrammeSession) -> list[Reminder]:
+    """Give a new session its cohort's default reminders."""
+    defaults = db.session.execute(select(Reminder).where(
+        Reminder.cohort_id == session.cohort_id, Reminder.is_default.is_(True),
+        Reminder.status == "active")).scalars().all()
+    copies = [copy_default(default, session) for default in defaults]
+    db.session.flush()
+    return copies
+
+
+def _waiting(session: ProgrammeSession) -> list[Reminder]:
+    return list(db.session.execute(select(Reminder).where(
+        Reminder.session_id == session.id, Reminder.status == "active")).scalars())
+
+
+def follow_session(session: ProgrammeSession) -> None:
+    """A session moved: its reminders still to send move with it."""
+    for reminder in _waiting(session):
+        reminder.due_at = due_at_of(reminder, session)
+    db.session.flush()
+
+
+def cancel_with_session(session: ProgrammeSession) -> None:
+    """A session cancelled: its reminders still to send are cancelled."""
+    for reminder in _waiting(session):
+        reminder.status = "cancelled"
+    db.session.flush()
