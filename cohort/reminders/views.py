@@ -173,7 +173,8 @@ def deliveries(cohort, reminder):
     return render_template("reminders/deliveries.html", cohort=cohort, reminder=reminder,
                            title=services.title_of(reminder, membership_in(current_user, cohort)),
                            deliveries=services.deliveries_of(reminder, request.args.get("page")),
-                           describe=services.describe_when, confirm=ConfirmForm())
+                           describe=services.describe_when, confirm=ConfirmForm(),
+                           not_again=services.why_not_again(reminder))
 
 
 @bp.post("/cohorts/<int:cohort_id>/reminders/<int:reminder_id>/resend")

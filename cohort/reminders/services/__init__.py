@@ -21,6 +21,7 @@ from cohort.reminders.services.sending import (
     reminders_due,
     resend_delivery,
     send_due_reminders,
+    why_not_again,
 )
 from cohort.reminders.services.tallies import delivery_counts, recount
 
@@ -30,5 +31,5 @@ __all__ = [
     "recount", "reminders_due", "reminders_of", "reminders_off", "reminders_off_among",
     "resend_delivery",
     "send_due_reminders",
-    "send_test", "set_reminders_off", "title_of", "update_reminder",
+    "send_test", "set_reminders_off", "title_of", "update_reminder", "why_not_again",
 ]

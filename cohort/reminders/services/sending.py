@@ -26,11 +26,11 @@ from cohort.programme.permissions import shows_join_link
 from cohort.reminders.models import Delivery, Reminder, ReminderOptOut
 from cohort.reminders.moments import Moment, kinds
 from cohort.reminders.services.errors import ReminderError
-from cohort.reminders.services.rules import offset_from, still_useful
+from cohort.reminders.services.rules import due_at_of, offset_from, still_useful
 from cohort.reminders.services.tallies import count_new, delivery_state
 
 __all__ = ["send_due_reminders", "reminders_due", "recipients_for", "render", "deliveries_of",
-           "session_link", "session_calendar", "resend_delivery", "settings_link"]
+           "session_link", "session_calendar", "resend_delivery", "why_not_again", "settings_link"]
 
 _PLACEHOLDER = re.compile(r"\(\(([^()]*)\)\)")
 DELIVERIES_A_PAGE = 50
@@ -281,10 +281,34 @@ def deliveries_of(reminder: Reminder, raw_page: str | None = None) -> Page:
         raw_page, DELIVERIES_A_PAGE)
 
 
+def why_not_again(reminder: Reminder) -> str | None:
+    """Why the reminder's messages, written when it was sent, would no longer be true if they
+    went again now (the session cancelled, moved, started or over, or the time too long past
+    to help); None while they would."""
+    session, now = reminder.session, utcnow()
+    if session is None or reminder.sent_at is None:
+        return None
+    if session.is_cancelled:
+        return "The session was cancelled: this reminder is not sent again"
+    if due_at_of(reminder, session) != reminder.due_at:
+        return ("The session has moved since this reminder was written: add a reminder for "
+                "its new time")
+    if still_useful(reminder.offset_minutes, reminder.due_at, now, session.starts_at):
+        if reminder.sent_at < session.ends_at <= now:  # it offers joining and the calendar
+            return ("The session is over: this reminder, written before it ended, is not "
+                    "sent again")
+        return None
+    if reminder.offset_minutes < 0:
+        return "The session has started: this reminder, written for before it, is not sent again"
+    return (f"This reminder was due on {format_local(reminder.due_at, reminder.cohort.timezone)},"
+            " too long ago to help: it is not sent again")
+
+
 def resend_delivery(acting, reminder: Reminder, delivery_id: int | None) -> Delivery:
     """Give a failed delivery of the reminder one more attempt through the outbox: the same
     message, to the person's address now; recorded in the audit log. Raises ReminderError for
-    a delivery that is not the reminder's, has not failed, or should no longer go."""
+    a delivery that is not the reminder's or has not failed, a message no longer true
+    (why_not_again), or a person who should no longer receive it."""
     delivery = db.session.get(Delivery, delivery_id) if delivery_id is not None else None
     if delivery is None or delivery.reminder_id != reminder.id:
         raise ReminderError("Choose a delivery of this reminder to send again")
@@ -292,6 +316,9 @@ def resend_delivery(acting, reminder: Reminder, delivery_id: int | None) -> Deli
     if message is None or message.status != "failed":
         raise ReminderError(f"The reminder to {member.user.name} has not failed: there is "
                             "nothing to send again")
+    untrue = why_not_again(reminder)
+    if untrue is not None:
+        raise ReminderError(untrue)
     reason = _skip_reason(reminder, member, _opted_out(reminder.cohort_id))
     if reason is not None:
         raise ReminderError(f"{member.user.name} {reason}: it is not sent again")
