@@ -97,12 +97,12 @@ def _summary(draft: Reminder, member: Membership, session: ProgrammeSession | No
         when += f" for the next session, {session.title},"
     opted_out = _opted_out(draft.cohort_id)
     recipients = recipients_for(draft, session)
-    reached = [m for m in recipients if _skip_reason(draft, m, opted_out) is None]
+    reached = [m for m in recipients if _skip_reason(draft, m, opted_out, session) is None]
     people = f"{len(reached)} {'person' if len(reached) == 1 else 'people'}"
     left_out = len(recipients) - len(reached)
     if left_out:
         people += (f" ({left_out} more {'is' if left_out == 1 else 'are'} left out: they "
-                   "turned optional reminders off or have left)")
+                   "turned optional reminders off, have left, or may not see the session)")
     return f"{when} to {people}."
 
 

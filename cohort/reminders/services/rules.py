@@ -17,7 +17,7 @@ from cohort.core.database import prepared
 from cohort.core.errors import check_version
 from cohort.core.timeutil import format_local, shift_days, utcnow
 from cohort.extensions import db
-from cohort.programme.models import ProgrammeSession
+from cohort.programme.models import ProgrammeSession, visible_audiences
 from cohort.reminders.models import (
     ANCHORS,
     AUDIENCES,
@@ -105,8 +105,30 @@ def _check(cohort: Cohort, data: ReminderData) -> ProgrammeSession | None:
             raise ReminderError("Choose a time in the future", "fixed_day")
     if data.anchor == "moment" and data.moment_key not in kinds():
         raise ReminderError("Choose the moment the reminder is counted from", "moment_key")
+    _check_who_may_see(data, session)
     _check_placeholders(data, session)
     return session
+
+
+def _check_who_may_see(data: ReminderData, session: ProgrammeSession | None) -> None:
+    """A session reminder tells the session's title, time and joining link: refuse team
+    members for a session they may not see (the sender skips any the session closes to
+    later)."""
+    if session is None or session.audience in visible_audiences("colleague"):
+        return
+    if data.audience == "colleagues":
+        raise ReminderError(f"Team members cannot see {session.title}: it is for members "
+                            "only. Choose who else it is for, or open the session to team "
+                            "members first", "audience")
+    if data.audience == "chosen":
+        barred = db.session.execute(select(Membership).where(
+            Membership.id.in_(data.chosen), Membership.role == "colleague")
+            .order_by(Membership.id)).scalars().first()
+        if barred is not None:
+            raise ReminderError(
+                f"{barred.user.name} is a team member, and {session.title} is for members "
+                "only: they cannot see it. Choose members, or open the session to team "
+                "members first", "chosen")
 
 
 def kind_of(anchor: str, offset_minutes: int, session: ProgrammeSession | None) -> str:

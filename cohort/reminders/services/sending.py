@@ -103,8 +103,8 @@ def _join_link(session: ProgrammeSession, member: Membership, at: datetime) -> s
 
 def recipients_for(reminder: Reminder, session: ProgrammeSession | None = None) -> list[Membership]:
     """Who the reminder goes to: its audience among the cohort's current members, limited to
-    those who may see its session; chosen people as chosen (even if they have left: their
-    delivery is then skipped, and the log says why)."""
+    those who may see its session; chosen people as chosen (even if they have left, or the
+    session has closed to them since: their delivery is then skipped, and the log says why)."""
     session = session or reminder.session
     if reminder.audience == "chosen":
         ids = [c.membership_id for c in reminder.chosen]
@@ -120,12 +120,16 @@ def recipients_for(reminder: Reminder, session: ProgrammeSession | None = None) 
     return list(db.session.execute(query.order_by(Membership.id)).scalars())
 
 
-def _skip_reason(reminder: Reminder, member: Membership, opted_out: set[int]) -> str | None:
+def _skip_reason(reminder: Reminder, member: Membership, opted_out: set[int],
+                 session: ProgrammeSession | None = None) -> str | None:
+    """Why the member is not to receive the reminder (for its session, if any), or None."""
     if member.status != "active" or not member.approved:
         place = db.session.get(Place, member.place_id) if member.place_id else None
         if place is not None and place.status == "active":
             return "no longer holds the place: it was handed over"
         return "has left the cohort"
+    if session is not None and session.audience not in visible_audiences(member.role):
+        return "is a team member, and the session is for members only"
     if not reminder.essential and member.id in opted_out:
         return "turned optional reminders off"
     return None
@@ -148,7 +152,7 @@ def _deliver(reminder: Reminder, members: list[Membership], ref: int,
     for member in members:
         if member.id in done:
             continue
-        reason = _skip_reason(reminder, member, opted_out)
+        reason = _skip_reason(reminder, member, opted_out, session)
         skipped += reason is not None
         delivery = Delivery(reminder_id=reminder.id, ref=ref, membership_id=member.id,
                             status="skipped" if reason else "queued", reason=reason)
@@ -319,7 +323,7 @@ def resend_delivery(acting, reminder: Reminder, delivery_id: int | None) -> Deli
     untrue = why_not_again(reminder)
     if untrue is not None:
         raise ReminderError(untrue)
-    reason = _skip_reason(reminder, member, _opted_out(reminder.cohort_id))
+    reason = _skip_reason(reminder, member, _opted_out(reminder.cohort_id), reminder.session)
     if reason is not None:
         raise ReminderError(f"{member.user.name} {reason}: it is not sent again")
     error = message.error or ""
