@@ -46,12 +46,18 @@ def add_defaults(facilitator, cohort) -> None:
 def send_past(cohort) -> None:
     """Send each reminder whose time has passed, as the scheduler did then. The people are
     invented, so no message leaves: each counts as delivered a minute later, except the last
-    reminder's to one participant, which the server refused."""
+    reminder's to one participant, which the server refused. The story's programme was
+    scheduled before any of its reminders fell due, so those that scheduling it today marks
+    missed at once (their time had passed) were waiting then."""
     now = utcnow()
     due = db.session.execute(select(Reminder).where(
-        Reminder.cohort_id == cohort.id, Reminder.status == "active",
-        Reminder.is_default.is_(False), Reminder.due_at <= now).order_by(Reminder.due_at)
-    ).scalars().all()
+        Reminder.cohort_id == cohort.id, Reminder.is_default.is_(False),
+        (Reminder.status == "active")
+        | ((Reminder.status == "missed") & Reminder.sent_at.is_(None)),
+        Reminder.due_at <= now).order_by(Reminder.due_at)).scalars().all()
+    for reminder in due:
+        reminder.status = "active"
+    db.session.flush()
     for reminder in due:
         send_due_reminders(now=reminder.due_at + timedelta(minutes=1))
     rows = db.session.execute(

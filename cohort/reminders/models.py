@@ -25,7 +25,10 @@ AUDIENCES = {
     "chosen": "Chosen people",
 }
 # active: waiting for its time; sent: its deliveries are made; cancelled: by the facilitator
-# or with its session; missed: its time passed while nothing ran, and it was no longer useful.
+# or with its session; missed: never sent, either because its time had already passed when it
+# was set for its session (scheduled or moved too near, or a default added too late: sent_at
+# None), or because its time passed while nothing ran and it was no longer useful (sent_at:
+# when the sender found it).
 REMINDER_STATUSES = ("active", "sent", "cancelled", "missed")
 DELIVERY_STATUSES = ("queued", "skipped")
 # A delivery's state as its log shows it: skipped, or its message's in the outbox.
@@ -80,6 +83,17 @@ class Reminder(IdMixin, TimestampMixin, db.Model):
     @property
     def is_before(self) -> bool:
         return self.offset_minutes < 0
+
+    @property
+    def missed_because(self) -> str | None:
+        """Why a missed reminder was not sent, as the reminder pages say it."""
+        if self.status != "missed":
+            return None
+        if self.sent_at is None:
+            return ("its time had already passed when it was set for this session (the "
+                    "session was scheduled or moved too near, or the reminder added too "
+                    "late), so it was not sent")
+        return "its time passed when it could no longer help, so it was not sent late"
 
     @property
     def tally(self) -> dict[str, int] | None:

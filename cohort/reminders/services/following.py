@@ -4,6 +4,7 @@ receivers of the programme's signals (services/notices.py)."""
 
 from sqlalchemy import select
 
+from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 from cohort.programme.models import ProgrammeSession
 from cohort.reminders.models import Reminder
@@ -28,9 +29,16 @@ def _waiting(session: ProgrammeSession) -> list[Reminder]:
 
 
 def follow_session(session: ProgrammeSession) -> None:
-    """A session moved: its reminders still to send move with it."""
-    for reminder in _waiting(session):
+    """A session moved: its reminders still to send move with it. One whose new time has
+    already passed is missed (not sent late, saying what is no longer true); one missed only
+    because of where the session was waits again if its new time is ahead."""
+    now = utcnow()
+    for reminder in db.session.execute(select(Reminder).where(
+            Reminder.session_id == session.id,
+            (Reminder.status == "active")
+            | ((Reminder.status == "missed") & Reminder.sent_at.is_(None)))).scalars():
         reminder.due_at = due_at_of(reminder, session)
+        reminder.status = "active" if reminder.due_at > now else "missed"
     db.session.flush()
 
 

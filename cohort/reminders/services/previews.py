@@ -86,6 +86,10 @@ def _summary(draft: Reminder, member: Membership, session: ProgrammeSession | No
     if at is None:
         return f"It will go out {describe_when(draft)}, once a session is scheduled."
     zone_name = _zone(member)
+    if draft.is_default and at <= utcnow():
+        return (f"It is too late for the next session, {session.title}: its copy will be "
+                "marked missed, not sent. Sessions further ahead, and those scheduled later, "
+                f"receive it {describe_when(draft)}.")
     if at > utcnow():
         when = f"It will go out at {format_local(at, zone_name)}"
     elif still_useful(draft.offset_minutes, at, utcnow(),

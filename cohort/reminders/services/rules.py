@@ -271,7 +271,8 @@ def cancel_reminder(acting, reminder: Reminder) -> None:
 
 
 def copy_default(default: Reminder, session: ProgrammeSession) -> Reminder:
-    """The session's own copy of a default, added to the database session."""
+    """The session's own copy of a default, added to the database session: missed at once if
+    its time has already passed ("in a week" for a session tomorrow would be untrue)."""
     copy = Reminder(cohort_id=default.cohort_id, session_id=session.id, default_id=default.id,
                     anchor=default.anchor, offset_minutes=default.offset_minutes,
                     audience=default.audience, subject=default.subject, body=default.body,
@@ -279,6 +280,8 @@ def copy_default(default: Reminder, session: ProgrammeSession) -> Reminder:
                     chosen=[ReminderRecipient(membership_id=c.membership_id)
                             for c in default.chosen])
     copy.due_at = due_at_of(copy, session)
+    if copy.due_at <= utcnow():
+        copy.status = "missed"  # sent_at stays None: missed when set, not by the sender
     db.session.add(copy)
     return copy
 
