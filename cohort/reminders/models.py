@@ -46,6 +46,11 @@ class Reminder(IdMixin, TimestampMixin, db.Model):
         ForeignKey("programme_session.id", ondelete="CASCADE"), index=True)
     default_id: Mapped[int | None] = mapped_column(
         ForeignKey("reminder.id", ondelete="SET NULL"), index=True)
+    # Scheduled again for its session's new time, the session having moved later after this
+    # one went: the reminder it repeats. Unique: a reminder is scheduled again once; the new
+    # one, waiting, then follows the session as any waiting reminder does.
+    again_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reminder.id", ondelete="SET NULL"))
     is_default: Mapped[bool] = mapped_column(default=False)
     anchor: Mapped[str] = one_of(tuple(ANCHORS), name="anchor")
     offset_minutes: Mapped[int] = mapped_column(default=0)  # negative: before the anchor
@@ -78,6 +83,7 @@ class Reminder(IdMixin, TimestampMixin, db.Model):
     __table_args__ = (
         Index("ix_reminder_cohort", "cohort_id", "is_default"),
         Index("ix_reminder_due", "status", "due_at"),
+        Index("uq_reminder_again_of", "again_of_id", unique=True),
     )
 
     @property

@@ -185,7 +185,7 @@ def test_the_migrations_after_an_index_built_concurrently_keep_the_lock_timeout(
         (folder / "versions" / "ffff0000a001_probe.py").write_text(
             '"""Note the lock timeout a migration runs under."""\n'
             "from alembic import op\n\n"
-            "revision = 'ffff0000a001'\ndown_revision = 'a3c5e7f9b1d4'\n"
+            "revision = 'ffff0000a001'\ndown_revision = 'c9e4b1a7d3f2'\n"
             "branch_labels = None\ndepends_on = None\n\n\n"
             "def upgrade():\n"
             "    op.execute(\"CREATE TABLE lock_probe AS \"\n"

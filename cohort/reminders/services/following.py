@@ -1,14 +1,16 @@
 """A session's reminders kept in step with it: a new session receives its cohort's defaults,
-a moved one takes its waiting reminders along, a cancelled one cancels them. Called by the
+a moved one takes its waiting reminders along (and schedules again, for a later time, those
+that went already), a cancelled one cancels them. Called by the
 receivers of the programme's signals (services/notices.py)."""
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
+from sqlalchemy.orm import aliased
 
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 from cohort.programme.models import ProgrammeSession
 from cohort.reminders.models import Reminder
-from cohort.reminders.services.rules import copy_default, due_at_of
+from cohort.reminders.services.rules import copy_default, copy_of, due_at_of
 
 __all__ = ["apply_defaults", "follow_session", "cancel_with_session"]
 
@@ -39,7 +41,22 @@ def follow_session(session: ProgrammeSession) -> None:
             | ((Reminder.status == "missed") & Reminder.sent_at.is_(None)))).scalars():
         reminder.due_at = due_at_of(reminder, session)
         reminder.status = "active" if reminder.due_at > now else "missed"
+    _schedule_again(session, now)
     db.session.flush()
+
+
+def _schedule_again(session: ProgrammeSession, now) -> None:
+    """Each reminder that went (or was missed by the sender) for the session's old time, and
+    whose time for the new one is still ahead, scheduled again for it with the same settings:
+    once (a unique link to the one it repeats); the new one then follows the session."""
+    repeated = aliased(Reminder)
+    done = db.session.execute(select(Reminder).where(
+        Reminder.session_id == session.id, Reminder.status.in_(("sent", "missed")),
+        Reminder.sent_at.is_not(None),
+        ~exists().where(repeated.again_of_id == Reminder.id)).order_by(Reminder.id)).scalars()
+    for reminder in list(done):
+        if due_at_of(reminder, session) > now:
+            copy_of(reminder, session, default_id=reminder.default_id, again_of_id=reminder.id)
 
 
 def cancel_with_session(session: ProgrammeSession) -> None:

@@ -31,7 +31,7 @@ from cohort.reminders.services.errors import ReminderError
 __all__ = [
     "PLACEHOLDERS", "ReminderData", "add_reminder", "preview_reminder", "update_reminder",
     "cancel_reminder",
-    "copy_default", "reminders_of",
+    "copy_default", "copy_of", "reminders_of",
     "set_reminders_off", "reminders_off",
     "due_at_of", "offset_from", "describe_when", "kind_of", "FILLABLE", "still_useful",
 ]
@@ -271,14 +271,20 @@ def cancel_reminder(acting, reminder: Reminder) -> None:
 
 
 def copy_default(default: Reminder, session: ProgrammeSession) -> Reminder:
-    """The session's own copy of a default, added to the database session: missed at once if
-    its time has already passed ("in a week" for a session tomorrow would be untrue)."""
-    copy = Reminder(cohort_id=default.cohort_id, session_id=session.id, default_id=default.id,
-                    anchor=default.anchor, offset_minutes=default.offset_minutes,
-                    audience=default.audience, subject=default.subject, body=default.body,
-                    essential=default.essential, created_by_id=default.created_by_id,
+    """The session's own copy of a default (see copy_of)."""
+    return copy_of(default, session, default_id=default.id)
+
+
+def copy_of(template: Reminder, session: ProgrammeSession, **links) -> Reminder:
+    """A reminder for the session with the template's settings (when, to whom, what), added
+    to the database session: missed at once if its time has already passed ("in a week" for
+    a session tomorrow would be untrue)."""
+    copy = Reminder(cohort_id=template.cohort_id, session_id=session.id,
+                    anchor=template.anchor, offset_minutes=template.offset_minutes,
+                    audience=template.audience, subject=template.subject, body=template.body,
+                    essential=template.essential, created_by_id=template.created_by_id,
                     chosen=[ReminderRecipient(membership_id=c.membership_id)
-                            for c in default.chosen])
+                            for c in template.chosen], **links)
     copy.due_at = due_at_of(copy, session)
     if copy.due_at <= utcnow():
         copy.status = "missed"  # sent_at stays None: missed when set, not by the sender

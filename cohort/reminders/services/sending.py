@@ -295,8 +295,11 @@ def why_not_again(reminder: Reminder) -> str | None:
     if session.is_cancelled:
         return "The session was cancelled: this reminder is not sent again"
     if due_at_of(reminder, session) != reminder.due_at:
-        return ("The session has moved since this reminder was written: add a reminder for "
-                "its new time")
+        again = db.session.execute(select(Reminder.id).where(
+            Reminder.again_of_id == reminder.id)).first()
+        return "The session has moved since this reminder was written: " + (
+            "it is scheduled again for the new time" if again
+            else "add a reminder for its new time")
     if still_useful(reminder.offset_minutes, reminder.due_at, now, session.starts_at):
         if reminder.sent_at < session.ends_at <= now:  # it offers joining and the calendar
             return ("The session is over: this reminder, written before it ended, is not "
