@@ -69,3 +69,39 @@ def test_a_team_member_chosen_for_an_open_session_is_skipped_once_it_closes_to_t
     login(group.facilitator.user)
     log = client.get(f"/cohorts/{group.cohort.id}/reminders/{reminder.id}")
     assert "Is a team member, and the session is for members only" in log.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("audience", "chosen", "named"), [
+    ("chosen", True, "not to chosen people"),
+    ("participants", False, "not to the participants"),
+    ("colleagues", False, "not to the team members"),
+])
+def test_a_moment_reminder_refuses_an_audience_it_cannot_honour(group, offer_moment, audience,
+                                                                chosen, named):
+    """A moment's reminder goes to the people the moment names (an action item's owner): a
+    choice of others would be ignored, so it is refused, not saved."""
+    offer_moment("test_item_due", "an action item's due date", lambda *_args: [])
+    with pytest.raises(ReminderError, match=f"goes to the people each moment concerns[^:]*, "
+                                            f"{named}") as refused:
+        remind(group, anchor="moment", moment_key="test_item_due", audience=audience,
+               chosen=[group.ny.id] if chosen else [], subject="Due: ((moment))",
+               body="Hello ((name)).")
+    assert refused.value.field == "audience"
+
+
+def test_the_form_says_who_a_moment_reminder_goes_to(client, login, group, offer_moment):
+    offer_moment("test_item_due", "an action item's due date", lambda *_args: [])
+    login(group.facilitator.user)
+    url = f"/cohorts/{group.cohort.id}/reminders/new"
+    assert "For a reminder of a moment, choose Everyone in the cohort" in \
+        client.get(url).get_data(as_text=True)
+    page = post_form(client, url, {
+        "when": "before_moment", "moment_key": "test_item_due", "days": "1", "hours": "0",
+        "audience": "chosen", "chosen": [str(group.ny.id)], "subject": "Due: ((moment))",
+        "body": "Hello ((name)).", "action": "save"}).get_data(as_text=True)
+    assert "There is a problem" in page and 'href="#audience"' in page
+    assert "not to chosen people" in page
+    reminder = remind(group, anchor="moment", moment_key="test_item_due",
+                      subject="Due: ((moment))", body="Hello ((name)).")
+    log = client.get(f"{url.removesuffix('/new')}/{reminder.id}").get_data(as_text=True)
+    assert "The people each moment concerns, optional" in log

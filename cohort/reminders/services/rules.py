@@ -105,6 +105,13 @@ def _check(cohort: Cohort, data: ReminderData) -> ProgrammeSession | None:
             raise ReminderError("Choose a time in the future", "fixed_day")
     if data.anchor == "moment" and data.moment_key not in kinds():
         raise ReminderError("Choose the moment the reminder is counted from", "moment_key")
+    if data.anchor == "moment" and data.audience != "everyone":
+        others = {"chosen": "chosen people", "participants": "the participants",
+                  "colleagues": "the team members"}[data.audience]
+        raise ReminderError(
+            "A reminder of a moment goes to the people each moment concerns (an action "
+            f"item's owner, say), not to {others}: choose "
+            f"{AUDIENCES['everyone']}, which for a moment means them", "audience")
     _check_who_may_see(data, session)
     _check_placeholders(data, session)
     return session
