@@ -57,7 +57,7 @@ def _data(form: ReminderForm, cohort) -> ReminderData:
     if when == "fixed":
         if form.fixed_day.data is None:
             raise UserError("Enter the date to send it", "fixed_day")
-        fixed_at = local_to_utc(form.fixed_day.data, parse_clock(form.fixed_time.data),
+        fixed_at = local_to_utc(form.fixed_day.data, parse_clock(form.fixed_time.data, "time"),
                                 cohort.timezone)
     chosen = [ascii_number(raw) for raw in form.chosen.data or []]
     if None in chosen:

@@ -97,6 +97,8 @@ def _refused(client, cohort, message, **overrides):
     ({"start_time": "9am"}, "Enter a start time in 24-hour form, like 09:30 or 14:00"),
     ({"start_time": "10:60"}, "Enter a start time in 24-hour form, like 09:30 or 14:00"),
     ({"start_time": ""}, "Enter the start time"),
+    ({"start_time": "٠٩:٣٠"}, "Enter the start time with the digits 0 to 9, like 09:30"),
+    ({"start_time": "０９:３０"}, "Enter the start time with the digits 0 to 9, like 09:30"),
     ({"day-month": ""}, "Date must include a month"),
     ({"day-day": "", "day-year": ""}, "Date must include a day and year"),
     ({"day-day": "31", "day-month": "2"}, "Date must be a real date"),

@@ -32,6 +32,13 @@ def test_parse_clock_refuses(text):
     assert caught.value.field == "start_time"
 
 
+@pytest.mark.parametrize("text", ["٠٩:٣٠", "０９:３０", "۰۹:۳۰", "9:３0"])
+def test_parse_clock_refuses_digits_other_than_0_to_9(text):
+    with pytest.raises(ProgrammeError, match="with the digits 0 to 9") as caught:
+        parse_clock(text)
+    assert caught.value.field == "start_time"
+
+
 @pytest.mark.parametrize(("day", "clock", "zone", "expected"), [
     (date(2021, 3, 16), time(10), "Europe/London", datetime(2021, 3, 16, 10, tzinfo=UTC)),
     (date(2021, 4, 13), time(10), "Europe/London", datetime(2021, 4, 13, 9, tzinfo=UTC)),

@@ -13,6 +13,7 @@ from cohort.core.models import AuditEvent, MailMessage
 from cohort.core.timeutil import format_local, utcnow
 from cohort.extensions import db
 from cohort.reminders import services
+from cohort.reminders.models import Reminder
 from cohort.reminders.services import ReminderError
 from tests.helpers import post_form
 
@@ -181,3 +182,16 @@ def test_a_time_the_clocks_skip_is_refused_on_its_field(as_facilitator, group):
     text = response.get_data(as_text=True)
     assert "01:30 on 28 March 2100 does not exist in Europe/London" in text
     assert 'href="#fixed_time"' in text
+
+
+@pytest.mark.parametrize("typed", ["٠٩:٣٠", "０９:３０"])
+def test_a_time_in_other_digits_is_refused_on_its_field(as_facilitator, group, typed):
+    """Issue: the date boxes refused Arabic-Indic and fullwidth digits; the time took them."""
+    response = post_form(as_facilitator, f"/cohorts/{group.cohort.id}/reminders/new", {
+        "when": "fixed", "fixed_day-day": "3", "fixed_day-month": "3",
+        "fixed_day-year": str(utcnow().year + 1), "fixed_time": typed, "audience": "everyone",
+        "subject": "Plans", "body": "Hello ((name)).", "action": "save"})
+    text = response.get_data(as_text=True)
+    assert "Enter the time with the digits 0 to 9, like 09:30" in text
+    assert 'href="#fixed_time"' in text
+    assert db.session.execute(select(Reminder)).first() is None

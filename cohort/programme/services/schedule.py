@@ -37,14 +37,20 @@ __all__ = [
 
 # Times in a named zone ---------------------------------------------------------------------
 
-_CLOCK = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+_CLOCK = re.compile(r"([0-9]{1,2})[:.]([0-9]{2})")  # ASCII digits, as the date boxes take
+_OTHER_DIGITS = re.compile(r"(\d{1,2})[:.](\d{2})")  # \d: any script's digits ('٠٩', '０９')
 
 
-def parse_clock(text: str) -> time:
-    """'9:30' or '14:00' as a time; raise ProgrammeError for anything else."""
-    match = _CLOCK.match((text or "").strip())
+def parse_clock(text: str, what: str = "start time") -> time:
+    """'9:30' or '14:00', in the digits 0 to 9, as a time; raise ProgrammeError (naming the
+    field as `what`) for anything else."""
+    text = (text or "").strip()
+    match = _CLOCK.fullmatch(text)
+    if match is None and _OTHER_DIGITS.fullmatch(text):
+        raise ProgrammeError(f"Enter the {what} with the digits 0 to 9, like 09:30 or 14:00",
+                             "start_time")
     if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-        raise ProgrammeError("Enter a start time in 24-hour form, like 09:30 or 14:00", "start_time")
+        raise ProgrammeError(f"Enter a {what} in 24-hour form, like 09:30 or 14:00", "start_time")
     return time(int(match.group(1)), int(match.group(2)))
 
 
