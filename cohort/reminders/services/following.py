@@ -1,7 +1,9 @@
 """A session's reminders kept in step with it: a new session receives its cohort's defaults,
 a moved one takes its waiting reminders along (and schedules again, for a later time, those
-that went already), a cancelled one cancels them. Called by the
-receivers of the programme's signals (services/notices.py)."""
+that went already), a cancelled one cancels them. Called by the receivers of the programme's
+signals (services/notices.py)."""
+
+from datetime import datetime
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import aliased
@@ -45,7 +47,7 @@ def follow_session(session: ProgrammeSession) -> None:
     db.session.flush()
 
 
-def _schedule_again(session: ProgrammeSession, now) -> None:
+def _schedule_again(session: ProgrammeSession, now: datetime) -> None:
     """Each reminder that went (or was missed by the sender) for the session's old time, and
     whose time for the new one is still ahead, scheduled again for it with the same settings:
     once (a unique link to the one it repeats); the new one then follows the session."""

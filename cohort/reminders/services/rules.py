@@ -125,7 +125,7 @@ def _check_who_may_see(data: ReminderData, session: ProgrammeSession | None) -> 
         return
     if data.audience == "colleagues":
         raise ReminderError(f"Team members cannot see {session.title}: it is for members "
-                            "only. Choose who else it is for, or open the session to team "
+                            "only. Choose members to send it to, or open the session to team "
                             "members first", "audience")
     if data.audience == "chosen":
         barred = db.session.execute(select(Membership).where(

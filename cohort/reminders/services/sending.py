@@ -296,7 +296,8 @@ def why_not_again(reminder: Reminder) -> str | None:
         return "The session was cancelled: this reminder is not sent again"
     if due_at_of(reminder, session) != reminder.due_at:
         again = db.session.execute(select(Reminder.id).where(
-            Reminder.again_of_id == reminder.id)).first()
+            Reminder.again_of_id == reminder.id,
+            Reminder.status.in_(("active", "sent")))).first()
         return "The session has moved since this reminder was written: " + (
             "it is scheduled again for the new time" if again
             else "add a reminder for its new time")
