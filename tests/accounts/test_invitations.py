@@ -110,6 +110,37 @@ def test_a_refused_password_leaves_the_invitation_open(client, new_client, admin
     assert response.status_code == 302
 
 
+def test_an_account_invited_to_nothing_is_refused_not_mailed(client, admin, outbox,
+                                                             make_user):
+    make_user("grace@example.org", name="Grace Hopper")
+    before = _counts()
+    response = _invite(client, email="grace@example.org", cohort="")
+    assert response.status_code == 200
+    assert ("Grace Hopper already has an account: choose a cohort to add them to, or make "
+            "them a site administrator") in response.get_data(as_text=True)
+    assert outbox == [] and _counts() == before
+
+
+@pytest.mark.parametrize("name", ["\u200b", "\u200b\u2060 \ufeff"])
+def test_a_name_of_nothing_visible_is_asked_for(client, admin, outbox, name):
+    before = _counts()
+    response = _invite(client, email="nia@example.org", name=name)
+    assert response.status_code == 200
+    assert "Enter the person" in response.get_data(as_text=True)
+    assert outbox == [] and _counts() == before
+
+
+def test_inviting_again_someone_who_has_not_accepted_says_a_new_link_went(
+        client, admin, outbox):
+    _invite(client, email="nia@example.org", name="Nia Jones")
+    response = _invite(client, email="nia@example.org", name="Nia Jones")
+    assert response.status_code == 302
+    page = client.get("/admin/invite").get_data(as_text=True)
+    assert ("Nia Jones had not accepted their invitation yet: a new one has been sent to "
+            "nia@example.org.") in page
+    assert len(outbox) == 2 and "already had an account" not in page
+
+
 def test_inviting_an_existing_user_adds_the_membership_and_tells_them(
     client, admin, outbox, make_user, make_cohort
 ):

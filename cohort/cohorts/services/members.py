@@ -95,6 +95,9 @@ def invite(acting, email: str, name: str, cohort: Cohort | None = None, role: st
     """
     user, created = find_or_create_user(email, name, organisation=organisation,
                                         job_title=job_title)
+    if user.has_password and cohort is None and (not make_admin or user.is_admin):
+        raise CohortError(f"{user.name} already has an account: choose a cohort to add them "
+                          "to, or make them a site administrator", "cohort")
     membership = None
     if cohort is not None:
         membership = add_member(acting, cohort, user, role, organisation=organisation,

@@ -120,6 +120,8 @@ def invite():
     if ok:
         user, created = result
         flash(f"Invitation sent to {user.email}." if created else
+              f"{user.name} had not accepted their invitation yet: a new one has been sent to "
+              f"{user.email}." if not user.has_password else
               f"{user.name} already had an account and has been told by email.", "success")
         return redirect(url_for("cohorts.invite"))
     return render_template("cohorts/invite.html", form=form)
