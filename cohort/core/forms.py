@@ -1,6 +1,7 @@
 """Forms shared by the modules, and attempt(): the one way a view acts on a submitted form."""
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
@@ -77,6 +78,15 @@ def _plain_text(form, field) -> None:
         raise ValidationError(f"{field_name(field)} must not contain {what}")
 
 
+def _nothing_unseen(value):
+    """A text of nothing a reader can see (spaces, zero-width and other format characters
+    only: "\u200b") is no text: a required field asks for it, an optional one stays empty."""
+    if isinstance(value, str) and value and all(
+            char.isspace() or unicodedata.category(char) == "Cf" for char in value):
+        return ""
+    return value
+
+
 def field_name(field) -> str:
     """What a message calls the field: its label without "(optional)", as it stands when it
     is a few words ("Title"), in quotes when it is a question or a sentence ("‘Why is it
@@ -105,6 +115,8 @@ class Form(FlaskForm):
             # parses it strictly and treats anything else as absent.
             if isinstance(field, StringField) and not isinstance(field, HiddenField):
                 field.validators = [*field.validators, _plain_text]
+                if not isinstance(field, PasswordField):
+                    field.filters = (*field.filters, _nothing_unseen)
                 _length_named(field)
             if isinstance(field, SelectFieldBase) and getattr(
                     field, "invalid_choice_message", "") is None:  # WTForms': "Not a valid choice"
