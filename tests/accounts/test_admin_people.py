@@ -261,5 +261,10 @@ def test_an_erased_account_is_never_opened_again_and_its_page_says_so(client, lo
     response = post_form(client, f"/admin/people/{person.id}/reactivate", {},
                          page=f"/admin/people/{person.id}", follow_redirects=True)
     assert "cannot be opened again" in text_of(response)
+    response = post_form(client, f"/admin/people/{person.id}/make-admin", {},
+                         page=f"/admin/people/{person.id}", follow_redirects=True)
+    assert "nobody can sign in to it" in text_of(response)
+    assert "reactivate it first" not in text_of(response)
     fresh()
     assert not db.session.get(User, person.id).is_active_account
+    assert not db.session.get(User, person.id).is_admin

@@ -40,7 +40,7 @@ def test_the_list_shows_status_dates_facilitators_members_and_places(client, log
     assert "Wellbeing 2027 Running" in page
     assert "1 September 2027 to 28 February 2028" in page
     assert "Fay Facilitator" in page
-    assert "2 participants, 1 evaluators" in page
+    assert "2 participants, 1 evaluator" in page and "1 evaluators" not in page
     assert "2 of 10" in page
 
 

@@ -153,6 +153,9 @@ def make_admin(acting: User, user: User, address: str | None = None) -> None:
     their account is deactivated."""
     if user.is_admin:
         raise AccountError(f"{user.name} is a site administrator already")
+    if user.erased_at is not None:
+        raise AccountError("This account was erased at its owner's request: nobody can sign "
+                           "in to it. Invite the person afresh if they come back")
     if not user.is_active_account:
         raise AccountError(f"{user.name}'s account is deactivated: reactivate it first")
     user.is_admin = True
