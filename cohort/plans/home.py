@@ -24,7 +24,7 @@ from cohort.plans.permissions import can_view_outline, can_view_plan
 from cohort.plans.services import (
     hallmark_words,
     latest_of,
-    place_label,
+    place_labels,
     shared_places,
     standings,
 )
@@ -216,11 +216,6 @@ def _place_reasons(label: str, own: dict, theirs: dict, member_id: int) -> list[
     return found
 
 
-@prepared
-def _places():
-    return select(Place).where(Place.id.in_(bindparam("places", expanding=True)))
-
-
 def reasons(_user, memberships: list, others: list) -> list[Reason]:
     """The others on places whose plan the person may see in outline (shared with the cohort)
     that work on a hallmark the person's place works on, or stand higher on it (four queries
@@ -233,8 +228,7 @@ def reasons(_user, memberships: list, others: list) -> list[Reason]:
     if not theirs:
         return []
     stands = standings(set(mine.values()) | {o.place_id for o in theirs})
-    labels = {place.id: place_label(place) for place in db.session.execute(
-        _places(), {"places": list({o.place_id for o in theirs})}).scalars()}
+    labels = place_labels({o.place_id for o in theirs})
     return [reason for other in theirs for reason in _place_reasons(
         labels[other.place_id], stands[mine[other.cohort_id]], stands[other.place_id], other.id)]
 

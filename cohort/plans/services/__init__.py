@@ -69,6 +69,7 @@ from cohort.plans.services.overview import (
     attention_page,
     heatmap,
     place_label,
+    place_labels,
 )
 from cohort.plans.services.people import Naming, naming
 
@@ -84,6 +85,6 @@ __all__ = [
     "framework_file", "frameworks", "get_item", "get_round", "heatmap", "history_of",
     "import_file", "import_spec", "install", "items_of", "items_page", "latest_agreed",
     "local_today", "naming", "open_round", "overdue_after", "parse", "people_on", "place_csv",
-    "place_label", "place_rounds", "plan_of", "round_progress", "rounds_of", "export_plan",
+    "place_label", "place_labels", "place_rounds", "plan_of", "round_progress", "rounds_of", "export_plan",
     "save_assessment", "team_view", "update_item", "versions_of", "with_descriptors",
 ]

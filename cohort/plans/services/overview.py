@@ -11,7 +11,7 @@ from itertools import chain
 from sqlalchemy import Integer, bindparam, func, select
 from sqlalchemy.orm import lazyload
 
-from cohort.cohorts.models import Cohort, Place
+from cohort.cohorts.models import Cohort, Organisation, Place
 from cohort.core.database import prepared
 from cohort.core.pages import Page, paginate
 from cohort.extensions import db
@@ -28,15 +28,33 @@ from cohort.plans.services.frameworks import frameworks_of, versions_for, versio
 from cohort.plans.services.items import is_overdue, overdue_after
 
 __all__ = ["ATTENTION_SHOWN", "AgreedLevels", "Cell", "Heatmap", "agreed_levels", "attention_page",
-           "heatmap", "place_label"]
+           "heatmap", "place_label", "place_labels"]
 
 ATTENTION_SHOWN = 20  # overdue or blocked items listed on the heatmap's page, of each kind
 
 
 def place_label(place: Place) -> str:
-    if place.organisation is not None:
-        return place.organisation.name
-    return place.area_of_focus or f"Place {place.slot or place.id}"
+    return label_of(place.id, place.organisation.name if place.organisation else None,
+                    place.area_of_focus, place.slot)
+
+
+def label_of(place_id: int, organisation: str | None, area_of_focus: str | None,
+             slot: int | None) -> str:
+    """What a place is called: its organisation, else its area of focus, else its number."""
+    return organisation or area_of_focus or f"Place {slot or place_id}"
+
+
+@prepared
+def _labels():
+    return (select(Place.id, Organisation.name, Place.area_of_focus, Place.slot)
+            .outerjoin(Organisation, Organisation.id == Place.organisation_id)
+            .where(Place.id.in_(bindparam("places", expanding=True))))
+
+
+def place_labels(place_ids) -> dict[int, str]:
+    """{place id: place_label} of the places, read as four columns (no place object built)."""
+    return {row[0]: label_of(*row) for row in db.session.execute(
+        _labels(), {"places": list(place_ids)})} if place_ids else {}
 
 
 @dataclass
