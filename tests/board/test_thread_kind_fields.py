@@ -100,20 +100,13 @@ def test_a_discussion_with_blank_feedback_fields_is_started(board):
     assert thread.kind == "discussion"
 
 
-def test_the_feedback_fields_are_revealed_under_their_kind(client, login, board):
+def test_the_feedback_fields_say_when_to_fill_them_in(client, login, board):
     login(board.ada.user)
     html = client.get(f"/cohorts/{board.cohort.id}/board/new").get_data(as_text=True)
-    feedback = re.search(r'value="feedback"[^>]*data-aria-controls="([^"]+)"', html)
-    assert feedback, "the feedback choice controls no conditional reveal"
-    revealed = re.search(rf'<div class="govuk-radios__conditional[^"]*" id="{feedback.group(1)}">'
-                         r'(.*?)</div>\s*</div>\s*</div>\s*</fieldset>', html, re.S)
-    assert revealed and all(f'name="{name}"' in revealed.group(1) for name in (
+    assert "Fill these in only when you choose ‘Work in progress: feedback wanted’" in html
+    assert all(f'name="{name}"' in html for name in (
         "draft_text", "draft_file", "questions", "feedback_by-day"))
-    # Sent back for them, they stand on their own, shown whatever is chosen.
-    refused = _post_new(client, board.cohort, {
-        "kind": "question", "title": "Q", "body": "Hello", "questions": "Why?"}
-    ).get_data(as_text=True)
-    assert "govuk-radios__conditional" not in refused and 'name="questions"' in refused
+    assert "data-aria-controls" not in html  # no radio marked aria-expanded
 
 
 def test_a_file_chosen_is_asked_for_again_when_a_reply_is_sent_back(client, login, board):
