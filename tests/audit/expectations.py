@@ -130,6 +130,8 @@ OVERRIDES: dict[str, dict] = {
     "reminders.settings": {"participant": 302, "facilitator": 302, "evaluator": 302},
     # board: the old settings page sends board members on to their settings page
     "board.settings": {"participant": 302, "facilitator": 302},
+    # board: a post (a search result) opens its thread's page that holds it
+    "board.post": {"participant": 302, "facilitator": 302},
     # plans: your plan and your assessment send you to your place's (staff: the cohort's) page
     "plans.my_plan": {"participant": 302, "facilitator": 302, "evaluator": 302},
     "plans.my_assessment": {"facilitator": 302, "evaluator": 302},

@@ -82,3 +82,18 @@ def test_editing_hiding_and_showing_a_post_on_page_two_come_back_to_it(
     assert response.headers["Location"] == back
     response = post_form(facilitator, f"{url}/posts/{post.id}/show", {}, page=url)
     assert response.headers["Location"] == back
+
+
+def test_a_search_result_for_a_post_on_page_two_opens_page_two(client, login, board,
+                                                               long_thread):
+    post = reply_as(board.ben, long_thread, "The kestrel survey might help")
+    login(board.cy.user)
+    page = client.get(f"/cohorts/{board.cohort.id}/board/search?q=kestrel").get_data(
+        as_text=True)
+    (found,) = re.findall(r'href="([^"]*/posts/\d+)"', page)
+    opened = client.get(found).headers["Location"]
+    assert opened.endswith(f"/board/threads/{long_thread.id}?page=2#post-{post.number}")
+    assert _opens_post(client, opened.split("#")[0], post.number)
+    services.delete_post(board.ben.user, post)
+    commit()
+    assert client.get(found).status_code == 404  # a deleted post is gone for everyone

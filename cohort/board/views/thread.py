@@ -99,6 +99,14 @@ def thread(cohort, thread):
     return _render(cohort, thread)
 
 
+@bp.route("/cohorts/<int:cohort_id>/board/threads/<int:thread_id>/posts/<int:post_id>")
+@guard(can_view_board)
+def post(cohort, thread, post):
+    """The post where it stands: its thread's page that holds it, at its anchor (a search
+    result knows the post, not its number)."""
+    return _to_post(thread, post)
+
+
 @bp.post("/cohorts/<int:cohort_id>/board/threads/<int:thread_id>/reply")
 @guard(can_view_board)
 def reply(cohort, thread):
