@@ -38,6 +38,8 @@ if (long.length) {
       // on it closes the suggestions.
       displayMenu: "overlay",
       inputClasses: select.classList.contains("govuk-select--error") ? "govuk-input--error" : null,
+      // The library writes a suggestion as HTML: a title is text, whatever it holds.
+      templates: { suggestion: asText },
       onConfirm: (chosen) => choose(select, chosen ?? document.getElementById(id).value),
     });
     const input = document.getElementById(id);
@@ -45,6 +47,13 @@ if (long.length) {
     hideCompletion(input.closest(".autocomplete__wrapper"));
     select.form?.addEventListener("submit", () => choose(select, input.value));
   }
+}
+
+// The label as HTML that shows it as it is ("<b>" stays those three characters).
+function asText(label) {
+  const span = document.createElement("span");
+  span.textContent = label ?? "";
+  return span.innerHTML;
 }
 
 // The choices whose label holds the text typed, in the list's order, the empty choice among

@@ -117,9 +117,14 @@ def test_an_admin_picks_one_cohort_among_many_and_an_unknown_one_is_refused(
 def test_the_empty_choice_is_suggested_by_its_label_and_sends_none(page, demo, make_cohort, audit):
     for number in range(1, 41):
         make_cohort(f"Regional cohort {number:02}")
+    make_cohort("Marked <i>up</i> cohort")
     sign_in_browser(page, "admin@example.org")
     page.goto("/admin/audit")
     suggestions = page.get_by_role("listbox").get_by_role("option")
+    # A title is suggested as the text it is, tags and all, never as markup.
+    _box(page, "cohort").fill("<i>up")
+    expect(suggestions).to_have_text(["Marked <i>up</i> cohort"])
+    assert page.get_by_role("listbox").locator("i").count() == 0
     _box(page, "cohort").fill("regional cohort 37")
     suggestions.first.click()
     page.get_by_role("button", name="Show entries").click()
