@@ -235,6 +235,19 @@ def test_an_item_reminded_of_to_its_owner_is_not_reminded_of_again_when_they_lea
     assert _fresh(item).owner.name == "Ada Lovelace"
 
 
+def test_an_item_given_to_another_owner_on_the_place_reaches_them_too(group, outbox):
+    """Ada was reminded, then Ben, on the same place, takes the item over: he is reminded of
+    it as its owner (being told once goes only for an item with no owner on its place)."""
+    item = add_item(group, title="Set out the measures",
+                    due_on=services.local_today(group.cohort) + timedelta(days=2))
+    _remind_of_items(group)
+    assert list(_reminders_sent(outbox)) == ["ada@example.org"]
+    _fresh(item).owner_id = group.ben.user_id
+    commit()
+    outbox.clear()
+    assert list(_reminders_sent(outbox)) == ["ben@example.org"]
+
+
 def test_the_csv_export_neutralises_formulas(group):
     add_item(group, title="=HYPERLINK(\"https://evil.example\")", details="x")
     lines = place_csv(group.place, group.framework, "Anytown Council", Naming(True))

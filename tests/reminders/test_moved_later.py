@@ -8,12 +8,13 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from cohort.core.database import commit
-from cohort.core.timeutil import format_local
+from cohort.core.timeutil import format_local, utcnow
 from cohort.extensions import db
 from cohort.programme import services as programme
 from cohort.programme.services import SessionData
 from cohort.reminders import services
 from cohort.reminders.models import Reminder
+from cohort.reminders.services.sending import _send_reminder as send_listed_reminder
 from tests.helpers import post_form
 
 from .conftest import by_recipient, days_from, deliveries, fresh, remind
@@ -100,3 +101,15 @@ def test_sending_the_old_one_again_points_to_the_one_for_the_new_time(
     assert "The session has moved since this reminder was written: it is scheduled again " \
         "for the new time" in page
     assert fresh(reminder).status == "sent"
+
+
+def test_a_reminder_moved_later_after_a_sweep_listed_it_is_not_sent_early(
+        group, make_session, outbox):
+    """A sweep lists the reminders due, then claims each: a session moved later in between
+    leaves its reminder waiting for its new time, not sent at once."""
+    session = make_session(group.cohort, "Workshop 1", starts_in=timedelta(days=3))
+    reminder = remind(group, session_id=session.id)  # a day before: two days ahead
+    outbox.clear()
+    assert send_listed_reminder(reminder.id, utcnow()) == 0
+    commit()
+    assert fresh(reminder).status == "active" and outbox == []

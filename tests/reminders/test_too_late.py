@@ -99,3 +99,21 @@ def test_the_preview_of_a_default_too_late_for_the_next_session_says_so(client, 
     assert "It is too late for the next session, Workshop 1: its copy will be marked " \
         "missed, not sent" in page
     assert "as soon as it is saved" not in page
+
+
+def test_a_reminder_due_but_not_yet_sent_still_goes_when_the_session_only_lengthens(
+        group, make_session, outbox):
+    session = make_session(group.cohort, "Workshop 1", starts_in=timedelta(minutes=30))
+    hour = remind(group, session_id=session.id, offset_minutes=-60,
+                  subject="Soon: ((session))", body="Hello ((name)).")
+    assert fresh(hour).status == "active"  # due half an hour ago; the sweep has not run yet
+    session = programme.get_session(session.cohort, session.id)
+    programme.update_session(None, session, replace(SessionData(
+        title=session.title, kind=session.kind, starts_at=session.starts_at,
+        duration_minutes=session.duration_minutes + 60)))
+    commit()
+    assert fresh(hour).status == "active"  # its time did not move: it is not missed
+    outbox.clear()
+    services.send_due_reminders()
+    commit()
+    assert {message["Subject"] for message in outbox} == {"Soon: Workshop 1"}

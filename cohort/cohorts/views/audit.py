@@ -19,6 +19,7 @@ from cohort.cohorts.services.audit import (
 )
 from cohort.cohorts.views import bp
 from cohort.core.downloads import send_download
+from cohort.core.errors import render_error
 from cohort.core.forms import ascii_number, attempt
 from cohort.core.guard import guard
 from cohort.core.timeutil import utcnow, zone_for
@@ -49,7 +50,12 @@ def _filter(cohort=None) -> tuple[AuditFilterForm, AuditFilter]:
         since=valid("since"), until=valid("until"), timezone=zone_for(current_user))
 
 
-def _csv(wanted: AuditFilter, name: str, endpoint: str, cohort=None):
+def _csv(form, wanted: AuditFilter, name: str, endpoint: str, cohort=None):
+    if form.errors:  # a file cannot say which part of the filter it left out: refuse, saying why
+        mistakes = " ".join(f"{message.rstrip('.')}." for messages in form.errors.values()
+                            for message in messages)
+        return render_error(400, f"{mistakes} Correct the filter on the log and download "
+                                 "again.")
     ok, lines = attempt(None, lambda: export_audit(current_user, wanted, name, cohort))
     if not ok:  # the database stayed busy: the message is flashed on the log
         return redirect(url_for(endpoint, **({"cohort_id": cohort.id} if cohort else {})))
@@ -72,7 +78,7 @@ def _page(form, wanted: AuditFilter, endpoint: str, cohort=None):
 def audit_log():
     form, wanted = _filter()
     if request.args.get("format") == "csv":
-        return _csv(wanted, "audit-log", "cohorts.audit_log")
+        return _csv(form, wanted, "audit-log", "cohorts.audit_log")
     return _page(form, wanted, "cohorts.audit_log")
 
 
@@ -81,5 +87,5 @@ def audit_log():
 def cohort_audit(cohort):
     form, wanted = _filter(cohort)
     if request.args.get("format") == "csv":
-        return _csv(wanted, f"{cohort.slug}-audit", "cohorts.cohort_audit", cohort)
+        return _csv(form, wanted, f"{cohort.slug}-audit", "cohorts.cohort_audit", cohort)
     return _page(form, wanted, "cohorts.cohort_audit", cohort)

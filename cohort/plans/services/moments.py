@@ -46,7 +46,9 @@ def due_items(cohort: Cohort, since: datetime, until: datetime) -> list[Moment]:
         owner = [m for m in on_place if m.user_id == item.owner_id]  # [] once they have left
         moments.append(Moment(
             ref=item.id, at=_at(item.due_on, cohort), recipients=owner or on_place,
-            title=item.title, once=True, notice=None if owner else NO_OWNER,
+            # Told of once: the place's people are not told after the owner who left was
+            # (an item handed to a new owner on the place reaches them as before).
+            title=item.title, once=not owner, notice=None if owner else NO_OWNER,
             details={"owner": item.owner.name, "cohort_id": cohort.id, "place_id": place_id},
             link=external_url("plans.item", cohort_id=cohort.id, place_id=place_id,
                               item_id=item.id)))

@@ -41,8 +41,11 @@ def follow_session(session: ProgrammeSession) -> None:
             Reminder.session_id == session.id,
             (Reminder.status == "active")
             | ((Reminder.status == "missed") & Reminder.sent_at.is_(None)))).scalars():
-        reminder.due_at = due_at_of(reminder, session)
-        reminder.status = "active" if reminder.due_at > now else "missed"
+        due = due_at_of(reminder, session)
+        if reminder.status == "active" and due == reminder.due_at:
+            continue  # its time did not move (the session's length did): the sender decides
+        reminder.due_at = due
+        reminder.status = "active" if due > now else "missed"
     _schedule_again(session, now)
     db.session.flush()
 

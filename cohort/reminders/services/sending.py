@@ -141,10 +141,11 @@ def _deliver(reminder: Reminder, members: list[Membership], ref: int,
     theirs already (for a moment that goes `once`, to nobody once anyone has); return how many
     were queued. The unique (reminder, moment, person) row stands behind the check: a second
     writer's whole run would fail, not send twice."""
-    done = set(db.session.execute(select(Delivery.membership_id).where(
-        Delivery.reminder_id == reminder.id, Delivery.ref == ref)).scalars())
-    if done and moment is not None and moment.once:
-        return 0
+    had = dict(db.session.execute(select(Delivery.membership_id, Delivery.status).where(
+        Delivery.reminder_id == reminder.id, Delivery.ref == ref)).all())
+    done = set(had)
+    if moment is not None and moment.once and any(s != "skipped" for s in had.values()):
+        return 0  # someone was told: a skipped delivery told nobody
     opted_out = _opted_out(reminder.cohort_id)
     # The same calendar entry for everyone: made once.
     attachments, shared = _attachments(session, now), _shared(reminder, session, now)
@@ -241,8 +242,9 @@ def _send_reminder(reminder_id: int, now: datetime) -> int:
     starts = session.starts_at if session is not None else None
     useful = (session is None or not session.is_cancelled) and still_useful(
         reminder.offset_minutes, reminder.due_at, now, starts)
-    claimed = db.session.execute(
-        update(Reminder).where(Reminder.id == reminder.id, Reminder.status == "active")
+    claimed = db.session.execute(  # still due: a session moved later since the list was read
+        update(Reminder).where(Reminder.id == reminder.id, Reminder.status == "active",
+                               Reminder.due_at <= now)
         .values(status="sent" if useful else "missed", sent_at=now,
                 version=Reminder.version + 1)
         .execution_options(synchronize_session=False)).rowcount
