@@ -107,7 +107,11 @@ def answers_form(thread, saved: dict[int, str] | None = None, **kwargs):
     fields = {f"answer-{q.id}": TextAreaField(f"{n}. {q.text}", validators=[
         Optional(), _answer_check(n)])
         for n, q in enumerate(thread.questions, 1)}
+    # The questions answered when the page was loaded: only their boxes, emptied, withdraw an
+    # answer (not one saved since from another tab, whose box here was empty all along).
+    fields["had"] = HiddenField()
     data = {f"answer-{question_id}": text for question_id, text in (saved or {}).items()}
+    data["had"] = " ".join(str(question_id) for question_id in (saved or {}))
     return type("AnswersForm", (Form,), fields)(data=data, **kwargs)
 
 

@@ -82,6 +82,12 @@ def _flash(html: str) -> str:
     return unescape(found.group(1)).strip() if found else ""
 
 
+def _had(client, url: str) -> str:
+    """The questions the page shows answered, as its form sends them back."""
+    return re.search(r'name="had" value="([^"]*)"', client.get(url).get_data(as_text=True)
+                     ).group(1)
+
+
 def test_emptying_one_box_withdraws_that_answer_from_the_authors_view(app, client, login, board):
     thread = _request(board)
     q1, q2, q3 = thread.questions
@@ -90,8 +96,8 @@ def test_emptying_one_box_withdraws_that_answer_from_the_authors_view(app, clien
     login(board.ben.user)
     url = f"/cohorts/{board.cohort.id}/board/threads/{thread.id}"
     response = post_form(client, f"{url}/answers", {
-        f"answer-{q1.id}": "Too wide", f"answer-{q2.id}": "", f"answer-{q3.id}": ""},
-        page=url, follow_redirects=True)
+        f"answer-{q1.id}": "Too wide", f"answer-{q2.id}": "", f"answer-{q3.id}": "",
+        "had": _had(client, url)}, page=url, follow_redirects=True)
     html = response.get_data(as_text=True)
     assert _flash(html) == ("Thank you: your feedback is saved. The answer you cleared is "
                             "withdrawn.")
@@ -113,7 +119,8 @@ def test_emptying_every_box_withdraws_all_the_members_answers(client, login, boa
     login(board.ben.user)
     url = f"/cohorts/{board.cohort.id}/board/threads/{thread.id}"
     response = post_form(client, f"{url}/answers", {
-        f"answer-{q.id}": "" for q in (q1, q2, q3)}, page=url, follow_redirects=True)
+        **{f"answer-{q.id}": "" for q in (q1, q2, q3)}, "had": _had(client, url)},
+        page=url, follow_redirects=True)
     html = response.get_data(as_text=True)
     assert _flash(html) == "Your answers are withdrawn: the author no longer sees them."
     assert "Write an answer to at least one question" not in html
@@ -130,3 +137,23 @@ def test_a_first_answer_with_every_box_empty_is_still_refused(client, login, boa
         f"answer-{q.id}": " " for q in thread.questions}, page=url)
     assert response.status_code == 200
     assert "Write an answer to at least one question" in response.get_data(as_text=True)
+
+
+def test_a_tab_opened_before_an_answer_was_saved_does_not_withdraw_it(client, login, board):
+    """Ben opens the request in two tabs, answers question 2 in the second, then saves the
+    first, whose box for question 2 was empty all along: his answer stays."""
+    thread = _request(board)
+    q1, q2, q3 = thread.questions
+    login(board.ben.user)
+    url = f"/cohorts/{board.cohort.id}/board/threads/{thread.id}"
+    first_tab = _had(client, url)
+    assert first_tab == ""
+    services.answer(board.ben.user, board.ben, thread, {q2.id: "Costs"})  # the second tab
+    commit()
+    response = post_form(client, f"{url}/answers", {
+        f"answer-{q1.id}": "Too wide", f"answer-{q2.id}": "", f"answer-{q3.id}": "",
+        "had": first_tab}, page=url, follow_redirects=True)
+    assert _flash(response.get_data(as_text=True)) == "Thank you: your feedback is saved."
+    kept = dict(db.session.execute(db.select(FeedbackAnswer.question_id, FeedbackAnswer.body)
+                                   .where(FeedbackAnswer.author_id == board.ben.user_id)).all())
+    assert kept == {q1.id: "Too wide", q2.id: "Costs"}

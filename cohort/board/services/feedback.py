@@ -134,10 +134,12 @@ class Answered:
     withdrawn: int
 
 
-def answer(acting, membership: Membership, thread: Thread, answers: dict[int, str]) -> Answered:
+def answer(acting, membership: Membership, thread: Thread, answers: dict[int, str],
+           had: set[int] | None = None) -> Answered:
     """Save the member's answers ({question id: text}): one answer a question a person, which
     they may change; an empty text withdraws their earlier answer to that question (a
-    question left out of `answers` is left as it is). All empty with no earlier answer is
+    question left out of `answers` is left as it is, and so is one not among `had`, the
+    questions the form showed answered, when given). All empty with no earlier answer is
     refused. The request's author is told of the new and changed answers, as they chose to
     hear of the board; a withdrawal is not told, it is gone from what the author sees."""
     cohort = db.session.get(Cohort, thread.cohort_id)
@@ -157,7 +159,8 @@ def answer(acting, membership: Membership, thread: Thread, answers: dict[int, st
     existing = {row.question_id: row for row in db.session.execute(select(FeedbackAnswer).where(
         FeedbackAnswer.question_id.in_(list(texts) or [0]),
         FeedbackAnswer.author_id == acting.id)).scalars()}
-    withdrawn = [existing[q] for q, text in texts.items() if not text and q in existing]
+    withdrawn = [existing[q] for q, text in texts.items()
+                 if not text and q in existing and (had is None or q in had)]
     texts = {question_id: text for question_id, text in texts.items() if text}
     if not texts and not withdrawn:
         raise BoardError("Write an answer to at least one question",

@@ -164,8 +164,10 @@ def follow(cohort, thread):
 def answer(cohort, thread):
     form = answers_form(thread)
     answers = {q.id: form[f"answer-{q.id}"].data for q in thread.questions}
+    had = {ascii_number(word) for word in str(form.had.data or "").split()} - {None}
     membership = membership_in(current_user, cohort)
-    ok, done = attempt(form, lambda: services.answer(current_user, membership, thread, answers))
+    ok, done = attempt(form, lambda: services.answer(current_user, membership, thread, answers,
+                                                     had=had))
     if ok:
         flash(_answered(done), "success")
         return _to_thread(cohort, thread, "questions")
