@@ -30,7 +30,7 @@ from cohort.core.cards import FAIR, LATER, NOW, SOON, WEAK, Part, Reason, Todo
 from cohort.core.database import prepared
 from cohort.core.timeutil import UTCDateTime, utcnow
 from cohort.extensions import db
-from cohort.plans.services import item_hallmarks, shared_places, standings
+from cohort.plans.services import hallmark_words, item_hallmarks, shared_places, standings
 
 FEEDBACK_WAIT = timedelta(days=3)  # a request unanswered this long is the facilitators' to-do
 MEMBER_ROLES = ("participant", "colleague")
@@ -175,11 +175,6 @@ def todos(user, memberships: list) -> list[Todo]:
     return found
 
 
-def _keys(keys: list[str]) -> str:
-    return (f"hallmark {keys[0]}" if len(keys) == 1 else
-            "hallmarks " + ", ".join(keys[:-1]) + f" and {keys[-1]}")
-
-
 def _hallmarks_worked_on(members: list, rows: list) -> tuple[dict, dict]:
     """The hallmarks of each request's action item, for the requests whose plan the person may
     see in outline (their own place's, or one its people share), and the hallmarks each of the
@@ -219,7 +214,7 @@ def reasons(user, memberships: list, others: list) -> list[Reason]:
         common = [key for key in item_keys.get(thread.action_item_id, ())
                   if key in place_keys.get(thread.cohort_id, ())]
         if common:
-            on = f"“{thread.title}”, on {_keys(common)}, which your place works on too"
+            on = f"“{thread.title}”, on {hallmark_words(common)}, which your place works on too"
             add(thread.cohort_id, thread.author_id, f"Asked for feedback on {on}", FAIR)
             add(thread.cohort_id, giver, f"Gave feedback on {on}", WEAK)
     return list(found.values())

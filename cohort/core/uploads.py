@@ -23,6 +23,7 @@ from cohort.core import containers
 from cohort.core.containers import OLE2, ZIP
 from cohort.core.database import end_read
 from cohort.core.errors import UserError
+from cohort.core.words import listed
 
 __all__ = ["KINDS", "PURPOSES", "CheckedFile", "Kind", "Purpose", "UploadError",
            "accept_upload", "check_upload", "limit_text", "safe_filename", "upload_limit"]
@@ -245,10 +246,6 @@ def accept_upload(filename: str, data: bytes, *, purpose: str) -> CheckedFile:
                         max_bytes=upload_limit(purpose))
 
 
-def _either(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
-
-
 def _size(size: int) -> str:
     if size >= MB:
         return f"{round(size / MB, 1):g} MB"
@@ -296,8 +293,8 @@ def check_upload(filename: str, data: bytes, allowed: Iterable[str] | None = Non
     extension = name.rpartition(".")[2].lower() if "." in name else ""
     if extension not in kinds:
         families = list(dict.fromkeys(KINDS[e].family for e in kinds))
-        raise UploadError(f"The file must be a {_either(families)} file: its name must end in "
-                          f"{_either(['.' + e for e in kinds])}.")
+        raise UploadError(f"The file must be a {listed(families, 'or')} file: its name must end in "
+                          f"{listed(['.' + e for e in kinds], 'or')}.")
     if len(data) > max_bytes:
         raise UploadError(f"The file must be {_size(max_bytes)} or smaller.")
     kind = KINDS[extension]

@@ -34,6 +34,7 @@ from cohort.core.forms import has_control_characters
 from cohort.core.pages import Page, paged, paginate
 from cohort.core.timeutil import to_local, utcnow
 from cohort.core.uploads import CheckedFile, UploadError, accept_upload
+from cohort.core.words import listed
 from cohort.extensions import db
 
 __all__ = ["FileIn", "NewThread", "ThreadRow", "check_file", "store_file", "create_thread", "reply", "edit_post",
@@ -151,9 +152,8 @@ def _check_kind_fits(data: NewThread) -> None:
         ("questions", any(q and q.strip() for q in data.questions)),
         ("the date feedback helps by", data.feedback_by is not None)) if given]
     if filled:
-        listed = filled[0] if len(filled) == 1 else f"{', '.join(filled[:-1])} and {filled[-1]}"
         them = "them" if len(filled) > 1 or filled == ["questions"] else "it"
-        raise BoardError(f"You filled in {listed}: choose ‘{THREAD_KINDS['feedback']}’, "
+        raise BoardError(f"You filled in {listed(filled)}: choose ‘{THREAD_KINDS['feedback']}’, "
                          f"or clear {them}", "kind")
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import lazyload
 
 from cohort.cohorts.models import Membership, Place
 from cohort.core.database import kept_by, prepared
+from cohort.core.words import listed
 from cohort.extensions import db
 from cohort.plans.models import (
     ActionItem,
@@ -34,8 +35,7 @@ PLACE_ROLES = ("participant", "colleague")
 
 def hallmark_words(keys: list[str]) -> str:
     """"hallmark 2", "hallmarks 1, 2 and 3a"."""
-    return (f"hallmark {keys[0]}" if len(keys) == 1 else
-            "hallmarks " + ", ".join(keys[:-1]) + f" and {keys[-1]}")
+    return ("hallmark " if len(keys) == 1 else "hallmarks ") + listed(keys)
 
 
 @dataclass
