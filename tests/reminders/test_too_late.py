@@ -117,3 +117,19 @@ def test_a_reminder_due_but_not_yet_sent_still_goes_when_the_session_only_length
     services.send_due_reminders()
     commit()
     assert {message["Subject"] for message in outbox} == {"Soon: Workshop 1"}
+
+
+def test_a_reminder_before_the_end_goes_during_the_session(group, make_session, outbox):
+    """Counted from the end, a reminder falls due while the session runs: it is useful until
+    the session ends, not only until it starts."""
+    session = make_session(group.cohort, "Workshop 1", starts_in=timedelta(minutes=-60),
+                           duration_minutes=90)  # ends in half an hour
+    before_end = remind(group, session_id=session.id, anchor="session_end",
+                        offset_minutes=-45, subject="Nearly done: ((session))",
+                        body="Hello ((name)), rate your confidence before you go.")
+    assert fresh(before_end).status == "active"  # due a quarter of an hour ago
+    outbox.clear()
+    services.send_due_reminders()
+    commit()
+    assert {message["Subject"] for message in outbox} == {"Nearly done: Workshop 1"}
+    assert fresh(before_end).status == "sent"

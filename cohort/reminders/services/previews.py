@@ -15,7 +15,7 @@ from cohort.core.timeutil import format_local, utcnow
 from cohort.extensions import db
 from cohort.programme.models import ProgrammeSession
 from cohort.reminders.models import Reminder
-from cohort.reminders.services.rules import describe_when, due_at_of, still_useful
+from cohort.reminders.services.rules import anchor_of, describe_when, due_at_of, still_useful
 from cohort.reminders.services.sending import (
     TEMPLATE,
     _attachments,
@@ -92,8 +92,7 @@ def _summary(draft: Reminder, member: Membership, session: ProgrammeSession | No
                 f"receive it {describe_when(draft)}.")
     if at > utcnow():
         when = f"It will go out at {format_local(at, zone_name)}"
-    elif still_useful(draft.offset_minutes, at, utcnow(),
-                      session.starts_at if session is not None else None):
+    elif still_useful(draft.offset_minutes, at, utcnow(), anchor_of(draft.anchor, session)):
         when = "Its time has passed: it will go out as soon as it is saved"
     else:
         return "Its time has passed and its session has started: it would not be sent."

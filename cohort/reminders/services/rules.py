@@ -34,6 +34,7 @@ __all__ = [
     "copy_default", "copy_of", "reminders_of",
     "set_reminders_off", "reminders_off",
     "due_at_of", "offset_from", "describe_when", "kind_of", "FILLABLE", "still_useful",
+    "anchor_of",
 ]
 
 PLACEHOLDERS = ("name", "session", "time", "join link", "session link", "moment", "link")
@@ -91,9 +92,9 @@ def _check(cohort: Cohort, data: ReminderData) -> ProgrammeSession | None:
             raise ReminderError("Choose a session of this cohort", "session")
         if session.is_cancelled:
             raise ReminderError("That session is cancelled: choose another", "session")
-        base = session.starts_at if data.anchor == "session_start" else session.ends_at
+        base = anchor_of(data.anchor, session)
         due = offset_from(base, data.offset_minutes, cohort.timezone)
-        if not still_useful(data.offset_minutes, due, utcnow(), session.starts_at):
+        if not still_useful(data.offset_minutes, due, utcnow(), base):
             raise ReminderError(
                 f"A reminder at that time would have gone on "
                 f"{format_local(due, cohort.timezone)}, too long ago to be sent: choose a "
@@ -181,10 +182,18 @@ def due_at_of(reminder: Reminder, session: ProgrammeSession | None = None) -> da
     return offset_from(base, reminder.offset_minutes, session.cohort.timezone)
 
 
+def anchor_of(anchor: str, session: ProgrammeSession | None) -> datetime | None:
+    """The time a session reminder is counted from: the session's start or its end."""
+    if session is None:
+        return None
+    return session.starts_at if anchor == "session_start" else session.ends_at
+
+
 def still_useful(offset_minutes: int, due: datetime, now: datetime,
                  starts: datetime | None) -> bool:
     """Whether a reminder falling due at `due` is still worth sending at `now`: one before an
-    event until the event starts, one after it for REMINDER_GRACE. The sender sends by it, and
+    event (`starts`: the session's start, or its end for one counted from the end) until
+    then, one after it for REMINDER_GRACE. The sender sends by it, and
     a new reminder that would not be sent is refused by it."""
     if offset_minutes < 0 and starts is not None:
         return now < starts

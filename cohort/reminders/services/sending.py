@@ -26,7 +26,7 @@ from cohort.programme.permissions import shows_join_link
 from cohort.reminders.models import Delivery, Reminder, ReminderOptOut
 from cohort.reminders.moments import Moment, kinds
 from cohort.reminders.services.errors import ReminderError
-from cohort.reminders.services.rules import due_at_of, offset_from, still_useful
+from cohort.reminders.services.rules import anchor_of, due_at_of, offset_from, still_useful
 from cohort.reminders.services.tallies import count_new, delivery_state
 
 __all__ = ["send_due_reminders", "reminders_due", "recipients_for", "render", "deliveries_of",
@@ -239,9 +239,8 @@ def _send_reminder(reminder_id: int, now: datetime) -> int:
     if reminder is None:
         return 0
     session = reminder.session
-    starts = session.starts_at if session is not None else None
     useful = (session is None or not session.is_cancelled) and still_useful(
-        reminder.offset_minutes, reminder.due_at, now, starts)
+        reminder.offset_minutes, reminder.due_at, now, anchor_of(reminder.anchor, session))
     claimed = db.session.execute(  # still due: a session moved later since the list was read
         update(Reminder).where(Reminder.id == reminder.id, Reminder.status == "active",
                                Reminder.due_at <= now)
@@ -303,11 +302,14 @@ def why_not_again(reminder: Reminder) -> str | None:
         return "The session has moved since this reminder was written: " + (
             "it is scheduled again for the new time" if again
             else "add a reminder for its new time")
-    if still_useful(reminder.offset_minutes, reminder.due_at, now, session.starts_at):
+    if still_useful(reminder.offset_minutes, reminder.due_at, now,
+                    anchor_of(reminder.anchor, session)):
         if reminder.sent_at < session.ends_at <= now:  # it offers joining and the calendar
             return ("The session is over: this reminder, written before it ended, is not "
                     "sent again")
         return None
+    if reminder.offset_minutes < 0 and reminder.anchor == "session_end":
+        return "The session is over: this reminder, written for before its end, is not sent again"
     if reminder.offset_minutes < 0:
         return "The session has started: this reminder, written for before it, is not sent again"
     return (f"This reminder was due on {format_local(reminder.due_at, reminder.cohort.timezone)},"
