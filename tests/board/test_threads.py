@@ -206,6 +206,20 @@ def test_a_finished_cohort_takes_no_posts(board):
     assert count(Thread) == 1 and count(Post) == 1
 
 
+def test_the_edit_page_of_a_post_that_can_no_longer_change_says_why(client, login, board):
+    thread = start(board.ada)
+    post = reply_as(board.ben, thread, "Our first idea")
+    update_cohort(None, board.cohort, status="finished")
+    commit()
+    login(board.ben.user)
+    url = f"/cohorts/{board.cohort.id}/board/threads/{thread.id}"
+    response = client.get(f"{url}/posts/{post.id}/edit")
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        f"/board/threads/{thread.id}#post-{post.number}")
+    page = client.get(url).get_data(as_text=True)
+    assert "has finished" in page and "Save the change" not in page
+
+
 def test_the_list_shows_pinned_threads_first_then_the_latest(board):
     older, pinned, newer = (start(board.ada, title=t) for t in ("Older", "Pinned", "Newer"))
     services.set_pinned(board.fay.user, pinned, True)

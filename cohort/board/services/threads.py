@@ -38,6 +38,7 @@ from cohort.core.words import listed
 from cohort.extensions import db
 
 __all__ = ["FileIn", "NewThread", "ThreadRow", "check_file", "store_file", "create_thread", "reply", "edit_post",
+           "ensure_editable",
            "delete_post", "follow", "unfollow", "is_following", "threads_page",
            "get_post", "posts_page", "mark_read", "POSTS_A_PAGE", "THREADS_A_PAGE",
            "clean_title", "revisions_of", "local_today", "MAX_TITLE", "MAX_QUESTIONS",
@@ -234,16 +235,23 @@ def reply(acting, membership: Membership, thread: Thread, body: str,
     return _add_post(acting, cohort, thread, body, checked, mentions, utcnow())
 
 
-def edit_post(acting, post: Post, body: str, seen_version: int | None) -> Post:
+def ensure_editable(acting, post: Post) -> Thread:
+    """The post's thread, when `acting` may change the post now; else a UserError saying why
+    (the cohort finished, the post not theirs, deleted or hidden, the thread locked)."""
     thread = db.session.get(Thread, post.thread_id)
-    cohort = db.session.get(Cohort, thread.cohort_id)
-    ensure_changeable(cohort)
+    ensure_changeable(db.session.get(Cohort, thread.cohort_id))
     if post.author_id != acting.id:
         raise BoardError("Only the person who wrote a post can change it")
     if post.deleted_at is not None or post.hidden_at is not None:
         raise BoardError("This post has been deleted or hidden: it cannot be changed")
     if thread.locked_at is not None:
         raise BoardError("This thread is locked: its posts can no longer change")
+    return thread
+
+
+def edit_post(acting, post: Post, body: str, seen_version: int | None) -> Post:
+    thread = ensure_editable(acting, post)
+    cohort = db.session.get(Cohort, thread.cohort_id)  # read by ensure_editable: kept
     check_version(post, seen_version)
     body = clean_text(body, "your post")
     if body == post.body:

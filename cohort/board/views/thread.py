@@ -26,6 +26,7 @@ from cohort.board.views import bp
 from cohort.board.views.common import ask_again_for_files, download, file_in, page_arg
 from cohort.cohorts.permissions import membership_in
 from cohort.core.database import commit_bookkeeping
+from cohort.core.errors import UserError
 from cohort.core.forms import ConfirmForm, ascii_number, attempt, seen_version
 from cohort.core.guard import guard
 from cohort.core.hooks import extra_links
@@ -127,6 +128,11 @@ def reply(cohort, thread):
 def edit_post(cohort, thread, post):
     form = EditForm()
     if request.method == "GET":
+        try:  # a post that can no longer change says why on its thread, not in a dead form
+            services.ensure_editable(current_user, post)
+        except UserError as refused:
+            flash(str(refused), "error")
+            return _to_post(thread, post)
         form.body.data, form.version.data = post.body, str(post.version)
     ok, _ = attempt(form, lambda: services.edit_post(
         current_user, post, form.body.data, seen_version(form)), versioned=post)
