@@ -50,6 +50,17 @@ def test_the_first_post_waits_for_the_ground_rules(client, login, board):
         "noindex, nofollow"
 
 
+@pytest.mark.parametrize("next_thread", ["٣", "9" * 25, "0", "-1", "x"])
+def test_agreeing_with_an_address_that_names_no_thread_goes_to_the_board(client, login, board,
+                                                                         next_thread):
+    cohort, ada, *_ = board
+    login(ada.user)
+    url = f"/cohorts/{cohort.id}/board/ground-rules"
+    response = post_form(client, f"{url}?next_thread={next_thread}", {"agree": "y"}, page=url)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/cohorts/{cohort.id}/board")
+
+
 def test_a_discussion_is_started_replied_to_quoted_and_edited(client, login, board):
     cohort, ada, *_ = board
     login(ada.user)

@@ -45,10 +45,10 @@ def ground_rules(cohort):
     ok, _ = attempt(form, lambda: services.acknowledge(membership))
     if ok:
         flash("Thank you: you can now post on the board.", "success")
-        return redirect(request.args.get("next_thread") and url_for(
-            "board.thread", cohort_id=cohort.id,
-            thread_id=ascii_number(request.args["next_thread"]) or 0)
-            or url_for("board.index", cohort_id=cohort.id))
+        # Back to the thread the member came from; an address that names none: the board.
+        thread_id = ascii_number(request.args.get("next_thread"), limit=2**63 - 1)
+        return redirect(url_for("board.thread", cohort_id=cohort.id, thread_id=thread_id)
+                        if thread_id else url_for("board.index", cohort_id=cohort.id))
     return render_template("board/ground_rules.html", cohort=cohort, form=form,
                            acknowledged=member is not None and member.acknowledged_at)
 
