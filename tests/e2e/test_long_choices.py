@@ -125,6 +125,8 @@ def test_the_empty_choice_is_suggested_by_its_label_and_sends_none(page, demo, m
     _box(page, "cohort").fill("<i>up")
     expect(suggestions).to_have_text(["Marked <i>up</i> cohort"])
     assert page.get_by_role("listbox").locator("i").count() == 0
+    font = "el => getComputedStyle(el).fontFamily"  # the site's font, not the browser's
+    assert suggestions.first.evaluate(font) == page.locator(".govuk-label").first.evaluate(font)
     _box(page, "cohort").fill("regional cohort 37")
     suggestions.first.click()
     page.get_by_role("button", name="Show entries").click()
