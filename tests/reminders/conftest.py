@@ -2,7 +2,7 @@
 member, and helpers to read the reminders they receive."""
 
 import smtplib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -16,6 +16,8 @@ from cohort.core import outbox as core_outbox
 from cohort.core.database import commit
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
+from cohort.programme import services as programme
+from cohort.programme.services import SessionData
 from cohort.reminders import services
 from cohort.reminders.models import Delivery, Reminder
 from cohort.reminders.moments import MomentKind
@@ -149,3 +151,12 @@ def after_next_clock_change(tz: str, days_after: int, clock: time) -> datetime:
             return datetime.combine(day + timedelta(days=days_after), clock,
                                     tzinfo=ZoneInfo(tz))
         day += timedelta(days=1)
+
+
+def reschedule(session, starts_at=None, duration_minutes=None) -> None:
+    """The facilitator moves the session (to `starts_at`) or changes its length (committed)."""
+    session = programme.get_session(session.cohort, session.id)
+    programme.update_session(None, session, replace(SessionData(
+        title=session.title, kind=session.kind, starts_at=starts_at or session.starts_at,
+        duration_minutes=duration_minutes or session.duration_minutes)))
+    commit()

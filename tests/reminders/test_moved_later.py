@@ -2,7 +2,6 @@
 still ahead is scheduled again for it, once, with the same settings; the one already sent
 stays in the log."""
 
-from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -10,24 +9,14 @@ from sqlalchemy import select
 from cohort.core.database import commit
 from cohort.core.timeutil import format_local, utcnow
 from cohort.extensions import db
-from cohort.programme import services as programme
-from cohort.programme.services import SessionData
 from cohort.reminders import services
 from cohort.reminders.models import Reminder
 from cohort.reminders.services.sending import _send_reminder as send_listed_reminder
 from tests.helpers import post_form
 
-from .conftest import by_recipient, days_from, deliveries, fresh, remind
+from .conftest import by_recipient, days_from, deliveries, fresh, remind, reschedule
 
 DAY = 24 * 60
-
-
-def _move(session, starts_at) -> None:
-    session = programme.get_session(session.cohort, session.id)
-    programme.update_session(None, session, replace(SessionData(
-        title=session.title, kind=session.kind, starts_at=starts_at,
-        duration_minutes=session.duration_minutes)))
-    commit()
 
 
 def _reminders(session) -> list[Reminder]:
@@ -44,7 +33,7 @@ def test_the_day_before_reminder_goes_again_for_the_new_date(group, make_session
     services.send_due_reminders()
     commit()
     new_start = session.starts_at + timedelta(days=7)
-    _move(session, new_start)
+    reschedule(session, new_start)
 
     sent, again = _reminders(session)
     assert (sent.id, sent.status) == (tomorrow.id, "sent")  # still in the log
@@ -68,8 +57,8 @@ def test_moving_the_session_again_adds_no_second_copy(group, make_session):
     services.send_due_reminders()
     commit()
     first = session.starts_at
-    _move(session, first + timedelta(days=7))
-    _move(session, first + timedelta(days=9))
+    reschedule(session, first + timedelta(days=7))
+    reschedule(session, first + timedelta(days=9))
     sent, again = _reminders(session)  # and no third
     assert again.status == "active" and again.due_at == days_from(first + timedelta(days=9), -1)
 
@@ -80,7 +69,7 @@ def test_a_reminder_whose_time_for_the_new_date_has_passed_is_not_scheduled_agai
     remind(group, session_id=session.id, offset_minutes=-DAY)
     services.send_due_reminders()
     commit()
-    _move(session, session.starts_at + timedelta(hours=2))  # the day before is still past
+    reschedule(session, session.starts_at + timedelta(hours=2))  # the day before is still past
     assert [r.status for r in _reminders(session)] == ["sent"]
 
 
@@ -92,7 +81,7 @@ def test_sending_the_old_one_again_points_to_the_one_for_the_new_time(
     services.send_due_reminders()
     commit()
     refusing.clear()
-    _move(session, session.starts_at + timedelta(days=7))
+    reschedule(session, session.starts_at + timedelta(days=7))
     login(group.facilitator.user)
     log = f"/cohorts/{group.cohort.id}/reminders/{reminder.id}"
     nia = next(d for d in deliveries() if d.membership_id == group.ny.id)

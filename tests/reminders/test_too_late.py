@@ -3,20 +3,17 @@ week" for a session tomorrow) would say something untrue: that session's copy is
 at once, never sent; so is a waiting reminder whose session moves so near that its time has
 passed. The reminders page says why it was missed."""
 
-from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import select
 
 from cohort.core.database import commit
 from cohort.extensions import db
-from cohort.programme import services as programme
-from cohort.programme.services import SessionData
 from cohort.reminders import services
 from cohort.reminders.models import Reminder
 from tests.helpers import post_form
 
-from .conftest import fresh, remind
+from .conftest import fresh, remind, reschedule
 
 DAY = 24 * 60
 WEEK_AWAY = {"subject": "In a week: ((session))",
@@ -28,14 +25,6 @@ def _copies(session) -> dict[int, str]:
     db.session.rollback()
     return {r.offset_minutes: r.status for r in db.session.execute(select(Reminder).where(
         Reminder.session_id == session.id)).scalars()}
-
-
-def _move(session, starts_at) -> None:
-    session = programme.get_session(session.cohort, session.id)
-    programme.update_session(None, session, replace(SessionData(
-        title=session.title, kind=session.kind, starts_at=starts_at,
-        duration_minutes=session.duration_minutes)))
-    commit()
 
 
 def test_a_session_scheduled_for_tomorrow_is_not_told_it_is_a_week_away(group, make_session,
@@ -67,13 +56,13 @@ def test_a_session_moved_so_near_that_a_reminders_time_has_passed_misses_it(
         group, make_session, outbox):
     session = make_session(group.cohort, "Workshop 1", starts_in=timedelta(days=20))
     week = remind(group, session_id=session.id, offset_minutes=-7 * DAY, **WEEK_AWAY)
-    _move(session, session.starts_at - timedelta(days=17))  # now in three days
+    reschedule(session, session.starts_at - timedelta(days=17))  # now in three days
     assert fresh(week).status == "missed"
     outbox.clear()
     services.send_due_reminders()
     commit()
     assert outbox == []
-    _move(session, session.starts_at + timedelta(days=14))  # back to seventeen days away
+    reschedule(session, session.starts_at + timedelta(days=14))  # back to seventeen days away
     assert fresh(week).status == "active"  # its time is ahead again: it waits for it
 
 
@@ -107,11 +96,7 @@ def test_a_reminder_due_but_not_yet_sent_still_goes_when_the_session_only_length
     hour = remind(group, session_id=session.id, offset_minutes=-60,
                   subject="Soon: ((session))", body="Hello ((name)).")
     assert fresh(hour).status == "active"  # due half an hour ago; the sweep has not run yet
-    session = programme.get_session(session.cohort, session.id)
-    programme.update_session(None, session, replace(SessionData(
-        title=session.title, kind=session.kind, starts_at=session.starts_at,
-        duration_minutes=session.duration_minutes + 60)))
-    commit()
+    reschedule(session, duration_minutes=session.duration_minutes + 60)
     assert fresh(hour).status == "active"  # its time did not move: it is not missed
     outbox.clear()
     services.send_due_reminders()
