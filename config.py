@@ -160,6 +160,10 @@ class Config:
     # proxy): another gets a 400 page saying what to configure, rather than every form
     # failing its CSRF check. None: any name.
     ALLOWED_HOSTS = _allowed_hosts()
+    # The page cache (core/pagecache.py): how many megabytes of pages each process keeps of
+    # the pages people open most, sent again while nothing they read has changed and the
+    # minute has not turned. 0 turns it off.
+    PAGE_CACHE_MB = float(os.environ.get("PAGE_CACHE_MB", "32"))
     # PostgreSQL: how long a migration waits for a table's lock before it gives up and rolls
     # back (meanwhile, requests for that table wait behind it). 0: wait as long as it takes.
     MIGRATION_LOCK_TIMEOUT_SECONDS = int(os.environ.get("MIGRATION_LOCK_TIMEOUT_SECONDS", "10"))

@@ -42,9 +42,11 @@ from sqlalchemy import Integer, String, Table, create_engine, text  # noqa: E402
 from config import driver_url  # noqa: E402
 
 # Kept once for the whole site: the framework library (cohorts point at it), the key that
-# makes anonymous pseudonyms, the scheduler's heartbeat and the migrations' version.
+# makes anonymous pseudonyms, the scheduler's heartbeat, the migrations' version and where
+# each table stands for the page cache.
 SHARED = {"alembic_version", "pseudonym_key", "scheduler_beat", "framework", "framework_level",
-          "hallmark", "hallmark_descriptor", "user_session"}  # nor anyone's sign-ins
+          "hallmark", "hallmark_descriptor", "user_session",  # nor anyone's sign-ins
+          "page_version"}
 TARGETS = {"cohorts": 1_000, "users": 20_000, "posts": 1_000_000, "responses": 200_000,
            "items": 100_000, "deliveries": 500_000}
 

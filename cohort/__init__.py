@@ -8,7 +8,7 @@ from flask import Flask
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from cohort import modules
-from cohort.core import database, errors, requestlog, security, templating
+from cohort.core import database, errors, pagecache, requestlog, security, templating
 from cohort.core.routing import Cohort, DatabaseId
 from cohort.extensions import csrf, db, login_manager, migrate
 from config import INSTANCE, config_for
@@ -49,6 +49,7 @@ def create_app(config=None) -> Flask:
     errors.init_app(app)
     requestlog.init_app(app)
     modules.init_app(app)
+    pagecache.init_app(app)  # after the modules: it knows every table
     templating.init_app(app, modules.predicates())
     app.cli.add_command(_Commands("cohort", help="Cohort's operations commands."))
     return app

@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from cohort.core import pagecache
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -127,7 +129,7 @@ def run_migrations_online():
             **conf_args
         )
 
-        with context.begin_transaction():
+        with pagecache.migrating(connectable), context.begin_transaction():
             if lock_timeout is not None:
                 connection.exec_driver_sql(lock_timeout)
             context.run_migrations()

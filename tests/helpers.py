@@ -12,7 +12,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
-from flask import has_app_context
+from flask import current_app, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import Integer, create_engine, event, func, select, text
 from sqlalchemy.engine import make_url
@@ -61,9 +61,10 @@ def sign_in(client, email: str, password: str = DEFAULT_PASSWORD, **kwargs):
 
 
 @contextmanager
-def statements_run(parameters: bool = False):
+def statements_run(parameters: bool = False, cached: bool = False):
     """The SQL statements run inside the block, in order: `with statements_run() as run:
-    ...`, then `run` lists them (with `parameters`, as (statement, parameters) pairs)."""
+    ...`, then `run` lists them (with `parameters`, as (statement, parameters) pairs). Pages
+    are made afresh inside it (see pages_made), unless `cached`."""
     run: list = []
 
     def _note(_conn, _cursor, statement, given, *_args):
@@ -71,9 +72,24 @@ def statements_run(parameters: bool = False):
 
     event.listen(_db.engine, "before_cursor_execute", _note)
     try:
-        yield run
+        with pages_made(not cached):
+            yield run
     finally:
         event.remove(_db.engine, "before_cursor_execute", _note)
+
+
+@contextmanager
+def pages_made(afresh: bool = True):
+    """Inside the block every page is made afresh, not sent from the page cache: what a page
+    costs to read and render is what the statement counts measure (the cache's own tests,
+    tests/core/test_page_cache.py, count what a page sent again costs)."""
+    extensions = current_app.extensions
+    store = extensions.pop("cohort_page_cache", None) if afresh else None
+    try:
+        yield
+    finally:
+        if store is not None:
+            extensions["cohort_page_cache"] = store
 
 
 @contextmanager
@@ -87,7 +103,8 @@ def count_queries():
     engine = _db.engine
     event.listen(engine, "before_cursor_execute", _count)
     try:
-        yield counter
+        with pages_made():
+            yield counter
     finally:
         event.remove(engine, "before_cursor_execute", _count)
 
@@ -108,6 +125,9 @@ def copy_rows() -> dict[str, list[dict]]:
     for table in _db.metadata.sorted_tables:
         query = select(table).order_by(*table.primary_key.columns)
         rows[table.name] = [dict(row._mapping) for row in _db.session.execute(query)]
+    # Where each table stands for the page cache is written by the transactions that put the
+    # rows back, not copied.
+    rows["page_version"] = []
     return rows
 
 

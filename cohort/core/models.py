@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import BigInteger, Enum, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cohort.core.timeutil import UTCDateTime, utcnow
@@ -137,3 +137,13 @@ class Notice(IdMixin, TimestampMixin, db.Model):
         Index("ix_notice_user_unread", "user_id", "read_at"),
         Index("ix_notice_subject", "subject", "subject_id"),
     )
+
+
+class PageVersion(db.Model):
+    """Where each table stands, for the page cache (core/pagecache.py): a random number
+    written afresh by every transaction that wrote the table, in that transaction."""
+
+    __tablename__ = "page_version"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger)

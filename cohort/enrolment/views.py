@@ -15,6 +15,7 @@ from cohort.cohorts.services import (
 )
 from cohort.core.forms import ConfirmForm, attempt
 from cohort.core.guard import guard, public
+from cohort.core.pagecache import cached
 from cohort.core.timeutil import utcnow
 from cohort.enrolment import services
 from cohort.enrolment.forms import ApplicationForm, ChoiceForm, DecisionForm, HandoverForm
@@ -83,6 +84,7 @@ def application_status(token: str):
 
 
 @bp.route("/cohorts/<int:cohort_id>/applications")
+@cached
 @guard(can_facilitate)
 def applications(cohort):
     status = request.args.get("status") or None
@@ -137,6 +139,7 @@ def offer_next(cohort):
 
 
 @bp.route("/cohorts/<int:cohort_id>/roster")
+@cached
 @guard(can_facilitate)
 def roster(cohort):
     roster = cohort_services.roster(cohort)

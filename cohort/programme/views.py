@@ -15,6 +15,7 @@ from cohort.cohorts.services import memberships_for
 from cohort.core.downloads import send_download
 from cohort.core.forms import ConfirmForm, attempt, grid_answers, radio_grid, seen_version
 from cohort.core.guard import guard, public
+from cohort.core.pagecache import cached
 from cohort.core.timeutil import format_clock, to_local, utcnow
 from cohort.programme import calendar, services
 from cohort.programme.forms import MaterialForm, ObjectivesForm, SessionForm, zone_choices
@@ -27,6 +28,7 @@ RATINGS = {str(n): str(n) for n in range(1, 6)}
 
 
 @bp.route("/cohorts/<int:cohort_id>/programme")
+@cached
 @guard(can_view_cohort)
 def programme(cohort):
     now = utcnow()

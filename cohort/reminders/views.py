@@ -12,6 +12,7 @@ from cohort.cohorts.services import cohort_members
 from cohort.core.errors import UserError
 from cohort.core.forms import ConfirmForm, ascii_number, attempt, seen_version
 from cohort.core.guard import guard
+from cohort.core.pagecache import cached
 from cohort.core.timeutil import format_clock, format_date, to_local, zone_for
 from cohort.extensions import db
 from cohort.programme.models import ProgrammeSession
@@ -25,6 +26,7 @@ bp = Blueprint("reminders", __name__)
 
 
 @bp.route("/cohorts/<int:cohort_id>/reminders")
+@cached
 @guard(can_facilitate)
 def index(cohort):
     return render_template("reminders/index.html", cohort=cohort,

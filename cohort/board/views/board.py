@@ -15,9 +15,11 @@ from cohort.cohorts.permissions import membership_in
 from cohort.core.database import commit_bookkeeping
 from cohort.core.forms import ascii_number, attempt
 from cohort.core.guard import guard
+from cohort.core.pagecache import cached
 
 
 @bp.route("/cohorts/<int:cohort_id>/board")
+@cached
 @guard(can_view_board)
 def index(cohort):
     membership = membership_in(current_user, cohort)
@@ -94,6 +96,7 @@ def new_thread(cohort):
 
 
 @bp.route("/cohorts/<int:cohort_id>/board/search")
+@cached
 @guard(can_view_board)
 def search(cohort):
     form = SearchForm(request.args)

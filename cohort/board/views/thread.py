@@ -30,6 +30,7 @@ from cohort.core.errors import UserError
 from cohort.core.forms import ConfirmForm, ascii_number, attempt, seen_version
 from cohort.core.guard import guard
 from cohort.core.hooks import extra_links
+from cohort.core.pagecache import cached
 from cohort.core.pages import page_number
 from cohort.plans.permissions import can_view_plan
 
@@ -95,6 +96,7 @@ def _profiles(posts, handles) -> dict[int, str]:
 
 
 @bp.route("/cohorts/<int:cohort_id>/board/threads/<int:thread_id>")
+@cached
 @guard(can_view_board)
 def thread(cohort, thread):
     return _render(cohort, thread)

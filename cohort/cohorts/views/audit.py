@@ -22,6 +22,7 @@ from cohort.core.downloads import send_download
 from cohort.core.errors import render_error
 from cohort.core.forms import ascii_number, attempt
 from cohort.core.guard import guard
+from cohort.core.pagecache import cached
 from cohort.core.timeutil import utcnow, zone_for
 
 
@@ -83,6 +84,7 @@ def audit_log():
 
 
 @bp.route("/cohorts/<int:cohort_id>/audit")
+@cached
 @guard(can_facilitate)
 def cohort_audit(cohort):
     form, wanted = _filter(cohort)

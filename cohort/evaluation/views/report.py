@@ -14,6 +14,7 @@ from cohort.core.downloads import send_download
 from cohort.core.errors import render_error
 from cohort.core.forms import ascii_number, attempt
 from cohort.core.guard import guard
+from cohort.core.pagecache import cached
 from cohort.core.timeutil import utcnow
 from cohort.evaluation import charts, services
 from cohort.evaluation.permissions import READERS, can_view_evaluation
@@ -223,6 +224,7 @@ def _poolable(cohorts: list) -> list:
 
 
 @bp.route("/cohorts/<int:cohort_id>/evaluation")
+@cached
 @guard(can_view_evaluation)
 def report(cohort):
     context = _context(cohort)

@@ -8,6 +8,7 @@ from cohort.core.database import commit_bookkeeping
 from cohort.core.forms import ConfirmForm, attempt
 from cohort.core.guard import guard
 from cohort.core.notices import mark_all_read, mark_read
+from cohort.core.pagecache import cached
 from cohort.home import services
 from cohort.home.views import bp
 
@@ -19,6 +20,7 @@ def _unread_notices():
 
 
 @bp.route("/notifications", methods=["GET", "POST"])
+@cached
 @guard()
 def notifications():
     only_unread = request.args.get("show") == "unread"

@@ -7,6 +7,7 @@ from cohort import modules
 from cohort.cohorts.permissions import can_see_profiles, can_view_cohort, membership_in
 from cohort.cohorts.services import cohort_members, memberships_for, open_calls, people_in
 from cohort.core.guard import guard, public
+from cohort.core.pagecache import cached
 from cohort.home import services
 from cohort.home.people import HOME_LIMIT, asking, suggestions
 from cohort.home.views import bp
@@ -14,6 +15,7 @@ from cohort.programme.services import next_sessions, session_count
 
 
 @bp.route("/")
+@cached
 @public("the front page: the open calls for a visitor, your cohorts once signed in")
 def home():
     """Your cohorts and the cards the modules offer you (cohort/modules.py, home.py), with what
@@ -37,6 +39,7 @@ def home():
 
 
 @bp.route("/cohorts/<int:cohort_id>")
+@cached
 @guard(can_view_cohort)
 def cohort(cohort):
     """The overview; its members' names, organisations and areas of focus to the people

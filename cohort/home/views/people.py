@@ -8,11 +8,13 @@ from cohort import modules
 from cohort.cohorts.permissions import can_see_profiles, membership_in
 from cohort.cohorts.services import directory
 from cohort.core.guard import guard
+from cohort.core.pagecache import cached
 from cohort.home.people import reasons_for, suggestions
 from cohort.home.views import bp
 
 
 @bp.route("/cohorts/<int:cohort_id>/members")
+@cached
 @guard(can_see_profiles)
 def members(cohort):
     """Who is in the cohort and what each is working on, each name a link to their profile;
@@ -26,6 +28,7 @@ def members(cohort):
 
 
 @bp.route("/cohorts/<int:cohort_id>/members/<int:member_id>")
+@cached
 @guard(can_see_profiles)
 def profile(cohort, member):
     """A member's context: organisation, area of focus, what they are working on; why the

@@ -8,6 +8,7 @@ from cohort.cohorts.permissions import can_facilitate
 from cohort.core.downloads import send_download
 from cohort.core.forms import ConfirmForm, ascii_number, attempt
 from cohort.core.guard import guard
+from cohort.core.pagecache import cached
 from cohort.plans import charts, services
 from cohort.plans.forms import FrameworkChoiceForm, ImportForm, RoundForm
 from cohort.plans.permissions import can_view_maturity
@@ -34,6 +35,7 @@ def _charts(cohort, heatmap) -> dict:
 
 
 @bp.route("/cohorts/<int:cohort_id>/maturity")
+@cached
 @guard(can_view_maturity)
 def maturity(cohort):
     framework = services.cohort_framework(cohort)

@@ -8,6 +8,7 @@ from cohort.cohorts.permissions import is_member
 from cohort.core.downloads import send_download
 from cohort.core.forms import ascii_number, attempt, seen_version
 from cohort.core.guard import guard
+from cohort.core.pagecache import cached
 from cohort.plans import services
 from cohort.plans.forms import ItemForm, ProgressForm
 from cohort.plans.permissions import can_edit_plan, can_view_maturity, can_view_plan
@@ -47,6 +48,7 @@ def _page(cohort, place, framework, template: str, items, **context):
 
 
 @bp.route("/cohorts/<int:cohort_id>/places/<int:place_id>/plan")
+@cached
 @guard(can_view_plan)
 def plan(cohort, place):
     framework = framework_of(cohort)

@@ -1,0 +1,315 @@
+"""The page cache: a key page a person opens again, while nothing it read has changed and the
+minute has not turned, is sent as it was rendered, without reading or rendering it again.
+
+How it stays true, on one host or many:
+
+- Every statement the engine runs is noted by the tables its text names: those a transaction
+  writes, and, while a kept page is being made, those it reads.
+- A transaction that wrote a table writes, as it commits and inside the same transaction, a
+  new random number for that table in `page_version`. Every worker, host, the scheduler and the
+  commands write the same rows, so a page kept by one worker is let go when anyone changes a
+  table it read. Numbers are random, not counted up, so a database restored from a backup
+  never meets a page kept for a later state under the same numbers.
+- A request for a kept page reads `page_version` with its first statement, before its
+  sign-in and its objects: on PostgreSQL each statement sees what was committed before it, so
+  what the page reads next is never older than the numbers it is kept under; on SQLite the
+  whole request reads one snapshot.
+- A page is kept for one browser's sign-in (the session's token and its CSRF token), its full
+  address and the current minute (UTC), so what it says about the time (what is next, what is
+  overdue, "2 minutes ago") is at most a minute old. It is sent again only while the number of
+  each table it read is the one it was made with.
+- Not kept: a page with a message to show (a flash), anything but a 200 HTML page, a
+  response that sets a cookie or changes the browser's session.
+
+A hit still signs the person in (their session must be alive: signing out, or being signed
+out, ends it at once), then skips the route's objects, rules and rendering, which were checked
+with the same data. Each process keeps its own pages, least recently used first out, up to
+PAGE_CACHE_MB (0 turns the cache off); a new script nonce is written into each page sent.
+
+Views opt in with `@cached` above their `@guard`: the pages people open most, whose content
+comes from the database, the person, the address and the time alone.
+"""
+
+import re
+import secrets
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import lru_cache, wraps
+
+from flask import Flask, current_app, g, request, session
+from flask_login import current_user
+from sqlalchemy import event, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from cohort.core.database import prepared
+from cohort.core.models import PageVersion
+from cohort.core.security import csp_nonce
+from cohort.core.timeutil import utcnow
+from cohort.extensions import db
+
+# Tables whose writes change no kept page: the sign-in's idle clock (a session that ended is
+# refused before the cache is asked), the scheduler's heartbeat, and these numbers themselves.
+UNTRACKED = frozenset({"user_session", "scheduler_beat", "page_version"})
+# Tables SQLite changes through triggers, named by what they mirror.
+MIRRORS = {"board_search_fts": "board_search"}
+
+_READING: ContextVar[set | None] = ContextVar("cohort_page_reading", default=None)
+_PAUSED: ContextVar[bool] = ContextVar("cohort_page_paused", default=False)
+# Whether each engine's database has the page_version table, once looked at (not yet, or no
+# longer, while it is being migrated): without it nothing is written or kept.
+_PRESENT: "weakref.WeakKeyDictionary[Engine, bool]" = weakref.WeakKeyDictionary()
+_WRITTEN = "cohort_page_written"
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_WRITES = re.compile(r"\b(?:INSERT|UPDATE|DELETE|REPLACE|ALTER|DROP|CREATE)\b", re.IGNORECASE)
+_KNOWN: dict[str, str] = {}
+
+
+def cached(view: Callable) -> Callable:
+    """A view whose page the cache may keep (see above), above its `@guard`: a person signed
+    in is sent the page kept for them when it is still true, before the route's objects load;
+    else the view (its guard first) answers, and its page is kept."""
+
+    @wraps(view)
+    def cached_view(**arguments):
+        if current_user.is_authenticated and (page := _sent_again()) is not None:
+            return page  # made for this sign-in, from the same data, this minute
+        return _kept(view(**arguments))
+
+    cached_view.cached = True
+    return cached_view
+
+
+@lru_cache(maxsize=4096)
+def _tables(statement: str) -> tuple[bool, frozenset[str]]:
+    """Whether a statement may write, and the tables its text names."""
+    head = statement.lstrip()[:6].upper()
+    names = frozenset(_KNOWN[word] for word in _WORD.findall(statement) if word in _KNOWN)
+    if head.startswith(("SELECT", "BEGIN", "PRAGMA", "SAVEPO", "RELEAS", "ROLLBA", "COMMIT",
+                        "SET ", "SHOW")):
+        return False, names
+    return bool(_WRITES.search(statement)), names
+
+
+def _noted(conn, _cursor, statement, _parameters, _context, _executemany) -> None:
+    if _PAUSED.get():
+        return
+    writes, names = _tables(statement)
+    if writes and names:
+        conn.info.setdefault(_WRITTEN, set()).update(names)
+    reading = _READING.get()
+    if reading is not None:
+        reading.update(names)
+
+
+def _bump(conn) -> None:
+    """A transaction that wrote tables gives each a new number, as it commits. Through the
+    driver's own cursor, inside the transaction being committed: one statement, the tables in
+    one order, so two writers never wait on each other's rows in turn."""
+    written = conn.info.pop(_WRITTEN, None)
+    names = sorted((written or set()) - UNTRACKED)
+    if names and _present(conn.engine, conn.connection.dbapi_connection):
+        _renew(conn.connection.dbapi_connection, conn.dialect.paramstyle, names)
+
+
+def _present(engine: Engine, dbapi_connection) -> bool:
+    """Whether the database has page_version, looked at once through the connection at hand
+    (no connection of its own, so an app made for a database that does not exist yet, as
+    a backup's check is, creates nothing)."""
+    present = _PRESENT.get(engine)
+    if present is None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = "
+                           "'page_version'" if engine.dialect.name == "sqlite" else
+                           "SELECT count(*) FROM (SELECT to_regclass('page_version') AS t) AS r "
+                           "WHERE t IS NOT NULL")
+            present = cursor.fetchone()[0] > 0
+        finally:
+            cursor.close()
+        _PRESENT[engine] = present
+    return present
+
+
+def _renew(dbapi_connection, paramstyle: str, names: list[str]) -> None:
+    mark = "?" if paramstyle == "qmark" else "%s"
+    rows = ", ".join([f"({mark}, {mark})"] * len(names))  # placeholders only: names are bound
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(
+            f"INSERT INTO page_version (name, n) VALUES {rows} "  # noqa: S608
+            "ON CONFLICT (name) DO UPDATE SET n = excluded.n",
+            [value for name in names for value in (name, secrets.randbits(62))])
+    finally:
+        cursor.close()
+
+
+def _forget(conn) -> None:
+    # An invalidated connection has no info: its pool record's "reset" lets the note go.
+    with suppress(SQLAlchemyError):
+        conn.info.pop(_WRITTEN, None)
+
+
+def _forget_returned(_dbapi_connection, record, _reset_state) -> None:
+    if record is not None:
+        record.info.pop(_WRITTEN, None)
+
+
+@dataclass(frozen=True)
+class _Page:
+    versions: tuple[tuple[str, int], ...]
+    body: bytes
+    headers: tuple[tuple[str, str], ...]
+    nonce: str | None
+
+    def response(self):
+        body = self.body
+        if self.nonce:
+            body = body.replace(self.nonce.encode(), csp_nonce().encode())
+        return current_app.response_class(body, status=200, headers=list(self.headers))
+
+
+class _Store:
+    """One process's pages, least recently used first out when over budget."""
+
+    def __init__(self, budget: int) -> None:
+        self._budget = budget
+        self._pages: OrderedDict[tuple, _Page] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> _Page | None:
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: tuple, page: _Page) -> None:
+        size = len(page.body)
+        if size > self._budget // 8:
+            return
+        with self._lock:
+            old = self._pages.pop(key, None)
+            if old is not None:
+                self._size -= len(old.body)
+            self._pages[key] = page
+            self._size += size
+            while self._size > self._budget:
+                _, gone = self._pages.popitem(last=False)
+                self._size -= len(gone.body)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+            self._size = 0
+
+
+@prepared
+def _all_versions():
+    return select(PageVersion.name, PageVersion.n)
+
+
+def _store() -> _Store | None:
+    return current_app.extensions.get("cohort_page_cache")
+
+
+def _start() -> None:
+    """A GET of a kept page reads where every table stands, first, and notes what it reads."""
+    _READING.set(None)
+    if request.method != "GET" or _store() is None:
+        return
+    if not getattr(current_app.view_functions.get(request.endpoint), "cached", False):
+        return
+    if not _present(db.engine, db.session.connection().connection.dbapi_connection):
+        return
+    g.page_versions = dict(db.session.execute(_all_versions()).tuples().all())
+    _READING.set(set())
+
+
+def _sent_again():
+    """The page kept for this request, when it is still true; else None (and the page made
+    now is kept, unless there is a message to show)."""
+    versions = g.get("page_versions")
+    if versions is None:
+        return None
+    if session.get("_flashes"):
+        g.page_versions = None
+        return None
+    minute = utcnow().replace(second=0, microsecond=0)
+    g.page_key = (session.get("_user_id"), session.get("csrf_token"), request.url, minute)
+    page = _store().get(g.page_key)
+    if page is None or any(versions.get(name, 0) != n for name, n in page.versions):
+        return None
+    _READING.set(None)
+    g.page_versions = None
+    return page.response()
+
+
+def _kept(rv):
+    """The view's answer as a response, kept for next time when it may be."""
+    response = current_app.make_response(rv)
+    versions, reading = g.pop("page_versions", None), _READING.get()
+    _READING.set(None)
+    if (versions is None or reading is None or "page_key" not in g
+            or response.status_code != 200
+            or response.mimetype != "text/html" or response.direct_passthrough
+            or response.is_streamed or "Set-Cookie" in response.headers
+            or session.modified or session.get("_flashes")):
+        return response
+    tables = sorted(reading - UNTRACKED)
+    _store().put(g.page_key, _Page(
+        versions=tuple((name, versions.get(name, 0)) for name in tables),
+        body=response.get_data(),
+        headers=tuple((name, value) for name, value in response.headers.items()
+                      if name.lower() != "content-length"),
+        nonce=g.get("csp_nonce")))
+    return response
+
+
+@contextmanager
+def migrating(engine: Engine) -> Iterator[None]:
+    """Around a migration: nothing is noted while the schema changes (page_version may not
+    exist yet, or be dropped); afterwards every table gets a new number, so no page kept
+    before the migration is sent again."""
+    _PRESENT.pop(engine, None)
+    token = _PAUSED.set(True)
+    try:
+        yield
+    finally:
+        _PAUSED.reset(token)
+        _PRESENT.pop(engine, None)
+    token = _PAUSED.set(True)
+    try:
+        with engine.begin() as conn:
+            dbapi_connection = conn.connection.dbapi_connection
+            if _present(engine, dbapi_connection):
+                _renew(dbapi_connection, engine.dialect.paramstyle,
+                       sorted(set(_KNOWN.values()) - UNTRACKED))
+    finally:
+        _PAUSED.reset(token)
+
+
+def init_app(app: Flask) -> None:
+    budget = int(app.config.get("PAGE_CACHE_MB", 32) * 2**20)
+    if budget > 0:
+        app.extensions["cohort_page_cache"] = _Store(budget)
+    with app.app_context():
+        engine: Engine = db.engine
+        if not _KNOWN:
+            _KNOWN.update({name: name for name in db.metadata.tables})
+            _KNOWN.update(MIRRORS)
+        if engine.dialect.paramstyle not in ("qmark", "format", "pyformat"):
+            raise RuntimeError(f"the page cache cannot write with {engine.dialect.paramstyle}")
+        event.listen(engine, "before_cursor_execute", _noted)
+        # Before the SQLite writers' queue hands the turn on: the numbers are part of the write.
+        event.listen(engine, "commit", _bump, insert=True)
+        event.listen(engine, "rollback", _forget)
+        event.listen(engine, "reset", _forget_returned)
+    app.before_request(_start)
+    app.teardown_request(lambda _error: _READING.set(None))

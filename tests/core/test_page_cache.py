@@ -1,0 +1,200 @@
+"""The page cache (cohort/core/pagecache.py): a key page opened again is sent as it was made
+while nothing it read has changed and the minute has not turned, and never once anything it
+showed has changed, whoever changed it and wherever (another host, the scheduler, a command)."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, text
+
+from cohort.accounts.models import UserSession
+from cohort.cohorts.models import Membership
+from cohort.core import pagecache
+from cohort.core.database import commit
+from cohort.extensions import db
+from cohort.programme.services import cancel_session
+from tests.helpers import csrf_from, statements_run
+
+NONCE = re.compile(r'<script nonce="([^"]+)"')
+
+
+def _opened(client, url: str):
+    """(the response, the statements it ran but BEGIN)."""
+    with statements_run(cached=True) as run:
+        response = client.get(url)
+    return response, [statement for statement in run if not statement.startswith("BEGIN")]
+
+
+def _programme(make_member, make_session, login, client):
+    member = make_member()
+    make_session(member.cohort, title="Workshop one: assuring")
+    login(member.user)
+    return member, f"/cohorts/{member.cohort_id}/programme"
+
+
+def _settle(client, url: str):
+    """Open the page until it comes from the cache (the first looks note a visit, a read)."""
+    for _ in range(3):
+        response, run = _opened(client, url)
+        if len(run) <= 2:
+            return response
+    raise AssertionError(f"{url} was never sent from the cache: {run}")
+
+
+def test_a_page_opened_again_is_sent_as_made_with_two_statements(
+        make_member, make_session, login, client):
+    member, url = _programme(make_member, make_session, login, client)
+    first, made = _opened(client, url)
+    again = _settle(client, url)
+    assert len(made) > 2
+    # Where the tables stand, then the browser's session with its person: nothing else.
+    _, run = _opened(client, url)
+    assert len(run) == 2 and "page_version" in run[0] and "user_session" in run[1]
+    assert NONCE.sub("", again.get_data(as_text=True)) == NONCE.sub(
+        "", first.get_data(as_text=True))
+    assert "Workshop one: assuring" in again.get_data(as_text=True)
+
+
+def test_a_change_to_what_the_page_showed_is_seen_at_once(
+        make_member, make_session, login, client):
+    member, url = _programme(make_member, make_session, login, client)
+    session = make_session(member.cohort, title="Workshop two: optimising")
+    _settle(client, url)
+    cancel_session(None, session)
+    commit()
+    response, run = _opened(client, url)
+    assert len(run) > 2
+    assert "Cancelled" in response.get_data(as_text=True) or "cancelled" in \
+        response.get_data(as_text=True)
+
+
+def test_a_change_made_on_another_host_is_seen(
+        make_member, make_session, login, client, build_app):
+    """Another app on the same database (a second host, or the scheduler) changes a table the
+    page read: the page this app kept is not sent again."""
+    member, url = _programme(make_member, make_session, login, client)
+    _settle(client, url)
+    other = build_app()
+    with other.app_context():
+        db.session.execute(text("UPDATE programme_session SET title = 'Moved on another host' "
+                                "WHERE cohort_id = :cohort"), {"cohort": member.cohort_id})
+        db.session.commit()
+        db.session.remove()
+    response, _ = _opened(client, url)
+    assert "Moved on another host" in response.get_data(as_text=True)
+
+
+def test_a_write_that_is_rolled_back_changes_nothing_and_keeps_the_page(
+        make_member, make_session, login, client):
+    member, url = _programme(make_member, make_session, login, client)
+    _settle(client, url)
+    db.session.execute(text("UPDATE programme_session SET title = 'Never saved'"))
+    db.session.rollback()
+    response, run = _opened(client, url)
+    assert len(run) <= 2 and "Never saved" not in response.get_data(as_text=True)
+
+
+def test_the_idle_clock_and_other_sign_ins_keep_the_page(
+        make_member, make_session, login, client):
+    member, url = _programme(make_member, make_session, login, client)
+    _settle(client, url)
+    for row in db.session.execute(select(UserSession)).scalars():
+        row.last_seen_at = row.last_seen_at + timedelta(seconds=1)
+    commit()
+    _, run = _opened(client, url)
+    assert len(run) <= 2
+
+
+def test_each_page_sent_again_has_a_script_nonce_of_its_own(
+        make_member, make_session, login, client):
+    member, url = _programme(make_member, make_session, login, client)
+    nonces = []
+    for _ in range(3):
+        response = _settle(client, url)
+        body_nonce = NONCE.search(response.get_data(as_text=True)).group(1)
+        assert f"'nonce-{body_nonce}'" in response.headers["Content-Security-Policy"]
+        nonces.append(body_nonce)
+    assert len(set(nonces)) == 3
+
+
+def test_a_message_to_show_is_shown_not_the_kept_page(
+        make_member, make_session, login, client):
+    member, url = _programme(make_member, make_session, login, client)
+    _settle(client, url)
+    with client.session_transaction() as browser:
+        browser["_flashes"] = [("success", "Your reminder is scheduled.")]
+    response, _ = _opened(client, url)
+    assert "Your reminder is scheduled." in response.get_data(as_text=True)
+    _, run = _opened(client, url)  # shown once; the page after it is made afresh
+    assert "Your reminder is scheduled." not in _opened(client, url)[0].get_data(as_text=True)
+
+
+def test_a_browser_signed_out_gets_the_sign_in_page(
+        make_member, make_session, login, client):
+    member, url = _programme(make_member, make_session, login, client)
+    page = _settle(client, url)
+    client.post("/logout", data={"csrf_token": csrf_from(page)})
+    response, _ = _opened(client, url)
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_member_removed_is_refused_at_once(
+        make_member, make_session, login, client):
+    member, url = _programme(make_member, make_session, login, client)
+    _settle(client, url)
+    db.session.delete(db.session.get(Membership, member.id))
+    commit()
+    response, _ = _opened(client, url)
+    assert response.status_code == 404
+
+
+def test_each_person_gets_their_own_page(
+        make_member, make_session, login, client, new_client):
+    member, url = _programme(make_member, make_session, login, client)
+    other = make_member(member.cohort)
+    other_client = new_client()
+    login(other.user, the_client=other_client)
+    _settle(client, url)
+    response, _ = _opened(other_client, url)
+    assert other.user.name in response.get_data(as_text=True)
+    assert member.user.name not in response.get_data(as_text=True)
+
+
+def test_the_page_is_made_afresh_when_the_minute_turns(
+        make_member, make_session, login, client, monkeypatch):
+    member, url = _programme(make_member, make_session, login, client)
+    now = datetime(2026, 12, 7, 10, 0, 5, tzinfo=UTC)
+    monkeypatch.setattr(pagecache, "utcnow", lambda: now)
+    _settle(client, url)
+    now = datetime(2026, 12, 7, 10, 0, 59, tzinfo=UTC)
+    assert len(_opened(client, url)[1]) <= 2
+    now = datetime(2026, 12, 7, 10, 1, 0, tzinfo=UTC)
+    assert len(_opened(client, url)[1]) > 2
+
+
+def test_another_address_is_another_page(make_member, make_session, login, client):
+    member, url = _programme(make_member, make_session, login, client)
+    _settle(client, f"/cohorts/{member.cohort_id}/board/search?q=assuring")
+    response, run = _opened(client, f"/cohorts/{member.cohort_id}/board/search?q=optimising")
+    assert len(run) > 2 and 'value="optimising"' in response.get_data(as_text=True)
+
+
+def test_a_migration_lets_every_kept_page_go(make_member, make_session, login, client):
+    member, url = _programme(make_member, make_session, login, client)
+    _settle(client, url)
+    with pagecache.migrating(db.engine):
+        pass
+    assert len(_opened(client, url)[1]) > 2
+
+
+def test_statements_are_read_for_the_tables_they_name(app):
+    writes, names = pagecache._tables(
+        'UPDATE board_post SET body=? WHERE board_post.thread_id IN '
+        '(SELECT board_thread.id FROM board_thread WHERE board_thread.cohort_id = ?)')
+    assert writes and names == {"board_post", "board_thread"}
+    writes, names = pagecache._tables(
+        'SELECT "user".id, notice.id FROM "user" JOIN notice ON notice.user_id = "user".id')
+    assert not writes and names == {"user", "notice"}
+    assert pagecache._tables("SELECT rowid FROM board_search_fts WHERE board_search_fts "
+                             "MATCH ?") == (False, {"board_search"})
+    assert pagecache._tables("SELECT updated_at, created_at FROM board_post")[0] is False
