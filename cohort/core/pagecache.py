@@ -222,8 +222,8 @@ def _store() -> _Store | None:
 def _start() -> None:
     """A GET of a kept page reads where every table stands, first, and notes what it reads."""
     _READING.set(None)
-    if request.method != "GET" or _store() is None:
-        return
+    if request.method != "GET" or _store() is None or "_user_id" not in session:
+        return  # only a signed-in browser's pages are kept
     if not getattr(current_app.view_functions.get(request.endpoint), "cached", False):
         return
     if not _present(db.engine, db.session.connection().connection.dbapi_connection):

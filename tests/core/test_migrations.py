@@ -174,6 +174,8 @@ def test_the_migrations_after_an_index_built_concurrently_keep_the_lock_timeout(
     import shutil
     from pathlib import Path
 
+    from alembic.script import ScriptDirectory
+
     with migrating_app.app_context():
         if db.engine.dialect.name != "postgresql":
             pytest.skip("PostgreSQL's lock timeout; SQLite has one write lock and a busy timeout")
@@ -182,10 +184,11 @@ def test_the_migrations_after_an_index_built_concurrently_keep_the_lock_timeout(
         # The release's migrations, then one that notes the timeout it runs under.
         folder = tmp_path / "migrations"
         shutil.copytree(Path(__file__).resolve().parents[2] / "migrations", folder)
+        head = ScriptDirectory(str(folder)).get_current_head()
         (folder / "versions" / "ffff0000a001_probe.py").write_text(
             '"""Note the lock timeout a migration runs under."""\n'
             "from alembic import op\n\n"
-            "revision = 'ffff0000a001'\ndown_revision = 'c9e4b1a7d3f2'\n"
+            f"revision = 'ffff0000a001'\ndown_revision = '{head}'\n"
             "branch_labels = None\ndepends_on = None\n\n\n"
             "def upgrade():\n"
             "    op.execute(\"CREATE TABLE lock_probe AS \"\n"
