@@ -56,6 +56,8 @@ from cohort.extensions import db
 # Tables whose writes change no kept page: the sign-in's idle clock (a session that ended is
 # refused before the cache is asked), the scheduler's heartbeat, and these numbers themselves.
 UNTRACKED = frozenset({"user_session", "scheduler_beat", "page_version"})
+# Columns no kept page shows, whose change alone (a sign-in's bookkeeping) lets no page go.
+QUIET = {"user": frozenset({"last_login_at", "session_token", "password_hash"})}
 # Tables SQLite changes through triggers, named by what they mirror.
 MIRRORS = {"board_search_fts": "board_search"}
 
@@ -68,6 +70,8 @@ _WRITTEN = "cohort_page_written"
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _WRITES = re.compile(r"\b(?:INSERT|UPDATE|DELETE|REPLACE|ALTER|DROP|CREATE)\b", re.IGNORECASE)
 _KNOWN: dict[str, str] = {}
+_UPDATE = re.compile(r'UPDATE\s+"?(\w+)"?\s+SET\s+(.*?)\s+WHERE\s', re.IGNORECASE | re.DOTALL)
+_ASSIGNED = re.compile(r'(?:^|,)\s*"?(\w+)"?\s*=')
 
 
 def cached(view: Callable) -> Callable:
@@ -93,6 +97,12 @@ def _tables(statement: str) -> tuple[bool, frozenset[str]]:
     if head.startswith(("SELECT", "BEGIN", "PRAGMA", "SAVEPO", "RELEAS", "ROLLBA", "COMMIT",
                         "SET ", "SHOW")):
         return False, names
+    if head == "UPDATE" and (update := _UPDATE.match(statement.lstrip())) is not None:
+        table, assignments = update.groups()
+        columns = set(_ASSIGNED.findall(assignments))
+        if table in QUIET and columns and columns <= QUIET[table] \
+                and "SELECT" not in assignments.upper():
+            return False, names
     return bool(_WRITES.search(statement)), names
 
 
@@ -163,14 +173,18 @@ def _forget_returned(_dbapi_connection, record, _reset_state) -> None:
 @dataclass(frozen=True)
 class _Page:
     versions: tuple[tuple[str, int], ...]
-    body: bytes
+    parts: tuple[bytes, ...]  # the body, cut where its script nonce stood
+    size: int
     headers: tuple[tuple[str, str], ...]
-    nonce: str | None
 
     def response(self):
-        body = self.body
-        if self.nonce:
-            body = body.replace(self.nonce.encode(), csp_nonce().encode())
+        """The page with a nonce of its own, sent in its parts (a report of 400 KB is not
+        copied to write a new nonce into it)."""
+        body = [self.parts[0]]
+        if len(self.parts) > 1:
+            nonce = csp_nonce().encode()
+            for part in self.parts[1:]:
+                body += [nonce, part]
         return current_app.response_class(body, status=200, headers=list(self.headers))
 
 
@@ -191,18 +205,18 @@ class _Store:
             return page
 
     def put(self, key: tuple, page: _Page) -> None:
-        size = len(page.body)
+        size = page.size
         if size > self._budget // 8:
             return
         with self._lock:
             old = self._pages.pop(key, None)
             if old is not None:
-                self._size -= len(old.body)
+                self._size -= old.size
             self._pages[key] = page
             self._size += size
             while self._size > self._budget:
                 _, gone = self._pages.popitem(last=False)
-                self._size -= len(gone.body)
+                self._size -= gone.size
 
     def clear(self) -> None:
         with self._lock:
@@ -263,12 +277,12 @@ def _kept(rv):
             or session.modified or session.get("_flashes")):
         return response
     tables = sorted(reading - UNTRACKED)
+    body, nonce = response.get_data(), g.get("csp_nonce")
     _store().put(g.page_key, _Page(
         versions=tuple((name, versions.get(name, 0)) for name in tables),
-        body=response.get_data(),
+        parts=tuple(body.split(nonce.encode())) if nonce else (body,), size=len(body),
         headers=tuple((name, value) for name, value in response.headers.items()
-                      if name.lower() != "content-length"),
-        nonce=g.get("csp_nonce")))
+                      if name.lower() != "content-length")))
     return response
 
 

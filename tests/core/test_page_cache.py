@@ -105,6 +105,18 @@ def test_the_idle_clock_and_other_sign_ins_keep_the_page(
     assert len(run) <= 2
 
 
+def test_someone_else_signing_in_keeps_the_page(
+        make_member, make_session, login, client, new_client):
+    """A sign-in writes its person's row (last sign-in, session token), which no kept page
+    shows: at a national programme's size someone signs in every few seconds."""
+    member, url = _programme(make_member, make_session, login, client)
+    other = make_member(member.cohort)
+    _settle(client, url)
+    login(other.user, the_client=new_client())
+    _, run = _opened(client, url)
+    assert len(run) <= 2
+
+
 def test_each_page_sent_again_has_a_script_nonce_of_its_own(
         make_member, make_session, login, client):
     member, url = _programme(make_member, make_session, login, client)
@@ -198,3 +210,7 @@ def test_statements_are_read_for_the_tables_they_name(app):
     assert pagecache._tables("SELECT rowid FROM board_search_fts WHERE board_search_fts "
                              "MATCH ?") == (False, {"board_search"})
     assert pagecache._tables("SELECT updated_at, created_at FROM board_post")[0] is False
+    assert pagecache._tables('UPDATE "user" SET last_login_at=?, session_token=? '
+                             'WHERE "user".id = ?') == (False, {"user"})
+    assert pagecache._tables('UPDATE "user" SET name=%(name)s, session_token=%(token)s '
+                             'WHERE "user".id = %(id)s') == (True, {"user"})
