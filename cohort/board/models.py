@@ -188,6 +188,7 @@ class ThreadRead(db.Model):
     """Up to which post a member has read a thread (bookkeeping a GET may write)."""
 
     __tablename__ = "board_read"
+    __page_owner__ = "user_id"  # only its person's pages read it (core/pagecache.py)
 
     thread_id: Mapped[int] = mapped_column(
         ForeignKey("board_thread.id", ondelete="CASCADE"), primary_key=True)
@@ -201,11 +202,20 @@ class BoardVisit(db.Model):
     since your last visit"): bookkeeping a GET may write."""
 
     __tablename__ = "board_visit"
+    __page_owner__ = "page_owner_id"  # only its person's pages read it (core/pagecache.py)
 
     membership_id: Mapped[int] = mapped_column(
         ForeignKey("membership.id", ondelete="CASCADE"), primary_key=True)
     last_visit_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     previous_visit_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def page_owner_id(self) -> int | None:
+        """The member's person, when the session holds the membership (the page noting the
+        visit loaded it); else None, and the page cache counts the write as the table's."""
+        membership = db.session.identity_map.get(
+            db.inspect(Membership).identity_key_from_primary_key((self.membership_id,)))
+        return membership.user_id if membership is not None else None
 
 
 class BoardMember(db.Model):

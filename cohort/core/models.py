@@ -123,6 +123,9 @@ class Notice(IdMixin, TimestampMixin, db.Model):
     `cohort_id` is the cohort it belongs to: once the person leaves it, its notices go quiet."""
 
     __tablename__ = "notice"
+    # Only its person's pages read a notice: the page cache lets theirs alone go when one is
+    # written (core/pagecache.py).
+    __page_owner__ = "user_id"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))

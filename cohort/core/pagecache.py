@@ -14,6 +14,11 @@ How it stays true, on one host or many:
   sign-in and its objects: on PostgreSQL each statement sees what was committed before it, so
   what the page reads next is never older than the numbers it is kept under; on SQLite the
   whole request reads one snapshot.
+- Some tables are read only by their own people's pages (a model's `__page_owner__`: a
+  person's notices, read marks, board visits). A row of one written through the ORM gets a
+  number for its person alone (`~notice:17`), so someone reading the board, or being told of
+  a reply, lets their own pages go and no one else's; a statement that writes such a table
+  in bulk gives the whole table a new number.
 - A page is kept for one browser's sign-in (the session's token and its CSRF token), its full
   address and the current minute (UTC), so what it says about the time (what is next, what is
   overdue, "2 minutes ago") is at most a minute old. It is sent again only while the number of
@@ -22,9 +27,10 @@ How it stays true, on one host or many:
   response that sets a cookie or changes the browser's session.
 
 A hit still signs the person in (their session must be alive: signing out, or being signed
-out, ends it at once), then skips the route's objects, rules and rendering, which were checked
-with the same data. Each process keeps its own pages, least recently used first out, up to
-PAGE_CACHE_MB (0 turns the cache off); a new script nonce is written into each page sent.
+out, ends it at once) and reads where that person's own rows stand, then skips the route's
+objects, rules and rendering, which were checked with the same data. Each process keeps its
+own pages, least recently used first out, up to PAGE_CACHE_MB (0 turns the cache off); a new
+script nonce is written into each page sent.
 
 Views opt in with `@cached` above their `@guard`: the pages people open most, whose content
 comes from the database, the person, the address and the time alone.
@@ -43,9 +49,10 @@ from functools import lru_cache, wraps
 
 from flask import Flask, current_app, g, request, session
 from flask_login import current_user
-from sqlalchemy import event, select
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from cohort.core.database import prepared
 from cohort.core.models import PageVersion
@@ -62,6 +69,11 @@ QUIET = {"user": frozenset({"last_login_at", "session_token", "password_hash"})}
 MIRRORS = {"board_search_fts": "board_search"}
 
 _READING: ContextVar[set | None] = ContextVar("cohort_page_reading", default=None)
+# The tables being written, during a flush, whose every row written has a known person.
+_COVERED: ContextVar[frozenset] = ContextVar("cohort_page_covered", default=frozenset())
+# Tables only their rows' own people's pages read (a model's `__page_owner__`: the attribute
+# giving that person's id), so a row written lets that person's pages alone go.
+_OWNED: dict[str, str] = {}
 _PAUSED: ContextVar[bool] = ContextVar("cohort_page_paused", default=False)
 # Whether each engine's database has the page_version table, once looked at (not yet, or no
 # longer, while it is being migrated): without it nothing is written or kept.
@@ -111,7 +123,7 @@ def _noted(conn, _cursor, statement, _parameters, _context, _executemany) -> Non
         return
     writes, names = _tables(statement)
     if writes and names:
-        conn.info.setdefault(_WRITTEN, set()).update(names)
+        conn.info.setdefault(_WRITTEN, set()).update(names - _COVERED.get())
     reading = _READING.get()
     if reading is not None:
         reading.update(names)
@@ -157,6 +169,44 @@ def _renew(dbapi_connection, paramstyle: str, names: list[str]) -> None:
             [value for name in names for value in (name, secrets.randbits(62))])
     finally:
         cursor.close()
+
+
+def _owner_name(table: str, owner) -> str:
+    """The number of one person's rows of an owned table: after every table's name ("~"
+    sorts after letters), so the tables' own numbers are read as one range of the index."""
+    return f"~{table}:{owner}"
+
+
+@event.listens_for(Session, "before_flush")
+def _flushing(session, _context, _instances) -> None:
+    """Rows of owned tables about to be written are noted for their people alone; a table
+    with a row whose person is not known is noted whole, by its statements."""
+    if _PAUSED.get() or not _OWNED:
+        return
+    people: dict[str, set] = {}
+    for row in (*session.new, *session.dirty, *session.deleted):
+        table = getattr(row, "__tablename__", None)
+        if table in _OWNED:
+            owner = getattr(row, _OWNED[table], None)
+            if people.get(table, set()) is not None:
+                people[table] = None if owner is None else people.get(table, set()) | {owner}
+    known = {table: owners for table, owners in people.items() if owners is not None}
+    if known:
+        session.connection().info.setdefault(_WRITTEN, set()).update(
+            _owner_name(table, owner) for table, owners in known.items() for owner in owners)
+    _COVERED.set(frozenset(known))
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _flushed(_session, _context) -> None:
+    _COVERED.set(frozenset())
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _flush_failed(_session, _previous_transaction) -> None:
+    """A flush that failed rolls back: what it covered is let go, so no later write of the
+    table is taken for one person's."""
+    _COVERED.set(frozenset())
 
 
 def _forget(conn) -> None:
@@ -226,7 +276,13 @@ class _Store:
 
 @prepared
 def _all_versions():
-    return select(PageVersion.name, PageVersion.n)
+    return select(PageVersion.name, PageVersion.n).where(PageVersion.name < "~")
+
+
+@prepared
+def _owned_versions():
+    return select(PageVersion.name, PageVersion.n).where(
+        PageVersion.name.in_(bindparam("names", expanding=True)))
 
 
 def _store() -> _Store | None:
@@ -255,6 +311,9 @@ def _sent_again():
     if session.get("_flashes"):
         g.page_versions = None
         return None
+    if _OWNED:  # this person's rows of the owned tables, now that the sign-in is known
+        versions.update(db.session.execute(_owned_versions(), {"names": [
+            _owner_name(table, current_user.id) for table in sorted(_OWNED)]}).tuples().all())
     minute = utcnow().replace(second=0, microsecond=0)
     g.page_key = (session.get("_user_id"), session.get("csrf_token"), request.url, minute)
     page = _store().get(g.page_key)
@@ -276,10 +335,11 @@ def _kept(rv):
             or response.is_streamed or "Set-Cookie" in response.headers
             or session.modified or session.get("_flashes")):
         return response
-    tables = sorted(reading - UNTRACKED)
+    tables = reading - UNTRACKED
+    names = sorted(tables | {_owner_name(table, current_user.id) for table in tables & _OWNED.keys()})
     body, nonce = response.get_data(), g.get("csp_nonce")
     _store().put(g.page_key, _Page(
-        versions=tuple((name, versions.get(name, 0)) for name in tables),
+        versions=tuple((name, versions.get(name, 0)) for name in names),
         parts=tuple(body.split(nonce.encode())) if nonce else (body,), size=len(body),
         headers=tuple((name, value) for name, value in response.headers.items()
                       if name.lower() != "content-length")))
@@ -318,6 +378,9 @@ def init_app(app: Flask) -> None:
         if not _KNOWN:
             _KNOWN.update({name: name for name in db.metadata.tables})
             _KNOWN.update(MIRRORS)
+            _OWNED.update({mapper.local_table.name: mapper.class_.__page_owner__
+                           for mapper in db.Model.registry.mappers
+                           if getattr(mapper.class_, "__page_owner__", None)})
         if engine.dialect.paramstyle not in ("qmark", "format", "pyformat"):
             raise RuntimeError(f"the page cache cannot write with {engine.dialect.paramstyle}")
         event.listen(engine, "before_cursor_execute", _noted)
@@ -326,4 +389,9 @@ def init_app(app: Flask) -> None:
         event.listen(engine, "rollback", _forget)
         event.listen(engine, "reset", _forget_returned)
     app.before_request(_start)
-    app.teardown_request(lambda _error: _READING.set(None))
+    app.teardown_request(_end)
+
+
+def _end(_error) -> None:
+    _READING.set(None)
+    _COVERED.set(frozenset())

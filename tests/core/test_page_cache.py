@@ -8,14 +8,18 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, text
 
 from cohort.accounts.models import UserSession
+from cohort.board.services import acknowledge
 from cohort.cohorts.models import Membership
-from cohort.core import pagecache
+from cohort.core import notices, pagecache
 from cohort.core.database import commit
 from cohort.extensions import db
 from cohort.programme.services import cancel_session
 from tests.helpers import csrf_from, statements_run
 
 NONCE = re.compile(r'<script nonce="([^"]+)"')
+# What a page sent again runs besides BEGIN: where the tables stand, the sign-in with its
+# person, where that person's own rows stand (their notices, read marks, board visits).
+SENT_AGAIN = 3
 
 
 def _opened(client, url: str):
@@ -36,7 +40,7 @@ def _settle(client, url: str):
     """Open the page until it comes from the cache (the first looks note a visit, a read)."""
     for _ in range(3):
         response, run = _opened(client, url)
-        if len(run) <= 2:
+        if len(run) <= SENT_AGAIN:
             return response
     raise AssertionError(f"{url} was never sent from the cache: {run}")
 
@@ -46,10 +50,12 @@ def test_a_page_opened_again_is_sent_as_made_with_two_statements(
     member, url = _programme(make_member, make_session, login, client)
     first, made = _opened(client, url)
     again = _settle(client, url)
-    assert len(made) > 2
-    # Where the tables stand, then the browser's session with its person: nothing else.
+    assert len(made) > SENT_AGAIN
+    # Where the tables stand, the browser's session with its person, where the person's own
+    # rows stand: nothing else.
     _, run = _opened(client, url)
-    assert len(run) == 2 and "page_version" in run[0] and "user_session" in run[1]
+    assert len(run) == SENT_AGAIN and "page_version" in run[0] and "user_session" in run[1]
+    assert "page_version" in run[2]
     assert NONCE.sub("", again.get_data(as_text=True)) == NONCE.sub(
         "", first.get_data(as_text=True))
     assert "Workshop one: assuring" in again.get_data(as_text=True)
@@ -63,7 +69,7 @@ def test_a_change_to_what_the_page_showed_is_seen_at_once(
     cancel_session(None, session)
     commit()
     response, run = _opened(client, url)
-    assert len(run) > 2
+    assert len(run) > SENT_AGAIN
     assert "Cancelled" in response.get_data(as_text=True) or "cancelled" in \
         response.get_data(as_text=True)
 
@@ -91,7 +97,7 @@ def test_a_write_that_is_rolled_back_changes_nothing_and_keeps_the_page(
     db.session.execute(text("UPDATE programme_session SET title = 'Never saved'"))
     db.session.rollback()
     response, run = _opened(client, url)
-    assert len(run) <= 2 and "Never saved" not in response.get_data(as_text=True)
+    assert len(run) <= SENT_AGAIN and "Never saved" not in response.get_data(as_text=True)
 
 
 def test_the_idle_clock_and_other_sign_ins_keep_the_page(
@@ -102,7 +108,7 @@ def test_the_idle_clock_and_other_sign_ins_keep_the_page(
         row.last_seen_at = row.last_seen_at + timedelta(seconds=1)
     commit()
     _, run = _opened(client, url)
-    assert len(run) <= 2
+    assert len(run) <= SENT_AGAIN
 
 
 def test_someone_else_signing_in_keeps_the_page(
@@ -114,7 +120,48 @@ def test_someone_else_signing_in_keeps_the_page(
     _settle(client, url)
     login(other.user, the_client=new_client())
     _, run = _opened(client, url)
-    assert len(run) <= 2
+    assert len(run) <= SENT_AGAIN
+
+
+def test_a_notice_for_the_person_shows_at_once_and_one_for_another_keeps_the_page(
+        make_member, make_session, login, client):
+    member, url = _programme(make_member, make_session, login, client)
+    other = make_member(member.cohort)
+    _settle(client, url)
+    notices.tell(other.user.id, "survey", "A survey is open", cohort_id=member.cohort_id)
+    commit()
+    _, run = _opened(client, url)
+    assert len(run) <= SENT_AGAIN
+    notices.tell(member.user.id, "survey", "A survey is open", cohort_id=member.cohort_id)
+    commit()
+    response, run = _opened(client, url)
+    assert len(run) > SENT_AGAIN
+    assert '1<span class="govuk-visually-hidden"> unread' in response.get_data(as_text=True)
+
+
+def test_others_reading_the_board_keep_a_page_that_reads_read_marks(
+        make_member, make_session, login, client, new_client):
+    """A look at the board and a thread read are written by a GET, for their reader alone:
+    they let that reader's pages go, no one else's."""
+    member, _ = _programme(make_member, make_session, login, client)
+    board = f"/cohorts/{member.cohort_id}/board"
+    other = make_member(member.cohort)
+    other_client = new_client()
+    login(other.user, the_client=other_client)
+    for membership in (member, other):  # the ground rules, agreed once
+        acknowledge(db.session.get(Membership, membership.id))
+    commit()
+    _settle(client, board)
+    _settle(other_client, board)
+    db.session.execute(text("DELETE FROM board_visit"))  # the other's next look is noted
+    commit()
+    _, run = _opened(client, board)
+    assert len(run) > SENT_AGAIN  # deleted by a statement: every page reading visits goes
+    _settle(client, board)
+    response, _ = _opened(other_client, board)  # notes the other's look, for them alone
+    assert response.status_code == 200
+    _, run = _opened(client, board)
+    assert len(run) <= SENT_AGAIN
 
 
 def test_each_page_sent_again_has_a_script_nonce_of_its_own(
@@ -179,16 +226,16 @@ def test_the_page_is_made_afresh_when_the_minute_turns(
     monkeypatch.setattr(pagecache, "utcnow", lambda: now)
     _settle(client, url)
     now = datetime(2026, 12, 7, 10, 0, 59, tzinfo=UTC)
-    assert len(_opened(client, url)[1]) <= 2
+    assert len(_opened(client, url)[1]) <= SENT_AGAIN
     now = datetime(2026, 12, 7, 10, 1, 0, tzinfo=UTC)
-    assert len(_opened(client, url)[1]) > 2
+    assert len(_opened(client, url)[1]) > SENT_AGAIN
 
 
 def test_another_address_is_another_page(make_member, make_session, login, client):
     member, url = _programme(make_member, make_session, login, client)
     _settle(client, f"/cohorts/{member.cohort_id}/board/search?q=assuring")
     response, run = _opened(client, f"/cohorts/{member.cohort_id}/board/search?q=optimising")
-    assert len(run) > 2 and 'value="optimising"' in response.get_data(as_text=True)
+    assert len(run) > SENT_AGAIN and 'value="optimising"' in response.get_data(as_text=True)
 
 
 def test_a_migration_lets_every_kept_page_go(make_member, make_session, login, client):
@@ -196,7 +243,7 @@ def test_a_migration_lets_every_kept_page_go(make_member, make_session, login, c
     _settle(client, url)
     with pagecache.migrating(db.engine):
         pass
-    assert len(_opened(client, url)[1]) > 2
+    assert len(_opened(client, url)[1]) > SENT_AGAIN
 
 
 def test_statements_are_read_for_the_tables_they_name(app):
