@@ -11,9 +11,10 @@ How it stays true, on one host or many:
   table it read. Numbers are random, not counted up, so a database restored from a backup
   never meets a page kept for a later state under the same numbers.
 - A request for a kept page reads `page_version` with its first statement, before its
-  sign-in and its objects: on PostgreSQL each statement sees what was committed before it, so
-  what the page reads next is never older than the numbers it is kept under; on SQLite the
-  whole request reads one snapshot.
+  sign-in and its objects: the numbers of the tables the page kept for it read, when there is
+  one (sent again if each is the same), else every table's. On PostgreSQL each statement sees
+  what was committed before it, so what a page made now reads is never older than the
+  numbers it is kept under; on SQLite the whole request reads one snapshot.
 - Some tables are read only by their own people's pages (a model's `__page_owner__`: a
   person's notices, read marks, board visits). A row of one written through the ORM gets a
   number for its person alone (`~notice:17`), so someone reading the board, or being told of
@@ -93,8 +94,11 @@ def cached(view: Callable) -> Callable:
 
     @wraps(view)
     def cached_view(**arguments):
-        if current_user.is_authenticated and (page := _sent_again()) is not None:
-            return page  # made for this sign-in, from the same data, this minute
+        page = g.pop("page_hit", None)
+        if current_user.is_authenticated:  # the browser's sign-in is alive
+            if page is not None:
+                return page.response()  # made for this sign-in, from the same data, this minute
+            _note_own_numbers()
         return _kept(view(**arguments))
 
     cached_view.cached = True
@@ -268,11 +272,6 @@ class _Store:
                 _, gone = self._pages.popitem(last=False)
                 self._size -= gone.size
 
-    def clear(self) -> None:
-        with self._lock:
-            self._pages.clear()
-            self._size = 0
-
 
 @prepared
 def _all_versions():
@@ -280,7 +279,7 @@ def _all_versions():
 
 
 @prepared
-def _owned_versions():
+def _versions_of():
     return select(PageVersion.name, PageVersion.n).where(
         PageVersion.name.in_(bindparam("names", expanding=True)))
 
@@ -290,38 +289,39 @@ def _store() -> _Store | None:
 
 
 def _start() -> None:
-    """A GET of a kept page reads where every table stands, first, and notes what it reads."""
+    """A GET of a kept page looks for the page kept for this browser, address and minute, and
+    reads where the tables it read stand, first of all: when each is the same, the page is
+    sent again once the sign-in is checked. Else it reads where every table stands, and notes
+    what the page made now reads."""
     _READING.set(None)
     if request.method != "GET" or _store() is None or "_user_id" not in session:
         return  # only a signed-in browser's pages are kept
     if not getattr(current_app.view_functions.get(request.endpoint), "cached", False):
         return
+    if session.get("_flashes"):
+        return  # a message to show: the page is made now, and not kept
     if not _present(db.engine, db.session.connection().connection.dbapi_connection):
         return
+    minute = utcnow().replace(second=0, microsecond=0)
+    g.page_key = (session.get("_user_id"), session.get("csrf_token"), request.url, minute)
+    page = _store().get(g.page_key)
+    if page is not None:
+        now = dict(db.session.execute(_versions_of(), {"names": [
+            name for name, _ in page.versions]}).tuples().all())
+        if all(now.get(name, 0) == n for name, n in page.versions):
+            g.page_hit = page
+            return
     g.page_versions = dict(db.session.execute(_all_versions()).tuples().all())
     _READING.set(set())
 
 
-def _sent_again():
-    """The page kept for this request, when it is still true; else None (and the page made
-    now is kept, unless there is a message to show)."""
+def _note_own_numbers() -> None:
+    """Where the signed-in person's own rows stand (see _OWNED), read now that the sign-in
+    is known, before the page reads them."""
     versions = g.get("page_versions")
-    if versions is None:
-        return None
-    if session.get("_flashes"):
-        g.page_versions = None
-        return None
-    if _OWNED:  # this person's rows of the owned tables, now that the sign-in is known
-        versions.update(db.session.execute(_owned_versions(), {"names": [
+    if versions is not None and _OWNED:
+        versions.update(db.session.execute(_versions_of(), {"names": [
             _owner_name(table, current_user.id) for table in sorted(_OWNED)]}).tuples().all())
-    minute = utcnow().replace(second=0, microsecond=0)
-    g.page_key = (session.get("_user_id"), session.get("csrf_token"), request.url, minute)
-    page = _store().get(g.page_key)
-    if page is None or any(versions.get(name, 0) != n for name, n in page.versions):
-        return None
-    _READING.set(None)
-    g.page_versions = None
-    return page.response()
 
 
 def _kept(rv):
