@@ -1,7 +1,7 @@
 """Serve Cohort and a bare Flask hello world under gunicorn and load the key pages with wrk.
 
     .venv/bin/python bench/floor.py [--seconds 10] [--connections 16] [--workers 2]
-                                    [--database-url URL] [--markdown]
+                                    [--database-url URL] [--page-cache-mb MB] [--markdown]
 
 Builds the demo in a temporary instance folder through the CLI (`flask db upgrade`, `flask
 cohort demo`) in a SQLite file there, or in the database named by --database-url, whose records
@@ -15,6 +15,10 @@ machine and these settings), and the SQL statements one GET runs (counted in-pro
 test client). Pages that answered anything but 2xx/3xx under load are marked `(!)` and explained
 below the table; --markdown prints the table alone. Never passes or fails: the figures are for
 reading and comparing.
+
+wrk asks for one page again and again with nothing changing, so with the page cache on (as
+configured, by default) the key pages are sent again from it after their first look; with
+--page-cache-mb 0 every request makes its page afresh, as after a change to what it shows.
 
 Needs gunicorn in the venv (`.venv/bin/pip install -e '.[bench]'`) and wrk (`apt-get install -y
 wrk`).
@@ -81,9 +85,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def environment(tmp: Path, database_url: str | None, password: str) -> dict[str, str]:
+def environment(tmp: Path, database_url: str | None, password: str,
+                page_cache_mb: float | None = None) -> dict[str, str]:
     """Return the environment the CLI, the servers and the query count share."""
     env = dict(os.environ)
+    if page_cache_mb is not None:
+        env["PAGE_CACHE_MB"] = str(page_cache_mb)
     env.update({
         "COHORT_INSTANCE_PATH": str(tmp),
         "DATABASE_URL": database_url or f"sqlite:///{tmp / 'cohort.sqlite3'}",
@@ -187,9 +194,15 @@ def sign_in(base: str, email: str, password: str) -> str:
     form = urllib.parse.urlencode({"csrf_token": csrf_token(page), "email": email,
                                    "password": password}).encode()
     status, _ = get(f"{base}/login", opener=opener, data=form)
-    session = next((c.value for c in jar if c.name == COOKIE_NAME), None)
-    if status != 302 or session is None:
+    if status != 302:
         say(f"signing in as {email} failed (POST /login answered {status})")
+        raise SystemExit(1)
+    # A browser keeps the cookie its first page updates (the session's CSRF token, which
+    # every page's sign-out form needs); wrk sends one cookie throughout, so take that one.
+    get(f"{base}/", opener=opener)
+    session = next((c.value for c in jar if c.name == COOKIE_NAME), None)
+    if session is None:
+        say(f"signing in as {email} gave no session cookie")
         raise SystemExit(1)
     return f"{COOKIE_NAME}={session}"
 
@@ -257,7 +270,8 @@ def run_wrk(wrk: str, url: str, cookie: str | None, seconds: int, connections: i
 
 
 def count_queries(env: dict[str, str], password: str, pages: list[tuple[str, str, str]]) -> dict:
-    """Count the SQL statements of the second GET of each page, in-process with the test client."""
+    """Count the SQL statements of the second GET of each page made afresh (the page cache
+    off), in-process with the test client: a page sent again from the cache runs two."""
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     from sqlalchemy import event
@@ -266,6 +280,7 @@ def count_queries(env: dict[str, str], password: str, pages: list[tuple[str, str
     from cohort.extensions import db
 
     app = create_app()
+    app.extensions.pop("cohort_page_cache", None)  # what a page costs to make, not to send again
     with app.app_context():
         engine = db.engine
     clients = {}
@@ -329,7 +344,10 @@ def settings(args: argparse.Namespace, database: str, wrk_run: str) -> list[str]
     return [f"date: {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}", f"nproc: {cores}",
             f"gunicorn {importlib.metadata.version('gunicorn')}: {args.workers} sync workers "
             "a server", f"wrk: {args.connections} connections, {wrk_run}",
-            f"database: {database}"]
+            f"database: {database}",
+            "page cache: " + (f"{size:g} MB a worker" if (size := getattr(
+                args, "page_cache_mb", None)) else "off (every page made afresh)" if size == 0
+                else "as configured (PAGE_CACHE_MB, 32 MB a worker by default)")]
 
 
 def time_pages(args: argparse.Namespace, wrk: str, env: dict[str, str], tmp: Path,
@@ -431,12 +449,14 @@ def main() -> None:
     parser.add_argument("--database-url", default=None,
                         help="database to build the demo in (its records are replaced)")
     parser.add_argument("--markdown", action="store_true", help="print the table alone")
+    parser.add_argument("--page-cache-mb", type=float, default=None,
+                        help="the page cache's size a worker (0: off, every page made afresh)")
     args = parser.parse_args()
     wrk = find_tools()
     started = time.monotonic()
     password = os.environ.get("COHORT_DEMO_PASSWORD", "cohort-demo")
     tmp = Path(tempfile.mkdtemp(prefix="cohort-floor-"))
-    env = environment(tmp, args.database_url, password)
+    env = environment(tmp, args.database_url, password, args.page_cache_mb)
     try:
         say("building the demo database")
         flask_cli(env, "db", "upgrade")

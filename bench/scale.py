@@ -199,13 +199,15 @@ def measure(args, wrk: str, folder: Path, urls: dict[str, str], password: str):
 
 def in_process(env: dict[str, str], password: str, pages, runs: int) -> dict[str, float]:
     """The median time of `runs` GETs of each page through the test client (no network, no
-    concurrency): steadier than wrk on a shared machine, for comparing the two data sets."""
+    concurrency), each made afresh (the page cache off): steadier than wrk on a shared
+    machine, for comparing what a page costs to make on the two data sets."""
     os.environ.update(env)
     from floor import csrf_token
 
     from cohort import create_app
 
     app = create_app()
+    app.extensions.pop("cohort_page_cache", None)
     clients, times = {}, {}
     for label, path, who in pages:
         if who not in clients:
