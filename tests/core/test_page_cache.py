@@ -259,3 +259,21 @@ def test_statements_are_read_for_the_tables_they_name(app):
                              'WHERE "user".id = ?') == (False, {"user"})
     assert pagecache._tables('UPDATE "user" SET name=%(name)s, session_token=%(token)s '
                              'WHERE "user".id = %(id)s') == (True, {"user"})
+
+
+def test_a_process_keeps_its_budget_and_lets_the_least_recently_used_go_first():
+    """PAGE_CACHE_MB: over budget, the page asked for least recently goes first; a page
+    bigger than an eighth of the budget is not kept at all."""
+    store = pagecache._Store(budget=8_000)
+
+    def page(size: int):
+        return pagecache._Page(versions=(), parts=(b"x" * size,), size=size, headers=())
+
+    for key in "abcdefgh":
+        store.put(key, page(1_000))
+    assert store.get("a") is not None  # asked for: "b" is now the least recent
+    store.put("i", page(1_000))
+    assert store.get("b") is None
+    assert all(store.get(key) is not None for key in "acdefghi")
+    store.put("j", page(1_001))
+    assert store.get("j") is None and store.get("c") is not None
