@@ -31,6 +31,7 @@ long each step took. --scale 0.01 builds a hundredth, for a quick look or a test
 
 import argparse
 import math
+import secrets
 import sys
 import time
 from pathlib import Path
@@ -198,6 +199,12 @@ def grow(url: str, scale: float = 1.0, say=print) -> dict[str, int]:
                         f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "
                         f"(SELECT coalesce(max(id), 1) FROM \"{name}\"))"))
         conn.execute(text("ANALYZE"))
+        # Every table gets a new number for the page cache (cohort/core/pagecache.py): these
+        # rows were written past the app's engine, so no page kept before is sent again.
+        conn.execute(text("INSERT INTO page_version (name, n) VALUES (:name, :n) "
+                          "ON CONFLICT (name) DO UPDATE SET n = excluded.n"),
+                     [{"name": name, "n": secrets.randbits(62)}
+                      for name in sorted(tables) if name != "page_version"])
 
     def evaluator_pools(conn) -> None:
         """The demo's evaluator evaluates 19 copies of the finished cohort too."""

@@ -56,6 +56,11 @@ def test_a_small_national_programme(tmp_path):
         db.session.remove()
         db.engine.dispose()
     before = _counts(url)
+    # A page the evaluator's browser keeps (the page cache) is not sent again once the
+    # generator has given them 19 more cohorts.
+    evaluator = app.test_client()
+    sign_in(evaluator, "evaluator@example.org", DEMO_PASSWORD)
+    kept = [evaluator.get("/").get_data(as_text=True) for _ in range(3)][-1]
     said = []
     totals = generate.grow(url, SCALE, say=said.append)
     after = _counts(url)
@@ -91,13 +96,15 @@ def test_a_small_national_programme(tmp_path):
     assert client.get(f"/cohorts/{own}/board/threads/{thread.id}").status_code == 200
 
     # The demo's evaluator pools the finished cohort with its copies.
-    evaluator = app.test_client()
-    sign_in(evaluator, "evaluator@example.org", DEMO_PASSWORD)
+    home = evaluator.get("/").get_data(as_text=True)
+    assert home != kept
     finished = [row[0] for row in _rows(
         url, "SELECT c.id FROM cohort c JOIN membership m ON m.cohort_id = c.id "
         "JOIN \"user\" u ON u.id = m.user_id WHERE u.email = 'evaluator@example.org' "
         "AND c.status = 'finished' ORDER BY c.id")]
     assert len(finished) == 5  # the demo's and its four copies
+    assert all(f'href="/cohorts/{cohort}"' in home for cohort in finished)
+    assert not all(f'href="/cohorts/{cohort}"' in kept for cohort in finished)
     pooled = evaluator.get(f"/cohorts/{finished[0]}/evaluation?cohorts="
                            + ",".join(map(str, finished[1:])))
     assert pooled.status_code == 200
