@@ -30,8 +30,8 @@ How it stays true, on one host or many:
 A hit still signs the person in (their session must be alive: signing out, or being signed
 out, ends it at once) and reads where that person's own rows stand, then skips the route's
 objects, rules and rendering, which were checked with the same data. Each process keeps its
-own pages, least recently used first out, up to PAGE_CACHE_MB (0 turns the cache off); a new
-script nonce is written into each page sent.
+own pages (cohort/core/pagestore.py), compressed, least recently used first out, up to
+PAGE_CACHE_MB (0 turns the cache off).
 
 Views opt in with `@cached` above their `@guard`: the pages people open most, whose content
 comes from the database, the person, the address and the time alone.
@@ -39,13 +39,10 @@ comes from the database, the person, the address and the time alone.
 
 import re
 import secrets
-import threading
 import weakref
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
-from dataclasses import dataclass
 from functools import lru_cache, wraps
 
 from flask import Flask, current_app, g, request, session
@@ -57,7 +54,7 @@ from sqlalchemy.orm import Session
 
 from cohort.core.database import prepared
 from cohort.core.models import PageVersion
-from cohort.core.security import csp_nonce
+from cohort.core.pagestore import Page, Store
 from cohort.core.timeutil import utcnow
 from cohort.extensions import db
 
@@ -224,55 +221,6 @@ def _forget_returned(_dbapi_connection, record, _reset_state) -> None:
         record.info.pop(_WRITTEN, None)
 
 
-@dataclass(frozen=True)
-class _Page:
-    versions: tuple[tuple[str, int], ...]
-    parts: tuple[bytes, ...]  # the body, cut where its script nonce stood
-    size: int
-    headers: tuple[tuple[str, str], ...]
-
-    def response(self):
-        """The page with a nonce of its own, sent in its parts (a report of 400 KB is not
-        copied to write a new nonce into it)."""
-        body = [self.parts[0]]
-        if len(self.parts) > 1:
-            nonce = csp_nonce().encode()
-            for part in self.parts[1:]:
-                body += [nonce, part]
-        return current_app.response_class(body, status=200, headers=list(self.headers))
-
-
-class _Store:
-    """One process's pages, least recently used first out when over budget."""
-
-    def __init__(self, budget: int) -> None:
-        self._budget = budget
-        self._pages: OrderedDict[tuple, _Page] = OrderedDict()
-        self._size = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> _Page | None:
-        with self._lock:
-            page = self._pages.get(key)
-            if page is not None:
-                self._pages.move_to_end(key)
-            return page
-
-    def put(self, key: tuple, page: _Page) -> None:
-        size = page.size
-        if size > self._budget // 8:
-            return
-        with self._lock:
-            old = self._pages.pop(key, None)
-            if old is not None:
-                self._size -= old.size
-            self._pages[key] = page
-            self._size += size
-            while self._size > self._budget:
-                _, gone = self._pages.popitem(last=False)
-                self._size -= gone.size
-
-
 @prepared
 def _all_versions():
     return select(PageVersion.name, PageVersion.n).where(PageVersion.name < "~")
@@ -284,7 +232,7 @@ def _versions_of():
         PageVersion.name.in_(bindparam("names", expanding=True)))
 
 
-def _store() -> _Store | None:
+def _store() -> Store | None:
     return current_app.extensions.get("cohort_page_cache")
 
 
@@ -337,13 +285,9 @@ def _kept(rv):
         return response
     tables = reading - UNTRACKED
     names = sorted(tables | {_owner_name(table, current_user.id) for table in tables & _OWNED.keys()})
-    body, nonce = response.get_data(), g.get("csp_nonce")
-    _store().put(g.page_key, _Page(
-        versions=tuple((name, versions.get(name, 0)) for name in names),
-        parts=tuple(body.split(nonce.encode())) if nonce else (body,), size=len(body),
-        headers=tuple((name, value) for name, value in response.headers.items()
-                      if name.lower() != "content-length")))
-    return response
+    page = Page.of(response, tuple((name, versions.get(name, 0)) for name in names))
+    _store().put(g.page_key, page)
+    return page.sent_as(response)
 
 
 @contextmanager
@@ -372,7 +316,7 @@ def migrating(engine: Engine) -> Iterator[None]:
 def init_app(app: Flask) -> None:
     budget = int(app.config.get("PAGE_CACHE_MB", 32) * 2**20)
     if budget > 0:
-        app.extensions["cohort_page_cache"] = _Store(budget)
+        app.extensions["cohort_page_cache"] = Store(budget)
     with app.app_context():
         engine: Engine = db.engine
         if not _KNOWN:

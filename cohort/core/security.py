@@ -1,10 +1,10 @@
 """Security headers (DESIGN.md section 6) and the server-side session check on every request."""
 
+import base64
 import hashlib
-import secrets
 from urllib.parse import unquote_to_bytes
 
-from flask import Flask, abort, current_app, flash, g, redirect, request
+from flask import Flask, abort, current_app, flash, redirect, request
 from flask_login import AnonymousUserMixin, login_url
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.sansio.utils import host_is_trusted
@@ -12,11 +12,14 @@ from werkzeug.sansio.utils import host_is_trusted
 from cohort.core.errors import render_error, wants_json
 from cohort.extensions import login_manager
 
-
-def csp_nonce() -> str:
-    if "csp_nonce" not in g:
-        g.csp_nonce = secrets.token_urlsafe(16)
-    return g.csp_nonce
+# The one inline script, run as the body opens so GOV.UK Frontend's styles for script-enabled
+# browsers apply before anything is drawn. The policy allows it by its hash rather than a nonce
+# made for each response, so a page is the same bytes each time it is sent (the page cache
+# keeps it compressed once).
+BODY_SCRIPT = ("document.body.className += ' js-enabled' + ('noModule' in "
+               "HTMLScriptElement.prototype ? ' govuk-frontend-supported' : '');")
+BODY_SCRIPT_HASH = "sha256-" + base64.b64encode(
+    hashlib.sha256(BODY_SCRIPT.encode()).digest()).decode()
 
 
 def token_hash(token: str) -> str:
@@ -30,10 +33,9 @@ def client_address() -> str | None:
 
 
 def _set_headers(response):
-    nonce = g.get("csp_nonce")
-    script = "script-src 'self'" + (f" 'nonce-{nonce}'" if nonce else "")
     response.headers["Content-Security-Policy"] = (
-        f"default-src 'self'; {script}; style-src 'self'; img-src 'self' data:; "
+        f"default-src 'self'; script-src 'self' '{BODY_SCRIPT_HASH}'; style-src 'self'; "
+        "img-src 'self' data:; "
         "font-src 'self'; connect-src 'self'; form-action 'self'; object-src 'none'; "
         "base-uri 'none'; frame-ancestors 'none'"
     )

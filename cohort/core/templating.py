@@ -1,12 +1,13 @@
-"""Template helpers: time formatting, permission predicates, the CSP nonce and upload limits."""
+"""Template helpers: time formatting, permission predicates, the inline script and upload limits."""
 
 from types import SimpleNamespace
 
 from flask import Flask
 from flask_login import current_user
+from markupsafe import Markup
 
 from cohort.core import hooks
-from cohort.core.security import csp_nonce
+from cohort.core.security import BODY_SCRIPT
 from cohort.core.timeutil import format_date, format_deadline, format_local, zone_for
 from cohort.core.uploads import limit_text
 
@@ -21,7 +22,7 @@ def init_app(app: Flask, predicates: dict) -> None:
 
     app.jinja_env.globals.update(
         can=SimpleNamespace(**predicates),
-        csp_nonce=csp_nonce,
+        body_script=Markup(BODY_SCRIPT),  # noqa: S704 (a constant, allowed by its hash in the CSP)
         service_name=app.config["SERVICE_NAME"],
         extra_links=lambda kind, obj: hooks.extra_links(kind, obj, current_user),
         viewer_zone=viewer_timezone,  # the zone the page's times are shown in
