@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/scale.py [--seconds 5] [--connections 16] [--workers 2]
                                     [--database-url postgresql://.../NAME] [--reuse] [--markdown]
+                                    [--rounds 1]
 
 Builds two databases: the demo (`flask db upgrade`, `flask cohort demo`), and the same grown to
 a national programme by bench/generate.py (1,000 cohorts, about 20,000 people, 1 M board posts,
@@ -17,8 +18,10 @@ Markdown table: per page, requests per second and the 50th and 99th percentile l
 each data set, the large data's throughput as a share of the demo's and its p99 as a multiple
 of the demo's, each one's share of the hello world timed just before it, and the SQL
 statements one GET runs on each and the median time of --runs GETs (in-process with the
-test client: no network and one at a time, so steadier than wrk on a shared machine). Never passes or
-fails: the figures are for reading and comparing. Needs wrk (`apt-get install -y wrk`).
+test client: no network and one at a time, so steadier than wrk on a shared machine). With
+--rounds N every page is loaded N times, round after round, and each figure is the median of
+its rounds (each ratio taken within a round first): one page's run slowed by something else on
+the machine moves no figure. Never passes or fails: the figures are for reading and comparing. Needs wrk (`apt-get install -y wrk`).
 """
 
 import argparse
@@ -40,6 +43,8 @@ from floor import (  # noqa: E402
     HELLO,
     PARTICIPANT,
     ROOT,
+    TURNED,
+    TURNED_NOTE,
     cohort_with_status,
     count_queries,
     environment,
@@ -182,16 +187,21 @@ def measure(args, wrk: str, folder: Path, urls: dict[str, str], password: str):
                    for kind in ("demo", "large")}
         pages = {kind: pages_of(bases[kind], cookies[kind], urls[kind], urls["demo"])
                  for kind in ("demo", "large")}
-        rows = []
-        for (label, demo_path, who), (_, large_path, _) in zip(pages["demo"], pages["large"],
-                                                                strict=True):
-            floor = time_page(args, wrk, "hello world", f"{bases['hello']}/", None)["rps"]
-            demo = time_page(args, wrk, f"{label} (demo)", bases["demo"] + demo_path,
-                             cookies["demo"][who])
-            large = time_page(args, wrk, f"{label} (large)", bases["large"] + large_path,
-                              cookies["large"][who])
-            rows.append({"title": label, "floor": floor, "demo": demo, "large": large})
-        return rows, pages, envs
+        rounds: list[list[dict]] = []
+        for number in range(args.rounds):
+            if args.rounds > 1:
+                say(f"round {number + 1} of {args.rounds}")
+            rows = []
+            for (label, demo_path, who), (_, large_path, _) in zip(
+                    pages["demo"], pages["large"], strict=True):
+                floor = time_page(args, wrk, "hello world", f"{bases['hello']}/", None)["rps"]
+                demo = time_page(args, wrk, f"{label} (demo)", bases["demo"] + demo_path,
+                                 cookies["demo"][who])
+                large = time_page(args, wrk, f"{label} (large)", bases["large"] + large_path,
+                                  cookies["large"][who])
+                rows.append({"title": label, "floor": floor, "demo": demo, "large": large})
+            rounds.append(rows)
+        return combined(rounds), pages, envs
     finally:
         for server in servers:
             stop(server)
@@ -225,6 +235,35 @@ def in_process(env: dict[str, str], password: str, pages, runs: int) -> dict[str
     return times
 
 
+def _median(values: list) -> float | None:
+    present = [value for value in values if value is not None]
+    return statistics.median(present) if present else None
+
+
+def _ratio(part, whole) -> float | None:
+    return part / whole if part and whole else None
+
+
+def combined(rounds: list[list[dict]]) -> list[dict]:
+    """Each page's figures over the rounds: each the median of its rounds, the ratios taken
+    within each round (the demo, the large data and the floor timed one after the other)
+    before their median, so a drift in the machine's speed between rounds moves none."""
+    rows = []
+    for same in zip(*rounds, strict=True):
+        row = {"title": same[0]["title"], "floor": _median([r["floor"] for r in same])}
+        for kind in ("demo", "large"):
+            row[kind] = {key: _median([r[kind][key] for r in same]) for key in ("rps", "p50", "p99")}
+            row[kind]["notes"] = [note for r in same for note in r[kind]["notes"]]
+            # Marked only when the minute turned in most rounds: else the median is a round
+            # in which it did not.
+            row[kind]["turned"] = sum(bool(r[kind].get("turned")) for r in same) * 2 > len(same)
+            row[kind]["share"] = _median([_ratio(r[kind]["rps"], r["floor"]) for r in same])
+        row["ratio"] = _median([_ratio(r["large"]["rps"], r["demo"]["rps"]) for r in same])
+        row["p99x"] = _median([_ratio(r["large"]["p99"], r["demo"]["p99"]) for r in same])
+        rows.append(row)
+    return rows
+
+
 def fmt(value, pattern: str, suffix: str = "") -> str:
     return "-" if value is None else format(value, pattern) + suffix
 
@@ -235,18 +274,19 @@ def table(rows: list[dict]) -> list[str]:
               "queries demo -> large", "in-process ms demo -> large"]
     cells = []
     for row in rows:
-        demo, large, floor = row["demo"], row["large"], row["floor"]
+        demo, large = row["demo"], row["large"]
+        ratio, p99 = row["ratio"], row["p99x"]
 
-        def share(r, floor=floor):
-            return r["rps"] / floor * 100 if r["rps"] and floor else None
+        def share(r):
+            return r["share"] * 100 if r["share"] else None
 
-        ratio = large["rps"] / demo["rps"] if large["rps"] and demo["rps"] else None
-        p99 = large["p99"] / demo["p99"] if large["p99"] and demo["p99"] else None
         notes = "(!)" if demo["notes"] or large["notes"] else ""
         cells.append([
             row["title"] + (f" {notes}" if notes else ""),
-            fmt(demo["rps"], ".0f"), f"{fmt(demo['p50'], '.0f')} / {fmt(demo['p99'], '.0f')}",
-            fmt(large["rps"], ".0f"), f"{fmt(large['p50'], '.0f')} / {fmt(large['p99'], '.0f')}",
+            fmt(demo["rps"], ".0f"), f"{fmt(demo['p50'], '.0f')} / {fmt(demo['p99'], '.0f')}"
+            + (TURNED if demo.get("turned") else ""),
+            fmt(large["rps"], ".0f"), f"{fmt(large['p50'], '.0f')} / {fmt(large['p99'], '.0f')}"
+            + (TURNED if large.get("turned") else ""),
             fmt(ratio * 100 if ratio else None, ".0f", "%"), fmt(p99, ".2f", "x"),
             f"{fmt(share(demo), '.1f', '%')}, {fmt(share(large), '.1f', '%')}",
             f"{demo['queries']} -> {large['queries']}",
@@ -265,6 +305,8 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="of the large data set")
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--runs", type=int, default=15, help="in-process GETs a page")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="times every page is loaded, each figure the median of the rounds")
     parser.add_argument("--markdown", action="store_true", help="print the table alone")
     args = parser.parse_args()
     wrk = find_tools()
@@ -292,11 +334,14 @@ def main() -> None:
     lines = table(rows)
     if not args.markdown:
         database = "postgresql" if args.database_url else "sqlite"
-        lines = [*settings(args, database, f"{args.seconds} s a page"), "", *lines]
+        rounds = f", the median of {args.rounds} rounds" if args.rounds > 1 else ""
+        lines = [*settings(args, database, f"{args.seconds} s a page{rounds}"), "", *lines]
         notes = [f"{row['title']} ({kind}): {note}" for row in rows
                  for kind in ("demo", "large") for note in row[kind]["notes"]]
         if notes:
             lines += ["", *notes]
+    if any(row[kind].get("turned") for row in rows for kind in ("demo", "large")):
+        lines += ["", TURNED_NOTE]
     print("\n".join(lines))
     say(f"done in {time.monotonic() - started:.0f} s")
 
